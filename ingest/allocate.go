@@ -1,0 +1,324 @@
+package ingest
+
+// The allocation replays each customer's history day by day and decides which
+// payment or credit note settles which invoice. Replaying in time order makes
+// the result causal: what is allocated on or before a day depends only on
+// invoices and payments dated on or before it, so every as-of view is exact,
+// and the result does not depend on how the history was split into files.
+
+// Allocation rules, stored with every allocation.
+const (
+	ruleInvoiceReference = "invoice_reference" // the payment named the invoice
+	ruleOldestFirst      = "oldest_first"      // a payment without reference, oldest open invoice first
+	ruleCredit           = "credit"            // earlier unapplied credit used for a new invoice
+	ruleCreditNote       = "credit_note"       // a credit note settles open invoices, oldest first
+	ruleReversal         = "reversal"          // a reversed payment (stornering) re-opens invoices
+)
+
+// Source kinds of an allocation.
+const (
+	sourcePayment    = "payment"
+	sourceCreditNote = "credit_note"
+)
+
+// event is one row of allocation_events.sql.
+type event struct {
+	customerID string
+	day        int32
+	ord        int8 // 0 invoice, 1 credit note, 2 payment
+	id         string
+	cents      int64
+	invoiceID  string // payments only: the invoice the payment names
+}
+
+// allocation is one row of payment_allocations, in cents and days.
+type allocation struct {
+	customerID string
+	invoiceID  string
+	sourceKind string
+	sourceID   string
+	cents      int64
+	day        int32
+	rule       string
+}
+
+type openInvoice struct {
+	id        string
+	remaining int64
+}
+
+// credit is unapplied money of the customer: the rest of a payment or credit
+// note. A credit with a target waits for that invoice (a payment that named
+// an invoice dated after it).
+type credit struct {
+	kind      string
+	id        string
+	remaining int64
+	target    string
+}
+
+// paidFrom remembers what a payment settled, so that a reversal can undo it.
+type paidFrom struct {
+	id       string
+	cents    int64
+	allocs   []int // indices into out
+	reversed bool
+}
+
+// allocator replays one customer at a time.
+type allocator struct {
+	customerID string
+	open       []*openInvoice // by invoice day, then id
+	byID       map[string]*openInvoice
+	credits    []*credit
+	payments   []*paidFrom
+	reversals  []reversalOf
+	out        []allocation
+}
+
+func (a *allocator) reset(customerID string) {
+	a.customerID = customerID
+	a.open = a.open[:0]
+	clear(a.byID)
+	a.credits = a.credits[:0]
+	a.payments = a.payments[:0]
+	a.reversals = a.reversals[:0]
+}
+
+func (a *allocator) emit(inv *openInvoice, kind, src string, cents int64, day int32, rule string) int {
+	inv.remaining -= cents
+	a.out = append(a.out, allocation{a.customerID, inv.id, kind, src, cents, day, rule})
+	return len(a.out) - 1
+}
+
+// apply handles one event of the current customer.
+func (a *allocator) apply(e event) {
+	switch {
+	case e.ord == 0: // invoice
+		inv := &openInvoice{id: e.id, remaining: e.cents}
+		a.open = append(a.open, inv)
+		a.byID[e.id] = inv
+		a.useCredits(inv, e.day)
+	case e.ord == 1: // credit note: settles the oldest open invoices
+		rest := a.settleOldest(sourceCreditNote, e.id, -e.cents, e.day, ruleCreditNote, nil)
+		if rest > 0 {
+			a.credits = append(a.credits, &credit{kind: sourceCreditNote, id: e.id, remaining: rest})
+		}
+	case e.cents >= 0:
+		a.pay(e)
+	default:
+		a.reverse(e)
+	}
+}
+
+func (a *allocator) pay(e event) {
+	p := &paidFrom{id: e.id, cents: e.cents}
+	a.payments = append(a.payments, p)
+	rest := e.cents
+	if e.invoiceID != "" {
+		inv, known := a.byID[e.invoiceID]
+		if !known {
+			// The payment names an invoice not issued yet: keep it for that invoice.
+			a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest, target: e.invoiceID})
+			return
+		}
+		if n := min(rest, max(inv.remaining, 0)); n > 0 {
+			p.allocs = append(p.allocs, a.emit(inv, sourcePayment, e.id, n, e.day, ruleInvoiceReference))
+			rest -= n
+		}
+		// An overpayment of a named invoice stays unapplied credit of the customer.
+	} else {
+		rest = a.settleOldest(sourcePayment, e.id, rest, e.day, ruleOldestFirst, p)
+	}
+	if rest > 0 {
+		a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest})
+	}
+}
+
+// settleOldest allocates up to cents to the oldest open invoices and returns
+// what is left.
+func (a *allocator) settleOldest(kind, src string, cents int64, day int32, rule string, p *paidFrom) int64 {
+	for _, inv := range a.open {
+		if cents == 0 {
+			break
+		}
+		if inv.remaining <= 0 {
+			continue
+		}
+		n := min(cents, inv.remaining)
+		i := a.emit(inv, kind, src, n, day, rule)
+		if p != nil {
+			p.allocs = append(p.allocs, i)
+		}
+		cents -= n
+	}
+	a.compact()
+	return cents
+}
+
+// compact drops settled invoices from the front of the open list, keeping
+// the FIFO scan short for customers with a long history.
+func (a *allocator) compact() {
+	i := 0
+	for i < len(a.open) && a.open[i].remaining <= 0 {
+		i++
+	}
+	if i > 0 {
+		a.open = a.open[i:]
+	}
+}
+
+// useCredits applies waiting credit to a new invoice: first credit that named
+// it, then unapplied credit, oldest first.
+func (a *allocator) useCredits(inv *openInvoice, day int32) {
+	if inv.remaining <= 0 || len(a.credits) == 0 {
+		return
+	}
+	for pass := 0; pass < 2; pass++ {
+		for _, c := range a.credits {
+			if inv.remaining <= 0 {
+				break
+			}
+			if c.remaining <= 0 || (pass == 0) != (c.target == inv.id) || (pass == 1 && c.target != "") {
+				continue
+			}
+			n := min(c.remaining, inv.remaining)
+			rule := ruleCredit
+			if c.target == inv.id {
+				rule = ruleInvoiceReference
+			}
+			i := a.emit(inv, c.kind, c.id, n, day, rule)
+			c.remaining -= n
+			if c.kind == sourcePayment {
+				if p := a.payment(c.id); p != nil {
+					p.allocs = append(p.allocs, i)
+				}
+			}
+		}
+	}
+	a.dropUsedCredits()
+}
+
+func (a *allocator) dropUsedCredits() {
+	kept := a.credits[:0]
+	for _, c := range a.credits {
+		if c.remaining > 0 {
+			kept = append(kept, c)
+		}
+	}
+	a.credits = kept
+}
+
+func (a *allocator) payment(id string) *paidFrom {
+	for i := len(a.payments) - 1; i >= 0; i-- {
+		if a.payments[i].id == id {
+			return a.payments[i]
+		}
+	}
+	return nil
+}
+
+// reverse handles a negative payment (a returned direct debit, *stornering*):
+// it undoes the allocations of what it reverses, so those invoices are open
+// again from the day of the reversal.
+func (a *allocator) reverse(e event) {
+	todo := -e.cents
+	undo := func(idx int) {
+		if todo <= 0 {
+			return
+		}
+		orig := a.out[idx]
+		inv, ok := a.byID[orig.invoiceID]
+		if !ok || orig.cents <= 0 {
+			return
+		}
+		already := a.reversedOf(idx)
+		n := min(todo, orig.cents-already)
+		if n <= 0 {
+			return
+		}
+		a.reopen(inv)
+		a.emit(inv, sourcePayment, e.id, -n, e.day, ruleReversal)
+		a.reversals = append(a.reversals, reversalOf{idx, n})
+		todo -= n
+	}
+	if e.invoiceID != "" {
+		// Undo the most recent payments to the named invoice.
+		for i := len(a.out) - 1; i >= 0 && todo > 0; i-- {
+			if o := a.out[i]; o.invoiceID == e.invoiceID && o.sourceKind == sourcePayment && o.cents > 0 {
+				undo(i)
+			}
+		}
+	} else if p := a.matchReversed(todo); p != nil {
+		p.reversed = true
+		for i := len(p.allocs) - 1; i >= 0; i-- {
+			undo(p.allocs[i])
+		}
+		todo = a.takeCredit(p.id, todo)
+	} else {
+		for i := len(a.out) - 1; i >= 0 && todo > 0; i-- {
+			if o := a.out[i]; o.sourceKind == sourcePayment && o.cents > 0 {
+				undo(i)
+			}
+		}
+	}
+	if todo > 0 {
+		a.takeCredit("", todo)
+	}
+}
+
+// reversalOf records how much of an allocation has been undone.
+type reversalOf struct {
+	alloc int
+	cents int64
+}
+
+func (a *allocator) reversedOf(idx int) int64 {
+	var n int64
+	for _, r := range a.reversals {
+		if r.alloc == idx {
+			n += r.cents
+		}
+	}
+	return n
+}
+
+// matchReversed finds the latest payment of the same amount not reversed yet.
+func (a *allocator) matchReversed(cents int64) *paidFrom {
+	for i := len(a.payments) - 1; i >= 0; i-- {
+		if p := a.payments[i]; !p.reversed && p.cents == cents {
+			return p
+		}
+	}
+	return nil
+}
+
+// takeCredit removes up to cents of unapplied credit, of the payment id when
+// given, else newest first, and returns what could not be taken.
+func (a *allocator) takeCredit(id string, cents int64) int64 {
+	for i := len(a.credits) - 1; i >= 0 && cents > 0; i-- {
+		c := a.credits[i]
+		if id != "" && c.id != id {
+			continue
+		}
+		n := min(cents, c.remaining)
+		c.remaining -= n
+		cents -= n
+	}
+	a.dropUsedCredits()
+	return cents
+}
+
+// reopen puts a settled invoice back in the open list, in invoice order.
+func (a *allocator) reopen(inv *openInvoice) {
+	if inv.remaining > 0 {
+		return
+	}
+	for _, o := range a.open {
+		if o == inv {
+			return
+		}
+	}
+	// The invoice was compacted away; it is older than everything still open.
+	a.open = append([]*openInvoice{inv}, a.open...)
+}

@@ -1,0 +1,57 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/creditflow/creditflow"
+)
+
+// maxProblems is how many problems of a bad file are reported.
+const maxProblems = 20
+
+// Problem is one bad cell of an input file.
+type Problem struct {
+	Line     int    `json:"line"`
+	Column   string `json:"column"`
+	Value    string `json:"value"`
+	Expected string `json:"expected"`
+}
+
+// FileError rejects a whole file and lists its first problems.
+type FileError struct {
+	File     string    `json:"file"`
+	Format   Format    `json:"format"`
+	Problems []Problem `json:"problems"`
+	// Total counts all problems found, of which at most maxProblems are listed.
+	Total int `json:"total"`
+	// Cause is set when the file could not be read at all.
+	Cause string `json:"cause,omitempty"`
+}
+
+func (e *FileError) Error() string {
+	var b strings.Builder
+	if e.Cause != "" {
+		fmt.Fprintf(&b, "%s: %s", e.File, e.Cause)
+		return b.String()
+	}
+	unit := "line"
+	if e.Format == Parquet {
+		unit = "row"
+	}
+	fmt.Fprintf(&b, "%s: rejected, %d problem(s)", e.File, e.Total)
+	if e.Total > len(e.Problems) {
+		fmt.Fprintf(&b, ", first %d shown", len(e.Problems))
+	}
+	b.WriteString("; nothing was loaded")
+	for _, p := range e.Problems {
+		fmt.Fprintf(&b, "\n  %s: %s %d, column %s: expected %s", e.File, unit, p.Line, p.Column, p.Expected)
+		if p.Value != "" {
+			fmt.Fprintf(&b, ", got %q", p.Value)
+		}
+	}
+	return b.String()
+}
+
+// Unwrap makes a FileError an ErrInvalid.
+func (e *FileError) Unwrap() error { return creditflow.ErrInvalid }

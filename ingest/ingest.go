@@ -1,0 +1,567 @@
+// Package ingest loads the canonical input files into the ledger database:
+// it validates whole files, merges them idempotently in one transaction and
+// recomputes the payment allocations of the customers they touch.
+package ingest
+
+import (
+	"context"
+	"crypto/sha256"
+	dbsql "database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// Options change how files are ingested.
+type Options struct {
+	// Strict rejects invoices and payments of unknown customers instead of
+	// creating bare customers for them.
+	Strict bool
+	// Kind forces the table of every file; empty means from the file name.
+	Kind Kind
+	// Names are the names to report and detect kinds by, one per path, when
+	// they differ from the paths (uploads saved under temporary names).
+	Names []string
+	// Progress receives progress bars; nil shows none.
+	Progress Progress
+	// Actor is written to the audit log.
+	Actor string
+	// Now gives the time of day for the run's records.
+	Now func() time.Time
+	// afterLoad, when set, runs after the files are loaded and before the
+	// commit. Tests use it to kill a run half-way.
+	afterLoad func()
+}
+
+// Progress reports the work done, in bytes of input.
+type Progress interface {
+	Start(total int64)
+	Advance(n int64, phase string)
+	Done()
+}
+
+// FileResult says what happened to one file.
+type FileResult struct {
+	File     string `json:"file"`
+	Kind     Kind   `json:"kind"`
+	Format   Format `json:"format"`
+	SHA256   string `json:"sha256"`
+	Rows     int64  `json:"rows"`
+	Inserted int64  `json:"inserted"`
+	Updated  int64  `json:"updated"`
+	Skipped  bool   `json:"skipped"`
+	Message  string `json:"message,omitempty"`
+}
+
+// Result is the outcome of one ingest run.
+type Result struct {
+	RunID       int64          `json:"run_id"`
+	Files       []FileResult   `json:"files"`
+	Rows        map[Kind]int64 `json:"rows"`
+	Allocations int64          `json:"allocations"`
+	Seconds     float64        `json:"seconds"`
+}
+
+// Summary is the one line printed at the end of a run.
+func (r Result) Summary() string {
+	skipped := 0
+	for _, f := range r.Files {
+		if f.Skipped {
+			skipped++
+		}
+	}
+	return fmt.Sprintf("ingested %d file(s) in %.1f s: customers %d, invoices %d, payments %d, allocations %d; %d identical file(s) skipped",
+		len(r.Files)-skipped, r.Seconds, r.Rows[Customers], r.Rows[Invoices], r.Rows[Payments], r.Allocations, skipped)
+}
+
+type inputFile struct {
+	path, name string
+	kind       Kind
+	format     Format
+	size       int64
+	sha        string
+}
+
+// Files ingests the files in one transaction: either all of them land or
+// none does, and the database is left as it was.
+func Files(ctx context.Context, db *cfsql.DB, paths []string, opt Options) (Result, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Actor == "" {
+		opt.Actor = "cli"
+	}
+	start := opt.Now()
+	res := Result{Rows: map[Kind]int64{}}
+	if len(paths) == 0 {
+		return res, fmt.Errorf("%w: no files to ingest", creditflow.ErrInvalid)
+	}
+	files := make([]inputFile, 0, len(paths))
+	for i, p := range paths {
+		name := p
+		if i < len(opt.Names) {
+			name = opt.Names[i]
+		}
+		f, err := describe(p, name, opt.Kind)
+		if err != nil {
+			return res, err
+		}
+		files = append(files, f)
+	}
+	sort.SliceStable(files, func(i, j int) bool { return kindOrder(files[i].kind) < kindOrder(files[j].kind) })
+
+	err := db.Write(ctx, func(conn *dbsql.Conn) error {
+		var load []inputFile
+		for _, f := range files {
+			var seen int
+			if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM ingest_runs WHERE sha256 = ? AND outcome = 'ok'`, f.sha).Scan(&seen); err != nil {
+				return err
+			}
+			if seen > 0 {
+				res.Files = append(res.Files, FileResult{File: f.name, Kind: f.kind, Format: f.format, SHA256: f.sha, Skipped: true,
+					Message: "identical to a file ingested before (same sha256); skipped"})
+				continue
+			}
+			load = append(load, f)
+		}
+		if len(load) == 0 {
+			return nil
+		}
+		return run(ctx, conn, load, opt, &res)
+	})
+	res.Seconds = opt.Now().Sub(start).Seconds()
+	return res, err
+}
+
+func describe(path, name string, forced Kind) (inputFile, error) {
+	kind, format, err := detect(name, forced)
+	if err != nil {
+		return inputFile{}, err
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return inputFile{}, fmt.Errorf("ingest: %w", err)
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return inputFile{}, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return inputFile{}, err
+	}
+	return inputFile{path: abs, name: name, kind: kind, format: format, size: n, sha: hex.EncodeToString(h.Sum(nil))}, nil
+}
+
+// run loads files inside one transaction on conn.
+func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, res *Result) (err error) {
+	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			// Roll back even when ctx is cancelled: a failed run leaves nothing behind.
+			if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil && err == nil {
+				err = rbErr
+			}
+		}
+		dropTemp(context.WithoutCancel(ctx), conn)
+	}()
+	if err := conn.QueryRowContext(ctx, `SELECT nextval('ingest_run_seq')`).Scan(&res.RunID); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE affected (customer_id VARCHAR)`); err != nil {
+		return err
+	}
+	var total int64
+	for _, f := range files {
+		total += f.size
+	}
+	if opt.Progress != nil {
+		opt.Progress.Start(total * 2)
+		defer opt.Progress.Done()
+	}
+	l := loader{conn: conn, opt: opt, runID: res.RunID}
+	for _, f := range files {
+		started := opt.Now()
+		fr, err := l.load(ctx, f)
+		if err != nil {
+			return err
+		}
+		res.Files = append(res.Files, fr)
+		res.Rows[f.kind] += fr.Rows
+		if _, err := conn.ExecContext(ctx, `INSERT INTO ingest_runs
+			(run_id, file_name, sha256, kind, format, rows_read, rows_inserted, rows_updated, started_at, finished_at, outcome)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok')`,
+			res.RunID, f.name, f.sha, string(f.kind), string(f.format), fr.Rows, fr.Inserted, fr.Updated, started.UTC(), opt.Now().UTC()); err != nil {
+			return err
+		}
+		if opt.Progress != nil {
+			opt.Progress.Advance(f.size, "loaded "+filepath.Base(f.name))
+		}
+	}
+	n, err := reallocate(ctx, conn)
+	if err != nil {
+		return fmt.Errorf("allocate payments: %w", err)
+	}
+	res.Allocations = n
+	if opt.Progress != nil {
+		opt.Progress.Advance(total, "allocated payments")
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'ingest', ?)`,
+		opt.Now().UTC(), opt.Actor, auditDetail(res)); err != nil {
+		return err
+	}
+	if opt.afterLoad != nil {
+		opt.afterLoad()
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return err
+	}
+	committed = true
+	return nil
+}
+
+func auditDetail(res *Result) string {
+	var names []string
+	for _, f := range res.Files {
+		if !f.Skipped {
+			names = append(names, fmt.Sprintf("%q", filepath.Base(f.File)))
+		}
+	}
+	return fmt.Sprintf(`{"run_id": %d, "files": [%s], "customers": %d, "invoices": %d, "payments": %d}`,
+		res.RunID, strings.Join(names, ", "), res.Rows[Customers], res.Rows[Invoices], res.Rows[Payments])
+}
+
+func dropTemp(ctx context.Context, conn *dbsql.Conn) {
+	for _, t := range []string{"stage", "affected", "alloc_customers", "alloc_out"} {
+		conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t)
+	}
+}
+
+// loader loads one file after another into the open transaction.
+type loader struct {
+	conn  *dbsql.Conn
+	opt   Options
+	runID int64
+}
+
+func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
+	fr := FileResult{File: f.name, Kind: f.kind, Format: f.format, SHA256: f.sha}
+	if err := l.stage(ctx, f); err != nil {
+		return fr, err
+	}
+	present, extras, err := l.columns(ctx)
+	if err != nil {
+		return fr, err
+	}
+	spec := specs[f.kind]
+	if problems := missingColumns(f.kind, spec, present); len(problems) > 0 {
+		return fr, &FileError{File: f.name, Format: f.format, Problems: problems, Total: len(problems)}
+	}
+	if err := l.validate(ctx, f, spec, present); err != nil {
+		return fr, err
+	}
+	if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FROM stage`).Scan(&fr.Rows); err != nil {
+		return fr, err
+	}
+	key := cellOf(present, spec.key)
+	table := string(f.kind)
+	if err := l.conn.QueryRowContext(ctx, fmt.Sprintf(
+		`SELECT count(*) FROM stage s WHERE %s IN (SELECT %s FROM %s)`, key, spec.key, table)).Scan(&fr.Updated); err != nil {
+		return fr, err
+	}
+	fr.Inserted = fr.Rows - fr.Updated
+	for _, stmt := range mergeStatements(f.kind, present, extras, l.opt.Strict) {
+		var args []any
+		if strings.Contains(stmt, "$1") {
+			args = append(args, l.runID)
+		}
+		if _, err := l.conn.ExecContext(ctx, stmt, args...); err != nil {
+			return fr, fmt.Errorf("ingest %s: merge: %w", f.name, err)
+		}
+	}
+	return fr, nil
+}
+
+// stage reads the file as text into the temporary table stage, one row per
+// record in file order, so that rowid tells the line.
+func (l *loader) stage(ctx context.Context, f inputFile) error {
+	var from string
+	switch f.format {
+	case CSV:
+		from = "SELECT * FROM read_csv(" + quoteString(f.path) +
+			", header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', sample_size = 20480)"
+	case Parquet:
+		from = "SELECT COLUMNS(*)::VARCHAR FROM read_parquet(" + quoteString(f.path) + ")"
+	case NDJSON:
+		from = "SELECT COLUMNS(*)::VARCHAR FROM read_json(" + quoteString(f.path) + ", format = 'newline_delimited')"
+	}
+	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE stage AS "+from); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &FileError{File: f.name, Format: f.format, Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
+	}
+	return nil
+}
+
+// cleanDuckDBError keeps the useful part of a DuckDB reader error.
+func cleanDuckDBError(err error) string {
+	s := err.Error()
+	if i := strings.Index(s, "\n\nPossible fixes"); i > 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
+}
+
+// columns returns the stage columns of the contract (canonical name to the
+// name in the file) and the extra columns, kept as attributes.
+func (l *loader) columns(ctx context.Context) (present map[string]string, extras []string, err error) {
+	rows, err := l.conn.QueryContext(ctx, `SELECT column_name FROM (DESCRIBE stage)`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, nil, err
+		}
+		names = append(names, n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	present = map[string]string{}
+	known := map[string]bool{}
+	for _, spec := range specs {
+		for _, c := range spec.columns {
+			known[c.name] = true
+		}
+	}
+	for _, n := range names {
+		canon := strings.ToLower(strings.TrimSpace(n))
+		if known[canon] {
+			present[canon] = n
+		} else {
+			extras = append(extras, n)
+		}
+	}
+	return present, extras, nil
+}
+
+func missingColumns(kind Kind, spec tableSpec, present map[string]string) []Problem {
+	var ps []Problem
+	for _, c := range spec.columns {
+		if c.required && present[c.name] == "" {
+			ps = append(ps, Problem{Line: 1, Column: c.name, Expected: "a column named " + c.name + " in the header"})
+		}
+	}
+	if kind == Payments && present["customer_id"] == "" && present["invoice_id"] == "" {
+		ps = append(ps, Problem{Line: 1, Column: "customer_id", Expected: "a column customer_id or invoice_id in the header"})
+	}
+	return ps
+}
+
+// lineExpr turns a stage rowid into the line (or row) the user sees.
+func lineExpr(f Format) string {
+	if f == CSV {
+		return "(s.rowid + 2)" // the header is line 1
+	}
+	return "(s.rowid + 1)"
+}
+
+func (l *loader) validate(ctx context.Context, f inputFile, spec tableSpec, present map[string]string) error {
+	q := problemsQuery(f.format, spec, present, l.opt.Strict)
+	rows, err := l.conn.QueryContext(ctx, q)
+	if err != nil {
+		return fmt.Errorf("ingest %s: validate: %w", f.name, err)
+	}
+	defer rows.Close()
+	fe := &FileError{File: f.name, Format: f.format}
+	for rows.Next() {
+		var p Problem
+		var val dbsql.NullString
+		if err := rows.Scan(&p.Line, &p.Column, &val, &p.Expected, &fe.Total); err != nil {
+			return err
+		}
+		p.Value = val.String
+		fe.Problems = append(fe.Problems, p)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(fe.Problems) > 0 {
+		return fe
+	}
+	return nil
+}
+
+// problemsQuery builds one query that lists the first problems of the stage
+// table with their line, column, value and what was expected, and the total
+// number of problems. It is built from the column specs because the columns a
+// file has vary; all values stay in the database, only names are spliced.
+func problemsQuery(f Format, spec tableSpec, present map[string]string, strict bool) string {
+	line := lineExpr(f)
+	var parts []string
+	add := func(ord int, col, val, cond, expected string) {
+		parts = append(parts, fmt.Sprintf("SELECT %s AS line, %d AS ord, %s AS col, %s AS val, %s AS expected FROM stage s WHERE %s",
+			line, ord, quoteString(col), val, quoteString(expected), cond))
+	}
+	presentCol := func(name string) bool { return present[name] != "" }
+	v := func(name string) string { return cellOf(present, name) }
+	for i, c := range spec.columns {
+		if !presentCol(c.name) {
+			continue
+		}
+		if c.required {
+			add(i, c.name, "CAST(NULL AS VARCHAR)", v(c.name)+" IS NULL", "a value ("+c.name+" is required)")
+		}
+		if cond, expected := invalidCondition(c, v(c.name)); cond != "" {
+			add(i, c.name, v(c.name), v(c.name)+" IS NOT NULL AND ("+cond+")", expected)
+		}
+	}
+	key := v(spec.key)
+	parts = append(parts, fmt.Sprintf(`SELECT line, -1 AS ord, %s AS col, k AS val,
+		'a unique %s (the same value is on %s ' || first || ')' AS expected
+		FROM (SELECT %s AS line, %s AS k, min(%s) OVER (PARTITION BY %s) AS first FROM stage s)
+		WHERE k IS NOT NULL AND line > first`,
+		quoteString(spec.key), spec.key, lineWord(f), line, key, line, key))
+
+	switch {
+	case spec.key == "invoice_id":
+		if presentCol("due_date") {
+			add(3, "due_date", v("due_date"), dateOK(v("due_date"))+" AND "+dateOK(v("invoice_date"))+
+				" AND CAST("+v("due_date")+" AS DATE) < CAST("+v("invoice_date")+" AS DATE)", "a due_date on or after the invoice_date")
+		}
+		if strict {
+			add(1, "customer_id", v("customer_id"), v("customer_id")+" IS NOT NULL AND "+v("customer_id")+
+				" NOT IN (SELECT customer_id FROM customers)", "a customer_id present in customers (strict mode)")
+		}
+	case spec.key == "payment_id":
+		inv, cust := v("invoice_id"), v("customer_id")
+		add(1, "customer_id", "CAST(NULL AS VARCHAR)", cust+" IS NULL AND "+inv+" IS NULL", "a customer_id (required when invoice_id is empty)")
+		add(2, "invoice_id", inv, inv+" IS NOT NULL AND NOT EXISTS (SELECT 1 FROM invoices i WHERE i.invoice_id = "+inv+")",
+			"the invoice_id of a known invoice")
+		add(1, "customer_id", cust, cust+" IS NOT NULL AND EXISTS (SELECT 1 FROM invoices i WHERE i.invoice_id = "+inv+" AND i.customer_id <> "+cust+")",
+			"the customer of the invoice named in invoice_id")
+		if strict {
+			add(1, "customer_id", cust, cust+" IS NOT NULL AND "+cust+" NOT IN (SELECT customer_id FROM customers)",
+				"a customer_id present in customers (strict mode)")
+		}
+	}
+	return "SELECT line, col, val, expected, count(*) OVER () AS total FROM (\n" +
+		strings.Join(parts, "\nUNION ALL\n") + "\n) ORDER BY line, ord LIMIT " + fmt.Sprint(maxProblems)
+}
+
+func lineWord(f Format) string {
+	if f == Parquet {
+		return "row"
+	}
+	return "line"
+}
+
+func dateOK(v string) string {
+	return "try_strptime(" + v + ", '%Y-%m-%d') IS NOT NULL"
+}
+
+// cellOf is cell with the file's own spelling of the column name.
+func cellOf(present map[string]string, name string) string {
+	if present[name] == "" {
+		return "CAST(NULL AS VARCHAR)"
+	}
+	return "nullif(trim(s." + quoteIdent(present[name]) + "), '')"
+}
+
+// attributesExpr is a JSON object of the extra columns, or NULL.
+func attributesExpr(extras []string) string {
+	if len(extras) == 0 {
+		return "CAST(NULL AS JSON)"
+	}
+	var kv []string
+	for _, e := range extras {
+		kv = append(kv, quoteString(e), "s."+quoteIdent(e))
+	}
+	return "json_object(" + strings.Join(kv, ", ") + ")"
+}
+
+// mergeStatements replace the stage rows into their table. $1 is the run id.
+func mergeStatements(kind Kind, present map[string]string, extras []string, strict bool) []string {
+	spec := specs[kind]
+	v := func(name string) string { return cellOf(present, name) }
+	typed := func(name string) string {
+		for _, c := range spec.columns {
+			if c.name == name {
+				return typedValue(c, v(name))
+			}
+		}
+		panic("ingest: no column " + name)
+	}
+	attrs := attributesExpr(extras)
+	key := v(spec.key)
+	var stmts []string
+	bare := func(cust string) string {
+		return `INSERT INTO customers (customer_id, bare, ingest_run_id)
+			SELECT DISTINCT ` + cust + `, true, $1 FROM stage s
+			WHERE ` + cust + ` IS NOT NULL AND ` + cust + ` NOT IN (SELECT customer_id FROM customers)`
+	}
+	switch kind {
+	case Customers:
+		stmts = append(stmts,
+			`DELETE FROM customers WHERE customer_id IN (SELECT `+key+` FROM stage s)`,
+			`INSERT INTO customers (customer_id, name, country, segment, kind, payment_terms_days, credit_limit,
+				registration_id, email, phone, attributes, bare, ingest_run_id)
+			SELECT `+key+`, `+v("name")+`, `+v("country")+`, `+v("segment")+`,
+				coalesce(`+typed("kind")+`, 'b2b'), coalesce(`+typed("payment_terms_days")+`, 30), `+typed("credit_limit")+`,
+				`+v("registration_id")+`, `+v("email")+`, `+v("phone")+`, `+attrs+`, false, $1
+			FROM stage s`)
+	case Invoices:
+		cust := v("customer_id")
+		stmts = append(stmts,
+			`INSERT INTO affected SELECT DISTINCT `+cust+` FROM stage s
+			 UNION SELECT customer_id FROM invoices WHERE invoice_id IN (SELECT `+key+` FROM stage s)`)
+		if !strict {
+			stmts = append(stmts, bare(cust))
+		}
+		stmts = append(stmts,
+			`DELETE FROM invoices WHERE invoice_id IN (SELECT `+key+` FROM stage s)`,
+			`INSERT INTO invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency, disputed, description, attributes, ingest_run_id)
+			SELECT `+key+`, `+cust+`, `+typed("invoice_date")+`,
+				coalesce(`+typed("due_date")+`, `+typed("invoice_date")+` + coalesce(c.payment_terms_days, 30)),
+				`+typed("amount")+`, coalesce(`+typed("currency")+`, 'EUR'), coalesce(`+typed("disputed")+`, false),
+				`+v("description")+`, `+attrs+`, $1
+			FROM stage s LEFT JOIN customers c ON c.customer_id = `+cust)
+	case Payments:
+		// A payment without customer_id belongs to the customer of its invoice.
+		cust := `coalesce(` + v("customer_id") + `, (SELECT i.customer_id FROM invoices i WHERE i.invoice_id = ` + v("invoice_id") + `))`
+		stmts = append(stmts,
+			`INSERT INTO affected SELECT DISTINCT `+cust+` FROM stage s
+			 UNION SELECT customer_id FROM payments WHERE payment_id IN (SELECT `+key+` FROM stage s)`)
+		if !strict {
+			stmts = append(stmts, bare(cust))
+		}
+		stmts = append(stmts,
+			`DELETE FROM payments WHERE payment_id IN (SELECT `+key+` FROM stage s)`,
+			`INSERT INTO payments (payment_id, customer_id, invoice_id, payment_date, amount, method, reference, attributes, ingest_run_id)
+			SELECT `+key+`, `+cust+`, `+v("invoice_id")+`, `+typed("payment_date")+`, `+typed("amount")+`,
+				`+v("method")+`, `+v("reference")+`, `+attrs+`, $1
+			FROM stage s`)
+	}
+	return stmts
+}

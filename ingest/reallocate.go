@@ -1,0 +1,102 @@
+package ingest
+
+import (
+	"context"
+	dbsql "database/sql"
+	"database/sql/driver"
+	"fmt"
+
+	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// allocationBatch is how many customers are replayed per query, which bounds
+// the memory of the allocation whatever the size of the ledger.
+const allocationBatch = 5000
+
+// reallocate recomputes the payment allocations of every customer in the
+// temporary table affected, from their whole history, and returns how many
+// allocation rows it wrote.
+func reallocate(ctx context.Context, conn *dbsql.Conn) (int64, error) {
+	stmts := []string{
+		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE alloc_customers AS
+			SELECT customer_id, CAST((row_number() OVER (ORDER BY customer_id) - 1) // %d AS INTEGER) AS batch
+			FROM (SELECT DISTINCT customer_id FROM affected WHERE customer_id IS NOT NULL)`, allocationBatch),
+		`DELETE FROM payment_allocations WHERE customer_id IN (SELECT customer_id FROM alloc_customers)`,
+		`CREATE OR REPLACE TEMP TABLE alloc_out (customer_id VARCHAR, invoice_id VARCHAR, source_kind VARCHAR,
+			source_id VARCHAR, cents BIGINT, day INTEGER, rule VARCHAR)`,
+	}
+	for _, s := range stmts {
+		if _, err := conn.ExecContext(ctx, s); err != nil {
+			return 0, err
+		}
+	}
+	var batches int
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(batch) + 1, 0) FROM alloc_customers`).Scan(&batches); err != nil {
+		return 0, err
+	}
+	a := &allocator{byID: map[string]*openInvoice{}}
+	var written int64
+	for b := 0; b < batches; b++ {
+		events, err := readEvents(ctx, conn, b)
+		if err != nil {
+			return 0, err
+		}
+		a.out = a.out[:0]
+		for i, e := range events {
+			if i == 0 || e.customerID != events[i-1].customerID {
+				a.reset(e.customerID)
+			}
+			a.apply(e)
+		}
+		if err := appendAllocations(conn, a.out); err != nil {
+			return 0, err
+		}
+		written += int64(len(a.out))
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO payment_allocations
+		SELECT customer_id, invoice_id, source_kind, source_id,
+			CAST(CAST(cents AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), DATE '1970-01-01' + day, rule
+		FROM alloc_out`); err != nil {
+		return 0, err
+	}
+	return written, nil
+}
+
+func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, error) {
+	rows, err := conn.QueryContext(ctx, cfsql.Query("allocation_events"), batch)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var events []event
+	for rows.Next() {
+		var e event
+		var inv dbsql.NullString
+		if err := rows.Scan(&e.customerID, &e.day, &e.ord, &e.id, &e.cents, &inv); err != nil {
+			return nil, err
+		}
+		e.invoiceID = inv.String
+		events = append(events, e)
+	}
+	return events, rows.Err()
+}
+
+func appendAllocations(conn *dbsql.Conn, out []allocation) error {
+	if len(out) == 0 {
+		return nil
+	}
+	return conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "alloc_out")
+		if err != nil {
+			return err
+		}
+		for _, o := range out {
+			if err := app.AppendRow(o.customerID, o.invoiceID, o.sourceKind, o.sourceID, o.cents, o.day, o.rule); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+}

@@ -1,0 +1,184 @@
+package ingest
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/creditflow/creditflow"
+)
+
+// Kind is the table a file feeds.
+type Kind string
+
+// The kinds of the canonical input format.
+const (
+	Customers Kind = "customers"
+	Invoices  Kind = "invoices"
+	Payments  Kind = "payments"
+)
+
+// ParseKind checks a --kind value.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(s); k {
+	case Customers, Invoices, Payments:
+		return k, nil
+	}
+	return "", fmt.Errorf("%w: kind %q: expected customers, invoices or payments", creditflow.ErrInvalid, s)
+}
+
+// kindOrder is the order in which the files of one run are loaded, so that
+// payments can refer to invoices and invoices to customers of the same run.
+func kindOrder(k Kind) int {
+	switch k {
+	case Customers:
+		return 0
+	case Invoices:
+		return 1
+	}
+	return 2
+}
+
+// Format is a file format DuckDB reads for us.
+type Format string
+
+// Supported formats.
+const (
+	CSV     Format = "csv"
+	Parquet Format = "parquet"
+	NDJSON  Format = "ndjson"
+)
+
+// detect tells kind and format from the file name; forced overrides the kind.
+func detect(path string, forced Kind) (Kind, Format, error) {
+	base := strings.ToLower(filepath.Base(path))
+	name := strings.TrimSuffix(base, ".gz")
+	var format Format
+	switch {
+	case strings.HasSuffix(name, ".csv"), strings.HasSuffix(name, ".txt"):
+		format = CSV
+	case strings.HasSuffix(name, ".parquet"), strings.HasSuffix(name, ".pq"):
+		format = Parquet
+	case strings.HasSuffix(name, ".ndjson"), strings.HasSuffix(name, ".jsonl"), strings.HasSuffix(name, ".json"):
+		format = NDJSON
+	default:
+		return "", "", fmt.Errorf("%w: %s: unknown file type: expected .csv, .parquet or .ndjson/.jsonl", creditflow.ErrInvalid, path)
+	}
+	if forced != "" {
+		return forced, format, nil
+	}
+	for _, k := range []Kind{Customers, Invoices, Payments} {
+		if strings.HasPrefix(name, string(k)) {
+			return k, format, nil
+		}
+	}
+	return "", "", fmt.Errorf("%w: %s: cannot tell the table from the file name: name it customers*, invoices* or payments*, or pass --kind", creditflow.ErrInvalid, path)
+}
+
+// colType is how a text cell of the input is checked and converted.
+type colType int
+
+const (
+	textCol colType = iota
+	dateCol
+	amountCol
+	intCol
+	boolCol
+	customerKindCol
+	currencyCol
+)
+
+type column struct {
+	name     string
+	typ      colType
+	required bool
+}
+
+// tableSpec describes one table of the input contract.
+type tableSpec struct {
+	key     string
+	columns []column
+}
+
+var specs = map[Kind]tableSpec{
+	Customers: {key: "customer_id", columns: []column{
+		{"customer_id", textCol, true},
+		{"name", textCol, false},
+		{"country", textCol, false},
+		{"segment", textCol, false},
+		{"kind", customerKindCol, false},
+		{"payment_terms_days", intCol, false},
+		{"credit_limit", amountCol, false},
+		{"registration_id", textCol, false},
+		{"email", textCol, false},
+		{"phone", textCol, false},
+	}},
+	Invoices: {key: "invoice_id", columns: []column{
+		{"invoice_id", textCol, true},
+		{"customer_id", textCol, true},
+		{"invoice_date", dateCol, true},
+		{"due_date", dateCol, false},
+		{"amount", amountCol, true},
+		{"currency", currencyCol, false},
+		{"disputed", boolCol, false},
+		{"description", textCol, false},
+	}},
+	Payments: {key: "payment_id", columns: []column{
+		{"payment_id", textCol, true},
+		{"customer_id", textCol, false}, // required unless invoice_id is given
+		{"invoice_id", textCol, false},
+		{"payment_date", dateCol, true},
+		{"amount", amountCol, true},
+		{"method", textCol, false},
+		{"reference", textCol, false},
+	}},
+}
+
+// quoteIdent quotes a column name for DuckDB.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// quoteString quotes a string literal for DuckDB. Only used for file paths in
+// table functions and for column names turned into JSON keys.
+func quoteString(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
+
+
+// invalidCondition is a SQL condition that is true when a present cell does
+// not hold a value of the column's type, and what was expected instead.
+func invalidCondition(c column, v string) (cond, expected string) {
+	switch c.typ {
+	case dateCol:
+		return fmt.Sprintf("NOT regexp_full_match(%[1]s, '\\d{4}-\\d{2}-\\d{2}') OR try_strptime(%[1]s, '%%Y-%%m-%%d') IS NULL", v),
+			"a date as YYYY-MM-DD"
+	case amountCol:
+		return fmt.Sprintf("NOT regexp_full_match(%s, '[+-]?\\d{1,16}(\\.\\d{1,2})?')", v),
+			"an amount with a dot and at most two decimals, no thousands separator (like 1234.56)"
+	case intCol:
+		return fmt.Sprintf("NOT regexp_full_match(%s, '\\d{1,5}')", v), "a whole number of days (0-99999)"
+	case boolCol:
+		return fmt.Sprintf("lower(%s) NOT IN ('true', 'false', '1', '0', 'yes', 'no')", v), "true/false, 1/0 or yes/no"
+	case customerKindCol:
+		return fmt.Sprintf("lower(%s) NOT IN ('b2b', 'b2c')", v), "b2b or b2c"
+	case currencyCol:
+		return fmt.Sprintf("NOT regexp_full_match(upper(%s), '[A-Z]{3}')", v), "an ISO 4217 currency code like EUR"
+	}
+	return "", ""
+}
+
+// typedValue converts a checked cell to its column type.
+func typedValue(c column, v string) string {
+	switch c.typ {
+	case dateCol:
+		return "CAST(" + v + " AS DATE)"
+	case amountCol:
+		return "CAST(" + v + " AS DECIMAL(18,2))"
+	case intCol:
+		return "CAST(" + v + " AS INTEGER)"
+	case boolCol:
+		return "(lower(" + v + ") IN ('true', '1', 'yes'))"
+	case customerKindCol:
+		return "lower(" + v + ")"
+	case currencyCol:
+		return "upper(" + v + ")"
+	}
+	return v
+}

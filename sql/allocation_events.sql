@@ -1,0 +1,24 @@
+-- allocation_events: the invoices, credit notes and payments of one batch of
+-- customers, in the order the allocation replays them: by day, then invoices,
+-- then credit notes, then payments, then id. Amounts in cents, days since
+-- 1970-01-01. $1 is the batch number in the temporary table alloc_customers.
+SELECT e.customer_id, e.day, e.ord, e.id, e.cents, e.invoice_id
+FROM (
+    SELECT customer_id,
+           CAST(date_diff('day', DATE '1970-01-01', invoice_date) AS INTEGER) AS day,
+           CASE WHEN amount >= 0 THEN 0 ELSE 1 END AS ord,
+           invoice_id AS id,
+           CAST(amount * 100 AS BIGINT) AS cents,
+           CAST(NULL AS VARCHAR) AS invoice_id
+    FROM invoices
+    UNION ALL
+    SELECT customer_id,
+           CAST(date_diff('day', DATE '1970-01-01', payment_date) AS INTEGER),
+           2,
+           payment_id,
+           CAST(amount * 100 AS BIGINT),
+           invoice_id
+    FROM payments
+) e
+JOIN alloc_customers a ON a.customer_id = e.customer_id AND a.batch = $1
+ORDER BY e.customer_id, e.day, e.ord, e.id

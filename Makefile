@@ -1,0 +1,39 @@
+# creditflow: `make run` sets everything up and serves the demo ledger;
+# `make test` runs every test. Both start with the assets step.
+
+DB        ?= creditflow.duckdb
+ADDR      ?= 127.0.0.1:8080
+BENCH_DIR ?= bench
+ECHARTS   := web/static/echarts.min.js
+
+.PHONY: all assets build run test bench clean
+
+all: build
+
+# The echarts JavaScript comes from the npm package (pinned in
+# web/assets/package-lock.json) and is embedded into the binary.
+assets: $(ECHARTS)
+
+$(ECHARTS): web/assets/package.json web/assets/package-lock.json
+	cd web/assets && npm ci --no-audit --no-fund --loglevel=error
+	cp web/assets/node_modules/echarts/dist/echarts.min.js $(ECHARTS)
+
+build: assets
+	go build -o creditflow ./cmd/creditflow
+
+run: build
+	./creditflow serve --demo --db $(DB) --addr $(ADDR)
+
+test: assets
+	go vet ./...
+	go test -count=1 -timeout 30m ./...
+
+# bench generates a ledger of 1M invoices, ~1M payments and 50k customers
+# and times the ingest against DuckDB's own CSV load, then the API queries.
+bench: build
+	CREDITFLOW_BENCH_INVOICES=1000000 CREDITFLOW_BENCH_CUSTOMERS=50000 \
+		go test -run '^$$' -bench . -benchtime 1x -timeout 60m ./ingest/ ./risk/
+
+clean:
+	rm -f creditflow $(ECHARTS)
+	rm -rf web/assets/node_modules $(BENCH_DIR)

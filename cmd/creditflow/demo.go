@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest/demo"
+)
+
+func runDemo(ctx context.Context, e env, args []string) error {
+	fs, _ := newFlags(e, "demo")
+	def := demo.DefaultConfig(creditflow.NewDate(e.now()).Time)
+	out := fs.String("out", "", "`directory` to write customers.csv, invoices.csv, payments.csv and truth.csv into")
+	customers := fs.Int("customers", def.Customers, "number of customers")
+	invoices := fs.Int("invoices", def.Invoices, "number of invoices (about)")
+	seed := fs.Uint64("seed", def.Seed, "random seed: the same seed gives the same ledger")
+	years := fs.Int("years", def.Years, "years of history up to today")
+	end := fs.String("end", "", "last `date` of the ledger (default today)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return fmt.Errorf("demo: --out DIR is required")
+	}
+	cfg := def
+	cfg.Customers, cfg.Invoices, cfg.Seed, cfg.Years = *customers, *invoices, *seed, *years
+	if *end != "" {
+		d, err := creditflow.ParseDate(*end)
+		if err != nil {
+			return err
+		}
+		cfg.End = d.Time
+	}
+	start := e.now()
+	sum, err := demo.Generate(ctx, *out, cfg)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "wrote %d customers, %d invoices, %d payments to %s in %.1f s\n",
+		sum.Customers, sum.Invoices, sum.Payments, *out, e.now().Sub(start).Seconds())
+	return nil
+}

@@ -1,0 +1,76 @@
+// Command creditflow loads a receivables ledger into DuckDB and serves its
+// credit-risk and cashflow analytics as an API and dashboards.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "creditflow:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `creditflow: credit-risk and cashflow analytics for receivables.
+
+Usage:
+  creditflow serve [--addr 127.0.0.1:8080] [--demo]     serve the API and dashboards
+  creditflow ingest [--strict] [--kind K] FILE...       load customers/invoices/payments files
+  creditflow aging [--as-of DATE] [--group customer|segment] [--json]
+  creditflow kpis [--as-of DATE] [--json]
+  creditflow stats [--json]                             row counts per table
+  creditflow token create --role viewer|collector|admin --name NAME
+  creditflow demo --out DIR [--customers N] [--invoices N] [--seed S]
+
+Every command takes --db PATH (default $CREDITFLOW_DB, else creditflow.duckdb).
+Dates are YYYY-MM-DD; --as-of defaults to today.
+`
+
+// env is what a command needs of the outside world; tests fill it.
+type env struct {
+	getenv func(string) string
+	stdout io.Writer
+	stderr io.Writer
+	now    func() time.Time
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("no command given")
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, e, rest)
+	case "ingest":
+		return runIngest(ctx, e, rest)
+	case "aging":
+		return runAging(ctx, e, rest)
+	case "kpis":
+		return runKPIs(ctx, e, rest)
+	case "stats":
+		return runStats(ctx, e, rest)
+	case "token":
+		return runToken(ctx, e, rest)
+	case "demo":
+		return runDemo(ctx, e, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}

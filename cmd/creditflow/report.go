@@ -1,0 +1,123 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/creditflow/creditflow/risk"
+)
+
+func runAging(ctx context.Context, e env, args []string) error {
+	fs, dbPath := newFlags(e, "aging")
+	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today)")
+	group := fs.String("group", "", "also break down by customer or segment")
+	asJSON := fs.Bool("json", false, "print JSON, the same as GET /api/aging")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	asOf, err := asOfFlag(e, *asOfStr)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	a, err := risk.AgingReport(ctx, db, asOf)
+	if err != nil {
+		return err
+	}
+	if *group != "" {
+		groups, err := risk.AgingByGroup(ctx, db, asOf, *group, 10000, 0)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return printJSON(e.stdout, map[string]any{"as_of": asOf, "currency": a.Currency, "group": *group, "groups": groups})
+		}
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "%s\topen\toverdue\tcurrent\t1-30\t31-60\t61-90\t90+\t\n", *group)
+		for _, g := range groups {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t", g.Key, g.OpenTotal, g.OverdueTotal)
+			for _, b := range g.Buckets {
+				fmt.Fprintf(tw, "%s\t", b.Amount)
+			}
+			fmt.Fprintln(tw)
+		}
+		return tw.Flush()
+	}
+	if *asJSON {
+		return printJSON(e.stdout, a)
+	}
+	fmt.Fprintf(e.stdout, "Aging as of %s (%s)\n\n", a.AsOf, a.Currency)
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "bucket\tamount\tinvoices\t")
+	for _, b := range a.Buckets {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t\n", b.Label, b.Amount, b.Count)
+	}
+	fmt.Fprintf(tw, "open total\t%s\t\t\n", a.OpenTotal)
+	fmt.Fprintf(tw, "overdue\t%s\t\t\n", a.OverdueTotal)
+	fmt.Fprintf(tw, "unapplied credit\t%s\t\t\n", a.UnappliedCredit)
+	fmt.Fprintf(tw, "net receivable\t%s\t\t\n", a.OpenTotal-a.UnappliedCredit)
+	return tw.Flush()
+}
+
+func runKPIs(ctx context.Context, e env, args []string) error {
+	fs, dbPath := newFlags(e, "kpis")
+	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today)")
+	asJSON := fs.Bool("json", false, "print JSON, the same as GET /api/kpis")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	asOf, err := asOfFlag(e, *asOfStr)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	k, err := risk.ComputeKPIs(ctx, db, asOf)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e.stdout, k)
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintf(tw, "KPIs as of %s (%s)\n", k.AsOf, k.Currency)
+	fmt.Fprintf(tw, "open total\t%s\n", k.OpenTotal)
+	fmt.Fprintf(tw, "overdue total\t%s (%.1f%%)\n", k.OverdueTotal, 100*k.OverdueShare)
+	fmt.Fprintf(tw, "unapplied credit\t%s\n", k.UnappliedCredit)
+	fmt.Fprintf(tw, "DSO (countback)\t%.1f days\n", k.DSO)
+	fmt.Fprintf(tw, "best-possible DSO\t%.1f days\n", k.BestPossibleDSO)
+	fmt.Fprintf(tw, "ADD\t%.1f days\n", k.ADD)
+	fmt.Fprintf(tw, "CEI 30 / 90 days\t%.1f%% / %.1f%%\n", k.CEI30, k.CEI90)
+	fmt.Fprintf(tw, "weighted days to pay\t%.1f (%.1f beyond terms)\n", k.WeightedDaysToPay, k.WeightedDaysLate)
+	return tw.Flush()
+}
+
+func runStats(ctx context.Context, e env, args []string) error {
+	fs, dbPath := newFlags(e, "stats")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	st, err := risk.ComputeStats(ctx, db)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e.stdout, st)
+	}
+	fmt.Fprintf(e.stdout, "customers %d\ninvoices %d\npayments %d\nallocations %d\n", st.Customers, st.Invoices, st.Payments, st.Allocations)
+	return nil
+}

@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ingest/demo"
+	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/web"
+)
+
+func runServe(ctx context.Context, e env, args []string) error {
+	fs, dbPath := newFlags(e, "serve")
+	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on")
+	withDemo := fs.Bool("demo", false, "when the database is empty, load the demo ledger and create an admin token")
+	logJSON := fs.Bool("log-json", false, "write logs as JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
+	if *logJSON {
+		handler = slog.NewJSONHandler(e.stderr, nil)
+	}
+	log := slog.New(handler)
+	db, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var token string
+	if *withDemo {
+		if token, err = loadDemo(ctx, e, db, log); err != nil {
+			return err
+		}
+	}
+	srv := web.New(web.Config{DB: db, Logger: log, Now: e.now})
+	return srv.ListenAndServe(ctx, *addr, func(a net.Addr) {
+		log.Info("serving", slog.String("url", "http://"+a.String()+"/"), slog.String("db", *dbPath))
+		fmt.Fprintf(e.stdout, "creditflow is serving on http://%s/\n", a)
+		if token != "" {
+			fmt.Fprintf(e.stdout, "log in with this admin token (shown once): %s\n", token)
+		}
+	})
+}
+
+// loadDemo fills an empty database with the demo ledger and creates an admin
+// token. A database that has invoices is left alone and gets no new token.
+func loadDemo(ctx context.Context, e env, db *cfsql.DB, log *slog.Logger) (string, error) {
+	var n int
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM invoices`).Scan(&n); err != nil {
+		return "", err
+	}
+	if n > 0 {
+		log.Info("database has data; demo ledger not loaded", slog.Int("invoices", n))
+	} else {
+		dir, err := os.MkdirTemp("", "creditflow-demo-")
+		if err != nil {
+			return "", err
+		}
+		defer os.RemoveAll(dir)
+		cfg := demo.DefaultConfig(creditflow.NewDate(e.now()).Time)
+		log.Info("generating the demo ledger", slog.Int("customers", cfg.Customers), slog.Int("invoices", cfg.Invoices))
+		if _, err := demo.Generate(ctx, dir, cfg); err != nil {
+			return "", fmt.Errorf("demo ledger: %w", err)
+		}
+		paths := []string{filepath.Join(dir, "customers.csv"), filepath.Join(dir, "invoices.csv"), filepath.Join(dir, "payments.csv")}
+		res, err := ingest.Files(ctx, db, paths, ingest.Options{Actor: "demo", Now: e.now})
+		if err != nil {
+			return "", fmt.Errorf("demo ledger: %w", err)
+		}
+		log.Info(res.Summary())
+	}
+	return web.CreateToken(ctx, db, creditflow.RoleAdmin, "demo admin", e.now())
+}

@@ -1,0 +1,216 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/risk"
+)
+
+// asOf reads the as_of parameter; the default is today.
+func (s *Server) asOf(r *http.Request) (creditflow.Date, error) {
+	v := r.URL.Query().Get("as_of")
+	if v == "" {
+		return creditflow.NewDate(s.now()), nil
+	}
+	d, err := creditflow.ParseDate(v)
+	if err != nil {
+		return d, fmt.Errorf("%w: as_of %q: expected YYYY-MM-DD", creditflow.ErrInvalid, v)
+	}
+	return d, nil
+}
+
+// intParam reads a non-negative integer parameter with a default.
+func intParam(r *http.Request, name string, def int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, fmt.Errorf("%w: %s %q: expected a whole number >= 0", creditflow.ErrInvalid, name, v)
+	}
+	return n, nil
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	status, code := "ok", http.StatusOK
+	if err := s.db.PingContext(r.Context()); err != nil {
+		status, code = "database unavailable", http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, map[string]string{"status": status})
+}
+
+func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Write(openAPI)
+}
+
+func (s *Server) handleKPIs(w http.ResponseWriter, r *http.Request) {
+	asOf, err := s.asOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	k, err := risk.ComputeKPIs(r.Context(), s.db, asOf)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, k)
+}
+
+// groupedAging is the answer of GET /api/aging?group=customer|segment.
+type groupedAging struct {
+	AsOf     creditflow.Date         `json:"as_of"`
+	Currency string                  `json:"currency"`
+	Group    string                  `json:"group"`
+	Groups   []creditflow.AgingGroup `json:"groups"`
+}
+
+func (s *Server) handleAging(w http.ResponseWriter, r *http.Request) {
+	asOf, err := s.asOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	group := r.URL.Query().Get("group")
+	if group == "" {
+		a, err := risk.AgingReport(r.Context(), s.db, asOf)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, a)
+		return
+	}
+	if group != "customer" && group != "segment" {
+		s.writeError(w, r, fmt.Errorf("%w: group %q: expected customer or segment", creditflow.ErrInvalid, group))
+		return
+	}
+	limit, err := intParam(r, "limit", 100)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	offset, err := intParam(r, "offset", 0)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	groups, err := risk.AgingByGroup(r.Context(), s.db, asOf, group, limit, offset)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	a, err := risk.AgingReport(r.Context(), s.db, asOf)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, groupedAging{AsOf: asOf, Currency: a.Currency, Group: group, Groups: groups})
+}
+
+// openItemsPage is the answer of GET /api/open-items.
+type openItemsPage struct {
+	AsOf   creditflow.Date       `json:"as_of"`
+	Total  int                   `json:"total"`
+	Limit  int                   `json:"limit"`
+	Offset int                   `json:"offset"`
+	Items  []creditflow.OpenItem `json:"items"`
+}
+
+func (s *Server) handleOpenItems(w http.ResponseWriter, r *http.Request) {
+	asOf, err := s.asOf(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	limit, err := intParam(r, "limit", 100)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	offset, err := intParam(r, "offset", 0)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if limit > 10000 {
+		s.writeError(w, r, fmt.Errorf("%w: limit %d: at most 10000", creditflow.ErrInvalid, limit))
+		return
+	}
+	q := risk.OpenItemsQuery{AsOf: asOf, CustomerID: r.URL.Query().Get("customer_id"),
+		Sort: r.URL.Query().Get("sort"), Limit: limit, Offset: offset}
+	items, total, err := risk.OpenItems(r.Context(), s.db, q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if items == nil {
+		items = []creditflow.OpenItem{}
+	}
+	writeJSON(w, http.StatusOK, openItemsPage{AsOf: asOf, Total: total, Limit: limit, Offset: offset, Items: items})
+}
+
+func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
+	st, err := risk.ComputeStats(r.Context(), s.db)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// handleIngest takes a multipart upload of one or more files (form field
+// "file"), with optional fields "kind" and "strict", and ingests them with the
+// same validation and guarantees as the CLI. Reads go on while it runs.
+func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.maxUp)
+	dir, err := os.MkdirTemp("", "creditflow-upload-")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	// Files above 32 MiB spill to disk inside ParseMultipartForm.
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		s.writeError(w, r, fmt.Errorf("%w: expected a multipart/form-data upload with one or more file fields: %v", creditflow.ErrInvalid, err))
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	opt := ingest.Options{Strict: r.FormValue("strict") == "true", Actor: "api:" + principalFrom(r.Context()).name, Now: s.now}
+	if k := r.FormValue("kind"); k != "" {
+		if opt.Kind, err = ingest.ParseKind(k); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	var paths []string
+	for i, fh := range r.MultipartForm.File["file"] {
+		name := filepath.Base(strings.ReplaceAll(fh.Filename, "\\", "/"))
+		p := filepath.Join(dir, fmt.Sprintf("%03d-%s", i, name))
+		if err := saveUpload(fh, p); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		paths = append(paths, p)
+		opt.Names = append(opt.Names, name)
+	}
+	if len(paths) == 0 {
+		s.writeError(w, r, fmt.Errorf("%w: no files: send them in form field \"file\"", creditflow.ErrInvalid))
+		return
+	}
+	res, err := ingest.Files(r.Context(), s.db, paths, opt)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

@@ -1,0 +1,193 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	dbsql "database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// tokenPrefix starts every API token, so that leaked tokens are easy to find.
+const tokenPrefix = "cf_"
+
+// CreateToken makes a new random API token with a role, stores only its
+// SHA-256 hash and returns the token itself, which is shown once.
+func CreateToken(ctx context.Context, db *cfsql.DB, role creditflow.Role, name string, now time.Time) (string, error) {
+	if _, err := creditflow.ParseRole(string(role)); err != nil {
+		return "", err
+	}
+	if strings.TrimSpace(name) == "" {
+		return "", fmt.Errorf("%w: a token needs a name (who or what uses it)", creditflow.ErrInvalid)
+	}
+	id, secret := randomHex(6), randomHex(24)
+	token := tokenPrefix + id + "_" + secret
+	err := db.WriteTx(ctx, func(tx *dbsql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (token_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
+			id, name, string(role), hashToken(token), now.UTC()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, 'cli', 'token_create', json_object('token_id', ?, 'name', ?, 'role', ?))`,
+			now.UTC(), id, name, string(role))
+		return err
+	})
+	if err != nil {
+		return "", fmt.Errorf("create token: %w", err)
+	}
+	return token, nil
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func hashToken(token string) string {
+	h := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(h[:])
+}
+
+// principal is who makes a request.
+type principal struct {
+	name    string
+	role    creditflow.Role
+	session *session // nil for bearer tokens
+}
+
+// checkToken finds the role of a bearer token.
+func checkToken(ctx context.Context, db *cfsql.DB, token string) (principal, error) {
+	rest, ok := strings.CutPrefix(token, tokenPrefix)
+	id, _, ok2 := strings.Cut(rest, "_")
+	if !ok || !ok2 {
+		return principal{}, fmt.Errorf("%w: malformed token", creditflow.ErrUnauthorized)
+	}
+	var name, role, hash string
+	err := db.QueryRowContext(ctx, `SELECT name, role, token_hash FROM api_tokens WHERE token_id = ? AND revoked_at IS NULL`, id).Scan(&name, &role, &hash)
+	if errors.Is(err, dbsql.ErrNoRows) {
+		return principal{}, fmt.Errorf("%w: unknown or revoked token", creditflow.ErrUnauthorized)
+	}
+	if err != nil {
+		return principal{}, err
+	}
+	if subtle.ConstantTimeCompare([]byte(hash), []byte(hashToken(token))) != 1 {
+		return principal{}, fmt.Errorf("%w: unknown or revoked token", creditflow.ErrUnauthorized)
+	}
+	return principal{name: name, role: creditflow.Role(role)}, nil
+}
+
+// sessionCookie is the dashboard's session cookie.
+const sessionCookie = "creditflow_session"
+
+// sessionTTL is how long a dashboard login lasts.
+const sessionTTL = 12 * time.Hour
+
+type session struct {
+	principal
+	csrf    string
+	expires time.Time
+}
+
+// sessions are kept in memory: a restart of the service logs everyone out,
+// which is acceptable for a dashboard behind a token.
+type sessions struct {
+	mu   sync.Mutex
+	byID map[string]*session
+}
+
+func (ss *sessions) create(p principal, now time.Time) (string, *session) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	id := randomHex(32)
+	s := &session{principal: p, csrf: randomHex(16), expires: now.Add(sessionTTL)}
+	s.session = s
+	for k, v := range ss.byID { // sweep expired sessions while we hold the lock
+		if now.After(v.expires) {
+			delete(ss.byID, k)
+		}
+	}
+	ss.byID[hashToken(id)] = s
+	return id, s
+}
+
+func (ss *sessions) get(id string, now time.Time) *session {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	s := ss.byID[hashToken(id)]
+	if s == nil || now.After(s.expires) {
+		return nil
+	}
+	return s
+}
+
+func (ss *sessions) remove(id string) {
+	ss.mu.Lock()
+	defer ss.mu.Unlock()
+	delete(ss.byID, hashToken(id))
+}
+
+type ctxKey struct{}
+
+func principalFrom(ctx context.Context) principal {
+	p, _ := ctx.Value(ctxKey{}).(principal)
+	return p
+}
+
+// authenticate finds the principal of a request from its bearer token or
+// its session cookie. Cookie requests that change state must carry the
+// session's CSRF token in the X-CSRF-Token header (or a csrf_token form
+// field); bearer requests are not sent by browsers on their own, so need none.
+func (s *Server) authenticate(r *http.Request) (principal, error) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		token, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return principal{}, fmt.Errorf("%w: expected Authorization: Bearer TOKEN", creditflow.ErrUnauthorized)
+		}
+		return checkToken(r.Context(), s.db, strings.TrimSpace(token))
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return principal{}, fmt.Errorf("%w: missing bearer token", creditflow.ErrUnauthorized)
+	}
+	sess := s.sessions.get(c.Value, s.now())
+	if sess == nil {
+		return principal{}, fmt.Errorf("%w: session expired; log in again", creditflow.ErrUnauthorized)
+	}
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		got := r.Header.Get("X-CSRF-Token")
+		if got == "" {
+			got = r.FormValue("csrf_token")
+		}
+		if subtle.ConstantTimeCompare([]byte(got), []byte(sess.csrf)) != 1 {
+			return principal{}, fmt.Errorf("%w: missing or wrong CSRF token", creditflow.ErrForbidden)
+		}
+	}
+	return sess.principal, nil
+}
+
+// requireRole wraps an API handler: 401 without valid credentials, 403 when
+// the role is too low.
+func (s *Server) requireRole(need creditflow.Role, next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.authenticate(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		if !p.role.Allows(need) {
+			s.writeError(w, r, fmt.Errorf("%w: role %s may not do this; needs %s", creditflow.ErrForbidden, p.role, need))
+			return
+		}
+		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, p)))
+	}
+}

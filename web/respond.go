@@ -1,0 +1,59 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest"
+)
+
+// errorStatus maps error kinds to HTTP status codes. Anything else is an
+// internal error: logged in full, answered with a generic message.
+var errorStatus = []struct {
+	kind   error
+	status int
+}{
+	{creditflow.ErrInvalid, http.StatusBadRequest},
+	{creditflow.ErrNotFound, http.StatusNotFound},
+	{creditflow.ErrConflict, http.StatusConflict},
+	{creditflow.ErrUnauthorized, http.StatusUnauthorized},
+	{creditflow.ErrForbidden, http.StatusForbidden},
+	{creditflow.ErrLocked, http.StatusServiceUnavailable},
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+// errorBody is the JSON of every error answer.
+type errorBody struct {
+	Error    string           `json:"error"`
+	Problems []ingest.Problem `json:"problems,omitempty"`
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	status := http.StatusInternalServerError
+	for _, e := range errorStatus {
+		if errors.Is(err, e.kind) {
+			status = e.status
+			break
+		}
+	}
+	body := errorBody{Error: err.Error()}
+	var fe *ingest.FileError
+	if errors.As(err, &fe) {
+		body.Problems = fe.Problems
+	}
+	if status == http.StatusInternalServerError {
+		s.log.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
+		body = errorBody{Error: "internal error; see the server log"}
+	}
+	writeJSON(w, status, body)
+}

@@ -49,12 +49,16 @@ type openInvoice struct {
 
 // credit is unapplied money of the customer: the rest of a payment or credit
 // note. A credit with a target waits for that invoice (a payment that named
-// an invoice dated after it).
+// an invoice dated after it). A kept credit is the overpayment of a named
+// invoice: it stays unapplied until someone decides what to do with it, while
+// other credit (a prepayment, the rest of a lump payment or credit note)
+// settles the customer's next invoices.
 type credit struct {
 	kind      string
 	id        string
 	remaining int64
 	target    string
+	kept      bool
 }
 
 // paidFrom remembers what a payment settled, so that a reversal can undo it.
@@ -126,10 +130,12 @@ func (a *allocator) pay(e event) {
 			p.allocs = append(p.allocs, a.emit(inv, sourcePayment, e.id, n, e.day, ruleInvoiceReference))
 			rest -= n
 		}
-		// An overpayment of a named invoice stays unapplied credit of the customer.
-	} else {
-		rest = a.settleOldest(sourcePayment, e.id, rest, e.day, ruleOldestFirst, p)
+		if rest > 0 {
+			a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest, kept: true})
+		}
+		return
 	}
+	rest = a.settleOldest(sourcePayment, e.id, rest, e.day, ruleOldestFirst, p)
 	if rest > 0 {
 		a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest})
 	}
@@ -179,7 +185,7 @@ func (a *allocator) useCredits(inv *openInvoice, day int32) {
 			if inv.remaining <= 0 {
 				break
 			}
-			if c.remaining <= 0 || (pass == 0) != (c.target == inv.id) || (pass == 1 && c.target != "") {
+			if c.remaining <= 0 || c.kept || (pass == 0) != (c.target == inv.id) || (pass == 1 && c.target != "") {
 				continue
 			}
 			n := min(c.remaining, inv.remaining)

@@ -4,10 +4,14 @@
 package ingest
 
 import (
+	"bufio"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	dbsql "database/sql"
+	"encoding/csv"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -172,11 +176,11 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 	defer func() {
 		if !committed {
 			// Roll back even when ctx is cancelled: a failed run leaves nothing behind.
+			// The rollback also removes the temporary tables created in the transaction.
 			if _, rbErr := conn.ExecContext(context.WithoutCancel(ctx), "ROLLBACK"); rbErr != nil && err == nil {
 				err = rbErr
 			}
 		}
-		dropTemp(context.WithoutCancel(ctx), conn)
 	}()
 	if err := conn.QueryRowContext(ctx, `SELECT nextval('ingest_run_seq')`).Scan(&res.RunID); err != nil {
 		return err
@@ -229,6 +233,11 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	// Temporary tables go with the transaction that made them, so that the
+	// pooled connection is clean for the next user.
+	if err := dropTemp(ctx, conn); err != nil {
+		return err
+	}
 	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
 		return err
 	}
@@ -247,10 +256,13 @@ func auditDetail(res *Result) string {
 		res.RunID, strings.Join(names, ", "), res.Rows[Customers], res.Rows[Invoices], res.Rows[Payments])
 }
 
-func dropTemp(ctx context.Context, conn *dbsql.Conn) {
+func dropTemp(ctx context.Context, conn *dbsql.Conn) error {
 	for _, t := range []string{"stage", "affected", "alloc_customers", "alloc_out"} {
-		conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t)
+		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // loader loads one file after another into the open transaction.
@@ -304,8 +316,18 @@ func (l *loader) stage(ctx context.Context, f inputFile) error {
 	var from string
 	switch f.format {
 	case CSV:
-		from = "SELECT * FROM read_csv(" + quoteString(f.path) +
-			", header = true, all_varchar = true, delim = ',', quote = '\"', escape = '\"', sample_size = 20480)"
+		// The header is read here, not sniffed, so that a ragged line is an
+		// error with its line number rather than a different guess of the layout.
+		header, err := csvHeader(f.path)
+		if err != nil {
+			return &FileError{File: f.name, Format: f.format, Cause: "cannot read the header line: " + err.Error()}
+		}
+		cols := make([]string, len(header))
+		for i, h := range header {
+			cols[i] = quoteString(h) + ": 'VARCHAR'"
+		}
+		from = "SELECT * FROM read_csv(" + quoteString(f.path) + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {" +
+			strings.Join(cols, ", ") + "})"
 	case Parquet:
 		from = "SELECT COLUMNS(*)::VARCHAR FROM read_parquet(" + quoteString(f.path) + ")"
 	case NDJSON:
@@ -318,6 +340,46 @@ func (l *loader) stage(ctx context.Context, f inputFile) error {
 		return &FileError{File: f.name, Format: f.format, Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
 	}
 	return nil
+}
+
+// csvHeader reads the column names of a CSV file (plain or gzip).
+func csvHeader(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var r io.Reader = bufio.NewReader(f)
+	if strings.HasSuffix(strings.ToLower(path), ".gz") {
+		gz, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, err
+		}
+		defer gz.Close()
+		r = gz
+	}
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if err == io.EOF {
+		return nil, errors.New("the file is empty; expected a header line with column names")
+	}
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for i, h := range header {
+		h = strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))
+		if h == "" {
+			return nil, fmt.Errorf("column %d has no name", i+1)
+		}
+		if seen[strings.ToLower(h)] {
+			return nil, fmt.Errorf("column %q appears twice", h)
+		}
+		seen[strings.ToLower(h)] = true
+		header[i] = h
+	}
+	return header, nil
 }
 
 // cleanDuckDBError keeps the useful part of a DuckDB reader error.
@@ -379,12 +441,14 @@ func missingColumns(kind Kind, spec tableSpec, present map[string]string) []Prob
 	return ps
 }
 
-// lineExpr turns a stage rowid into the line (or row) the user sees.
+// lineExpr turns a stage rowid into the line (or row) the user sees. Rows
+// keep file order; their rowids start at an offset inside a transaction.
 func lineExpr(f Format) string {
+	first := "(SELECT min(rowid) FROM stage)"
 	if f == CSV {
-		return "(s.rowid + 2)" // the header is line 1
+		return "(s.rowid - " + first + " + 2)" // the header is line 1
 	}
-	return "(s.rowid + 1)"
+	return "(s.rowid - " + first + " + 1)"
 }
 
 func (l *loader) validate(ctx context.Context, f inputFile, spec tableSpec, present map[string]string) error {

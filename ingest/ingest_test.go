@@ -2,8 +2,11 @@ package ingest
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -93,4 +96,291 @@ func TestIngestGoodFiles(t *testing.T) {
 		t.Fatalf("attributes = %s, %v", attrs, err)
 	}
 	t.Log(res.Summary())
+}
+
+func TestIngestAllocationAndBareCustomers(t *testing.T) {
+	db := mustOpenDB(t)
+	mustIngest(t, db, Options{}, writeFiles(t, "payments.csv", paymentsCSV, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
+	// Expected open amounts on 2025-03-01, worked out by hand:
+	// I1 100.00: credit note CN1 (2025-02-01) settles 20.00 of the oldest invoice, P1 names I1 and pays the other 80.00;
+	//   the 20.00 left of P1 is an overpayment of a named invoice and stays unapplied credit.
+	// I2 250.50: lump payment P2 (200.00, no reference) settles the oldest open invoice, I2, leaving 50.50.
+	// I3 80.25: paid by direct debit P3, reversed by P4: open again, 80.25.
+	// I4 40.00: nothing paid.
+	want := map[string]string{"I1": "0.00", "I2": "50.50", "I3": "80.25", "I4": "40.00"}
+	rows, err := db.Query(`SELECT i.invoice_id, CAST(i.amount - coalesce(sum(a.amount), 0) AS VARCHAR)
+		FROM invoices i LEFT JOIN payment_allocations a USING (invoice_id)
+		WHERE i.amount > 0 GROUP BY i.invoice_id, i.amount ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	got := map[string]string{}
+	for rows.Next() {
+		var id, open string
+		if err := rows.Scan(&id, &open); err != nil {
+			t.Fatal(err)
+		}
+		got[id] = open
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("open amounts = %v, want %v", got, want)
+	}
+	var unapplied string
+	if err := db.QueryRow(`SELECT CAST((SELECT sum(amount) FROM payments) - (SELECT sum(amount) FROM invoices WHERE amount < 0)
+		- (SELECT sum(amount) FROM payment_allocations) AS VARCHAR)`).Scan(&unapplied); err != nil || unapplied != "20.00" {
+		t.Errorf("unapplied credit = %s, %v; want 20.00", unapplied, err)
+	}
+}
+
+// ledgerDump is the content of the ledger tables, to compare databases.
+func ledgerDump(tb testing.TB, db *cfsql.DB) string {
+	tb.Helper()
+	var b strings.Builder
+	for _, q := range []string{
+		`SELECT customer_id, name, kind, payment_terms_days, CAST(credit_limit AS VARCHAR), bare FROM customers ORDER BY ALL`,
+		`SELECT invoice_id, customer_id, invoice_date, due_date, CAST(amount AS VARCHAR), currency, disputed FROM invoices ORDER BY ALL`,
+		`SELECT payment_id, customer_id, invoice_id, payment_date, CAST(amount AS VARCHAR) FROM payments ORDER BY ALL`,
+		`SELECT customer_id, invoice_id, source_kind, source_id, CAST(amount AS VARCHAR), allocated_on, rule FROM payment_allocations ORDER BY ALL`,
+		`SELECT count(*) FROM ingest_runs`,
+		`SELECT count(*) FROM audit_log`,
+	} {
+		rows, err := db.Query(q)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		cols, _ := rows.Columns()
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				tb.Fatal(err)
+			}
+			fmt.Fprintln(&b, vals...)
+		}
+		rows.Close()
+		b.WriteString("--\n")
+	}
+	return b.String()
+}
+
+func TestIngestRejectsBadFiles(t *testing.T) {
+	tests := []struct {
+		name    string
+		opt     Options
+		files   []string
+		want    []string // substrings of the error, in order
+		noWant  string
+		problem int // number of problems listed
+	}{
+		{
+			name: "bad cells of every kind",
+			files: []string{"invoices.csv", `
+invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed
+I1,C1,2025-01-01,2025-01-31,100.00,EUR,false
+I2,C1,01-02-2025,,100.00,EUR,false
+I3,C1,2025-01-03,,1.234,EUR,false
+I4,,2025-01-04,,10.00,EUR,maybe
+I1,C1,2025-01-05,,10.00,EUR,false
+`},
+			want: []string{
+				"invoices.csv: rejected",
+				"line 3, column invoice_date: expected a date as YYYY-MM-DD, got \"01-02-2025\"",
+				"line 4, column amount: expected an amount with a dot and at most two decimals",
+				"line 5, column customer_id: expected a value (customer_id is required)",
+				"line 5, column disputed: expected true/false, 1/0 or yes/no, got \"maybe\"",
+				"line 6, column invoice_id: expected a unique invoice_id (the same value is on line 2)",
+			},
+		},
+		{
+			name: "too many columns on a line",
+			files: []string{"invoices.csv", `
+invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed
+I6,C1,2025-01-06,2025-01-01,1,000.00,EUR,false
+`},
+			want: []string{"invoices.csv: cannot be read as csv"},
+		},
+		{
+			name: "due date before invoice date",
+			files: []string{"invoices.csv", `
+invoice_id,customer_id,invoice_date,due_date,amount
+I6,C1,2025-01-06,2025-01-01,1000.00
+`},
+			want: []string{"line 2, column due_date: expected a due_date on or after the invoice_date, got \"2025-01-01\""},
+		},
+		{
+			name:  "missing required column",
+			files: []string{"invoices.csv", "invoice_id,customer_id,amount\nI1,C1,10.00\n"},
+			want:  []string{"line 1, column invoice_date: expected a column named invoice_date in the header"},
+		},
+		{
+			name: "payment of an unknown invoice",
+			files: []string{"invoices.csv", "invoice_id,customer_id,invoice_date,amount\nI1,C1,2025-01-01,10.00\n",
+				"payments.csv", "payment_id,customer_id,invoice_id,payment_date,amount\nP1,C1,I1,2025-01-05,10.00\nP2,C1,I9,2025-01-05,10.00\nP3,C2,I1,2025-01-05,1.00\nP4,,,2025-01-05,1.00\n"},
+			want: []string{"payments.csv: rejected, 3 problem(s)",
+				"line 3, column invoice_id: expected the invoice_id of a known invoice, got \"I9\"",
+				"line 4, column customer_id: expected the customer of the invoice named in invoice_id, got \"C2\"",
+				"line 5, column customer_id: expected a customer_id (required when invoice_id is empty)"},
+		},
+		{
+			name:  "strict mode refuses unknown customers",
+			opt:   Options{Strict: true},
+			files: []string{"invoices.csv", "invoice_id,customer_id,invoice_date,amount\nI1,C404,2025-01-01,10.00\n"},
+			want:  []string{"line 2, column customer_id: expected a customer_id present in customers (strict mode), got \"C404\""},
+		},
+		{
+			name:  "file name without a kind",
+			files: []string{"ledger.csv", "invoice_id\n"},
+			want:  []string{"cannot tell the table from the file name"},
+		},
+		{
+			name: "more than twenty problems",
+			files: []string{"payments.csv", "payment_id,customer_id,payment_date,amount\n" +
+				strings.Repeat("P,C1,yesterday,lots\n", 15)},
+			want:    []string{"rejected, 44 problem(s), first 20 shown", "line 2, column payment_date"},
+			problem: 20,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := mustOpenDB(t)
+			mustIngest(t, db, Options{}, writeFiles(t, "customers.csv", customersCSV)...)
+			before := ledgerDump(t, db)
+			tt.opt.Now = fixedNow
+			_, err := Files(context.Background(), db, writeFiles(t, tt.files...), tt.opt)
+			if err == nil {
+				t.Fatal("bad file accepted")
+			}
+			if !errors.Is(err, creditflow.ErrInvalid) {
+				t.Errorf("error %v is not ErrInvalid", err)
+			}
+			msg := err.Error()
+			pos := 0
+			for _, w := range tt.want {
+				i := strings.Index(msg[pos:], w)
+				if i < 0 {
+					t.Fatalf("error lacks %q (in order):\n%s", w, msg)
+				}
+				pos += i
+			}
+			var fe *FileError
+			if tt.problem > 0 && (!errors.As(err, &fe) || len(fe.Problems) != tt.problem) {
+				t.Errorf("want %d problems listed, got %v", tt.problem, fe)
+			}
+			if after := ledgerDump(t, db); after != before {
+				t.Errorf("a rejected run changed the database:\nbefore\n%s\nafter\n%s", before, after)
+			}
+		})
+	}
+}
+
+func TestIngestIsIdempotent(t *testing.T) {
+	db := mustOpenDB(t)
+	paths := writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV, "payments.csv", paymentsCSV)
+	mustIngest(t, db, Options{}, paths...)
+	first := ledgerDump(t, db)
+
+	res := mustIngest(t, db, Options{}, paths...)
+	for _, f := range res.Files {
+		if !f.Skipped {
+			t.Errorf("%s not recognised as identical", f.File)
+		}
+	}
+	if got := ledgerDump(t, db); got != first {
+		t.Errorf("second identical ingest changed the database")
+	}
+
+	// The same rows in a new file (a trailing comment column) update, never duplicate.
+	changed := strings.Replace(invoicesCSV, "I2,C1,2025-01-10,,250.50", "I2,C1,2025-01-10,,260.50", 1)
+	res = mustIngest(t, db, Options{}, writeFiles(t, "invoices-2.csv", changed)...)
+	if f := res.Files[0]; f.Inserted != 0 || f.Updated != 5 {
+		t.Errorf("re-ingest: inserted %d updated %d, want 0 and 5", f.Inserted, f.Updated)
+	}
+	var n int
+	var amount string
+	if err := db.QueryRow(`SELECT count(*), CAST(max(amount) FILTER (WHERE invoice_id = 'I2') AS VARCHAR) FROM invoices`).Scan(&n, &amount); err != nil || n != 5 || amount != "260.50" {
+		t.Errorf("after update: %d invoices, I2 = %s (%v); want 5 and 260.50", n, amount, err)
+	}
+}
+
+func TestAllocationDoesNotDependOnFileSplit(t *testing.T) {
+	whole := mustOpenDB(t)
+	mustIngest(t, whole, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV, "payments.csv", paymentsCSV)...)
+
+	split := mustOpenDB(t)
+	invLines := strings.Split(strings.TrimSpace(invoicesCSV), "\n")
+	payLines := strings.Split(strings.TrimSpace(paymentsCSV), "\n")
+	// Later invoices and payments arrive first, in separate runs.
+	header := func(lines []string, from int) string {
+		return lines[0] + "\n" + strings.Join(lines[from:], "\n") + "\n"
+	}
+	mustIngest(t, split, Options{}, writeFiles(t, "invoices-b.csv", header(invLines, 3))...)
+	mustIngest(t, split, Options{}, writeFiles(t, "payments-b.csv", header(payLines, 2))...)
+	mustIngest(t, split, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices-a.csv", strings.Join(invLines[:3], "\n")+"\n")...)
+	mustIngest(t, split, Options{}, writeFiles(t, "payments-a.csv", strings.Join(payLines[:2], "\n")+"\n")...)
+
+	q := `SELECT customer_id, invoice_id, source_kind, source_id, CAST(amount AS VARCHAR), allocated_on, rule FROM payment_allocations ORDER BY ALL`
+	if a, b := dump(t, whole, q), dump(t, split, q); a != b {
+		t.Errorf("allocations differ\none file:\n%s\nsplit:\n%s", a, b)
+	}
+}
+
+func dump(tb testing.TB, db *cfsql.DB, q string) string {
+	tb.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var b strings.Builder
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			tb.Fatal(err)
+		}
+		fmt.Fprintln(&b, vals...)
+	}
+	return b.String()
+}
+
+func TestIngestParquetAndNDJSON(t *testing.T) {
+	db := mustOpenDB(t)
+	dir := t.TempDir()
+	csvPaths := writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV, "payments.csv", paymentsCSV)
+	// DuckDB itself writes the Parquet and NDJSON versions of the CSV files.
+	for i, kind := range []string{"customers", "invoices", "payments"} {
+		format := "PARQUET"
+		name := kind + ".parquet"
+		if kind == "payments" {
+			format, name = "JSON", kind+".ndjson"
+		}
+		if _, err := db.Exec(fmt.Sprintf(`COPY (SELECT * FROM read_csv('%s', all_varchar = true)) TO '%s' (FORMAT %s)`,
+			csvPaths[i], filepath.Join(dir, name), format)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustIngest(t, db, Options{}, filepath.Join(dir, "customers.parquet"), filepath.Join(dir, "invoices.parquet"), filepath.Join(dir, "payments.ndjson"))
+	fromOthers := ledgerDump(t, db)
+
+	ref := mustOpenDB(t)
+	mustIngest(t, ref, Options{}, csvPaths...)
+	if fromCSV := ledgerDump(t, ref); fromCSV != fromOthers {
+		t.Errorf("Parquet/NDJSON ingest differs from CSV:\n%s\nvs\n%s", fromOthers, fromCSV)
+	}
+
+	bad := filepath.Join(dir, "invoices-bad.ndjson")
+	os.WriteFile(bad, []byte(`{"invoice_id":"X1","customer_id":"C1","invoice_date":"2025-01-01","amount":"10.00"}`+"\n"+
+		`{"invoice_id":"X2","customer_id":"C1","invoice_date":"2025-13-01","amount":"10.00"}`+"\n"), 0o644)
+	_, err := Files(context.Background(), db, []string{bad}, Options{Now: fixedNow})
+	if err == nil || !strings.Contains(err.Error(), "line 2, column invoice_date") {
+		t.Errorf("bad NDJSON: %v", err)
+	}
 }

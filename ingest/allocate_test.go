@@ -1,0 +1,62 @@
+package ingest
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestAllocator(t *testing.T) {
+	inv := func(day int32, id string, cents int64) event { return event{"C", day, 0, id, cents, ""} }
+	cn := func(day int32, id string, cents int64) event { return event{"C", day, 1, id, -cents, ""} }
+	pay := func(day int32, id string, cents int64, ref string) event { return event{"C", day, 2, id, cents, ref} }
+	al := func(invoice, kind, src string, cents int64, day int32, rule string) allocation {
+		return allocation{"C", invoice, kind, src, cents, day, rule}
+	}
+	tests := []struct {
+		name   string
+		events []event
+		want   []allocation
+	}{
+		{"payment names its invoice",
+			[]event{inv(1, "I1", 1000), inv(2, "I2", 500), pay(5, "P1", 500, "I2")},
+			[]allocation{al("I2", "payment", "P1", 500, 5, ruleInvoiceReference)}},
+		{"lump payment settles oldest first and partly the next",
+			[]event{inv(1, "I1", 1000), inv(2, "I2", 500), pay(5, "P1", 1200, "")},
+			[]allocation{al("I1", "payment", "P1", 1000, 5, ruleOldestFirst), al("I2", "payment", "P1", 200, 5, ruleOldestFirst)}},
+		{"overpayment of a named invoice stays unapplied",
+			[]event{inv(1, "I1", 1000), pay(5, "P1", 1100, "I1"), inv(6, "I2", 300)},
+			[]allocation{al("I1", "payment", "P1", 1000, 5, ruleInvoiceReference)}},
+		{"prepayment settles the next invoice on its day",
+			[]event{pay(1, "P1", 300, ""), inv(4, "I1", 1000)},
+			[]allocation{al("I1", "payment", "P1", 300, 4, ruleCredit)}},
+		{"payment naming a later invoice waits for it",
+			[]event{inv(1, "I0", 50), pay(2, "P1", 300, "I1"), inv(4, "I1", 300)},
+			[]allocation{al("I1", "payment", "P1", 300, 4, ruleInvoiceReference)}},
+		{"credit note settles the oldest open invoice, the rest waits",
+			[]event{inv(1, "I1", 100), cn(2, "CN1", 150), inv(3, "I2", 100)},
+			[]allocation{al("I1", "credit_note", "CN1", 100, 2, ruleCreditNote), al("I2", "credit_note", "CN1", 50, 3, ruleCredit)}},
+		{"reversal of a named direct debit re-opens the invoice",
+			[]event{inv(1, "I1", 800), pay(10, "P1", 800, "I1"), pay(14, "P2", -800, "I1"), pay(30, "P3", 800, "I1")},
+			[]allocation{al("I1", "payment", "P1", 800, 10, ruleInvoiceReference), al("I1", "payment", "P2", -800, 14, ruleReversal),
+				al("I1", "payment", "P3", 800, 30, ruleInvoiceReference)}},
+		{"reversal without reference undoes the payment of the same amount",
+			[]event{inv(1, "I1", 400), inv(2, "I2", 600), pay(10, "P1", 400, ""), pay(11, "P2", 600, ""), pay(15, "P3", -400, "")},
+			[]allocation{al("I1", "payment", "P1", 400, 10, ruleOldestFirst), al("I2", "payment", "P2", 600, 11, ruleOldestFirst),
+				al("I1", "payment", "P3", -400, 15, ruleReversal)}},
+		{"reversal of a payment left as credit takes the credit back",
+			[]event{pay(1, "P1", 300, ""), pay(2, "P2", -300, ""), inv(4, "I1", 1000)},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := &allocator{byID: map[string]*openInvoice{}}
+			a.reset("C")
+			for _, e := range tt.events {
+				a.apply(e)
+			}
+			if !reflect.DeepEqual(a.out, tt.want) {
+				t.Errorf("allocations\n got %+v\nwant %+v", a.out, tt.want)
+			}
+		})
+	}
+}

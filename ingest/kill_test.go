@@ -1,0 +1,92 @@
+package ingest
+
+import (
+	"bufio"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// TestKillHelper is not a test of its own: TestIngestKilledHalfWay runs the
+// test binary again with it, to have an ingest to kill.
+func TestKillHelper(t *testing.T) {
+	dbPath := os.Getenv("CREDITFLOW_KILL_DB")
+	if dbPath == "" {
+		t.Skip("runs only as the helper process of TestIngestKilledHalfWay")
+	}
+	db, err := cfsql.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := Options{afterLoad: func() {
+		os.Stdout.WriteString("LOADED\n")
+		time.Sleep(time.Minute)
+	}}
+	Files(context.Background(), db, strings.Split(os.Getenv("CREDITFLOW_KILL_FILES"), ","), opt)
+	t.Fatal("the helper should have been killed before the commit")
+}
+
+func TestIngestKilledHalfWay(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "killed.duckdb")
+	db, err := cfsql.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustIngest(t, db, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
+	before := ledgerDump(t, db)
+	db.Close()
+
+	changed := strings.ReplaceAll(invoicesCSV, "EUR", "USD")
+	files := writeFiles(t, "invoices-changed.csv", changed, "payments.csv", paymentsCSV)
+	cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$", "-test.v")
+	cmd.Env = append(os.Environ(), "CREDITFLOW_KILL_DB="+dbPath, "CREDITFLOW_KILL_FILES="+strings.Join(files, ","))
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	loaded := make(chan bool)
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "LOADED") {
+				loaded <- true
+				return
+			}
+		}
+		loaded <- false
+	}()
+	select {
+	case ok := <-loaded:
+		if !ok {
+			t.Fatal("helper ended before loading")
+		}
+	case <-time.After(2 * time.Minute):
+		cmd.Process.Kill()
+		t.Fatal("helper did not load in time")
+	}
+	// Everything is loaded and allocated but not committed: kill it now.
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	cmd.Wait()
+
+	db, err = cfsql.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if after := ledgerDump(t, db); after != before {
+		t.Errorf("a killed ingest changed the database:\nbefore\n%s\nafter\n%s", before, after)
+	}
+	// And the same files load fine afterwards.
+	mustIngest(t, db, Options{}, files...)
+}

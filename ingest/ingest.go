@@ -257,7 +257,7 @@ func auditDetail(res *Result) string {
 }
 
 func dropTemp(ctx context.Context, conn *dbsql.Conn) error {
-	for _, t := range []string{"stage", "affected", "alloc_customers", "alloc_out"} {
+	for _, t := range []string{"stage", "typed", "affected", "alloc_customers", "alloc_out"} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
 			return err
 		}
@@ -452,8 +452,17 @@ func lineExpr(f Format) string {
 }
 
 func (l *loader) validate(ctx context.Context, f inputFile, spec tableSpec, present map[string]string) error {
-	q := problemsQuery(f.format, spec, present, l.opt.Strict)
-	rows, err := l.conn.QueryContext(ctx, q)
+	quick, detailed := problemsQueries(f.format, spec, present, l.opt.Strict)
+	// Most files are good: one scan that counts problems decides, and only a
+	// bad file pays for the query that lists them.
+	var n int64
+	if err := l.conn.QueryRowContext(ctx, quick).Scan(&n); err != nil {
+		return fmt.Errorf("ingest %s: validate: %w", f.name, err)
+	}
+	if n == 0 {
+		return nil
+	}
+	rows, err := l.conn.QueryContext(ctx, detailed)
 	if err != nil {
 		return fmt.Errorf("ingest %s: validate: %w", f.name, err)
 	}
@@ -477,16 +486,18 @@ func (l *loader) validate(ctx context.Context, f inputFile, spec tableSpec, pres
 	return nil
 }
 
-// problemsQuery builds one query that lists the first problems of the stage
-// table with their line, column, value and what was expected, and the total
-// number of problems. It is built from the column specs because the columns a
-// file has vary; all values stay in the database, only names are spliced.
-func problemsQuery(f Format, spec tableSpec, present map[string]string, strict bool) string {
+// problemsQueries builds two queries over the stage table: quick counts the
+// problems in one scan; detailed lists the first of them with line, column,
+// value and what was expected, and their total. They are built from the
+// column specs because the columns a file has vary; all values stay in the
+// database, only names are spliced.
+func problemsQueries(f Format, spec tableSpec, present map[string]string, strict bool) (quick, detailed string) {
 	line := lineExpr(f)
-	var parts []string
+	var parts, counts []string
 	add := func(ord int, col, val, cond, expected string) {
 		parts = append(parts, fmt.Sprintf("SELECT %s AS line, %d AS ord, %s AS col, %s AS val, %s AS expected FROM stage s WHERE %s",
 			line, ord, quoteString(col), val, quoteString(expected), cond))
+		counts = append(counts, "count(*) FILTER (WHERE "+cond+")")
 	}
 	presentCol := func(name string) bool { return present[name] != "" }
 	v := func(name string) string { return cellOf(present, name) }
@@ -502,6 +513,7 @@ func problemsQuery(f Format, spec tableSpec, present map[string]string, strict b
 		}
 	}
 	key := v(spec.key)
+	counts = append(counts, "count("+key+") - count(DISTINCT "+key+")")
 	parts = append(parts, fmt.Sprintf(`SELECT line, -1 AS ord, %s AS col, k AS val,
 		'a unique %s (the same value is on %s ' || first || ')' AS expected
 		FROM (SELECT %s AS line, %s AS k, min(%s) OVER (PARTITION BY %s) AS first FROM stage s)
@@ -511,8 +523,8 @@ func problemsQuery(f Format, spec tableSpec, present map[string]string, strict b
 	switch {
 	case spec.key == "invoice_id":
 		if presentCol("due_date") {
-			add(3, "due_date", v("due_date"), dateOK(v("due_date"))+" AND "+dateOK(v("invoice_date"))+
-				" AND CAST("+v("due_date")+" AS DATE) < CAST("+v("invoice_date")+" AS DATE)", "a due_date on or after the invoice_date")
+			add(3, "due_date", v("due_date"), "try_cast("+v("due_date")+" AS DATE) < try_cast("+v("invoice_date")+" AS DATE)",
+				"a due_date on or after the invoice_date")
 		}
 		if strict {
 			add(1, "customer_id", v("customer_id"), v("customer_id")+" IS NOT NULL AND "+v("customer_id")+
@@ -530,8 +542,10 @@ func problemsQuery(f Format, spec tableSpec, present map[string]string, strict b
 				"a customer_id present in customers (strict mode)")
 		}
 	}
-	return "SELECT line, col, val, expected, count(*) OVER () AS total FROM (\n" +
+	quick = "SELECT " + strings.Join(counts, " + ") + " FROM stage s"
+	detailed = "SELECT line, col, val, expected, count(*) OVER () AS total FROM (\n" +
 		strings.Join(parts, "\nUNION ALL\n") + "\n) ORDER BY line, ord LIMIT " + fmt.Sprint(maxProblems)
+	return quick, detailed
 }
 
 func lineWord(f Format) string {
@@ -541,9 +555,6 @@ func lineWord(f Format) string {
 	return "line"
 }
 
-func dateOK(v string) string {
-	return "try_strptime(" + v + ", '%Y-%m-%d') IS NOT NULL"
-}
 
 // cellOf is cell with the file's own spelling of the column name.
 func cellOf(present map[string]string, name string) string {
@@ -566,6 +577,8 @@ func attributesExpr(extras []string) string {
 }
 
 // mergeStatements replace the stage rows into their table. $1 is the run id.
+// The first statement converts the stage once into the temporary table typed,
+// shaped like the target table; the others read from it.
 func mergeStatements(kind Kind, present map[string]string, extras []string, strict bool) []string {
 	spec := specs[kind]
 	v := func(name string) string { return cellOf(present, name) }
@@ -578,54 +591,43 @@ func mergeStatements(kind Kind, present map[string]string, extras []string, stri
 		panic("ingest: no column " + name)
 	}
 	attrs := attributesExpr(extras)
-	key := v(spec.key)
-	var stmts []string
-	bare := func(cust string) string {
-		return `INSERT INTO customers (customer_id, bare, ingest_run_id)
-			SELECT DISTINCT ` + cust + `, true, $1 FROM stage s
-			WHERE ` + cust + ` IS NOT NULL AND ` + cust + ` NOT IN (SELECT customer_id FROM customers)`
-	}
+	table, key := string(kind), spec.key
+	var convert string
 	switch kind {
 	case Customers:
-		stmts = append(stmts,
-			`DELETE FROM customers WHERE customer_id IN (SELECT `+key+` FROM stage s)`,
-			`INSERT INTO customers (customer_id, name, country, segment, kind, payment_terms_days, credit_limit,
-				registration_id, email, phone, attributes, bare, ingest_run_id)
-			SELECT `+key+`, `+v("name")+`, `+v("country")+`, `+v("segment")+`,
-				coalesce(`+typed("kind")+`, 'b2b'), coalesce(`+typed("payment_terms_days")+`, 30), `+typed("credit_limit")+`,
-				`+v("registration_id")+`, `+v("email")+`, `+v("phone")+`, `+attrs+`, false, $1
-			FROM stage s`)
+		convert = `SELECT ` + v("customer_id") + ` AS customer_id, ` + v("name") + ` AS name, ` + v("country") + ` AS country,
+				` + v("segment") + ` AS segment, coalesce(` + typed("kind") + `, 'b2b') AS kind,
+				coalesce(` + typed("payment_terms_days") + `, 30) AS payment_terms_days, ` + typed("credit_limit") + ` AS credit_limit,
+				` + v("registration_id") + ` AS registration_id, ` + v("email") + ` AS email, ` + v("phone") + ` AS phone,
+				` + attrs + ` AS attributes, false AS bare, $1 AS ingest_run_id
+			FROM stage s`
 	case Invoices:
-		cust := v("customer_id")
-		stmts = append(stmts,
-			`INSERT INTO affected SELECT DISTINCT `+cust+` FROM stage s
-			 UNION SELECT customer_id FROM invoices WHERE invoice_id IN (SELECT `+key+` FROM stage s)`)
-		if !strict {
-			stmts = append(stmts, bare(cust))
-		}
-		stmts = append(stmts,
-			`DELETE FROM invoices WHERE invoice_id IN (SELECT `+key+` FROM stage s)`,
-			`INSERT INTO invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency, disputed, description, attributes, ingest_run_id)
-			SELECT `+key+`, `+cust+`, `+typed("invoice_date")+`,
-				coalesce(`+typed("due_date")+`, `+typed("invoice_date")+` + coalesce(c.payment_terms_days, 30)),
-				`+typed("amount")+`, coalesce(`+typed("currency")+`, 'EUR'), coalesce(`+typed("disputed")+`, false),
-				`+v("description")+`, `+attrs+`, $1
-			FROM stage s LEFT JOIN customers c ON c.customer_id = `+cust)
+		// A missing due date follows the customer's terms (30 days for a new customer).
+		convert = `SELECT ` + v("invoice_id") + ` AS invoice_id, ` + v("customer_id") + ` AS customer_id,
+				` + typed("invoice_date") + ` AS invoice_date,
+				coalesce(` + typed("due_date") + `, ` + typed("invoice_date") + ` + coalesce(c.payment_terms_days, 30)) AS due_date,
+				` + typed("amount") + ` AS amount, coalesce(` + typed("currency") + `, 'EUR') AS currency,
+				coalesce(` + typed("disputed") + `, false) AS disputed, ` + v("description") + ` AS description,
+				` + attrs + ` AS attributes, $1 AS ingest_run_id
+			FROM stage s LEFT JOIN customers c ON c.customer_id = ` + v("customer_id")
 	case Payments:
 		// A payment without customer_id belongs to the customer of its invoice.
-		cust := `coalesce(` + v("customer_id") + `, (SELECT i.customer_id FROM invoices i WHERE i.invoice_id = ` + v("invoice_id") + `))`
-		stmts = append(stmts,
-			`INSERT INTO affected SELECT DISTINCT `+cust+` FROM stage s
-			 UNION SELECT customer_id FROM payments WHERE payment_id IN (SELECT `+key+` FROM stage s)`)
-		if !strict {
-			stmts = append(stmts, bare(cust))
-		}
-		stmts = append(stmts,
-			`DELETE FROM payments WHERE payment_id IN (SELECT `+key+` FROM stage s)`,
-			`INSERT INTO payments (payment_id, customer_id, invoice_id, payment_date, amount, method, reference, attributes, ingest_run_id)
-			SELECT `+key+`, `+cust+`, `+v("invoice_id")+`, `+typed("payment_date")+`, `+typed("amount")+`,
-				`+v("method")+`, `+v("reference")+`, `+attrs+`, $1
-			FROM stage s`)
+		convert = `SELECT ` + v("payment_id") + ` AS payment_id, coalesce(` + v("customer_id") + `, i.customer_id) AS customer_id,
+				` + v("invoice_id") + ` AS invoice_id, ` + typed("payment_date") + ` AS payment_date, ` + typed("amount") + ` AS amount,
+				` + v("method") + ` AS method, ` + v("reference") + ` AS reference, ` + attrs + ` AS attributes, $1 AS ingest_run_id
+			FROM stage s LEFT JOIN invoices i ON i.invoice_id = ` + v("invoice_id")
 	}
-	return stmts
+	stmts := []string{`CREATE OR REPLACE TEMP TABLE typed AS ` + convert}
+	if kind != Customers {
+		stmts = append(stmts, `INSERT INTO affected SELECT customer_id FROM typed
+			UNION SELECT customer_id FROM `+table+` WHERE `+key+` IN (SELECT `+key+` FROM typed)`)
+		if !strict {
+			stmts = append(stmts, `INSERT INTO customers (customer_id, bare, ingest_run_id)
+				SELECT DISTINCT customer_id, true, $1 FROM typed
+				WHERE customer_id NOT IN (SELECT customer_id FROM customers)`)
+		}
+	}
+	return append(stmts,
+		`DELETE FROM `+table+` WHERE `+key+` IN (SELECT `+key+` FROM typed)`,
+		`INSERT INTO `+table+` BY NAME SELECT * FROM typed`)
 }

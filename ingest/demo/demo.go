@@ -1,0 +1,133 @@
+// Package demo generates realistic, seeded receivables ledgers in the
+// canonical CSV input format, with known behaviour planted in them: customers
+// who start paying later, pay earlier, or stop paying altogether. The truth
+// file says who does what, so that models can be tested on a known answer.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Config says how big a ledger to generate and from which seed.
+type Config struct {
+	Customers int       // number of customers (default 500)
+	Invoices  int       // approximate total number of invoices (default 50_000); the generator must hit this within ±2%
+	Seed      uint64    // default 1
+	End       time.Time // the last day of the ledger (a date, UTC midnight); no invoice or payment is dated after it. Required: caller passes "today".
+	Years     int       // history length in years before End (default 3)
+}
+
+// DefaultConfig returns the default ledger size ending at end.
+func DefaultConfig(end time.Time) Config {
+	return Config{
+		Customers: 500,
+		Invoices:  50_000,
+		Seed:      1,
+		End:       dateOf(end),
+		Years:     3,
+	}
+}
+
+// Summary reports what was written.
+type Summary struct {
+	Customers, Invoices, Payments int
+	Files                         []string
+}
+
+// File names written by Generate, in the order they are listed in Summary.Files.
+const (
+	CustomersFile = "customers.csv"
+	InvoicesFile  = "invoices.csv"
+	PaymentsFile  = "payments.csv"
+	TruthFile     = "truth.csv"
+)
+
+// maxYears bounds the history so that the calendar tables stay small.
+const maxYears = 50
+
+// normalize fills zero fields with their defaults and checks the rest. A zero
+// Seed means the default seed 1.
+func (cfg Config) normalize() (Config, error) {
+	if cfg.End.IsZero() {
+		return cfg, errors.New("demo: Config.End is required")
+	}
+	def := DefaultConfig(cfg.End)
+	switch {
+	case cfg.Customers < 0:
+		return cfg, fmt.Errorf("demo: Customers = %d, want >= 0", cfg.Customers)
+	case cfg.Invoices < 0:
+		return cfg, fmt.Errorf("demo: Invoices = %d, want >= 0", cfg.Invoices)
+	case cfg.Years < 0 || cfg.Years > maxYears:
+		return cfg, fmt.Errorf("demo: Years = %d, want 1..%d", cfg.Years, maxYears)
+	case cfg.Invoices > 1<<30:
+		return cfg, fmt.Errorf("demo: Invoices = %d is too many", cfg.Invoices)
+	case cfg.Customers > 1<<26:
+		return cfg, fmt.Errorf("demo: Customers = %d is too many", cfg.Customers)
+	}
+	if cfg.Customers == 0 {
+		cfg.Customers = def.Customers
+	}
+	if cfg.Invoices == 0 {
+		cfg.Invoices = def.Invoices
+	}
+	if cfg.Seed == 0 {
+		cfg.Seed = def.Seed
+	}
+	if cfg.Years == 0 {
+		cfg.Years = def.Years
+	}
+	cfg.End = def.End
+	return cfg, nil
+}
+
+// dateOf returns the calendar date of t as UTC midnight.
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Generate writes customers.csv, invoices.csv, payments.csv and truth.csv into dir (created if missing).
+//
+// The same Config always gives byte-identical files. Each file is written
+// under a temporary name and renamed when complete, so a cancelled run leaves
+// no half-written CSV behind under the final names.
+func Generate(ctx context.Context, dir string, cfg Config) (Summary, error) {
+	cfg, err := cfg.normalize()
+	if err != nil {
+		return Summary{}, err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Summary{}, fmt.Errorf("demo: %w", err)
+	}
+	l, err := build(ctx, cfg)
+	if err != nil {
+		return Summary{}, err
+	}
+	files := []struct {
+		name  string
+		write func(ctx context.Context, w *csvWriter) error
+	}{
+		{CustomersFile, l.writeCustomers},
+		{InvoicesFile, l.writeInvoices},
+		{PaymentsFile, l.writePayments},
+		{TruthFile, l.writeTruth},
+	}
+	sum := Summary{
+		Customers: len(l.customers),
+		Invoices:  len(l.invoices),
+		Payments:  len(l.payments),
+	}
+	for _, f := range files {
+		path := filepath.Join(dir, f.name)
+		if err := writeFile(ctx, path, f.write); err != nil {
+			return Summary{}, fmt.Errorf("demo: write %s: %w", path, err)
+		}
+		sum.Files = append(sum.Files, path)
+	}
+	return sum, nil
+}

@@ -1,0 +1,362 @@
+package demo
+
+import (
+	"bufio"
+	"context"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// ctxEvery is how many rows are written between checks for cancellation.
+const ctxEvery = 1 << 16
+
+// csvWriter writes rows assembled by hand in line, which is reused.
+type csvWriter struct {
+	w    *bufio.Writer
+	line []byte
+}
+
+// end terminates the row in w.line, writes it and resets the line.
+func (w *csvWriter) end() error {
+	w.line = append(w.line, '\n')
+	_, err := w.w.Write(w.line)
+	w.line = w.line[:0]
+	return err
+}
+
+// writeFile writes path through a temporary file that is renamed into place
+// only when write succeeded.
+func writeFile(ctx context.Context, path string, write func(context.Context, *csvWriter) error) (err error) {
+	tmp := path + ".tmp"
+	f, err := os.Create(tmp)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	w := &csvWriter{w: bufio.NewWriterSize(f, 1<<20), line: make([]byte, 0, 512)}
+	if err = write(ctx, w); err != nil {
+		return err
+	}
+	if err = w.w.Flush(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
+}
+
+// appendPadded appends v in decimal with leading zeros to width digits.
+func appendPadded(b []byte, v int64, width int) []byte {
+	var buf [20]byte
+	s := strconv.AppendInt(buf[:0], v, 10)
+	for i := len(s); i < width; i++ {
+		b = append(b, '0')
+	}
+	return append(b, s...)
+}
+
+// appendCents appends an amount in cents as a decimal with exactly two
+// decimals and a dot ("-1234.50").
+func appendCents(b []byte, c int64) []byte {
+	if c < 0 {
+		b = append(b, '-')
+		c = -c
+	}
+	b = strconv.AppendInt(b, c/100, 10)
+	r := c % 100
+	return append(b, '.', byte('0'+r/10), byte('0'+r%10))
+}
+
+// appendField appends s as a CSV field, quoted when it needs to be.
+func appendField(b []byte, s string) []byte {
+	if !strings.ContainsAny(s, ",\"\r\n") {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
+
+func appendCustomerID(b []byte, ci int32) []byte {
+	return appendPadded(append(b, 'C'), int64(ci)+1, 6)
+}
+
+// appendInvoiceNumber appends "2024-000123", the invoice number without
+// its "INV-" prefix.
+func (l *ledger) appendInvoiceNumber(b []byte, i int32) []byte {
+	inv := &l.invoices[i]
+	b = appendPadded(b, int64(l.cal.year[inv.day]), 4)
+	b = append(b, '-')
+	return appendPadded(b, int64(inv.num), 6)
+}
+
+func (l *ledger) appendInvoiceID(b []byte, i int32) []byte {
+	return l.appendInvoiceNumber(append(b, "INV-"...), i)
+}
+
+var monthNames = [13]string{"", "januari", "februari", "maart", "april", "mei", "juni",
+	"juli", "augustus", "september", "oktober", "november", "december"}
+
+// appendDescription appends the description of invoice i; it never needs
+// quoting.
+func (l *ledger) appendDescription(b []byte, i int32) []byte {
+	inv := &l.invoices[i]
+	d := inv.day
+	monthYear := func(b []byte) []byte {
+		b = append(b, monthNames[l.cal.month[d]]...)
+		b = append(b, ' ')
+		return strconv.AppendInt(b, int64(l.cal.year[d]), 10)
+	}
+	switch inv.desc {
+	case descDelivery:
+		b = append(b, "Levering week "...)
+		return strconv.AppendInt(b, int64(l.cal.week[d]), 10)
+	case descOrder:
+		b = append(b, "Bestelling "...)
+		return strconv.AppendInt(b, int64(inv.dnum), 10)
+	case descServices:
+		return monthYear(append(b, "Diensten "...))
+	case descProject:
+		b = append(b, "Termijn "...)
+		b = strconv.AppendInt(b, int64(inv.dnum%6+1), 10)
+		b = append(b, " project P"...)
+		return strconv.AppendInt(b, int64(inv.dnum/6%9000+1000), 10)
+	case descSubscription:
+		return monthYear(append(b, "Abonnement "...))
+	case descTrip:
+		b = append(b, "Transportopdracht "...)
+		return strconv.AppendInt(b, int64(inv.dnum), 10)
+	case descMaintenance:
+		return monthYear(append(b, "Onderhoud "...))
+	case descCredit:
+		return l.appendInvoiceID(append(b, "Creditnota bij "...), inv.ref)
+	}
+	return b
+}
+
+func (l *ledger) writeCustomers(ctx context.Context, w *csvWriter) error {
+	w.line = append(w.line, "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,account_manager"...)
+	if err := w.end(); err != nil {
+		return err
+	}
+	for i := range l.customers {
+		if i%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		c := &l.customers[i]
+		b := appendCustomerID(w.line, int32(i))
+		b = append(b, ',')
+		b = appendField(b, c.name)
+		b = append(b, ',')
+		b = append(b, c.country...)
+		b = append(b, ',')
+		b = append(b, segmentNames[c.segment]...)
+		if c.b2c {
+			b = append(b, ",b2c,"...)
+		} else {
+			b = append(b, ",b2b,"...)
+		}
+		b = strconv.AppendInt(b, int64(c.terms), 10)
+		b = append(b, ',')
+		if c.creditLimit >= 0 {
+			b = appendCents(b, c.creditLimit)
+		}
+		b = append(b, ',')
+		if c.kvk != 0 {
+			b = strconv.AppendInt(b, int64(c.kvk), 10)
+		}
+		b = append(b, ',')
+		b = appendField(b, c.email)
+		b = append(b, ',')
+		b = appendField(b, c.phone)
+		b = append(b, ',')
+		b = appendField(b, c.manager)
+		w.line = b
+		if err := w.end(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *ledger) writeInvoices(ctx context.Context, w *csvWriter) error {
+	w.line = append(w.line, "invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed,description,po_number"...)
+	if err := w.end(); err != nil {
+		return err
+	}
+	for k, i := range l.order {
+		if k%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		inv := &l.invoices[i]
+		c := &l.customers[inv.cust]
+		b := l.appendInvoiceID(w.line, i)
+		b = append(b, ',')
+		b = appendCustomerID(b, inv.cust)
+		b = append(b, ',')
+		b = append(b, l.cal.text[inv.day][:]...)
+		b = append(b, ',')
+		if inv.flags&flagNoDue == 0 {
+			b = append(b, l.cal.text[inv.day+c.terms][:]...)
+		}
+		b = append(b, ',')
+		b = appendCents(b, inv.cents)
+		if inv.flags&flagDisputed != 0 {
+			b = append(b, ",EUR,true,"...)
+		} else {
+			b = append(b, ",EUR,false,"...)
+		}
+		b = l.appendDescription(b, i)
+		b = append(b, ',')
+		switch {
+		case inv.po == 0:
+		case c.poStyle == 1:
+			b = appendPadded(append(b, "45"...), int64(inv.po), 8)
+		default:
+			b = appendPadded(append(b, "PO-"...), int64(inv.po), 5)
+		}
+		w.line = b
+		if err := w.end(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (l *ledger) writePayments(ctx context.Context, w *csvWriter) error {
+	w.line = append(w.line, "payment_id,customer_id,invoice_id,payment_date,amount,method,reference"...)
+	if err := w.end(); err != nil {
+		return err
+	}
+	for k := range l.payments {
+		if k%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		p := &l.payments[k]
+		b := appendPadded(append(w.line, "PAY-"...), int64(k)+1, 9)
+		b = append(b, ',')
+		b = appendCustomerID(b, p.cust)
+		b = append(b, ',')
+		if p.inv >= 0 {
+			b = l.appendInvoiceID(b, p.inv)
+		}
+		b = append(b, ',')
+		b = append(b, l.cal.text[p.day][:]...)
+		b = append(b, ',')
+		b = appendCents(b, p.cents)
+		b = append(b, ',')
+		b = append(b, methodNames[p.method]...)
+		b = append(b, ',')
+		b = l.appendReference(b, p)
+		w.line = b
+		if err := w.end(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// appendReference appends the bank statement reference of p, quoted when
+// it lists several invoices.
+func (l *ledger) appendReference(b []byte, p *payment) []byte {
+	switch p.ref {
+	case refInvoiceID:
+		return l.appendInvoiceID(b, p.inv)
+	case refFactuur:
+		return l.appendInvoiceID(append(b, "factuur "...), p.inv)
+	case refNetted:
+		return append(l.appendInvoiceID(b, p.inv), " minus creditnota"...)
+	case refDebit:
+		return l.appendInvoiceID(append(b, "SEPA incasso "...), p.inv)
+	case refStorno:
+		b = l.appendInvoiceID(append(b, "Storno SEPA incasso "...), p.inv)
+		return append(append(b, " reden "...), stornoReasons[p.n]...)
+	case refRepay:
+		return append(l.appendInvoiceID(b, p.inv), " na storno"...)
+	case refCard:
+		return l.appendInvoiceID(append(b, "Kaartbetaling "...), p.inv)
+	case refPartial:
+		b = append(b, "Deelbetaling "...)
+		b = strconv.AppendInt(b, int64(p.aux), 10)
+		b = append(b, '/')
+		b = strconv.AppendInt(b, int64(p.n), 10)
+		b = append(b, ' ')
+		return l.appendInvoiceID(b, p.inv)
+	case refLumpList:
+		b = append(b, `"facturen `...)
+		for k, i := range l.lumps[p.aux : p.aux+int32(p.n)] {
+			if k > 0 {
+				b = append(b, ", "...)
+			}
+			b = l.appendInvoiceID(b, i)
+		}
+		return append(b, '"')
+	case refLumpText:
+		return append(b, "betaling openstaande posten"...)
+	case refLoose:
+		return l.appendInvoiceNumber(append(b, "fact "...), p.aux)
+	case refName:
+		return appendField(b, l.customers[p.cust].name)
+	}
+	return b
+}
+
+func (l *ledger) writeTruth(ctx context.Context, w *csvWriter) error {
+	w.line = append(w.line, "customer_id,behaviour,base_delay_days,change_date,shift_days,default_date"...)
+	if err := w.end(); err != nil {
+		return err
+	}
+	for i := range l.customers {
+		if i%ctxEvery == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		c := &l.customers[i]
+		b := appendCustomerID(w.line, int32(i))
+		b = append(b, ',')
+		b = append(b, behaviourNames[c.behaviour]...)
+		b = append(b, ',')
+		base := math.Round(c.base*10) / 10
+		if base == 0 {
+			base = 0 // no "-0.0"
+		}
+		b = strconv.AppendFloat(b, base, 'f', 1, 64)
+		b = append(b, ',')
+		if c.change >= 0 {
+			b = append(b, l.cal.text[c.change][:]...)
+		}
+		b = append(b, ',')
+		if c.change >= 0 {
+			b = strconv.AppendInt(b, int64(c.shift), 10)
+		}
+		b = append(b, ',')
+		if c.dflt >= 0 {
+			b = append(b, l.cal.text[c.dflt][:]...)
+		}
+		w.line = b
+		if err := w.end(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

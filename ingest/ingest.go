@@ -555,7 +555,6 @@ func lineWord(f Format) string {
 	return "line"
 }
 
-
 // cellOf is cell with the file's own spelling of the column name.
 func cellOf(present map[string]string, name string) string {
 	if present[name] == "" {

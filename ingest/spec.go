@@ -141,7 +141,6 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // table functions and for column names turned into JSON keys.
 func quoteString(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 
-
 // invalidCondition is a SQL condition that is true when a present cell does
 // not hold a value of the column's type, and what was expected instead.
 func invalidCondition(c column, v string) (cond, expected string) {

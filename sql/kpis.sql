@@ -11,10 +11,12 @@
 --   open_total_30, open_total_90: open amount on A-30 and A-90
 --   sales_30, sales_90: invoice amounts, credit notes included, dated in
 --       (A-30, A] and (A-90, A]
---   settled_amount, days_to_pay, days_late: over the invoices fully settled
---       in (A-90, A], their total amount and the amount-weighted average days
---       from invoice date (due date) to the day they were settled: the day
---       their allocations last reached the amount, and stayed there up to A.
+--   settled_amount, settled_amount_days_to_pay, settled_amount_days_late:
+--       over the invoices fully settled in (A-90, A], the sum of their
+--       amounts, and of amount × days from invoice date (due date) to the day
+--       they were settled: the day their allocations last reached the
+--       amount, and stayed there up to A. The amount-weighted days to pay
+--       (days late) is settled_amount_days_to_pay (_late) / settled_amount.
 WITH inv AS (
     SELECT invoice_id, customer_id, invoice_date, due_date, amount
     FROM invoices
@@ -84,16 +86,14 @@ settled AS (
     GROUP BY c.invoice_id
 ),
 paid AS (
-    SELECT coalesce(sum(amount), 0) AS settled_amount,
-           coalesce(CAST(sum(amount * date_diff('day', invoice_date, settled_on)) AS DOUBLE)
-                    / CAST(sum(amount) AS DOUBLE), 0) AS days_to_pay,
-           coalesce(CAST(sum(amount * date_diff('day', due_date, settled_on)) AS DOUBLE)
-                    / CAST(sum(amount) AS DOUBLE), 0) AS days_late
+    SELECT coalesce(sum(amount), 0)                                               AS settled_amount,
+           coalesce(sum(amount * date_diff('day', invoice_date, settled_on)), 0) AS settled_amount_days_to_pay,
+           coalesce(sum(amount * date_diff('day', due_date, settled_on)), 0)     AS settled_amount_days_late
     FROM settled
     WHERE settled_on > CAST($1 AS DATE) - 90
 )
 SELECT o.open_total, o.overdue_total, o.current_total, o.open_items, o.customers,
        unapplied_credit(CAST($1 AS DATE), $2) AS unapplied_credit,
        o.open_total_30, o.open_total_90, s.sales_30, s.sales_90,
-       p.settled_amount, p.days_to_pay, p.days_late
+       p.settled_amount, p.settled_amount_days_to_pay, p.settled_amount_days_late
 FROM open_totals o, sales s, paid p;

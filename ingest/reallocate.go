@@ -5,6 +5,7 @@ import (
 	dbsql "database/sql"
 	"database/sql/driver"
 	"fmt"
+	"io"
 
 	cfsql "github.com/creditflow/creditflow/sql"
 	"github.com/duckdb/duckdb-go/v2"
@@ -63,23 +64,36 @@ func reallocate(ctx context.Context, conn *dbsql.Conn) (int64, error) {
 	return written, nil
 }
 
+// readEvents reads one batch of allocation events. It reads driver values
+// directly: for millions of rows, database/sql's Scan conversions cost more
+// than the query itself.
 func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, error) {
-	rows, err := conn.QueryContext(ctx, cfsql.Query("allocation_events"), batch)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	var events []event
-	for rows.Next() {
-		var e event
-		var inv dbsql.NullString
-		if err := rows.Scan(&e.customerID, &e.day, &e.ord, &e.id, &e.cents, &inv); err != nil {
-			return nil, err
+	err := conn.Raw(func(dc any) error {
+		qc, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("driver connection %T cannot query", dc)
 		}
-		e.invoiceID = inv.String
-		events = append(events, e)
-	}
-	return events, rows.Err()
+		rows, err := qc.QueryContext(ctx, cfsql.Query("allocation_events"), []driver.NamedValue{{Ordinal: 1, Value: int64(batch)}})
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		dst := make([]driver.Value, 6)
+		for {
+			if err := rows.Next(dst); err == io.EOF {
+				return nil
+			} else if err != nil {
+				return err
+			}
+			e := event{customerID: dst[0].(string), day: dst[1].(int32), ord: int8(dst[2].(int32)), id: dst[3].(string), cents: dst[4].(int64)}
+			if s, ok := dst[5].(string); ok {
+				e.invoiceID = s
+			}
+			events = append(events, e)
+		}
+	})
+	return events, err
 }
 
 func appendAllocations(conn *dbsql.Conn, out []allocation) error {

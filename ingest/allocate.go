@@ -1,5 +1,10 @@
 package ingest
 
+import (
+	"strings"
+	"unicode"
+)
+
 // The allocation replays each customer's history day by day and decides which
 // payment or credit note settles which invoice. Replaying in time order makes
 // the result causal: what is allocated on or before a day depends only on
@@ -9,10 +14,12 @@ package ingest
 // Allocation rules, stored with every allocation.
 const (
 	ruleInvoiceReference = "invoice_reference" // the payment named the invoice
+	ruleReferenceText    = "reference_text"    // invoice numbers found in the payment reference
 	ruleOldestFirst      = "oldest_first"      // a payment without reference, oldest open invoice first
 	ruleCredit           = "credit"            // earlier unapplied credit used for a new invoice
 	ruleCreditNote       = "credit_note"       // a credit note settles open invoices, oldest first
 	ruleReversal         = "reversal"          // a reversed payment (stornering) re-opens invoices
+	ruleReallocated      = "reallocated"       // a guess undone: a later payment named the invoice
 )
 
 // Source kinds of an allocation.
@@ -29,6 +36,7 @@ type event struct {
 	id         string
 	cents      int64
 	invoiceID  string // payments only: the invoice the payment names
+	reference  string // payments without invoiceID: the remittance text
 }
 
 // allocation is one row of payment_allocations, in cents and days.
@@ -76,7 +84,7 @@ type allocator struct {
 	byID       map[string]*openInvoice
 	credits    []*credit
 	payments   []*paidFrom
-	reversals  []reversalOf
+	undone     map[int]int64 // allocation index → cents undone by reversals and reallocations
 	out        []allocation
 }
 
@@ -86,7 +94,7 @@ func (a *allocator) reset(customerID string) {
 	clear(a.byID)
 	a.credits = a.credits[:0]
 	a.payments = a.payments[:0]
-	a.reversals = a.reversals[:0]
+	clear(a.undone)
 }
 
 func (a *allocator) emit(inv *openInvoice, kind, src string, cents int64, day int32, rule string) int {
@@ -126,19 +134,76 @@ func (a *allocator) pay(e event) {
 			a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest, target: e.invoiceID})
 			return
 		}
+		freed := a.undoGuesses(inv, rest, e.day)
 		if n := min(rest, max(inv.remaining, 0)); n > 0 {
 			p.allocs = append(p.allocs, a.emit(inv, sourcePayment, e.id, n, e.day, ruleInvoiceReference))
 			rest -= n
+		}
+		for _, c := range freed {
+			if left := a.settleOldest(c.kind, c.id, c.remaining, e.day, ruleReallocated, a.payment(c.id)); left > 0 {
+				c.remaining = left
+				a.credits = append(a.credits, c)
+			}
 		}
 		if rest > 0 {
 			a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest, kept: true})
 		}
 		return
 	}
+	rest = a.settleNamedInText(e, rest, p)
 	rest = a.settleOldest(sourcePayment, e.id, rest, e.day, ruleOldestFirst, p)
 	if rest > 0 {
 		a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest})
 	}
+}
+
+// settleNamedInText settles the open invoices whose numbers appear in the
+// payment's reference ("facturen INV-1, INV-2"), in the order written.
+func (a *allocator) settleNamedInText(e event, cents int64, p *paidFrom) int64 {
+	if e.reference == "" {
+		return cents
+	}
+	words := strings.FieldsFunc(e.reference, func(r rune) bool {
+		return !(unicode.IsLetter(r) || unicode.IsDigit(r) || r == '-' || r == '_' || r == '/' || r == '.')
+	})
+	for _, w := range words {
+		if cents == 0 {
+			break
+		}
+		inv, ok := a.byID[strings.TrimRight(w, ".")]
+		if !ok || inv.remaining <= 0 {
+			continue
+		}
+		n := min(cents, inv.remaining)
+		p.allocs = append(p.allocs, a.emit(inv, sourcePayment, e.id, n, e.day, ruleReferenceText))
+		cents -= n
+	}
+	return cents
+}
+
+// undoGuesses makes room on an invoice that a payment names but that earlier
+// money without a reference was guessed to settle (oldest first, or unapplied
+// credit). The named payment is the better evidence: the guessed allocations
+// are undone from its day on, and the money they free is returned as credit
+// to settle the oldest open invoices instead.
+func (a *allocator) undoGuesses(inv *openInvoice, cents int64, day int32) []*credit {
+	need := cents - max(inv.remaining, 0)
+	var freed []*credit
+	for i := len(a.out) - 1; i >= 0 && need > 0; i-- {
+		o := a.out[i]
+		if o.invoiceID != inv.id || o.cents <= 0 || (o.rule != ruleOldestFirst && o.rule != ruleCredit && o.rule != ruleCreditNote && o.rule != ruleReallocated) {
+			continue
+		}
+		n := min(need, o.cents-a.undone[i])
+		if n <= 0 {
+			continue
+		}
+		a.undone[i] += n
+		a.emit(inv, o.sourceKind, o.sourceID, -n, day, ruleReallocated)
+		freed = append(freed, &credit{kind: o.sourceKind, id: o.sourceID, remaining: n})
+		need -= n
+	}
+	return freed
 }
 
 // settleOldest allocates up to cents to the oldest open invoices and returns
@@ -238,14 +303,14 @@ func (a *allocator) reverse(e event) {
 		if !ok || orig.cents <= 0 {
 			return
 		}
-		already := a.reversedOf(idx)
+		already := a.undone[idx]
 		n := min(todo, orig.cents-already)
 		if n <= 0 {
 			return
 		}
 		a.reopen(inv)
 		a.emit(inv, sourcePayment, e.id, -n, e.day, ruleReversal)
-		a.reversals = append(a.reversals, reversalOf{idx, n})
+		a.undone[idx] += n
 		todo -= n
 	}
 	if e.invoiceID != "" {
@@ -271,22 +336,6 @@ func (a *allocator) reverse(e event) {
 	if todo > 0 {
 		a.takeCredit("", todo)
 	}
-}
-
-// reversalOf records how much of an allocation has been undone.
-type reversalOf struct {
-	alloc int
-	cents int64
-}
-
-func (a *allocator) reversedOf(idx int) int64 {
-	var n int64
-	for _, r := range a.reversals {
-		if r.alloc == idx {
-			n += r.cents
-		}
-	}
-	return n
 }
 
 // matchReversed finds the latest payment of the same amount not reversed yet.

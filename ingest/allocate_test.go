@@ -6,9 +6,14 @@ import (
 )
 
 func TestAllocator(t *testing.T) {
-	inv := func(day int32, id string, cents int64) event { return event{"C", day, 0, id, cents, ""} }
-	cn := func(day int32, id string, cents int64) event { return event{"C", day, 1, id, -cents, ""} }
-	pay := func(day int32, id string, cents int64, ref string) event { return event{"C", day, 2, id, cents, ref} }
+	inv := func(day int32, id string, cents int64) event { return event{"C", day, 0, id, cents, "", ""} }
+	cn := func(day int32, id string, cents int64) event { return event{"C", day, 1, id, -cents, "", ""} }
+	pay := func(day int32, id string, cents int64, ref string) event {
+		return event{"C", day, 2, id, cents, ref, ""}
+	}
+	payText := func(day int32, id string, cents int64, text string) event {
+		return event{"C", day, 2, id, cents, "", text}
+	}
 	al := func(invoice, kind, src string, cents int64, day int32, rule string) allocation {
 		return allocation{"C", invoice, kind, src, cents, day, rule}
 	}
@@ -43,13 +48,21 @@ func TestAllocator(t *testing.T) {
 			[]event{inv(1, "I1", 400), inv(2, "I2", 600), pay(10, "P1", 400, ""), pay(11, "P2", 600, ""), pay(15, "P3", -400, "")},
 			[]allocation{al("I1", "payment", "P1", 400, 10, ruleOldestFirst), al("I2", "payment", "P2", 600, 11, ruleOldestFirst),
 				al("I1", "payment", "P3", -400, 15, ruleReversal)}},
+		{"a payment naming an invoice undoes the oldest-first guess on it",
+			[]event{inv(1, "I1", 100), inv(2, "I2", 100), pay(5, "P1", 100, ""), pay(8, "P2", 100, "I1")},
+			[]allocation{al("I1", "payment", "P1", 100, 5, ruleOldestFirst), al("I1", "payment", "P1", -100, 8, ruleReallocated),
+				al("I1", "payment", "P2", 100, 8, ruleInvoiceReference), al("I2", "payment", "P1", 100, 8, ruleReallocated)}},
+		{"invoice numbers in the remittance text come first",
+			[]event{inv(1, "I1", 100), inv(2, "I2", 100), inv(3, "I3", 100), payText(5, "P1", 250, "facturen I3, I2.")},
+			[]allocation{al("I3", "payment", "P1", 100, 5, ruleReferenceText), al("I2", "payment", "P1", 100, 5, ruleReferenceText),
+				al("I1", "payment", "P1", 50, 5, ruleOldestFirst)}},
 		{"reversal of a payment left as credit takes the credit back",
 			[]event{pay(1, "P1", 300, ""), pay(2, "P2", -300, ""), inv(4, "I1", 1000)},
 			nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := &allocator{byID: map[string]*openInvoice{}}
+			a := &allocator{byID: map[string]*openInvoice{}, undone: map[int]int64{}}
 			a.reset("C")
 			for _, e := range tt.events {
 				a.apply(e)

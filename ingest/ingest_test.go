@@ -102,12 +102,14 @@ func TestIngestAllocationAndBareCustomers(t *testing.T) {
 	db := mustOpenDB(t)
 	mustIngest(t, db, Options{}, writeFiles(t, "payments.csv", paymentsCSV, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
 	// Expected open amounts on 2025-03-01, worked out by hand:
-	// I1 100.00: credit note CN1 (2025-02-01) settles 20.00 of the oldest invoice, P1 names I1 and pays the other 80.00;
-	//   the 20.00 left of P1 is an overpayment of a named invoice and stays unapplied credit.
-	// I2 250.50: lump payment P2 (200.00, no reference) settles the oldest open invoice, I2, leaving 50.50.
+	// I1 100.00: credit note CN1 (2025-02-01) is first guessed to settle 20.00 of the oldest invoice, I1;
+	//   on 2025-02-05 P1 names I1 for the full 100.00, so the guess is undone and CN1's 20.00 moves to the
+	//   next oldest open invoice, I2.
+	// I2 250.50: 20.00 from CN1, then lump payment P2 (200.00, no reference) settles the oldest open invoice,
+	//   I2: 250.50 - 20.00 - 200.00 = 30.50.
 	// I3 80.25: paid by direct debit P3, reversed by P4: open again, 80.25.
-	// I4 40.00: nothing paid.
-	want := map[string]string{"I1": "0.00", "I2": "50.50", "I3": "80.25", "I4": "40.00"}
+	// I4 40.00: nothing paid. Nothing is left unapplied.
+	want := map[string]string{"I1": "0.00", "I2": "30.50", "I3": "80.25", "I4": "40.00"}
 	rows, err := db.Query(`SELECT i.invoice_id, CAST(i.amount - coalesce(sum(a.amount), 0) AS VARCHAR)
 		FROM invoices i LEFT JOIN payment_allocations a USING (invoice_id)
 		WHERE i.amount > 0 GROUP BY i.invoice_id, i.amount ORDER BY 1`)
@@ -128,8 +130,8 @@ func TestIngestAllocationAndBareCustomers(t *testing.T) {
 	}
 	var unapplied string
 	if err := db.QueryRow(`SELECT CAST((SELECT sum(amount) FROM payments) - (SELECT sum(amount) FROM invoices WHERE amount < 0)
-		- (SELECT sum(amount) FROM payment_allocations) AS VARCHAR)`).Scan(&unapplied); err != nil || unapplied != "20.00" {
-		t.Errorf("unapplied credit = %s, %v; want 20.00", unapplied, err)
+		- (SELECT sum(amount) FROM payment_allocations) AS VARCHAR)`).Scan(&unapplied); err != nil || unapplied != "0.00" {
+		t.Errorf("unapplied credit = %s, %v; want 0.00", unapplied, err)
 	}
 }
 

@@ -36,7 +36,7 @@ func reallocate(ctx context.Context, conn *dbsql.Conn) (int64, error) {
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(batch) + 1, 0) FROM alloc_customers`).Scan(&batches); err != nil {
 		return 0, err
 	}
-	a := &allocator{byID: map[string]*openInvoice{}}
+	a := &allocator{byID: map[string]*openInvoice{}, undone: map[int]int64{}}
 	var written int64
 	for b := 0; b < batches; b++ {
 		events, err := readEvents(ctx, conn, b)
@@ -79,7 +79,7 @@ func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, erro
 			return err
 		}
 		defer rows.Close()
-		dst := make([]driver.Value, 6)
+		dst := make([]driver.Value, 7)
 		for {
 			if err := rows.Next(dst); err == io.EOF {
 				return nil
@@ -89,6 +89,9 @@ func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, erro
 			e := event{customerID: dst[0].(string), day: dst[1].(int32), ord: int8(dst[2].(int32)), id: dst[3].(string), cents: dst[4].(int64)}
 			if s, ok := dst[5].(string); ok {
 				e.invoiceID = s
+			}
+			if s, ok := dst[6].(string); ok {
+				e.reference = s
 			}
 			events = append(events, e)
 		}

@@ -2,14 +2,15 @@
 -- customers, in the order the allocation replays them: by day, then invoices,
 -- then credit notes, then payments, then id. Amounts in cents, days since
 -- 1970-01-01. $1 is the batch number in the temporary table alloc_customers.
-SELECT e.customer_id, e.day, e.ord, e.id, e.cents, e.invoice_id
+SELECT e.customer_id, e.day, e.ord, e.id, e.cents, e.invoice_id, e.reference
 FROM (
     SELECT customer_id,
            CAST(date_diff('day', DATE '1970-01-01', invoice_date) AS INTEGER) AS day,
            CASE WHEN amount >= 0 THEN 0 ELSE 1 END AS ord,
            invoice_id AS id,
            CAST(amount * 100 AS BIGINT) AS cents,
-           CAST(NULL AS VARCHAR) AS invoice_id
+           CAST(NULL AS VARCHAR) AS invoice_id,
+           CAST(NULL AS VARCHAR) AS reference
     FROM invoices
     UNION ALL
     SELECT customer_id,
@@ -17,7 +18,8 @@ FROM (
            2,
            payment_id,
            CAST(amount * 100 AS BIGINT),
-           invoice_id
+           invoice_id,
+           CASE WHEN invoice_id IS NULL THEN reference END
     FROM payments
 ) e
 JOIN alloc_customers a ON a.customer_id = e.customer_id AND a.batch = $1

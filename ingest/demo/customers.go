@@ -198,16 +198,16 @@ func drawProfile(c *customer, cal *calendar, r *rand.Rand) {
 	pivot := end - 14 // latest start, so that every customer has some history
 	switch c.behaviour {
 	case worsening:
-		c.change = max(end-183-r.Int32N(366), min(90, end/2))
+		c.change = drawDay(r, end, 183, 548)
 		c.shift = 15 + r.Int32N(31)
 		pivot = c.change - 180
 	case improving:
 		c.base = 15 + 25*r.Float64()
-		c.change = max(end-183-r.Int32N(366), min(90, end/2))
+		c.change = drawDay(r, end, 183, 548)
 		c.shift = -(10 + r.Int32N(16))
 		pivot = c.change - 180
 	case stoppedPaying:
-		c.dflt = max(end-61-r.Int32N(214), min(120, end/2))
+		c.dflt = drawDay(r, end, 61, 274)
 		pivot = c.dflt - 180
 	}
 	switch c.method {
@@ -391,4 +391,13 @@ func clampCents(x int64, b2c bool) int64 {
 		return min(max(x, 2_000), 50_000)
 	}
 	return min(max(x, 20_000), 5_000_000)
+}
+
+// drawDay draws a day between early and late days before end (6–18 months
+// for a change, 2–9 months for a default), but not in the first third of
+// the history, so that there is a "before" to compare with.
+func drawDay(r *rand.Rand, end, late, early int32) int32 {
+	lo := max(end-early, end/3)
+	hi := max(end-late, lo)
+	return lo + r.Int32N(hi-lo+1)
 }

@@ -41,8 +41,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.FormValue("next"))
 	p, err := checkToken(r.Context(), s.db, strings.TrimSpace(r.FormValue("token")))
 	if err != nil {
-		w.WriteHeader(http.StatusUnauthorized)
-		s.render(w, r, "login.html", loginPage{Error: "That token is unknown or revoked.", Next: next})
+		s.renderStatus(w, r, http.StatusUnauthorized, "login.html", loginPage{Error: "That token is unknown or revoked.", Next: next})
 		return
 	}
 	id, _ := s.sessions.create(p, s.now())

@@ -1,0 +1,424 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/log"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ingest/demo"
+	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/web"
+)
+
+// screenshotPath is where the browser test leaves the picture of the
+// overview that the README shows.
+const screenshotPath = "../docs/screenshot.png"
+
+// browserNow is the fixed clock of the browser test: mid-month, so that the
+// last bar of the aging history (the as-of date) is not a month-end.
+var browserNow = time.Date(2025, 6, 18, 9, 30, 0, 0, time.UTC)
+
+// findChromium returns the path of a Chromium or Chrome binary, or "".
+func findChromium() string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// openBrowserTestDB returns a DuckDB file in a temporary directory, loaded
+// with a seeded demo ledger of 60 customers and about 3000 invoices over two
+// years up to browserNow.
+func openBrowserTestDB(tb testing.TB) *cfsql.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := cfsql.Open(ctx, filepath.Join(tb.TempDir(), "ledger.duckdb"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	dir := tb.TempDir()
+	end := time.Date(browserNow.Year(), browserNow.Month(), browserNow.Day(), 0, 0, 0, 0, time.UTC)
+	if _, err := demo.Generate(ctx, dir, demo.Config{Customers: 60, Invoices: 3000, Seed: 1, End: end, Years: 2}); err != nil {
+		tb.Fatalf("demo ledger: %v", err)
+	}
+	paths := []string{
+		filepath.Join(dir, demo.CustomersFile),
+		filepath.Join(dir, demo.InvoicesFile),
+		filepath.Join(dir, demo.PaymentsFile),
+	}
+	if _, err := ingest.Files(ctx, db, paths, ingest.Options{Now: func() time.Time { return browserNow }}); err != nil {
+		tb.Fatalf("ingest demo ledger: %v", err)
+	}
+	return db
+}
+
+// pageProblems collects what must not happen on a page: JavaScript
+// exceptions, console errors, browser log errors, failed requests and
+// requests that leave the test server.
+type pageProblems struct {
+	mu       sync.Mutex
+	host     string
+	urls     map[network.RequestID]string
+	problems []string
+}
+
+func (p *pageProblems) add(format string, args ...any) {
+	p.problems = append(p.problems, fmt.Sprintf(format, args...))
+}
+
+// listen runs inside chromedp's event loop: it only records.
+func (p *pageProblems) listen(ev any) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	switch ev := ev.(type) {
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		msg := d.Text
+		if d.Exception != nil && d.Exception.Description != "" {
+			msg += " " + d.Exception.Description
+		}
+		p.add("JavaScript exception at %s:%d: %s", d.URL, d.LineNumber+1, msg)
+	case *runtime.EventConsoleAPICalled:
+		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
+			var parts []string
+			for _, a := range ev.Args {
+				if a.Description != "" {
+					parts = append(parts, a.Description)
+				} else {
+					parts = append(parts, string(a.Value))
+				}
+			}
+			p.add("console.%s: %s", ev.Type, strings.Join(parts, " "))
+		}
+	case *log.EventEntryAdded:
+		if ev.Entry != nil && ev.Entry.Level == log.EntryLevelError && !isFavicon(ev.Entry.URL) {
+			p.add("browser log error: %s (%s)", ev.Entry.Text, ev.Entry.URL)
+		}
+	case *network.EventRequestWillBeSent:
+		u := ev.Request.URL
+		p.urls[ev.RequestID] = u
+		if !p.local(u) {
+			p.add("request to another host: %s", u)
+		}
+	case *network.EventResponseReceived:
+		if ev.Response.Status >= 400 && !isFavicon(ev.Response.URL) {
+			p.add("HTTP %d for %s", ev.Response.Status, ev.Response.URL)
+		}
+	case *network.EventLoadingFailed:
+		if u := p.urls[ev.RequestID]; !isFavicon(u) {
+			p.add("request failed: %s: %s", u, ev.ErrorText)
+		}
+	}
+}
+
+// isFavicon reports whether u is the icon that Chromium asks for on pages
+// without an icon link, such as the login page. The service has none, and
+// its 404 says nothing about the page.
+func isFavicon(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && p.Path == "/favicon.ico"
+}
+
+// local reports whether a URL stays on the test server (or inside the page).
+func (p *pageProblems) local(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return false
+	}
+	switch u.Scheme {
+	case "data", "blob", "about":
+		return true
+	}
+	return u.Host == p.host
+}
+
+func (p *pageProblems) take() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := p.problems
+	p.problems = nil
+	return out
+}
+
+// overviewState is what the test reads back from the rendered overview.
+type overviewState struct {
+	Title     string            `json:"title"`
+	Error     string            `json:"error"`
+	Cards     map[string]string `json:"cards"`
+	Items     int               `json:"items"`
+	FirstDays string            `json:"first_days"`
+	Customers int               `json:"customers"`
+	ItemsAPI  string            `json:"items_api"`
+	User      string            `json:"user"`
+	AsOf      string            `json:"as_of"`
+	CSRF      bool              `json:"csrf"`
+	Bars      int               `json:"bars"`
+	Segments  int               `json:"segments"`
+}
+
+const readOverviewJS = `(() => {
+	const q = (s) => document.querySelector(s);
+	const cards = {};
+	document.querySelectorAll(".kpi").forEach((k) => { cards[k.id] = k.querySelector(".value").textContent.trim(); });
+	const first = q("#open-items tbody tr td:nth-child(6)");
+	const api = q('#open-items a[href^="/api/open-items"]');
+	const csrf = q('form[action="/logout"] input[name="csrf_token"]');
+	const hist = echarts.getInstanceByDom(document.getElementById("aging_history")).getOption();
+	const seg = echarts.getInstanceByDom(document.getElementById("aging_segments")).getOption();
+	return {
+		title: document.title,
+		error: q(".error") ? q(".error").textContent.trim() : "",
+		cards: cards,
+		items: document.querySelectorAll("#open-items tbody tr").length,
+		first_days: first ? first.textContent.trim() : "",
+		customers: document.querySelectorAll("#top-customers tbody tr").length,
+		items_api: api ? api.getAttribute("href") : "",
+		user: q(".who .user") ? q(".who .user").textContent.trim() : "",
+		as_of: q('input[type="date"][name="as_of"]').value,
+		csrf: !!(csrf && csrf.value.length > 0),
+		bars: hist.xAxis[0].data.length,
+		segments: seg.yAxis[0].data.length,
+	};
+})()`
+
+// chartsRenderedJS is true when both echarts instances exist, hold the five
+// bucket series and have drawn into their canvas.
+const chartsRenderedJS = `["aging_history", "aging_segments"].every((id) => {
+	const el = document.getElementById(id);
+	const c = el && window.echarts && echarts.getInstanceByDom(el);
+	if (!c) { return false; }
+	const o = c.getOption();
+	return !!o && Array.isArray(o.series) && o.series.length === 5 && el.querySelector("canvas") !== null;
+})`
+
+// TestBrowserOverview logs in through the login page of the real server in
+// headless Chromium, checks that the overview renders its figures and
+// charts without errors and without leaving the server, and saves the
+// screenshot for the README.
+func TestBrowserOverview(t *testing.T) {
+	chrome := findChromium()
+	if chrome == "" {
+		msg := "no Chromium or Chrome found (looked for chromium, chromium-browser, google-chrome in PATH); install the chromium package to run the browser test"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+
+	db := openBrowserTestDB(t)
+	ctx := context.Background()
+	token, err := web.CreateToken(ctx, db, creditflow.RoleViewer, "browser test", browserNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(web.Config{
+		DB:     db,
+		Now:    func() time.Time { return browserNow },
+		Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}))
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL)
+
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		chromedp.WindowSize(1280, 900),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancelAlloc()
+	probs := &pageProblems{host: base.Host, urls: map[network.RequestID]string{}}
+	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(probs.listen))
+	defer cancelTab()
+
+	// The overview needs a session: the visitor lands on the login page.
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+	); err != nil {
+		t.Fatalf("open /: %v", err)
+	}
+	loc, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(loc, srv.URL+"/login") {
+		t.Fatalf("GET / without a session went to %s, want the login page", loc)
+	}
+
+	// Log in with the token and land on the overview.
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.ID("token"), token),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("kpi-open")),
+	); err != nil {
+		t.Fatalf("log in: %v", err)
+	}
+	if loc, err = chromedp.Run(ctx, chromedp.Location()); err != nil {
+		t.Fatal(err)
+	}
+	if loc != srv.URL+"/" {
+		t.Errorf("after login at %s, want %s/", loc, srv.URL)
+	}
+
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](chartsRenderedJS,
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("charts did not render: %v", err)
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[overviewState](readOverviewJS))
+	if err != nil {
+		t.Fatalf("read overview: %v", err)
+	}
+
+	if st.Error != "" {
+		t.Errorf("overview shows an error: %s", st.Error)
+	}
+	if want := "browser test"; !strings.Contains(st.User, want) || !strings.Contains(st.User, "viewer") {
+		t.Errorf("header shows user %q, want %q and role viewer", st.User, want)
+	}
+	if st.AsOf != "2025-06-18" {
+		t.Errorf("date picker holds %q, want 2025-06-18 (the server's today)", st.AsOf)
+	}
+	if !st.CSRF {
+		t.Error("the logout form has no csrf_token")
+	}
+	for _, id := range []string{"kpi-open", "kpi-overdue", "kpi-unapplied", "kpi-dso", "kpi-bpdso", "kpi-add", "kpi-cei", "kpi-dtp"} {
+		v := st.Cards[id]
+		if v == "" || strings.Contains(v, "–") {
+			t.Errorf("KPI card %s shows %q, want a value", id, v)
+		}
+	}
+	for _, id := range []string{"kpi-open", "kpi-overdue"} {
+		if v := st.Cards[id]; !strings.HasPrefix(v, "EUR ") || !strings.Contains(v, ",") || v == "EUR 0.00" {
+			t.Errorf("KPI card %s shows %q, want an amount like EUR 1,234.56", id, v)
+		}
+	}
+	if st.Items != 50 {
+		t.Errorf("open items table has %d rows, want 50", st.Items)
+	}
+	if st.FirstDays == "" || st.FirstDays == "0" {
+		t.Errorf("most overdue open item is %q days past due, want more than 0", st.FirstDays)
+	}
+	if st.Customers != 10 {
+		t.Errorf("top customers table has %d rows, want 10", st.Customers)
+	}
+	if st.Bars != 12 {
+		t.Errorf("aging history has %d bars, want 12", st.Bars)
+	}
+	if st.Segments == 0 {
+		t.Error("segment chart has no segments")
+	}
+	if !strings.HasPrefix(st.ItemsAPI, "/api/open-items?") || !strings.Contains(st.ItemsAPI, "as_of=2025-06-18") {
+		t.Errorf("link to the open items API is %q", st.ItemsAPI)
+	}
+
+	// The API link works with the session of the page.
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch(`+jsString(st.ItemsAPI)+`)
+		.then((r) => r.ok ? r.json() : Promise.reject(new Error("HTTP " + r.status)))
+		.then((j) => j.items.length)`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Errorf("fetch %s: %v", st.ItemsAPI, err)
+	} else if n <= 50 {
+		t.Errorf("%s gave %d items, want more than the 50 on the page", st.ItemsAPI, n)
+	}
+
+	for _, p := range probs.take() {
+		t.Errorf("overview: %s", p)
+	}
+
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(screenshotPath), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(screenshotPath, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// A bad date is explained on the page, not answered with a 500.
+	status, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch("/?as_of=2025-02-30")
+		.then((r) => r.status + (r.headers.get("Content-Security-Policy") ? " with CSP" : " without CSP"))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status != "400 with CSP" {
+		t.Errorf("GET /?as_of=2025-02-30 answered %s, want 400 with CSP", status)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/?as_of=2025-02-30"),
+		chromedp.WaitVisible(chromedp.CSS(".error")),
+	); err != nil {
+		t.Fatalf("bad as_of: %v", err)
+	}
+	msg, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(".error")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(msg, "2025-02-30") || !strings.Contains(msg, "YYYY-MM-DD") {
+		t.Errorf("bad as_of shows %q, want it to name the input and the format", msg)
+	}
+	probs.take() // the 400 of that page is the point
+
+	// Logging out ends the session: the overview sends us to the login page.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+	); err != nil {
+		t.Fatalf("log out: %v", err)
+	}
+	for _, p := range probs.take() {
+		t.Errorf("logout: %s", p)
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "<", `\u003c`).Replace(s) + `"`
+}
+
+// testLogWriter sends the server's log lines to the test log.
+type testLogWriter struct{ t testing.TB }
+
+func (w testLogWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

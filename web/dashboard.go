@@ -1,0 +1,598 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"math"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/risk"
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/render"
+	"github.com/go-echarts/go-echarts/v2/types"
+)
+
+// The overview shows a fixed amount of detail; the JSON API pages further.
+const (
+	overviewItems     = 50 // open items, most days past due first
+	overviewCustomers = 10 // customers by open amount
+	overviewSegments  = 8  // segments in the segment chart
+	overviewMonths    = 12 // bars in the aging history, the as-of date included
+	overviewItemsSort = risk.SortDaysPastDue
+)
+
+// bucketColors are the colours of the aging buckets, in the order of
+// creditflow.AgingBucketLabels, from not yet due (green) to 90+ (dark red).
+// app.css uses the same colours for the bucket badges.
+var bucketColors = []string{"#3f9a6b", "#e0b43c", "#ee8a35", "#d4513d", "#8c1d2f"}
+
+// overviewPage is the data of overview.html. Everything is formatted here,
+// so that the template only places strings.
+type overviewPage struct {
+	AsOf     string // YYYY-MM-DD, the value of the date picker
+	AsOfLong string // "15 March 2025"
+	User     string
+	Role     string
+	CSRF     string
+	// Error is shown instead of the figures: a bad as_of, or a failed query.
+	Error string
+
+	Currency     string
+	Cards        []kpiCard
+	AgingChart   chartSnippet
+	SegmentChart chartSnippet
+	Buckets      []bucketHead
+	Customers    []customerRow
+	Items        []openItemRow
+	ItemsTotal   string
+	ItemsAPI     string
+	CustomersAPI string
+}
+
+// kpiCard is one indicator at the top of the page.
+type kpiCard struct {
+	ID     string // stable hook for tests and styling
+	Label  string
+	Value  string
+	Detail string
+	Hint   string // the definition, as a tooltip
+	Meter  string // optional share for a small bar, as a CSS width ("42.0%")
+}
+
+// chartSnippet is a rendered go-echarts chart: its container and its script.
+type chartSnippet struct {
+	Element template.HTML
+	Script  template.HTML
+}
+
+type bucketHead struct {
+	Label string // short, for a column header: "Not due", "1-30"
+	Title string // long, for a tooltip: "Not yet due", "1-30 days"
+	Class string
+}
+
+type bucketCell struct {
+	Amount string
+	Class  string
+	Width  string // share of the customer's open total, as a CSS width
+	Label  string
+}
+
+type customerRow struct {
+	ID      string
+	Name    string
+	Open    string
+	Overdue string
+	Share   string
+	Buckets []bucketCell
+	API     string
+}
+
+type openItemRow struct {
+	Customer    string
+	CustomerID  string
+	CustomerAPI string
+	Invoice     string
+	InvoiceDate string
+	DueDate     string
+	Open        string
+	DaysPastDue string
+	Bucket      string
+	BucketClass string
+	Disputed    bool
+}
+
+// handleOverview renders the overview dashboard for ?as_of=YYYY-MM-DD,
+// today by default.
+func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, sess *session) {
+	page := overviewPage{User: sess.name, Role: string(sess.role), CSRF: sess.csrf}
+	asOf, err := s.asOf(r)
+	if err != nil {
+		page.AsOf = r.URL.Query().Get("as_of")
+		page.Error = fmt.Sprintf("%q is not a date. Pick a date, or type it as YYYY-MM-DD (for example %s).",
+			page.AsOf, creditflow.NewDate(s.now()).String())
+		s.renderStatus(w, r, http.StatusBadRequest, "overview.html", page)
+		return
+	}
+	page.AsOf = asOf.String()
+	page.AsOfLong = asOf.Format("2 January 2006")
+
+	d, err := s.loadOverview(r.Context(), asOf)
+	if err != nil && r.Context().Err() != nil {
+		return // the visitor went away; nobody reads the answer
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "overview", "as_of", asOf.String(), "err", err)
+		page.Error = "The figures could not be loaded. The error is in the server log; try again in a moment."
+		s.renderStatus(w, r, http.StatusInternalServerError, "overview.html", page)
+		return
+	}
+	if err := d.fill(&page); err != nil {
+		s.log.ErrorContext(r.Context(), "overview charts", "as_of", asOf.String(), "err", err)
+		page.Error = "The charts could not be drawn. The error is in the server log."
+		s.renderStatus(w, r, http.StatusInternalServerError, "overview.html", page)
+		return
+	}
+	s.render(w, r, "overview.html", page)
+}
+
+// renderStatus renders a page with another status than 200. s.render sets
+// its headers (the Content-Security-Policy among them) just before it
+// writes, so the status waits for that first write: headers set after
+// WriteHeader would be lost.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	s.render(&statusOnWrite{ResponseWriter: w, status: status}, r, name, data)
+}
+
+// statusOnWrite sends its status with the first write, unless a status was
+// sent explicitly before (such as the 500 of a failed template).
+type statusOnWrite struct {
+	http.ResponseWriter
+	status int
+	sent   bool
+}
+
+func (w *statusOnWrite) WriteHeader(code int) {
+	if !w.sent {
+		w.sent = true
+		w.ResponseWriter.WriteHeader(code)
+	}
+}
+
+func (w *statusOnWrite) Write(b []byte) (int, error) {
+	w.WriteHeader(w.status)
+	return w.ResponseWriter.Write(b)
+}
+
+// overviewData is what the overview reads from the ledger.
+type overviewData struct {
+	asOf       creditflow.Date
+	kpis       creditflow.KPIs
+	history    []creditflow.Aging // oldest first, the as-of date last
+	historyOn  []creditflow.Date
+	segments   []creditflow.AgingGroup
+	customers  []creditflow.AgingGroup
+	items      []creditflow.OpenItem
+	itemsTotal int
+}
+
+// loadOverview runs the queries of the page at the same time: DuckDB serves
+// concurrent readers, and the page takes as long as its slowest query. The
+// first error cancels the others.
+func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overviewData, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	d := &overviewData{asOf: asOf, historyOn: agingHistoryDates(asOf, overviewMonths)}
+
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	run := func(what string, f func() error) {
+		wg.Go(func() {
+			if err := f(); err != nil {
+				err = fmt.Errorf("%s: %w", what, err)
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+				cancel(err)
+			}
+		})
+	}
+	run("kpis", func() (err error) {
+		d.kpis, err = risk.ComputeKPIs(ctx, s.db, asOf)
+		return err
+	})
+	run("aging history", func() (err error) {
+		d.history, err = risk.AgingHistory(ctx, s.db, d.historyOn)
+		return err
+	})
+	run("aging by segment", func() (err error) {
+		d.segments, err = risk.AgingByGroup(ctx, s.db, asOf, risk.GroupSegment, overviewSegments, 0)
+		return err
+	})
+	run("aging by customer", func() (err error) {
+		d.customers, err = risk.AgingByGroup(ctx, s.db, asOf, risk.GroupCustomer, overviewCustomers, 0)
+		return err
+	})
+	run("open items", func() (err error) {
+		d.items, d.itemsTotal, err = risk.OpenItems(ctx, s.db, risk.OpenItemsQuery{
+			AsOf: asOf, Sort: overviewItemsSort, Limit: overviewItems})
+		return err
+	})
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if len(d.history) != len(d.historyOn) {
+		return nil, fmt.Errorf("aging history: %d agings for %d dates", len(d.history), len(d.historyOn))
+	}
+	return d, nil
+}
+
+// agingHistoryDates returns the n-1 month-ends before asOf, oldest first,
+// followed by asOf itself.
+func agingHistoryDates(asOf creditflow.Date, n int) []creditflow.Date {
+	y, m, _ := asOf.Date()
+	dates := make([]creditflow.Date, 0, n)
+	for i := n - 1; i >= 1; i-- {
+		// Day 0 of a month is the last day of the month before it.
+		dates = append(dates, creditflow.Date{Time: time.Date(y, m-time.Month(i)+1, 0, 0, 0, 0, 0, time.UTC)})
+	}
+	return append(dates, asOf)
+}
+
+// fill formats d into the page and builds its charts. The chart objects are
+// made here, per request: rendering them changes them.
+func (d *overviewData) fill(p *overviewPage) error {
+	cur := currencyCode(d.kpis.Currency)
+	p.Currency = cur
+	k := d.kpis
+	money := func(m creditflow.Money) string { return formatMoney(cur, m) }
+
+	p.Cards = []kpiCard{
+		{ID: "open", Label: "Open receivables", Value: money(k.OpenTotal),
+			Detail: fmt.Sprintf("%s open items · %s customers", formatInt(k.OpenItems), formatInt(k.Customers)),
+			Hint:   "Everything invoiced and not yet paid on the as-of date (openstaande posten)."},
+		{ID: "overdue", Label: "Overdue", Value: money(k.OverdueTotal),
+			Detail: formatPercent(k.OverdueShare*100) + " of open receivables",
+			Hint:   "The open amount past its due date.", Meter: cssPercent(k.OverdueShare * 100)},
+		{ID: "unapplied", Label: "Unapplied credit", Value: money(k.UnappliedCredit),
+			Detail: "payments and credit notes not matched to an invoice",
+			Hint:   "Received or credited, not yet set against an open invoice; it lowers what customers really owe."},
+		{ID: "dso", Label: "DSO", Value: formatDays(k.DSO),
+			Detail: "days sales outstanding (countback)",
+			Hint:   "How many days of the most recent sales the open receivables make up."},
+		{ID: "bpdso", Label: "Best-possible DSO", Value: formatDays(k.BestPossibleDSO),
+			Detail: "DSO of the part not yet due",
+			Hint:   "The DSO if every customer paid on its due date."},
+		{ID: "add", Label: "ADD", Value: formatDays(k.ADD),
+			Detail: "average days delinquent (DSO − best-possible)",
+			Hint:   "The days that late payment adds to DSO."},
+		{ID: "cei", Label: "CEI 30 / 90 days", Value: formatPercent(k.CEI30) + " / " + formatPercent(k.CEI90),
+			Detail: "collection effectiveness index",
+			Hint:   "Share of what was collectable in the last 30 and 90 days that was collected; 100% is everything.",
+			Meter:  cssPercent(k.CEI90)},
+		{ID: "dtp", Label: "Days to pay / late", Value: formatNumber(k.WeightedDaysToPay) + " / " + formatDays(k.WeightedDaysLate),
+			Detail: "amount-weighted, invoices settled in the last 90 days",
+			Hint:   "Days from invoice date to payment, and from due date to payment, weighted by amount."},
+	}
+
+	for i, l := range creditflow.AgingBucketLabels {
+		short := l
+		if l == "current" {
+			short = "Not due"
+		}
+		p.Buckets = append(p.Buckets, bucketHead{Label: short, Title: bucketTitle(l), Class: fmt.Sprintf("b%d", i)})
+	}
+	for _, c := range d.customers {
+		row := customerRow{ID: c.Key, Name: c.Name, Open: formatAmount(c.OpenTotal), Overdue: formatAmount(c.OverdueTotal),
+			API: "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "customer_id": {c.Key}}.Encode()}
+		if row.Name == "" {
+			row.Name = c.Key
+		}
+		if c.OpenTotal > 0 {
+			row.Share = formatPercent(100 * float64(c.OverdueTotal) / float64(c.OpenTotal))
+		}
+		amounts := bucketAmounts(c.Buckets)
+		for i, a := range amounts {
+			cell := bucketCell{Amount: formatAmount(a), Class: fmt.Sprintf("b%d", i), Label: bucketTitle(creditflow.AgingBucketLabels[i])}
+			if a > 0 && c.OpenTotal > 0 {
+				cell.Width = cssPercent(100 * float64(a) / float64(c.OpenTotal))
+			}
+			row.Buckets = append(row.Buckets, cell)
+		}
+		p.Customers = append(p.Customers, row)
+	}
+	for _, it := range d.items {
+		name := it.CustomerName
+		if name == "" {
+			name = it.CustomerID
+		}
+		p.Items = append(p.Items, openItemRow{
+			Customer: name, CustomerID: it.CustomerID, Invoice: it.InvoiceID,
+			CustomerAPI: "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "customer_id": {it.CustomerID}}.Encode(),
+			InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
+			Open: formatAmount(it.OpenAmount), DaysPastDue: formatInt(it.DaysPastDue),
+			Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed,
+		})
+	}
+	p.ItemsTotal = formatInt(d.itemsTotal)
+	p.ItemsAPI = "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "sort": {overviewItemsSort}, "limit": {"1000"}}.Encode()
+	p.CustomersAPI = "/api/aging?" + url.Values{"as_of": {d.asOf.String()}, "group": {"customer"}}.Encode()
+
+	var err error
+	if p.AgingChart, err = snippetOf(agingHistoryChart(d, cur)); err != nil {
+		return fmt.Errorf("aging history chart: %w", err)
+	}
+	if p.SegmentChart, err = snippetOf(segmentChart(d.segments, cur)); err != nil {
+		return fmt.Errorf("segment chart: %w", err)
+	}
+	return nil
+}
+
+// agingHistoryChart stacks the aging buckets of each month-end, and of the
+// as-of date last, into one bar each.
+func agingHistoryChart(d *overviewData, cur string) *charts.Bar {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(chartOptions("aging_history", "340px", cur)...)
+	bar.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
+			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
+			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0"},
+			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+	)
+	labels := make([]string, len(d.historyOn))
+	for i, day := range d.historyOn {
+		labels[i] = day.Format("Jan '06")
+		if i == len(d.historyOn)-1 {
+			labels[i] = day.Format("2 Jan")
+		}
+	}
+	bar.SetXAxis(labels)
+	for i, l := range creditflow.AgingBucketLabels {
+		data := make([]opts.BarData, len(d.history))
+		for j, a := range d.history {
+			data[j] = opts.BarData{Value: bucketAmounts(a.Buckets)[i].Float64()}
+		}
+		bar.AddSeries(bucketTitle(l), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "35%"}))
+	}
+	return bar
+}
+
+// segmentChart shows the aging of the largest segments as horizontal
+// stacked bars, the largest on top.
+func segmentChart(segments []creditflow.AgingGroup, cur string) *charts.Bar {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(chartOptions("aging_segments", "340px", cur)...)
+	bar.SetGlobalOptions(
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
+			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
+			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true),
+			AxisLabel: &opts.AxisLabel{Color: "#2b3445", Width: 110, Overflow: "truncate"},
+			AxisLine:  &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+	)
+	names := make([]string, len(segments))
+	for i, g := range segments {
+		names[i] = chartText(g.Key)
+		if names[i] == "" {
+			names[i] = "(no segment)"
+		}
+	}
+	bar.SetXAxis(names).XYReversal()
+	for i, l := range creditflow.AgingBucketLabels {
+		data := make([]opts.BarData, len(segments))
+		for j, g := range segments {
+			data[j] = opts.BarData{Value: bucketAmounts(g.Buckets)[i].Float64()}
+		}
+		bar.AddSeries(bucketTitle(l), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "30%"}))
+	}
+	return bar
+}
+
+// chartOptions are the options that both charts share: the service's own
+// echarts (no CDN), the bucket colours, no animation (the numbers should
+// simply be there) and a legend below the plot.
+func chartOptions(id, height, cur string) []charts.GlobalOpts {
+	return []charts.GlobalOpts{
+		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: height,
+			AssetsHost: "/static/", Renderer: "canvas"}),
+		charts.WithColorsOpts(opts.Colors(bucketColors)),
+		charts.WithAnimation(false),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
+			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "40", ContainLabel: opts.Bool(true)}),
+	}
+}
+
+// compactFormatterJS writes axis values as 1.2M or 350k.
+var compactFormatterJS = opts.FuncOpts(`function (v) {
+	var a = Math.abs(v);
+	if (a >= 1e6) { return (v / 1e6).toFixed(a >= 1e7 ? 0 : 1) + 'M'; }
+	if (a >= 1e3) { return (v / 1e3).toFixed(0) + 'k'; }
+	return String(v);
+}`)
+
+// moneyFormatterJS writes tooltip values as the page writes money. cur has
+// been checked by currencyCode, so it is safe inside the script.
+func moneyFormatterJS(cur string) types.FuncStr {
+	return opts.FuncOpts(`function (v) {
+	return '` + cur + ` ' + Number(v).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2});
+}`)
+}
+
+// snippetOf renders a chart into its container and its script.
+//
+// go-echarts writes the options as JSON without HTML escaping, so a "<" in a
+// segment name could close the script element early. Inside the script "<"
+// only occurs within string literals of that JSON (the formatters above have
+// none), so it is replaced by the escape \u003c, which JavaScript reads as
+// the same character.
+func snippetOf(c interface{ RenderSnippet() render.ChartSnippet }) (chartSnippet, error) {
+	sn := c.RenderSnippet()
+	const open, end = `<script type="text/javascript">`, `</script>`
+	body, ok := strings.CutPrefix(strings.TrimSpace(sn.Script), open)
+	body, ok2 := strings.CutSuffix(body, end)
+	if !ok || !ok2 {
+		return chartSnippet{}, errors.New("unexpected script from go-echarts")
+	}
+	body = strings.ReplaceAll(body, "<", `\u003c`)
+	return chartSnippet{
+		Element: template.HTML(sn.Element),
+		Script:  template.HTML(open + body + end),
+	}, nil
+}
+
+// chartText makes text from the ledger safe for go-echarts, which turns
+// anything between "__f__" markers into raw JavaScript.
+func chartText(s string) string {
+	for strings.Contains(s, "__f__") {
+		s = strings.ReplaceAll(s, "__f__", "_\u200b_f_\u200b_")
+	}
+	return s
+}
+
+var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// currencyCode returns an ISO 4217 code, EUR when there is none.
+func currencyCode(c string) string {
+	if currencyPattern.MatchString(c) {
+		return c
+	}
+	return "EUR"
+}
+
+// bucketAmounts returns the amounts of the aging buckets in the order of
+// creditflow.AgingBucketLabels, whatever order or subset bs has.
+func bucketAmounts(bs []creditflow.AgingBucket) []creditflow.Money {
+	out := make([]creditflow.Money, len(creditflow.AgingBucketLabels))
+	for _, b := range bs {
+		for i, l := range creditflow.AgingBucketLabels {
+			if b.Label == l {
+				out[i] += b.Amount
+			}
+		}
+	}
+	return out
+}
+
+// bucketTitle is how a bucket label reads on the page.
+func bucketTitle(label string) string {
+	switch label {
+	case "current":
+		return "Not yet due"
+	case "90+":
+		return "90+ days"
+	case "":
+		return ""
+	}
+	return label + " days"
+}
+
+// bucketClass is the CSS class of a bucket badge.
+func bucketClass(label string) string {
+	for i, l := range creditflow.AgingBucketLabels {
+		if l == label {
+			return fmt.Sprintf("b%d", i)
+		}
+	}
+	return ""
+}
+
+// formatMoney writes m as "EUR 1,234,567.89": the currency code, thousands
+// separated by commas, always two decimals. Cents stay exact.
+func formatMoney(cur string, m creditflow.Money) string {
+	return cur + " " + formatAmount(m)
+}
+
+// formatAmount writes m as formatMoney does, without the currency code: the
+// tables name the currency once, above them.
+func formatAmount(m creditflow.Money) string {
+	n := int64(m)
+	sign := ""
+	if n < 0 {
+		sign, n = "−", -n
+	}
+	return fmt.Sprintf("%s%s.%02d", sign, groupThousands(strconv.FormatInt(n/100, 10)), n%100)
+}
+
+// formatInt writes n with thousands separators.
+func formatInt(n int) string {
+	if n < 0 {
+		return "−" + groupThousands(strconv.Itoa(-n))
+	}
+	return groupThousands(strconv.Itoa(n))
+}
+
+func groupThousands(digits string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	first := len(digits) % 3
+	if first == 0 {
+		first = 3
+	}
+	b.WriteString(digits[:first])
+	for i := first; i < len(digits); i += 3 {
+		b.WriteByte(',')
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}
+
+// formatNumber writes x with one decimal, or a dash when it is not a number
+// (a KPI without data, such as DSO without sales).
+func formatNumber(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	s := strconv.FormatFloat(math.Abs(x), 'f', 1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	sign := ""
+	if x < 0 && s != "0.0" {
+		sign = "−"
+	}
+	return sign + groupThousands(whole) + "." + frac
+}
+
+// formatDays writes a number of days.
+func formatDays(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return formatNumber(x) + " days"
+}
+
+// formatPercent writes x, already in percent, with one decimal.
+func formatPercent(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return formatNumber(x) + "%"
+}
+
+// cssPercent writes x, in percent, as a CSS width clamped to [0,100].
+func cssPercent(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(math.Max(0, math.Min(100, x)), 'f', 1, 64) + "%"
+}

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"sort"
 	"strings"
 	"unicode"
 )
@@ -53,6 +54,9 @@ type allocation struct {
 type openInvoice struct {
 	id        string
 	remaining int64
+	seq       int   // order of issue, for the oldest-first list
+	listed    bool  // in allocator.open
+	allocs    []int // indices into allocator.out of the allocations to this invoice
 }
 
 // credit is unapplied money of the customer: the rest of a payment or credit
@@ -84,6 +88,7 @@ type allocator struct {
 	byID       map[string]*openInvoice
 	credits    []*credit
 	payments   []*paidFrom
+	paymentIDs map[string]*paidFrom
 	undone     map[int]int64 // allocation index → cents undone by reversals and reallocations
 	out        []allocation
 }
@@ -91,15 +96,25 @@ type allocator struct {
 func (a *allocator) reset(customerID string) {
 	a.customerID = customerID
 	a.open = a.open[:0]
-	clear(a.byID)
 	a.credits = a.credits[:0]
 	a.payments = a.payments[:0]
-	clear(a.undone)
+	// clear costs as much as the map's largest size, not its current one:
+	// after a big customer, start afresh rather than clear 50,000 times.
+	if len(a.byID) > 256 || a.byID == nil {
+		a.byID = map[string]*openInvoice{}
+		a.paymentIDs = map[string]*paidFrom{}
+		a.undone = map[int]int64{}
+	} else {
+		clear(a.byID)
+		clear(a.paymentIDs)
+		clear(a.undone)
+	}
 }
 
 func (a *allocator) emit(inv *openInvoice, kind, src string, cents int64, day int32, rule string) int {
 	inv.remaining -= cents
 	a.out = append(a.out, allocation{a.customerID, inv.id, kind, src, cents, day, rule})
+	inv.allocs = append(inv.allocs, len(a.out)-1)
 	return len(a.out) - 1
 }
 
@@ -107,7 +122,7 @@ func (a *allocator) emit(inv *openInvoice, kind, src string, cents int64, day in
 func (a *allocator) apply(e event) {
 	switch {
 	case e.ord == 0: // invoice
-		inv := &openInvoice{id: e.id, remaining: e.cents}
+		inv := &openInvoice{id: e.id, remaining: e.cents, seq: len(a.byID), listed: true}
 		a.open = append(a.open, inv)
 		a.byID[e.id] = inv
 		a.useCredits(inv, e.day)
@@ -126,6 +141,7 @@ func (a *allocator) apply(e event) {
 func (a *allocator) pay(e event) {
 	p := &paidFrom{id: e.id, cents: e.cents}
 	a.payments = append(a.payments, p)
+	a.paymentIDs[e.id] = p
 	rest := e.cents
 	if e.invoiceID != "" {
 		inv, known := a.byID[e.invoiceID]
@@ -189,9 +205,10 @@ func (a *allocator) settleNamedInText(e event, cents int64, p *paidFrom) int64 {
 func (a *allocator) undoGuesses(inv *openInvoice, cents int64, day int32) []*credit {
 	need := cents - max(inv.remaining, 0)
 	var freed []*credit
-	for i := len(a.out) - 1; i >= 0 && need > 0; i-- {
+	for k := len(inv.allocs) - 1; k >= 0 && need > 0; k-- {
+		i := inv.allocs[k]
 		o := a.out[i]
-		if o.invoiceID != inv.id || o.cents <= 0 || (o.rule != ruleOldestFirst && o.rule != ruleCredit && o.rule != ruleCreditNote && o.rule != ruleReallocated) {
+		if o.cents <= 0 || (o.rule != ruleOldestFirst && o.rule != ruleCredit && o.rule != ruleCreditNote && o.rule != ruleReallocated) {
 			continue
 		}
 		n := min(need, o.cents-a.undone[i])
@@ -207,36 +224,29 @@ func (a *allocator) undoGuesses(inv *openInvoice, cents int64, day int32) []*cre
 }
 
 // settleOldest allocates up to cents to the oldest open invoices and returns
-// what is left.
+// what is left. Settled invoices are dropped from the list on the way, so each
+// invoice is passed over at most once after it is settled.
 func (a *allocator) settleOldest(kind, src string, cents int64, day int32, rule string, p *paidFrom) int64 {
-	for _, inv := range a.open {
-		if cents == 0 {
-			break
-		}
-		if inv.remaining <= 0 {
-			continue
-		}
-		n := min(cents, inv.remaining)
-		i := a.emit(inv, kind, src, n, day, rule)
-		if p != nil {
-			p.allocs = append(p.allocs, i)
-		}
-		cents -= n
-	}
-	a.compact()
-	return cents
-}
-
-// compact drops settled invoices from the front of the open list, keeping
-// the FIFO scan short for customers with a long history.
-func (a *allocator) compact() {
+	kept := a.open[:0]
 	i := 0
-	for i < len(a.open) && a.open[i].remaining <= 0 {
-		i++
+	for ; i < len(a.open) && cents > 0; i++ {
+		inv := a.open[i]
+		if inv.remaining > 0 {
+			n := min(cents, inv.remaining)
+			idx := a.emit(inv, kind, src, n, day, rule)
+			if p != nil {
+				p.allocs = append(p.allocs, idx)
+			}
+			cents -= n
+		}
+		if inv.remaining > 0 {
+			kept = append(kept, inv)
+		} else {
+			inv.listed = false
+		}
 	}
-	if i > 0 {
-		a.open = a.open[i:]
-	}
+	a.open = append(kept, a.open[i:]...)
+	return cents
 }
 
 // useCredits applies waiting credit to a new invoice: first credit that named
@@ -280,14 +290,7 @@ func (a *allocator) dropUsedCredits() {
 	a.credits = kept
 }
 
-func (a *allocator) payment(id string) *paidFrom {
-	for i := len(a.payments) - 1; i >= 0; i-- {
-		if a.payments[i].id == id {
-			return a.payments[i]
-		}
-	}
-	return nil
-}
+func (a *allocator) payment(id string) *paidFrom { return a.paymentIDs[id] }
 
 // reverse handles a negative payment (a returned direct debit, *stornering*):
 // it undoes the allocations of what it reverses, so those invoices are open
@@ -315,9 +318,12 @@ func (a *allocator) reverse(e event) {
 	}
 	if e.invoiceID != "" {
 		// Undo the most recent payments to the named invoice.
-		for i := len(a.out) - 1; i >= 0 && todo > 0; i-- {
-			if o := a.out[i]; o.invoiceID == e.invoiceID && o.sourceKind == sourcePayment && o.cents > 0 {
-				undo(i)
+		if inv, ok := a.byID[e.invoiceID]; ok {
+			allocs := inv.allocs
+			for k := len(allocs) - 1; k >= 0 && todo > 0; k-- {
+				if o := a.out[allocs[k]]; o.sourceKind == sourcePayment && o.cents > 0 {
+					undo(allocs[k])
+				}
 			}
 		}
 	} else if p := a.matchReversed(todo); p != nil {
@@ -364,16 +370,14 @@ func (a *allocator) takeCredit(id string, cents int64) int64 {
 	return cents
 }
 
-// reopen puts a settled invoice back in the open list, in invoice order.
+// reopen puts a settled invoice back in the open list, in order of issue.
 func (a *allocator) reopen(inv *openInvoice) {
-	if inv.remaining > 0 {
+	if inv.listed {
 		return
 	}
-	for _, o := range a.open {
-		if o == inv {
-			return
-		}
-	}
-	// The invoice was compacted away; it is older than everything still open.
-	a.open = append([]*openInvoice{inv}, a.open...)
+	inv.listed = true
+	i := sort.Search(len(a.open), func(i int) bool { return a.open[i].seq > inv.seq })
+	a.open = append(a.open, nil)
+	copy(a.open[i+1:], a.open[i:])
+	a.open[i] = inv
 }

@@ -62,7 +62,7 @@ func TestAllocator(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			a := &allocator{byID: map[string]*openInvoice{}, undone: map[int]int64{}}
+			a := &allocator{}
 			a.reset("C")
 			for _, e := range tt.events {
 				a.apply(e)

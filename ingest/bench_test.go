@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -88,7 +89,11 @@ func BenchmarkIngest(b *testing.B) {
 		resetPeakRSS()
 		b.StartTimer()
 		start = time.Now()
-		res, err := Files(ctx, db, files, Options{})
+		opt := Options{}
+		if os.Getenv("CREDITFLOW_BENCH_TRACE") != "" {
+			opt.Log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		}
+		res, err := Files(ctx, db, files, opt)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"sort"
@@ -36,6 +37,8 @@ type Options struct {
 	Names []string
 	// Progress receives progress bars; nil shows none.
 	Progress Progress
+	// Log receives the timing of each phase at debug level; nil logs nothing.
+	Log *slog.Logger
 	// Actor is written to the audit log.
 	Actor string
 	// Now gives the time of day for the run's records.
@@ -102,6 +105,9 @@ func Files(ctx context.Context, db *cfsql.DB, paths []string, opt Options) (Resu
 	}
 	if opt.Actor == "" {
 		opt.Actor = "cli"
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
 	}
 	start := opt.Now()
 	res := Result{Rows: map[Kind]int64{}}
@@ -215,7 +221,7 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 			opt.Progress.Advance(f.size, "loaded "+filepath.Base(f.name))
 		}
 	}
-	n, err := reallocate(ctx, conn)
+	n, err := reallocate(ctx, conn, opt.Log)
 	if err != nil {
 		return fmt.Errorf("allocate payments: %w", err)
 	}
@@ -257,7 +263,7 @@ func auditDetail(res *Result) string {
 }
 
 func dropTemp(ctx context.Context, conn *dbsql.Conn) error {
-	for _, t := range []string{"stage", "typed", "affected", "alloc_customers", "alloc_out"} {
+	for _, t := range []string{"stage", "affected", "alloc_customers", "alloc_events"} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
 			return err
 		}
@@ -274,31 +280,32 @@ type loader struct {
 
 func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 	fr := FileResult{File: f.name, Kind: f.kind, Format: f.format, SHA256: f.sha}
-	if err := l.stage(ctx, f); err != nil {
-		return fr, err
-	}
-	present, extras, err := l.columns(ctx)
+	t := newPhaseTimer(l.opt.Log, f.name)
+	defer t.done()
+	src, names, err := l.source(ctx, f)
 	if err != nil {
 		return fr, err
 	}
+	present, extras := classifyColumns(names)
 	spec := specs[f.kind]
 	if problems := missingColumns(f.kind, spec, present); len(problems) > 0 {
 		return fr, &FileError{File: f.name, Format: f.format, Problems: problems, Total: len(problems)}
 	}
+	if err := l.stage(ctx, f, src, spec, present); err != nil {
+		return fr, err
+	}
+	t.phase("staged")
 	if err := l.validate(ctx, f, spec, present); err != nil {
 		return fr, err
 	}
-	if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FROM stage`).Scan(&fr.Rows); err != nil {
-		return fr, err
-	}
-	key := cellOf(present, spec.key)
-	table := string(f.kind)
-	if err := l.conn.QueryRowContext(ctx, fmt.Sprintf(
-		`SELECT count(*) FROM stage s WHERE %s IN (SELECT %s FROM %s)`, key, spec.key, table)).Scan(&fr.Updated); err != nil {
+	t.phase("validated")
+	table, key := string(f.kind), typedCol(spec.key)
+	if err := l.conn.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE `+key+` IN (SELECT `+spec.key+` FROM `+table+`)) FROM stage s`).
+		Scan(&fr.Rows, &fr.Updated); err != nil {
 		return fr, err
 	}
 	fr.Inserted = fr.Rows - fr.Updated
-	for _, stmt := range mergeStatements(f.kind, present, extras, l.opt.Strict) {
+	for _, stmt := range mergeStatements(f.kind, extras, l.opt.Strict) {
 		var args []any
 		if strings.Contains(stmt, "$1") {
 			args = append(args, l.runID)
@@ -306,40 +313,90 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 		if _, err := l.conn.ExecContext(ctx, stmt, args...); err != nil {
 			return fr, fmt.Errorf("ingest %s: merge: %w", f.name, err)
 		}
+		t.phase("merge: " + strings.Join(strings.Fields(stmt)[:3], " "))
 	}
 	return fr, nil
 }
 
-// stage reads the file as text into the temporary table stage, one row per
-// record in file order, so that rowid tells the line.
-func (l *loader) stage(ctx context.Context, f inputFile) error {
-	var from string
+// source returns the query that reads the file as text columns, and the
+// names of its columns.
+func (l *loader) source(ctx context.Context, f inputFile) (string, []string, error) {
 	switch f.format {
 	case CSV:
 		// The header is read here, not sniffed, so that a ragged line is an
 		// error with its line number rather than a different guess of the layout.
 		header, err := csvHeader(f.path)
 		if err != nil {
-			return &FileError{File: f.name, Format: f.format, Cause: "cannot read the header line: " + err.Error()}
+			return "", nil, &FileError{File: f.name, Format: f.format, Cause: "cannot read the header line: " + err.Error()}
 		}
 		cols := make([]string, len(header))
 		for i, h := range header {
 			cols[i] = quoteString(h) + ": 'VARCHAR'"
 		}
-		from = "SELECT * FROM read_csv(" + quoteString(f.path) + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {" +
-			strings.Join(cols, ", ") + "})"
-	case Parquet:
-		from = "SELECT COLUMNS(*)::VARCHAR FROM read_parquet(" + quoteString(f.path) + ")"
-	case NDJSON:
-		from = "SELECT COLUMNS(*)::VARCHAR FROM read_json(" + quoteString(f.path) + ", format = 'newline_delimited')"
+		return "SELECT * FROM read_csv(" + quoteString(f.path) + ", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', columns = {" +
+			strings.Join(cols, ", ") + "})", header, nil
 	}
-	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE stage AS "+from); err != nil {
+	src := "SELECT COLUMNS(*)::VARCHAR FROM read_parquet(" + quoteString(f.path) + ")"
+	if f.format == NDJSON {
+		src = "SELECT COLUMNS(*)::VARCHAR FROM read_json(" + quoteString(f.path) + ", format = 'newline_delimited')"
+	}
+	rows, err := l.conn.QueryContext(ctx, "SELECT column_name FROM (DESCRIBE "+src+")")
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", nil, ctx.Err()
+		}
+		return "", nil, &FileError{File: f.name, Format: f.format, Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return "", nil, err
+		}
+		names = append(names, n)
+	}
+	return src, names, rows.Err()
+}
+
+// stage reads the file into the temporary table stage in one pass: every
+// column as text, as in the file, for the error messages, plus the columns of
+// the contract converted to their types (NULL where a cell does not convert;
+// validation reports those). Rows keep file order, so rowid tells the line.
+func (l *loader) stage(ctx context.Context, f inputFile, src string, spec tableSpec, present map[string]string) error {
+	typed := make([]string, 0, len(spec.columns))
+	for _, c := range spec.columns {
+		typed = append(typed, tryTypedValue(c, cellOf(present, c.name))+" AS "+quoteIdent(typedPrefix+c.name))
+	}
+	q := "CREATE OR REPLACE TEMP TABLE stage AS SELECT s.*, " + strings.Join(typed, ", ") + " FROM (" + src + ") s"
+	if _, err := l.conn.ExecContext(ctx, q); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		return &FileError{File: f.name, Format: f.format, Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
 	}
 	return nil
+}
+
+// classifyColumns maps the contract's column names to their spelling in the
+// file; the other columns are extras, kept as attributes.
+func classifyColumns(names []string) (present map[string]string, extras []string) {
+	present = map[string]string{}
+	known := map[string]bool{}
+	for _, spec := range specs {
+		for _, c := range spec.columns {
+			known[c.name] = true
+		}
+	}
+	for _, n := range names {
+		canon := strings.ToLower(strings.TrimSpace(n))
+		if known[canon] && present[canon] == "" {
+			present[canon] = n
+		} else {
+			extras = append(extras, n)
+		}
+	}
+	return present, extras
 }
 
 // csvHeader reads the column names of a CSV file (plain or gzip).
@@ -389,43 +446,6 @@ func cleanDuckDBError(err error) string {
 		s = s[:i]
 	}
 	return strings.TrimSpace(s)
-}
-
-// columns returns the stage columns of the contract (canonical name to the
-// name in the file) and the extra columns, kept as attributes.
-func (l *loader) columns(ctx context.Context) (present map[string]string, extras []string, err error) {
-	rows, err := l.conn.QueryContext(ctx, `SELECT column_name FROM (DESCRIBE stage)`)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, nil, err
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	present = map[string]string{}
-	known := map[string]bool{}
-	for _, spec := range specs {
-		for _, c := range spec.columns {
-			known[c.name] = true
-		}
-	}
-	for _, n := range names {
-		canon := strings.ToLower(strings.TrimSpace(n))
-		if known[canon] {
-			present[canon] = n
-		} else {
-			extras = append(extras, n)
-		}
-	}
-	return present, extras, nil
 }
 
 func missingColumns(kind Kind, spec tableSpec, present map[string]string) []Problem {
@@ -576,57 +596,77 @@ func attributesExpr(extras []string) string {
 }
 
 // mergeStatements replace the stage rows into their table. $1 is the run id.
-// The first statement converts the stage once into the temporary table typed,
-// shaped like the target table; the others read from it.
-func mergeStatements(kind Kind, present map[string]string, extras []string, strict bool) []string {
+func mergeStatements(kind Kind, extras []string, strict bool) []string {
 	spec := specs[kind]
-	v := func(name string) string { return cellOf(present, name) }
-	typed := func(name string) string {
-		for _, c := range spec.columns {
-			if c.name == name {
-				return typedValue(c, v(name))
-			}
-		}
-		panic("ingest: no column " + name)
-	}
+	v := typedCol
 	attrs := attributesExpr(extras)
 	table, key := string(kind), spec.key
-	var convert string
+	var stmts []string
+	var insert string
 	switch kind {
 	case Customers:
-		convert = `SELECT ` + v("customer_id") + ` AS customer_id, ` + v("name") + ` AS name, ` + v("country") + ` AS country,
-				` + v("segment") + ` AS segment, coalesce(` + typed("kind") + `, 'b2b') AS kind,
-				coalesce(` + typed("payment_terms_days") + `, 30) AS payment_terms_days, ` + typed("credit_limit") + ` AS credit_limit,
-				` + v("registration_id") + ` AS registration_id, ` + v("email") + ` AS email, ` + v("phone") + ` AS phone,
-				` + attrs + ` AS attributes, false AS bare, $1 AS ingest_run_id
+		insert = `INSERT INTO customers (customer_id, name, country, segment, kind, payment_terms_days, credit_limit,
+				registration_id, email, phone, attributes, bare, ingest_run_id)
+			SELECT ` + v("customer_id") + `, ` + v("name") + `, ` + v("country") + `, ` + v("segment") + `,
+				coalesce(` + v("kind") + `, 'b2b'), coalesce(` + v("payment_terms_days") + `, 30), ` + v("credit_limit") + `,
+				` + v("registration_id") + `, ` + v("email") + `, ` + v("phone") + `, ` + attrs + `, false, $1
 			FROM stage s`
 	case Invoices:
 		// A missing due date follows the customer's terms (30 days for a new customer).
-		convert = `SELECT ` + v("invoice_id") + ` AS invoice_id, ` + v("customer_id") + ` AS customer_id,
-				` + typed("invoice_date") + ` AS invoice_date,
-				coalesce(` + typed("due_date") + `, ` + typed("invoice_date") + ` + coalesce(c.payment_terms_days, 30)) AS due_date,
-				` + typed("amount") + ` AS amount, coalesce(` + typed("currency") + `, 'EUR') AS currency,
-				coalesce(` + typed("disputed") + `, false) AS disputed, ` + v("description") + ` AS description,
-				` + attrs + ` AS attributes, $1 AS ingest_run_id
+		insert = `INSERT INTO invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency, disputed, description, attributes, ingest_run_id)
+			SELECT ` + v("invoice_id") + `, ` + v("customer_id") + `, ` + v("invoice_date") + `,
+				coalesce(` + v("due_date") + `, ` + v("invoice_date") + ` + coalesce(c.payment_terms_days, 30)),
+				` + v("amount") + `, coalesce(` + v("currency") + `, 'EUR'), coalesce(` + v("disputed") + `, false),
+				` + v("description") + `, ` + attrs + `, $1
 			FROM stage s LEFT JOIN customers c ON c.customer_id = ` + v("customer_id")
 	case Payments:
 		// A payment without customer_id belongs to the customer of its invoice.
-		convert = `SELECT ` + v("payment_id") + ` AS payment_id, coalesce(` + v("customer_id") + `, i.customer_id) AS customer_id,
-				` + v("invoice_id") + ` AS invoice_id, ` + typed("payment_date") + ` AS payment_date, ` + typed("amount") + ` AS amount,
-				` + v("method") + ` AS method, ` + v("reference") + ` AS reference, ` + attrs + ` AS attributes, $1 AS ingest_run_id
-			FROM stage s LEFT JOIN invoices i ON i.invoice_id = ` + v("invoice_id")
+		stmts = append(stmts, `UPDATE stage SET `+quoteIdent(typedPrefix+"customer_id")+` = i.customer_id
+			FROM invoices i WHERE stage.`+quoteIdent(typedPrefix+"customer_id")+` IS NULL AND i.invoice_id = stage.`+quoteIdent(typedPrefix+"invoice_id"))
+		insert = `INSERT INTO payments (payment_id, customer_id, invoice_id, payment_date, amount, method, reference, attributes, ingest_run_id)
+			SELECT ` + v("payment_id") + `, ` + v("customer_id") + `, ` + v("invoice_id") + `, ` + v("payment_date") + `, ` + v("amount") + `,
+				` + v("method") + `, ` + v("reference") + `, ` + attrs + `, $1
+			FROM stage s`
 	}
-	stmts := []string{`CREATE OR REPLACE TEMP TABLE typed AS ` + convert}
 	if kind != Customers {
-		stmts = append(stmts, `INSERT INTO affected SELECT customer_id FROM typed
-			UNION SELECT customer_id FROM `+table+` WHERE `+key+` IN (SELECT `+key+` FROM typed)`)
+		cust := v("customer_id")
+		stmts = append(stmts, `INSERT INTO affected SELECT DISTINCT `+cust+` FROM stage s
+			UNION SELECT customer_id FROM `+table+` WHERE `+key+` IN (SELECT `+v(key)+` FROM stage s)`)
 		if !strict {
 			stmts = append(stmts, `INSERT INTO customers (customer_id, bare, ingest_run_id)
-				SELECT DISTINCT customer_id, true, $1 FROM typed
-				WHERE customer_id NOT IN (SELECT customer_id FROM customers)`)
+				SELECT DISTINCT `+cust+`, true, $1 FROM stage s
+				WHERE `+cust+` NOT IN (SELECT customer_id FROM customers)`)
 		}
 	}
 	return append(stmts,
-		`DELETE FROM `+table+` WHERE `+key+` IN (SELECT `+key+` FROM typed)`,
-		`INSERT INTO `+table+` BY NAME SELECT * FROM typed`)
+		`DELETE FROM `+table+` WHERE `+key+` IN (SELECT `+v(key)+` FROM stage s)`,
+		insert)
+}
+
+// typedPrefix names the converted columns of the stage table.
+const typedPrefix = "__creditflow_"
+
+// typedCol is the converted value of a contract column in the stage table.
+func typedCol(name string) string { return "s." + quoteIdent(typedPrefix+name) }
+
+// phaseTimer logs how long each phase of a step took, at debug level.
+type phaseTimer struct {
+	log         *slog.Logger
+	step        string
+	start, last time.Time
+}
+
+func newPhaseTimer(log *slog.Logger, step string) *phaseTimer {
+	now := time.Now()
+	return &phaseTimer{log: log, step: step, start: now, last: now}
+}
+
+func (t *phaseTimer) phase(name string) {
+	now := time.Now()
+	t.log.Debug("ingest phase", "step", t.step, "phase", name, "seconds", now.Sub(t.last).Seconds())
+	t.last = now
+}
+
+func (t *phaseTimer) done() {
+	t.log.Debug("ingest step done", "step", t.step, "seconds", time.Since(t.start).Seconds())
 }

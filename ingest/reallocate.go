@@ -6,6 +6,8 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"io"
+	"log/slog"
+	"time"
 
 	cfsql "github.com/creditflow/creditflow/sql"
 	"github.com/duckdb/duckdb-go/v2"
@@ -18,31 +20,34 @@ const allocationBatch = 5000
 // reallocate recomputes the payment allocations of every customer in the
 // temporary table affected, from their whole history, and returns how many
 // allocation rows it wrote.
-func reallocate(ctx context.Context, conn *dbsql.Conn) (int64, error) {
+func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64, error) {
+	t := newPhaseTimer(log, "allocation")
+	defer t.done()
 	stmts := []string{
 		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE alloc_customers AS
 			SELECT customer_id, CAST((row_number() OVER (ORDER BY customer_id) - 1) // %d AS INTEGER) AS batch
 			FROM (SELECT DISTINCT customer_id FROM affected WHERE customer_id IS NOT NULL)`, allocationBatch),
 		`DELETE FROM payment_allocations WHERE customer_id IN (SELECT customer_id FROM alloc_customers)`,
-		`CREATE OR REPLACE TEMP TABLE alloc_out (customer_id VARCHAR, invoice_id VARCHAR, source_kind VARCHAR,
-			source_id VARCHAR, cents BIGINT, day INTEGER, rule VARCHAR)`,
+		`CREATE OR REPLACE TEMP TABLE alloc_events AS ` + cfsql.Query("allocation_events"),
 	}
 	for _, s := range stmts {
 		if _, err := conn.ExecContext(ctx, s); err != nil {
 			return 0, err
 		}
 	}
+	t.phase("prepared")
 	var batches int
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(batch) + 1, 0) FROM alloc_customers`).Scan(&batches); err != nil {
 		return 0, err
 	}
-	a := &allocator{byID: map[string]*openInvoice{}, undone: map[int]int64{}}
+	a := &allocator{}
 	var written int64
 	for b := 0; b < batches; b++ {
 		events, err := readEvents(ctx, conn, b)
 		if err != nil {
 			return 0, err
 		}
+		t.phase("read events")
 		a.out = a.out[:0]
 		for i, e := range events {
 			if i == 0 || e.customerID != events[i-1].customerID {
@@ -50,16 +55,12 @@ func reallocate(ctx context.Context, conn *dbsql.Conn) (int64, error) {
 			}
 			a.apply(e)
 		}
+		t.phase("replayed")
 		if err := appendAllocations(conn, a.out); err != nil {
 			return 0, err
 		}
+		t.phase("appended")
 		written += int64(len(a.out))
-	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO payment_allocations
-		SELECT customer_id, invoice_id, source_kind, source_id,
-			CAST(CAST(cents AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)), DATE '1970-01-01' + day, rule
-		FROM alloc_out`); err != nil {
-		return 0, err
 	}
 	return written, nil
 }
@@ -74,7 +75,10 @@ func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, erro
 		if !ok {
 			return fmt.Errorf("driver connection %T cannot query", dc)
 		}
-		rows, err := qc.QueryContext(ctx, cfsql.Query("allocation_events"), []driver.NamedValue{{Ordinal: 1, Value: int64(batch)}})
+		// The table was written sorted; a filtered scan keeps that order,
+		// which is checked below rather than trusted.
+		rows, err := qc.QueryContext(ctx, `SELECT customer_id, day, ord, id, cents, invoice_id, reference
+			FROM alloc_events WHERE batch = $1`, []driver.NamedValue{{Ordinal: 1, Value: int64(batch)}})
 		if err != nil {
 			return err
 		}
@@ -93,6 +97,9 @@ func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, erro
 			if s, ok := dst[6].(string); ok {
 				e.reference = s
 			}
+			if n := len(events); n > 0 && !inOrder(events[n-1], e) {
+				return fmt.Errorf("allocation events out of order at %s %s", e.customerID, e.id)
+			}
 			events = append(events, e)
 		}
 	})
@@ -104,16 +111,32 @@ func appendAllocations(conn *dbsql.Conn, out []allocation) error {
 		return nil
 	}
 	return conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "alloc_out")
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "payment_allocations")
 		if err != nil {
 			return err
 		}
 		for _, o := range out {
-			if err := app.AppendRow(o.customerID, o.invoiceID, o.sourceKind, o.sourceID, o.cents, o.day, o.rule); err != nil {
+			// A DECIMAL(18,2) is stored as an int64 of cents: append the cents as they are.
+			on := time.Unix(int64(o.day)*86400, 0).UTC()
+			if err := app.AppendRow(o.customerID, o.invoiceID, o.sourceKind, o.sourceID, o.cents, on, o.rule); err != nil {
 				app.Close()
 				return err
 			}
 		}
 		return app.Close()
 	})
+}
+
+// inOrder reports whether b may follow a in the replay.
+func inOrder(a, b event) bool {
+	if a.customerID != b.customerID {
+		return a.customerID < b.customerID
+	}
+	if a.day != b.day {
+		return a.day < b.day
+	}
+	if a.ord != b.ord {
+		return a.ord < b.ord
+	}
+	return a.id < b.id
 }

@@ -163,15 +163,16 @@ func invalidCondition(c column, v string) (cond, expected string) {
 	return "", ""
 }
 
-// typedValue converts a checked cell to its column type.
-func typedValue(c column, v string) string {
+// tryTypedValue converts a cell to its column type, or NULL when it does
+// not convert; validation reports such cells with what was expected.
+func tryTypedValue(c column, v string) string {
 	switch c.typ {
 	case dateCol:
-		return "CAST(" + v + " AS DATE)"
+		return "CAST(try_strptime(" + v + ", '%Y-%m-%d') AS DATE)"
 	case amountCol:
-		return "CAST(" + v + " AS DECIMAL(18,2))"
+		return "TRY_CAST(" + v + " AS DECIMAL(18,2))"
 	case intCol:
-		return "CAST(" + v + " AS INTEGER)"
+		return "TRY_CAST(" + v + " AS INTEGER)"
 	case boolCol:
 		return "(lower(" + v + ") IN ('true', '1', 'yes'))"
 	case customerKindCol:

@@ -82,7 +82,10 @@ CREATE MACRO unapplied_credit(as_of, cur) AS (
                 AND customer_id NOT IN (SELECT customer_id FROM foreign_customers(cur))), 0)
   - coalesce((SELECT sum(amount) FROM invoices
               WHERE invoice_date <= as_of AND amount < 0 AND currency = cur), 0)
-  - coalesce((SELECT sum(amount) FROM payment_allocations
-              WHERE allocated_on <= as_of
-                AND invoice_id NOT IN (SELECT invoice_id FROM invoices WHERE currency <> cur)), 0)
+  - coalesce((SELECT sum(amount) FROM payment_allocations WHERE allocated_on <= as_of), 0)
+  -- allocations to invoices in other currencies do not count (written as a
+  -- join, which costs next to nothing when there are no such invoices)
+  + coalesce((SELECT sum(a.amount) FROM payment_allocations a
+              JOIN invoices i ON i.invoice_id = a.invoice_id
+              WHERE a.allocated_on <= as_of AND i.currency <> cur), 0)
 );

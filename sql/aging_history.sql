@@ -92,8 +92,13 @@ credit_days AS (
     SELECT allocated_on, -sum(amount)
     FROM payment_allocations
     WHERE allocated_on <= (SELECT last_as_of FROM bounds)
-      AND invoice_id NOT IN (SELECT invoice_id FROM invoices WHERE currency <> $2)
     GROUP BY allocated_on
+    UNION ALL
+    SELECT a.allocated_on, sum(a.amount)
+    FROM payment_allocations a
+    JOIN invoices i ON i.invoice_id = a.invoice_id
+    WHERE a.allocated_on <= (SELECT last_as_of FROM bounds) AND i.currency <> $2
+    GROUP BY a.allocated_on
 ),
 unapplied AS (
     SELECT d.as_of, sum(c.credit) AS unapplied_credit

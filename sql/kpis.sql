@@ -1,6 +1,6 @@
 -- kpis: the receivables indicators on an as-of date A, as one row. DSO and
 -- best-possible DSO are counted back from these totals and the monthly sales
--- of kpi_monthly_sales.sql (see risk/kpis.go).
+-- of kpi_monthly_sales.sql; risk/kpis.go computes the ratios.
 --   $1  as-of date A (DATE)
 --   $2  currency (SELECT report_currency())
 -- Columns:
@@ -17,73 +17,81 @@
 --       they were settled: the day their allocations last reached the
 --       amount, and stayed there up to A. The amount-weighted days to pay
 --       (days late) is settled_amount_days_to_pay (_late) / settled_amount.
-WITH inv AS (
-    SELECT invoice_id, customer_id, invoice_date, due_date, amount
-    FROM invoices
-    WHERE invoice_date <= CAST($1 AS DATE) AND currency = $2
-),
--- allocations per invoice made on or before A, A-30 and A-90
-alloc AS (
+-- The allocations are summed per invoice once, for A, A-30 and A-90 at the
+-- same time, and joined with the invoices once.
+WITH alloc AS (
     SELECT invoice_id,
-           sum(amount)                                                            AS on_a,
+           sum(amount)                                                                    AS on_a,
            coalesce(sum(amount) FILTER (WHERE allocated_on <= CAST($1 AS DATE) - 30), 0) AS on_a30,
            coalesce(sum(amount) FILTER (WHERE allocated_on <= CAST($1 AS DATE) - 90), 0) AS on_a90,
-           max(allocated_on)                                                      AS last_on
+           max(allocated_on)                                                              AS last_on,
+           max(allocated_on) FILTER (WHERE amount < 0)                                    AS last_reversal_on
     FROM payment_allocations
     WHERE allocated_on <= CAST($1 AS DATE)
     GROUP BY invoice_id
 ),
+-- every invoice of A with what is open of it on A, A-30 and A-90 (an invoice
+-- dated later than A-N has nothing open on A-N)
 balances AS (
-    SELECT i.invoice_id, i.customer_id, i.invoice_date, i.due_date, i.amount, a.last_on,
+    SELECT i.invoice_id, i.customer_id, i.invoice_date, i.due_date, i.amount,
+           a.last_on, a.last_reversal_on,
            i.amount - coalesce(a.on_a, 0) AS open_a,
            CASE WHEN i.invoice_date <= CAST($1 AS DATE) - 30 THEN i.amount - coalesce(a.on_a30, 0) ELSE 0 END AS open_a30,
            CASE WHEN i.invoice_date <= CAST($1 AS DATE) - 90 THEN i.amount - coalesce(a.on_a90, 0) ELSE 0 END AS open_a90
-    FROM inv i
+    FROM invoices i
     LEFT JOIN alloc a ON a.invoice_id = i.invoice_id
-    WHERE i.amount > 0
+    WHERE i.invoice_date <= CAST($1 AS DATE) AND i.amount > 0 AND i.currency = $2
 ),
-open_totals AS (
-    SELECT coalesce(sum(open_a) FILTER (WHERE open_a > 0), 0)                                     AS open_total,
-           coalesce(sum(open_a) FILTER (WHERE open_a > 0 AND due_date < CAST($1 AS DATE)), 0)      AS overdue_total,
-           coalesce(sum(open_a) FILTER (WHERE open_a > 0 AND due_date >= CAST($1 AS DATE)), 0)     AS current_total,
-           count(*) FILTER (WHERE open_a > 0)                                                     AS open_items,
-           count(DISTINCT customer_id) FILTER (WHERE open_a > 0)                                  AS customers,
-           coalesce(sum(open_a30) FILTER (WHERE open_a30 > 0), 0)                                 AS open_total_30,
-           coalesce(sum(open_a90) FILTER (WHERE open_a90 > 0), 0)                                 AS open_total_90
+totals AS (
+    SELECT coalesce(sum(open_a) FILTER (WHERE open_a > 0), 0)                                 AS open_total,
+           coalesce(sum(open_a) FILTER (WHERE open_a > 0 AND due_date < CAST($1 AS DATE)), 0)  AS overdue_total,
+           coalesce(sum(open_a) FILTER (WHERE open_a > 0 AND due_date >= CAST($1 AS DATE)), 0) AS current_total,
+           count(*) FILTER (WHERE open_a > 0)                                                 AS open_items,
+           count(DISTINCT customer_id) FILTER (WHERE open_a > 0)                              AS customers,
+           coalesce(sum(open_a30) FILTER (WHERE open_a30 > 0), 0)                             AS open_total_30,
+           coalesce(sum(open_a90) FILTER (WHERE open_a90 > 0), 0)                             AS open_total_90
     FROM balances
 ),
 sales AS (
     SELECT coalesce(sum(amount) FILTER (WHERE invoice_date > CAST($1 AS DATE) - 30), 0) AS sales_30,
-           coalesce(sum(amount) FILTER (WHERE invoice_date > CAST($1 AS DATE) - 90), 0) AS sales_90
-    FROM inv
-    WHERE invoice_date > CAST($1 AS DATE) - 90
+           coalesce(sum(amount), 0)                                                     AS sales_90
+    FROM invoices
+    WHERE invoice_date <= CAST($1 AS DATE) AND invoice_date > CAST($1 AS DATE) - 90 AND currency = $2
 ),
--- invoices fully allocated on A whose last allocation is in (A-90, A]: only
--- they can have been settled in that window
-candidates AS (
-    SELECT invoice_id, invoice_date, due_date, amount
+-- Fully allocated invoices whose last allocation is in (A-90, A]: only they
+-- can have been settled in that window. Their allocations last reached the
+-- amount on the last day on which they went up: on last_on, unless that day
+-- also has a reversal (then it may have gone down or stayed level), which
+-- takes walking through their allocations day by day.
+settled_simply AS (
+    SELECT amount, invoice_date, due_date, last_on AS settled_on
     FROM balances
     WHERE open_a <= 0 AND last_on > CAST($1 AS DATE) - 90
+      AND (last_reversal_on IS NULL OR last_reversal_on < last_on)
+),
+reversed AS (
+    SELECT invoice_id, amount, invoice_date, due_date
+    FROM balances
+    WHERE open_a <= 0 AND last_on > CAST($1 AS DATE) - 90 AND last_reversal_on = last_on
 ),
 -- their allocations per day, with what was allocated before that day
-candidate_days AS (
+reversed_days AS (
     SELECT invoice_id, allocated_on,
            coalesce(sum(sum(amount)) OVER (PARTITION BY invoice_id ORDER BY allocated_on
                                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
     FROM payment_allocations
     WHERE allocated_on <= CAST($1 AS DATE)
-      AND invoice_id IN (SELECT invoice_id FROM candidates)
+      AND invoice_id IN (SELECT invoice_id FROM reversed)
     GROUP BY invoice_id, allocated_on
 ),
--- settled on the last day on which the allocations went from below the
--- amount to the amount
 settled AS (
-    SELECT c.invoice_id, any_value(c.amount) AS amount,
-           any_value(c.invoice_date) AS invoice_date, any_value(c.due_date) AS due_date,
-           max(d.allocated_on) AS settled_on
-    FROM candidates c
-    JOIN candidate_days d ON d.invoice_id = c.invoice_id AND d.before < c.amount
-    GROUP BY c.invoice_id
+    SELECT amount, invoice_date, due_date, settled_on FROM settled_simply
+    UNION ALL
+    -- the last day on which the allocations went from below the amount to it
+    SELECT any_value(r.amount), any_value(r.invoice_date), any_value(r.due_date), max(d.allocated_on)
+    FROM reversed r
+    JOIN reversed_days d ON d.invoice_id = r.invoice_id AND d.before < r.amount
+    GROUP BY r.invoice_id
 ),
 paid AS (
     SELECT coalesce(sum(amount), 0)                                               AS settled_amount,
@@ -92,8 +100,8 @@ paid AS (
     FROM settled
     WHERE settled_on > CAST($1 AS DATE) - 90
 )
-SELECT o.open_total, o.overdue_total, o.current_total, o.open_items, o.customers,
+SELECT t.open_total, t.overdue_total, t.current_total, t.open_items, t.customers,
        unapplied_credit(CAST($1 AS DATE), $2) AS unapplied_credit,
-       o.open_total_30, o.open_total_90, s.sales_30, s.sales_90,
+       t.open_total_30, t.open_total_90, s.sales_30, s.sales_90,
        p.settled_amount, p.settled_amount_days_to_pay, p.settled_amount_days_late
-FROM open_totals o, sales s, paid p;
+FROM totals t, sales s, paid p;

@@ -26,10 +26,11 @@ func (s *Server) asOf(r *http.Request) (creditflow.Date, error) {
 	return d, nil
 }
 
-// intParam reads a non-negative integer parameter with a default.
+// intParam reads a non-negative integer parameter with a default; for
+// limit, 0 also means the default.
 func intParam(r *http.Request, name string, def int) (int, error) {
 	v := r.URL.Query().Get(name)
-	if v == "" {
+	if v == "" || (name == "limit" && v == "0") {
 		return def, nil
 	}
 	n, err := strconv.Atoi(v)
@@ -172,7 +173,6 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 // "file"), with optional fields "kind" and "strict", and ingests them with the
 // same validation and guarantees as the CLI. Reads go on while it runs.
 func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.maxUp)
 	dir, err := os.MkdirTemp("", "creditflow-upload-")
 	if err != nil {
 		s.writeError(w, r, err)
@@ -180,8 +180,12 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	}
 	defer os.RemoveAll(dir)
 	// Files above 32 MiB spill to disk inside ParseMultipartForm.
-	if err := r.ParseMultipartForm(32 << 20); err != nil {
-		s.writeError(w, r, fmt.Errorf("%w: expected a multipart/form-data upload with one or more file fields: %v", creditflow.ErrInvalid, err))
+	if err := parseForm(r); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if r.MultipartForm == nil {
+		s.writeError(w, r, fmt.Errorf("%w: expected a multipart/form-data upload with one or more file fields", creditflow.ErrInvalid))
 		return
 	}
 	defer r.MultipartForm.RemoveAll()

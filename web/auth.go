@@ -166,6 +166,9 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" {
+			if err := parseForm(r); err != nil {
+				return principal{}, err
+			}
 			got = r.FormValue("csrf_token")
 		}
 		if subtle.ConstantTimeCompare([]byte(got), []byte(sess.csrf)) != 1 {
@@ -190,4 +193,24 @@ func (s *Server) requireRole(need creditflow.Role, next http.HandlerFunc) http.H
 		}
 		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, p)))
 	}
+}
+
+// errTooLarge is a request body over the server's limit.
+var errTooLarge = errors.New("request body too large")
+
+// parseForm parses a urlencoded or multipart form, telling a body over the
+// limit (see limitBody) from other trouble.
+func parseForm(r *http.Request) error {
+	err := r.ParseMultipartForm(32 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return fmt.Errorf("%w: upload too large: more than %d bytes", errTooLarge, tooBig.Limit)
+	}
+	if err != nil {
+		return fmt.Errorf("%w: cannot read the form: %v", creditflow.ErrInvalid, err)
+	}
+	return nil
 }

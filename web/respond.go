@@ -22,6 +22,7 @@ var errorStatus = []struct {
 	{creditflow.ErrUnauthorized, http.StatusUnauthorized},
 	{creditflow.ErrForbidden, http.StatusForbidden},
 	{creditflow.ErrLocked, http.StatusServiceUnavailable},
+	{errTooLarge, http.StatusRequestEntityTooLarge},
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

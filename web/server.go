@@ -69,12 +69,12 @@ func (s *Server) routes() *mux.Router {
 	r := mux.NewRouter()
 	api := r.PathPrefix("/api").Subrouter()
 	api.HandleFunc("/health", s.handleHealth).Methods(http.MethodGet)
-	api.HandleFunc("/openapi.yaml", s.handleOpenAPI).Methods(http.MethodGet)
+	api.HandleFunc("/openapi.yaml", s.requireRole(creditflow.RoleViewer, s.handleOpenAPI)).Methods(http.MethodGet)
 	api.HandleFunc("/kpis", s.requireRole(creditflow.RoleViewer, s.handleKPIs)).Methods(http.MethodGet)
 	api.HandleFunc("/aging", s.requireRole(creditflow.RoleViewer, s.handleAging)).Methods(http.MethodGet)
 	api.HandleFunc("/open-items", s.requireRole(creditflow.RoleViewer, s.handleOpenItems)).Methods(http.MethodGet)
 	api.HandleFunc("/stats", s.requireRole(creditflow.RoleViewer, s.handleStats)).Methods(http.MethodGet)
-	api.HandleFunc("/ingest", s.requireRole(creditflow.RoleAdmin, s.handleIngest)).Methods(http.MethodPost)
+	api.HandleFunc("/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("%w: no API route %s %s", creditflow.ErrNotFound, r.Method, r.URL.Path))
 	})
@@ -89,6 +89,15 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)
 	r.HandleFunc("/", s.requirePage(s.handleOverview)).Methods(http.MethodGet)
 	return r
+}
+
+// limitBody caps the request body before anything reads it, the CSRF check
+// of a form included.
+func (s *Server) limitBody(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, s.maxUp)
+		next(w, r)
+	}
 }
 
 // ServeHTTP logs every request.

@@ -31,11 +31,11 @@ func newFlags(e env, name string) (*flag.FlagSet, *string) {
 func openDB(ctx context.Context, path string) (*cfsql.DB, error) {
 	db, err := cfsql.Open(ctx, path)
 	if errors.Is(err, creditflow.ErrLocked) {
-		return nil, fmt.Errorf(`the database %s is in use by another process (probably "creditflow serve").
+		return nil, fmt.Errorf(`%w: the database %s is in use by another process (probably "creditflow serve").
 DuckDB lets only one process open a database file. Either stop that process and run the command again,
 or use the running server: upload files with
   curl -H "Authorization: Bearer $TOKEN" -F file=@invoices.csv http://127.0.0.1:8080/api/ingest
-and read figures from its API (GET /api/aging, /api/kpis, /api/stats)`, path)
+and read figures from its API (GET /api/aging, /api/kpis, /api/stats)`, creditflow.ErrLocked, path)
 	}
 	return db, err
 }

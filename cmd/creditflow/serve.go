@@ -58,6 +58,7 @@ func loadDemo(ctx context.Context, e env, db *cfsql.DB, log *slog.Logger) (strin
 	}
 	if n > 0 {
 		log.Info("database has data; demo ledger not loaded", slog.Int("invoices", n))
+		return "", nil
 	} else {
 		dir, err := os.MkdirTemp("", "creditflow-demo-")
 		if err != nil {

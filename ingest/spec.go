@@ -141,18 +141,18 @@ func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`)
 // table functions and for column names turned into JSON keys.
 func quoteString(s string) string { return `'` + strings.ReplaceAll(s, `'`, `''`) + `'` }
 
-// invalidCondition is a SQL condition that is true when a present cell does
-// not hold a value of the column's type, and what was expected instead.
-func invalidCondition(c column, v string) (cond, expected string) {
+// invalidCondition is a SQL condition that is true when a present cell v
+// does not hold a value of the column's type, and what was expected instead.
+// typed is the cell as converted in the stage table.
+func invalidCondition(c column, v, typed string) (cond, expected string) {
 	switch c.typ {
 	case dateCol:
-		return fmt.Sprintf("NOT regexp_full_match(%[1]s, '\\d{4}-\\d{2}-\\d{2}') OR try_strptime(%[1]s, '%%Y-%%m-%%d') IS NULL", v),
-			"a date as YYYY-MM-DD"
+		return fmt.Sprintf("length(%s) <> 10 OR %s IS NULL", v, typed), "a date as YYYY-MM-DD"
 	case amountCol:
 		return fmt.Sprintf("NOT regexp_full_match(%s, '[+-]?\\d{1,16}(\\.\\d{1,2})?')", v),
 			"an amount with a dot and at most two decimals, no thousands separator (like 1234.56)"
 	case intCol:
-		return fmt.Sprintf("NOT regexp_full_match(%s, '\\d{1,5}')", v), "a whole number of days (0-99999)"
+		return fmt.Sprintf("%s IS NULL OR %s NOT BETWEEN 0 AND 99999", typed, typed), "a whole number of days (0-99999)"
 	case boolCol:
 		return fmt.Sprintf("lower(%s) NOT IN ('true', 'false', '1', '0', 'yes', 'no')", v), "true/false, 1/0 or yes/no"
 	case customerKindCol:

@@ -263,7 +263,7 @@ func auditDetail(res *Result) string {
 }
 
 func dropTemp(ctx context.Context, conn *dbsql.Conn) error {
-	for _, t := range []string{"stage", "affected", "alloc_customers", "alloc_events"} {
+	for _, t := range []string{"stage", "affected", "alloc_customers", "alloc_events", "alloc_not_plain"} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
 			return err
 		}

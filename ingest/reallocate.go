@@ -29,6 +29,7 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 			FROM (SELECT DISTINCT customer_id FROM affected WHERE customer_id IS NOT NULL)`, allocationBatch),
 		`DELETE FROM payment_allocations WHERE customer_id IN (SELECT customer_id FROM alloc_customers)`,
 		`CREATE OR REPLACE TEMP TABLE alloc_events AS ` + cfsql.Query("allocation_events"),
+		`CREATE OR REPLACE TEMP TABLE alloc_not_plain (payment_id VARCHAR)`,
 	}
 	for _, s := range stmts {
 		if _, err := conn.ExecContext(ctx, s); err != nil {
@@ -48,7 +49,7 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 			return 0, err
 		}
 		t.phase("read events")
-		a.out = a.out[:0]
+		a.out, a.notPlain = a.out[:0], a.notPlain[:0]
 		for i, e := range events {
 			if i == 0 || e.customerID != events[i-1].customerID {
 				a.reset(e.customerID)
@@ -56,12 +57,16 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 			a.apply(e)
 		}
 		t.phase("replayed")
-		if err := appendAllocations(conn, a.out); err != nil {
+		if err := appendAllocations(conn, a.out, a.notPlain); err != nil {
 			return 0, err
 		}
 		t.phase("appended")
 		written += int64(len(a.out))
 	}
+	if _, err := conn.ExecContext(ctx, cfsql.Query("allocation_plain")); err != nil {
+		return 0, err
+	}
+	t.phase("inserted plain")
 	return written, nil
 }
 
@@ -106,19 +111,37 @@ func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, erro
 	return events, err
 }
 
-func appendAllocations(conn *dbsql.Conn, out []allocation) error {
-	if len(out) == 0 {
-		return nil
-	}
+// appendAllocations appends the allocations that are not plain, and the
+// payments whose allocation is not, for allocation_plain.sql to skip.
+func appendAllocations(conn *dbsql.Conn, out []allocation, notPlain []string) error {
 	return conn.Raw(func(dc any) error {
 		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "payment_allocations")
 		if err != nil {
 			return err
 		}
 		for _, o := range out {
+			if o.plain {
+				continue
+			}
 			// A DECIMAL(18,2) is stored as an int64 of cents: append the cents as they are.
 			on := time.Unix(int64(o.day)*86400, 0).UTC()
 			if err := app.AppendRow(o.customerID, o.invoiceID, o.sourceKind, o.sourceID, o.cents, on, o.rule); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		if err := app.Close(); err != nil {
+			return err
+		}
+		if len(notPlain) == 0 {
+			return nil
+		}
+		app, err = duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "alloc_not_plain")
+		if err != nil {
+			return err
+		}
+		for _, id := range notPlain {
+			if err := app.AppendRow(id); err != nil {
 				app.Close()
 				return err
 			}

@@ -205,6 +205,9 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 	l := loader{conn: conn, opt: opt, runID: res.RunID}
 	for _, f := range files {
 		started := opt.Now()
+		if opt.Progress != nil {
+			opt.Progress.Advance(0, "loading "+filepath.Base(f.name))
+		}
 		fr, err := l.load(ctx, f)
 		if err != nil {
 			return err
@@ -220,6 +223,9 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 		if opt.Progress != nil {
 			opt.Progress.Advance(f.size, "loaded "+filepath.Base(f.name))
 		}
+	}
+	if opt.Progress != nil {
+		opt.Progress.Advance(0, "allocating payments")
 	}
 	n, err := reallocate(ctx, conn, opt.Log)
 	if err != nil {

@@ -8,7 +8,8 @@
 --       the part past due (days_past_due > 0), the part not yet due
 --   open_items, customers: open items on A, customers having any
 --   unapplied_credit: as unapplied_credit(A, cur)
---   open_total_30, open_total_90: open amount on A-30 and A-90
+--   open_total_30, open_total_90: open amount on A-30 and A-90 (as
+--       receivable(A-30, cur): no need to go through the invoices again)
 --   sales_30, sales_90: invoice amounts, credit notes included, dated in
 --       (A-30, A] and (A-90, A]
 --   settled_amount, settled_amount_days_to_pay, settled_amount_days_late:
@@ -17,39 +18,35 @@
 --       they were settled: the day their allocations last reached the
 --       amount, and stayed there up to A. The amount-weighted days to pay
 --       (days late) is settled_amount_days_to_pay (_late) / settled_amount.
--- The allocations are summed per invoice once, for A, A-30 and A-90 at the
--- same time, and joined with the invoices once.
+-- The allocations are summed per invoice once and joined with the invoices
+-- once; that hash join and aggregate over all invoices is most of the work.
 WITH alloc AS (
     SELECT invoice_id,
-           sum(amount)                                                                    AS on_a,
-           coalesce(sum(amount) FILTER (WHERE allocated_on <= CAST($1 AS DATE) - 30), 0) AS on_a30,
-           coalesce(sum(amount) FILTER (WHERE allocated_on <= CAST($1 AS DATE) - 90), 0) AS on_a90,
-           max(allocated_on)                                                              AS last_on,
-           max(allocated_on) FILTER (WHERE amount < 0)                                    AS last_reversal_on
+           sum(amount)                                      AS on_a,
+           max(allocated_on)                                AS last_on,
+           max(CASE WHEN amount < 0 THEN allocated_on END)  AS last_reversal_on
     FROM payment_allocations
     WHERE allocated_on <= CAST($1 AS DATE)
     GROUP BY invoice_id
 ),
--- every invoice of A with what is open of it on A, A-30 and A-90 (an invoice
--- dated later than A-N has nothing open on A-N)
+-- the invoices of A that are open on A or had allocations in (A-90, A],
+-- with what is open of them on A; the others (settled before A-90) count
+-- for none of the figures below
 balances AS (
     SELECT i.invoice_id, i.customer_id, i.invoice_date, i.due_date, i.amount,
            a.last_on, a.last_reversal_on,
-           i.amount - coalesce(a.on_a, 0) AS open_a,
-           CASE WHEN i.invoice_date <= CAST($1 AS DATE) - 30 THEN i.amount - coalesce(a.on_a30, 0) ELSE 0 END AS open_a30,
-           CASE WHEN i.invoice_date <= CAST($1 AS DATE) - 90 THEN i.amount - coalesce(a.on_a90, 0) ELSE 0 END AS open_a90
+           i.amount - coalesce(a.on_a, 0) AS open_a
     FROM invoices i
     LEFT JOIN alloc a ON a.invoice_id = i.invoice_id
     WHERE i.invoice_date <= CAST($1 AS DATE) AND i.amount > 0 AND i.currency = $2
+      AND (a.on_a IS NULL OR a.on_a < i.amount OR a.last_on > CAST($1 AS DATE) - 90)
 ),
 totals AS (
     SELECT coalesce(sum(open_a) FILTER (WHERE open_a > 0), 0)                                 AS open_total,
            coalesce(sum(open_a) FILTER (WHERE open_a > 0 AND due_date < CAST($1 AS DATE)), 0)  AS overdue_total,
            coalesce(sum(open_a) FILTER (WHERE open_a > 0 AND due_date >= CAST($1 AS DATE)), 0) AS current_total,
            count(*) FILTER (WHERE open_a > 0)                                                 AS open_items,
-           count(DISTINCT customer_id) FILTER (WHERE open_a > 0)                              AS customers,
-           coalesce(sum(open_a30) FILTER (WHERE open_a30 > 0), 0)                             AS open_total_30,
-           coalesce(sum(open_a90) FILTER (WHERE open_a90 > 0), 0)                             AS open_total_90
+           count(DISTINCT customer_id) FILTER (WHERE open_a > 0)                              AS customers
     FROM balances
 ),
 sales AS (
@@ -102,6 +99,8 @@ paid AS (
 )
 SELECT t.open_total, t.overdue_total, t.current_total, t.open_items, t.customers,
        unapplied_credit(CAST($1 AS DATE), $2) AS unapplied_credit,
-       t.open_total_30, t.open_total_90, s.sales_30, s.sales_90,
+       receivable(CAST($1 AS DATE) - 30, $2) AS open_total_30,
+       receivable(CAST($1 AS DATE) - 90, $2) AS open_total_90,
+       s.sales_30, s.sales_90,
        p.settled_amount, p.settled_amount_days_to_pay, p.settled_amount_days_late
 FROM totals t, sales s, paid p;

@@ -1,0 +1,164 @@
+package risk
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ingest/demo"
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// The benchmarks run on a demo ledger of CREDITFLOW_BENCH_INVOICES invoices
+// (default 100000) over three years ending on benchEnd. Building it takes a
+// while; set CREDITFLOW_BENCH_DB to a file path to keep the database and
+// reuse it in later runs (it is built when the file does not exist).
+//
+//	CREDITFLOW_BENCH_INVOICES=1000000 go test -run '^$' -bench . ./risk/
+var benchEnd = time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
+
+var bench struct {
+	once    sync.Once
+	db      *cfsql.DB
+	tempDir string
+	err     error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bench.db != nil {
+		bench.db.Close()
+	}
+	if bench.tempDir != "" {
+		os.RemoveAll(bench.tempDir)
+	}
+	os.Exit(code)
+}
+
+func benchDB(b *testing.B) (*cfsql.DB, creditflow.Date) {
+	b.Helper()
+	bench.once.Do(func() { bench.db, bench.err = buildBenchDB() })
+	if bench.err != nil {
+		b.Fatal(bench.err)
+	}
+	return bench.db, creditflow.NewDate(benchEnd)
+}
+
+func buildBenchDB() (*cfsql.DB, error) {
+	ctx := context.Background()
+	n := 100_000
+	if s := os.Getenv("CREDITFLOW_BENCH_INVOICES"); s != "" {
+		v, err := strconv.Atoi(s)
+		if err != nil || v <= 0 {
+			return nil, fmt.Errorf("CREDITFLOW_BENCH_INVOICES=%q: want a positive number", s)
+		}
+		n = v
+	}
+	path := os.Getenv("CREDITFLOW_BENCH_DB")
+	if path != "" {
+		if _, err := os.Stat(path); err == nil {
+			return cfsql.Open(ctx, path)
+		}
+	}
+	dir, err := os.MkdirTemp("", "creditflow-bench-")
+	if err != nil {
+		return nil, err
+	}
+	bench.tempDir = dir
+	if path == "" {
+		path = filepath.Join(dir, "bench.duckdb")
+	}
+	start := time.Now()
+	cfg := demo.Config{Customers: max(n/100, 50), Invoices: n, Seed: 1, End: benchEnd, Years: 3}
+	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
+		return nil, err
+	}
+	generated := time.Now()
+	db, err := cfsql.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile)}
+	if _, err := ingest.Files(ctx, db, paths, ingest.Options{}); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s, err := ComputeStats(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	fmt.Fprintf(os.Stderr, "bench ledger: %+v; generated in %s, ingested in %s\n",
+		s, generated.Sub(start).Round(time.Millisecond), time.Since(generated).Round(time.Millisecond))
+	return db, nil
+}
+
+// The benchmarks run the function once before timing it, so that the
+// ledger is in DuckDB's buffer pool, as in a running service.
+
+func BenchmarkAging(b *testing.B) {
+	db, asOf := benchDB(b)
+	ctx := context.Background()
+	AgingReport(ctx, db, asOf)
+	for b.Loop() {
+		if _, err := AgingReport(ctx, db, asOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkKPIs(b *testing.B) {
+	db, asOf := benchDB(b)
+	ctx := context.Background()
+	ComputeKPIs(ctx, db, asOf)
+	for b.Loop() {
+		if _, err := ComputeKPIs(ctx, db, asOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAgingHistory asks for the last 12 month-ends, as the dashboard.
+func BenchmarkAgingHistory(b *testing.B) {
+	db, asOf := benchDB(b)
+	ctx := context.Background()
+	var dates []creditflow.Date
+	for m := 11; m >= 0; m-- {
+		dates = append(dates, creditflow.NewDate(time.Date(asOf.Year(), asOf.Month()-time.Month(m), 1, 0, 0, 0, 0, time.UTC)).MonthEnd())
+	}
+	AgingHistory(ctx, db, dates)
+	for b.Loop() {
+		if _, err := AgingHistory(ctx, db, dates); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkOpenItems(b *testing.B) {
+	db, asOf := benchDB(b)
+	ctx := context.Background()
+	OpenItems(ctx, db, OpenItemsQuery{AsOf: asOf})
+	for b.Loop() {
+		if _, _, err := OpenItems(ctx, db, OpenItemsQuery{AsOf: asOf}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAgingByCustomer(b *testing.B) {
+	db, asOf := benchDB(b)
+	ctx := context.Background()
+	AgingByGroup(ctx, db, asOf, GroupCustomer, 0, 0)
+	for b.Loop() {
+		if _, err := AgingByGroup(ctx, db, asOf, GroupCustomer, 0, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,33 @@
+// Package risk computes the receivables analytics of the ledger: open items,
+// aging, and the standard indicators (DSO, best-possible DSO, average days
+// delinquent, collection effectiveness, days to pay).
+//
+// Everything is aggregated inside DuckDB by the named queries in sql/ (see
+// sql/002_analytics_macros.sql for the shared definitions); only totals come
+// back to Go. Money is summed exactly as DECIMAL and read with cfsql.Money;
+// only the ratios (days, shares, indices) are float64.
+//
+// Every function takes an as-of date A and sees the ledger as it stood on A:
+// invoices dated on or before A, payments dated on or before A and the
+// payment allocations made on or before A. Dates after A never count.
+//
+// Currency: payments carry no currency and amounts of different currencies
+// are never added up. The figures are in the ledger's report currency, the
+// currency of most invoices (EUR for an empty ledger, which also wins ties);
+// a ledger in one currency simply reports in it. When a ledger mixes
+// currencies, the invoices, credit notes and allocations of the other
+// currencies are left out, and so are the payments of customers who have
+// invoices only in other currencies.
+package risk
+
+import (
+	"context"
+	"database/sql"
+)
+
+// Querier is what the analytics need of a database: *cfsql.DB, *sql.DB,
+// *sql.Conn and *sql.Tx all fit.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

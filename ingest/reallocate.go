@@ -28,6 +28,7 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 			SELECT customer_id, CAST((row_number() OVER (ORDER BY customer_id) - 1) // %d AS INTEGER) AS batch
 			FROM (SELECT DISTINCT customer_id FROM affected WHERE customer_id IS NOT NULL)`, allocationBatch),
 		`DELETE FROM payment_allocations WHERE customer_id IN (SELECT customer_id FROM alloc_customers)`,
+		`DELETE FROM invoice_settlement WHERE customer_id IN (SELECT customer_id FROM alloc_customers)`,
 		`CREATE OR REPLACE TEMP TABLE alloc_events AS ` + cfsql.Query("allocation_events"),
 		`CREATE OR REPLACE TEMP TABLE alloc_not_plain (payment_id VARCHAR)`,
 	}
@@ -67,6 +68,10 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 		return 0, err
 	}
 	t.phase("inserted plain")
+	if _, err := conn.ExecContext(ctx, cfsql.Query("settlement")); err != nil {
+		return 0, err
+	}
+	t.phase("settlement")
 	return written, nil
 }
 

@@ -118,7 +118,8 @@ type AgingGroup struct {
 }
 
 // KPIs are the standard receivables indicators on an as-of date. Days are
-// calendar days; shares and indices are fractions in [0,1] unless stated.
+// calendar days rounded to 0.1; OverdueShare is a fraction in [0,1] rounded
+// to 4 decimals; the CEIs are percent rounded to 0.1 (see risk.ComputeKPIs).
 type KPIs struct {
 	AsOf            Date    `json:"as_of"`
 	Currency        string  `json:"currency"`
@@ -136,7 +137,8 @@ type KPIs struct {
 	// ADD (average days delinquent) is DSO minus best-possible DSO.
 	ADD float64 `json:"add"`
 	// CEI30 and CEI90 are the collection effectiveness index over the last
-	// 30 and 90 days, in percent (100 = everything collectable was collected).
+	// 30 and 90 days, in percent (100 = everything collectable was collected;
+	// it can go below 0 when returned payments make the receivable grow).
 	CEI30 float64 `json:"cei_30"`
 	CEI90 float64 `json:"cei_90"`
 	// WeightedDaysToPay is the amount-weighted average days from invoice

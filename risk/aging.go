@@ -2,8 +2,6 @@ package risk
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -280,9 +278,6 @@ func (b *bucketRow) buckets() []creditflow.AgingBucket {
 func reportCurrency(ctx context.Context, q Querier) (string, error) {
 	var cur string
 	if err := q.QueryRowContext(ctx, cfsql.Query("report_currency")).Scan(&cur); err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return "EUR", nil
-		}
 		return "", fmt.Errorf("report currency: %w", err)
 	}
 	return cur, nil

@@ -161,6 +161,45 @@ func buckets(tb testing.TB, spec ...string) []creditflow.AgingBucket {
 	return out
 }
 
+// TestLedgerAllocations checks that the ingest allocates the hand-checked
+// ledger as the comment above says. Every expected figure of these tests
+// rests on it: if the allocation rules change, this test says so first.
+func TestLedgerAllocations(t *testing.T) {
+	db := ledgerDB(t)
+	rows, err := db.Query(`SELECT invoice_id, source_id, CAST(amount AS VARCHAR), CAST(allocated_on AS VARCHAR)
+		FROM payment_allocations ORDER BY invoice_id, allocated_on, source_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var inv, src, amount, on string
+		if err := rows.Scan(&inv, &src, &amount, &on); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, strings.Join([]string{inv, src, amount, on}, " "))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"I1 P1 400.00 2025-02-01",  // a1
+		"I1 CN1 200.00 2025-02-15", // a2
+		"I1 P2 400.00 2025-03-01",  // a3
+		"I2 P2 500.00 2025-03-01",  // a4
+		"I3 P2 600.00 2025-03-01",  // a5
+		"I6 P3 250.00 2025-01-30",  // a6
+		"I7 P4 400.00 2025-02-25",  // a7
+		"I7 P5 -400.00 2025-03-05", // a8
+		"I8 P6 600.00 2025-04-15",  // a9
+		"I9 P7 150.00 2025-04-20",  // a10
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("allocations of the test ledger\n got %q\nwant %q", got, want)
+	}
+}
+
 // agingCase is the expected aging of the ledger on one date, with the
 // arithmetic in comments. dpd = days past due = as-of - due date.
 type agingCase struct {

@@ -20,8 +20,8 @@ type monthSales struct {
 }
 
 // ComputeKPIs returns the receivables indicators on asOf. Days are calendar
-// days rounded to 0.1; OverdueShare is a fraction in [0,1]; CEI is percent,
-// rounded to 0.1.
+// days rounded to 0.1; OverdueShare is a fraction in [0,1] rounded to 4
+// decimals; CEI is percent, rounded to 0.1.
 //
 //   - DSO (countback): starting from the open total on A, walk back calendar
 //     months from A's own month (its days 1..A only); while what remains

@@ -24,7 +24,7 @@ WITH alloc AS (
     SELECT invoice_id,
            sum(amount)                                      AS on_a,
            max(allocated_on)                                AS last_on,
-           max(CASE WHEN amount < 0 THEN allocated_on END)  AS last_reversal_on
+           max(CASE WHEN amount < 0 THEN allocated_on END)  AS last_negative_on
     FROM payment_allocations
     WHERE allocated_on <= CAST($1 AS DATE)
     GROUP BY invoice_id
@@ -34,7 +34,7 @@ WITH alloc AS (
 -- for none of the figures below
 balances AS (
     SELECT i.invoice_id, i.customer_id, i.invoice_date, i.due_date, i.amount,
-           a.last_on, a.last_reversal_on,
+           a.last_on, a.last_negative_on,
            i.amount - coalesce(a.on_a, 0) AS open_a
     FROM invoices i
     LEFT JOIN alloc a ON a.invoice_id = i.invoice_id
@@ -58,27 +58,28 @@ sales AS (
 -- Fully allocated invoices whose last allocation is in (A-90, A]: only they
 -- can have been settled in that window. Their allocations last reached the
 -- amount on the last day on which they went up: on last_on, unless that day
--- also has a reversal (then it may have gone down or stayed level), which
--- takes walking through their allocations day by day.
+-- also has a negative allocation (a reversal, or an allocation the ingest
+-- moved to another invoice), when they may have gone down or stayed level;
+-- for those few, walk through their allocations day by day.
 settled_simply AS (
     SELECT amount, invoice_date, due_date, last_on AS settled_on
     FROM balances
     WHERE open_a <= 0 AND last_on > CAST($1 AS DATE) - 90
-      AND (last_reversal_on IS NULL OR last_reversal_on < last_on)
+      AND (last_negative_on IS NULL OR last_negative_on < last_on)
 ),
-reversed AS (
+walk AS (
     SELECT invoice_id, amount, invoice_date, due_date
     FROM balances
-    WHERE open_a <= 0 AND last_on > CAST($1 AS DATE) - 90 AND last_reversal_on = last_on
+    WHERE open_a <= 0 AND last_on > CAST($1 AS DATE) - 90 AND last_negative_on = last_on
 ),
 -- their allocations per day, with what was allocated before that day
-reversed_days AS (
+walk_days AS (
     SELECT invoice_id, allocated_on,
            coalesce(sum(sum(amount)) OVER (PARTITION BY invoice_id ORDER BY allocated_on
                                            ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
     FROM payment_allocations
     WHERE allocated_on <= CAST($1 AS DATE)
-      AND invoice_id IN (SELECT invoice_id FROM reversed)
+      AND invoice_id IN (SELECT invoice_id FROM walk)
     GROUP BY invoice_id, allocated_on
 ),
 settled AS (
@@ -86,8 +87,8 @@ settled AS (
     UNION ALL
     -- the last day on which the allocations went from below the amount to it
     SELECT any_value(r.amount), any_value(r.invoice_date), any_value(r.due_date), max(d.allocated_on)
-    FROM reversed r
-    JOIN reversed_days d ON d.invoice_id = r.invoice_id AND d.before < r.amount
+    FROM walk r
+    JOIN walk_days d ON d.invoice_id = r.invoice_id AND d.before < r.amount
     GROUP BY r.invoice_id
 ),
 paid AS (

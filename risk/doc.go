@@ -3,7 +3,7 @@
 // delinquent, collection effectiveness, days to pay).
 //
 // Everything is aggregated inside DuckDB by the named queries in sql/ (see
-// sql/002_analytics_macros.sql for the shared definitions); only totals come
+// sql/003_analytics_macros.sql for the shared definitions); only totals come
 // back to Go. Money is summed exactly as DECIMAL and read with cfsql.Money;
 // only the ratios (days, shares, indices) are float64.
 //

@@ -39,6 +39,13 @@ END;
 -- never open items; what they do not settle is unapplied credit.
 -- days_past_due is as_of - due_date in days (zero or negative: not yet due).
 CREATE MACRO open_invoices(as_of, cur) AS TABLE
+WITH candidates AS (
+    -- Invoices settled for good on or before as_of are closed: skip them
+    -- before adding up any allocations (see 002_invoice_settlement.sql).
+    SELECT invoice_id
+    FROM invoice_settlement
+    WHERE closed_from IS NULL OR closed_from > as_of
+)
 SELECT i.invoice_id,
        i.customer_id,
        i.invoice_date,
@@ -53,11 +60,13 @@ LEFT JOIN (
     SELECT invoice_id, sum(amount) AS allocated
     FROM payment_allocations
     WHERE allocated_on <= as_of
+      AND invoice_id IN (SELECT invoice_id FROM candidates)
     GROUP BY invoice_id
 ) a ON a.invoice_id = i.invoice_id
 WHERE i.invoice_date <= as_of
   AND i.amount > 0
   AND i.currency = cur
+  AND i.invoice_id IN (SELECT invoice_id FROM candidates)
   AND (a.allocated IS NULL OR a.allocated < i.amount);
 
 -- foreign_customers(cur) are the customers who have invoices, none of them in

@@ -19,14 +19,21 @@
 --       amount, and stayed there up to A. The amount-weighted days to pay
 --       (days late) is settled_amount_days_to_pay (_late) / settled_amount.
 -- The allocations are summed per invoice once and joined with the invoices
--- once; that hash join and aggregate over all invoices is most of the work.
-WITH alloc AS (
+-- once, only for invoices not settled for good by A-90 (invoice_settlement):
+-- the others count for none of the figures.
+WITH live AS (
+    SELECT invoice_id
+    FROM invoice_settlement
+    WHERE closed_from IS NULL OR closed_from > CAST($1 AS DATE) - 90
+),
+alloc AS (
     SELECT invoice_id,
            sum(amount)                                      AS on_a,
            max(allocated_on)                                AS last_on,
            max(CASE WHEN amount < 0 THEN allocated_on END)  AS last_negative_on
     FROM payment_allocations
     WHERE allocated_on <= CAST($1 AS DATE)
+      AND invoice_id IN (SELECT invoice_id FROM live)
     GROUP BY invoice_id
 ),
 -- the invoices of A that are open on A or had allocations in (A-90, A],
@@ -39,6 +46,7 @@ balances AS (
     FROM invoices i
     LEFT JOIN alloc a ON a.invoice_id = i.invoice_id
     WHERE i.invoice_date <= CAST($1 AS DATE) AND i.amount > 0 AND i.currency = $2
+      AND i.invoice_id IN (SELECT invoice_id FROM live)
       AND (a.on_a IS NULL OR a.on_a < i.amount OR a.last_on > CAST($1 AS DATE) - 90)
 ),
 totals AS (

@@ -1,4 +1,4 @@
 -- report_currency: the currency the analytics report in (see
--- 002_analytics_macros.sql). No parameters. The other analytic queries take
+-- 003_analytics_macros.sql). No parameters. The other analytic queries take
 -- it as their currency parameter.
 SELECT report_currency() AS currency;

@@ -120,11 +120,11 @@ func (s *Server) handleAging(w http.ResponseWriter, r *http.Request) {
 
 // openItemsPage is the answer of GET /api/open-items.
 type openItemsPage struct {
-	AsOf   creditflow.Date       `json:"as_of"`
-	Total  int                   `json:"total"`
-	Limit  int                   `json:"limit"`
-	Offset int                   `json:"offset"`
-	Items  []creditflow.OpenItem `json:"items"`
+	AsOf   creditflow.Date `json:"as_of"`
+	Total  int             `json:"total"`
+	Limit  int             `json:"limit"`
+	Offset int             `json:"offset"`
+	Items  []openItemRisk  `json:"items"`
 }
 
 func (s *Server) handleOpenItems(w http.ResponseWriter, r *http.Request) {
@@ -154,10 +154,12 @@ func (s *Server) handleOpenItems(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	if items == nil {
-		items = []creditflow.OpenItem{}
+	withP, err := s.withPLate(r.Context(), asOf, items)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
-	writeJSON(w, http.StatusOK, openItemsPage{AsOf: asOf, Total: total, Limit: limit, Offset: offset, Items: items})
+	writeJSON(w, http.StatusOK, openItemsPage{AsOf: asOf, Total: total, Limit: limit, Offset: offset, Items: withP})
 }
 
 func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
@@ -216,5 +218,6 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	s.engine.Invalidate()
 	writeJSON(w, http.StatusOK, res)
 }

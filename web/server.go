@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/risk"
 	cfsql "github.com/creditflow/creditflow/sql"
 	"github.com/gorilla/mux"
 )
@@ -45,6 +46,7 @@ type Server struct {
 	maxUp    int64
 	sessions *sessions
 	router   *mux.Router
+	engine   *risk.Engine
 }
 
 // New builds a server with its routes.
@@ -59,7 +61,8 @@ func New(cfg Config) *Server {
 		cfg.MaxUploadBytes = 2 << 30
 	}
 	s := &Server{db: cfg.DB, log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes,
-		sessions: &sessions{byID: map[string]*session{}}}
+		sessions: &sessions{byID: map[string]*session{}},
+		engine:   risk.NewEngine(cfg.DB, risk.EngineOptions{Now: cfg.Now})}
 	s.router = s.routes()
 	return s
 }
@@ -74,6 +77,10 @@ func (s *Server) routes() *mux.Router {
 	api.HandleFunc("/aging", s.requireRole(creditflow.RoleViewer, s.handleAging)).Methods(http.MethodGet)
 	api.HandleFunc("/open-items", s.requireRole(creditflow.RoleViewer, s.handleOpenItems)).Methods(http.MethodGet)
 	api.HandleFunc("/stats", s.requireRole(creditflow.RoleViewer, s.handleStats)).Methods(http.MethodGet)
+	api.HandleFunc("/customers", s.requireRole(creditflow.RoleViewer, s.handleCustomers)).Methods(http.MethodGet)
+	api.HandleFunc("/customers/{id}", s.requireRole(creditflow.RoleViewer, s.handleCustomer)).Methods(http.MethodGet)
+	api.HandleFunc("/customers/{id}/credit-limit", s.requireRole(creditflow.RoleViewer, s.handleCreditLimit)).Methods(http.MethodGet)
+	api.HandleFunc("/alerts", s.requireRole(creditflow.RoleViewer, s.handleAlerts)).Methods(http.MethodGet)
 	api.HandleFunc("/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("%w: no API route %s %s", creditflow.ErrNotFound, r.Method, r.URL.Path))
@@ -88,6 +95,8 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)
 	r.HandleFunc("/", s.requirePage(s.handleOverview)).Methods(http.MethodGet)
+	r.HandleFunc("/risk", s.requirePage(s.handleRiskPage)).Methods(http.MethodGet)
+	r.HandleFunc("/customers/{id}", s.requirePage(s.handleCustomerPage)).Methods(http.MethodGet)
 	return r
 }
 

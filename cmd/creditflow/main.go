@@ -30,6 +30,9 @@ Usage:
   creditflow aging [--as-of DATE] [--group customer|segment] [--json]
   creditflow kpis [--as-of DATE] [--json]
   creditflow stats [--json]                             row counts per table
+  creditflow score [--as-of DATE] [--json|--csv]        payment-risk score of every customer
+  creditflow backtest risk --from DATE --to DATE [--json]
+  creditflow backtest change --truth truth.csv --from DATE --to DATE [--step 14] [--json]
   creditflow token create --role viewer|collector|admin --name NAME
   creditflow demo --out DIR [--customers N] [--invoices N] [--seed S]
 
@@ -63,6 +66,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runKPIs(ctx, e, rest)
 	case "stats":
 		return runStats(ctx, e, rest)
+	case "score":
+		return runScore(ctx, e, rest)
+	case "backtest":
+		return runBacktest(ctx, e, rest)
 	case "token":
 		return runToken(ctx, e, rest)
 	case "demo":

@@ -1,0 +1,281 @@
+package web_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/web"
+)
+
+// The screenshots of the payment-risk pages that the README shows.
+const (
+	riskScreenshotPath     = "../docs/screenshot-risk.png"
+	customerScreenshotPath = "../docs/screenshot-customer.png"
+)
+
+// riskChartsJS is true when the echarts instances of the given element ids
+// exist, hold the given number of series and have drawn into their canvas.
+func riskChartsJS(series map[string]int) string {
+	var checks []string
+	for id, n := range series {
+		checks = append(checks, `(() => {
+	const el = document.getElementById(`+jsString(id)+`);
+	const c = el && window.echarts && echarts.getInstanceByDom(el);
+	if (!c) { return false; }
+	const o = c.getOption();
+	return !!o && Array.isArray(o.series) && o.series.length === `+strconv.Itoa(n)+` && el.querySelector("canvas") !== null;
+})()`)
+	}
+	return strings.Join(checks, " && ")
+}
+
+// riskPageState is what the test reads back from the risk overview.
+type riskPageState struct {
+	Error     string            `json:"error"`
+	Cards     map[string]string `json:"cards"`
+	Rows      int               `json:"rows"`
+	FirstLink string            `json:"first_link"`
+	Alerts    int               `json:"alerts"`
+	Bars      int               `json:"bars"`
+	Bins      int               `json:"bins"`
+	NavActive string            `json:"nav_active"`
+}
+
+const readRiskJS = `(() => {
+	const q = (s) => document.querySelector(s);
+	const cards = {};
+	document.querySelectorAll(".kpi").forEach((k) => { cards[k.id] = k.querySelector(".value").textContent.trim(); });
+	const first = q('#risky-customers tbody a[href^="/customers/"]');
+	return {
+		error: q(".error") ? q(".error").textContent.trim() : "",
+		cards: cards,
+		rows: document.querySelectorAll("#risky-customers tbody tr").length,
+		first_link: first ? first.getAttribute("href") : "",
+		alerts: document.querySelectorAll("#alerts tbody tr").length,
+		bars: echarts.getInstanceByDom(document.getElementById("risk_history")).getOption().xAxis[0].data.length,
+		bins: echarts.getInstanceByDom(document.getElementById("risk_scores")).getOption().xAxis[0].data.length,
+		nav_active: q(".nav a.active") ? q(".nav a.active").textContent.trim() : "",
+	};
+})()`
+
+// customerPageState is what the test reads back from a customer page.
+type customerPageState struct {
+	Error     string `json:"error"`
+	Title     string `json:"title"`
+	Reasons   int    `json:"reasons"`
+	Features  int    `json:"features"`
+	Items     int    `json:"items"`
+	Points    int    `json:"points"`
+	MarkLines int    `json:"mark_lines"`
+	Change    bool   `json:"change"`
+}
+
+const readCustomerJS = `(() => {
+	const q = (s) => document.querySelector(s);
+	const o = echarts.getInstanceByDom(document.getElementById("customer_delays")).getOption();
+	const ml = o.series[0].markLine;
+	return {
+		error: q(".error") ? q(".error").textContent.trim() : "",
+		title: q(".pagetitle") ? q(".pagetitle").textContent.trim() : "",
+		reasons: document.querySelectorAll("#reasons li").length,
+		features: document.querySelectorAll("#features tbody tr").length,
+		items: document.querySelectorAll("#open-items tbody tr").length,
+		points: o.series[0].data.length + o.series[1].data.length,
+		mark_lines: ml && ml.data ? ml.data.length : 0,
+		change: q("#change") !== null,
+	};
+})()`
+
+// TestBrowserRisk logs in on the way to the risk overview in headless
+// Chromium, follows a customer link, checks that both pages draw their
+// charts without errors, and saves their screenshots for the README.
+func TestBrowserRisk(t *testing.T) {
+	chrome := findChromium()
+	if chrome == "" {
+		msg := "no Chromium or Chrome found (looked for chromium, chromium-browser, google-chrome in PATH); install the chromium package to run the browser test"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+
+	db := openRiskTestDB(t)
+	ctx := context.Background()
+	token, err := web.CreateToken(ctx, db, creditflow.RoleViewer, "browser test", riskNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(web.Config{
+		DB:     db,
+		Now:    func() time.Time { return riskNow },
+		Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}))
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL)
+
+	// The customer for the screenshot: the one with the largest exposure
+	// among the newest worsening alerts, so that the picture shows a
+	// change with the average delay before and after it.
+	var alerts alertsAnswer
+	getJSON(t, srv.URL+"/api/alerts?since=2024-06-30", token, &alerts)
+	shown := ""
+	for _, a := range alerts.Alerts {
+		if a.Kind == "worsening" {
+			shown = a.CustomerID
+			break
+		}
+	}
+	if shown == "" {
+		t.Fatal("no worsening customer in the demo ledger")
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		chromedp.WindowSize(1360, 900),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancelAlloc()
+	probs := &pageProblems{host: base.Host, urls: map[network.RequestID]string{}}
+	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(probs.listen))
+	defer cancelTab()
+
+	// /risk needs a session: log in on the way.
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1360, 900),
+		chromedp.Navigate(srv.URL+"/risk"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), token),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("kpi-exposure")),
+	); err != nil {
+		t.Fatalf("log in on the way to /risk: %v", err)
+	}
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != srv.URL+"/risk" {
+		t.Errorf("after login at %s (%v), want %s/risk", loc, err, srv.URL)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](riskChartsJS(map[string]int{"risk_scores": 5, "risk_history": 5, "risk_exposure": 1}),
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("risk charts did not render: %v", err)
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[riskPageState](readRiskJS))
+	if err != nil {
+		t.Fatalf("read /risk: %v", err)
+	}
+	if st.Error != "" {
+		t.Errorf("/risk shows an error: %s", st.Error)
+	}
+	for _, id := range []string{"kpi-exposure", "kpi-risky", "kpi-changes", "kpi-overlimit"} {
+		if v := st.Cards[id]; v == "" || strings.Contains(v, "–") {
+			t.Errorf("card %s shows %q", id, v)
+		}
+	}
+	if st.Rows != 20 || !strings.HasPrefix(st.FirstLink, "/customers/") || st.Bars != 6 || st.Bins != 10 || st.NavActive != "Payment risk" {
+		t.Errorf("/risk: %d customer rows, first link %q, %d history bars, %d score bins, active nav %q; want 20, a customer page, 6, 10, Payment risk",
+			st.Rows, st.FirstLink, st.Bars, st.Bins, st.NavActive)
+	}
+	for _, p := range probs.take() {
+		t.Errorf("/risk: %s", p)
+	}
+	saveScreenshot(t, ctx, riskScreenshotPath)
+
+	// The first customer link opens its page.
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#risky-customers tbody a[href^="/customers/"]`)),
+		chromedp.WaitVisible(chromedp.ID("kpi-plate")),
+	); err != nil {
+		t.Fatalf("follow a customer link: %v", err)
+	}
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); loc != srv.URL+st.FirstLink {
+		t.Errorf("the customer link went to %s, want %s", loc, srv.URL+st.FirstLink)
+	}
+	customerCharts := riskChartsJS(map[string]int{"customer_delays": 2, "customer_limit": 3})
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](customerCharts,
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("customer charts did not render: %v", err)
+	}
+	for _, p := range probs.take() {
+		t.Errorf("%s: %s", st.FirstLink, p)
+	}
+
+	// The customer with a change, for the screenshot.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/customers/"+url.PathEscape(shown)+"?as_of="+riskAsOf),
+		chromedp.WaitVisible(chromedp.ID("kpi-plate")),
+	); err != nil {
+		t.Fatalf("open customer %s: %v", shown, err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](customerCharts,
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("customer charts did not render: %v", err)
+	}
+	cs, err := chromedp.Run(ctx, chromedp.Evaluate[customerPageState](readCustomerJS))
+	if err != nil {
+		t.Fatalf("read the customer page: %v", err)
+	}
+	if cs.Error != "" || !strings.Contains(cs.Title, shown) || cs.Features == 0 || cs.Points == 0 || !cs.Change || cs.MarkLines < 4 {
+		t.Errorf("customer %s: %+v; want a title with its id, features, delay points, the change box, and mark lines for the due date, the change and the delays before and after it", shown, cs)
+	}
+	for _, p := range probs.take() {
+		t.Errorf("customer %s: %s", shown, p)
+	}
+	saveScreenshot(t, ctx, customerScreenshotPath)
+
+	// The nasty customer's page draws too: its invoice numbers stay text.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/customers/"+url.PathEscape(nastyCustomer)+"?as_of="+riskAsOf),
+		chromedp.WaitVisible(chromedp.ID("kpi-plate")),
+	); err != nil {
+		t.Fatalf("open customer %s: %v", nastyCustomer, err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](customerCharts,
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("charts of %s did not render: %v", nastyCustomer, err)
+	}
+	for _, p := range probs.take() {
+		t.Errorf("customer %s: %s", nastyCustomer, p)
+	}
+}
+
+// saveScreenshot writes a full-page screenshot of the current page.
+func saveScreenshot(t *testing.T, ctx context.Context, path string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,1049 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/risk"
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/gorilla/mux"
+)
+
+// The payment-risk dashboards: /risk, the overview of the scores, and
+// /customers/{id}, one customer's score and what is behind it.
+
+// The risk overview shows a fixed amount of detail; the JSON API pages further.
+const (
+	// riskHistoryDates is the number of bars of the risk classes over
+	// time: the 5 month-ends before the as-of date and the as-of date. Each
+	// date is scored on its own (the engine caches it until the next
+	// ingest); on the 50,000-invoice demo ledger a cold date takes about a
+	// second, so more months would make the first visit of a date slow.
+	riskHistoryDates = 6
+	riskTopCustomers = 20 // riskiest customers in the table
+	riskAlerts       = 12 // newest alerts in the table
+	riskScoreBins    = 10 // bars of the score histogram, 10 points each
+	customerHistory  = 15 // most recent invoices in the customer's table
+)
+
+// riskClasses are the risk classes from safest to riskiest. They take the
+// colours of the aging buckets (bucketColors), from green to dark red.
+var riskClasses = []creditflow.RiskClass{"A", "B", "C", "D", "E"}
+
+// classIndex is the position of c in riskClasses, or -1.
+func classIndex(c creditflow.RiskClass) int { return slices.Index(riskClasses, c) }
+
+// classCSS is the CSS class of a risk-class badge: the colour of its bucket.
+func classCSS(c creditflow.RiskClass) string {
+	if i := classIndex(c); i >= 0 {
+		return fmt.Sprintf("b%d", i)
+	}
+	return "unknown"
+}
+
+// pageHead is what the top bar of every dashboard page shows.
+type pageHead struct {
+	AsOf     string // YYYY-MM-DD, the value of the date picker
+	AsOfLong string // "15 March 2025"
+	User     string
+	Role     string
+	CSRF     string
+	Nav      string // the active nav link: "overview" or "risk"
+	Action   string // where the date picker goes
+	// OverviewLink and RiskLink keep the as-of date across pages.
+	OverviewLink string
+	RiskLink     string
+}
+
+func (s *Server) newPageHead(sess *session, nav, action string) pageHead {
+	return pageHead{User: sess.name, Role: string(sess.role), CSRF: sess.csrf, Nav: nav, Action: action,
+		OverviewLink: "/", RiskLink: "/risk"}
+}
+
+// setAsOf fills the date of the head, and the links that keep it.
+func (h *pageHead) setAsOf(asOf creditflow.Date) {
+	h.AsOf = asOf.String()
+	h.AsOfLong = asOf.Format("2 January 2006")
+	q := "?" + url.Values{"as_of": {h.AsOf}}.Encode()
+	h.OverviewLink, h.RiskLink = "/"+q, "/risk"+q
+}
+
+// badDate explains an as_of that is not a date.
+func (s *Server) badDate(v string) string {
+	return fmt.Sprintf("%q is not a date. Pick a date, or type it as YYYY-MM-DD (for example %s).",
+		v, creditflow.NewDate(s.now()).String())
+}
+
+// riskPage is the data of risk.html. Everything is formatted here, so that
+// the template only places strings.
+type riskPage struct {
+	pageHead
+	Error string
+
+	Currency     string
+	Scored       string // "214 customers"
+	Cards        []kpiCard
+	Classes      []classHead
+	ScoreChart   chartSnippet
+	HistoryChart chartSnippet
+	HistoryFrom  string // "January 2025"
+	ClassChart   chartSnippet
+	Alerts       []alertRow
+	AlertsSince  string
+	AlertsAPI    string
+	Customers    []riskRow
+	CustomersAPI string
+}
+
+type classHead struct {
+	Class creditflow.RiskClass
+	CSS   string
+}
+
+type alertRow struct {
+	DetectedOn string
+	Customer   string
+	CustomerID string
+	Link       string
+	Kind       string
+	KindCSS    string
+	Sentence   string
+	Exposure   string
+}
+
+type riskRow struct {
+	Link        string
+	Name        string
+	ID          string
+	Segment     string
+	Class       creditflow.RiskClass
+	ClassCSS    string
+	Score       string
+	ScoreWidth  string
+	PLate       string
+	PSevere     string
+	DaysLate    string
+	Exposure    string
+	Limit       string
+	Use         string // exposure as a share of the limit
+	Over        bool   // exposure above the limit
+	Change      string // the kind of a detected change, or ""
+	ChangeCSS   string
+	ChangeTitle string
+}
+
+// customerLink is the customer page of id on asOf.
+func customerLink(id string, asOf creditflow.Date) string {
+	return "/customers/" + url.PathEscape(id) + "?" + url.Values{"as_of": {asOf.String()}}.Encode()
+}
+
+// handleRiskPage renders the payment-risk overview for ?as_of=YYYY-MM-DD,
+// today by default.
+func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	page := riskPage{pageHead: s.newPageHead(sess, "risk", "/risk")}
+	asOf, err := s.asOf(r)
+	if err != nil {
+		page.AsOf = r.URL.Query().Get("as_of")
+		page.Error = s.badDate(page.AsOf)
+		s.renderStatus(w, r, http.StatusBadRequest, "risk.html", page)
+		return
+	}
+	page.setAsOf(asOf)
+	d, err := s.loadRisk(r.Context(), asOf)
+	if err != nil && r.Context().Err() != nil {
+		return // the visitor went away
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "risk page", "as_of", asOf.String(), "err", err)
+		page.Error = "The scores could not be computed. The error is in the server log; try again in a moment."
+		s.renderStatus(w, r, http.StatusInternalServerError, "risk.html", page)
+		return
+	}
+	if err := d.fill(&page); err != nil {
+		s.log.ErrorContext(r.Context(), "risk charts", "as_of", asOf.String(), "err", err)
+		page.Error = "The charts could not be drawn. The error is in the server log."
+		s.renderStatus(w, r, http.StatusInternalServerError, "risk.html", page)
+		return
+	}
+	s.render(w, r, "risk.html", page)
+}
+
+// riskData is what the risk overview reads from the engine.
+type riskData struct {
+	asOf        creditflow.Date
+	scored      *risk.Scored
+	historyOn   []creditflow.Date // oldest first, asOf last
+	history     []*risk.Scored
+	alertsSince creditflow.Date
+	alerts      []creditflow.Alert
+	top         []creditflow.RiskScore
+}
+
+// loadRisk scores the as-of date and the month-ends before it at the same
+// time; the first error cancels the others.
+func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData, error) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	d := &riskData{asOf: asOf, historyOn: agingHistoryDates(asOf, riskHistoryDates), alertsSince: asOf.AddDays(-defaultAlertDays)}
+	d.history = make([]*risk.Scored, len(d.historyOn))
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+	)
+	run := func(what string, f func() error) {
+		wg.Go(func() {
+			if err := f(); err != nil {
+				err = fmt.Errorf("%s: %w", what, err)
+				mu.Lock()
+				if firstErr == nil {
+					firstErr = err
+				}
+				mu.Unlock()
+				cancel(err)
+			}
+		})
+	}
+	for i, day := range d.historyOn {
+		run("scores on "+day.String(), func() (err error) {
+			d.history[i], err = s.engine.Scores(ctx, day)
+			return err
+		})
+	}
+	run("alerts", func() (err error) {
+		d.alerts, err = s.newestAlerts(ctx, asOf, d.alertsSince)
+		return err
+	})
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	d.scored = d.history[len(d.history)-1]
+	var err error
+	if d.top, _, err = d.scored.Sorted(sortRisk, "", riskTopCustomers, 0); err != nil {
+		return nil, fmt.Errorf("riskiest customers: %w", err)
+	}
+	return d, nil
+}
+
+// fill formats d into the page and builds its charts, per request.
+func (d *riskData) fill(p *riskPage) error {
+	cur := currencyCode(d.scored.Currency)
+	p.Currency = cur
+	cs := d.scored.Customers
+	p.Scored = formatInt(len(cs)) + " customers"
+	for _, c := range riskClasses {
+		p.Classes = append(p.Classes, classHead{Class: c, CSS: classCSS(c)})
+	}
+
+	var exposure, risky, above creditflow.Money
+	var active, nRisky, changes, over int
+	for _, c := range cs {
+		exposure += c.Exposure
+		if c.Exposure > 0 {
+			active++
+		}
+		if i := classIndex(c.RiskClass); i >= 3 {
+			risky += c.Exposure
+			nRisky++
+		}
+		if c.ChangeDetected {
+			changes++
+		}
+		if c.Exposure > c.CreditLimit && c.Exposure > 0 {
+			over++
+			above += c.Exposure - c.CreditLimit
+		}
+	}
+	riskyShare := math.NaN()
+	if exposure > 0 {
+		riskyShare = 100 * float64(risky) / float64(exposure)
+	}
+	p.Cards = []kpiCard{
+		{ID: "exposure", Label: "Exposure", Value: formatMoney(cur, exposure),
+			Detail: fmt.Sprintf("%s of %s customers owe something", formatInt(active), formatInt(len(cs))),
+			Hint:   "What customers owe on the as-of date: their open invoices less unapplied credit."},
+		{ID: "risky", Label: "High risk (classes D–E)", Value: formatMoney(cur, risky),
+			Detail: fmt.Sprintf("%s of exposure · %s customers", formatPercent(riskyShare), formatInt(nRisky)),
+			Hint:   "Exposure with customers in the two riskiest classes, by their chance of paying more than 60 days late.",
+			Meter:  cssPercent(riskyShare)},
+		{ID: "changes", Label: "Behaviour changes", Value: formatInt(changes),
+			Detail: fmt.Sprintf("customers · %s new alerts since %s", formatInt(len(d.alerts)), d.alertsSince.Format("2 Jan")),
+			Hint:   "Customers whose payment delays shifted, or who stopped paying, as the change test sees it on the as-of date."},
+		{ID: "overlimit", Label: "Over credit limit", Value: formatInt(over),
+			Detail: "customers · " + formatMoney(cur, above) + " above their limits",
+			Hint:   "Customers whose exposure is above the credit limit that applies to them (manual, else recommended)."},
+	}
+
+	for _, a := range d.alerts[:min(len(d.alerts), riskAlerts)] {
+		name := a.Name
+		if name == "" {
+			name = a.CustomerID
+		}
+		p.Alerts = append(p.Alerts, alertRow{
+			DetectedOn: a.DetectedOn.String(), Customer: name, CustomerID: a.CustomerID, Link: customerLink(a.CustomerID, d.asOf),
+			Kind: a.Kind, KindCSS: changeCSS(a.Kind), Sentence: a.Sentence, Exposure: formatAmount(a.Exposure),
+		})
+	}
+	p.AlertsSince = d.alertsSince.Format("2 January 2006")
+	p.AlertsAPI = "/api/alerts?" + url.Values{"as_of": {d.asOf.String()}, "since": {d.alertsSince.String()}}.Encode()
+	for _, c := range d.top {
+		p.Customers = append(p.Customers, newRiskRow(c, d.asOf))
+	}
+	p.CustomersAPI = "/api/customers?" + url.Values{"as_of": {d.asOf.String()}, "sort": {sortRisk}, "limit": {"1000"}}.Encode()
+	p.HistoryFrom = d.historyOn[0].Format("January 2006")
+
+	var err error
+	if p.ScoreChart, err = snippetOf(scoreHistogram(cs)); err != nil {
+		return fmt.Errorf("score histogram: %w", err)
+	}
+	if p.HistoryChart, err = snippetOf(classHistoryChart(d.historyOn, d.history)); err != nil {
+		return fmt.Errorf("class history chart: %w", err)
+	}
+	if p.ClassChart, err = snippetOf(classExposureChart(cs, cur)); err != nil {
+		return fmt.Errorf("class exposure chart: %w", err)
+	}
+	return nil
+}
+
+func newRiskRow(c creditflow.RiskScore, asOf creditflow.Date) riskRow {
+	name := c.Name
+	if name == "" {
+		name = c.CustomerID
+	}
+	row := riskRow{
+		Link: customerLink(c.CustomerID, asOf), Name: name, ID: c.CustomerID, Segment: c.Segment,
+		Class: c.RiskClass, ClassCSS: classCSS(c.RiskClass), Score: strconv.Itoa(c.Score),
+		ScoreWidth: cssPercent(float64(c.Score)), PLate: formatPercent(100 * c.PLate), PSevere: formatPercent(100 * c.PSevere),
+		DaysLate: formatNumber(c.ExpectedDaysLate), Exposure: formatAmount(c.Exposure), Limit: formatAmount(c.CreditLimit),
+		Over: c.Exposure > c.CreditLimit && c.Exposure > 0,
+	}
+	if c.ChangeDetected {
+		row.Change, row.ChangeCSS, row.ChangeTitle = c.Change.Kind, changeCSS(c.Change.Kind), c.Change.Sentence
+		if row.Change == "" {
+			row.Change = "changed"
+		}
+	}
+	if c.CreditLimit > 0 {
+		row.Use = formatPercent(100 * float64(c.Exposure) / float64(c.CreditLimit))
+	}
+	return row
+}
+
+// changeCSS is the CSS class of a behaviour-change badge.
+func changeCSS(kind string) string {
+	switch kind {
+	case risk.ChangeWorsening:
+		return "worse"
+	case risk.ChangeImproving:
+		return "better"
+	case risk.ChangeSilence:
+		return "silent"
+	}
+	return "unknown"
+}
+
+// riskChartOptions are chartOptions with a legend of the risk classes.
+func riskChartOptions(id, height string) []charts.GlobalOpts {
+	return append(chartOptions(id, height, ""),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1, AxisLabel: &opts.AxisLabel{Color: "#5b6577"},
+			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0"},
+			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
+	)
+}
+
+// classSeriesName is how a risk class reads in a legend.
+func classSeriesName(c creditflow.RiskClass) string { return "Class " + chartText(string(c)) }
+
+// scoreHistogram counts the customers per 10 points of score, stacked by
+// risk class: the class follows p_severe, the score the whole model, so
+// the colours show how the two line up.
+func scoreHistogram(cs []creditflow.RiskScore) *charts.Bar {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(riskChartOptions("risk_scores", "320px")...)
+	labels := make([]string, riskScoreBins)
+	for i := range labels {
+		hi := (i+1)*100/riskScoreBins - 1
+		if i == riskScoreBins-1 {
+			hi = 100
+		}
+		labels[i] = fmt.Sprintf("%d–%d", i*100/riskScoreBins, hi)
+	}
+	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "category",
+		AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0", Formatter: opts.FuncOpts(`function (v) { return v.split('–')[0]; }`)},
+		AxisTick:  &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}))
+	bar.SetXAxis(labels)
+	counts := make([][]int, len(riskClasses))
+	for i := range counts {
+		counts[i] = make([]int, riskScoreBins)
+	}
+	for _, c := range cs {
+		k := classIndex(c.RiskClass)
+		if k < 0 {
+			continue
+		}
+		b := min(max(c.Score*riskScoreBins/100, 0), riskScoreBins-1)
+		counts[k][b]++
+	}
+	for k, cl := range riskClasses {
+		data := make([]opts.BarData, riskScoreBins)
+		for b, n := range counts[k] {
+			data[b] = opts.BarData{Value: n}
+		}
+		bar.AddSeries(classSeriesName(cl), data, charts.WithBarChartOpts(opts.BarChart{Stack: "class", BarCategoryGap: "20%"}))
+	}
+	return bar
+}
+
+// classHistoryChart stacks the number of customers per risk class at each
+// month-end and on the as-of date.
+func classHistoryChart(days []creditflow.Date, history []*risk.Scored) *charts.Bar {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(riskChartOptions("risk_history", "320px")...)
+	labels := make([]string, len(days))
+	for i, day := range days {
+		labels[i] = day.Format("Jan '06")
+		if i == len(days)-1 {
+			labels[i] = day.Format("2 Jan")
+		}
+	}
+	bar.SetXAxis(labels)
+	for k, cl := range riskClasses {
+		data := make([]opts.BarData, len(history))
+		for j, h := range history {
+			n := 0
+			for _, c := range h.Customers {
+				if classIndex(c.RiskClass) == k {
+					n++
+				}
+			}
+			data[j] = opts.BarData{Value: n}
+		}
+		bar.AddSeries(classSeriesName(cl), data, charts.WithBarChartOpts(opts.BarChart{Stack: "class", BarCategoryGap: "35%"}))
+	}
+	return bar
+}
+
+// classExposureChart is a ring of the exposure per risk class.
+func classExposureChart(cs []creditflow.RiskScore, cur string) *charts.Pie {
+	sums := make([]creditflow.Money, len(riskClasses))
+	for _, c := range cs {
+		if k := classIndex(c.RiskClass); k >= 0 && c.Exposure > 0 {
+			sums[k] += c.Exposure
+		}
+	}
+	pie := charts.NewPie()
+	pie.SetGlobalOptions(chartOptions("risk_exposure", "320px", cur)...)
+	pie.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
+		Formatter: opts.FuncOpts(`function (p) {
+	return p.marker + p.name + ': ` + cur + ` ' + Number(p.value).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2}) + ' (' + p.percent + '%)';
+}`)}))
+	data := make([]opts.PieData, len(riskClasses))
+	for k, cl := range riskClasses {
+		data[k] = opts.PieData{Name: classSeriesName(cl), Value: sums[k].Float64(),
+			ItemStyle: &opts.ItemStyle{Color: bucketColors[k], BorderColor: "#fff", BorderWidth: 2}}
+	}
+	pie.AddSeries("Exposure", data,
+		charts.WithPieChartOpts(opts.PieChart{Radius: []string{"46%", "72%"}, Center: []string{"50%", "45%"}}),
+		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Color: "#2b3445",
+			Formatter: string(opts.FuncOpts(`function (p) { return p.name.replace('Class ', '') + ' ' + Math.round(p.percent) + '%'; }`))}))
+	return pie
+}
+
+// customerPage is the data of customer.html.
+type customerPage struct {
+	pageHead
+	Error string
+
+	ID          string
+	Name        string
+	Segment     string
+	Kind        string
+	Currency    string
+	Class       creditflow.RiskClass
+	ClassCSS    string
+	Cards       []kpiCard
+	Change      *changeBox
+	DelayChart  chartSnippet
+	DelayNote   string
+	LimitChart  chartSnippet
+	LimitRows   []limitRow
+	Reasons     []reasonRow
+	Features    []featureRow
+	Items       []customerItemRow
+	History     []historyRow
+	HistoryNote string
+	API         string
+	LimitAPI    string
+}
+
+type changeBox struct {
+	Kind     string
+	CSS      string
+	Sentence string
+	Detail   string
+}
+
+type limitRow struct {
+	Label  string
+	Amount string
+	Hint   string
+}
+
+type reasonRow struct {
+	Text   string
+	Weight string
+	Up     bool   // raises the risk
+	Width  string // |weight| against the largest, as a CSS width
+}
+
+type featureRow struct {
+	Name  string
+	Key   string
+	Value string
+}
+
+type customerItemRow struct {
+	Invoice     string
+	InvoiceDate string
+	DueDate     string
+	Open        string
+	DaysPastDue string
+	Bucket      string
+	BucketClass string
+	PLate       string
+	PLateWidth  string
+	Disputed    bool
+}
+
+type historyRow struct {
+	Invoice     string
+	InvoiceDate string
+	DueDate     string
+	PaidOn      string
+	DaysLate    string
+	Late        bool
+	Amount      string
+	Open        string
+}
+
+// handleCustomerPage renders one customer's risk for ?as_of=YYYY-MM-DD.
+func (s *Server) handleCustomerPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	id := mux.Vars(r)["id"]
+	page := customerPage{pageHead: s.newPageHead(sess, "risk", "/customers/"+url.PathEscape(id)), ID: id, Name: id}
+	asOf, err := s.asOf(r)
+	if err != nil {
+		page.AsOf = r.URL.Query().Get("as_of")
+		page.Error = s.badDate(page.AsOf)
+		s.renderStatus(w, r, http.StatusBadRequest, "customer.html", page)
+		return
+	}
+	page.setAsOf(asOf)
+	d, err := s.loadCustomer(r.Context(), asOf, id)
+	if err != nil && r.Context().Err() != nil {
+		return
+	}
+	if errors.Is(err, creditflow.ErrNotFound) {
+		page.Error = fmt.Sprintf("There is no customer %q in the ledger.", id)
+		s.renderStatus(w, r, http.StatusNotFound, "customer.html", page)
+		return
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "customer page", "as_of", asOf.String(), "customer_id", id, "err", err)
+		page.Error = "The customer's risk could not be computed. The error is in the server log; try again in a moment."
+		s.renderStatus(w, r, http.StatusInternalServerError, "customer.html", page)
+		return
+	}
+	if err := d.fill(&page); err != nil {
+		s.log.ErrorContext(r.Context(), "customer charts", "as_of", asOf.String(), "customer_id", id, "err", err)
+		page.Error = "The charts could not be drawn. The error is in the server log."
+		s.renderStatus(w, r, http.StatusInternalServerError, "customer.html", page)
+		return
+	}
+	s.render(w, r, "customer.html", page)
+}
+
+// customerData is what the customer page reads.
+type customerData struct {
+	asOf     creditflow.Date
+	currency string
+	detail   risk.CustomerDetail
+	items    []openItemRisk
+	delays   []risk.DelayPoint
+}
+
+func (s *Server) loadCustomer(ctx context.Context, asOf creditflow.Date, id string) (*customerData, error) {
+	scored, err := s.engine.Scores(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	d := &customerData{asOf: asOf, currency: scored.Currency}
+	if d.detail, err = s.engine.Customer(ctx, asOf, id); err != nil {
+		return nil, err
+	}
+	if d.items, err = s.withPLate(ctx, asOf, d.detail.OpenItems); err != nil {
+		return nil, err
+	}
+	if d.delays, err = risk.DelaySeries(ctx, s.db, asOf, id); err != nil {
+		return nil, fmt.Errorf("delay series: %w", err)
+	}
+	return d, nil
+}
+
+func (d *customerData) fill(p *customerPage) error {
+	cur := currencyCode(d.currency)
+	sc, lim := d.detail.Score, d.detail.Limit
+	p.Currency = cur
+	if sc.Name != "" {
+		p.Name = sc.Name
+	}
+	p.Segment, p.Kind = sc.Segment, string(sc.Kind)
+	p.Class, p.ClassCSS = sc.RiskClass, classCSS(sc.RiskClass)
+	p.API = "/api/customers/" + url.PathEscape(p.ID) + "?" + url.Values{"as_of": {d.asOf.String()}}.Encode()
+	p.LimitAPI = "/api/customers/" + url.PathEscape(p.ID) + "/credit-limit?" + url.Values{"as_of": {d.asOf.String()}}.Encode()
+
+	use := math.NaN()
+	if lim.CreditLimit > 0 {
+		use = 100 * float64(lim.Exposure) / float64(lim.CreditLimit)
+	}
+	p.Cards = []kpiCard{
+		{ID: "score", Label: "Risk score", Value: strconv.Itoa(sc.Score) + " / 100",
+			Detail: "class " + string(sc.RiskClass) + " · 0 is safest, 100 riskiest",
+			Hint:   "The model's overall judgement of the customer's payment risk.", Meter: cssPercent(float64(sc.Score))},
+		{ID: "plate", Label: "Chance of paying late", Value: formatPercent(100 * sc.PLate),
+			Detail: "next invoices paid after their due date",
+			Hint:   "p_late: the probability that an invoice issued now is paid after its due date.", Meter: cssPercent(100 * sc.PLate)},
+		{ID: "psevere", Label: "Chance of 60+ days late", Value: formatPercent(100 * sc.PSevere),
+			Detail: "paid more than 60 days late, or not at all",
+			Hint:   "p_severe: the probability that an invoice issued now is paid more than 60 days after its due date, or not at all. It sets the risk class.",
+			Meter:  cssPercent(100 * sc.PSevere)},
+		{ID: "days", Label: "Expected days late", Value: formatDays(sc.ExpectedDaysLate),
+			Detail: "beyond the due date, per invoice",
+			Hint:   "The number of days beyond its due date that the model expects an invoice issued now to be paid."},
+		{ID: "limit", Label: "Exposure / limit", Value: formatMoney(cur, lim.Exposure),
+			Detail: limitDetail(cur, lim, use),
+			Hint:   "What the customer owes against the credit limit that applies (manual if set, else recommended).",
+			Meter:  cssPercent(use)},
+	}
+
+	if ch := sc.Change; ch.Detected {
+		box := &changeBox{Kind: ch.Kind, CSS: changeCSS(ch.Kind), Sentence: ch.Sentence}
+		var parts []string
+		if !ch.ChangeDate.IsZero() {
+			parts = append(parts, "changed around "+ch.ChangeDate.Format("2 January 2006"))
+		}
+		if !ch.DetectedOn.IsZero() {
+			parts = append(parts, "detected on "+ch.DetectedOn.Format("2 January 2006"))
+		}
+		if ch.Kind != risk.ChangeSilence {
+			parts = append(parts, fmt.Sprintf("from %s to %s late on average", formatDays(ch.BeforeDays), formatDays(ch.AfterDays)))
+		}
+		box.Detail = strings.Join(parts, " · ")
+		if box.Sentence == "" {
+			box.Sentence = "The customer's payment behaviour changed."
+		}
+		p.Change = box
+	}
+
+	p.LimitRows = []limitRow{
+		{Label: "Credit limit that applies", Amount: formatAmount(lim.CreditLimit), Hint: "manual if set, else recommended"},
+		{Label: "Recommended limit", Amount: formatAmount(lim.RecommendedLimit), Hint: "what the model thinks is safe"},
+	}
+	if lim.ManualLimit != nil {
+		p.LimitRows = append(p.LimitRows, limitRow{Label: "Manual limit", Amount: formatAmount(*lim.ManualLimit), Hint: "set in the customer file"})
+	}
+	p.LimitRows = append(p.LimitRows,
+		limitRow{Label: "Exposure", Amount: formatAmount(lim.Exposure), Hint: "open invoices less unapplied credit"},
+		limitRow{Label: "Available", Amount: formatAmount(lim.Available), Hint: "limit less exposure"})
+
+	maxW := 0.0
+	for _, r := range sc.Reasons {
+		maxW = math.Max(maxW, math.Abs(r.Weight))
+	}
+	for _, r := range sc.Reasons {
+		row := reasonRow{Text: r.Text, Weight: fmt.Sprintf("%+.2f", r.Weight), Up: r.Weight > 0}
+		if maxW > 0 {
+			row.Width = cssPercent(100 * math.Abs(r.Weight) / maxW)
+		}
+		p.Reasons = append(p.Reasons, row)
+	}
+
+	var err error
+	if p.Features, err = featureRows(d.detail.Features); err != nil {
+		return fmt.Errorf("features: %w", err)
+	}
+
+	for _, it := range d.items {
+		p.Items = append(p.Items, customerItemRow{
+			Invoice: it.InvoiceID, InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
+			Open: formatAmount(it.OpenAmount), DaysPastDue: formatInt(it.DaysPastDue),
+			Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket),
+			PLate: formatPercent(100 * it.PLate), PLateWidth: cssPercent(100 * it.PLate), Disputed: it.Disputed,
+		})
+	}
+
+	hist := slices.Clone(d.detail.History)
+	slices.SortStableFunc(hist, func(a, b risk.PaymentRecord) int { return b.InvoiceDate.Compare(a.InvoiceDate.Time) })
+	for _, h := range hist[:min(len(hist), customerHistory)] {
+		row := historyRow{Invoice: h.InvoiceID, InvoiceDate: h.InvoiceDate.String(), DueDate: h.DueDate.String(),
+			PaidOn: "open", DaysLate: "–", Amount: formatAmount(h.Amount), Open: formatAmount(h.OpenAmount)}
+		if !h.PaidOn.IsZero() {
+			row.PaidOn = h.PaidOn.String()
+		}
+		if h.DaysLate != nil {
+			row.DaysLate = formatNumber(*h.DaysLate)
+			row.Late = *h.DaysLate > 0
+		}
+		p.History = append(p.History, row)
+	}
+	p.HistoryNote = fmt.Sprintf("The %s most recent of %s invoices", formatInt(len(p.History)), formatInt(len(hist)))
+
+	settled, open := 0, 0
+	for _, pt := range d.delays {
+		if pt.Censored {
+			open++
+		} else {
+			settled++
+		}
+	}
+	p.DelayNote = fmt.Sprintf("%s paid and %s open invoices by due date", formatInt(settled), formatInt(open))
+	if p.DelayChart, err = snippetOf(delayChart(d.delays, sc.Change, cur)); err != nil {
+		return fmt.Errorf("delay chart: %w", err)
+	}
+	if p.LimitChart, err = snippetOf(limitChart(lim, d.detail.OpenItems, cur)); err != nil {
+		return fmt.Errorf("limit chart: %w", err)
+	}
+	return nil
+}
+
+// limitDetail says how much of its limit a customer uses; use is the
+// exposure in percent of the limit (NaN without a limit).
+func limitDetail(cur string, lim creditflow.CreditLimit, use float64) string {
+	if lim.CreditLimit <= 0 {
+		return "no credit: the limit is " + formatMoney(cur, lim.CreditLimit)
+	}
+	return "of " + formatMoney(cur, lim.CreditLimit) + " · " + formatPercent(use) + " used"
+}
+
+// escapeJS is a JavaScript function that escapes text for the HTML of a
+// tooltip: ECharts puts what a formatter returns into the page as HTML,
+// and invoice numbers come from the ledger.
+const escapeJS = `function (s) { return String(s).replace(/[&<>"']/g, function (c) { return '&#' + c.charCodeAt(0) + ';'; }); }`
+
+// delayChart plots the days late of each invoice against its due date:
+// paid invoices as dots, open ones (at least this late so far) as rings.
+// A detected change is marked at its date, with the average delay before
+// and after it.
+func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur string) *charts.Scatter {
+	sc := charts.NewScatter()
+	sc.SetGlobalOptions(
+		charts.WithInitializationOpts(opts.Initialization{ChartID: "customer_delays", Width: "100%", Height: "340px",
+			AssetsHost: "/static/", Renderer: "canvas"}),
+		charts.WithColorsOpts(opts.Colors{"#24518a", "#d4513d"}),
+		charts.WithAnimation(false),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center",
+			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "28", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "time", AxisLabel: &opts.AxisLabel{Color: "#5b6577"},
+			AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "days late", NameGap: 12, AxisLabel: &opts.AxisLabel{Color: "#5b6577"},
+			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts(`function (p) {
+	var esc = ` + escapeJS + `;
+	if (p.componentType !== 'series') { return esc(p.name); }
+	var v = p.value;
+	var amount = '` + cur + ` ' + Number(v[2]).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2});
+	var days = (v[3] ? 'open, at least ' : 'paid ') + v[1] + ' days late';
+	return p.marker + esc(p.name) + ' · ' + amount + '<br>due ' + esc(v[0]) + ' · ' + days;
+}`)}),
+	)
+	var paid, open []opts.ScatterData
+	for _, pt := range points {
+		v := opts.ScatterData{Name: chartText(pt.InvoiceID), Value: []any{pt.DueDate.String(), roundDays(pt.DaysLate), pt.Amount.Float64(), pt.Censored}}
+		if pt.Censored {
+			open = append(open, v)
+		} else {
+			paid = append(paid, v)
+		}
+	}
+	changed := ch.Detected && !ch.ChangeDate.IsZero() && len(points) > 0
+	// The axis runs over whole months, from the first due date (or the
+	// change) to the last.
+	if len(points) > 0 {
+		first, last := points[0].DueDate, points[len(points)-1].DueDate
+		if changed {
+			first = creditflow.Date{Time: minTime(first.Time, ch.ChangeDate.Time)}
+			last = creditflow.Date{Time: maxTime(last.Time, ch.ChangeDate.Time)}
+		}
+		sc.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "time", Min: monthStart(first, 0).String(), Max: monthStart(last, 1).String(),
+			AxisLabel: &opts.AxisLabel{Color: "#5b6577"}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}))
+	}
+	lines := []any{markLineEnd{Name: "due date", YAxis: 0, Label: &opts.Label{Show: opts.Bool(false)},
+		LineStyle: &opts.LineStyle{Color: "#8a94a6", Type: "solid", Width: 1}}}
+	if changed {
+		lines = append(lines, markLineEnd{Name: "change " + ch.ChangeDate.Format("2 Jan 2006"), XAxis: ch.ChangeDate.String(),
+			Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "end", Color: "#b3261e", FontWeight: "bold"},
+			LineStyle: &opts.LineStyle{Color: "#d4513d", Type: "dashed", Width: 1.5}})
+		if ch.Kind != risk.ChangeSilence {
+			first, last := points[0].DueDate, points[len(points)-1].DueDate
+			avg := func(name string, from, to creditflow.Date, days float64, color, pos string) []markLineEnd {
+				return []markLineEnd{
+					{Name: name + " " + formatNumber(days) + " days late", Coord: []any{from.String(), roundDays(days)},
+						Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: pos, Color: color},
+						LineStyle: &opts.LineStyle{Color: color, Type: "solid", Width: 2}},
+					{Coord: []any{to.String(), roundDays(days)}},
+				}
+			}
+			if first.Before(ch.ChangeDate.Time) {
+				lines = append(lines, avg("before:", first, ch.ChangeDate, ch.BeforeDays, "#2c7a52", "insideMiddleTop"))
+			}
+			if last.After(ch.ChangeDate.Time) {
+				lines = append(lines, avg("since:", ch.ChangeDate, last, ch.AfterDays, "#b3261e", "insideEndTop"))
+			}
+		}
+	}
+	paidOpts := []charts.SeriesOpts{
+		charts.WithScatterChartOpts(opts.ScatterChart{SymbolSize: 7}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Opacity: opts.Float(0.75)}),
+		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"}}),
+		charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.MarkLines.Data = append(s.MarkLines.Data, lines...) }),
+	}
+	sc.AddSeries("Paid", paid, paidOpts...)
+	sc.AddSeries("Open (so far)", open,
+		charts.WithScatterChartOpts(opts.ScatterChart{SymbolSize: 8, Symbol: "emptyCircle"}))
+	return sc
+}
+
+// markLineEnd is one end of an ECharts mark line, with its own label and
+// style (the mark-line options of go-echarts share one style per series).
+type markLineEnd struct {
+	Name      string          `json:"name,omitempty"`
+	XAxis     any             `json:"xAxis,omitempty"`
+	YAxis     any             `json:"yAxis,omitempty"`
+	Coord     []any           `json:"coord,omitempty"`
+	Label     *opts.Label     `json:"label,omitempty"`
+	LineStyle *opts.LineStyle `json:"lineStyle,omitempty"`
+}
+
+// monthStart is the first day of d's month, moved by n months.
+func monthStart(d creditflow.Date, n int) creditflow.Date {
+	y, m, _ := d.Date()
+	return creditflow.Date{Time: time.Date(y, m+time.Month(n), 1, 0, 0, 0, 0, time.UTC)}
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// limitChart sets the exposure, split into overdue and not yet due,
+// against the credit limit and the recommended limit.
+func limitChart(lim creditflow.CreditLimit, items []creditflow.OpenItem, cur string) *charts.Bar {
+	var overdue creditflow.Money
+	for _, it := range items {
+		if it.DaysPastDue > 0 && it.OpenAmount > 0 {
+			overdue += it.OpenAmount
+		}
+	}
+	exposure := max(lim.Exposure, 0)
+	overdue = min(overdue, exposure)
+	notDue := exposure - overdue
+
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(
+		charts.WithInitializationOpts(opts.Initialization{ChartID: "customer_limit", Width: "100%", Height: "210px",
+			AssetsHost: "/static/", Renderer: "canvas"}),
+		charts.WithColorsOpts(opts.Colors{bucketColors[0], bucketColors[3], "#24518a"}),
+		charts.WithAnimation(false),
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
+			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "8", Bottom: "36", ContainLabel: opts.Bool(true)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", ValueFormatter: moneyFormatterJS(cur)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
+			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Color: "#2b3445"},
+			AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+	)
+	bar.SetXAxis([]string{"Exposure", "Credit limit", "Recommended"}).XYReversal()
+	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "x", BarCategoryGap: "28%"})
+	bar.AddSeries("Not yet due", []opts.BarData{{Value: notDue.Float64()}, {Value: "-"}, {Value: "-"}}, stack)
+	bar.AddSeries("Overdue", []opts.BarData{{Value: overdue.Float64()}, {Value: "-"}, {Value: "-"}}, stack)
+	bar.AddSeries("Limit", []opts.BarData{{Value: "-"}, {Value: lim.CreditLimit.Float64()},
+		{Value: lim.RecommendedLimit.Float64(), ItemStyle: &opts.ItemStyle{Color: "#9fb3d1"}}}, stack)
+	return bar
+}
+
+// featureLabels name the features of the risk engine (risk.Features) in
+// words. A feature the list does not know is shown by its own name; a
+// "_shrunk" one by the name of its unshrunk self.
+var featureLabels = map[string]string{
+	"payment_terms_days":      "Payment terms",
+	"invoices":                "Invoices",
+	"payments":                "Payments",
+	"credit_notes":            "Credit notes",
+	"credit_note_amount":      "Credited amount",
+	"first_invoice":           "First invoice",
+	"last_invoice":            "Last invoice",
+	"last_payment":            "Last payment",
+	"relationship_days":       "Customer for",
+	"days_since_last_payment": "Since the last payment",
+	"sales_3m":                "Sales, last 3 months",
+	"sales_12m":               "Sales, last 12 months",
+	"usual_invoice_amount":    "Usual invoice amount (median)",
+	"open_amount":             "Open amount",
+	"overdue_amount":          "Overdue amount",
+	"unapplied_credit":        "Unapplied credit",
+	"exposure":                "Exposure",
+	"open_items":              "Open invoices",
+	"overdue_items":           "Overdue invoices",
+	"oldest_overdue_days":     "Oldest overdue invoice, past due",
+	"disputes":                "Disputed invoices",
+	"disputed_open_amount":    "Disputed open amount",
+	"partials":                "Invoices paid in parts",
+	"reversals":               "Reversed payments (storneringen)",
+	"dbt":                     "Days beyond terms (DBT)",
+	"dbt_invoices":            "Invoices behind the DBT",
+	"dbt_90":                  "DBT, due in the last 90 days",
+	"dbt_90_invoices":         "Invoices behind the 90-day DBT",
+	"dbt_365":                 "DBT, due in the last year",
+	"dbt_365_invoices":        "Invoices behind the 1-year DBT",
+	"dbt_trend":               "DBT trend, per 30 days",
+	"dbt_volatility":          "Spread of days late (std. dev.)",
+	"late_share":              "Share paid late",
+	"late_known":              "Invoices whose lateness is known",
+	"very_late_share":         "Share paid 60+ days late",
+	"very_late_known":         "Invoices known to be 60+ days late or not",
+	"late_share_180":          "Share paid late, due in the last 180 days",
+	"late_known_180":          "Invoices known, due in the last 180 days",
+	"partial_share":           "Share paid in parts",
+	"segment_late_share":      "Segment: share paid late",
+	"segment_very_late_share": "Segment: share paid 60+ days late",
+	"segment_dbt":             "Segment: days beyond terms",
+}
+
+// featureHidden are features the page shows elsewhere.
+var featureHidden = map[string]bool{"customer_id": true, "as_of": true, "segment": true, "kind": true}
+
+// featureRows lists the fields of the engine's features in their order,
+// whatever the engine puts in them: they are read back from its JSON.
+func featureRows(f any) ([]featureRow, error) {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil, fmt.Errorf("features are not a JSON object: %s", b)
+	}
+	var rows []featureRow
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		key, _ := t.(string)
+		var v any
+		if err := dec.Decode(&v); err != nil {
+			return nil, err
+		}
+		if featureHidden[key] {
+			continue
+		}
+		rows = append(rows, featureRow{Name: featureName(key), Key: key, Value: featureValue(key, v)})
+	}
+	return rows, nil
+}
+
+// featureName is how a feature reads on the page.
+func featureName(key string) string {
+	if base, ok := strings.CutSuffix(key, "_shrunk"); ok {
+		return featureName(base) + ", blended with segment"
+	}
+	if name := featureLabels[key]; name != "" {
+		return name
+	}
+	name := strings.ReplaceAll(key, "_", " ")
+	if name == "" {
+		return key
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
+}
+
+// featureUnit guesses the unit of a feature from its name: "share" (a
+// fraction in [0,1]), "money", "days" or "" (a count or a date).
+func featureUnit(key string) string {
+	switch {
+	case strings.Contains(key, "share"):
+		return "share"
+	case strings.Contains(key, "amount") || strings.HasPrefix(key, "sales_") || key == "exposure" || key == "unapplied_credit":
+		return "money"
+	case strings.HasSuffix(key, "_invoices") || strings.HasPrefix(key, "late_known") || strings.HasPrefix(key, "very_late_known"):
+		return ""
+	case strings.Contains(key, "dbt") || strings.HasSuffix(key, "_days") || strings.HasPrefix(key, "days_"):
+		return "days"
+	}
+	return ""
+}
+
+// featureValue writes one feature in its unit.
+func featureValue(key string, v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "–"
+	case bool:
+		if x {
+			return "yes"
+		}
+		return "no"
+	case string:
+		if x == "" {
+			return "–"
+		}
+		return x
+	case json.Number:
+		f, err := x.Float64()
+		if err != nil || math.Abs(f) > 1e15 {
+			return x.String()
+		}
+		switch featureUnit(key) {
+		case "share":
+			return formatPercent(100 * f)
+		case "money":
+			return formatAmount(creditflow.Money(math.Round(f * 100)))
+		case "days":
+			return formatDays(f)
+		}
+		if n, err := x.Int64(); err == nil {
+			return formatInt(int(n))
+		}
+		return formatNumber(f)
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}

@@ -208,6 +208,10 @@ type Scored struct {
 
 	ordersMu sync.Mutex
 	orders   map[string][]int // sort order → indexes of Customers
+
+	onsetOnce sync.Once
+	onsets    map[string]creditflow.Date // customer_id → first weekly as-of date the change test fired
+	onsetErr  error
 }
 
 // ModelSummary describes the models behind a Scored: what they were
@@ -452,8 +456,16 @@ func (e *Engine) Alerts(ctx context.Context, asOf, since creditflow.Date) ([]cre
 	if err != nil {
 		return nil, err
 	}
+	// Computed once per scored date; a cancelled request must not spoil it for the next.
+	s.onsetOnce.Do(func() { s.onsets, s.onsetErr = e.onsets(context.WithoutCancel(ctx), s) })
+	if s.onsetErr != nil {
+		return nil, s.onsetErr
+	}
 	out := []creditflow.Alert{}
 	for id, ch := range s.changes {
+		if on, ok := s.onsets[id]; ok {
+			ch.DetectedOn = on
+		}
 		if !ch.Detected || (!since.IsZero() && ch.DetectedOn.Before(since.Time)) {
 			continue
 		}
@@ -480,6 +492,40 @@ func (e *Engine) Alerts(ctx context.Context, asOf, since creditflow.Date) ([]cre
 		return strings.Compare(a.CustomerID, b.CustomerID)
 	})
 	return out, nil
+}
+
+// onsetWeeks is how far back, in weeks, Alerts looks for the day a change
+// was first detected. Older changes are dated onsetWeeks before the as-of date:
+// "detected on or before".
+const onsetWeeks = 8
+
+// onsets dates each change of s: the earliest of the weekly as-of dates
+// before s.AsOf, going back without a gap, on which the change test fired
+// with the same kind, replaying it on what was known on each of those days.
+func (e *Engine) onsets(ctx context.Context, s *Scored) (map[string]creditflow.Date, error) {
+	onsets := make(map[string]creditflow.Date, len(s.changes))
+	open := map[string]string{} // still fired on every date so far: customer → kind
+	for id, ch := range s.changes {
+		if ch.Detected {
+			onsets[id] = s.AsOf
+			open[id] = ch.Kind
+		}
+	}
+	for w := 1; w <= onsetWeeks && len(open) > 0; w++ {
+		day := s.AsOf.AddDays(-7 * w)
+		found, err := DetectChanges(ctx, e.q, day)
+		if err != nil {
+			return nil, fmt.Errorf("date alerts: %w", err)
+		}
+		for id, kind := range open {
+			if ch, ok := found[id]; ok && ch.Detected && ch.Kind == kind {
+				onsets[id] = day
+			} else {
+				delete(open, id)
+			}
+		}
+	}
+	return onsets, nil
 }
 
 // changeSentence describes a change that came without a sentence.

@@ -55,7 +55,8 @@ SELECT i.invoice_id,
        CAST(date_diff('day', i.due_date, as_of) AS INTEGER) AS days_past_due,
        aging_bucket(date_diff('day', i.due_date, as_of)) AS bucket,
        i.disputed
-FROM invoices i
+FROM candidates c
+JOIN invoices i ON i.invoice_id = c.invoice_id
 LEFT JOIN (
     SELECT invoice_id, sum(amount) AS allocated
     FROM payment_allocations
@@ -66,7 +67,6 @@ LEFT JOIN (
 WHERE i.invoice_date <= as_of
   AND i.amount > 0
   AND i.currency = cur
-  AND i.invoice_id IN (SELECT invoice_id FROM candidates)
   AND (a.allocated IS NULL OR a.allocated < i.amount);
 
 -- foreign_customers(cur) are the customers who have invoices, none of them in

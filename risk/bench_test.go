@@ -76,7 +76,11 @@ func buildBenchDB() (*cfsql.DB, error) {
 		path = filepath.Join(dir, "bench.duckdb")
 	}
 	start := time.Now()
-	cfg := demo.Config{Customers: max(n/100, 50), Invoices: n, Seed: 1, End: benchEnd, Years: 3}
+	customers := max(n/20, 50) // 1M invoices: 50k customers, as in make bench
+	if v, err := strconv.Atoi(os.Getenv("CREDITFLOW_BENCH_CUSTOMERS")); err == nil && v > 0 {
+		customers = v
+	}
+	cfg := demo.Config{Customers: customers, Invoices: n, Seed: 1, End: benchEnd, Years: 3}
 	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
 		return nil, err
 	}

@@ -43,10 +43,10 @@ balances AS (
     SELECT i.invoice_id, i.customer_id, i.invoice_date, i.due_date, i.amount,
            a.last_on, a.last_negative_on,
            i.amount - coalesce(a.on_a, 0) AS open_a
-    FROM invoices i
+    FROM live l
+    JOIN invoices i ON i.invoice_id = l.invoice_id
     LEFT JOIN alloc a ON a.invoice_id = i.invoice_id
     WHERE i.invoice_date <= CAST($1 AS DATE) AND i.amount > 0 AND i.currency = $2
-      AND i.invoice_id IN (SELECT invoice_id FROM live)
       AND (a.on_a IS NULL OR a.on_a < i.amount OR a.last_on > CAST($1 AS DATE) - 90)
 ),
 totals AS (

@@ -159,6 +159,10 @@ func (s *Server) handleOpenItems(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	if err := s.withPaymentForecast(r.Context(), asOf, withP); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, openItemsPage{AsOf: asOf, Total: total, Limit: limit, Offset: offset, Items: withP})
 }
 
@@ -219,5 +223,6 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.engine.Invalidate()
+	s.forecasts.invalidate()
 	writeJSON(w, http.StatusOK, res)
 }

@@ -305,9 +305,14 @@ func (s *Server) newestAlerts(ctx context.Context, asOf, since creditflow.Date) 
 
 // openItemRisk is an open item of GET /api/open-items and of the customer
 // detail, with the probability in [0,1] that it is paid after its due date.
+// GET /api/open-items adds the forecast's expected payment date and the
+// probability in [0,1] that the item is paid within 30 days of the as-of
+// date (withPaymentForecast); the customer detail leaves them out.
 type openItemRisk struct {
 	creditflow.OpenItem
-	PLate float64 `json:"p_late"`
+	PLate               float64          `json:"p_late"`
+	ExpectedPaymentDate *creditflow.Date `json:"expected_payment_date,omitempty"`
+	PPaidWithin30Days   *float64         `json:"p_paid_within_30_days,omitempty"`
 }
 
 // withPLate adds the engine's p_late to open items.

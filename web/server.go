@@ -47,6 +47,9 @@ type Server struct {
 	sessions *sessions
 	router   *mux.Router
 	engine   *risk.Engine
+	// forecasts keeps the cash forecasts until the next ingest, as engine
+	// keeps the scores.
+	forecasts *forecasts
 }
 
 // New builds a server with its routes.
@@ -62,7 +65,7 @@ func New(cfg Config) *Server {
 	}
 	s := &Server{db: cfg.DB, log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes,
 		sessions: &sessions{byID: map[string]*session{}},
-		engine:   risk.NewEngine(cfg.DB, risk.EngineOptions{Now: cfg.Now})}
+		engine:   risk.NewEngine(cfg.DB, risk.EngineOptions{Now: cfg.Now}), forecasts: newForecasts()}
 	s.router = s.routes()
 	return s
 }
@@ -81,6 +84,7 @@ func (s *Server) routes() *mux.Router {
 	api.HandleFunc("/customers/{id}", s.requireRole(creditflow.RoleViewer, s.handleCustomer)).Methods(http.MethodGet)
 	api.HandleFunc("/customers/{id}/credit-limit", s.requireRole(creditflow.RoleViewer, s.handleCreditLimit)).Methods(http.MethodGet)
 	api.HandleFunc("/alerts", s.requireRole(creditflow.RoleViewer, s.handleAlerts)).Methods(http.MethodGet)
+	api.HandleFunc("/forecast", s.requireRole(creditflow.RoleViewer, s.handleForecast)).Methods(http.MethodGet)
 	api.HandleFunc("/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("%w: no API route %s %s", creditflow.ErrNotFound, r.Method, r.URL.Path))
@@ -97,6 +101,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/", s.requirePage(s.handleOverview)).Methods(http.MethodGet)
 	r.HandleFunc("/risk", s.requirePage(s.handleRiskPage)).Methods(http.MethodGet)
 	r.HandleFunc("/customers/{id}", s.requirePage(s.handleCustomerPage)).Methods(http.MethodGet)
+	r.HandleFunc("/forecast", s.requirePage(s.handleForecastPage)).Methods(http.MethodGet)
 	return r
 }
 

@@ -17,15 +17,17 @@ import (
 // on the ledger's own past.
 func runBacktest(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("backtest: name what to test: `backtest risk` or `backtest change`")
+		return fmt.Errorf("backtest: name what to test: `backtest risk`, `backtest change` or `backtest forecast`")
 	}
 	switch args[0] {
 	case "risk":
 		return runBacktestRisk(ctx, e, args[1:])
 	case "change":
 		return runBacktestChange(ctx, e, args[1:])
+	case "forecast":
+		return runBacktestForecast(ctx, e, args[1:])
 	}
-	return fmt.Errorf("backtest: unknown backtest %q: expected risk or change", args[0])
+	return fmt.Errorf("backtest: unknown backtest %q: expected risk, change or forecast", args[0])
 }
 
 // spanFlags adds the required --from and --to flags of a backtest.

@@ -31,7 +31,10 @@ Usage:
   creditflow kpis [--as-of DATE] [--json]
   creditflow stats [--json]                             row counts per table
   creditflow score [--as-of DATE] [--json|--csv]        payment-risk score of every customer
+  creditflow report --out DIR [--as-of DATE]            weekly report: report.html and report.xlsx
+  creditflow forecast [--as-of DATE] [--weeks 13] [--json|--csv]
   creditflow backtest risk --from DATE --to DATE [--json]
+  creditflow backtest forecast --from DATE --to DATE [--weeks 13] [--json]
   creditflow backtest change --truth truth.csv --from DATE --to DATE [--step 14] [--json]
   creditflow token create --role viewer|collector|admin --name NAME
   creditflow demo --out DIR [--customers N] [--invoices N] [--seed S]
@@ -68,6 +71,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runStats(ctx, e, rest)
 	case "score":
 		return runScore(ctx, e, rest)
+	case "report":
+		return runReport(ctx, e, rest)
+	case "forecast":
+		return runForecast(ctx, e, rest)
 	case "backtest":
 		return runBacktest(ctx, e, rest)
 	case "token":

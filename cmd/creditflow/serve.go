@@ -7,6 +7,8 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync"
+	"time"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
@@ -20,8 +22,26 @@ func runServe(ctx context.Context, e env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on")
 	withDemo := fs.Bool("demo", false, "when the database is empty, load the demo ledger and create an admin token")
 	logJSON := fs.Bool("log-json", false, "write logs as JSON")
+	reportSchedule := fs.String("report-schedule", "", "write the weekly report on this cron `spec` (5 fields, server time zone), e.g. \"0 7 * * 1\"")
+	reportDir := fs.String("report-dir", "", "`directory` of the scheduled reports, one subdirectory per as-of date")
+	smtpAddr := fs.String("smtp-addr", "", "SMTP server `host:port` to mail the scheduled report through")
+	smtpFrom := fs.String("smtp-from", "", "sender `address` of the report mail")
+	reportTo := fs.String("report-to", "", "comma-separated `addresses` the report is mailed to")
+	smtpUser := fs.String("smtp-user", "", "SMTP user `name` (optional)")
+	smtpPassword := fs.String("smtp-password", e.getenv("CREDITFLOW_SMTP_PASSWORD"), "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	mailCfg := mailConfig{Addr: *smtpAddr, From: *smtpFrom, To: splitRecipients(*reportTo), User: *smtpUser, Password: *smtpPassword}
+	if *reportSchedule == "" && (*reportDir != "" || mailCfg.enabled()) {
+		return fmt.Errorf("%w: --report-dir and the mail flags need --report-schedule", creditflow.ErrInvalid)
+	}
+	var sched *reportScheduler
+	if *reportSchedule != "" {
+		var err error
+		if sched, err = newReportScheduler(*reportSchedule, *reportDir, mailCfg, nil, time.Local, e.now, nil); err != nil {
+			return err
+		}
 	}
 	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
 	if *logJSON {
@@ -38,6 +58,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 		if token, err = loadDemo(ctx, e, db, log); err != nil {
 			return err
 		}
+	}
+	if sched != nil {
+		sched.useDB(db)
+		sched.log = log
+		// The scheduler ends, and its report with it, before the database closes.
+		schedCtx, stopSched := context.WithCancel(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { sched.Run(schedCtx) })
+		defer wg.Wait()
+		defer stopSched()
 	}
 	srv := web.New(web.Config{DB: db, Logger: log, Now: e.now})
 	return srv.ListenAndServe(ctx, *addr, func(a net.Addr) {

@@ -1,0 +1,182 @@
+package web_test
+
+import (
+	"context"
+	"log/slog"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/web"
+)
+
+// forecastScreenshotPath is the screenshot of the cash forecast that the
+// README shows.
+const forecastScreenshotPath = "../docs/screenshot-forecast.png"
+
+// forecastPageState is what the test reads back from /forecast.
+type forecastPageState struct {
+	Error     string            `json:"error"`
+	Cards     map[string]string `json:"cards"`
+	Weeks     int               `json:"weeks"`
+	BandWeeks int               `json:"band_weeks"`
+	BandBase  bool              `json:"band_base"` // the p10 series is stacked under the band and drawn transparent
+	Customers int               `json:"customers"`
+	Backtest  string            `json:"backtest"`
+	Figures   int               `json:"figures"`
+	NavActive string            `json:"nav_active"`
+}
+
+const readForecastJS = `(() => {
+	const q = (s) => document.querySelector(s);
+	const cards = {};
+	document.querySelectorAll(".kpi").forEach((k) => { cards[k.id] = k.querySelector(".value").textContent.trim(); });
+	const band = echarts.getInstanceByDom(document.getElementById("forecast_band")).getOption();
+	const base = band.series[0], upper = band.series[1];
+	return {
+		error: q(".error") ? q(".error").textContent.trim() : "",
+		cards: cards,
+		weeks: document.querySelectorAll("#weeks tbody tr").length,
+		band_weeks: band.xAxis[0].data.length,
+		band_base: base.stack === "band" && upper.stack === "band" && base.areaStyle && base.areaStyle.color === "transparent",
+		customers: document.querySelectorAll("#cash-customers tbody tr").length,
+		backtest: q("#backtest").dataset.state,
+		figures: document.querySelectorAll("#backtest tbody td").length,
+		nav_active: q(".nav a.active") ? q(".nav a.active").textContent.trim() : "",
+	};
+})()`
+
+// TestBrowserForecast logs in on the way to the cash forecast in headless
+// Chromium, checks that its charts draw without errors, follows the nav
+// from the risk page to it, and saves its screenshot for the README.
+func TestBrowserForecast(t *testing.T) {
+	chrome := findChromium()
+	if chrome == "" {
+		msg := "no Chromium or Chrome found (looked for chromium, chromium-browser, google-chrome in PATH); install the chromium package to run the browser test"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+
+	db := openRiskTestDB(t)
+	ctx := context.Background()
+	token, err := web.CreateToken(ctx, db, creditflow.RoleViewer, "browser test", riskNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(web.New(web.Config{
+		DB:     db,
+		Now:    func() time.Time { return riskNow },
+		Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}))
+	defer srv.Close()
+	base, _ := url.Parse(srv.URL)
+
+	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		chromedp.WindowSize(1360, 900),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	defer cancelAlloc()
+	probs := &pageProblems{host: base.Host, urls: map[network.RequestID]string{}}
+	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(probs.listen))
+	defer cancelTab()
+
+	// /forecast needs a session: log in on the way.
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1360, 900),
+		chromedp.Navigate(srv.URL+"/forecast?as_of="+riskAsOf),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), token),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.ID("kpi-expected")),
+	); err != nil {
+		t.Fatalf("log in on the way to /forecast: %v", err)
+	}
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != srv.URL+"/forecast?as_of="+riskAsOf {
+		t.Errorf("after login at %s (%v), want %s/forecast?as_of=%s", loc, err, srv.URL, riskAsOf)
+	}
+	charts := riskChartsJS(map[string]int{"forecast_band": 4, "forecast_split": 2})
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](charts,
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("forecast charts did not render: %v", err)
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[forecastPageState](readForecastJS))
+	if err != nil {
+		t.Fatalf("read /forecast: %v", err)
+	}
+	if st.Error != "" {
+		t.Errorf("/forecast shows an error: %s", st.Error)
+	}
+	for _, id := range []string{"kpi-expected", "kpi-soon", "kpi-open", "kpi-new"} {
+		if v := st.Cards[id]; !strings.HasPrefix(v, "EUR ") {
+			t.Errorf("card %s shows %q, want an amount", id, v)
+		}
+	}
+	if st.Weeks != 13 || st.BandWeeks != 13 || !st.BandBase || st.Customers == 0 || st.NavActive != "Cash forecast" {
+		t.Errorf("/forecast: %d week rows, %d weeks in the band chart, band stacked on a transparent p10 %v, %d customers, active nav %q; want 13, 13, true, some, Cash forecast",
+			st.Weeks, st.BandWeeks, st.BandBase, st.Customers, st.NavActive)
+	}
+	if st.Backtest != "ready" || st.Figures != 9 {
+		t.Errorf("backtest panel in state %q with %d figures, want ready with 9", st.Backtest, st.Figures)
+	}
+	saveScreenshot(t, ctx, forecastScreenshotPath)
+
+	// The band chart's tooltip turns the stacked band back into p90.
+	tip, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+	const el = document.getElementById("forecast_band");
+	echarts.getInstanceByDom(el).dispatchAction({type: "showTip", seriesIndex: 2, dataIndex: 3});
+	return el.innerText;
+})()`))
+	if err != nil || !strings.Contains(tip, "Expected: EUR ") || !strings.Contains(tip, "80% band: EUR ") {
+		t.Errorf("band chart tooltip %q (%v), want the expected cash and the band in EUR", tip, err)
+	}
+	for _, p := range probs.take() {
+		t.Errorf("/forecast: %s", p)
+	}
+
+	// The nav of the risk page leads to the forecast of its date.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(srv.URL+"/risk?as_of=2025-05-31"),
+		chromedp.WaitVisible(chromedp.ID("kpi-exposure")),
+		chromedp.Click(chromedp.CSS(`.nav a[href^="/forecast"]`)),
+		chromedp.WaitVisible(chromedp.ID("kpi-expected")),
+	); err != nil {
+		t.Fatalf("follow the nav from /risk to the forecast: %v", err)
+	}
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); loc != srv.URL+"/forecast?as_of=2025-05-31" {
+		t.Errorf("the nav link went to %s, want the forecast of 2025-05-31", loc)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](charts,
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+		t.Fatalf("forecast charts of 2025-05-31 did not render: %v", err)
+	}
+	for _, p := range probs.take() {
+		t.Errorf("/forecast?as_of=2025-05-31: %s", p)
+	}
+}

@@ -1,0 +1,389 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/forecast"
+	"github.com/go-echarts/go-echarts/v2/charts"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// The cash-forecast dashboard, /forecast: the cash expected in the next 13
+// weeks with its p10-p90 band, split into open and new invoices, the
+// customers behind it, and how well the forecast did on the ledger's past.
+
+const (
+	forecastPageWeeks     = DefaultForecastWeeks
+	forecastSoonWeeks     = 4  // the "next 4 weeks" card
+	forecastTopCustomers  = 15 // customers in the table
+	forecastBacktestWeeks = 4  // horizon of the page's backtest
+	// forecastBacktestSpan is how far back the page's backtest makes its
+	// forecasts: about six months before the as-of date.
+	forecastBacktestSpan = 26 * 7
+	// forecastBacktestWait is how long the page waits for its backtest.
+	// A backtest that takes longer goes on in the background, and the page
+	// says so; the next visit shows it.
+	forecastBacktestWait = 3 * time.Second
+)
+
+// Colours of the forecast charts: the blue of the limit chart for cash
+// from open invoices and the expected line, a light blue for the band and
+// for cash from invoices still to come.
+const (
+	forecastBlue      = "#24518a"
+	forecastLightBlue = "#9fb3d1"
+	forecastMedian    = "#5b6577"
+)
+
+// forecastPage is the data of forecast.html. Everything is formatted here,
+// so that the template only places strings.
+type forecastPage struct {
+	pageHead
+	ForecastLink string
+	Error        string
+
+	Currency   string
+	Horizon    string // "3 March to 1 June 2025"
+	Cards      []kpiCard
+	BandChart  chartSnippet
+	SplitChart chartSnippet
+	Weeks      []forecastWeekRow
+	Total      forecastWeekRow
+	Customers  []cashCustomerRow
+	CustomersN string // "15 of the customers", for the table's header
+	Backtest   forecastBacktestBox
+	API        string
+}
+
+type forecastWeekRow struct {
+	Week     string // "3 Mar – 9 Mar"
+	Start    string // YYYY-MM-DD
+	Expected string
+	P10      string
+	P50      string
+	P90      string
+	FromOpen string
+	FromNew  string
+}
+
+type cashCustomerRow struct {
+	Link     string
+	Name     string
+	ID       string
+	Expected string
+	Open     string
+	Share    string // of all cash expected from open invoices
+	Width    string // Share as a CSS width, against the first row
+}
+
+// forecastBacktestBox is the accuracy panel: the figures of the page's backtest,
+// or why there are none.
+type forecastBacktestBox struct {
+	State string // "ready", "running" or "failed"
+	Span  string // what was tested, in words
+	Rows  []forecastBacktestRow
+	Note  string
+}
+
+type forecastBacktestRow struct {
+	Label    string
+	Hint     string
+	Model    string
+	DueDate  string
+	DueDelay string
+	Best     string // "model", "due", "delay" or "": the best column
+}
+
+// handleForecastPage renders the cash forecast from ?as_of=YYYY-MM-DD,
+// today by default.
+func (s *Server) handleForecastPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	page := forecastPage{pageHead: s.newPageHead(sess, "forecast", "/forecast"), ForecastLink: "/forecast"}
+	asOf, err := s.asOf(r)
+	if err != nil {
+		page.AsOf = r.URL.Query().Get("as_of")
+		page.Error = s.badDate(page.AsOf)
+		s.renderStatus(w, r, http.StatusBadRequest, "forecast.html", page)
+		return
+	}
+	page.setAsOf(asOf)
+	page.ForecastLink = "/forecast?" + url.Values{"as_of": {asOf.String()}}.Encode()
+	// The backtest starts first: it runs while the forecast is computed.
+	bt := s.forecasts.backtests.start(r.Context(), asOf.String(), func(ctx context.Context) (forecast.BacktestResult, error) {
+		from, to := pageBacktestSpan(asOf)
+		return forecast.Backtest(ctx, s.db, from, to, forecastBacktestWeeks)
+	})
+	f, err := s.forecast(r.Context(), asOf, forecastPageWeeks)
+	if err != nil && r.Context().Err() != nil {
+		return // the visitor went away
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "forecast page", "as_of", asOf.String(), "err", err)
+		page.Error = "The forecast could not be computed. The error is in the server log; try again in a moment."
+		s.renderStatus(w, r, http.StatusInternalServerError, "forecast.html", page)
+		return
+	}
+	timer := time.NewTimer(forecastBacktestWait)
+	defer timer.Stop()
+	select {
+	case <-bt.done:
+	case <-timer.C:
+	case <-r.Context().Done():
+		return
+	}
+	if err := fillForecast(&page, f, bt, asOf); err != nil {
+		s.log.ErrorContext(r.Context(), "forecast charts", "as_of", asOf.String(), "err", err)
+		page.Error = "The charts could not be drawn. The error is in the server log."
+		s.renderStatus(w, r, http.StatusInternalServerError, "forecast.html", page)
+		return
+	}
+	if page.Backtest.State == "failed" {
+		s.log.ErrorContext(r.Context(), "forecast backtest", "as_of", asOf.String(), "err", bt.err)
+	}
+	s.render(w, r, "forecast.html", page)
+}
+
+// pageBacktestSpan is the span of the as-of dates of the page's backtest:
+// forecasts made in the six months before asOf whose weeks have all
+// passed by asOf.
+func pageBacktestSpan(asOf creditflow.Date) (from, to creditflow.Date) {
+	return asOf.AddDays(-forecastBacktestSpan), asOf.AddDays(-7 * forecastBacktestWeeks)
+}
+
+// fillForecast formats the forecast and the backtest into the page and
+// builds its charts, per request.
+func fillForecast(p *forecastPage, f creditflow.Forecast, bt *memoCacheEntry[forecast.BacktestResult], asOf creditflow.Date) error {
+	cur := currencyCode(f.Currency)
+	p.Currency = cur
+	p.API = "/api/forecast?" + url.Values{"as_of": {asOf.String()}, "weeks": {fmt.Sprint(forecastPageWeeks)}}.Encode()
+	if len(f.Weeks) > 0 {
+		p.Horizon = f.Weeks[0].WeekStart.Format("2 January") + " to " + f.Weeks[len(f.Weeks)-1].WeekEnd.Format("2 January 2006")
+	}
+
+	var total, open, fresh, soon creditflow.Money
+	for i, wk := range f.Weeks {
+		total += wk.Expected
+		open += wk.FromOpen
+		fresh += wk.FromNew
+		if i < forecastSoonWeeks {
+			soon += wk.Expected
+		}
+		p.Weeks = append(p.Weeks, forecastWeekRow{
+			Week: wk.WeekStart.Format("2 Jan") + " – " + wk.WeekEnd.Format("2 Jan"), Start: wk.WeekStart.String(),
+			Expected: formatAmount(wk.Expected), P10: formatAmount(wk.P10), P50: formatAmount(wk.P50), P90: formatAmount(wk.P90),
+			FromOpen: formatAmount(wk.FromOpen), FromNew: formatAmount(wk.FromNew),
+		})
+	}
+	p.Total = forecastWeekRow{Week: "Total", Expected: formatAmount(total), FromOpen: formatAmount(open), FromNew: formatAmount(fresh)}
+	openShare := math.NaN()
+	if total > 0 {
+		openShare = 100 * float64(open) / float64(total)
+	}
+	soonWeeks := min(forecastSoonWeeks, len(f.Weeks))
+	p.Cards = []kpiCard{
+		{ID: "expected", Label: fmt.Sprintf("Expected in %d weeks", len(f.Weeks)), Value: formatMoney(cur, total),
+			Detail: "cash in from " + p.Horizon,
+			Hint:   "The cash customers are expected to pay in the weeks shown: the average over the simulated futures."},
+		{ID: "soon", Label: fmt.Sprintf("Next %d weeks", soonWeeks), Value: formatMoney(cur, soon),
+			Detail: fmt.Sprintf("%s of the %d weeks", formatPercent(percentOf(soon, total)), len(f.Weeks)),
+			Hint:   "Cash expected in the first weeks of the forecast, where it is most certain."},
+		{ID: "open", Label: "From open invoices", Value: formatMoney(cur, open),
+			Detail: formatPercent(openShare) + " of the expected cash",
+			Hint:   "Cash expected from invoices that are open on the as-of date.", Meter: cssPercent(openShare)},
+		{ID: "new", Label: "From new invoices", Value: formatMoney(cur, fresh),
+			Detail: "invoices not yet sent, paid within the horizon",
+			Hint:   "Cash expected from invoices that are still to be sent, at each customer's usual pace of sales and payment."},
+	}
+
+	top := f.TopCustomers[:min(len(f.TopCustomers), forecastTopCustomers)]
+	var first creditflow.Money
+	if len(top) > 0 {
+		first = top[0].Expected
+	}
+	for _, c := range top {
+		name := c.Name
+		if name == "" {
+			name = c.CustomerID
+		}
+		row := cashCustomerRow{Link: customerLink(c.CustomerID, asOf), Name: name, ID: c.CustomerID,
+			Expected: formatAmount(c.Expected), Open: formatAmount(c.OpenAmount), Share: formatPercent(percentOf(c.Expected, open))}
+		if first > 0 {
+			row.Width = cssPercent(100 * float64(c.Expected) / float64(first))
+		}
+		p.Customers = append(p.Customers, row)
+	}
+	p.CustomersN = fmt.Sprintf("The %d customers", len(top))
+
+	p.Backtest = forecastBacktestOf(bt, asOf)
+
+	var err error
+	if p.BandChart, err = snippetOf(forecastBandChart(f.Weeks, cur)); err != nil {
+		return fmt.Errorf("forecast band chart: %w", err)
+	}
+	if p.SplitChart, err = snippetOf(forecastSplitChart(f.Weeks, cur)); err != nil {
+		return fmt.Errorf("forecast split chart: %w", err)
+	}
+	return nil
+}
+
+// percentOf is a of b in percent, or NaN without b.
+func percentOf(a, b creditflow.Money) float64 {
+	if b <= 0 {
+		return math.NaN()
+	}
+	return 100 * float64(a) / float64(b)
+}
+
+// forecastBacktestOf describes the page's backtest in its state.
+func forecastBacktestOf(bt *memoCacheEntry[forecast.BacktestResult], asOf creditflow.Date) forecastBacktestBox {
+	from, to := pageBacktestSpan(asOf)
+	select {
+	case <-bt.done:
+	default:
+		return forecastBacktestBox{State: "running", Note: fmt.Sprintf("The backtest of the forecasts made from %s to %s is still being computed. "+
+			"It goes on in the background: reload the page in a minute to see it.", from.Format("2 January 2006"), to.Format("2 January 2006"))}
+	}
+	if bt.err != nil {
+		return forecastBacktestBox{State: "failed", Note: "The backtest could not be computed (not enough history before " +
+			asOf.Format("2 January 2006") + "?). The error is in the server log."}
+	}
+	r := bt.v
+	if r.Forecasts == 0 || r.Weeks == 0 {
+		return forecastBacktestBox{State: "ready", Note: fmt.Sprintf("The ledger has too little history before %s to backtest the forecast: "+
+			"the page backtests forecasts made from %s to %s.", asOf.Format("2 January 2006"), from.Format("2 January 2006"), to.Format("2 January 2006"))}
+	}
+	box := forecastBacktestBox{State: "ready", Span: fmt.Sprintf("%d forecasts of %d weeks, made every 4 weeks from %s to %s with what was known on the day, against the cash that came in (%d weeks compared). Run for this page, kept until the next ingest.",
+		r.Forecasts, forecastBacktestWeeks, r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.Weeks)}
+	box.Rows = []forecastBacktestRow{
+		forecastBacktestRowOf("Error on open invoices", "Weighted absolute percentage error (WAPE) of the weekly cash from invoices open when the forecast was made. Lower is better.",
+			r.Model.WAPEOpen, r.DueDate.WAPEOpen, r.DueDatePlusDelay.WAPEOpen),
+		forecastBacktestRowOf("Error on all cash", "WAPE of the weekly cash in total, new invoices included. Lower is better.",
+			r.Model.WAPETotal, r.DueDate.WAPETotal, r.DueDatePlusDelay.WAPETotal),
+		{Label: "Weeks inside the p10–p90 band", Hint: "Share of the weeks whose actual cash fell inside the forecast's 80% band; about 80% is right.",
+			Model: formatPercent(100 * r.Model.Coverage), DueDate: "–", DueDelay: "–"},
+	}
+	box.Note = "The baselines: every open invoice paid on its due date, or on its due date plus the customer's average delay; invoices still to come as a year earlier. They make no band."
+	return box
+}
+
+// forecastBacktestRowOf is one error figure of the model and the two baselines,
+// the lowest marked best.
+func forecastBacktestRowOf(label, hint string, model, due, delay float64) forecastBacktestRow {
+	row := forecastBacktestRow{Label: label, Hint: hint, Model: formatPercent(100 * model), DueDate: formatPercent(100 * due), DueDelay: formatPercent(100 * delay)}
+	best, bestV := "", math.Inf(1)
+	for _, c := range []struct {
+		name string
+		v    float64
+	}{{"model", model}, {"due", due}, {"delay", delay}} {
+		if !math.IsNaN(c.v) && c.v < bestV {
+			best, bestV = c.name, c.v
+		}
+	}
+	row.Best = best
+	return row
+}
+
+// forecastWeekLabels are the weeks on the x axis: their Mondays, "3 Mar".
+func forecastWeekLabels(weeks []creditflow.ForecastWeek) []string {
+	labels := make([]string, len(weeks))
+	for i, wk := range weeks {
+		labels[i] = wk.WeekStart.Format("2 Jan")
+	}
+	return labels
+}
+
+// forecastChartOptions are chartOptions with money on the y axis and the
+// weeks on the x axis.
+func forecastChartOptions(id, cur string) []charts.GlobalOpts {
+	return append(chartOptions(id, "340px", cur),
+		charts.WithColorsOpts(opts.Colors{forecastBlue, forecastLightBlue, forecastMedian}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
+			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577"},
+			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+	)
+}
+
+// Series names of the band chart; the tooltip finds the values by them.
+const (
+	fcSeriesBase     = "p10"
+	fcSeriesBand     = "p10 to p90"
+	fcSeriesExpected = "Expected"
+	fcSeriesMedian   = "Median (p50)"
+)
+
+// forecastBandChart draws the expected cash per week as a line in its
+// p10-p90 band: a stacked area of p10 (transparent) and p90 - p10.
+func forecastBandChart(weeks []creditflow.ForecastWeek, cur string) *charts.Line {
+	line := charts.NewLine()
+	line.SetGlobalOptions(forecastChartOptions("forecast_band", cur)...)
+	line.SetGlobalOptions(
+		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
+			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"},
+			Data: []string{fcSeriesExpected, fcSeriesMedian, fcSeriesBand}}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", Formatter: opts.FuncOpts(`function (ps) {
+	if (!ps || !ps.length) { return ''; }
+	var v = {};
+	ps.forEach(function (p) { v[p.seriesName] = Number(p.value); });
+	var f = function (x) { return '` + cur + ` ' + x.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2}); };
+	var lo = v['` + fcSeriesBase + `'], hi = lo + v['` + fcSeriesBand + `'];
+	return 'Week of ' + ps[0].axisValue +
+		'<br>Expected: <b>' + f(v['` + fcSeriesExpected + `']) + '</b>' +
+		'<br>Median: ' + f(v['` + fcSeriesMedian + `']) +
+		'<br>80% band: ' + f(lo) + ' – ' + f(hi);
+}`)}),
+	)
+	line.SetXAxis(forecastWeekLabels(weeks))
+	base := make([]opts.LineData, len(weeks))
+	band := make([]opts.LineData, len(weeks))
+	expected := make([]opts.LineData, len(weeks))
+	median := make([]opts.LineData, len(weeks))
+	for i, wk := range weeks {
+		base[i] = opts.LineData{Value: wk.P10.Float64()}
+		band[i] = opts.LineData{Value: max(wk.P90-wk.P10, 0).Float64()}
+		expected[i] = opts.LineData{Value: wk.Expected.Float64()}
+		median[i] = opts.LineData{Value: wk.P50.Float64()}
+	}
+	stack := charts.WithLineChartOpts(opts.LineChart{Stack: "band", ShowSymbol: opts.Bool(false)})
+	hidden := charts.WithLineStyleOpts(opts.LineStyle{Opacity: opts.Float(0)})
+	line.AddSeries(fcSeriesBase, base, stack, hidden,
+		charts.WithAreaStyleOpts(opts.AreaStyle{Color: "transparent"}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: "transparent"}))
+	line.AddSeries(fcSeriesBand, band, stack, hidden,
+		charts.WithAreaStyleOpts(opts.AreaStyle{Color: forecastLightBlue, Opacity: opts.Float(0.5)}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: forecastLightBlue}))
+	line.AddSeries(fcSeriesExpected, expected,
+		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(true), Symbol: "circle", SymbolSize: 6}),
+		charts.WithLineStyleOpts(opts.LineStyle{Color: forecastBlue, Width: 2.5}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: forecastBlue}))
+	line.AddSeries(fcSeriesMedian, median,
+		charts.WithLineChartOpts(opts.LineChart{ShowSymbol: opts.Bool(false)}),
+		charts.WithLineStyleOpts(opts.LineStyle{Color: forecastMedian, Width: 1.5, Type: "dashed"}),
+		charts.WithItemStyleOpts(opts.ItemStyle{Color: forecastMedian}))
+	return line
+}
+
+// forecastSplitChart stacks the expected cash per week from open invoices
+// and from invoices still to come.
+func forecastSplitChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
+	bar := charts.NewBar()
+	bar.SetGlobalOptions(forecastChartOptions("forecast_split", cur)...)
+	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis",
+		AxisPointer: &opts.AxisPointer{Type: "shadow"}, ValueFormatter: moneyFormatterJS(cur)}))
+	bar.SetXAxis(forecastWeekLabels(weeks))
+	open := make([]opts.BarData, len(weeks))
+	fresh := make([]opts.BarData, len(weeks))
+	for i, wk := range weeks {
+		open[i] = opts.BarData{Value: wk.FromOpen.Float64()}
+		fresh[i] = opts.BarData{Value: wk.FromNew.Float64()}
+	}
+	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "cash", BarCategoryGap: "30%"})
+	bar.AddSeries("From open invoices", open, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: forecastBlue}))
+	bar.AddSeries("From new invoices", fresh, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: forecastLightBlue}))
+	return bar
+}

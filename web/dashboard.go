@@ -39,11 +39,7 @@ var bucketColors = []string{"#3f9a6b", "#e0b43c", "#ee8a35", "#d4513d", "#8c1d2f
 // overviewPage is the data of overview.html. Everything is formatted here,
 // so that the template only places strings.
 type overviewPage struct {
-	AsOf     string // YYYY-MM-DD, the value of the date picker
-	AsOfLong string // "15 March 2025"
-	User     string
-	Role     string
-	CSRF     string
+	pageHead
 	// Error is shown instead of the figures: a bad as_of, or a failed query.
 	Error string
 
@@ -115,7 +111,7 @@ type openItemRow struct {
 // handleOverview renders the overview dashboard for ?as_of=YYYY-MM-DD,
 // today by default.
 func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, sess *session) {
-	page := overviewPage{User: sess.name, Role: string(sess.role), CSRF: sess.csrf}
+	page := overviewPage{pageHead: s.newPageHead(sess, "overview", "/")}
 	asOf, err := s.asOf(r)
 	if err != nil {
 		page.AsOf = r.URL.Query().Get("as_of")
@@ -124,8 +120,7 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, sess *se
 		s.renderStatus(w, r, http.StatusBadRequest, "overview.html", page)
 		return
 	}
-	page.AsOf = asOf.String()
-	page.AsOfLong = asOf.Format("2 January 2006")
+	page.setAsOf(asOf)
 
 	d, err := s.loadOverview(r.Context(), asOf)
 	if err != nil && r.Context().Err() != nil {

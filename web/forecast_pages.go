@@ -45,8 +45,7 @@ const (
 // so that the template only places strings.
 type forecastPage struct {
 	pageHead
-	ForecastLink string
-	Error        string
+	Error string
 
 	Currency   string
 	Horizon    string // "3 March to 1 June 2025"
@@ -103,7 +102,7 @@ type forecastBacktestRow struct {
 // handleForecastPage renders the cash forecast from ?as_of=YYYY-MM-DD,
 // today by default.
 func (s *Server) handleForecastPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	page := forecastPage{pageHead: s.newPageHead(sess, "forecast", "/forecast"), ForecastLink: "/forecast"}
+	page := forecastPage{pageHead: s.newPageHead(sess, "forecast", "/forecast")}
 	asOf, err := s.asOf(r)
 	if err != nil {
 		page.AsOf = r.URL.Query().Get("as_of")
@@ -112,7 +111,6 @@ func (s *Server) handleForecastPage(w http.ResponseWriter, r *http.Request, sess
 		return
 	}
 	page.setAsOf(asOf)
-	page.ForecastLink = "/forecast?" + url.Values{"as_of": {asOf.String()}}.Encode()
 	// The backtest starts first: it runs while the forecast is computed.
 	bt := s.forecasts.backtests.start(r.Context(), asOf.String(), func(ctx context.Context) (forecast.BacktestResult, error) {
 		from, to := pageBacktestSpan(asOf)

@@ -54,33 +54,6 @@ func classCSS(c creditflow.RiskClass) string {
 	return "unknown"
 }
 
-// pageHead is what the top bar of every dashboard page shows.
-type pageHead struct {
-	AsOf     string // YYYY-MM-DD, the value of the date picker
-	AsOfLong string // "15 March 2025"
-	User     string
-	Role     string
-	CSRF     string
-	Nav      string // the active nav link: "overview" or "risk"
-	Action   string // where the date picker goes
-	// OverviewLink and RiskLink keep the as-of date across pages.
-	OverviewLink string
-	RiskLink     string
-}
-
-func (s *Server) newPageHead(sess *session, nav, action string) pageHead {
-	return pageHead{User: sess.name, Role: string(sess.role), CSRF: sess.csrf, Nav: nav, Action: action,
-		OverviewLink: "/", RiskLink: "/risk"}
-}
-
-// setAsOf fills the date of the head, and the links that keep it.
-func (h *pageHead) setAsOf(asOf creditflow.Date) {
-	h.AsOf = asOf.String()
-	h.AsOfLong = asOf.Format("2 January 2006")
-	q := "?" + url.Values{"as_of": {h.AsOf}}.Encode()
-	h.OverviewLink, h.RiskLink = "/"+q, "/risk"+q
-}
-
 // badDate explains an as_of that is not a date.
 func (s *Server) badDate(v string) string {
 	return fmt.Sprintf("%q is not a date. Pick a date, or type it as YYYY-MM-DD (for example %s).",

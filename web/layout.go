@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/url"
+
+	"github.com/creditflow/creditflow"
+)
+
+// pageHead is what the top bar of every dashboard page shows
+// (templates/layout.html).
+type pageHead struct {
+	AsOf     string // YYYY-MM-DD, the value of the date picker
+	AsOfLong string // "15 March 2025"
+	User     string
+	Role     string
+	CSRF     string
+	Nav      string // the active nav link: "overview", "risk" or "forecast"
+	Action   string // where the date picker goes
+	// The links of the nav keep the as-of date across pages.
+	OverviewLink string
+	RiskLink     string
+	ForecastLink string
+}
+
+// taglines name each dashboard under the product name, in English and in
+// the Dutch term users know.
+var taglines = map[string]string{
+	"overview": "Receivables overview · debiteurenbeheer",
+	"risk":     "Payment risk · kredietrisico",
+	"forecast": "Cash forecast · liquiditeitsprognose",
+}
+
+// Tagline is the line under the product name.
+func (h pageHead) Tagline() string { return taglines[h.Nav] }
+
+func (s *Server) newPageHead(sess *session, nav, action string) pageHead {
+	return pageHead{User: sess.name, Role: string(sess.role), CSRF: sess.csrf, Nav: nav, Action: action,
+		OverviewLink: "/", RiskLink: "/risk", ForecastLink: "/forecast"}
+}
+
+// setAsOf fills the date of the head, and the links that keep it.
+func (h *pageHead) setAsOf(asOf creditflow.Date) {
+	h.AsOf = asOf.String()
+	h.AsOfLong = asOf.Format("2 January 2006")
+	q := "?" + url.Values{"as_of": {h.AsOf}}.Encode()
+	h.OverviewLink, h.RiskLink, h.ForecastLink = "/"+q, "/risk"+q, "/forecast"+q
+}

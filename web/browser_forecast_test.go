@@ -5,12 +5,10 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
@@ -57,14 +55,7 @@ const readForecastJS = `(() => {
 // Chromium, checks that its charts draw without errors, follows the nav
 // from the risk page to it, and saves its screenshot for the README.
 func TestBrowserForecast(t *testing.T) {
-	chrome := findChromium()
-	if chrome == "" {
-		msg := "no Chromium or Chrome found (looked for chromium, chromium-browser, google-chrome in PATH); install the chromium package to run the browser test"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	chrome := requireChromium(t)
 
 	db := openRiskTestDB(t)
 	ctx := context.Background()
@@ -82,30 +73,7 @@ func TestBrowserForecast(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
-		chromedp.WindowSize(1360, 900),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	probs := &pageProblems{host: base.Host, urls: map[network.RequestID]string{}}
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(probs.listen))
-	defer cancelTab()
+	ctx, probs := newBrowserTab(t, ctx, chrome, base.Host, 1360)
 
 	// /forecast needs a session: log in on the way.
 	if err := chromedp.Do(ctx,

@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
@@ -102,14 +101,7 @@ const readCustomerJS = `(() => {
 // Chromium, follows a customer link, checks that both pages draw their
 // charts without errors, and saves their screenshots for the README.
 func TestBrowserRisk(t *testing.T) {
-	chrome := findChromium()
-	if chrome == "" {
-		msg := "no Chromium or Chrome found (looked for chromium, chromium-browser, google-chrome in PATH); install the chromium package to run the browser test"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	chrome := requireChromium(t)
 
 	db := openRiskTestDB(t)
 	ctx := context.Background()
@@ -143,30 +135,7 @@ func TestBrowserRisk(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
-		chromedp.WindowSize(1360, 900),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	probs := &pageProblems{host: base.Host, urls: map[network.RequestID]string{}}
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(probs.listen))
-	defer cancelTab()
+	ctx, probs := newBrowserTab(t, ctx, chrome, base.Host, 1360)
 
 	// /risk needs a session: log in on the way.
 	if err := chromedp.Do(ctx,

@@ -44,6 +44,56 @@ func findChromium() string {
 	return ""
 }
 
+// requireChromium returns the browser to run, or skips the test with a clear
+// message when there is none, except under CI=true, where it fails.
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	chrome := findChromium()
+	if chrome == "" {
+		msg := "no Chromium or Chrome found (looked for chromium, chromium-browser, google-chrome in PATH); install the chromium package to run the browser test"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(msg)
+		}
+		t.Skip(msg)
+	}
+	return chrome
+}
+
+// newBrowserTab starts headless Chromium with the flags this closed network
+// needs and a fresh profile, and opens a tab whose problems (exceptions,
+// console errors, failed requests, requests leaving host) are collected.
+// The browser ends with ctx or at the test's end.
+func newBrowserTab(t *testing.T, ctx context.Context, chrome, host string, width int) (context.Context, *pageProblems) {
+	t.Helper()
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(chrome),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-default-apps", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("force-color-profile", "srgb"),
+		chromedp.Flag("password-store", "basic"),
+		chromedp.Flag("use-mock-keychain", true),
+		chromedp.WindowSize(width, 900),
+		chromedp.UserDataDir(t.TempDir()),
+	)
+	probs := &pageProblems{host: host, urls: map[network.RequestID]string{}}
+	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(probs.listen))
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+	})
+	return tab, probs
+}
+
 // openBrowserTestDB returns a DuckDB file in a temporary directory, loaded
 // with a seeded demo ledger of 60 customers and about 3000 invoices over two
 // years up to browserNow.
@@ -215,14 +265,7 @@ const chartsRenderedJS = `["aging_history", "aging_segments"].every((id) => {
 // charts without errors and without leaving the server, and saves the
 // screenshot for the README.
 func TestBrowserOverview(t *testing.T) {
-	chrome := findChromium()
-	if chrome == "" {
-		msg := "no Chromium or Chrome found (looked for chromium, chromium-browser, google-chrome in PATH); install the chromium package to run the browser test"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	chrome := requireChromium(t)
 
 	db := openBrowserTestDB(t)
 	ctx := context.Background()
@@ -240,30 +283,7 @@ func TestBrowserOverview(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
-		chromedp.WindowSize(1280, 900),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
-	probs := &pageProblems{host: base.Host, urls: map[network.RequestID]string{}}
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(probs.listen))
-	defer cancelTab()
+	ctx, probs := newBrowserTab(t, ctx, chrome, base.Host, 1280)
 
 	// The overview needs a session: the visitor lands on the login page.
 	if err := chromedp.Do(ctx,

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
@@ -248,14 +247,7 @@ const reportChartsJS = `[["forecast_weeks", 5], ["aging_buckets", 1]].every(([id
 // charts render, with no JavaScript error and no request at all beyond the
 // file itself.
 func TestReportBrowser(t *testing.T) {
-	chrome := findChromium()
-	if chrome == "" {
-		msg := "no Chromium or Chrome found; install the chromium package to run the browser test"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
+	chrome := requireChromium(t)
 	_, _, files := writeTestReport(t)
 	abs, err := filepath.Abs(files.HTML)
 	if err != nil {
@@ -263,31 +255,8 @@ func TestReportBrowser(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
-		chromedp.WindowSize(1280, 900),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	defer cancelAlloc()
 	// A file:// URL has no host: every request with one leaves the file.
-	probs := &pageProblems{host: "", urls: map[network.RequestID]string{}}
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(probs.listen))
-	defer cancelTab()
+	ctx, probs := newBrowserTab(t, ctx, chrome, "", 1280)
 	fileURL := "file://" + filepath.ToSlash(abs)
 	if err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(1280, 900),

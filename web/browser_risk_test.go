@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -231,20 +229,5 @@ func TestBrowserRisk(t *testing.T) {
 	}
 	for _, p := range probs.take() {
 		t.Errorf("customer %s: %s", nastyCustomer, p)
-	}
-}
-
-// saveScreenshot writes a full-page screenshot of the current page.
-func saveScreenshot(t *testing.T, ctx context.Context, path string) {
-	t.Helper()
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, png, 0o644); err != nil {
-		t.Fatal(err)
 	}
 }

@@ -44,6 +44,28 @@ func findChromium() string {
 	return ""
 }
 
+// saveScreenshot saves a full-page screenshot: into the README's docs/ with
+// -update, else into the temporary directory (its path is logged), so that
+// a test run leaves the working tree as it was.
+func saveScreenshot(t *testing.T, ctx context.Context, docsPath string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	path := docsPath
+	if !*updateGolden {
+		path = filepath.Join(os.TempDir(), "creditflow-screenshots", filepath.Base(docsPath))
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot saved to %s", path)
+}
+
 // requireChromium returns the browser to run, or skips the test with a clear
 // message when there is none, except under CI=true, where it fails.
 func requireChromium(t *testing.T) string {
@@ -381,16 +403,7 @@ func TestBrowserOverview(t *testing.T) {
 		t.Errorf("overview: %s", p)
 	}
 
-	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot: %v", err)
-	}
-	if err := os.MkdirAll(filepath.Dir(screenshotPath), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(screenshotPath, png, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	saveScreenshot(t, ctx, screenshotPath)
 
 	// A bad date is explained on the page, not answered with a 500.
 	status, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch("/?as_of=2025-02-30")

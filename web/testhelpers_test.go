@@ -25,7 +25,7 @@ import (
 )
 
 // updateGolden rewrites the golden files in testdata/ with what the tests get.
-var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/")
+var updateGolden = flag.Bool("update", false, "rewrite the golden files in testdata/ and the screenshots in docs/")
 
 // apiNow is the fixed clock of the API tests: as_of defaults to its day.
 var apiNow = time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -73,25 +74,31 @@ func New(cfg Config) *Server {
 // routes is the one table of every route.
 func (s *Server) routes() *mux.Router {
 	r := mux.NewRouter()
-	api := r.PathPrefix("/api").Subrouter()
-	api.HandleFunc("/health", s.handleHealth).Methods(http.MethodGet)
-	api.HandleFunc("/openapi.yaml", s.requireRole(creditflow.RoleViewer, s.handleOpenAPI)).Methods(http.MethodGet)
-	api.HandleFunc("/kpis", s.requireRole(creditflow.RoleViewer, s.handleKPIs)).Methods(http.MethodGet)
-	api.HandleFunc("/aging", s.requireRole(creditflow.RoleViewer, s.handleAging)).Methods(http.MethodGet)
-	api.HandleFunc("/open-items", s.requireRole(creditflow.RoleViewer, s.handleOpenItems)).Methods(http.MethodGet)
-	api.HandleFunc("/stats", s.requireRole(creditflow.RoleViewer, s.handleStats)).Methods(http.MethodGet)
-	api.HandleFunc("/customers", s.requireRole(creditflow.RoleViewer, s.handleCustomers)).Methods(http.MethodGet)
-	api.HandleFunc("/customers/{id}", s.requireRole(creditflow.RoleViewer, s.handleCustomer)).Methods(http.MethodGet)
-	api.HandleFunc("/customers/{id}/credit-limit", s.requireRole(creditflow.RoleViewer, s.handleCreditLimit)).Methods(http.MethodGet)
-	api.HandleFunc("/alerts", s.requireRole(creditflow.RoleViewer, s.handleAlerts)).Methods(http.MethodGet)
-	api.HandleFunc("/forecast", s.requireRole(creditflow.RoleViewer, s.handleForecast)).Methods(http.MethodGet)
-	api.HandleFunc("/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
-	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.writeError(w, r, fmt.Errorf("%w: no API route %s %s", creditflow.ErrNotFound, r.Method, r.URL.Path))
-	})
-	api.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: "method " + r.Method + " not allowed on " + r.URL.Path})
-	})
+	// API routes are registered on the root router with their full paths: a
+	// /api subrouter in gorilla/mux v1.8.1 answers a wrong method with 404
+	// instead of 405 for all but its last route.
+	api := func(path string, need creditflow.Role, h http.HandlerFunc, method string) {
+		if need != "" {
+			h = s.requireRole(need, h)
+		}
+		r.HandleFunc("/api"+path, h).Methods(method)
+	}
+	api("/health", "", s.handleHealth, http.MethodGet)
+	api("/openapi.yaml", creditflow.RoleViewer, s.handleOpenAPI, http.MethodGet)
+	api("/kpis", creditflow.RoleViewer, s.handleKPIs, http.MethodGet)
+	api("/aging", creditflow.RoleViewer, s.handleAging, http.MethodGet)
+	api("/open-items", creditflow.RoleViewer, s.handleOpenItems, http.MethodGet)
+	api("/stats", creditflow.RoleViewer, s.handleStats, http.MethodGet)
+	api("/customers", creditflow.RoleViewer, s.handleCustomers, http.MethodGet)
+	api("/customers/{id}", creditflow.RoleViewer, s.handleCustomer, http.MethodGet)
+	api("/customers/{id}/credit-limit", creditflow.RoleViewer, s.handleCreditLimit, http.MethodGet)
+	api("/alerts", creditflow.RoleViewer, s.handleAlerts, http.MethodGet)
+	api("/forecast", creditflow.RoleViewer, s.handleForecast, http.MethodGet)
+	api("/legal/collection-costs", creditflow.RoleViewer, s.handleCollectionCosts, http.MethodGet)
+	api("/legal/interest", creditflow.RoleViewer, s.handleInterest, http.MethodGet)
+	api("/dunning/worklist", creditflow.RoleViewer, s.handleDunningWorklist, http.MethodGet)
+	api("/actions", creditflow.RoleCollector, s.handleCreateAction, http.MethodPost)
+	r.HandleFunc("/api/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 
 	static, _ := fs.Sub(staticFiles, "static")
 	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", http.FileServer(http.FS(static))))
@@ -102,7 +109,27 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/risk", s.requirePage(s.handleRiskPage)).Methods(http.MethodGet)
 	r.HandleFunc("/customers/{id}", s.requirePage(s.handleCustomerPage)).Methods(http.MethodGet)
 	r.HandleFunc("/forecast", s.requirePage(s.handleForecastPage)).Methods(http.MethodGet)
+
+	// The API answers in JSON, also when there is no such route.
+	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isAPI(r) {
+			http.NotFound(w, r)
+			return
+		}
+		s.writeError(w, r, fmt.Errorf("%w: no API route %s %s", creditflow.ErrNotFound, r.Method, r.URL.Path))
+	})
+	r.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !isAPI(r) {
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		writeJSON(w, http.StatusMethodNotAllowed, errorBody{Error: "method " + r.Method + " not allowed on " + r.URL.Path})
+	})
 	return r
+}
+
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/api"
 }
 
 // limitBody caps the request body before anything reads it, the CSRF check

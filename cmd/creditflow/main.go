@@ -36,6 +36,9 @@ Usage:
   creditflow backtest risk --from DATE --to DATE [--json]
   creditflow backtest forecast --from DATE --to DATE [--weeks 13] [--json]
   creditflow backtest change --truth truth.csv --from DATE --to DATE [--step 14] [--json]
+  creditflow dunning run [--as-of DATE] [--policy FILE]  plan the day's dunning steps (idempotent)
+  creditflow dunning worklist [--as-of DATE] [--limit N] [--json]
+  creditflow dunning policy                             print the built-in dunning policy to edit
   creditflow token create --role viewer|collector|admin --name NAME
   creditflow demo --out DIR [--customers N] [--invoices N] [--seed S]
 
@@ -77,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runForecast(ctx, e, rest)
 	case "backtest":
 		return runBacktest(ctx, e, rest)
+	case "dunning":
+		return runDunning(ctx, e, rest)
 	case "token":
 		return runToken(ctx, e, rest)
 	case "demo":

@@ -1,0 +1,268 @@
+package dunning
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/creditflow/creditflow"
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// ActionType is what was done about a customer's overdue invoices.
+type ActionType string
+
+// Action types.
+const (
+	ReminderSent    ActionType = "reminder_sent"
+	LetterSent      ActionType = "letter_sent"
+	Call            ActionType = "call"
+	PromiseToPay    ActionType = "promise_to_pay"
+	Dispute         ActionType = "dispute"
+	DisputeResolved ActionType = "dispute_resolved"
+	Arrangement     ActionType = "arrangement" // payment plan (*betalingsregeling*)
+	Handover        ActionType = "handover"    // to the collection agency (*incassobureau*)
+	Note            ActionType = "note"
+)
+
+// ActionTypes are all action types, in the order of the documentation.
+var ActionTypes = []ActionType{ReminderSent, LetterSent, Call, PromiseToPay, Dispute, DisputeResolved, Arrangement, Handover, Note}
+
+// MaxNoteLength is the longest note of an action, in characters.
+const MaxNoteLength = 4000
+
+// Action is one row of the action log (dunning_actions).
+type Action struct {
+	ID          int64             `json:"action_id"`
+	CustomerID  string            `json:"customer_id"`
+	InvoiceIDs  []string          `json:"invoice_ids"`
+	Type        ActionType        `json:"type"`
+	ActionDate  creditflow.Date   `json:"date"`
+	PromiseDate creditflow.Date   `json:"promise_date"`
+	Amount      *creditflow.Money `json:"amount"`
+	Note        string            `json:"note"`
+	Step        string            `json:"step"`
+	CreatedBy   string            `json:"created_by"`
+	CreatedAt   time.Time         `json:"created_at"`
+}
+
+// NewAction is the input of RecordAction (the body of POST /api/actions).
+// ActionDate defaults to today; InvoiceIDs default to all the customer's
+// overdue invoices on the action date, since one action covers them all.
+type NewAction struct {
+	CustomerID  string            `json:"customer_id"`
+	InvoiceIDs  []string          `json:"invoice_ids"`
+	Type        ActionType        `json:"type"`
+	ActionDate  creditflow.Date   `json:"date"`
+	PromiseDate creditflow.Date   `json:"promise_date"`
+	Amount      *creditflow.Money `json:"amount"`
+	Note        string            `json:"note"`
+	Step        string            `json:"step"`
+}
+
+// invalid is a validation error that names the field.
+func invalid(field, format string, args ...any) error {
+	return fmt.Errorf("%w: %s: %s", creditflow.ErrInvalid, field, fmt.Sprintf(format, args...))
+}
+
+// Validate checks what can be checked without the ledger.
+func (a NewAction) Validate(p Policy, today creditflow.Date) error {
+	if strings.TrimSpace(a.CustomerID) == "" {
+		return invalid("customer_id", "is required")
+	}
+	known := false
+	for _, t := range ActionTypes {
+		known = known || a.Type == t
+	}
+	if !known {
+		names := make([]string, len(ActionTypes))
+		for i, t := range ActionTypes {
+			names[i] = string(t)
+		}
+		return invalid("type", "%q: expected one of %s", a.Type, strings.Join(names, ", "))
+	}
+	if !a.ActionDate.IsZero() && a.ActionDate.After(today.Time) {
+		return invalid("date", "%s is in the future", a.ActionDate)
+	}
+	date := a.ActionDate
+	if date.IsZero() {
+		date = today
+	}
+	switch a.Type {
+	case PromiseToPay, Arrangement:
+		if a.PromiseDate.IsZero() {
+			return invalid("promise_date", "is required for %s", a.Type)
+		}
+	case Dispute, DisputeResolved:
+		if len(a.InvoiceIDs) == 0 {
+			return invalid("invoice_ids", "name the invoices of a %s", a.Type)
+		}
+	}
+	if !a.PromiseDate.IsZero() && a.PromiseDate.Before(date.Time) {
+		return invalid("promise_date", "%s is before the action date %s", a.PromiseDate, date)
+	}
+	if a.Amount != nil && *a.Amount < 0 {
+		return invalid("amount", "must not be negative")
+	}
+	if utf8.RuneCountInString(a.Note) > MaxNoteLength {
+		return invalid("note", "longer than %d characters", MaxNoteLength)
+	}
+	if a.Step != "" && !p.HasStep(a.Step) {
+		return invalid("step", "%q is not a step of the dunning policy", a.Step)
+	}
+	seen := map[string]bool{}
+	for _, id := range a.InvoiceIDs {
+		if id == "" || seen[id] {
+			return invalid("invoice_ids", "empty or repeated invoice id %q", id)
+		}
+		seen[id] = true
+	}
+	return nil
+}
+
+// RecordAction validates a and stores it in the action log, with an audit
+// log entry, in one transaction. actor is who records it.
+func RecordAction(ctx context.Context, db *cfsql.DB, p Policy, a NewAction, actor string, now time.Time) (Action, error) {
+	today := creditflow.NewDate(now)
+	if err := a.Validate(p, today); err != nil {
+		return Action{}, err
+	}
+	if a.ActionDate.IsZero() {
+		a.ActionDate = today
+	}
+	var out Action
+	err := db.WriteTx(ctx, func(tx *sql.Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE customer_id = ?`, a.CustomerID).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return invalid("customer_id", "unknown customer %q", a.CustomerID)
+		}
+		ids := a.InvoiceIDs
+		if len(ids) > 0 {
+			// Every invoice must be the customer's.
+			b, _ := json.Marshal(ids)
+			var found int
+			if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT invoice_id) FROM invoices
+				WHERE customer_id = ? AND invoice_id IN (SELECT unnest(from_json(CAST(? AS JSON), '["VARCHAR"]')))`,
+				a.CustomerID, string(b)).Scan(&found); err != nil {
+				return err
+			}
+			if found != len(ids) {
+				return invalid("invoice_ids", "%d of the %d invoices are not invoices of customer %s", len(ids)-found, len(ids), a.CustomerID)
+			}
+		} else {
+			var err error
+			if ids, err = overdueInvoiceIDs(ctx, tx, a.CustomerID, a.ActionDate); err != nil {
+				return err
+			}
+		}
+		b, _ := json.Marshal(ids)
+		var amount any
+		if a.Amount != nil {
+			amount = a.Amount.String()
+		}
+		created := now.UTC()
+		err := tx.QueryRowContext(ctx, `INSERT INTO dunning_actions (customer_id, invoice_ids, type, action_date, promise_date,
+				amount, note, step, created_by, created_at)
+			VALUES (?, from_json(CAST(? AS JSON), '["VARCHAR"]'), ?, ?, ?, CAST(? AS DECIMAL(18,2)), ?, ?, ?, ?)
+			RETURNING action_id`,
+			a.CustomerID, string(b), string(a.Type), a.ActionDate, a.PromiseDate, amount, a.Note, a.Step, actor, created).Scan(&out.ID)
+		if err != nil {
+			return err
+		}
+		out = Action{ID: out.ID, CustomerID: a.CustomerID, InvoiceIDs: ids, Type: a.Type, ActionDate: a.ActionDate,
+			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, CreatedBy: actor, CreatedAt: created}
+		detail, _ := json.Marshal(out)
+		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'dunning_action', CAST(? AS JSON))`,
+			created, actor, string(detail))
+		return err
+	})
+	if err != nil {
+		return Action{}, fmt.Errorf("record action: %w", err)
+	}
+	return out, nil
+}
+
+// overdueInvoiceIDs are the customer's open invoices past their due date on
+// day, oldest due first.
+func overdueInvoiceIDs(ctx context.Context, q Querier, customerID string, day creditflow.Date) ([]string, error) {
+	rows, err := q.QueryContext(ctx, `SELECT invoice_id FROM open_invoices(CAST(? AS DATE), report_currency())
+		WHERE customer_id = ? AND days_past_due > 0 ORDER BY due_date, invoice_id`, day, customerID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+// Actions lists a customer's actions, newest first.
+func Actions(ctx context.Context, q Querier, customerID string) ([]Action, error) {
+	rows, err := q.QueryContext(ctx, `SELECT action_id, customer_id, CAST(to_json(invoice_ids) AS VARCHAR), type, action_date,
+			promise_date, amount, amount IS NOT NULL, coalesce(note, ''), coalesce(step, ''), created_by, created_at
+		FROM dunning_actions WHERE customer_id = ? ORDER BY action_date DESC, action_id DESC`, customerID)
+	if err != nil {
+		return nil, fmt.Errorf("actions of %s: %w", customerID, err)
+	}
+	defer rows.Close()
+	out := []Action{}
+	for rows.Next() {
+		var a Action
+		var ids, typ string
+		var amount creditflow.Money
+		var hasAmount bool
+		if err := rows.Scan(&a.ID, &a.CustomerID, &ids, &typ, &a.ActionDate, &a.PromiseDate, cfsql.Money(&amount), &hasAmount,
+			&a.Note, &a.Step, &a.CreatedBy, &a.CreatedAt); err != nil {
+			return nil, fmt.Errorf("actions of %s: %w", customerID, err)
+		}
+		a.Type = ActionType(typ)
+		if hasAmount {
+			a.Amount = &amount
+		}
+		if err := json.Unmarshal([]byte(ids), &a.InvoiceIDs); err != nil {
+			return nil, fmt.Errorf("actions of %s: invoice_ids: %w", customerID, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("actions of %s: %w", customerID, err)
+	}
+	return out, nil
+}
+
+// ParseNewAction reads a NewAction from one JSON object, naming the field
+// of any value that does not parse and refusing unknown fields.
+func ParseNewAction(b []byte) (NewAction, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(b, &fields); err != nil {
+		return NewAction{}, fmt.Errorf("%w: body: expected one JSON object: %v", creditflow.ErrInvalid, err)
+	}
+	var a NewAction
+	dest := map[string]any{
+		"customer_id": &a.CustomerID, "invoice_ids": &a.InvoiceIDs, "type": &a.Type, "date": &a.ActionDate,
+		"promise_date": &a.PromiseDate, "amount": &a.Amount, "note": &a.Note, "step": &a.Step,
+	}
+	for k, v := range fields {
+		d, ok := dest[k]
+		if !ok {
+			return NewAction{}, invalid(k, "unknown field")
+		}
+		if err := json.Unmarshal(v, d); err != nil {
+			return NewAction{}, invalid(k, "%v", strings.TrimPrefix(err.Error(), creditflow.ErrInvalid.Error()+": "))
+		}
+	}
+	return a, nil
+}

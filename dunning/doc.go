@@ -1,0 +1,57 @@
+// Package dunning plans the collection of overdue invoices (*debiteurenbeheer*,
+// *aanmanen*): which customer gets which step of the dunning ladder today,
+// in which order, and the log of what collectors did.
+//
+// Steps work per customer, not per invoice: one step covers all of the
+// customer's overdue invoices, and the ladder is driven by the oldest
+// invoice still overdue and the last step done in the current cycle (which
+// starts on that invoice's due date). Nothing is due for a customer whose
+// overdue invoices are all paid or disputed (in the ledger, or by a dispute
+// action not yet followed by dispute_resolved), who is under a promise to
+// pay or a payment arrangement (until its promise_date plus a grace period),
+// who is marked do-not-chase (customer attribute do_not_chase), or whose
+// overdue amount is below the policy's minimum. A run that missed days
+// catches up with one step, the most advanced one due; a step done is never
+// due again in the same cycle.
+//
+// Plan records the day's steps in dunning_plan (creditflow dunning run);
+// collectors record what they did with RecordAction (POST /api/actions).
+// Per-customer ladders hook in through Policy.Overrides (Policy.LadderFor).
+//
+// # Priority
+//
+// The worklist is ordered by the expected cash (EUR) a step brings forward
+// or saves, less its cost:
+//
+//	priority = amount_overdue × risk_weight × effect − cost
+//
+// risk_weight is the customer's p_severe from the risk engine (at least
+// Policy.MinRiskWeight), effect the step's chance of making a customer pay
+// who would not have paid otherwise, cost the step's cost. Phone steps
+// respect a daily capacity; calls beyond it are deferred.
+//
+// # Learning the effects
+//
+// The effects start as priors in the policy (a reminder 0.30, a call 0.45,
+// ...). The action log lets them be learned: the outcome of an action of a
+// step is 1 when the invoices it covered were all settled within
+// Policy.EffectWindowDays (14) days after the action date
+// (invoice_settlement.closed_from), else 0. For a step with n outcomes of
+// which k are paid, the learned effect shrinks the observed rate towards
+// the prior with the weight of m = Policy.LearnMinOutcomes pseudo-outcomes:
+//
+//	effect = (k + m × prior) / (n + m)
+//
+// and only once n ≥ m (30); below that the prior is used as it is
+// (LearnEffects). The observed rate includes the customers who would have
+// paid anyway, while the prior is meant as the uplift: until a control
+// group exists (customers randomly held back one step) or the base rate of
+// paying without any action is subtracted, the learned effect overstates
+// the uplift, evenly across steps, so it orders steps by their paid rate.
+//
+// # Interest and costs
+//
+// The worklist shows the statutory interest and the extrajudicial
+// collection costs that could be claimed (legal.go, interest.go); they do
+// not enter the priority.
+package dunning

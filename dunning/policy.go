@@ -1,0 +1,254 @@
+package dunning
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"slices"
+
+	"github.com/creditflow/creditflow"
+)
+
+// Channel is how a step reaches the customer.
+type Channel string
+
+// Channels of a step.
+const (
+	Email  Channel = "email"
+	Letter Channel = "letter"
+	Phone  Channel = "phone"
+)
+
+// Trigger says when a step falls due: DaysPastDue days after the due date of
+// the customer's oldest overdue invoice, or DaysAfterPrevious days after the
+// previous step of the ladder was done. Exactly one of the two is set.
+type Trigger struct {
+	DaysPastDue       int `json:"days_past_due,omitempty"`
+	DaysAfterPrevious int `json:"days_after_previous,omitempty"`
+}
+
+// Step is one rung of a dunning ladder (*aanmaningstraject*).
+type Step struct {
+	// Name identifies the step in actions and plans (action.step).
+	Name     string  `json:"name"`
+	Trigger  Trigger `json:"trigger"`
+	Channel  Channel `json:"channel"`
+	Template string  `json:"template"`
+	// Effect is the prior probability in [0,1] that the step makes the
+	// customer pay within EffectWindowDays who would not have paid otherwise.
+	Effect float64 `json:"effect"`
+	// Cost is what carrying out the step costs (EUR): postage, a
+	// collector's time, the agency's fee.
+	Cost creditflow.Money `json:"cost"`
+}
+
+// Policy is the dunning policy: the ladders and the rules around them. It is
+// read from a JSON file the user edits (LoadPolicy); DefaultPolicy has the
+// built-in values, which fill whatever the file leaves out.
+type Policy struct {
+	// B2B and B2C are the ladders by customer kind, in order.
+	B2B []Step `json:"b2b"`
+	B2C []Step `json:"b2c"`
+	// MinAmount is the overdue amount (EUR) below which a customer is not
+	// chased.
+	MinAmount creditflow.Money `json:"min_amount"`
+	// PromiseGraceDays is how long after a promised date the ladder waits
+	// before it resumes.
+	PromiseGraceDays int `json:"promise_grace_days"`
+	// CallCapacity is the number of phone steps collectors make per day;
+	// beyond it calls are deferred.
+	CallCapacity int `json:"call_capacity"`
+	// MinRiskWeight is the least risk weight of a customer (see Priority),
+	// so that safe customers are still ordered by amount; DefaultRiskWeight
+	// is used for customers without a risk score.
+	MinRiskWeight     float64 `json:"min_risk_weight"`
+	DefaultRiskWeight float64 `json:"default_risk_weight"`
+	// EffectWindowDays is the outcome window of an action: the customer
+	// paid the invoices it covered within this many days (for learning the
+	// effects from the action log).
+	EffectWindowDays int `json:"effect_window_days"`
+	// LearnMinOutcomes is the number of outcomes of a step from which its
+	// effect is learned from the action log (shrunk towards the prior);
+	// below it the prior is used as it is.
+	LearnMinOutcomes int `json:"learn_min_outcomes"`
+	// Overrides holds per-customer changes of the policy. It is the hook for
+	// customer-specific ladders: LadderFor consults it first.
+	Overrides map[string]CustomerOverride `json:"overrides,omitempty"`
+}
+
+// CustomerOverride changes the policy for one customer. Only the ladder can
+// be overridden for now; a nil Ladder keeps the kind's ladder.
+type CustomerOverride struct {
+	Ladder []Step `json:"ladder,omitempty"`
+}
+
+// DefaultPolicy returns the built-in policy, following Dutch practice.
+//
+// B2B: a friendly reminder the day after the due date (deliberately not
+// worded "first reminder"), a second reminder with the account statement
+// (*rekeningoverzicht*) at 14 days, a call at 21, the formal reminder
+// (*aanmaning*) at 30, a last call at 40, the notice of default
+// (*ingebrekestelling*) at 50 and the hand-over to a collection agency
+// (*incassobureau*) or a write-off review at 65.
+//
+// B2C: a reminder at 1 day, the legally required 14-day letter
+// (*veertiendagenbrief*, art. 6:96 lid 6 BW) at 14, a formal reminder at 35
+// and the hand-over at 50.
+func DefaultPolicy() Policy {
+	return Policy{
+		B2B: []Step{
+			{Name: "friendly_reminder", Trigger: Trigger{DaysPastDue: 1}, Channel: Email, Template: "b2b_friendly_reminder", Effect: 0.30, Cost: 50},
+			{Name: "second_reminder", Trigger: Trigger{DaysPastDue: 14}, Channel: Email, Template: "b2b_second_reminder_statement", Effect: 0.30, Cost: 50},
+			{Name: "call", Trigger: Trigger{DaysPastDue: 21}, Channel: Phone, Template: "b2b_call_script", Effect: 0.45, Cost: 800},
+			{Name: "aanmaning", Trigger: Trigger{DaysPastDue: 30}, Channel: Letter, Template: "b2b_aanmaning", Effect: 0.35, Cost: 200},
+			{Name: "last_call", Trigger: Trigger{DaysPastDue: 40}, Channel: Phone, Template: "b2b_last_call_script", Effect: 0.45, Cost: 800},
+			{Name: "ingebrekestelling", Trigger: Trigger{DaysPastDue: 50}, Channel: Letter, Template: "b2b_ingebrekestelling", Effect: 0.40, Cost: 200},
+			{Name: "handover", Trigger: Trigger{DaysPastDue: 65}, Channel: Letter, Template: "b2b_handover_or_writeoff_review", Effect: 0.50, Cost: 2500},
+		},
+		B2C: []Step{
+			{Name: "reminder", Trigger: Trigger{DaysPastDue: 1}, Channel: Email, Template: "b2c_reminder", Effect: 0.30, Cost: 50},
+			{Name: "veertiendagenbrief", Trigger: Trigger{DaysPastDue: 14}, Channel: Letter, Template: "b2c_veertiendagenbrief", Effect: 0.35, Cost: 200},
+			{Name: "aanmaning", Trigger: Trigger{DaysPastDue: 35}, Channel: Letter, Template: "b2c_aanmaning", Effect: 0.35, Cost: 200},
+			{Name: "handover", Trigger: Trigger{DaysPastDue: 50}, Channel: Letter, Template: "b2c_handover", Effect: 0.50, Cost: 2500},
+		},
+		MinAmount:         2500,
+		PromiseGraceDays:  3,
+		CallCapacity:      40,
+		MinRiskWeight:     0.10,
+		DefaultRiskWeight: 0.25,
+		EffectWindowDays:  14,
+		LearnMinOutcomes:  30,
+	}
+}
+
+// LoadPolicy reads a policy file over the defaults: fields the file leaves
+// out keep their default; a ladder given in the file replaces the default
+// ladder as a whole. An empty path gives DefaultPolicy.
+func LoadPolicy(path string) (Policy, error) {
+	p := DefaultPolicy()
+	if path == "" {
+		return p, nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return p, fmt.Errorf("dunning policy: %w", err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	// Decode the ladders into empty slices: decoding into the default
+	// slices would merge the file's steps into the default steps.
+	def := p
+	p.B2B, p.B2C = nil, nil
+	if err := dec.Decode(&p); err != nil {
+		return p, fmt.Errorf("%w: dunning policy %s: %v", creditflow.ErrInvalid, path, err)
+	}
+	if p.B2B == nil {
+		p.B2B = def.B2B
+	}
+	if p.B2C == nil {
+		p.B2C = def.B2C
+	}
+	if err := p.Validate(); err != nil {
+		return p, fmt.Errorf("dunning policy %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// Validate checks the ladders and the numbers.
+func (p Policy) Validate() error {
+	check := func(what string, ladder []Step) error {
+		if len(ladder) == 0 {
+			return fmt.Errorf("%w: %s ladder is empty", creditflow.ErrInvalid, what)
+		}
+		seen := map[string]bool{}
+		lastDPD := 0
+		for i, s := range ladder {
+			at := fmt.Sprintf("%s ladder step %d (%s)", what, i+1, s.Name)
+			if s.Name == "" || seen[s.Name] {
+				return fmt.Errorf("%w: %s: name must be given and unique", creditflow.ErrInvalid, at)
+			}
+			seen[s.Name] = true
+			switch s.Channel {
+			case Email, Letter, Phone:
+			default:
+				return fmt.Errorf("%w: %s: channel %q: expected email, letter or phone", creditflow.ErrInvalid, at, s.Channel)
+			}
+			t := s.Trigger
+			if (t.DaysPastDue > 0) == (t.DaysAfterPrevious > 0) || t.DaysPastDue < 0 || t.DaysAfterPrevious < 0 {
+				return fmt.Errorf("%w: %s: trigger needs exactly one of days_past_due, days_after_previous (> 0)", creditflow.ErrInvalid, at)
+			}
+			if i == 0 && t.DaysAfterPrevious > 0 {
+				return fmt.Errorf("%w: %s: the first step needs days_past_due", creditflow.ErrInvalid, at)
+			}
+			if t.DaysPastDue > 0 {
+				if t.DaysPastDue < lastDPD {
+					return fmt.Errorf("%w: %s: days_past_due %d is before the previous step's %d", creditflow.ErrInvalid, at, t.DaysPastDue, lastDPD)
+				}
+				lastDPD = t.DaysPastDue
+			}
+			if s.Effect < 0 || s.Effect > 1 {
+				return fmt.Errorf("%w: %s: effect %g: expected a probability in [0,1]", creditflow.ErrInvalid, at, s.Effect)
+			}
+			if s.Cost < 0 {
+				return fmt.Errorf("%w: %s: cost must not be negative", creditflow.ErrInvalid, at)
+			}
+		}
+		return nil
+	}
+	if err := check("b2b", p.B2B); err != nil {
+		return err
+	}
+	if err := check("b2c", p.B2C); err != nil {
+		return err
+	}
+	for id, o := range p.Overrides {
+		if o.Ladder != nil {
+			if err := check("customer "+id, o.Ladder); err != nil {
+				return err
+			}
+		}
+	}
+	switch {
+	case p.MinAmount < 0:
+		return fmt.Errorf("%w: min_amount must not be negative", creditflow.ErrInvalid)
+	case p.PromiseGraceDays < 0:
+		return fmt.Errorf("%w: promise_grace_days must not be negative", creditflow.ErrInvalid)
+	case p.CallCapacity < 0:
+		return fmt.Errorf("%w: call_capacity must not be negative", creditflow.ErrInvalid)
+	case p.MinRiskWeight < 0 || p.MinRiskWeight > 1 || p.DefaultRiskWeight < 0 || p.DefaultRiskWeight > 1:
+		return fmt.Errorf("%w: min_risk_weight and default_risk_weight must be in [0,1]", creditflow.ErrInvalid)
+	case p.EffectWindowDays <= 0:
+		return fmt.Errorf("%w: effect_window_days must be positive", creditflow.ErrInvalid)
+	}
+	return nil
+}
+
+// LadderFor returns the ladder of a customer: the customer's override when
+// there is one, else the ladder of its kind.
+func (p Policy) LadderFor(kind creditflow.CustomerKind, customerID string) []Step {
+	if o, ok := p.Overrides[customerID]; ok && o.Ladder != nil {
+		return o.Ladder
+	}
+	if kind == creditflow.B2C {
+		return p.B2C
+	}
+	return p.B2B
+}
+
+// HasStep reports whether any ladder of p (overrides included) has a step
+// of that name.
+func (p Policy) HasStep(name string) bool {
+	has := func(l []Step) bool {
+		return slices.ContainsFunc(l, func(s Step) bool { return s.Name == name })
+	}
+	if has(p.B2B) || has(p.B2C) {
+		return true
+	}
+	for _, o := range p.Overrides {
+		if has(o.Ladder) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,505 @@
+package dunning
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// Querier is what the worklist reads from: a *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Paging limits of the worklist API.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 10000
+)
+
+// RiskLookup gives a customer's probability in [0,1] of paying very late or
+// not at all (risk.RiskScore.PSevere); ok is false for an unscored customer.
+type RiskLookup func(customerID string) (pSevere float64, ok bool)
+
+// Options configure Worklist.
+type Options struct {
+	Policy Policy
+	// Risk weighs the priority by customer risk; nil gives every customer
+	// Policy.DefaultRiskWeight.
+	Risk RiskLookup
+	// Effects are learned effects per step name (see LearnEffects); steps
+	// missing from it use their prior Step.Effect.
+	Effects map[string]float64
+	// Limit caps the number of tasks returned; 0 returns them all.
+	Limit int
+	// Rates are the statutory interest rates; nil means DefaultRates.
+	Rates *RateTable
+}
+
+// Task is one customer with a dunning step due: one action covers all of
+// the customer's chased overdue invoices.
+type Task struct {
+	CustomerID string                  `json:"customer_id"`
+	Name       string                  `json:"name"`
+	Kind       creditflow.CustomerKind `json:"kind"`
+	Step       string                  `json:"step"`
+	Channel    Channel                 `json:"channel"`
+	Template   string                  `json:"template"`
+	// DueSince is the day the step fell due.
+	DueSince creditflow.Date `json:"due_since"`
+	// OldestDue is the due date of the oldest chased overdue invoice; it
+	// starts the dunning cycle.
+	OldestDue     creditflow.Date  `json:"oldest_due"`
+	Invoices      int              `json:"invoices"`
+	AmountOverdue creditflow.Money `json:"amount_overdue"`
+	// Interest is the statutory interest accrued on the overdue amount and
+	// Costs the extrajudicial collection costs (*buitengerechtelijke
+	// incassokosten*) that could be claimed, in EUR.
+	Interest creditflow.Money `json:"interest"`
+	Costs    creditflow.Money `json:"costs"`
+	// RiskWeight and Effect are the factors of Priority.
+	RiskWeight float64 `json:"risk_weight"`
+	Effect     float64 `json:"effect"`
+	// Priority is the expected cash (EUR) the step brings forward or saves,
+	// less its cost; see Priority.
+	Priority float64 `json:"priority"`
+	// Deferred is true for a phone step beyond the day's call capacity.
+	Deferred bool   `json:"deferred"`
+	Reason   string `json:"reason"`
+}
+
+// Skipped counts the customers with overdue invoices that have no step due,
+// by cause.
+type Skipped struct {
+	Disputed     int `json:"disputed"`
+	Promised     int `json:"promised"`
+	DoNotChase   int `json:"do_not_chase"`
+	BelowMinimum int `json:"below_minimum"`
+	NotYetDue    int `json:"not_yet_due"`
+	LadderDone   int `json:"ladder_done"`
+}
+
+// Worklist is the day's dunning work, highest priority first.
+type Worklist struct {
+	AsOf          creditflow.Date `json:"as_of"`
+	Currency      string          `json:"currency"`
+	Total         int             `json:"total"`
+	CallCapacity  int             `json:"call_capacity"`
+	CallsDeferred int             `json:"calls_deferred"`
+	Skipped       Skipped         `json:"skipped"`
+	Tasks         []Task          `json:"tasks"`
+}
+
+// dunningCustomer is one row of sql/dunning_customers.sql.
+type dunningCustomer struct {
+	id, name         string
+	kind             creditflow.CustomerKind
+	doNotChase       bool
+	oldestDue        creditflow.Date
+	meanDue          creditflow.Date
+	invoices         int
+	amount           creditflow.Money
+	disputedInvoices int
+	amountDisputed   creditflow.Money
+	stepsDone        string
+	promiseDate      creditflow.Date
+}
+
+// ComputeWorklist lists the customers with a dunning step due on asOf. The
+// per-invoice work (open items, disputes, the current cycle) is done in
+// sql/dunning_customers.sql; the ladder, the pauses and the priority are
+// applied here per customer.
+func ComputeWorklist(ctx context.Context, q Querier, asOf creditflow.Date, opt Options) (Worklist, error) {
+	if asOf.IsZero() {
+		return Worklist{}, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
+	}
+	if opt.Limit < 0 {
+		return Worklist{}, fmt.Errorf("%w: limit %d: expected 0 or more", creditflow.ErrInvalid, opt.Limit)
+	}
+	p := opt.Policy
+	if err := p.Validate(); err != nil {
+		return Worklist{}, err
+	}
+	if opt.Rates == nil {
+		rates, err := DefaultRates()
+		if err != nil {
+			return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
+		}
+		opt.Rates = &rates
+	}
+	var cur string
+	if err := q.QueryRowContext(ctx, cfsql.Query("report_currency")).Scan(&cur); err != nil {
+		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
+	}
+	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_customers"), asOf, cur)
+	if err != nil {
+		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
+	}
+	defer rows.Close()
+	w := Worklist{AsOf: asOf, Currency: cur, CallCapacity: p.CallCapacity, Tasks: []Task{}}
+	for rows.Next() {
+		var c dunningCustomer
+		var kind string
+		if err := rows.Scan(&c.id, &c.name, &kind, &c.doNotChase, &c.oldestDue, &c.meanDue, &c.invoices,
+			cfsql.Money(&c.amount), &c.disputedInvoices, cfsql.Money(&c.amountDisputed), &c.stepsDone, &c.promiseDate); err != nil {
+			return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
+		}
+		c.kind = creditflow.CustomerKind(kind)
+		t, skip := p.taskFor(c, asOf, opt)
+		if skip != nil {
+			*skip(&w.Skipped)++
+			continue
+		}
+		w.Tasks = append(w.Tasks, t)
+	}
+	if err := rows.Err(); err != nil {
+		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
+	}
+	slices.SortFunc(w.Tasks, func(a, b Task) int {
+		if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.CustomerID, b.CustomerID)
+	})
+	calls := 0
+	for i := range w.Tasks {
+		t := &w.Tasks[i]
+		if t.Channel != Phone {
+			continue
+		}
+		calls++
+		if calls > p.CallCapacity {
+			t.Deferred = true
+			t.Reason += fmt.Sprintf("; call deferred: the day's capacity of %d calls is taken by higher priorities", p.CallCapacity)
+			w.CallsDeferred++
+		}
+	}
+	w.Total = len(w.Tasks)
+	if opt.Limit > 0 && len(w.Tasks) > opt.Limit {
+		w.Tasks = w.Tasks[:opt.Limit]
+	}
+	return w, nil
+}
+
+// skipCounter points at the Skipped count of a cause.
+type skipCounter func(*Skipped) *int
+
+// taskFor applies the ladder and the pauses to one customer: the task, or
+// the cause it has none.
+func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (Task, skipCounter) {
+	switch {
+	case c.invoices == 0:
+		return Task{}, func(s *Skipped) *int { return &s.Disputed }
+	case c.doNotChase:
+		return Task{}, func(s *Skipped) *int { return &s.DoNotChase }
+	case c.amount < p.MinAmount:
+		return Task{}, func(s *Skipped) *int { return &s.BelowMinimum }
+	case !c.promiseDate.IsZero() && !asOf.After(c.promiseDate.AddDays(p.PromiseGraceDays).Time):
+		return Task{}, func(s *Skipped) *int { return &s.Promised }
+	}
+	ladder := p.LadderFor(c.kind, c.id)
+	lastIdx, lastDate := lastStep(ladder, c.stepsDone)
+	idx, dueSince, skipped := nextStep(ladder, lastIdx, lastDate, c.oldestDue, asOf)
+	if idx < 0 {
+		if lastIdx == len(ladder)-1 {
+			return Task{}, func(s *Skipped) *int { return &s.LadderDone }
+		}
+		return Task{}, func(s *Skipped) *int { return &s.NotYetDue }
+	}
+	step := ladder[idx]
+	t := Task{
+		CustomerID: c.id, Name: c.name, Kind: c.kind, Step: step.Name, Channel: step.Channel, Template: step.Template,
+		DueSince: dueSince, OldestDue: c.oldestDue, Invoices: c.invoices, AmountOverdue: c.amount,
+	}
+	t.Interest, t.Costs = legalCharges(c, asOf, opt.Rates)
+	t.RiskWeight = p.DefaultRiskWeight
+	if opt.Risk != nil {
+		if ps, ok := opt.Risk(c.id); ok && !math.IsNaN(ps) {
+			t.RiskWeight = min(max(ps, p.MinRiskWeight), 1)
+		}
+	}
+	t.Effect = step.Effect
+	if e, ok := opt.Effects[step.Name]; ok {
+		t.Effect = e
+	}
+	t.Priority = Priority(c.amount, t.RiskWeight, t.Effect, step.Cost)
+
+	var reason strings.Builder
+	fmt.Fprintf(&reason, "oldest overdue invoice %d days past due (%d invoices, %s overdue)",
+		asOf.DaysSince(c.oldestDue), c.invoices, c.amount)
+	if lastIdx >= 0 {
+		fmt.Fprintf(&reason, "; last step %s on %s", ladder[lastIdx].Name, lastDate)
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(&reason, "; caught up past %s", strings.Join(skipped, ", "))
+	}
+	if c.disputedInvoices > 0 {
+		fmt.Fprintf(&reason, "; %d disputed invoices (%s) paused", c.disputedInvoices, c.amountDisputed)
+	}
+	if !c.promiseDate.IsZero() && !c.promiseDate.Before(c.oldestDue.Time) {
+		fmt.Fprintf(&reason, "; promise to pay by %s broken", c.promiseDate)
+	}
+	t.Reason = reason.String()
+	return t, nil
+}
+
+// Priority is the expected cash (EUR) a step brings forward or saves, less
+// what it costs:
+//
+//	amount overdue (EUR) × risk weight × effect − cost (EUR)
+//
+// The risk weight in [0,1] is the customer's chance of paying very late or
+// not at all (p_severe), at least Policy.MinRiskWeight; the effect in [0,1]
+// is the chance that the step makes the customer pay who would not have
+// otherwise (the prior Step.Effect, or the effect learned from the action
+// log). Rounded to the cent.
+func Priority(amount creditflow.Money, riskWeight, effect float64, cost creditflow.Money) float64 {
+	v := amount.Float64()*riskWeight*effect - cost.Float64()
+	return math.Round(v*100) / 100
+}
+
+// lastStep finds the most advanced ladder step done in the current cycle,
+// from "step@YYYY-MM-DD,..." (sql/dunning_customers.sql), and the last day
+// it was done; -1 when none. Steps not on the ladder are ignored.
+func lastStep(ladder []Step, done string) (int, creditflow.Date) {
+	idx, date := -1, creditflow.Date{}
+	if done == "" {
+		return idx, date
+	}
+	for _, part := range strings.Split(done, ",") {
+		name, day, _ := strings.Cut(part, "@")
+		i := slices.IndexFunc(ladder, func(s Step) bool { return s.Name == name })
+		d, err := creditflow.ParseDate(day)
+		if i < 0 || err != nil {
+			continue
+		}
+		if i > idx || (i == idx && d.After(date.Time)) {
+			idx, date = i, d
+		}
+	}
+	return idx, date
+}
+
+// nextStep returns the most advanced step after lastIdx that is due on
+// asOf, the day it fell due and the steps it skips (a run that missed days
+// catches up with one step, never several); -1 when none is due. A step
+// triggered by days past due falls due that many days after oldestDue; one
+// triggered after the previous step that many days after the previous step
+// was done, or would have fallen due when it was not done.
+func nextStep(ladder []Step, lastIdx int, lastDate, oldestDue, asOf creditflow.Date) (int, creditflow.Date, []string) {
+	best, bestDue := -1, creditflow.Date{}
+	prev := lastDate
+	for k := lastIdx + 1; k < len(ladder); k++ {
+		var due creditflow.Date
+		t := ladder[k].Trigger
+		if t.DaysAfterPrevious > 0 {
+			if prev.IsZero() {
+				prev = oldestDue
+			}
+			due = prev.AddDays(t.DaysAfterPrevious)
+		} else {
+			due = oldestDue.AddDays(t.DaysPastDue)
+		}
+		// A step never falls due on or before the day the previous one
+		// was done, so a late step is not followed by another the same day.
+		if !lastDate.IsZero() && !due.After(lastDate.Time) {
+			due = lastDate.AddDays(1)
+		}
+		if due.After(asOf.Time) {
+			break
+		}
+		best, bestDue = k, due
+		prev = due
+	}
+	if best < 0 {
+		return -1, bestDue, nil
+	}
+	var skipped []string
+	for k := lastIdx + 1; k < best; k++ {
+		skipped = append(skipped, ladder[k].Name)
+	}
+	return best, bestDue, skipped
+}
+
+// legalCharges are the statutory interest (from the amount-weighted mean
+// due date: the interest is simple within a year, so this is the sum of the
+// invoices' interest but for the yearly compounding) and the extrajudicial
+// collection costs that could be claimed on a customer's overdue amount.
+// Whether they may be claimed yet (the B2C 14-day letter) is not checked
+// here. A calculation that fails (no rate for a day) gives 0.
+func legalCharges(c dunningCustomer, asOf creditflow.Date, rates *RateTable) (interest, costs creditflow.Money) {
+	kind := c.kind
+	if kind != creditflow.B2C {
+		kind = creditflow.B2B
+	}
+	if rates != nil && !c.meanDue.IsZero() && c.meanDue.Before(asOf.Time) {
+		if ic, err := StatutoryInterest(c.amount, c.meanDue, asOf, kind, *rates); err == nil {
+			interest = ic.Interest
+		}
+	}
+	if cc, err := CollectionCosts(c.amount, kind); err == nil {
+		costs = cc.Amount
+	}
+	return interest, costs
+}
+
+// PlanResult says what a dunning run planned.
+type PlanResult struct {
+	AsOf creditflow.Date `json:"as_of"`
+	// Planned are the steps added now; AlreadyPlanned the due steps that an
+	// earlier run planned (today, or earlier in the same cycle).
+	Planned        []Task `json:"planned"`
+	AlreadyPlanned int    `json:"already_planned"`
+}
+
+// Plan records the steps due on asOf in dunning_plan. It is idempotent: a
+// customer gets at most one planned step per day, and a step is planned once
+// per dunning cycle (same customer, step and oldest due date) unless it was
+// a deferred call, so a second run on the same day adds nothing and a run
+// after missed days adds only the most advanced due step. Steps already done are never due (see
+// ComputeWorklist), so never planned again.
+func Plan(ctx context.Context, db *cfsql.DB, asOf creditflow.Date, opt Options, now func() time.Time) (PlanResult, error) {
+	if now == nil {
+		now = time.Now
+	}
+	opt.Limit = 0
+	w, err := ComputeWorklist(ctx, db, asOf, opt)
+	if err != nil {
+		return PlanResult{}, err
+	}
+	res := PlanResult{AsOf: asOf, Planned: []Task{}}
+	err = db.WriteTx(ctx, func(tx *sql.Tx) error {
+		today := map[string]bool{}
+		cycle := map[string]bool{}
+		// Deferred calls are planned again on a later day.
+		rows, err := tx.QueryContext(ctx, `SELECT customer_id, step, cycle_start, plan_date = ?, deferred FROM dunning_plan`, asOf)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, step string
+			var start creditflow.Date
+			var isToday, deferred bool
+			if err := rows.Scan(&id, &step, &start, &isToday, &deferred); err != nil {
+				return err
+			}
+			if isToday {
+				today[id] = true
+			}
+			if !deferred {
+				cycle[id+"\x00"+step+"\x00"+start.String()] = true
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		var add []Task
+		for _, t := range w.Tasks {
+			if today[t.CustomerID] || cycle[t.CustomerID+"\x00"+t.Step+"\x00"+t.OldestDue.String()] {
+				res.AlreadyPlanned++
+				continue
+			}
+			add = append(add, t)
+		}
+		created := now().UTC()
+		const batch = 500
+		for len(add) > 0 {
+			n := min(batch, len(add))
+			var q strings.Builder
+			q.WriteString(`INSERT INTO dunning_plan (plan_date, customer_id, step, channel, template, due_since, cycle_start,
+				invoices, amount_overdue, priority, deferred, created_at) VALUES `)
+			args := make([]any, 0, n*12)
+			for i, t := range add[:n] {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS DECIMAL(18,2)), ?, ?, ?)")
+				args = append(args, asOf, t.CustomerID, t.Step, string(t.Channel), t.Template, t.DueSince, t.OldestDue,
+					t.Invoices, t.AmountOverdue.String(), t.Priority, t.Deferred, created)
+			}
+			if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
+				return err
+			}
+			res.Planned = append(res.Planned, add[:n]...)
+			add = add[n:]
+		}
+		return nil
+	})
+	if err != nil {
+		return PlanResult{}, fmt.Errorf("dunning plan %s: %w", asOf, err)
+	}
+	return res, nil
+}
+
+// StepOutcomes are the known outcomes of one step's actions.
+type StepOutcomes struct {
+	Step string `json:"step"`
+	N    int    `json:"n"`
+	Paid int    `json:"paid"`
+}
+
+// LearnEffects learns the steps' effects from the action log as of asOf (see
+// the package documentation): for a step with n ≥ Policy.LearnMinOutcomes
+// outcomes of which k paid, the effect is (k + m × prior) / (n + m) with m =
+// LearnMinOutcomes, the observed rate shrunk towards the prior. Steps with
+// fewer outcomes are left out, so that they keep their prior. The prior of a
+// step is its effect in the B2B ladder, else in the B2C ladder.
+func LearnEffects(ctx context.Context, q Querier, asOf creditflow.Date, p Policy) (map[string]float64, error) {
+	outs, err := Outcomes(ctx, q, asOf, p)
+	if err != nil {
+		return nil, err
+	}
+	effects := map[string]float64{}
+	m := p.LearnMinOutcomes
+	for _, o := range outs {
+		prior, ok := p.prior(o.Step)
+		if !ok || m <= 0 || o.N < m {
+			continue
+		}
+		effects[o.Step] = (float64(o.Paid) + float64(m)*prior) / float64(o.N+m)
+	}
+	return effects, nil
+}
+
+// Outcomes counts the known outcomes per step (sql/dunning_outcomes.sql).
+func Outcomes(ctx context.Context, q Querier, asOf creditflow.Date, p Policy) ([]StepOutcomes, error) {
+	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_outcomes"), asOf, p.EffectWindowDays)
+	if err != nil {
+		return nil, fmt.Errorf("dunning outcomes: %w", err)
+	}
+	defer rows.Close()
+	var outs []StepOutcomes
+	for rows.Next() {
+		var o StepOutcomes
+		if err := rows.Scan(&o.Step, &o.N, &o.Paid); err != nil {
+			return nil, fmt.Errorf("dunning outcomes: %w", err)
+		}
+		outs = append(outs, o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dunning outcomes: %w", err)
+	}
+	return outs, nil
+}
+
+// prior is the prior effect of a step by name.
+func (p Policy) prior(name string) (float64, bool) {
+	for _, l := range [][]Step{p.B2B, p.B2C} {
+		for _, s := range l {
+			if s.Name == name {
+				return s.Effect, true
+			}
+		}
+	}
+	return 0, false
+}

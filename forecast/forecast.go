@@ -33,6 +33,10 @@
 // distribution of days from invoice to payment (a survival estimate too)
 // turns it into cash.
 //
+// The totals' p10-p90 band is widened by a noise on each week's total
+// calibrated, as of the as-of date, on the model's own forecasts of the
+// weeks before it, so that it holds about 80% of the weeks (see noise.go).
+//
 // Weeks run Monday to Sunday. The first week is the one that holds the day
 // after the as-of date: when the as-of date is a Sunday it starts the next
 // day; otherwise it started on or before the as-of date and only its days
@@ -67,17 +71,14 @@ const (
 	TopCustomers = 10
 )
 
-// Uncertainty settings of the simulation, tuned on the demo ledgers so that
-// the p10-p90 band holds the actual weekly cash in about 80% of the weeks.
+// Uncertainty settings of the simulation. The noise on each week's total,
+// which sets most of the p10-p90 band's width, is calibrated on each
+// ledger's own past instead (see noise.go).
 const (
 	// customerCoupling is the probability in [0,1] that an item's payment
 	// date is drawn with its customer's common random number rather than
 	// its own: customers pay several invoices in one go.
 	customerCoupling = 0.5
-	// weekNoise is the standard deviation of the lognormal noise on each
-	// week's total, for what the model cannot know (a large customer
-	// paying a few days early or late, bank holidays).
-	weekNoise = 0.11
 )
 
 // Options steer Compute and OpenItemForecasts. Zero values take the
@@ -187,6 +188,7 @@ func customerNames(ctx context.Context, q risk.Querier) (map[string]string, erro
 // result is what run computes; the backtest reads its weeks.
 type result struct {
 	forecast creditflow.Forecast
+	noise    weekNoise // the calibrated week noise
 }
 
 // openItem is an open item prepared for the simulation.
@@ -196,8 +198,67 @@ type openItem struct {
 	cdf      [MaxWeeks]float32 // cumulative probability of being paid by the end of each week
 }
 
-// run fits the model on l and simulates opt.Paths paths.
+// run fits the model on l, simulates opt.Paths paths and puts the week
+// noise calibrated on l's past (see noise.go) on them.
 func run(ctx context.Context, l *ledger, opt Options) result {
+	noise := calibrateNoise(ctx, l, opt)
+	sp := simulatePaths(ctx, l, opt)
+	h, W, openSum, newSum := sp.h, opt.Weeks, sp.openSum, sp.newSum
+	addNoise(openSum, newSum, W, opt, noise.sigma)
+
+	f := creditflow.Forecast{Weeks: make([]creditflow.ForecastWeek, W)}
+	total := make([]float64, opt.Paths)
+	for w := 0; w < W; w++ {
+		var so, sn float64
+		for p := 0; p < opt.Paths; p++ {
+			o, n := openSum[p*W+w], newSum[p*W+w]
+			so += o
+			sn += n
+			total[p] = o + n
+		}
+		slices.Sort(total)
+		fw := creditflow.ForecastWeek{
+			WeekStart: dateOf(h.firstWeek + 7*w),
+			WeekEnd:   dateOf(h.firstWeek + 7*w + 6),
+			FromOpen:  creditflow.Money(math.Round(so / float64(opt.Paths))),
+			FromNew:   creditflow.Money(math.Round(sn / float64(opt.Paths))),
+			P10:       creditflow.Money(math.Round(quantile(total, 0.1))),
+			P50:       creditflow.Money(math.Round(quantile(total, 0.5))),
+			P90:       creditflow.Money(math.Round(quantile(total, 0.9))),
+		}
+		fw.Expected = fw.FromOpen + fw.FromNew
+		f.Weeks[w] = fw
+	}
+	for id, e := range sp.custExpected {
+		f.TopCustomers = append(f.TopCustomers, creditflow.CustomerCash{
+			CustomerID: id, Expected: creditflow.Money(math.Round(e)), OpenAmount: sp.custOpen[id]})
+	}
+	slices.SortFunc(f.TopCustomers, func(a, b creditflow.CustomerCash) int {
+		if c := cmp.Compare(b.Expected, a.Expected); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.CustomerID, b.CustomerID)
+	})
+	if len(f.TopCustomers) > TopCustomers {
+		f.TopCustomers = f.TopCustomers[:TopCustomers]
+	}
+	if f.TopCustomers == nil {
+		f.TopCustomers = []creditflow.CustomerCash{}
+	}
+	return result{forecast: f, noise: noise}
+}
+
+// simPaths are the simulated paths, without the week noise, and the
+// expected cash per customer.
+type simPaths struct {
+	h               horizon
+	openSum, newSum []float64 // per path and week (index p*W+w), in cents
+	custExpected    map[string]float64
+	custOpen        map[string]creditflow.Money
+}
+
+// simulatePaths fits the model on l and simulates opt.Paths paths.
+func simulatePaths(ctx context.Context, l *ledger, opt Options) simPaths {
 	m := fitModel(l, opt.Scores)
 	h := newHorizon(l.asOf, opt.Weeks)
 	W := opt.Weeks
@@ -250,47 +311,7 @@ func run(ctx context.Context, l *ledger, opt Options) result {
 	}
 
 	openSum, newSum := simulate(ctx, items, len(custIDs), cashOf, inv, W, opt)
-
-	f := creditflow.Forecast{Weeks: make([]creditflow.ForecastWeek, W)}
-	total := make([]float64, opt.Paths)
-	for w := 0; w < W; w++ {
-		var so, sn float64
-		for p := 0; p < opt.Paths; p++ {
-			o, n := openSum[p*W+w], newSum[p*W+w]
-			so += o
-			sn += n
-			total[p] = o + n
-		}
-		slices.Sort(total)
-		fw := creditflow.ForecastWeek{
-			WeekStart: dateOf(h.firstWeek + 7*w),
-			WeekEnd:   dateOf(h.firstWeek + 7*w + 6),
-			FromOpen:  creditflow.Money(math.Round(so / float64(opt.Paths))),
-			FromNew:   creditflow.Money(math.Round(sn / float64(opt.Paths))),
-			P10:       creditflow.Money(math.Round(quantile(total, 0.1))),
-			P50:       creditflow.Money(math.Round(quantile(total, 0.5))),
-			P90:       creditflow.Money(math.Round(quantile(total, 0.9))),
-		}
-		fw.Expected = fw.FromOpen + fw.FromNew
-		f.Weeks[w] = fw
-	}
-	for id, e := range custExpected {
-		f.TopCustomers = append(f.TopCustomers, creditflow.CustomerCash{
-			CustomerID: id, Expected: creditflow.Money(math.Round(e)), OpenAmount: custOpen[id]})
-	}
-	slices.SortFunc(f.TopCustomers, func(a, b creditflow.CustomerCash) int {
-		if c := cmp.Compare(b.Expected, a.Expected); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.CustomerID, b.CustomerID)
-	})
-	if len(f.TopCustomers) > TopCustomers {
-		f.TopCustomers = f.TopCustomers[:TopCustomers]
-	}
-	if f.TopCustomers == nil {
-		f.TopCustomers = []creditflow.CustomerCash{}
-	}
-	return result{forecast: f}
+	return simPaths{h: h, openSum: openSum, newSum: newSum, custExpected: custExpected, custOpen: custOpen}
 }
 
 // quantile returns the q-quantile of sorted xs, interpolating linearly.
@@ -425,12 +446,6 @@ func simulate(ctx context.Context, items []openItem, nCust int, cashOf [][MaxWee
 					for w := k; w < W; w++ {
 						nw[w] += inv[k] * cashOf[k][w]
 					}
-				}
-				// Week noise on the total, split over both parts.
-				for w := 0; w < W; w++ {
-					e := math.Exp(weekNoise*rng.NormFloat64() - weekNoise*weekNoise/2)
-					out[w] *= e
-					nw[w] *= e
 				}
 			}
 		}(c, lo, hi)

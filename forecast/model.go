@@ -67,6 +67,7 @@ type ledger struct {
 	currency  string
 	records   []record      // sorted by customer, then due date
 	invoicing map[int]int64 // cents invoiced per week, by the Monday's day number
+	receipts  map[int]int64 // cents received per week, by the Monday's day number (the receiptWeeks weeks up to asOf)
 }
 
 func reportCurrency(ctx context.Context, q risk.Querier) (string, error) {
@@ -84,7 +85,7 @@ func loadLedger(ctx context.Context, q risk.Querier, asOf creditflow.Date) (*led
 	if err != nil {
 		return nil, err
 	}
-	l := &ledger{asOf: dayNumber(asOf), currency: cur, invoicing: map[int]int64{}}
+	l := &ledger{asOf: dayNumber(asOf), currency: cur, invoicing: map[int]int64{}, receipts: map[int]int64{}}
 	rows, err := q.QueryContext(ctx, cfsql.Query("forecast_history"), asOf, cur, asOf.AddDays(-historyDays))
 	if err != nil {
 		return nil, fmt.Errorf("forecast history: %w", err)
@@ -120,6 +121,23 @@ func loadLedger(ctx context.Context, q risk.Querier, asOf creditflow.Date) (*led
 	}
 	if err := wrows.Err(); err != nil {
 		return nil, fmt.Errorf("forecast invoicing: %w", err)
+	}
+	first := dateOf(mondayOf(l.asOf+1) - 7*receiptWeeks)
+	prows, err := q.QueryContext(ctx, cfsql.Query("forecast_receipts"), asOf, cur, first)
+	if err != nil {
+		return nil, fmt.Errorf("forecast receipts: %w", err)
+	}
+	defer prows.Close()
+	for prows.Next() {
+		var week creditflow.Date
+		var cents int64
+		if err := prows.Scan(&week, &cents); err != nil {
+			return nil, fmt.Errorf("forecast receipts: %w", err)
+		}
+		l.receipts[dayNumber(week)] = cents
+	}
+	if err := prows.Err(); err != nil {
+		return nil, fmt.Errorf("forecast receipts: %w", err)
 	}
 	return l, nil
 }

@@ -37,7 +37,8 @@ bench: build
 		./creditflow demo --out $(BENCH_DIR)/1m --customers 50000 --invoices 1000000 --seed 1 --end 2026-11-01
 	CREDITFLOW_BENCH_DIR=$(CURDIR)/$(BENCH_DIR)/1m go test -run '^$$' -bench Ingest -benchtime 1x -timeout 30m ./ingest/
 	CREDITFLOW_BENCH_INVOICES=1000000 CREDITFLOW_BENCH_CUSTOMERS=50000 \
-		go test -run '^$$' -bench . -benchtime 3x -timeout 60m ./risk/
+		go test -run '^$$' -bench . -benchtime 3x -timeout 60m ./risk/ ./forecast/
+	CREDITFLOW_BENCH_DIR=$(CURDIR)/$(BENCH_DIR)/1m go test -run '^$$' -bench Report -benchtime 1x -timeout 30m ./web/
 
 clean:
 	rm -f creditflow $(ECHARTS)

@@ -43,6 +43,9 @@ type Options struct {
 	Limit int
 	// Rates are the statutory interest rates; nil means DefaultRates.
 	Rates *RateTable
+	// Handover prices a hand-over against keeping the claim; the zero value
+	// means DefaultHandoverModel.
+	Handover HandoverModel
 }
 
 // Task is one customer with a dunning step due: one action covers all of
@@ -186,6 +189,14 @@ func ComputeWorklist(ctx context.Context, q Querier, asOf creditflow.Date, opt O
 	w.Total = len(w.Tasks)
 	if opt.Limit > 0 && len(w.Tasks) > opt.Limit {
 		w.Tasks = w.Tasks[:opt.Limit]
+	}
+	// A hand-over is advised only where it beats keeping the claim.
+	m := opt.Handover
+	if m == (HandoverModel{}) {
+		m = DefaultHandoverModel()
+	}
+	if err := AdviseHandovers(ctx, q, &w, opt, m); err != nil {
+		return w, fmt.Errorf("hand-over advice: %w", err)
 	}
 	return w, nil
 }

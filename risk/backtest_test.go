@@ -79,8 +79,8 @@ func TestBacktestDemo(t *testing.T) {
 	t.Logf("backtest %s..%s: %d as-of dates, %d invoices (%d with a known severe outcome) in %s",
 		bt.From, bt.To, bt.AsOfDates, bt.Rows, bt.RowsSevere, time.Since(start).Round(time.Millisecond))
 	t.Logf("             AUC late  Brier late  AUC severe  Brier severe")
-	t.Logf("model        %8.4f  %10.4f  %10.4f  %12.4f", bt.Model.AUCLate, bt.Model.BrierLate, bt.Model.AUCSevere, bt.Model.BrierSevere)
-	t.Logf("baseline     %8.4f  %10.4f  %10.4f  %12.4f", bt.Baseline.AUCLate, bt.Baseline.BrierLate, bt.Baseline.AUCSevere, bt.Baseline.BrierSevere)
+	t.Logf("model        %8.4f  %10.5f  %10.4f  %12.5f", bt.Model.AUCLate, bt.Model.BrierLate, bt.Model.AUCSevere, bt.Model.BrierSevere)
+	t.Logf("baseline     %8.4f  %10.5f  %10.4f  %12.5f", bt.Baseline.AUCLate, bt.Baseline.BrierLate, bt.Baseline.AUCSevere, bt.Baseline.BrierSevere)
 	logCalibration(t, "p_late", bt.Calibration)
 	logCalibration(t, "p_severe", bt.CalibrationSevere)
 	if bt.AsOfDates != 14 {

@@ -225,3 +225,60 @@ func TestModelReasonGroups(t *testing.T) {
 		t.Errorf("design has %d inputs, modelFeatures %d", n, len(modelFeatures))
 	}
 }
+
+// TestModelSeverePenalty checks what the strong penalty of p_severe does on
+// a rare outcome (about 3%): it shrinks the standardised coefficients
+// towards 0 (a flatter fit) without biasing the level, since the intercept
+// is not penalised, the mean prediction on the training rows stays the
+// observed rate.
+func TestModelSeverePenalty(t *testing.T) {
+	if l2PenaltySevere <= l2Penalty {
+		t.Fatalf("l2PenaltySevere %g is not stronger than l2Penalty %g", l2PenaltySevere, l2Penalty)
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	names := []string{"x1", "x2", "x3"}
+	var rows glmRows
+	for range 4000 {
+		x := []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()}
+		x[2] = 0.9*x[1] + 0.45*x[2] // correlated inputs
+		p := sigmoid(-3.8 + 0.9*x[0] + 0.5*x[1] - 0.2*x[2])
+		var y float64
+		for range 5 {
+			if rng.Float64() < p {
+				y++
+			}
+		}
+		rows.add(x, y, 5)
+	}
+	weak, err := fitGLM(familyLogistic, names, rows, l2Penalty)
+	if err != nil {
+		t.Fatal(err)
+	}
+	strong, err := fitGLM(familyLogistic, names, rows, l2PenaltySevere)
+	if err != nil {
+		t.Fatal(err)
+	}
+	norm := func(m *glm) float64 {
+		s := 0.0
+		for _, b := range m.Beta {
+			s += b * b
+		}
+		return math.Sqrt(s)
+	}
+	if norm(strong) >= norm(weak) {
+		t.Errorf("coefficients not shrunk: |beta| %.4f with penalty %g, %.4f with %g", norm(strong), l2PenaltySevere, norm(weak), l2Penalty)
+	}
+	if strong.Beta[0] <= 0 {
+		t.Errorf("the strongest input lost its sign: %v", strong.Beta)
+	}
+	var sumY, sumN, sumP float64
+	for i, x := range rows.X {
+		sumY += rows.Y[i]
+		sumN += rows.N[i]
+		sumP += rows.N[i] * strong.predict(x)
+	}
+	if got, want := sumP/sumN, sumY/sumN; math.Abs(got-want) > 1e-4 {
+		t.Errorf("mean prediction %.5f, observed rate %.5f", got, want)
+	}
+	t.Logf("observed %.4f; |beta| %.4f (penalty %g) → %.4f (penalty %g)", sumY/sumN, norm(weak), l2Penalty, norm(strong), l2PenaltySevere)
+}

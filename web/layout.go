@@ -14,12 +14,13 @@ type pageHead struct {
 	User     string
 	Role     string
 	CSRF     string
-	Nav      string // the active nav link: "overview", "risk" or "forecast"
+	Nav      string // the active nav link: "overview", "risk", "forecast" or "worklist"
 	Action   string // where the date picker goes
 	// The links of the nav keep the as-of date across pages.
 	OverviewLink string
 	RiskLink     string
 	ForecastLink string
+	WorklistLink string
 }
 
 // taglines name each dashboard under the product name, in English and in
@@ -28,6 +29,7 @@ var taglines = map[string]string{
 	"overview": "Receivables overview · debiteurenbeheer",
 	"risk":     "Payment risk · kredietrisico",
 	"forecast": "Cash forecast · liquiditeitsprognose",
+	"worklist": "Collection worklist · debiteurenbeheer",
 }
 
 // Tagline is the line under the product name.
@@ -35,7 +37,7 @@ func (h pageHead) Tagline() string { return taglines[h.Nav] }
 
 func (s *Server) newPageHead(sess *session, nav, action string) pageHead {
 	return pageHead{User: sess.name, Role: string(sess.role), CSRF: sess.csrf, Nav: nav, Action: action,
-		OverviewLink: "/", RiskLink: "/risk", ForecastLink: "/forecast"}
+		OverviewLink: "/", RiskLink: "/risk", ForecastLink: "/forecast", WorklistLink: "/worklist"}
 }
 
 // setAsOf fills the date of the head, and the links that keep it.
@@ -43,5 +45,5 @@ func (h *pageHead) setAsOf(asOf creditflow.Date) {
 	h.AsOf = asOf.String()
 	h.AsOfLong = asOf.Format("2 January 2006")
 	q := "?" + url.Values{"as_of": {h.AsOf}}.Encode()
-	h.OverviewLink, h.RiskLink, h.ForecastLink = "/"+q, "/risk"+q, "/forecast"+q
+	h.OverviewLink, h.RiskLink, h.ForecastLink, h.WorklistLink = "/"+q, "/risk"+q, "/forecast"+q, "/worklist"+q
 }

@@ -92,6 +92,7 @@ func (s *Server) routes() *mux.Router {
 	api("/customers", creditflow.RoleViewer, s.handleCustomers, http.MethodGet)
 	api("/customers/{id}", creditflow.RoleViewer, s.handleCustomer, http.MethodGet)
 	api("/customers/{id}/credit-limit", creditflow.RoleViewer, s.handleCreditLimit, http.MethodGet)
+	api("/customers/{id}/dossier", creditflow.RoleViewer, s.handleDossier, http.MethodGet)
 	api("/alerts", creditflow.RoleViewer, s.handleAlerts, http.MethodGet)
 	api("/forecast", creditflow.RoleViewer, s.handleForecast, http.MethodGet)
 	api("/legal/collection-costs", creditflow.RoleViewer, s.handleCollectionCosts, http.MethodGet)
@@ -109,6 +110,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/risk", s.requirePage(s.handleRiskPage)).Methods(http.MethodGet)
 	r.HandleFunc("/customers/{id}", s.requirePage(s.handleCustomerPage)).Methods(http.MethodGet)
 	r.HandleFunc("/forecast", s.requirePage(s.handleForecastPage)).Methods(http.MethodGet)
+	r.HandleFunc("/worklist", s.requirePage(s.handleWorklistPage)).Methods(http.MethodGet)
 
 	// The API answers in JSON, also when there is no such route.
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

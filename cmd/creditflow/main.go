@@ -39,6 +39,9 @@ Usage:
   creditflow dunning run [--as-of DATE] [--policy FILE]  plan the day's dunning steps (idempotent)
   creditflow dunning worklist [--as-of DATE] [--limit N] [--json]
   creditflow dunning policy                             print the built-in dunning policy to edit
+  creditflow letters --out DIR [--as-of DATE] [--creditor FILE] [--creditor-name ...]
+                                                        render the day's dunning letters and emails (HTML, PDF)
+  creditflow handover --out DIR [--as-of DATE] [--customer ID ...]  hand-over export: handover.csv and handover.xlsx
   creditflow token create --role viewer|collector|admin --name NAME
   creditflow demo --out DIR [--customers N] [--invoices N] [--seed S]
 
@@ -82,6 +85,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runBacktest(ctx, e, rest)
 	case "dunning":
 		return runDunning(ctx, e, rest)
+	case "handover":
+		return runHandover(ctx, e, rest)
+	case "letters":
+		return runLetters(ctx, e, rest)
 	case "token":
 		return runToken(ctx, e, rest)
 	case "demo":

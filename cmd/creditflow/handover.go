@@ -1,0 +1,262 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
+	"github.com/xuri/excelize/v2"
+)
+
+// Files written by creditflow handover.
+const (
+	handoverCSV  = "handover.csv"
+	handoverXLSX = "handover.xlsx"
+)
+
+// runHandover writes the hand-over export for the collection agency
+// (*incassobureau*): the customers whose worklist step on --as-of is the
+// hand-over, or the ones named with --customer.
+func runHandover(ctx context.Context, e env, args []string) error {
+	fs, dbPath := newFlags(e, "handover")
+	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today)")
+	out := fs.String("out", "", "output `directory` (required)")
+	policy := fs.String("policy", "", "dunning policy JSON `file` (default the built-in policy)")
+	var named []string
+	fs.Func("customer", "export customer `ID` (repeatable; default the customers at the hand-over step)", func(v string) error {
+		if strings.TrimSpace(v) == "" {
+			return fmt.Errorf("empty customer id")
+		}
+		named = append(named, v)
+		return nil
+	})
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("handover: unexpected argument %q", fs.Arg(0))
+	}
+	if *out == "" {
+		return fmt.Errorf("handover: --out DIR is required")
+	}
+	asOf, err := asOfFlag(e, *asOfStr)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	opt, err := dunningOptions(ctx, e, db, asOf, *policy)
+	if err != nil {
+		return err
+	}
+	rates, err := dunning.DefaultRates()
+	if err != nil {
+		return err
+	}
+	ids := named
+	if len(ids) == 0 {
+		w, err := dunning.ComputeWorklist(ctx, db, asOf, opt)
+		if err != nil {
+			return err
+		}
+		for _, t := range w.Tasks {
+			if t.Step == "handover" {
+				ids = append(ids, t.CustomerID)
+			}
+		}
+	}
+	model := dunning.DefaultHandoverModel()
+	cases := make([]dunning.HandoverCase, 0, len(ids))
+	for _, id := range ids {
+		ps := math.NaN()
+		if opt.Risk != nil {
+			if v, ok := opt.Risk(id); ok {
+				ps = v
+			}
+		}
+		c, err := dunning.BuildHandoverCase(ctx, db, id, asOf, opt.Policy, rates, model, ps)
+		if err != nil {
+			return fmt.Errorf("handover: %w", err)
+		}
+		cases = append(cases, c)
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return fmt.Errorf("handover: %w", err)
+	}
+	if err := writeHandoverCSV(filepath.Join(*out, handoverCSV), cases); err != nil {
+		return err
+	}
+	if err := writeHandoverXLSX(filepath.Join(*out, handoverXLSX), cases); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Hand-over export %s: %d debtors written to %s and %s\n", asOf, len(cases),
+		filepath.Join(*out, handoverCSV), filepath.Join(*out, handoverXLSX))
+	for _, c := range cases {
+		fmt.Fprintf(e.stdout, "  %s  %s  total %s  advice %s\n", c.Debtor.CustomerID, c.Debtor.Name, c.Total, c.Advice.Action)
+	}
+	return nil
+}
+
+// handoverCSVHeader are the columns of handover.csv. Each row is one
+// record: "invoice" (an open overdue invoice), "total" (the debtor's claim
+// and the advice) or "dossier" (one entry of the timeline); the debtor's
+// columns repeat on every row so that each row stands alone.
+var handoverCSVHeader = []string{"record", "customer_id", "name", "kind", "address", "country", "registration_id", "email",
+	"phone", "invoice_id", "invoice_date", "due_date", "date", "amount", "open_amount", "interest", "costs", "total",
+	"entry_kind", "text"}
+
+// writeHandoverCSV writes handover.csv.
+func writeHandoverCSV(path string, cases []dunning.HandoverCase) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("handover: %w", err)
+	}
+	defer f.Close()
+	w := csv.NewWriter(f)
+	_ = w.Write(handoverCSVHeader)
+	ds := func(d creditflow.Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.String()
+	}
+	for _, c := range cases {
+		d := c.Debtor
+		debtor := []string{d.CustomerID, d.Name, string(d.Kind), d.Address, d.Country, d.RegistrationID, d.Email, d.Phone}
+		row := func(record string, rest ...string) {
+			_ = w.Write(append(append([]string{record}, debtor...), rest...))
+		}
+		for _, inv := range c.Invoices {
+			row("invoice", inv.InvoiceID, ds(inv.InvoiceDate), ds(inv.DueDate), "", inv.Amount.String(), inv.OpenAmount.String(),
+				inv.Interest.String(), inv.Costs.String(), (inv.OpenAmount + inv.Interest + inv.Costs).String(), "", "")
+		}
+		row("total", "", "", "", ds(c.AsOf), "", c.Claim.Principal.String(), c.Claim.Interest.String(), c.Claim.Costs.String(),
+			c.Total.String(), c.Advice.Action, c.Advice.Reason)
+		for _, en := range c.Dossier.Entries {
+			amt := ""
+			if en.Amount != nil {
+				amt = en.Amount.String()
+			}
+			row("dossier", strings.Join(en.InvoiceIDs, " "), "", "", ds(en.Date), amt, "", "", "", "", string(en.Kind), en.Text)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return fmt.Errorf("handover: %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("handover: %s: %w", path, err)
+	}
+	return nil
+}
+
+// Sheets of handover.xlsx.
+const (
+	sheetDebtors  = "Debtors"
+	sheetInvoices = "Invoices"
+	sheetDossier  = "Dossier"
+)
+
+// writeHandoverXLSX writes handover.xlsx: the debtors with their totals and
+// advice, their invoices and their dossiers, one sheet each, amounts as
+// numbers and dates as dates.
+func writeHandoverXLSX(path string, cases []dunning.HandoverCase) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	moneyFmt, dateFmt := `#,##0.00`, `yyyy-mm-dd`
+	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return fmt.Errorf("handover: %w", err)
+	}
+	money, err := f.NewStyle(&excelize.Style{CustomNumFmt: &moneyFmt})
+	if err != nil {
+		return fmt.Errorf("handover: %w", err)
+	}
+	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
+	if err != nil {
+		return fmt.Errorf("handover: %w", err)
+	}
+	type cell struct {
+		v     any
+		style int
+	}
+	m := func(x creditflow.Money) cell { return cell{x.Float64(), money} }
+	dt := func(x creditflow.Date) cell {
+		if x.IsZero() {
+			return cell{"", 0}
+		}
+		return cell{x.Time, date}
+	}
+	s := func(x string) cell { return cell{x, 0} }
+	sheet := func(name string, header []string, rows [][]cell) {
+		if err != nil {
+			return
+		}
+		if name == sheetDebtors {
+			err = f.SetSheetName("Sheet1", name)
+		} else {
+			_, err = f.NewSheet(name)
+		}
+		for i, h := range header {
+			if err != nil {
+				return
+			}
+			ref, _ := excelize.CoordinatesToCellName(i+1, 1)
+			if err = f.SetCellStr(name, ref, h); err == nil {
+				err = f.SetCellStyle(name, ref, ref, head)
+			}
+		}
+		for r, row := range rows {
+			for c, x := range row {
+				if err != nil {
+					return
+				}
+				ref, _ := excelize.CoordinatesToCellName(c+1, r+2)
+				if err = f.SetCellValue(name, ref, x.v); err == nil && x.style != 0 {
+					err = f.SetCellStyle(name, ref, ref, x.style)
+				}
+			}
+		}
+	}
+	var debtors, invoices, dossier [][]cell
+	for _, c := range cases {
+		d := c.Debtor
+		debtors = append(debtors, []cell{s(d.CustomerID), s(d.Name), s(string(d.Kind)), s(d.Address), s(d.Country),
+			s(d.RegistrationID), s(d.Email), s(d.Phone), dt(c.AsOf), m(c.Claim.Principal), m(c.Claim.Interest), m(c.Claim.Costs),
+			m(c.Total), s(c.Advice.Action), m(c.Advice.ExpectedRecovery), m(c.Advice.ExpectedKeep), s(c.Advice.Reason)})
+		for _, inv := range c.Invoices {
+			invoices = append(invoices, []cell{s(d.CustomerID), s(inv.InvoiceID), dt(inv.InvoiceDate), dt(inv.DueDate),
+				cell{inv.DaysPastDue, 0}, m(inv.Amount), m(inv.OpenAmount), m(inv.Interest), m(inv.Costs),
+				m(inv.OpenAmount + inv.Interest + inv.Costs)})
+		}
+		for _, en := range c.Dossier.Entries {
+			amt := cell{"", 0}
+			if en.Amount != nil {
+				amt = m(*en.Amount)
+			}
+			dossier = append(dossier, []cell{s(d.CustomerID), dt(en.Date), s(string(en.Kind)), s(en.Text), amt,
+				s(strings.Join(en.InvoiceIDs, " "))})
+		}
+	}
+	sheet(sheetDebtors, []string{"customer_id", "name", "kind", "address", "country", "registration_id", "email", "phone",
+		"as_of", "principal", "interest", "costs", "total", "advice", "expected_recovery", "expected_keep", "reason"}, debtors)
+	sheet(sheetInvoices, []string{"customer_id", "invoice_id", "invoice_date", "due_date", "days_past_due", "amount",
+		"open_amount", "interest", "costs", "total"}, invoices)
+	sheet(sheetDossier, []string{"customer_id", "date", "kind", "text", "amount", "invoice_ids"}, dossier)
+	if err != nil {
+		return fmt.Errorf("handover: %s: %w", path, err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		return fmt.Errorf("handover: %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/creditflow/creditflow/dunning"
+)
+
+// runLetters renders the letters and emails of the dunning steps due on a
+// day, in each customer's language, as HTML and PDF with an index.csv.
+func runLetters(ctx context.Context, e env, args []string) error {
+	fs, dbPath := newFlags(e, "letters")
+	asOfStr := fs.String("as-of", "", "worklist `date` YYYY-MM-DD (default today)")
+	out := fs.String("out", "", "output `directory` (required)")
+	policy := fs.String("policy", "", "dunning policy JSON `file` (default the built-in policy)")
+	creditorFile := fs.String("creditor", "", "creditor details JSON `file` (name, address, iban, bic, kvk, email)")
+	var flagged dunning.Creditor
+	fs.StringVar(&flagged.Name, "creditor-name", "", "creditor `name` (overrides --creditor)")
+	fs.StringVar(&flagged.Address, "creditor-address", "", "creditor postal `address`")
+	fs.StringVar(&flagged.IBAN, "creditor-iban", "", "creditor `IBAN` to pay to")
+	fs.StringVar(&flagged.BIC, "creditor-bic", "", "creditor `BIC`")
+	fs.StringVar(&flagged.KvK, "creditor-kvk", "", "creditor Chamber of Commerce `number` (KvK)")
+	fs.StringVar(&flagged.Email, "creditor-email", "", "creditor `email` for questions")
+	term := fs.Int("term", dunning.DefaultPaymentTermDays, "payment term of reminders and aanmaningen, in `days`")
+	finalTerm := fs.Int("final-term", dunning.DefaultFinalTermDays, "final term of the ingebrekestelling and hand-over, in `days`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("letters: unexpected argument %q", fs.Arg(0))
+	}
+	if *out == "" {
+		return fmt.Errorf("letters: --out DIR is required")
+	}
+	if *term <= 0 || *finalTerm <= 0 {
+		return fmt.Errorf("letters: --term and --final-term must be positive")
+	}
+	var creditor dunning.Creditor
+	if *creditorFile != "" {
+		var err error
+		if creditor, err = dunning.LoadCreditor(*creditorFile); err != nil {
+			return err
+		}
+	}
+	creditor = mergeCreditor(creditor, flagged)
+	asOf, err := asOfFlag(e, *asOfStr)
+	if err != nil {
+		return err
+	}
+	db, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	opt, err := dunningOptions(ctx, e, db, asOf, *policy)
+	if err != nil {
+		return err
+	}
+	opt.Limit = 0
+	w, err := dunning.ComputeWorklist(ctx, db, asOf, opt)
+	if err != nil {
+		return err
+	}
+	letters, err := dunning.Letters(ctx, db, w, dunning.LetterOptions{
+		Creditor: creditor, PaymentTermDays: *term, FinalTermDays: *finalTerm, Policy: opt.Policy})
+	if err != nil {
+		return err
+	}
+	files, err := dunning.WriteLetters(*out, letters)
+	if err != nil {
+		return err
+	}
+	if m := creditor.Missing(); len(m) > 0 && len(files) > 0 {
+		fmt.Fprintf(e.stderr, "creditflow: creditor %s missing: the letters show a marked placeholder; set --creditor FILE or --creditor-* flags\n",
+			strings.Join(m, ", "))
+	}
+	fmt.Fprintf(e.stdout, "Letters %s: %d written to %s (index.csv lists them)\n", asOf, len(files), *out)
+	for _, f := range files {
+		fmt.Fprintf(e.stdout, "  %s\t%s\t%s\t%s\n", f.Letter.CustomerID, f.Letter.Step, f.Letter.Language, filepath.Join(*out, f.PDF))
+	}
+	return nil
+}
+
+// mergeCreditor returns base with the non-empty fields of over.
+func mergeCreditor(base, over dunning.Creditor) dunning.Creditor {
+	set := func(dst *string, v string) {
+		if strings.TrimSpace(v) != "" {
+			*dst = v
+		}
+	}
+	set(&base.Name, over.Name)
+	set(&base.Address, over.Address)
+	set(&base.IBAN, over.IBAN)
+	set(&base.BIC, over.BIC)
+	set(&base.KvK, over.KvK)
+	set(&base.Email, over.Email)
+	return base
+}

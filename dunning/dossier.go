@@ -1,0 +1,358 @@
+package dunning
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/creditflow/creditflow"
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// EntryKind is what a dossier entry records.
+type EntryKind string
+
+// Dossier entry kinds. Actions of the action log keep their ActionType as
+// kind, but for a dispute, which is DisputeOpened.
+const (
+	InvoiceIssued  EntryKind = "invoice_issued"
+	InvoiceDue     EntryKind = "invoice_due"
+	CreditNote     EntryKind = "credit_note"
+	PaymentEntry   EntryKind = "payment"
+	Reversal       EntryKind = "reversal" // a reversed payment (*stornering*)
+	DisputeOpened  EntryKind = "dispute_opened"
+	PromiseKept    EntryKind = "promise_kept"
+	PromiseBroken  EntryKind = "promise_broken"
+	PromisePending EntryKind = "promise_pending"
+)
+
+// Entry is one event of a customer's dossier.
+type Entry struct {
+	Date creditflow.Date `json:"date"`
+	Kind EntryKind       `json:"kind"`
+	// Text is the event as one English sentence.
+	Text string `json:"text"`
+	// Amount is the amount of the event in the invoice currency (negative
+	// for a credit note or a reversal); null when it has none.
+	Amount     *creditflow.Money `json:"amount"`
+	InvoiceIDs []string          `json:"invoice_ids"`
+	// ActionID is the action of the action log the entry comes from.
+	ActionID *int64 `json:"action_id,omitempty"`
+	// rank orders the entries of one day: later in the course of events
+	// first.
+	rank int
+	seq  int64
+}
+
+// Dossier is the timeline of one customer up to AsOf, newest first.
+type Dossier struct {
+	CustomerID string          `json:"customer_id"`
+	Name       string          `json:"name"`
+	AsOf       creditflow.Date `json:"as_of"`
+	Entries    []Entry         `json:"entries"`
+}
+
+// PromiseStatus is the state of a promise to pay on a day.
+type PromiseStatus string
+
+// Promise states.
+const (
+	StatusPending PromiseStatus = "pending"
+	StatusKept    PromiseStatus = "kept"
+	StatusBroken  PromiseStatus = "broken"
+)
+
+// ledgerRow is one row of sql/dunning_dossier_ledger.sql.
+type ledgerRow struct {
+	kind, id, text, currency string
+	day, due                 creditflow.Date
+	amount                   creditflow.Money
+	invoiceIDs               []string
+}
+
+// allocation is one row of sql/dunning_dossier_allocations.sql.
+type allocation struct {
+	invoiceID string
+	day       creditflow.Date
+	amount    creditflow.Money
+}
+
+// CustomerDossier builds the timeline of a customer up to asOf: invoices
+// issued and falling due, credit notes, payments, reversals, the actions of
+// the action log, and the outcome of every promise to pay (see
+// promiseOutcome) with the grace of p. An unknown customer is ErrNotFound.
+func CustomerDossier(ctx context.Context, q Querier, customerID string, asOf creditflow.Date, p Policy) (Dossier, error) {
+	if asOf.IsZero() {
+		return Dossier{}, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
+	}
+	d := Dossier{CustomerID: customerID, AsOf: asOf, Entries: []Entry{}}
+	var name *string
+	err := q.QueryRowContext(ctx, `SELECT name FROM customers WHERE customer_id = ?`, customerID).Scan(&name)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return Dossier{}, fmt.Errorf("%w: customer %q", creditflow.ErrNotFound, customerID)
+		}
+		return Dossier{}, fmt.Errorf("dossier %s: %w", customerID, err)
+	}
+	if name != nil {
+		d.Name = *name
+	}
+	ledger, err := dossierLedger(ctx, q, customerID, asOf)
+	if err != nil {
+		return Dossier{}, err
+	}
+	allocs, err := dossierAllocations(ctx, q, customerID, asOf)
+	if err != nil {
+		return Dossier{}, err
+	}
+	actions, err := Actions(ctx, q, customerID)
+	if err != nil {
+		return Dossier{}, err
+	}
+	invoiceAmount := map[string]creditflow.Money{}
+	var payments []ledgerRow
+	for i, r := range ledger {
+		amt := r.amount
+		e := Entry{Date: r.day, Amount: &amt, InvoiceIDs: r.invoiceIDs, seq: int64(i)}
+		switch {
+		case r.kind == "invoice" && r.amount < 0:
+			e.Kind, e.rank = CreditNote, 1
+			e.Text = fmt.Sprintf("Credit note %s of %s %s was issued.", r.id, r.currency, (-r.amount).String())
+		case r.kind == "invoice":
+			invoiceAmount[r.id] = r.amount
+			e.Kind, e.rank = InvoiceIssued, 0
+			e.Text = fmt.Sprintf("Invoice %s of %s %s was issued, due on %s.", r.id, r.currency, r.amount, r.due)
+			if !r.due.IsZero() && !r.due.After(asOf.Time) {
+				due := amt
+				d.Entries = append(d.Entries, Entry{Date: r.due, Kind: InvoiceDue, rank: 1, seq: int64(i), Amount: &due,
+					InvoiceIDs: r.invoiceIDs, Text: fmt.Sprintf("Invoice %s of %s %s fell due.", r.id, r.currency, r.amount)})
+			}
+		case r.amount < 0:
+			payments = append(payments, r)
+			e.Kind, e.rank = Reversal, 3
+			e.Text = fmt.Sprintf("Payment %s was reversed: %s taken back%s.", r.id, (-r.amount).String(), onInvoices(r.invoiceIDs))
+		default:
+			payments = append(payments, r)
+			e.Kind, e.rank = PaymentEntry, 2
+			e.Text = fmt.Sprintf("Payment %s of %s was received%s.", r.id, r.amount, onInvoices(r.invoiceIDs))
+		}
+		d.Entries = append(d.Entries, e)
+	}
+	for _, a := range actions {
+		if a.ActionDate.After(asOf.Time) {
+			continue
+		}
+		id := a.ID
+		e := Entry{Date: a.ActionDate, Kind: EntryKind(a.Type), Amount: a.Amount, InvoiceIDs: a.InvoiceIDs, ActionID: &id,
+			rank: 4, seq: a.ID, Text: actionText(a)}
+		if a.Type == Dispute {
+			e.Kind = DisputeOpened
+		}
+		d.Entries = append(d.Entries, e)
+		if a.Type != PromiseToPay && a.Type != Arrangement {
+			continue
+		}
+		status, on := promiseOutcome(a, p.PromiseGraceDays, asOf, invoiceAmount, allocs, payments)
+		o := Entry{Amount: a.Amount, InvoiceIDs: a.InvoiceIDs, ActionID: &id, rank: 5, seq: a.ID, Date: on}
+		deadline := a.PromiseDate.AddDays(p.PromiseGraceDays)
+		switch status {
+		case StatusKept:
+			o.Kind = PromiseKept
+			o.Text = fmt.Sprintf("The promise of %s to pay by %s was kept: paid on %s.", a.ActionDate, a.PromiseDate, on)
+		case StatusBroken:
+			o.Kind = PromiseBroken
+			o.Text = fmt.Sprintf("The promise of %s to pay by %s was broken: not paid by %s (%d days' grace).",
+				a.ActionDate, a.PromiseDate, deadline, p.PromiseGraceDays)
+		default:
+			// A pending promise is shown on the day it was made.
+			o.Kind, o.Date, o.rank = PromisePending, a.ActionDate, 5
+			o.Text = fmt.Sprintf("The promise to pay by %s is pending until %s.", a.PromiseDate, deadline)
+		}
+		d.Entries = append(d.Entries, o)
+	}
+	slices.SortStableFunc(d.Entries, func(a, b Entry) int {
+		if c := b.Date.Compare(a.Date.Time); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(b.rank, a.rank); c != 0 {
+			return c
+		}
+		return cmp.Compare(b.seq, a.seq)
+	})
+	for i := range d.Entries {
+		if d.Entries[i].InvoiceIDs == nil {
+			d.Entries[i].InvoiceIDs = []string{}
+		}
+	}
+	return d, nil
+}
+
+// promiseOutcome says whether a promise to pay (or an arrangement) a was
+// kept on asOf, and on which day: kept when, by its promise date plus
+// graceDays, the promised amount was paid (the sum of the customer's
+// payments, reversals subtracted, from the action date on) or, for a
+// promise without an amount, every covered invoice was settled (its
+// allocations add up to its amount); broken when that day has passed
+// without it; pending before. The day is the day it was kept, the last day
+// of grace when broken, and asOf when pending. invoiceAmount are the
+// amounts of the customer's invoices, allocs the allocations to them and
+// payments the customer's payments, all up to asOf.
+func promiseOutcome(a Action, graceDays int, asOf creditflow.Date, invoiceAmount map[string]creditflow.Money,
+	allocs []allocation, payments []ledgerRow) (PromiseStatus, creditflow.Date) {
+	deadline := a.PromiseDate.AddDays(graceDays)
+	var keptOn creditflow.Date
+	if a.Amount != nil {
+		var paid creditflow.Money
+		for _, y := range payments {
+			if y.day.Before(a.ActionDate.Time) || y.day.After(deadline.Time) {
+				continue
+			}
+			paid += y.amount
+			if paid >= *a.Amount {
+				keptOn = y.day
+				break
+			}
+		}
+	} else if len(a.InvoiceIDs) > 0 {
+		// settled is what was allocated to each covered invoice so far; an
+		// invoice is paid while that reaches its amount (a reversal can
+		// re-open it).
+		settled := map[string]creditflow.Money{}
+		for _, id := range a.InvoiceIDs {
+			settled[id] = 0
+		}
+		for _, al := range allocs {
+			if al.day.After(deadline.Time) {
+				break
+			}
+			if _, ok := settled[al.invoiceID]; !ok {
+				continue
+			}
+			settled[al.invoiceID] += al.amount
+			paid := true
+			for id, v := range settled {
+				paid = paid && v >= invoiceAmount[id]
+			}
+			if paid {
+				keptOn = al.day
+				break
+			}
+		}
+	}
+	switch {
+	case !keptOn.IsZero():
+		if keptOn.Before(a.ActionDate.Time) {
+			keptOn = a.ActionDate
+		}
+		return StatusKept, keptOn
+	case asOf.After(deadline.Time):
+		return StatusBroken, deadline
+	}
+	return StatusPending, asOf
+}
+
+// onInvoices is " on invoice(s) ..." for a payment, or nothing.
+func onInvoices(ids []string) string {
+	switch len(ids) {
+	case 0:
+		return ""
+	case 1:
+		return " on invoice " + ids[0]
+	}
+	return " on invoices " + strings.Join(ids, ", ")
+}
+
+// actionText is an action as one English sentence.
+func actionText(a Action) string {
+	var s string
+	on := onInvoices(a.InvoiceIDs)
+	switch a.Type {
+	case ReminderSent:
+		s = "A reminder was sent" + on
+	case LetterSent:
+		s = "A letter was sent" + on
+	case Call:
+		s = "The customer was called" + on
+	case PromiseToPay:
+		s = "The customer promised to pay"
+		if a.Amount != nil {
+			s += " " + a.Amount.String()
+		}
+		s += " by " + a.PromiseDate.String() + on
+	case Dispute:
+		s = "The customer disputed" + strings.TrimPrefix(on, " on")
+	case DisputeResolved:
+		s = "The dispute about" + strings.TrimPrefix(on, " on") + " was resolved"
+	case Arrangement:
+		s = "A payment arrangement was agreed"
+		if a.Amount != nil {
+			s += " for " + a.Amount.String()
+		}
+		s += " until " + a.PromiseDate.String() + on
+	case Handover:
+		s = "The claim was handed over to the collection agency" + on
+	case Note:
+		s = "A note was made"
+	default:
+		s = "Action " + string(a.Type) + on
+	}
+	if a.Step != "" {
+		s += " (step " + a.Step + ")"
+	}
+	s += "."
+	if a.Note != "" {
+		s += " Note: " + a.Note
+	}
+	return s
+}
+
+// dossierLedger reads sql/dunning_dossier_ledger.sql.
+func dossierLedger(ctx context.Context, q Querier, customerID string, asOf creditflow.Date) ([]ledgerRow, error) {
+	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_dossier_ledger"), customerID, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
+	}
+	defer rows.Close()
+	var out []ledgerRow
+	for rows.Next() {
+		var r ledgerRow
+		var ids string
+		if err := rows.Scan(&r.kind, &r.id, &r.day, &r.due, cfsql.Money(&r.amount), &r.currency, &r.text, &ids); err != nil {
+			return nil, fmt.Errorf("dossier %s: %w", customerID, err)
+		}
+		if err := json.Unmarshal([]byte(ids), &r.invoiceIDs); err != nil {
+			return nil, fmt.Errorf("dossier %s: invoice_ids: %w", customerID, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
+	}
+	return out, nil
+}
+
+// dossierAllocations reads sql/dunning_dossier_allocations.sql.
+func dossierAllocations(ctx context.Context, q Querier, customerID string, asOf creditflow.Date) ([]allocation, error) {
+	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_dossier_allocations"), customerID, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
+	}
+	defer rows.Close()
+	var out []allocation
+	for rows.Next() {
+		var a allocation
+		if err := rows.Scan(&a.invoiceID, &a.day, cfsql.Money(&a.amount)); err != nil {
+			return nil, fmt.Errorf("dossier %s: %w", customerID, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
+	}
+	return out, nil
+}

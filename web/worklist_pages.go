@@ -1,0 +1,352 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
+)
+
+// The collection worklist (/worklist): the day's dunning tasks, highest
+// priority first, with a small form per task through which collectors
+// record what came of it (POST /api/actions).
+
+// stepTerms are the Dutch terms users know the steps of the default policy
+// by.
+var stepTerms = map[string]string{
+	"friendly_reminder":  "betalingsherinnering",
+	"second_reminder":    "tweede herinnering met rekeningoverzicht",
+	"call":               "telefonische herinnering",
+	"aanmaning":          "aanmaning",
+	"last_call":          "laatste belpoging",
+	"ingebrekestelling":  "ingebrekestelling",
+	"handover":           "overdracht aan incassobureau",
+	"reminder":           "betalingsherinnering",
+	"veertiendagenbrief": "veertiendagenbrief",
+}
+
+// stepTerm is the Dutch term of a step whose name is not already Dutch.
+func stepTerm(name string) string {
+	if t := stepTerms[name]; t != name {
+		return t
+	}
+	return ""
+}
+
+// stepLabel writes a step name for people: "second reminder".
+func stepLabel(name string) string { return strings.ReplaceAll(name, "_", " ") }
+
+// worklistActionTypes are the action types the page's form records.
+var worklistActionTypes = []dunning.ActionType{dunning.Call, dunning.PromiseToPay, dunning.Dispute, dunning.Note}
+
+// worklistPage is the data of worklist.html; everything is formatted here.
+type worklistPage struct {
+	pageHead
+	Error string
+
+	Currency string
+	Cards    []kpiCard
+	// CanRecord is true for collectors and admins: they get the forms.
+	CanRecord bool
+	Today     string // the action date the server records, YYYY-MM-DD
+	Types     []dunning.ActionType
+
+	// The filters and their choices.
+	Step, Channel, Segment string
+	Steps                  []filterOption
+	Channels               []filterOption
+	Segments               []filterOption
+	Filtered               bool
+	ClearLink              string
+	// ChannelNote says why the list filters by channel rather than by
+	// collector.
+	ChannelNote string
+
+	Shown   string // "12 of 40 tasks"
+	Skipped string // why customers with overdue invoices have no task
+	Rows    []worklistTaskRow
+	API     string
+}
+
+type filterOption struct {
+	Value, Label string
+	Selected     bool
+}
+
+type worklistTaskRow struct {
+	CustomerID string
+	Name       string
+	Link       string
+	Segment    string
+	Kind       string
+	Step       string // the step's name, as the action log knows it
+	StepLabel  string
+	StepTerm   string // the Dutch term, or ""
+	Channel    string
+	Phone      bool // a call: recording a call marks the step done
+	Deferred   bool
+	DueSince   string
+	Invoices   string
+	Overdue    string
+	Interest   string
+	Costs      string
+	Priority   string
+	Reason     string
+	InvoiceIDs string // the overdue invoices, comma-separated, for a dispute
+}
+
+// worklistFilter is what the query string asks for.
+type worklistFilter struct {
+	step, channel, segment string
+}
+
+func (f worklistFilter) keep(t dunning.Task, segment string) bool {
+	return (f.step == "" || t.Step == f.step) &&
+		(f.channel == "" || string(t.Channel) == f.channel) &&
+		(f.segment == "" || segment == f.segment)
+}
+
+// handleWorklistPage renders the collection worklist for
+// ?as_of=&step=&channel=&segment=, today and unfiltered by default.
+func (s *Server) handleWorklistPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	page := worklistPage{pageHead: s.newPageHead(sess, "worklist", "/worklist")}
+	asOf, err := s.asOf(r)
+	if err != nil {
+		page.AsOf = r.URL.Query().Get("as_of")
+		page.Error = s.badDate(page.AsOf)
+		s.renderStatus(w, r, http.StatusBadRequest, "worklist.html", page)
+		return
+	}
+	page.setAsOf(asOf)
+	q := r.URL.Query()
+	f := worklistFilter{step: q.Get("step"), channel: q.Get("channel"), segment: q.Get("segment")}
+	d, err := s.loadWorklist(r.Context(), asOf)
+	if err != nil && r.Context().Err() != nil {
+		return // the visitor went away
+	}
+	if err != nil {
+		s.log.ErrorContext(r.Context(), "worklist page", "as_of", asOf.String(), "err", err)
+		page.Error = "The worklist could not be computed. The error is in the server log; try again in a moment."
+		s.renderStatus(w, r, http.StatusInternalServerError, "worklist.html", page)
+		return
+	}
+	page.CanRecord = sess.role.Allows(creditflow.RoleCollector)
+	page.Today = creditflow.NewDate(s.now()).String()
+	page.Types = worklistActionTypes
+	d.fill(&page, f)
+	s.render(w, r, "worklist.html", page)
+}
+
+// worklistData is what the page reads: the whole worklist, the customers'
+// segments and their overdue invoices.
+type worklistData struct {
+	asOf     creditflow.Date
+	policy   dunning.Policy
+	list     dunning.Worklist
+	segments map[string]string   // customer → segment ("" when none)
+	overdue  map[string][]string // customer → overdue invoice ids
+}
+
+// loadWorklist computes the worklist as GET /api/dunning/worklist does, all
+// of it, so that the cards and the call capacity see every task.
+func (s *Server) loadWorklist(ctx context.Context, asOf creditflow.Date) (*worklistData, error) {
+	d := &worklistData{asOf: asOf, policy: s.dunningPolicy()}
+	opt := dunning.Options{Policy: d.policy}
+	if scored, err := s.engine.Scores(ctx, asOf); err == nil {
+		opt.Risk = func(id string) (float64, bool) {
+			c, ok := scored.Customer(id)
+			return c.PSevere, ok
+		}
+	} else if ctx.Err() == nil {
+		s.log.WarnContext(ctx, "worklist page without risk scores", slog.Any("err", err))
+	}
+	var err error
+	if opt.Effects, err = dunning.LearnEffects(ctx, s.db, asOf, opt.Policy); err != nil {
+		return nil, err
+	}
+	if d.list, err = dunning.ComputeWorklist(ctx, s.db, asOf, opt); err != nil {
+		return nil, err
+	}
+	if d.segments, err = s.customerSegments(ctx); err != nil {
+		return nil, err
+	}
+	if d.overdue, err = s.overdueInvoices(ctx, asOf); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// customerSegments maps every customer to its segment.
+func (s *Server) customerSegments(ctx context.Context) (map[string]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT ON (customer_id) customer_id, coalesce(segment, '') FROM customers`)
+	if err != nil {
+		return nil, fmt.Errorf("customer segments: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]string{}
+	for rows.Next() {
+		var id, seg string
+		if err := rows.Scan(&id, &seg); err != nil {
+			return nil, fmt.Errorf("customer segments: %w", err)
+		}
+		m[id] = seg
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("customer segments: %w", err)
+	}
+	return m, nil
+}
+
+// overdueInvoices lists each customer's open invoices past due on asOf,
+// oldest due first: what a dispute recorded from the page names.
+func (s *Server) overdueInvoices(ctx context.Context, asOf creditflow.Date) (map[string][]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT customer_id, invoice_id FROM open_invoices(CAST(? AS DATE), report_currency())
+		WHERE days_past_due > 0 ORDER BY customer_id, due_date, invoice_id`, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("overdue invoices: %w", err)
+	}
+	defer rows.Close()
+	m := map[string][]string{}
+	for rows.Next() {
+		var c, id string
+		if err := rows.Scan(&c, &id); err != nil {
+			return nil, fmt.Errorf("overdue invoices: %w", err)
+		}
+		m[c] = append(m[c], id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("overdue invoices: %w", err)
+	}
+	return m, nil
+}
+
+// fill formats the worklist into the page, with the filters applied.
+func (d *worklistData) fill(p *worklistPage, f worklistFilter) {
+	cur := d.list.Currency
+	p.Currency = cur
+	p.Step, p.Channel, p.Segment = f.step, f.channel, f.segment
+	p.Filtered = f != worklistFilter{}
+	p.ClearLink = "/worklist?" + url.Values{"as_of": {d.asOf.String()}}.Encode()
+	p.API = "/api/dunning/worklist?" + url.Values{"as_of": {d.asOf.String()}, "limit": {fmt.Sprint(dunning.MaxLimit)}}.Encode()
+	p.ChannelNote = "The ledger assigns no collectors to customers, so the list filters by channel instead: phone tasks are the collectors' calls."
+
+	// The choices: the policy's steps in ladder order, then the channels
+	// and segments present in the list.
+	var steps []string
+	for _, st := range append(slices.Clone(d.policy.B2B), d.policy.B2C...) {
+		if !slices.Contains(steps, st.Name) {
+			steps = append(steps, st.Name)
+		}
+	}
+	count := map[string]int{}
+	segs := map[string]bool{}
+	for _, t := range d.list.Tasks {
+		count[t.Step]++
+		segs[d.segments[t.CustomerID]] = true
+	}
+	p.Steps = []filterOption{{Value: "", Label: "All steps", Selected: f.step == ""}}
+	for _, st := range steps {
+		label := stepLabel(st)
+		if term := stepTerm(st); term != "" {
+			label += " · " + term
+		}
+		p.Steps = append(p.Steps, filterOption{Value: st, Label: fmt.Sprintf("%s (%d)", label, count[st]), Selected: f.step == st})
+	}
+	p.Channels = []filterOption{{Value: "", Label: "All channels", Selected: f.channel == ""}}
+	for _, c := range []dunning.Channel{dunning.Phone, dunning.Email, dunning.Letter} {
+		p.Channels = append(p.Channels, filterOption{Value: string(c), Label: string(c), Selected: f.channel == string(c)})
+	}
+	p.Segments = []filterOption{{Value: "", Label: "All segments", Selected: f.segment == ""}}
+	for _, sg := range slices.Sorted(func(yield func(string) bool) {
+		for k := range segs {
+			if k != "" && !yield(k) {
+				return
+			}
+		}
+	}) {
+		p.Segments = append(p.Segments, filterOption{Value: sg, Label: sg, Selected: f.segment == sg})
+	}
+	if f.segment != "" && !segs[f.segment] {
+		p.Segments = append(p.Segments, filterOption{Value: f.segment, Label: f.segment, Selected: true})
+	}
+
+	var (
+		overdue, interest, costs creditflow.Money
+		priority                 float64
+		calls, deferred          int
+	)
+	for _, t := range d.list.Tasks {
+		if t.Channel == dunning.Phone {
+			if t.Deferred {
+				deferred++
+			} else {
+				calls++
+			}
+		}
+		seg := d.segments[t.CustomerID]
+		if !f.keep(t, seg) {
+			continue
+		}
+		overdue += t.AmountOverdue
+		interest += t.Interest
+		costs += t.Costs
+		priority += t.Priority
+		name := t.Name
+		if name == "" {
+			name = t.CustomerID
+		}
+		p.Rows = append(p.Rows, worklistTaskRow{
+			CustomerID: t.CustomerID, Name: name, Link: customerLink(t.CustomerID, d.asOf), Segment: seg, Kind: string(t.Kind),
+			Step: t.Step, StepLabel: stepLabel(t.Step), StepTerm: stepTerm(t.Step), Channel: string(t.Channel),
+			Phone: t.Channel == dunning.Phone, Deferred: t.Deferred, DueSince: t.DueSince.String(),
+			Invoices: formatInt(t.Invoices), Overdue: formatAmount(t.AmountOverdue), Interest: formatAmount(t.Interest),
+			Costs: formatAmount(t.Costs), Priority: formatNumber2(t.Priority), Reason: t.Reason,
+			InvoiceIDs: strings.Join(d.overdue[t.CustomerID], ","),
+		})
+	}
+	n := len(p.Rows)
+	p.Shown = fmt.Sprintf("%s of %s tasks", formatInt(n), formatInt(d.list.Total))
+	sk := d.list.Skipped
+	p.Skipped = fmt.Sprintf("Without a task: %d promised to pay, %d disputed, %d do not chase, %d below the minimum, %d not yet due, %d at the end of the ladder.",
+		sk.Promised, sk.Disputed, sk.DoNotChase, sk.BelowMinimum, sk.NotYetDue, sk.LadderDone)
+
+	capacity := d.list.CallCapacity
+	callShare := math.NaN()
+	if capacity > 0 {
+		callShare = 100 * float64(calls) / float64(capacity)
+	}
+	of := ""
+	if p.Filtered {
+		of = fmt.Sprintf(" of %s on the whole list", formatInt(d.list.Total))
+	}
+	p.Cards = []kpiCard{
+		{ID: "tasks", Label: "Tasks due", Value: formatInt(n),
+			Detail: fmt.Sprintf("customers with a dunning step due%s", of),
+			Hint:   "Customers with a step of the dunning ladder due on the as-of date, after pauses for promises, disputes and the minimum amount."},
+		{ID: "overdue", Label: "Overdue in the list", Value: formatMoney(cur, overdue),
+			Detail: fmt.Sprintf("%s interest · %s collection costs", formatMoney(cur, interest), formatMoney(cur, costs)),
+			Hint:   "The overdue amount the listed tasks chase, with the statutory interest accrued and the extrajudicial collection costs (buitengerechtelijke incassokosten) that could be claimed."},
+		{ID: "calls", Label: "Calls planned", Value: fmt.Sprintf("%s / %s", formatInt(calls), formatInt(capacity)),
+			Detail: fmt.Sprintf("%s deferred beyond the day's capacity", formatInt(deferred)),
+			Hint:   "Phone steps within the day's call capacity of the whole list, against that capacity; higher priorities get the calls first.",
+			Meter:  cssPercent(callShare)},
+		{ID: "cash", Label: "Expected cash brought forward", Value: cur + " " + formatNumber2(priority),
+			Detail: "sum of the listed priorities",
+			Hint:   "What the listed steps are expected to bring forward or save, less what they cost: amount overdue × risk weight × effect − cost, summed."},
+	}
+}
+
+// formatNumber2 writes x with thousands separators and two decimals.
+func formatNumber2(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "–"
+	}
+	return formatAmount(creditflow.Money(math.Round(x * 100)))
+}

@@ -46,8 +46,10 @@ type Action struct {
 	Amount      *creditflow.Money `json:"amount"`
 	Note        string            `json:"note"`
 	Step        string            `json:"step"`
-	CreatedBy   string            `json:"created_by"`
-	CreatedAt   time.Time         `json:"created_at"`
+	// Instalments are the terms of an arrangement, in order.
+	Instalments []Instalment `json:"instalments,omitempty"`
+	CreatedBy   string       `json:"created_by"`
+	CreatedAt   time.Time    `json:"created_at"`
 }
 
 // NewAction is the input of RecordAction (the body of POST /api/actions).
@@ -62,6 +64,11 @@ type NewAction struct {
 	Amount      *creditflow.Money `json:"amount"`
 	Note        string            `json:"note"`
 	Step        string            `json:"step"`
+	// Instalments are the terms of an arrangement (type arrangement only):
+	// dates ascending, on or after the action date, amounts above 0 and
+	// summing to at most the overdue amount the arrangement covers. Its
+	// promise_date defaults to the last instalment's date.
+	Instalments []Instalment `json:"instalments"`
 }
 
 // invalid is a validation error that names the field.
@@ -91,6 +98,25 @@ func (a NewAction) Validate(p Policy, today creditflow.Date) error {
 	date := a.ActionDate
 	if date.IsZero() {
 		date = today
+	}
+	if len(a.Instalments) > 0 && a.Type != Arrangement {
+		return invalid("instalments", "only an arrangement has instalments, not a %s", a.Type)
+	}
+	for i, in := range a.Instalments {
+		field := fmt.Sprintf("instalments[%d]", i)
+		switch {
+		case in.Date.IsZero():
+			return invalid(field+".date", "is required")
+		case in.Date.Before(date.Time):
+			return invalid(field+".date", "%s is before the action date %s", in.Date, date)
+		case i > 0 && !in.Date.After(a.Instalments[i-1].Date.Time):
+			return invalid(field+".date", "%s is not after the previous instalment's %s", in.Date, a.Instalments[i-1].Date)
+		case in.Amount <= 0:
+			return invalid(field+".amount", "must be above 0")
+		}
+	}
+	if a.Type == Arrangement && a.PromiseDate.IsZero() && len(a.Instalments) > 0 {
+		a.PromiseDate = a.Instalments[len(a.Instalments)-1].Date
 	}
 	switch a.Type {
 	case PromiseToPay, Arrangement:
@@ -134,6 +160,9 @@ func RecordAction(ctx context.Context, db *cfsql.DB, p Policy, a NewAction, acto
 	if a.ActionDate.IsZero() {
 		a.ActionDate = today
 	}
+	if a.PromiseDate.IsZero() && len(a.Instalments) > 0 {
+		a.PromiseDate = a.Instalments[len(a.Instalments)-1].Date
+	}
 	var out Action
 	err := db.WriteTx(ctx, func(tx *sql.Tx) error {
 		var n int
@@ -163,6 +192,24 @@ func RecordAction(ctx context.Context, db *cfsql.DB, p Policy, a NewAction, acto
 			}
 		}
 		b, _ := json.Marshal(ids)
+		if len(a.Instalments) > 0 {
+			// The instalments cover at most the overdue amount of the
+			// arrangement's invoices.
+			var overdue creditflow.Money
+			var sum creditflow.Money
+			for _, in := range a.Instalments {
+				sum += in.Amount
+			}
+			if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(open_amount), 0) FROM open_invoices(CAST(? AS DATE), report_currency())
+				WHERE customer_id = ? AND days_past_due > 0
+				  AND invoice_id IN (SELECT unnest(from_json(CAST(? AS JSON), '["VARCHAR"]')))`,
+				a.ActionDate, a.CustomerID, string(b)).Scan(cfsql.Money(&overdue)); err != nil {
+				return err
+			}
+			if sum > overdue {
+				return invalid("instalments", "sum %s is more than the %s overdue on the covered invoices", sum, overdue)
+			}
+		}
 		var amount any
 		if a.Amount != nil {
 			amount = a.Amount.String()
@@ -176,8 +223,15 @@ func RecordAction(ctx context.Context, db *cfsql.DB, p Policy, a NewAction, acto
 		if err != nil {
 			return err
 		}
+		for i, in := range a.Instalments {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO dunning_instalments (action_id, instalment, due_date, amount)
+				VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)))`, out.ID, i+1, in.Date, in.Amount.String()); err != nil {
+				return err
+			}
+		}
 		out = Action{ID: out.ID, CustomerID: a.CustomerID, InvoiceIDs: ids, Type: a.Type, ActionDate: a.ActionDate,
-			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, CreatedBy: actor, CreatedAt: created}
+			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, Instalments: a.Instalments,
+			CreatedBy: actor, CreatedAt: created}
 		detail, _ := json.Marshal(out)
 		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'dunning_action', CAST(? AS JSON))`,
 			created, actor, string(detail))
@@ -240,7 +294,38 @@ func Actions(ctx context.Context, q Querier, customerID string) ([]Action, error
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("actions of %s: %w", customerID, err)
 	}
+	if err := attachInstalments(ctx, q, customerID, out); err != nil {
+		return nil, fmt.Errorf("actions of %s: instalments: %w", customerID, err)
+	}
 	return out, nil
+}
+
+// attachInstalments fills the instalments of the customer's arrangements
+// in acts.
+func attachInstalments(ctx context.Context, q Querier, customerID string, acts []Action) error {
+	rows, err := q.QueryContext(ctx, `SELECT i.action_id, i.due_date, i.amount FROM dunning_instalments i
+		JOIN dunning_actions a ON a.action_id = i.action_id
+		WHERE a.customer_id = ? ORDER BY i.action_id, i.instalment`, customerID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	byID := map[int64][]Instalment{}
+	for rows.Next() {
+		var id int64
+		var in Instalment
+		if err := rows.Scan(&id, &in.Date, cfsql.Money(&in.Amount)); err != nil {
+			return err
+		}
+		byID[id] = append(byID[id], in)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range acts {
+		acts[i].Instalments = byID[acts[i].ID]
+	}
+	return nil
 }
 
 // ParseNewAction reads a NewAction from one JSON object, naming the field
@@ -254,6 +339,7 @@ func ParseNewAction(b []byte) (NewAction, error) {
 	dest := map[string]any{
 		"customer_id": &a.CustomerID, "invoice_ids": &a.InvoiceIDs, "type": &a.Type, "date": &a.ActionDate,
 		"promise_date": &a.PromiseDate, "amount": &a.Amount, "note": &a.Note, "step": &a.Step,
+		"instalments": &a.Instalments,
 	}
 	for k, v := range fields {
 		d, ok := dest[k]

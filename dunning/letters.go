@@ -334,6 +334,14 @@ func buildLetter(ctx context.Context, q Querier, w Worklist, t Task, opt LetterO
 	}
 	if l.Charging != ChargeNone {
 		l.Costs = t.Costs
+		if l.Costs == 0 && t.Kind == creditflow.B2C {
+			// The worklist has no costs for a consumer whose 14-day
+			// letter has not run out; a letter announces or claims
+			// what they come to.
+			if cc, err := CollectionCosts(t.AmountOverdue, creditflow.B2C); err == nil {
+				l.Costs = cc.Amount
+			}
+		}
 		if l.Form != "veertiendagenbrief" {
 			l.Interest = t.Interest
 		}
@@ -392,6 +400,9 @@ func fourteenDayLetterSteps(p Policy) []string {
 	add(p.B2C)
 	for _, o := range p.Overrides {
 		add(o.Ladder)
+	}
+	for _, l := range p.Ladders {
+		add(l)
 	}
 	slices.Sort(names)
 	return names

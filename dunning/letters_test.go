@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
 	cfsql "github.com/creditflow/creditflow/sql"
@@ -140,20 +141,24 @@ func TestLetters(t *testing.T) {
 				"E": {step: "aanmaning", lang: dunning.English, charging: dunning.ChargeAnnounce},
 				"C": {step: "aanmaning", lang: dunning.Dutch, charging: dunning.ChargeClaim, contains: []string{"Aanmaning", "incassokosten van € 45,00", "wettelijke rente"}},
 				// Sent on 25 March, received on 27 March: the 14 days run
-				// until 10 April, so no costs yet.
-				"D": {step: "aanmaning", lang: dunning.English, charging: dunning.ChargeNone, excludes: []string{"collection costs of"}},
+				// until 10 April, so no aanmaning yet.
 			},
 		},
 		{
-			name: "ingebrekestelling states the final term; consumers handed over without costs",
+			name: "ingebrekestelling states the final term; consumers get the 14-day letter first",
 			asOf: "2025-04-20",
+			actions: []dunning.NewAction{
+				{CustomerID: "A", Type: dunning.LetterSent, Step: "aanmaning", ActionDate: day(t, "2025-03-31")},
+				{CustomerID: "E", Type: dunning.LetterSent, Step: "aanmaning", ActionDate: day(t, "2025-03-31")},
+			},
 			want: map[string]want{
 				"A": {step: "ingebrekestelling", lang: dunning.Dutch, charging: dunning.ChargeAnnounce,
 					contains: []string{"Ingebrekestelling", "in gebreke", "laatste termijn van 7 dagen", "27 april 2025", "incassobureau", "buitengerechtelijke incassokosten"}},
 				"E": {step: "ingebrekestelling", lang: dunning.English, charging: dunning.ChargeAnnounce,
 					contains: []string{"Notice of default", "final term of 7 days", "27 April 2025", "collection agency", "E2"}},
-				"C": {step: "handover", lang: dunning.Dutch, charging: dunning.ChargeNone, contains: []string{"incassobureau"}},
-				"D": {step: "handover", lang: dunning.English, charging: dunning.ChargeNone, contains: []string{"collection agency"}},
+				// Catch-up never skips the 14-day letter of a consumer.
+				"C": {step: "veertiendagenbrief", lang: dunning.Dutch, charging: dunning.ChargeAnnounce, contains: []string{"14 dagen", "€ 45,00"}},
+				"D": {step: "veertiendagenbrief", lang: dunning.English, charging: dunning.ChargeAnnounce, contains: []string{"14 days"}},
 			},
 		},
 	}
@@ -198,7 +203,17 @@ func TestLetters(t *testing.T) {
 						t.Errorf("%s: no charges expected, got interest %s, costs %s, total %s", id, l.Interest, l.Costs, l.Total)
 					}
 				case dunning.ChargeAnnounce:
-					if l.Costs != task.Costs || l.Total != task.AmountOverdue {
+					// A consumer's worklist costs are 0 until the 14-day
+					// letter ran out; the letter announces what they will be.
+					announced := task.Costs
+					if task.Kind == creditflow.B2C && announced == 0 {
+						cc, err := dunning.CollectionCosts(task.AmountOverdue, creditflow.B2C)
+						if err != nil {
+							t.Fatal(err)
+						}
+						announced = cc.Amount
+					}
+					if l.Costs != announced || l.Total != task.AmountOverdue {
 						t.Errorf("%s: announced costs %s (worklist %s), total %s", id, l.Costs, task.Costs, l.Total)
 					}
 				case dunning.ChargeClaim:
@@ -342,6 +357,9 @@ func TestLetterForm(t *testing.T) {
 // golden files in testdata/; go test -update rewrites them.
 func TestLetterGolden(t *testing.T) {
 	db := loadLetterLedger(t)
+	for _, id := range []string{"A", "E"} {
+		record(t, db, dunning.NewAction{CustomerID: id, Type: dunning.LetterSent, Step: "aanmaning", ActionDate: day(t, "2025-03-31")})
+	}
 	_, letters := lettersOn(t, db, "2025-04-20")
 	golden := map[string]string{"A": "letter_ingebrekestelling.nl.golden.html", "E": "letter_ingebrekestelling.en.golden.html"}
 	for _, l := range letters {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"slices"
+	"strings"
 
 	"github.com/creditflow/creditflow"
 )
@@ -75,7 +76,19 @@ type Policy struct {
 	// Overrides holds per-customer changes of the policy. It is the hook for
 	// customer-specific ladders: LadderFor consults it first.
 	Overrides map[string]CustomerOverride `json:"overrides,omitempty"`
+	// Ladders are further named ladders. A customer is put on one (or on
+	// "b2b" or "b2c" whatever its kind) with the customer attribute
+	// dunning_ladder.
+	Ladders map[string][]Step `json:"ladders,omitempty"`
+	// ThankYou proposes an optional thank-you email (step ThankYouStep) to
+	// a customer who paid after a dunning step and has nothing overdue
+	// left, once per dunning cycle.
+	ThankYou bool `json:"thank_you"`
 }
+
+// ThankYouStep is the step name of the optional thank-you email (see
+// Policy.ThankYou); it is on no ladder.
+const ThankYouStep = "thank_you"
 
 // CustomerOverride changes the policy for one customer. Only the ladder can
 // be overridden for now; a nil Ladder keeps the kind's ladder.
@@ -202,6 +215,14 @@ func (p Policy) Validate() error {
 	if err := check("b2c", p.B2C); err != nil {
 		return err
 	}
+	for name, l := range p.Ladders {
+		if name == "" || strings.EqualFold(name, "b2b") || strings.EqualFold(name, "b2c") {
+			return fmt.Errorf("%w: ladders: name %q: expected a name other than b2b and b2c", creditflow.ErrInvalid, name)
+		}
+		if err := check("ladders."+name, l); err != nil {
+			return err
+		}
+	}
 	for id, o := range p.Overrides {
 		if o.Ladder != nil {
 			if err := check("customer "+id, o.Ladder); err != nil {
@@ -227,13 +248,42 @@ func (p Policy) Validate() error {
 // LadderFor returns the ladder of a customer: the customer's override when
 // there is one, else the ladder of its kind.
 func (p Policy) LadderFor(kind creditflow.CustomerKind, customerID string) []Step {
-	if o, ok := p.Overrides[customerID]; ok && o.Ladder != nil {
-		return o.Ladder
+	l, _ := p.CustomerLadder(kind, customerID, "")
+	return l
+}
+
+// CustomerLadder is LadderFor with the customer's dunning_ladder attribute
+// (name; "" for none): the policy's override first, then the named ladder,
+// then the ladder of the kind. ok is false when name names no ladder of the
+// policy; the kind's ladder is returned then.
+func (p Policy) CustomerLadder(kind creditflow.CustomerKind, customerID, name string) (ladder []Step, ok bool) {
+	if o, found := p.Overrides[customerID]; found && o.Ladder != nil {
+		return o.Ladder, true
+	}
+	ok = true
+	if name != "" {
+		if l, found := p.LadderNamed(name); found {
+			return l, true
+		}
+		ok = false
 	}
 	if kind == creditflow.B2C {
-		return p.B2C
+		return p.B2C, ok
 	}
-	return p.B2B
+	return p.B2B, ok
+}
+
+// LadderNamed returns the ladder of that name: "b2b", "b2c" or one of
+// Ladders (case-insensitive for b2b and b2c).
+func (p Policy) LadderNamed(name string) ([]Step, bool) {
+	switch strings.ToLower(strings.TrimSpace(name)) {
+	case "b2b":
+		return p.B2B, true
+	case "b2c":
+		return p.B2C, true
+	}
+	l, ok := p.Ladders[name]
+	return l, ok
 }
 
 // HasStep reports whether any ladder of p (overrides included) has a step
@@ -242,8 +292,13 @@ func (p Policy) HasStep(name string) bool {
 	has := func(l []Step) bool {
 		return slices.ContainsFunc(l, func(s Step) bool { return s.Name == name })
 	}
-	if has(p.B2B) || has(p.B2C) {
+	if has(p.B2B) || has(p.B2C) || (p.ThankYou && name == ThankYouStep) {
 		return true
+	}
+	for _, l := range p.Ladders {
+		if has(l) {
+			return true
+		}
 	}
 	for _, o := range p.Overrides {
 		if has(o.Ladder) {

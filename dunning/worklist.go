@@ -75,20 +75,30 @@ type Task struct {
 	// Priority is the expected cash (EUR) the step brings forward or saves,
 	// less its cost; see Priority.
 	Priority float64 `json:"priority"`
-	// Deferred is true for a phone step beyond the day's call capacity.
-	Deferred bool   `json:"deferred"`
+	// Deferred is true for a phone step beyond the day's call capacity or
+	// on another day than the customer's preferred contact day.
+	Deferred bool `json:"deferred"`
+	// Optional is true for a step that may be left out: the thank-you
+	// email (Policy.ThankYou).
+	Optional bool   `json:"optional,omitempty"`
 	Reason   string `json:"reason"`
 }
 
 // Skipped counts the customers with overdue invoices that have no step due,
 // by cause.
 type Skipped struct {
-	Disputed     int `json:"disputed"`
-	Promised     int `json:"promised"`
-	DoNotChase   int `json:"do_not_chase"`
-	BelowMinimum int `json:"below_minimum"`
-	NotYetDue    int `json:"not_yet_due"`
-	LadderDone   int `json:"ladder_done"`
+	Disputed int `json:"disputed"`
+	Promised int `json:"promised"`
+	// Arrangement counts the customers keeping a payment arrangement with
+	// instalments (*betalingsregeling*).
+	Arrangement int `json:"arrangement"`
+	DoNotChase  int `json:"do_not_chase"`
+	// DoNotChaseReasons counts the do-not-chase customers by the reason
+	// given (customer attribute do_not_chase_reason), where one is given.
+	DoNotChaseReasons map[string]int `json:"do_not_chase_reasons,omitempty"`
+	BelowMinimum      int            `json:"below_minimum"`
+	NotYetDue         int            `json:"not_yet_due"`
+	LadderDone        int            `json:"ladder_done"`
 }
 
 // Worklist is the day's dunning work, highest priority first.
@@ -115,6 +125,15 @@ type dunningCustomer struct {
 	amountDisputed   creditflow.Money
 	stepsDone        string
 	promiseDate      creditflow.Date
+	// The per-customer overrides from the customer attributes.
+	doNotChaseReason string
+	ladderName       string
+	contactDay       string
+	// The latest arrangement with instalments: its date, the instalments
+	// as "YYYY-MM-DD=amount,..." and what the customer paid since (EUR).
+	arrangementDate creditflow.Date
+	instalments     string
+	arrangementPaid creditflow.Money
 }
 
 // ComputeWorklist lists the customers with a dunning step due on asOf. The
@@ -152,20 +171,35 @@ func ComputeWorklist(ctx context.Context, q Querier, asOf creditflow.Date, opt O
 	for rows.Next() {
 		var c dunningCustomer
 		var kind string
-		if err := rows.Scan(&c.id, &c.name, &kind, &c.doNotChase, &c.oldestDue, &c.meanDue, &c.invoices,
-			cfsql.Money(&c.amount), &c.disputedInvoices, cfsql.Money(&c.amountDisputed), &c.stepsDone, &c.promiseDate); err != nil {
+		if err := rows.Scan(&c.id, &c.name, &kind, &c.doNotChase, &c.doNotChaseReason, &c.ladderName, &c.contactDay,
+			&c.oldestDue, &c.meanDue, &c.invoices,
+			cfsql.Money(&c.amount), &c.disputedInvoices, cfsql.Money(&c.amountDisputed), &c.stepsDone, &c.promiseDate,
+			&c.arrangementDate, &c.instalments, cfsql.Money(&c.arrangementPaid)); err != nil {
 			return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 		}
 		c.kind = creditflow.CustomerKind(kind)
 		t, skip := p.taskFor(c, asOf, opt)
 		if skip != nil {
 			*skip(&w.Skipped)++
+			if c.doNotChase && c.invoices > 0 && c.doNotChaseReason != "" {
+				if w.Skipped.DoNotChaseReasons == nil {
+					w.Skipped.DoNotChaseReasons = map[string]int{}
+				}
+				w.Skipped.DoNotChaseReasons[c.doNotChaseReason]++
+			}
 			continue
 		}
 		w.Tasks = append(w.Tasks, t)
 	}
 	if err := rows.Err(); err != nil {
 		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
+	}
+	if p.ThankYou {
+		thanks, err := thankYouTasks(ctx, q, asOf, cur, p)
+		if err != nil {
+			return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
+		}
+		w.Tasks = append(w.Tasks, thanks...)
 	}
 	slices.SortFunc(w.Tasks, func(a, b Task) int {
 		if c := cmp.Compare(b.Priority, a.Priority); c != 0 {
@@ -177,6 +211,11 @@ func ComputeWorklist(ctx context.Context, q Querier, asOf creditflow.Date, opt O
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
 		if t.Channel != Phone {
+			continue
+		}
+		if t.Deferred {
+			// Deferred to the customer's preferred contact day.
+			w.CallsDeferred++
 			continue
 		}
 		calls++
@@ -217,14 +256,39 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 	case !c.promiseDate.IsZero() && !asOf.After(c.promiseDate.AddDays(p.PromiseGraceDays).Time):
 		return Task{}, func(s *Skipped) *int { return &s.Promised }
 	}
-	ladder := p.LadderFor(c.kind, c.id)
+	ladder, known := p.CustomerLadder(c.kind, c.id, c.ladderName)
 	lastIdx, lastDate := lastStep(ladder, c.stepsDone)
-	idx, dueSince, skipped := nextStep(ladder, lastIdx, lastDate, c.oldestDue, asOf)
+	arr := checkArrangement(c, asOf, p.PromiseGraceDays)
+	if arr.kept {
+		return Task{}, func(s *Skipped) *int { return &s.Arrangement }
+	}
+	var idx int
+	var dueSince creditflow.Date
+	var skipped []string
+	if arr.missed != "" {
+		// A broken arrangement resumes the ladder where it stopped.
+		idx, dueSince = lastIdx+1, arr.missedDue
+		if idx >= len(ladder) {
+			idx = -1
+		}
+	} else {
+		idx, dueSince, skipped = nextStep(ladder, lastIdx, lastDate, c.oldestDue, asOf)
+	}
 	if idx < 0 {
 		if lastIdx == len(ladder)-1 {
 			return Task{}, func(s *Skipped) *int { return &s.LadderDone }
 		}
 		return Task{}, func(s *Skipped) *int { return &s.NotYetDue }
+	}
+	gate := legalGate(ladder, c.kind, idx, c.stepsDone, asOf)
+	if gate.wait {
+		return Task{}, func(s *Skipped) *int { return &s.NotYetDue }
+	}
+	if gate.idx != idx {
+		idx = gate.idx
+		skipped = slices.DeleteFunc(skipped, func(name string) bool {
+			return slices.IndexFunc(ladder, func(s Step) bool { return s.Name == name }) >= idx
+		})
 	}
 	step := ladder[idx]
 	t := Task{
@@ -232,6 +296,11 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 		DueSince: dueSince, OldestDue: c.oldestDue, Invoices: c.invoices, AmountOverdue: c.amount,
 	}
 	t.Interest, t.Costs = legalCharges(c, asOf, opt.Rates)
+	if c.kind == creditflow.B2C && !gate.letterRunOut {
+		// Art. 6:96 lid 6 BW: no collection costs from a consumer before
+		// the 14-day letter has run out.
+		t.Costs = 0
+	}
 	t.RiskWeight = p.DefaultRiskWeight
 	if opt.Risk != nil {
 		if ps, ok := opt.Risk(c.id); ok && !math.IsNaN(ps) {
@@ -255,6 +324,24 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 	}
 	if c.disputedInvoices > 0 {
 		fmt.Fprintf(&reason, "; %d disputed invoices (%s) paused", c.disputedInvoices, c.amountDisputed)
+	}
+	if arr.missed != "" {
+		fmt.Fprintf(&reason, "; %s", arr.missed)
+	}
+	if gate.note != "" {
+		fmt.Fprintf(&reason, "; %s", gate.note)
+	}
+	if !known {
+		fmt.Fprintf(&reason, "; dunning_ladder %q is not a ladder of the policy, the %s ladder is used", c.ladderName, kindName(c.kind))
+	}
+	if step.Channel == Phone && c.contactDay != "" {
+		if wd, ok := weekdays[c.contactDay]; !ok {
+			fmt.Fprintf(&reason, "; preferred_contact_day %q is not a weekday monday..friday, ignored", c.contactDay)
+		} else if asOf.Weekday() != wd {
+			t.Deferred = true
+			next := asOf.AddDays((int(wd) - int(asOf.Weekday()) + 7) % 7)
+			fmt.Fprintf(&reason, "; call deferred to the customer's preferred contact day, %s %s", c.contactDay, next)
+		}
 	}
 	if !c.promiseDate.IsZero() && !c.promiseDate.Before(c.oldestDue.Time) {
 		fmt.Fprintf(&reason, "; promise to pay by %s broken", c.promiseDate)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -314,7 +315,7 @@ func TestWorklist(t *testing.T) {
 					t.Errorf("%s: reason %q does not say the call is deferred", id, task.Reason)
 				}
 			}
-			if w.Skipped != tc.skipped {
+			if !reflect.DeepEqual(w.Skipped, tc.skipped) {
 				t.Errorf("skipped %+v, want %+v", w.Skipped, tc.skipped)
 			}
 			for i := 1; i < len(w.Tasks); i++ {

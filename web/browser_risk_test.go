@@ -77,6 +77,8 @@ type customerPageState struct {
 	Points    int    `json:"points"`
 	MarkLines int    `json:"mark_lines"`
 	Change    bool   `json:"change"`
+	Dossier   int    `json:"dossier"`
+	Status    string `json:"status"`
 }
 
 const readCustomerJS = `(() => {
@@ -92,6 +94,8 @@ const readCustomerJS = `(() => {
 		points: o.series[0].data.length + o.series[1].data.length,
 		mark_lines: ml && ml.data ? ml.data.length : 0,
 		change: q("#change") !== null,
+		dossier: document.querySelectorAll("#dossier tbody tr").length,
+		status: q("#dunning-status") ? q("#dunning-status").textContent.trim() : "",
 	};
 })()`
 
@@ -210,6 +214,9 @@ func TestBrowserRisk(t *testing.T) {
 	}
 	if cs.Error != "" || !strings.Contains(cs.Title, shown) || cs.Features == 0 || cs.Points == 0 || !cs.Change || cs.MarkLines < 4 {
 		t.Errorf("customer %s: %+v; want a title with its id, features, delay points, the change box, and mark lines for the due date, the change and the delays before and after it", shown, cs)
+	}
+	if cs.Dossier == 0 || cs.Dossier > 30 || cs.Status == "" {
+		t.Errorf("customer %s: %d dossier entries, dunning status %q; want 1 to 30 entries and a status", shown, cs.Dossier, cs.Status)
 	}
 	for _, p := range probs.take() {
 		t.Errorf("customer %s: %s", shown, p)

@@ -18,10 +18,10 @@ import (
 // maxActionBytes caps the body of POST /api/actions.
 const maxActionBytes = 64 << 10
 
-// dunningPolicy is the policy of the worklist and of the action checks. The
-// server uses the built-in policy; a policy file is read by the CLI
-// (creditflow dunning --policy FILE).
-func (s *Server) dunningPolicy() dunning.Policy { return dunning.DefaultPolicy() }
+// dunningPolicy is the policy of the worklist and of the action checks:
+// Config.DunningPolicy (creditflow serve --dunning-policy FILE), else the
+// built-in policy.
+func (s *Server) dunningPolicy() dunning.Policy { return s.policy }
 
 // handleDunningWorklist answers GET /api/dunning/worklist?as_of=&limit=.
 func (s *Server) handleDunningWorklist(w http.ResponseWriter, r *http.Request) {

@@ -4,20 +4,42 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
+	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/web"
 )
+
+// sendFourteenDayLetter records that consumer C2 of the small ledger was
+// sent the 14-day letter (veertiendagenbrief) on 2025-02-03; it ran out on
+// 2025-02-20, so that the formal reminder may follow.
+func sendFourteenDayLetter(tb testing.TB, db *cfsql.DB) {
+	tb.Helper()
+	d, err := creditflow.ParseDate("2025-02-03")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	a := dunning.NewAction{CustomerID: "C2", Type: dunning.LetterSent, Step: "veertiendagenbrief", ActionDate: d}
+	if _, err := dunning.RecordAction(context.Background(), db, dunning.DefaultPolicy(), a, "test", d.Add(10*time.Hour)); err != nil {
+		tb.Fatal(err)
+	}
+}
 
 // TestDunningAPI records actions through POST /api/actions and watches the
 // worklist change. On 2025-03-01 the small ledger has C1 (b2b) with I2
 // 30.50 overdue since 2025-02-09 (20 days: the second reminder is due) and
 // C2 (b2c) with I3 80.25 overdue since 2025-01-19 (41 days: the formal
-// reminder is due); C3's I4 is not yet due.
+// reminder is due, since C2's 14-day letter of 2025-02-03 ran out); C3's
+// I4 is not yet due.
 func TestDunningAPI(t *testing.T) {
 	db := openAPITestDB(t)
 	ingestLedger(t, db)
+	sendFourteenDayLetter(t, db)
 	tok := createTokens(t, db)
 	srv := startAPIServer(t, db)
 
@@ -107,5 +129,51 @@ func TestDunningAPI(t *testing.T) {
 	}
 	if resp := do(t, newRequest(t, http.MethodGet, srv.URL+"/api/dunning/worklist?limit=x", tok.viewer, nil, "")); resp.status != http.StatusBadRequest {
 		t.Errorf("limit=x: %d, want 400", resp.status)
+	}
+}
+
+// TestDunningPolicyConfig serves the worklist under Config.DunningPolicy: a
+// policy that puts C2 on a ladder of one custom step and raises the minimum
+// amount above C1's 30.50 changes the worklist,
+// and a step of the policy only is accepted by POST /api/actions.
+func TestDunningPolicyConfig(t *testing.T) {
+	db := openAPITestDB(t)
+	ingestLedger(t, db)
+	tok := createTokens(t, db)
+	p := dunning.DefaultPolicy()
+	p.MinAmount = 5000
+	p.Overrides = map[string]dunning.CustomerOverride{"C2": {Ladder: []dunning.Step{
+		{Name: "custom_nudge", Trigger: dunning.Trigger{DaysPastDue: 1}, Channel: dunning.Email, Template: "b2b_friendly_reminder", Effect: 0.3, Cost: 50},
+	}}}
+	cases := []struct {
+		name   string
+		policy *dunning.Policy
+		want   map[string]string // customer: step
+	}{
+		{"default policy", nil, map[string]string{"C1": "second_reminder", "C2": "veertiendagenbrief"}},
+		{"policy file", &p, map[string]string{"C2": "custom_nudge"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startAPIServer(t, db, func(c *web.Config) { c.DunningPolicy = tc.policy })
+			var w dunning.Worklist
+			getJSON(t, srv.URL+"/api/dunning/worklist?as_of=2025-03-01", tok.viewer, &w)
+			got := map[string]string{}
+			for _, task := range w.Tasks {
+				got[task.CustomerID] = task.Step
+			}
+			if !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("worklist %v, want %v", got, tc.want)
+			}
+			resp := do(t, newRequest(t, http.MethodPost, srv.URL+"/api/actions", tok.collector,
+				[]byte(`{"customer_id":"C2","type":"reminder_sent","step":"custom_nudge","date":"2025-02-28"}`), "application/json"))
+			wantStatus := http.StatusBadRequest
+			if tc.policy != nil {
+				wantStatus = http.StatusCreated
+			}
+			if resp.status != wantStatus {
+				t.Errorf("POST custom_nudge: status %d, want %d: %s", resp.status, wantStatus, resp.body)
+			}
+		})
 	}
 }

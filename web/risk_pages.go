@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -37,6 +39,7 @@ const (
 	riskAlerts       = 12 // newest alerts in the table
 	riskScoreBins    = 10 // bars of the score histogram, 10 points each
 	customerHistory  = 15 // most recent invoices in the customer's table
+	customerDossier  = 30 // newest dossier entries on the customer page
 )
 
 // riskClasses are the risk classes from safest to riskiest. They take the
@@ -463,6 +466,44 @@ type customerPage struct {
 	HistoryNote string
 	API         string
 	LimitAPI    string
+	Dossier     dossierPanel
+}
+
+// dossierPanel is the customer's dunning status and the newest entries of
+// its dossier (dunning.CustomerDossier).
+type dossierPanel struct {
+	Error string
+	// Task is the customer's task on the worklist; without one, NoTask
+	// says why.
+	Task     *dossierTask
+	NoTask   string
+	Paused   bool // NoTask is a pause (promise, arrangement, dispute)
+	Entries  []dossierRow
+	Shown    string // "The 30 newest of 112 events"
+	API      string
+	Worklist string
+}
+
+type dossierTask struct {
+	Step     string
+	StepTerm string // the Dutch term, or ""
+	Channel  string
+	Deferred bool
+	DueSince string
+	Invoices string
+	Overdue  string
+	Interest string
+	Costs    string
+	Reason   string
+}
+
+type dossierRow struct {
+	Date      string
+	Kind      string // the badge: "promise kept"
+	KindCSS   string
+	Text      string
+	Amount    string
+	Highlight string // "kept" or "broken": a promise's outcome
 }
 
 type changeBox struct {
@@ -527,7 +568,19 @@ func (s *Server) handleCustomerPage(w http.ResponseWriter, r *http.Request, sess
 		return
 	}
 	page.setAsOf(asOf)
+	// The dossier and the worklist are read while the risk is computed.
+	dctx, cancel := context.WithCancel(r.Context())
+	defer cancel()
+	var (
+		wg      sync.WaitGroup
+		dossier *dossierData
+	)
+	wg.Go(func() { dossier = s.loadDossier(dctx, asOf, id) })
 	d, err := s.loadCustomer(r.Context(), asOf, id)
+	if err != nil {
+		cancel() // the page shows only the error
+	}
+	wg.Wait()
 	if err != nil && r.Context().Err() != nil {
 		return
 	}
@@ -548,7 +601,179 @@ func (s *Server) handleCustomerPage(w http.ResponseWriter, r *http.Request, sess
 		s.renderStatus(w, r, http.StatusInternalServerError, "customer.html", page)
 		return
 	}
+	if dossier.err != nil {
+		s.log.ErrorContext(r.Context(), "customer dossier", "as_of", asOf.String(), "customer_id", id, "err", dossier.err)
+	}
+	dossier.fill(&page.Dossier, d.detail.OpenItems, currencyCode(d.currency))
 	s.render(w, r, "customer.html", page)
+}
+
+// dossierData is what the dossier panel of the customer page reads.
+type dossierData struct {
+	asOf    creditflow.Date
+	id      string
+	policy  dunning.Policy
+	dossier dunning.Dossier
+	actions []dunning.Action
+	task    *dunning.Task // nil when the customer has none
+	err     error
+}
+
+// loadDossier reads one customer's dossier and actions, and finds its task
+// in the worklist as the worklist page computes it (the same risk weights
+// and learned effects), so that both pages agree on the step and whether
+// a call is deferred. An error is kept in the result: the panel says so
+// and the rest of the page still shows.
+func (s *Server) loadDossier(ctx context.Context, asOf creditflow.Date, id string) *dossierData {
+	d := &dossierData{asOf: asOf, id: id, policy: s.dunningPolicy()}
+	var err error
+	if d.dossier, err = dunning.CustomerDossier(ctx, s.db, id, asOf, d.policy); err != nil {
+		d.err = fmt.Errorf("dossier: %w", err)
+		return d
+	}
+	if d.actions, err = dunning.Actions(ctx, s.db, id); err != nil {
+		d.err = fmt.Errorf("actions: %w", err)
+		return d
+	}
+	wl, err := s.loadWorklist(ctx, asOf)
+	if err != nil {
+		d.err = fmt.Errorf("worklist: %w", err)
+		return d
+	}
+	for i, t := range wl.list.Tasks {
+		if t.CustomerID == id {
+			d.task = &wl.list.Tasks[i]
+			break
+		}
+	}
+	return d
+}
+
+// dossierKinds are the badges of the dossier's entry kinds; a kind the list
+// does not know is shown by its own name.
+var dossierKinds = map[dunning.EntryKind]struct{ label, css string }{
+	dunning.InvoiceIssued:  {"invoice", "invoice"},
+	dunning.InvoiceDue:     {"due", "due"},
+	dunning.CreditNote:     {"credit note", "credit"},
+	dunning.PaymentEntry:   {"payment", "payment"},
+	dunning.Reversal:       {"reversal", "reversal"},
+	dunning.DisputeOpened:  {"dispute", "dispute"},
+	dunning.PromiseKept:    {"promise kept", "kept"},
+	dunning.PromiseBroken:  {"promise broken", "broken"},
+	dunning.PromisePending: {"promise pending", "pending"},
+}
+
+// fill formats the dossier panel; items are the customer's open items on
+// the as-of date, cur the currency of their amounts.
+func (d *dossierData) fill(p *dossierPanel, items []creditflow.OpenItem, cur string) {
+	p.API = "/api/customers/" + url.PathEscape(d.id) + "/dossier?" + url.Values{"as_of": {d.asOf.String()}}.Encode()
+	p.Worklist = "/worklist?" + url.Values{"as_of": {d.asOf.String()}}.Encode()
+	if d.err != nil {
+		p.Error = "The dossier could not be read. The error is in the server log; try again in a moment."
+		return
+	}
+	if t := d.task; t != nil {
+		p.Task = &dossierTask{
+			Step: stepLabel(t.Step), StepTerm: stepTerm(t.Step), Channel: string(t.Channel), Deferred: t.Deferred,
+			DueSince: t.DueSince.Format("2 January 2006"), Invoices: formatInt(t.Invoices),
+			Overdue: formatMoney(cur, t.AmountOverdue), Interest: formatMoney(cur, t.Interest), Costs: formatMoney(cur, t.Costs),
+			Reason: t.Reason,
+		}
+	} else {
+		p.NoTask, p.Paused = d.whyNoTask(items, cur)
+	}
+	es := d.dossier.Entries
+	for _, e := range es[:min(len(es), customerDossier)] {
+		row := dossierRow{Date: e.Date.String(), Kind: strings.ReplaceAll(string(e.Kind), "_", " "), KindCSS: "other", Text: e.Text, Amount: "–"}
+		if k, ok := dossierKinds[e.Kind]; ok {
+			row.Kind, row.KindCSS = k.label, k.css
+		}
+		switch e.Kind {
+		case dunning.PromiseKept:
+			row.Highlight = "kept"
+		case dunning.PromiseBroken:
+			row.Highlight = "broken"
+		}
+		if e.Amount != nil {
+			row.Amount = formatAmount(*e.Amount)
+		}
+		p.Entries = append(p.Entries, row)
+	}
+	p.Shown = fmt.Sprintf("The %s newest of %s events", formatInt(len(p.Entries)), formatInt(len(es)))
+	if len(p.Entries) == len(es) {
+		p.Shown = fmt.Sprintf("All %s events", formatInt(len(es)))
+	}
+}
+
+// whyNoTask says why a customer has no task on the worklist, in the order
+// the ladder checks (dunning.ComputeWorklist): nothing overdue, every
+// overdue invoice disputed, the overdue amount below the policy's minimum,
+// a promise to pay or an arrangement still running; otherwise the next
+// step is not yet due, the ladder is done or the customer is not chased.
+// paused is true for a dispute, promise or arrangement.
+func (d *dossierData) whyNoTask(items []creditflow.OpenItem, cur string) (why string, paused bool) {
+	on := d.asOf.Format("2 January 2006")
+	// disputed follows the dispute actions up to the as-of date, else the
+	// ledger's flag, as sql/dunning_customers.sql does.
+	disputed := map[string]bool{}
+	acts := slices.Clone(d.actions)
+	slices.SortStableFunc(acts, func(a, b dunning.Action) int {
+		if c := a.ActionDate.Compare(b.ActionDate.Time); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	var promise dunning.Action
+	for _, a := range acts {
+		if a.ActionDate.After(d.asOf.Time) {
+			continue
+		}
+		switch a.Type {
+		case dunning.Dispute, dunning.DisputeResolved:
+			for _, id := range a.InvoiceIDs {
+				disputed[id] = a.Type == dunning.Dispute
+			}
+		case dunning.PromiseToPay, dunning.Arrangement:
+			if !a.PromiseDate.IsZero() && !a.PromiseDate.Before(promise.PromiseDate.Time) {
+				promise = a
+			}
+		}
+	}
+	var overdue, chased int
+	var amount creditflow.Money
+	for _, it := range items {
+		if it.DaysPastDue <= 0 || it.OpenAmount <= 0 {
+			continue
+		}
+		overdue++
+		dis, ok := disputed[it.InvoiceID]
+		if !ok {
+			dis = it.Disputed
+		}
+		if !dis {
+			chased++
+			amount += it.OpenAmount
+		}
+	}
+	switch {
+	case overdue == 0:
+		return "Not overdue: no invoice is past due on " + on + ".", false
+	case chased == 0:
+		return fmt.Sprintf("Paused by a dispute: all %s overdue invoices are disputed.", formatInt(overdue)), true
+	case amount < d.policy.MinAmount:
+		return fmt.Sprintf("Not chased: %s overdue is below the policy's minimum of %s.",
+			formatMoney(cur, amount), formatMoney(cur, d.policy.MinAmount)), false
+	case !promise.PromiseDate.IsZero() && !d.asOf.After(promise.PromiseDate.AddDays(d.policy.PromiseGraceDays).Time):
+		what := "a promise to pay by " + promise.PromiseDate.Format("2 January 2006")
+		if promise.Type == dunning.Arrangement {
+			what = "a payment arrangement until " + promise.PromiseDate.Format("2 January 2006")
+		}
+		return fmt.Sprintf("Paused by %s (made on %s); the ladder resumes after %s, %d days' grace.",
+			what, promise.ActionDate.Format("2 January 2006"),
+			promise.PromiseDate.AddDays(d.policy.PromiseGraceDays).Format("2 January 2006"), d.policy.PromiseGraceDays), true
+	}
+	return fmt.Sprintf("No step is due on %s: %s overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+		on, formatMoney(cur, amount)), false
 }
 
 // customerData is what the customer page reads.

@@ -21,6 +21,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
 	cfsql "github.com/creditflow/creditflow/sql"
@@ -773,4 +775,130 @@ func BenchmarkRiskAPI(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestCustomerDossier renders the dossier panel of customer pages: the
+// task of a customer without actions, the pause of a customer who promised
+// to pay, and the outcomes of promises, kept and broken.
+func TestCustomerDossier(t *testing.T) {
+	ctx := context.Background()
+	db := openRiskTestDB(t)
+	tok := createTokens(t, db)
+	srv := startAPIServer(t, db, func(c *web.Config) { c.Now = func() time.Time { return riskNow } })
+	cookie, _ := loginSession(t, srv.URL, tok.viewer)
+	page := func(t *testing.T, id string) string {
+		t.Helper()
+		req := newRequest(t, http.MethodGet, srv.URL+"/customers/"+url.PathEscape(id)+"?as_of="+riskAsOf, "", nil, "")
+		req.AddCookie(cookie)
+		resp := do(t, req)
+		if resp.status != http.StatusOK {
+			t.Fatalf("customer %s: %d\n%s", id, resp.status, resp.body)
+		}
+		body := string(resp.body)
+		start := strings.Index(body, `<section class="panel" id="dossier">`)
+		if start < 0 {
+			t.Fatalf("customer %s: no dossier panel", id)
+		}
+		end := strings.Index(body[start:], "</section>")
+		return body[start : start+end]
+	}
+	dossier := func(t *testing.T, id string) dunning.Dossier {
+		t.Helper()
+		var d dunning.Dossier
+		getJSON(t, srv.URL+"/api/customers/"+url.PathEscape(id)+"/dossier?as_of="+riskAsOf, tok.viewer, &d)
+		return d
+	}
+	record := func(t *testing.T, a dunning.NewAction) {
+		t.Helper()
+		if _, err := dunning.RecordAction(ctx, db, dunning.DefaultPolicy(), a, "test", riskNow); err != nil {
+			t.Fatalf("record %+v: %v", a, err)
+		}
+	}
+	dates := regexp.MustCompile(`<td class="date">(\d{4}-\d{2}-\d{2})</td>`)
+	checkTimeline := func(t *testing.T, panel string, d dunning.Dossier) {
+		t.Helper()
+		var got []string
+		for _, m := range dates.FindAllStringSubmatch(panel, -1) {
+			got = append(got, m[1])
+		}
+		if want := min(len(d.Entries), 30); len(got) != want {
+			t.Errorf("%d entries in the timeline, want %d", len(got), want)
+		}
+		for i, day := range got {
+			if i < len(d.Entries) && day != d.Entries[i].Date.String() {
+				t.Errorf("entry %d on %s, want %s (newest first)", i, day, d.Entries[i].Date)
+			}
+		}
+		api := `href="/api/customers/` + url.PathEscape(d.CustomerID) + `/dossier?as_of=` + riskAsOf + `"`
+		if !strings.Contains(panel, api) {
+			t.Errorf("the panel does not link to the JSON API: %s", api)
+		}
+	}
+
+	var list dunning.Worklist
+	getJSON(t, srv.URL+"/api/dunning/worklist?as_of="+riskAsOf+"&limit=10000", tok.viewer, &list)
+	if len(list.Tasks) < 3 {
+		t.Fatalf("%d tasks on the worklist, want 3 or more", len(list.Tasks))
+	}
+	plain, promised, outcomes := list.Tasks[0], list.Tasks[1], list.Tasks[2]
+
+	t.Run("task, no actions", func(t *testing.T) {
+		panel := page(t, plain.CustomerID)
+		d := dossier(t, plain.CustomerID)
+		for _, w := range []string{`class="dunning-status task"`, "<strong>" + strings.ReplaceAll(plain.Step, "_", " ") + "</strong>",
+			`class="channel ` + string(plain.Channel) + `"`, plain.DueSince.Format("2 January 2006"), `class="badge entry invoice"`,
+			`class="badge entry due"`} {
+			if !strings.Contains(panel, w) {
+				t.Errorf("the panel lacks %s:\n%s", w, panel)
+			}
+		}
+		checkTimeline(t, panel, d)
+	})
+
+	t.Run("paused by a promise", func(t *testing.T) {
+		amount := creditflow.Money(100000)
+		record(t, dunning.NewAction{CustomerID: promised.CustomerID, Type: dunning.PromiseToPay, Amount: &amount,
+			ActionDate: creditflow.NewDate(riskNow.AddDate(0, 0, -2)), PromiseDate: creditflow.NewDate(riskNow.AddDate(0, 0, 10)),
+			Note: `<b>call back</b> & "soon"`})
+		panel := page(t, promised.CustomerID)
+		d := dossier(t, promised.CustomerID)
+		for _, w := range []string{`class="dunning-status paused"`, "Paused by a promise to pay by 10 July 2025",
+			`>promise to pay</span>`, `class="badge entry pending">promise pending</span>`,
+			"Note: &lt;b&gt;call back&lt;/b&gt; &amp; &#34;soon&#34;"} {
+			if !strings.Contains(panel, w) {
+				t.Errorf("the panel lacks %s:\n%s", w, panel)
+			}
+		}
+		if strings.Contains(panel, "<b>") || strings.Contains(panel, `class="dunning-status task"`) {
+			t.Errorf("the panel shows the note unescaped or a task:\n%s", panel)
+		}
+		checkTimeline(t, panel, d)
+	})
+
+	t.Run("promises kept and broken", func(t *testing.T) {
+		small, large := creditflow.Money(1), creditflow.Money(1_000_000_000)
+		record(t, dunning.NewAction{CustomerID: outcomes.CustomerID, Type: dunning.PromiseToPay, Amount: &small,
+			ActionDate: creditflow.NewDate(riskNow.AddDate(0, -6, 0)), PromiseDate: creditflow.NewDate(riskNow.AddDate(0, -1, 0))})
+		record(t, dunning.NewAction{CustomerID: outcomes.CustomerID, Type: dunning.PromiseToPay, Amount: &large,
+			ActionDate: creditflow.NewDate(riskNow.AddDate(0, 0, -20)), PromiseDate: creditflow.NewDate(riskNow.AddDate(0, 0, -15))})
+		panel := page(t, outcomes.CustomerID)
+		d := dossier(t, outcomes.CustomerID)
+		kinds := map[dunning.EntryKind]bool{}
+		for _, e := range d.Entries[:min(len(d.Entries), 30)] {
+			kinds[e.Kind] = true
+		}
+		if !kinds[dunning.PromiseBroken] {
+			t.Fatalf("the dossier shows no broken promise among its newest entries: %+v", d.Entries)
+		}
+		want := []string{`<tr class="broken">`, `class="badge entry broken">promise broken</span>`}
+		if kinds[dunning.PromiseKept] {
+			want = append(want, `<tr class="kept">`, `class="badge entry kept">promise kept</span>`)
+		}
+		for _, w := range want {
+			if !strings.Contains(panel, w) {
+				t.Errorf("the panel lacks %s:\n%s", w, panel)
+			}
+		}
+		checkTimeline(t, panel, d)
+	})
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/risk"
 	cfsql "github.com/creditflow/creditflow/sql"
 	"github.com/gorilla/mux"
@@ -37,6 +38,9 @@ type Config struct {
 	Now func() time.Time
 	// MaxUploadBytes limits POST /api/ingest.
 	MaxUploadBytes int64
+	// DunningPolicy is the policy of the dunning worklist and action
+	// checks; nil means dunning.DefaultPolicy.
+	DunningPolicy *dunning.Policy
 }
 
 // Server is the HTTP service.
@@ -51,6 +55,7 @@ type Server struct {
 	// forecasts keeps the cash forecasts until the next ingest, as engine
 	// keeps the scores.
 	forecasts *forecasts
+	policy    dunning.Policy
 }
 
 // New builds a server with its routes.
@@ -67,6 +72,10 @@ func New(cfg Config) *Server {
 	s := &Server{db: cfg.DB, log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes,
 		sessions: &sessions{byID: map[string]*session{}},
 		engine:   risk.NewEngine(cfg.DB, risk.EngineOptions{Now: cfg.Now}), forecasts: newForecasts()}
+	s.policy = dunning.DefaultPolicy()
+	if cfg.DunningPolicy != nil {
+		s.policy = *cfg.DunningPolicy
+	}
 	s.router = s.routes()
 	return s
 }

@@ -36,10 +36,12 @@ func worklistCustomers(body []byte) []string {
 
 // TestWorklistPage renders /worklist on the small ledger of the API tests.
 // On 2025-03-01 C1 (b2b, retail) has the second reminder due by email and
-// C2 (b2c, consumer) the formal reminder (aanmaning) by letter.
+// C2 (b2c, consumer) the formal reminder (aanmaning) by letter, its 14-day
+// letter having run out.
 func TestWorklistPage(t *testing.T) {
 	db := openAPITestDB(t)
 	ingestLedger(t, db)
+	sendFourteenDayLetter(t, db)
 	tok := createTokens(t, db)
 	srv := startAPIServer(t, db)
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/creditflow/creditflow/dunning"
@@ -112,5 +113,32 @@ func TestDunningUsage(t *testing.T) {
 	var p dunning.Policy
 	if err := json.Unmarshal([]byte(out), &p); err != nil || p.Validate() != nil || len(p.B2B) != 7 || len(p.B2C) != 4 {
 		t.Errorf("dunning policy printed %d/%d steps, %v / %v", len(p.B2B), len(p.B2C), err, p.Validate())
+	}
+}
+
+// TestServeDunningPolicy checks that serve refuses a bad policy file with
+// an error that names it, before it opens the database.
+func TestServeDunningPolicy(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"min_amount": -1}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	unknown := filepath.Join(dir, "unknown.json")
+	if err := os.WriteFile(unknown, []byte(`{"ladders_typo": {}}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	getenv := envOf(map[string]string{"CREDITFLOW_DB": filepath.Join(dir, "cf.duckdb")})
+	for _, tc := range []struct{ name, path, want string }{
+		{"invalid value", bad, "min_amount must not be negative"},
+		{"unknown field", unknown, "ladders_typo"},
+		{"missing file", filepath.Join(dir, "missing.json"), "missing.json"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, _, err := runCLI(t, getenv, "serve", "--addr", "127.0.0.1:0", "--dunning-policy", tc.path)
+			if err == nil || !strings.Contains(err.Error(), "--dunning-policy") || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("err = %v, want a --dunning-policy error containing %q", err, tc.want)
+			}
+		})
 	}
 }

@@ -1,18 +1,24 @@
 package main
 
 import (
+	"context"
 	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
+	cfsql "github.com/creditflow/creditflow/sql"
 
 	"github.com/xuri/excelize/v2"
 )
 
 // TestHandoverExport exports a small ledger: H is at the hand-over step on
-// 2025-05-01 (90 days past due), N is not; --customer names whom to export.
+// 2025-05-01 (90 days past due, the aanmaning sent), N is not; --customer names whom to export.
 func TestHandoverExport(t *testing.T) {
 	dir := t.TempDir()
 	files := map[string]string{
@@ -32,8 +38,20 @@ func TestHandoverExport(t *testing.T) {
 		}
 		args = append(args, p)
 	}
-	getenv := envOf(map[string]string{"CREDITFLOW_DB": filepath.Join(dir, "cf.duckdb")})
+	dbPath := filepath.Join(dir, "cf.duckdb")
+	getenv := envOf(map[string]string{"CREDITFLOW_DB": dbPath})
 	mustRunCLI(t, getenv, args...)
+	// H was sent the aanmaning, so that catch-up may go on to the hand-over.
+	db, err := cfsql.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sent := creditflow.NewDate(time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC))
+	if _, err := dunning.RecordAction(context.Background(), db, dunning.DefaultPolicy(),
+		dunning.NewAction{CustomerID: "H", Type: dunning.LetterSent, Step: "aanmaning", ActionDate: sent}, "test", sent.Add(10*time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 
 	for _, tc := range []struct {
 		name    string
@@ -73,8 +91,8 @@ func TestHandoverExport(t *testing.T) {
 			if strings.Join(totals, ",") != strings.Join(tc.debtors, ",") {
 				t.Errorf("debtors %v, want %v", totals, tc.debtors)
 			}
-			// H: one open invoice; dossier: reversal, payment, due, issued.
-			if records["H/invoice"] != 1 || records["H/total"] != 1 || records["H/dossier"] != 4 {
+			// H: one open invoice; dossier: the aanmaning, reversal, payment, due, issued.
+			if records["H/invoice"] != 1 || records["H/total"] != 1 || records["H/dossier"] != 5 {
 				t.Errorf("records %v", records)
 			}
 			for _, r := range rows[1:] {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
 	cfsql "github.com/creditflow/creditflow/sql"
@@ -29,8 +30,17 @@ func runServe(ctx context.Context, e env, args []string) error {
 	reportTo := fs.String("report-to", "", "comma-separated `addresses` the report is mailed to")
 	smtpUser := fs.String("smtp-user", "", "SMTP user `name` (optional)")
 	smtpPassword := fs.String("smtp-password", e.getenv("CREDITFLOW_SMTP_PASSWORD"), "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
+	policyPath := fs.String("dunning-policy", "", "dunning policy JSON `file` (default: the built-in policy; see creditflow dunning policy)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var policy *dunning.Policy
+	if *policyPath != "" {
+		p, err := dunning.LoadPolicy(*policyPath)
+		if err != nil {
+			return fmt.Errorf("--dunning-policy: %w", err)
+		}
+		policy = &p
 	}
 	mailCfg := mailConfig{Addr: *smtpAddr, From: *smtpFrom, To: splitRecipients(*reportTo), User: *smtpUser, Password: *smtpPassword}
 	if *reportSchedule == "" && (*reportDir != "" || mailCfg.enabled()) {
@@ -69,7 +79,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		defer wg.Wait()
 		defer stopSched()
 	}
-	srv := web.New(web.Config{DB: db, Logger: log, Now: e.now})
+	srv := web.New(web.Config{DB: db, Logger: log, Now: e.now, DunningPolicy: policy})
 	return srv.ListenAndServe(ctx, *addr, func(a net.Addr) {
 		log.Info("serving", slog.String("url", "http://"+a.String()+"/"), slog.String("db", *dbPath))
 		fmt.Fprintf(e.stdout, "creditflow is serving on http://%s/\n", a)

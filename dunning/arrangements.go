@@ -1,0 +1,196 @@
+package dunning
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// Instalment is one term of a payment arrangement (*betalingsregeling*):
+// Amount (EUR) due on Date.
+type Instalment struct {
+	Date   creditflow.Date  `json:"date"`
+	Amount creditflow.Money `json:"amount"`
+}
+
+// arrangementState is where a customer's latest arrangement with
+// instalments stands on a day.
+type arrangementState struct {
+	// kept is true while the arrangement runs and no instalment is missed:
+	// the ladder pauses.
+	kept bool
+	// missed says which instalment was missed ("" when none), and
+	// missedDue is the day the ladder resumes: the day after the missed
+	// instalment's date and grace.
+	missed    string
+	missedDue creditflow.Date
+}
+
+// checkArrangement checks c's latest arrangement on asOf. An instalment is
+// missed when its date plus graceDays has passed and the customer's
+// payments since the arrangement are below the instalments due up to it.
+// An arrangement whose instalments were all paid and whose last date has
+// passed no longer pauses the ladder.
+func checkArrangement(c dunningCustomer, asOf creditflow.Date, graceDays int) arrangementState {
+	if c.instalments == "" {
+		return arrangementState{}
+	}
+	inst, err := parseInstalments(c.instalments)
+	if err != nil || len(inst) == 0 {
+		return arrangementState{}
+	}
+	var cum creditflow.Money
+	for i, in := range inst {
+		cum += in.Amount
+		deadline := in.Date.AddDays(graceDays)
+		if !asOf.After(deadline.Time) {
+			return arrangementState{kept: true}
+		}
+		if c.arrangementPaid < cum {
+			return arrangementState{
+				missed: fmt.Sprintf("instalment %d of %d (%s due %s) of the arrangement of %s missed: paid %s of %s due",
+					i+1, len(inst), in.Amount, in.Date, c.arrangementDate, c.arrangementPaid, cum),
+				missedDue: deadline.AddDays(1),
+			}
+		}
+	}
+	return arrangementState{}
+}
+
+// parseInstalments reads "YYYY-MM-DD=amount,..." (sql/dunning_customers.sql).
+func parseInstalments(s string) ([]Instalment, error) {
+	var out []Instalment
+	for part := range strings.SplitSeq(s, ",") {
+		d, a, _ := strings.Cut(part, "=")
+		date, err := creditflow.ParseDate(d)
+		if err != nil {
+			return nil, err
+		}
+		amount, err := creditflow.ParseMoney(a)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Instalment{Date: date, Amount: amount})
+	}
+	return out, nil
+}
+
+// gateResult is what the legal order of the steps makes of a proposed step.
+type gateResult struct {
+	// idx is the step to propose; wait is true when none may be proposed
+	// yet (a consumer's 14-day letter has not run out).
+	idx  int
+	wait bool
+	// letterRunOut is true when the consumer's 14-day letter of the
+	// current cycle has run out (collection costs may be charged).
+	letterRunOut bool
+	note         string
+}
+
+// legalGate keeps the legally required order of the steps. For a consumer
+// (B2C) no step after the 14-day letter (*veertiendagenbrief*, art. 6:96 lid
+// 6 BW) is proposed before that letter was sent in the current cycle and has
+// run out, taking it to be received PostDeliveryDays after it was sent (as
+// the letters do); a catch-up proposes the letter itself. For a business
+// the notice of default (*ingebrekestelling*) and what follows it are not
+// proposed before a formal reminder (*aanmaning*) was sent in the cycle; the
+// aanmaning is proposed instead. Steps are recognised by their letter form
+// (LetterForm).
+func legalGate(ladder []Step, kind creditflow.CustomerKind, idx int, done string, asOf creditflow.Date) gateResult {
+	g := gateResult{idx: idx}
+	form := func(k int) string { return LetterForm(Task{Step: ladder[k].Name, Template: ladder[k].Template}) }
+	find := func(f string) int {
+		for k := range ladder {
+			if form(k) == f {
+				return k
+			}
+		}
+		return -1
+	}
+	if kind == creditflow.B2C {
+		v := find("veertiendagenbrief")
+		if v < 0 {
+			return g
+		}
+		sent := stepDate(done, ladder[v].Name)
+		g.letterRunOut = !sent.IsZero() && FourteenDayLetterExpired(sent.AddDays(PostDeliveryDays), asOf)
+		switch {
+		case idx <= v || g.letterRunOut:
+		case sent.IsZero():
+			g.idx = v
+			g.note = fmt.Sprintf("the %s is sent before %s", ladder[v].Name, ladder[idx].Name)
+		default:
+			g.wait = true
+		}
+		return g
+	}
+	a, d := find("aanmaning"), find("ingebrekestelling")
+	if a >= 0 && d > a && idx >= d && stepDate(done, ladder[a].Name).IsZero() {
+		g.idx = a
+		g.note = fmt.Sprintf("the %s is sent before %s", ladder[a].Name, ladder[idx].Name)
+	}
+	return g
+}
+
+// stepDate is the last day the step was done in "step@YYYY-MM-DD,..."; zero
+// when it was not.
+func stepDate(done, name string) creditflow.Date {
+	var last creditflow.Date
+	for part := range strings.SplitSeq(done, ",") {
+		n, day, _ := strings.Cut(part, "@")
+		if n != name {
+			continue
+		}
+		if d, err := creditflow.ParseDate(day); err == nil && d.After(last.Time) {
+			last = d
+		}
+	}
+	return last
+}
+
+// weekdays are the values of the customer attribute preferred_contact_day.
+var weekdays = map[string]time.Weekday{
+	"monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday,
+}
+
+// kindName is the ladder name of a customer kind.
+func kindName(kind creditflow.CustomerKind) string {
+	if kind == creditflow.B2C {
+		return "b2c"
+	}
+	return "b2b"
+}
+
+// thankYouTasks are the optional thank-you emails of asOf
+// (sql/dunning_thank_you.sql): customers who paid after their last dunning
+// step, within Policy.EffectWindowDays, have nothing overdue left and were
+// not thanked since that step.
+func thankYouTasks(ctx context.Context, q Querier, asOf creditflow.Date, cur string, p Policy) ([]Task, error) {
+	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_thank_you"), asOf, cur, p.EffectWindowDays)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		var t Task
+		var kind, last string
+		var lastDate, paidOn creditflow.Date
+		if err := rows.Scan(&t.CustomerID, &t.Name, &kind, &last, &lastDate, &paidOn); err != nil {
+			return nil, err
+		}
+		t.Kind = creditflow.CustomerKind(kind)
+		t.Step, t.Channel, t.Template = ThankYouStep, Email, kindName(t.Kind)+"_thank_you"
+		// The cycle of a thank-you is the step it follows, so that Plan
+		// plans it once.
+		t.DueSince, t.OldestDue, t.Optional = paidOn, lastDate, true
+		t.Reason = fmt.Sprintf("optional: paid on %s after the last step %s on %s, nothing overdue left", paidOn, last, lastDate)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

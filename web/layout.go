@@ -32,6 +32,18 @@ var taglines = map[string]string{
 	"worklist": "Collection worklist · debiteurenbeheer",
 }
 
+// pageTitles name each dashboard in the browser's title bar.
+var pageTitles = map[string]string{
+	"overview": "receivables overview",
+	"risk":     "payment risk",
+	"forecast": "cash forecast",
+	"worklist": "collection worklist",
+}
+
+// PageTitle is the page's name in the title bar; pages about one thing
+// (a customer) define their own.
+func (h pageHead) PageTitle() string { return pageTitles[h.Nav] }
+
 // Tagline is the line under the product name.
 func (h pageHead) Tagline() string { return taglines[h.Nav] }
 

@@ -442,6 +442,9 @@ func classExposureChart(cs []creditflow.RiskScore, cur string) *charts.Pie {
 }
 
 // customerPage is the data of customer.html.
+// PageTitle names the customer in the title bar.
+func (p customerPage) PageTitle() string { return p.Name }
+
 type customerPage struct {
 	pageHead
 	Error string

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/forecast"
 	"github.com/creditflow/creditflow/risk"
 	cfsql "github.com/creditflow/creditflow/sql"
@@ -107,14 +108,27 @@ type worklistRow struct {
 	DueOn      creditflow.Date
 }
 
-// loadWorklist returns the top of the collection worklist on asOf.
-//
-// HOOK(dunning): the dunning module does not exist yet, so there is no
-// worklist and the report leaves its section out. When dunning lands, call
-// it here and return its first reportWorklist actions; the HTML template
-// and the workbook render whatever this returns.
+// loadWorklist returns the first actions of the collection worklist on
+// asOf, by priority, with the default policy and the learned effects. The
+// report weighs them without risk scores (each customer gets the policy's
+// default risk weight): scoring the ledger again would double its cost.
 func loadWorklist(ctx context.Context, db *cfsql.DB, asOf creditflow.Date) ([]worklistRow, error) {
-	return nil, nil
+	opt := dunning.Options{Policy: dunning.DefaultPolicy(), Limit: reportWorklist}
+	effects, err := dunning.LearnEffects(ctx, db, asOf, opt.Policy)
+	if err != nil {
+		return nil, fmt.Errorf("worklist: %w", err)
+	}
+	opt.Effects = effects
+	wl, err := dunning.ComputeWorklist(ctx, db, asOf, opt)
+	if err != nil {
+		return nil, fmt.Errorf("worklist: %w", err)
+	}
+	rows := make([]worklistRow, 0, len(wl.Tasks))
+	for _, t := range wl.Tasks {
+		rows = append(rows, worklistRow{CustomerID: t.CustomerID, Name: t.Name,
+			Action: t.Step + " (" + string(t.Channel) + ")", Open: t.AmountOverdue, DueOn: t.DueSince})
+	}
+	return rows, nil
 }
 
 // WriteReport writes the weekly report on asOf into dir (created if needed):
@@ -868,7 +882,7 @@ func (d *reportData) workbook() ([]byte, error) {
 	sheet(SheetCustomers, []float64{14, 34, 22, 18},
 		[]string{"Customer ID", "Customer", "Expected cash, 13 weeks (" + cur + ")", "Open amount"}, rows)
 
-	if len(d.worklist) > 0 { // HOOK(dunning): empty until the dunning module exists
+	if len(d.worklist) > 0 {
 		rows = nil
 		for _, w := range d.worklist {
 			rows = append(rows, []cell{{w.CustomerID, 0}, {w.Name, 0}, {w.Action, 0}, m(w.Open), dt(w.DueOn)})

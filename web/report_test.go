@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"github.com/creditflow/creditflow/dunning"
 	"io"
 	"os"
 	"path/filepath"
@@ -46,6 +47,15 @@ func TestReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The report shows the first actions of the collection worklist.
+	wl, err := dunning.ComputeWorklist(ctx, db, asOf, dunning.Options{Policy: dunning.DefaultPolicy(), Limit: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wl.Tasks) == 0 {
+		t.Fatal("the test ledger has no dunning task; the worklist section cannot be checked")
+	}
+	first := wl.Tasks[0]
 
 	t.Run("html", func(t *testing.T) {
 		b, err := os.ReadFile(files.HTML)
@@ -67,8 +77,10 @@ func TestReport(t *testing.T) {
 				t.Errorf("report.html lacks %q", want)
 			}
 		}
-		if strings.Contains(page, `id="worklist"`) {
-			t.Error("report.html has a worklist section before the dunning module exists")
+		if i := strings.Index(page, `id="worklist"`); i < 0 {
+			t.Error("report.html has no worklist section")
+		} else if !strings.Contains(page[i:], first.CustomerID) {
+			t.Errorf("the worklist section lacks the first task's customer %s", first.CustomerID)
 		}
 		if n := strings.Count(page, `<tr id="kpi-row-`); n != 12 {
 			t.Errorf("KPI table has %d rows, want 12", n)
@@ -85,7 +97,7 @@ func TestReport(t *testing.T) {
 		}
 		defer f.Close()
 		sheets := f.GetSheetList()
-		for _, want := range []string{web.SheetForecast, web.SheetAging, web.SheetKPIs, web.SheetAlerts, web.SheetCustomers} {
+		for _, want := range []string{web.SheetForecast, web.SheetAging, web.SheetKPIs, web.SheetAlerts, web.SheetCustomers, web.SheetWorklist} {
 			if !contains(sheets, want) {
 				t.Errorf("sheets %q lack %q", sheets, want)
 			}

@@ -2,9 +2,6 @@ package web_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +9,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/web"
 )
 
 // forecastScreenshotPath is the screenshot of the cash forecast that the
@@ -59,21 +55,11 @@ func TestBrowserForecast(t *testing.T) {
 
 	db := openRiskTestDB(t)
 	ctx := context.Background()
-	token, err := web.CreateToken(ctx, db, creditflow.RoleViewer, "browser test", riskNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(web.New(web.Config{
-		DB:     db,
-		Now:    func() time.Time { return riskNow },
-		Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}))
-	defer srv.Close()
-	base, _ := url.Parse(srv.URL)
+	srv, token, host := startBrowserServer(t, db, creditflow.RoleViewer, riskNow)
 
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	ctx, probs := newBrowserTab(t, ctx, chrome, base.Host, 1360)
+	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1360)
 
 	// /forecast needs a session: log in on the way.
 	if err := chromedp.Do(ctx,

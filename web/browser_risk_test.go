@@ -2,8 +2,6 @@ package web_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"net/url"
 	"strconv"
 	"strings"
@@ -13,7 +11,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/web"
 )
 
 // The screenshots of the payment-risk pages that the README shows.
@@ -107,17 +104,7 @@ func TestBrowserRisk(t *testing.T) {
 
 	db := openRiskTestDB(t)
 	ctx := context.Background()
-	token, err := web.CreateToken(ctx, db, creditflow.RoleViewer, "browser test", riskNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(web.New(web.Config{
-		DB:     db,
-		Now:    func() time.Time { return riskNow },
-		Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}))
-	defer srv.Close()
-	base, _ := url.Parse(srv.URL)
+	srv, token, host := startBrowserServer(t, db, creditflow.RoleViewer, riskNow)
 
 	// The customer for the screenshot: the one with the largest exposure
 	// among the newest worsening alerts, so that the picture shows a
@@ -137,7 +124,7 @@ func TestBrowserRisk(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	ctx, probs := newBrowserTab(t, ctx, chrome, base.Host, 1360)
+	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1360)
 
 	// /risk needs a session: log in on the way.
 	if err := chromedp.Do(ctx,

@@ -66,6 +66,24 @@ func saveScreenshot(t *testing.T, ctx context.Context, docsPath string) {
 	t.Logf("screenshot saved to %s", path)
 }
 
+// startBrowserServer serves the real web server on db with a fixed clock
+// and returns it with a token of role and the host the browser may talk to.
+func startBrowserServer(t *testing.T, db *cfsql.DB, role creditflow.Role, now time.Time) (srv *httptest.Server, token, host string) {
+	t.Helper()
+	token, err := web.CreateToken(context.Background(), db, role, "browser test", now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv = httptest.NewServer(web.New(web.Config{
+		DB:     db,
+		Now:    func() time.Time { return now },
+		Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}))
+	t.Cleanup(srv.Close)
+	base, _ := url.Parse(srv.URL)
+	return srv, token, base.Host
+}
+
 // requireChromium returns the browser to run, or skips the test with a clear
 // message when there is none, except under CI=true, where it fails.
 func requireChromium(t *testing.T) string {
@@ -291,21 +309,11 @@ func TestBrowserOverview(t *testing.T) {
 
 	db := openBrowserTestDB(t)
 	ctx := context.Background()
-	token, err := web.CreateToken(ctx, db, creditflow.RoleViewer, "browser test", browserNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(web.New(web.Config{
-		DB:     db,
-		Now:    func() time.Time { return browserNow },
-		Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}))
-	defer srv.Close()
-	base, _ := url.Parse(srv.URL)
+	srv, token, host := startBrowserServer(t, db, creditflow.RoleViewer, browserNow)
 
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	ctx, probs := newBrowserTab(t, ctx, chrome, base.Host, 1280)
+	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1280)
 
 	// The overview needs a session: the visitor lands on the login page.
 	if err := chromedp.Do(ctx,

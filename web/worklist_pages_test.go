@@ -2,10 +2,7 @@ package web_test
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,7 +12,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/web"
 )
 
 // worklistScreenshotPath is where the browser test leaves the picture of
@@ -205,21 +201,11 @@ func TestBrowserWorklist(t *testing.T) {
 
 	db := openBrowserTestDB(t)
 	ctx := context.Background()
-	token, err := web.CreateToken(ctx, db, creditflow.RoleCollector, "browser test", browserNow)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(web.New(web.Config{
-		DB:     db,
-		Now:    func() time.Time { return browserNow },
-		Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}))
-	defer srv.Close()
-	base, _ := url.Parse(srv.URL)
+	srv, token, host := startBrowserServer(t, db, creditflow.RoleCollector, browserNow)
 
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
-	ctx, probs := newBrowserTab(t, ctx, chrome, base.Host, 1360)
+	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1360)
 
 	if err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(1360, 900),

@@ -37,6 +37,13 @@ type Config struct {
 	Seed      uint64    // default 1
 	End       time.Time // the last day of the ledger (a date, UTC midnight); no invoice or payment is dated after it. Required: caller passes "today".
 	Years     int       // history length in years before End (default 3)
+
+	// Statements also writes bank statements (camt.053 and MT940) for the
+	// payments of the last StatementMonths months (default 12), with
+	// customer_accounts.csv and statement_truth.csv; those payments are
+	// then left out of payments.csv.
+	Statements      bool
+	StatementMonths int
 }
 
 // DefaultConfig returns the default ledger size ending at end.
@@ -62,6 +69,11 @@ const (
 	InvoicesFile  = "invoices.csv"
 	PaymentsFile  = "payments.csv"
 	TruthFile     = "truth.csv"
+
+	// Written only with Config.Statements.
+	CustomerAccountsFile = "customer_accounts.csv"
+	StatementTruthFile   = "statement_truth.csv"
+	StatementsDir        = "statements" // camt053-YYYY-MM.xml and mt940-YYYY-MM.sta
 )
 
 // maxYears bounds the history so that the calendar tables stay small.
@@ -85,6 +97,11 @@ func (cfg Config) normalize() (Config, error) {
 		return cfg, fmt.Errorf("demo: Invoices = %d is too many", cfg.Invoices)
 	case cfg.Customers > 1<<26:
 		return cfg, fmt.Errorf("demo: Customers = %d is too many", cfg.Customers)
+	case cfg.StatementMonths < 0 || cfg.StatementMonths > 12*maxYears:
+		return cfg, fmt.Errorf("demo: StatementMonths = %d, want 1..%d", cfg.StatementMonths, 12*maxYears)
+	}
+	if cfg.Statements && cfg.StatementMonths == 0 {
+		cfg.StatementMonths = defaultStatementMonths
 	}
 	if cfg.Customers == 0 {
 		cfg.Customers = def.Customers
@@ -127,13 +144,23 @@ func Generate(ctx context.Context, dir string, cfg Config) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	var st *statements
+	writePayments := l.writePayments
+	if cfg.Statements {
+		if st, err = planStatements(ctx, l, cfg); err != nil {
+			return Summary{}, err
+		}
+		writePayments = func(ctx context.Context, w *csvWriter) error {
+			return l.writePaymentsBefore(ctx, w, st.firstPayment)
+		}
+	}
 	files := []struct {
 		name  string
 		write func(ctx context.Context, w *csvWriter) error
 	}{
 		{CustomersFile, l.writeCustomers},
 		{InvoicesFile, l.writeInvoices},
-		{PaymentsFile, l.writePayments},
+		{PaymentsFile, writePayments},
 		{TruthFile, l.writeTruth},
 	}
 	sum := Summary{
@@ -147,6 +174,13 @@ func Generate(ctx context.Context, dir string, cfg Config) (Summary, error) {
 			return Summary{}, fmt.Errorf("demo: write %s: %w", path, err)
 		}
 		sum.Files = append(sum.Files, path)
+	}
+	if st != nil {
+		paths, err := st.write(ctx, dir)
+		if err != nil {
+			return Summary{}, err
+		}
+		sum.Files = append(sum.Files, paths...)
 	}
 	return sum, nil
 }

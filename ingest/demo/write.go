@@ -241,11 +241,17 @@ func (l *ledger) writeInvoices(ctx context.Context, w *csvWriter) error {
 }
 
 func (l *ledger) writePayments(ctx context.Context, w *csvWriter) error {
+	return l.writePaymentsBefore(ctx, w, len(l.payments))
+}
+
+// writePaymentsBefore writes the first n payments by date; the others are
+// left to the bank statements, so that each payment is written once.
+func (l *ledger) writePaymentsBefore(ctx context.Context, w *csvWriter, n int) error {
 	w.line = append(w.line, "payment_id,customer_id,invoice_id,payment_date,amount,method,reference"...)
 	if err := w.end(); err != nil {
 		return err
 	}
-	for k := range l.payments {
+	for k := range l.payments[:n] {
 		if k%ctxEvery == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -279,6 +285,18 @@ func (l *ledger) writePayments(ctx context.Context, w *csvWriter) error {
 // it lists several invoices.
 func (l *ledger) appendReference(b []byte, p *payment) []byte {
 	switch p.ref {
+	case refLumpList:
+		return append(l.appendReferenceText(append(b, '"'), p), '"')
+	case refName:
+		return appendField(b, l.customers[p.cust].name)
+	}
+	return l.appendReferenceText(b, p)
+}
+
+// appendReferenceText appends the reference of p as the payer typed it,
+// unquoted; the bank statements carry it as remittance text.
+func (l *ledger) appendReferenceText(b []byte, p *payment) []byte {
+	switch p.ref {
 	case refInvoiceID:
 		return l.appendInvoiceID(b, p.inv)
 	case refFactuur:
@@ -302,20 +320,20 @@ func (l *ledger) appendReference(b []byte, p *payment) []byte {
 		b = append(b, ' ')
 		return l.appendInvoiceID(b, p.inv)
 	case refLumpList:
-		b = append(b, `"facturen `...)
+		b = append(b, "facturen "...)
 		for k, i := range l.lumps[p.aux : p.aux+int32(p.n)] {
 			if k > 0 {
 				b = append(b, ", "...)
 			}
 			b = l.appendInvoiceID(b, i)
 		}
-		return append(b, '"')
+		return b
 	case refLumpText:
 		return append(b, "betaling openstaande posten"...)
 	case refLoose:
 		return l.appendInvoiceNumber(append(b, "fact "...), p.aux)
 	case refName:
-		return appendField(b, l.customers[p.cust].name)
+		return append(b, l.customers[p.cust].name...)
 	}
 	return b
 }

@@ -154,6 +154,11 @@ type Stats struct {
 	Invoices    int64 `json:"invoices"`
 	Payments    int64 `json:"payments"`
 	Allocations int64 `json:"allocations"`
+	// StatementCredits counts the incoming credits imported from bank
+	// statements, matched or not; a batch entry counts its transactions.
+	StatementCredits int64 `json:"statement_credits"`
+	// Unmatched counts the bank transactions waiting to be matched by hand.
+	Unmatched int64 `json:"unmatched"`
 }
 
 // Role is what an API token may do.

@@ -39,6 +39,9 @@ type Options struct {
 	Progress Progress
 	// Log receives the timing of each phase at debug level; nil logs nothing.
 	Log *slog.Logger
+	// MatchThreshold is the confidence from which a bank credit is booked
+	// without a person; zero means DefaultMatchThreshold.
+	MatchThreshold float64
 	// Actor is written to the audit log.
 	Actor string
 	// Now gives the time of day for the run's records.
@@ -74,7 +77,9 @@ type Result struct {
 	Files       []FileResult   `json:"files"`
 	Rows        map[Kind]int64 `json:"rows"`
 	Allocations int64          `json:"allocations"`
-	Seconds     float64        `json:"seconds"`
+	// Statements says what became of the bank statements' transactions.
+	Statements *StatementResult `json:"statements,omitempty"`
+	Seconds    float64          `json:"seconds"`
 }
 
 // Summary is the one line printed at the end of a run.
@@ -85,8 +90,13 @@ func (r Result) Summary() string {
 			skipped++
 		}
 	}
-	return fmt.Sprintf("ingested %d file(s) in %.1f s: customers %d, invoices %d, payments %d, allocations %d; %d identical file(s) skipped",
-		len(r.Files)-skipped, r.Seconds, r.Rows[Customers], r.Rows[Invoices], r.Rows[Payments], r.Allocations, skipped)
+	line := fmt.Sprintf("ingested %d file(s) in %.1f s: customers %d, invoices %d, payments %d, allocations %d; %d identical file(s) skipped",
+		len(r.Files)-skipped, r.Seconds, r.Rows[Customers], r.Rows[Invoices]+r.Rows[EInvoices], r.Rows[Payments], r.Allocations, skipped)
+	if s := r.Statements; s != nil {
+		line += fmt.Sprintf("\nbank statements: %d transaction(s), %d seen before; %d credit(s): %d matched automatically (%.1f%%), %d unmatched waiting for you; %d returned direct debit(s); %d outgoing ignored",
+			s.Transactions, s.Duplicates, s.Credits, s.Matched, s.MatchedShare()*100, s.Unmatched, s.Returned, s.Debits)
+	}
+	return line
 }
 
 type inputFile struct {
@@ -95,6 +105,10 @@ type inputFile struct {
 	format     Format
 	size       int64
 	sha        string
+	// query and columns replace the file for rows the ingest made itself
+	// (e-invoices, payments booked from bank statements).
+	query   string
+	columns []string
 }
 
 // Files ingests the files in one transaction: either all of them land or
@@ -152,17 +166,25 @@ func Files(ctx context.Context, db *cfsql.DB, paths []string, opt Options) (Resu
 }
 
 func describe(path, name string, forced Kind) (inputFile, error) {
-	kind, format, err := detect(name, forced)
-	if err != nil {
-		return inputFile{}, err
-	}
 	f, err := os.Open(path)
 	if err != nil {
 		return inputFile{}, fmt.Errorf("ingest: %w", err)
 	}
 	defer f.Close()
+	head := make([]byte, sniffBytes)
+	n, err := io.ReadFull(f, head)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return inputFile{}, fmt.Errorf("ingest %s: %w", name, err)
+	}
+	kind, format, err := detect(name, head[:n], forced)
+	if err != nil {
+		return inputFile{}, err
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return inputFile{}, fmt.Errorf("ingest %s: %w", name, err)
+	}
 	h := sha256.New()
-	n, err := io.Copy(h, f)
+	size, err := io.Copy(h, f)
 	if err != nil {
 		return inputFile{}, fmt.Errorf("ingest %s: %w", name, err)
 	}
@@ -170,11 +192,19 @@ func describe(path, name string, forced Kind) (inputFile, error) {
 	if err != nil {
 		return inputFile{}, err
 	}
-	return inputFile{path: abs, name: name, kind: kind, format: format, size: n, sha: hex.EncodeToString(h.Sum(nil))}, nil
+	return inputFile{path: abs, name: name, kind: kind, format: format, size: size, sha: hex.EncodeToString(h.Sum(nil))}, nil
 }
 
 // run loads files inside one transaction on conn.
-func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, res *Result) (err error) {
+func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, res *Result) error {
+	return inTransaction(ctx, conn, &res.RunID, func() error { return runFiles(ctx, conn, files, opt, res) })
+}
+
+// inTransaction runs fn in one transaction with a new ingest run id and an
+// empty list of affected customers, and commits when fn returns nil. The
+// temporary tables go with the transaction, so that the pooled connection
+// is clean for the next user.
+func inTransaction(ctx context.Context, conn *dbsql.Conn, runID *int64, fn func() error) (err error) {
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}
@@ -188,12 +218,30 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 			}
 		}
 	}()
-	if err := conn.QueryRowContext(ctx, `SELECT nextval('ingest_run_seq')`).Scan(&res.RunID); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT nextval('ingest_run_seq')`).Scan(runID); err != nil {
 		return err
 	}
 	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE affected (customer_id VARCHAR)`); err != nil {
 		return err
 	}
+	if err := fn(); err != nil {
+		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := dropTemp(ctx, conn); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
+		return err
+	}
+	committed = true
+	return nil
+}
+
+// runFiles loads files inside the transaction of run.
+func runFiles(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, res *Result) error {
 	var total int64
 	for _, f := range files {
 		total += f.size
@@ -203,7 +251,47 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 		defer opt.Progress.Done()
 	}
 	l := loader{conn: conn, opt: opt, runID: res.RunID}
+	record := func(f inputFile, fr FileResult, started time.Time) error {
+		res.Files = append(res.Files, fr)
+		res.Rows[f.kind] += fr.Rows
+		_, err := conn.ExecContext(ctx, `INSERT INTO ingest_runs
+			(run_id, file_name, sha256, kind, format, rows_read, rows_inserted, rows_updated, started_at, finished_at, outcome)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok')`,
+			res.RunID, f.name, f.sha, string(f.kind), string(f.format), fr.Rows, fr.Inserted, fr.Updated, started.UTC(), opt.Now().UTC())
+		return err
+	}
+	// Documents of one kind are loaded together, at their kind's turn.
+	var eInvoices, statements []inputFile
+	loadEInvoices := func() error {
+		if len(eInvoices) == 0 {
+			return nil
+		}
+		started := opt.Now()
+		frs, err := l.loadEInvoices(ctx, eInvoices)
+		if err != nil {
+			return err
+		}
+		for i, fr := range frs {
+			if err := record(eInvoices[i], fr, started); err != nil {
+				return err
+			}
+		}
+		eInvoices = nil
+		return nil
+	}
 	for _, f := range files {
+		switch {
+		case f.kind == EInvoices:
+			eInvoices = append(eInvoices, f)
+			continue
+		case f.kind == BankStatements:
+			statements = append(statements, f)
+			continue
+		case kindOrder(f.kind) > kindOrder(EInvoices):
+			if err := loadEInvoices(); err != nil {
+				return err
+			}
+		}
 		started := opt.Now()
 		if opt.Progress != nil {
 			opt.Progress.Advance(0, "loading "+filepath.Base(f.name))
@@ -212,16 +300,38 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 		if err != nil {
 			return err
 		}
-		res.Files = append(res.Files, fr)
-		res.Rows[f.kind] += fr.Rows
-		if _, err := conn.ExecContext(ctx, `INSERT INTO ingest_runs
-			(run_id, file_name, sha256, kind, format, rows_read, rows_inserted, rows_updated, started_at, finished_at, outcome)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok')`,
-			res.RunID, f.name, f.sha, string(f.kind), string(f.format), fr.Rows, fr.Inserted, fr.Updated, started.UTC(), opt.Now().UTC()); err != nil {
+		if err := record(f, fr, started); err != nil {
 			return err
 		}
 		if opt.Progress != nil {
 			opt.Progress.Advance(f.size, "loaded "+filepath.Base(f.name))
+		}
+	}
+	if err := loadEInvoices(); err != nil {
+		return err
+	}
+	if len(statements) > 0 {
+		started := opt.Now()
+		if opt.Progress != nil {
+			opt.Progress.Advance(0, "matching bank statements")
+		}
+		frs, sr, err := l.loadStatements(ctx, statements)
+		if err != nil {
+			return err
+		}
+		for i, fr := range frs {
+			if err := record(statements[i], fr, started); err != nil {
+				return err
+			}
+		}
+		res.Statements = &sr
+		res.Rows[Payments] += sr.Booked
+		if opt.Progress != nil {
+			var size int64
+			for _, f := range statements {
+				size += f.size
+			}
+			opt.Progress.Advance(size, "matched bank statements")
 		}
 	}
 	if opt.Progress != nil {
@@ -242,18 +352,6 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 	if opt.afterLoad != nil {
 		opt.afterLoad()
 	}
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	// Temporary tables go with the transaction that made them, so that the
-	// pooled connection is clean for the next user.
-	if err := dropTemp(ctx, conn); err != nil {
-		return err
-	}
-	if _, err := conn.ExecContext(ctx, "COMMIT"); err != nil {
-		return err
-	}
-	committed = true
 	return nil
 }
 
@@ -269,7 +367,8 @@ func auditDetail(res *Result) string {
 }
 
 func dropTemp(ctx context.Context, conn *dbsql.Conn) error {
-	for _, t := range []string{"stage", "affected", "alloc_customers", "alloc_events", "alloc_not_plain"} {
+	for _, t := range []string{"stage", "affected", "alloc_customers", "alloc_events", "alloc_not_plain",
+		ublInvoicesTable, ublCustomersTable, "stmt_keys", "stmt_payments", "stmt_e2e"} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
 			return err
 		}
@@ -292,7 +391,7 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 	if err != nil {
 		return fr, err
 	}
-	present, extras := classifyColumns(names)
+	present, extras := classifyColumns(names, specs[f.kind])
 	spec := specs[f.kind]
 	if problems := missingColumns(f.kind, spec, present); len(problems) > 0 {
 		return fr, &FileError{File: f.name, Format: f.format, Problems: problems, Total: len(problems)}
@@ -327,6 +426,9 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 // source returns the query that reads the file as text columns, and the
 // names of its columns.
 func (l *loader) source(ctx context.Context, f inputFile) (string, []string, error) {
+	if f.query != "" {
+		return f.query, f.columns, nil
+	}
 	switch f.format {
 	case CSV:
 		// The header is read here, not sniffed, so that a ragged line is an
@@ -384,15 +486,13 @@ func (l *loader) stage(ctx context.Context, f inputFile, src string, spec tableS
 	return nil
 }
 
-// classifyColumns maps the contract's column names to their spelling in the
+// classifyColumns maps the table's column names to their spelling in the
 // file; the other columns are extras, kept as attributes.
-func classifyColumns(names []string) (present map[string]string, extras []string) {
+func classifyColumns(names []string, spec tableSpec) (present map[string]string, extras []string) {
 	present = map[string]string{}
 	known := map[string]bool{}
-	for _, spec := range specs {
-		for _, c := range spec.columns {
-			known[c.name] = true
-		}
+	for _, c := range spec.columns {
+		known[c.name] = true
 	}
 	for _, n := range names {
 		canon := strings.ToLower(strings.TrimSpace(n))
@@ -561,6 +661,9 @@ func problemsQueries(f Format, spec tableSpec, present map[string]string, strict
 			add(1, "customer_id", v("customer_id"), v("customer_id")+" IS NOT NULL AND "+v("customer_id")+
 				" NOT IN (SELECT customer_id FROM customers)", "a customer_id present in customers (strict mode)")
 		}
+	case spec.key == "iban":
+		add(0, "customer_id", v("customer_id"), v("customer_id")+" IS NOT NULL AND "+v("customer_id")+
+			" NOT IN (SELECT customer_id FROM customers)", "a customer_id present in customers")
 	case spec.key == "payment_id":
 		inv, cust := v("invoice_id"), v("customer_id")
 		add(1, "customer_id", "CAST(NULL AS VARCHAR)", cust+" IS NULL AND "+inv+" IS NULL", "a customer_id (required when invoice_id is empty)")
@@ -636,8 +739,12 @@ func mergeStatements(kind Kind, extras []string, strict bool) []string {
 			SELECT ` + v("payment_id") + `, ` + v("customer_id") + `, ` + v("invoice_id") + `, ` + v("payment_date") + `, ` + v("amount") + `,
 				` + v("method") + `, ` + v("reference") + `, ` + attrs + `, $1
 			FROM stage s`
+	case CustomerAccounts:
+		insert = `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
+			SELECT ` + v("iban") + `, ` + v("customer_id") + `, ` + v("name") + `, 'input', now(), $1
+			FROM stage s`
 	}
-	if kind != Customers {
+	if kind == Invoices || kind == Payments {
 		cust := v("customer_id")
 		stmts = append(stmts, `INSERT INTO affected SELECT DISTINCT `+cust+` FROM stage s
 			UNION SELECT customer_id FROM `+table+` WHERE `+key+` IN (SELECT `+v(key)+` FROM stage s)`)

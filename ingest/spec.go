@@ -13,30 +13,42 @@ type Kind string
 
 // The kinds of the canonical input format.
 const (
-	Customers Kind = "customers"
-	Invoices  Kind = "invoices"
-	Payments  Kind = "payments"
+	Customers        Kind = "customers"
+	Invoices         Kind = "invoices"
+	Payments         Kind = "payments"
+	CustomerAccounts Kind = "customer_accounts" // the IBANs customers pay from
+	// Documents of other formats, told by their content.
+	BankStatements Kind = "bank_statements" // camt.052/053/054, MT940
+	EInvoices      Kind = "e_invoices"      // UBL 2.1 invoices and credit notes
 )
 
 // ParseKind checks a --kind value.
 func ParseKind(s string) (Kind, error) {
 	switch k := Kind(s); k {
-	case Customers, Invoices, Payments:
+	case Customers, Invoices, Payments, CustomerAccounts:
 		return k, nil
 	}
-	return "", fmt.Errorf("%w: kind %q: expected customers, invoices or payments", creditflow.ErrInvalid, s)
+	return "", fmt.Errorf("%w: kind %q: expected customers, invoices, payments or customer_accounts (bank statements and e-invoices are recognised by their content)", creditflow.ErrInvalid, s)
 }
 
 // kindOrder is the order in which the files of one run are loaded, so that
 // payments can refer to invoices and invoices to customers of the same run.
+// Bank statements come last: they are matched against the invoices and
+// payments loaded before them.
 func kindOrder(k Kind) int {
 	switch k {
 	case Customers:
 		return 0
-	case Invoices:
+	case CustomerAccounts:
 		return 1
+	case Invoices:
+		return 2
+	case EInvoices:
+		return 3
+	case Payments:
+		return 4
 	}
-	return 2
+	return 5
 }
 
 // Format is a file format DuckDB reads for us.
@@ -47,10 +59,21 @@ const (
 	CSV     Format = "csv"
 	Parquet Format = "parquet"
 	NDJSON  Format = "ndjson"
+	// Formats read by the service's own parsers.
+	Camt  Format = "camt"
+	MT940 Format = "mt940"
+	UBL   Format = "ubl"
+	// Rows made by the ingest itself (payments booked from statements).
+	Derived Format = "derived"
 )
 
-// detect tells kind and format from the file name; forced overrides the kind.
-func detect(path string, forced Kind) (Kind, Format, error) {
+// detect tells kind and format from the file's content when it is a bank
+// statement or an e-invoice, else from its name; forced overrides the kind
+// of a canonical file. head is the start of the file.
+func detect(path string, head []byte, forced Kind) (Kind, Format, error) {
+	if k, f := sniff(head); k != "" {
+		return k, f, nil
+	}
 	base := strings.ToLower(filepath.Base(path))
 	name := strings.TrimSuffix(base, ".gz")
 	var format Format
@@ -61,18 +84,20 @@ func detect(path string, forced Kind) (Kind, Format, error) {
 		format = Parquet
 	case strings.HasSuffix(name, ".ndjson"), strings.HasSuffix(name, ".jsonl"), strings.HasSuffix(name, ".json"):
 		format = NDJSON
+	case strings.HasSuffix(name, ".xml"):
+		return "", "", fmt.Errorf("%w: %s: an XML file that is neither an ISO 20022 camt.052/053/054 statement nor a UBL invoice or credit note", creditflow.ErrInvalid, path)
 	default:
-		return "", "", fmt.Errorf("%w: %s: unknown file type: expected .csv, .parquet or .ndjson/.jsonl", creditflow.ErrInvalid, path)
+		return "", "", fmt.Errorf("%w: %s: unknown file type: expected .csv, .parquet or .ndjson/.jsonl, a camt.053/054 or MT940 bank statement, or a UBL e-invoice", creditflow.ErrInvalid, path)
 	}
 	if forced != "" {
 		return forced, format, nil
 	}
-	for _, k := range []Kind{Customers, Invoices, Payments} {
+	for _, k := range []Kind{CustomerAccounts, Customers, Invoices, Payments} {
 		if strings.HasPrefix(name, string(k)) {
 			return k, format, nil
 		}
 	}
-	return "", "", fmt.Errorf("%w: %s: cannot tell the table from the file name: name it customers*, invoices* or payments*, or pass --kind", creditflow.ErrInvalid, path)
+	return "", "", fmt.Errorf("%w: %s: cannot tell the table from the file name: name it customers*, invoices*, payments* or customer_accounts*, or pass --kind", creditflow.ErrInvalid, path)
 }
 
 // colType is how a text cell of the input is checked and converted.
@@ -86,6 +111,7 @@ const (
 	boolCol
 	customerKindCol
 	currencyCol
+	ibanCol
 )
 
 type column struct {
@@ -132,6 +158,11 @@ var specs = map[Kind]tableSpec{
 		{"method", textCol, false},
 		{"reference", textCol, false},
 	}},
+	CustomerAccounts: {key: "iban", columns: []column{
+		{"customer_id", textCol, true},
+		{"iban", ibanCol, true},
+		{"name", textCol, false},
+	}},
 }
 
 // quoteIdent quotes a column name for DuckDB.
@@ -159,6 +190,8 @@ func invalidCondition(c column, v, typed string) (cond, expected string) {
 		return fmt.Sprintf("lower(%s) NOT IN ('b2b', 'b2c')", v), "b2b or b2c"
 	case currencyCol:
 		return fmt.Sprintf("NOT regexp_full_match(upper(%s), '[A-Z]{3}')", v), "an ISO 4217 currency code like EUR"
+	case ibanCol:
+		return fmt.Sprintf("NOT regexp_full_match(%s, '[A-Z]{2}[0-9]{2}[A-Z0-9]{11,30}')", typed), "an IBAN like NL91ABNA0417164300"
 	}
 	return "", ""
 }
@@ -179,6 +212,8 @@ func tryTypedValue(c column, v string) string {
 		return "lower(" + v + ")"
 	case currencyCol:
 		return "upper(" + v + ")"
+	case ibanCol:
+		return "upper(replace(" + v + ", ' ', ''))"
 	}
 	return v
 }

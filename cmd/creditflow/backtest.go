@@ -7,9 +7,11 @@ import (
 	"io"
 	"math"
 	"os"
+	"sort"
 	"text/tabwriter"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/risk"
 )
 
@@ -17,7 +19,7 @@ import (
 // on the ledger's own past.
 func runBacktest(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
-		return fmt.Errorf("backtest: name what to test: `backtest risk`, `backtest change` or `backtest forecast`")
+		return fmt.Errorf("backtest: name what to test: `backtest risk`, `backtest change`, `backtest forecast` or `backtest matching`")
 	}
 	switch args[0] {
 	case "risk":
@@ -26,8 +28,10 @@ func runBacktest(ctx context.Context, e env, args []string) error {
 		return runBacktestChange(ctx, e, args[1:])
 	case "forecast":
 		return runBacktestForecast(ctx, e, args[1:])
+	case "matching":
+		return runBacktestMatching(ctx, e, args[1:])
 	}
-	return fmt.Errorf("backtest: unknown backtest %q: expected risk, change or forecast", args[0])
+	return fmt.Errorf("backtest: unknown backtest %q: expected risk, change, forecast or matching", args[0])
 }
 
 // spanFlags adds the required --from and --to flags of a backtest.
@@ -290,3 +294,52 @@ func runBacktestChange(ctx context.Context, e env, args []string) error {
 
 // hits turns a rate back into a count of n.
 func hits(rate float64, n int) int { return int(math.Round(rate * float64(n))) }
+
+// runBacktestMatching compares the matching of imported bank statements
+// with the truth file of a generated ledger.
+func runBacktestMatching(ctx context.Context, e env, args []string) error {
+	fs, dbPath := newFlags(e, "backtest matching")
+	truth := fs.String("truth", "", "statement_truth.csv written by `creditflow demo --statements` (required)")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *truth == "" {
+		return fmt.Errorf("backtest matching: --truth FILE is required")
+	}
+	db, err := openDB(ctx, *dbPath)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	rep, err := ingest.EvaluateMatching(ctx, db, *truth)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		return printJSON(e.stdout, rep)
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "bank credits: %d; matched automatically: %d (%.1f%%), of which wrong: %d, on account (customer only): %d; unmatched: %d\n",
+		rep.Credits, rep.Auto, rep.AutoShare*100, rep.Wrong, rep.OnAccount, rep.Unmatched)
+	fmt.Fprintf(w, "returned direct debits: %d, booked to the right customer: %d, to a wrong one: %d; truth rows not in the database: %d\n",
+		rep.Returns, rep.ReturnsBooked, rep.ReturnsWrong, rep.Missing)
+	printCounts := func(title string, m map[string]*ingest.RuleCount) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(w, "%s:\n", title)
+		for _, k := range keys {
+			c := m[k]
+			fmt.Fprintf(w, "  %-24s credits %7d  auto %7d  wrong %5d  unmatched %6d\n", k, c.Credits, c.Auto, c.Wrong, c.Unmatched)
+		}
+	}
+	printCounts("by rule", rep.ByRule)
+	printCounts("by noise", rep.ByNoise)
+	for _, ex := range rep.Examples {
+		fmt.Fprintln(w, "  wrong:", ex)
+	}
+	return nil
+}

@@ -15,14 +15,18 @@ const progressThreshold = 4 << 20
 func runIngest(ctx context.Context, e env, args []string) error {
 	fs, dbPath := newFlags(e, "ingest")
 	strict := fs.Bool("strict", false, "reject invoices and payments of unknown customers instead of creating bare customers")
-	kind := fs.String("kind", "", "table of every file: customers, invoices or payments (default: from the file name)")
+	kind := fs.String("kind", "", "table of every file: customers, invoices, payments or customer_accounts (default: from the file name; bank statements and e-invoices are recognised by content)")
+	threshold := fs.Float64("match-threshold", ingest.DefaultMatchThreshold, "confidence (0-1) from which a bank credit is booked without a person; below it, it waits in the unmatched queue")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return fmt.Errorf("ingest: name one or more files (customers*, invoices*, payments* as .csv, .parquet or .ndjson)")
+		return fmt.Errorf("ingest: name one or more files (customers*, invoices*, payments*, customer_accounts* as .csv, .parquet or .ndjson; camt.053/054 or MT940 bank statements; UBL e-invoices)")
 	}
-	opt := ingest.Options{Strict: *strict, Now: e.now}
+	if *threshold <= 0 || *threshold > 1 {
+		return fmt.Errorf("ingest: --match-threshold %v: expected a confidence above 0 and at most 1", *threshold)
+	}
+	opt := ingest.Options{Strict: *strict, Now: e.now, MatchThreshold: *threshold}
 	if *kind != "" {
 		k, err := ingest.ParseKind(*kind)
 		if err != nil {

@@ -113,7 +113,7 @@ func TestCLI(t *testing.T) {
 				return
 			}
 		}
-	}); !slices.Equal(got, []string{"allocations", "customers", "invoices", "payments"}) {
+	}); !slices.Equal(got, []string{"allocations", "customers", "invoices", "payments", "statement_credits", "unmatched"}) {
 		t.Errorf("stats --json fields %q", got)
 	}
 	var stats creditflow.Stats

@@ -1,0 +1,180 @@
+package ingest
+
+import (
+	"context"
+	dbsql "database/sql"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// MatchingReport compares the bank transactions in the database with the
+// truth of a generated ledger (statement_truth.csv of creditflow demo).
+type MatchingReport struct {
+	Credits int `json:"credits"` // incoming credits in the truth file found in the database
+	// Auto counts the credits booked automatically; AutoShare is Auto/Credits.
+	Auto      int     `json:"auto_matched"`
+	AutoShare float64 `json:"auto_share"`
+	// Right counts automatic matches with the right customer and, where
+	// both name invoices, the right invoices; Wrong the others.
+	Right int `json:"right"`
+	Wrong int `json:"wrong"`
+	// OnAccount counts automatic matches booked to the right customer
+	// without invoices (allocated oldest first).
+	OnAccount int `json:"on_account"`
+	Unmatched int `json:"unmatched"`
+	// Returns counts returned direct debits; ReturnsBooked those booked to
+	// the right customer, ReturnsWrong to another.
+	Returns       int `json:"returns"`
+	ReturnsBooked int `json:"returns_booked"`
+	ReturnsWrong  int `json:"returns_wrong"`
+	// Missing counts truth rows not in the database.
+	Missing int `json:"missing"`
+	// ByRule and ByNoise break the automatic matches down.
+	ByRule  map[string]*RuleCount `json:"by_rule"`
+	ByNoise map[string]*RuleCount `json:"by_noise"`
+	// Examples lists up to 20 wrong matches.
+	Examples []string `json:"wrong_examples"`
+}
+
+// RuleCount counts the credits of one rule or noise tag.
+type RuleCount struct {
+	Credits   int `json:"credits"`
+	Auto      int `json:"auto"`
+	Wrong     int `json:"wrong"`
+	Unmatched int `json:"unmatched"`
+}
+
+// EvaluateMatching reads the truth file and compares.
+func EvaluateMatching(ctx context.Context, db *cfsql.DB, truthPath string) (MatchingReport, error) {
+	rep := MatchingReport{ByRule: map[string]*RuleCount{}, ByNoise: map[string]*RuleCount{}}
+	type stored struct {
+		status, customer, invoices, rule string
+	}
+	got := map[string]stored{}
+	err := eachRow(ctx, db, `SELECT account, transaction_id, status, coalesce(customer_id, ''), coalesce(invoice_ids, ''), coalesce(rule, '')
+		FROM bank_transactions`, func(r *dbsql.Rows) error {
+		var acct, id string
+		var s stored
+		if err := r.Scan(&acct, &id, &s.status, &s.customer, &s.invoices, &s.rule); err != nil {
+			return err
+		}
+		got[acct+"\x00"+id] = s
+		return nil
+	})
+	if err != nil {
+		return rep, fmt.Errorf("evaluate matching: %w", err)
+	}
+	f, err := os.Open(truthPath)
+	if err != nil {
+		return rep, fmt.Errorf("evaluate matching: %w", err)
+	}
+	defer f.Close()
+	cr := csv.NewReader(f)
+	header, err := cr.Read()
+	if err != nil {
+		return rep, fmt.Errorf("evaluate matching: %s: %w", truthPath, err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	for _, need := range []string{"transaction_id", "account", "customer_id", "invoice_ids", "kind", "noise"} {
+		if _, ok := col[need]; !ok {
+			return rep, fmt.Errorf("evaluate matching: %s: no column %s", truthPath, need)
+		}
+	}
+	count := func(m map[string]*RuleCount, k string) *RuleCount {
+		if m[k] == nil {
+			m[k] = &RuleCount{}
+		}
+		return m[k]
+	}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return rep, fmt.Errorf("evaluate matching: %s: %w", truthPath, err)
+		}
+		kind := rec[col["kind"]]
+		if kind != "credit" && kind != "returned_direct_debit" {
+			continue
+		}
+		s, ok := got[rec[col["account"]]+"\x00"+rec[col["transaction_id"]]]
+		if !ok {
+			rep.Missing++
+			continue
+		}
+		wantCustomer := rec[col["customer_id"]]
+		wantInvoices := strings.Fields(rec[col["invoice_ids"]])
+		if kind == "returned_direct_debit" {
+			rep.Returns++
+			if s.status == statusReturned || (s.status == statusMatched && s.rule != "") {
+				if s.customer == wantCustomer {
+					rep.ReturnsBooked++
+				} else {
+					rep.ReturnsWrong++
+				}
+			}
+			continue
+		}
+		rep.Credits++
+		noises := strings.Split(rec[col["noise"]], ";")
+		if rec[col["noise"]] == "" {
+			noises = []string{"none"}
+		}
+		for _, n := range noises {
+			count(rep.ByNoise, n).Credits++
+		}
+		if s.status != statusMatched {
+			rep.Unmatched++
+			for _, n := range noises {
+				count(rep.ByNoise, n).Unmatched++
+			}
+			continue
+		}
+		rep.Auto++
+		rc := count(rep.ByRule, s.rule)
+		rc.Credits++
+		rc.Auto++
+		for _, n := range noises {
+			count(rep.ByNoise, n).Auto++
+		}
+		gotInvoices := strings.Fields(s.invoices)
+		wrong := s.customer != wantCustomer
+		if !wrong && len(gotInvoices) > 0 && len(wantInvoices) > 0 {
+			sort.Strings(gotInvoices)
+			sort.Strings(wantInvoices)
+			wrong = !slices.Equal(gotInvoices, wantInvoices)
+		}
+		switch {
+		case wrong:
+			rep.Wrong++
+			rc.Wrong++
+			for _, n := range noises {
+				count(rep.ByNoise, n).Wrong++
+			}
+			if len(rep.Examples) < 20 {
+				rep.Examples = append(rep.Examples, fmt.Sprintf("%s: booked %s %v by %s; truth %s %v (noise %s)",
+					rec[col["transaction_id"]], s.customer, gotInvoices, s.rule, wantCustomer, wantInvoices, rec[col["noise"]]))
+			}
+		case len(gotInvoices) == 0:
+			rep.OnAccount++
+			rep.Right++
+		default:
+			rep.Right++
+		}
+	}
+	if rep.Credits > 0 {
+		rep.AutoShare = float64(rep.Auto) / float64(rep.Credits)
+	}
+	return rep, nil
+}

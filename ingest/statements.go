@@ -1,0 +1,685 @@
+package ingest
+
+import (
+	"context"
+	dbsql "database/sql"
+	"database/sql/driver"
+	"fmt"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest/camt"
+	"github.com/creditflow/creditflow/ingest/match"
+	"github.com/creditflow/creditflow/ingest/mt940"
+	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/duckdb/duckdb-go/v2"
+)
+
+// DefaultMatchThreshold is the confidence from which a bank credit is booked
+// to invoices without a person looking at it.
+const DefaultMatchThreshold = 0.8
+
+// StatementResult counts what became of the transactions of the bank
+// statements of one run.
+type StatementResult struct {
+	Transactions int `json:"transactions"` // read from the files
+	Duplicates   int `json:"duplicates"`   // seen before (statements overlap): not booked again
+	Credits      int `json:"credits"`      // new incoming credits
+	Matched      int `json:"matched"`      // credits booked automatically
+	Unmatched    int `json:"unmatched"`    // credits (and returns) waiting for a person
+	Returned     int `json:"returned"`     // returned direct debits booked as negative payments
+	Debits       int `json:"debits"`       // outgoing money, not receivables
+	// Booked is the number of payments made from the statements.
+	Booked int64 `json:"payments"`
+	// Rules counts the automatic matches per rule.
+	Rules map[string]int `json:"rules"`
+}
+
+// MatchedShare is the share of new credits matched automatically.
+func (s StatementResult) MatchedShare() float64 {
+	if s.Credits == 0 {
+		return 0
+	}
+	return float64(s.Matched) / float64(s.Credits)
+}
+
+// Bank transaction statuses (bank_transactions.status).
+const (
+	statusMatched   = "matched"
+	statusUnmatched = "unmatched"
+	statusReturned  = "returned"
+	statusDebit     = "debit"
+)
+
+// ruleReturn is the rule of a returned direct debit booked against the
+// payment it returns.
+const ruleReturn = "returned_direct_debit"
+
+// statementTx is a transaction read from a statement file.
+type statementTx struct {
+	creditflow.BankTransaction
+	file int // index into the run's statement files
+}
+
+// bankRow is a new bank_transactions row.
+type bankRow struct {
+	tx         *statementTx
+	entryNo    int64
+	status     string
+	paymentID  string
+	customerID string
+	invoiceIDs []string
+	rule       string
+	confidence float64
+}
+
+// paymentRow is a payment booked from a statement, as text for the payments
+// stage.
+type paymentRow struct {
+	id, customerID, invoiceID, date, amount, method, reference string
+}
+
+// stmtPaymentColumns are the columns of the temporary table the booked
+// payments are staged from.
+var stmtPaymentColumns = []string{"payment_id", "customer_id", "invoice_id", "payment_date", "amount", "method", "reference"}
+
+// readStatements parses the statement files of a run.
+func readStatements(files []inputFile) ([]statementTx, []int, error) {
+	var txs []statementTx
+	counts := make([]int, len(files))
+	for i, f := range files {
+		r, err := os.Open(f.path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("ingest: %w", err)
+		}
+		before := len(txs)
+		switch f.format {
+		case Camt:
+			var st camt.Statement
+			st, err = camt.Parse(r, f.name)
+			for _, t := range st.Transactions {
+				txs = append(txs, statementTx{t, i})
+			}
+		case MT940:
+			var sts []mt940.Statement
+			sts, err = mt940.Parse(r, f.name)
+			for _, st := range sts {
+				for _, t := range st.Transactions {
+					txs = append(txs, statementTx{t, i})
+				}
+			}
+		default:
+			err = fmt.Errorf("%w: %s: not a bank statement", creditflow.ErrInvalid, f.name)
+		}
+		r.Close()
+		if err != nil {
+			return nil, nil, fmt.Errorf("ingest: %w", err)
+		}
+		counts[i] = len(txs) - before
+	}
+	return txs, counts, nil
+}
+
+// loadStatements reads bank statements, keeps the transactions not seen
+// before, matches their credits to open invoices and books the confident
+// matches as payments; the rest waits in the unmatched queue. Returned
+// direct debits become negative payments of what they return.
+func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileResult, StatementResult, error) {
+	res := StatementResult{Rules: map[string]int{}}
+	t := newPhaseTimer(l.opt.Log, "bank statements")
+	defer t.done()
+	txs, counts, err := readStatements(files)
+	if err != nil {
+		return nil, res, err
+	}
+	res.Transactions = len(txs)
+	t.phase("parsed")
+	fresh, err := l.newTransactions(ctx, txs)
+	if err != nil {
+		return nil, res, err
+	}
+	res.Duplicates = len(txs) - len(fresh)
+	t.phase("deduplicated")
+	frs := make([]FileResult, len(files))
+	for i, f := range files {
+		frs[i] = FileResult{File: f.name, Kind: BankStatements, Format: f.format, SHA256: f.sha, Rows: int64(counts[i])}
+	}
+	for _, tx := range fresh {
+		frs[tx.file].Inserted++
+	}
+	for i := range frs {
+		frs[i].Message = fmt.Sprintf("%d transaction(s), %d new", frs[i].Rows, frs[i].Inserted)
+	}
+	if len(fresh) == 0 {
+		return frs, res, nil
+	}
+	// Payments and invoices loaded earlier in this run must be allocated
+	// before the open amounts the matching starts from are read.
+	if err := l.allocatePending(ctx); err != nil {
+		return nil, res, err
+	}
+	t.phase("allocated earlier files")
+	book, err := newBookkeeper(ctx, l.conn, l.opt.MatchThreshold)
+	if err != nil {
+		return nil, res, err
+	}
+	t.phase("matcher built")
+	if err := book.loadReturnedOriginals(ctx, l.conn, fresh); err != nil {
+		return nil, res, err
+	}
+	var next int64
+	if err := l.conn.QueryRowContext(ctx, `SELECT coalesce(max(entry_no), 0) + 1 FROM bank_transactions`).Scan(&next); err != nil {
+		return nil, res, err
+	}
+	rows := make([]bankRow, len(fresh))
+	for i := range fresh {
+		rows[i] = book.decide(&fresh[i], next+int64(i))
+		switch rows[i].status {
+		case statusMatched:
+			res.Credits++
+			res.Matched++
+			res.Rules[rows[i].rule]++
+		case statusUnmatched:
+			if fresh[i].Amount > 0 {
+				res.Credits++
+			}
+			res.Unmatched++
+		case statusReturned:
+			res.Returned++
+		case statusDebit:
+			res.Debits++
+		}
+	}
+	t.phase("matched")
+	names := make([]string, len(files))
+	formats := make([]string, len(files))
+	for i, f := range files {
+		names[i], formats[i] = f.name, string(f.format)
+	}
+	if err := appendBankRows(l.conn, rows, names, formats, l.runID); err != nil {
+		return nil, res, fmt.Errorf("ingest bank statements: %w", err)
+	}
+	if err := book.saveLearned(l.conn, l.opt.Now(), l.runID); err != nil {
+		return nil, res, err
+	}
+	t.phase("stored transactions")
+	n, err := l.bookPayments(ctx, book.payments, "payments from bank statements")
+	if err != nil {
+		return nil, res, err
+	}
+	res.Booked = n
+	return frs, res, nil
+}
+
+// newTransactions drops the transactions already stored (overlapping
+// statements) and the repeats within the run, and sorts the rest by
+// booking date, then file order.
+func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]statementTx, error) {
+	seen := make(map[string]bool, len(txs))
+	keep := make([]bool, len(txs))
+	for i, tx := range txs {
+		k := tx.Account + "\x00" + tx.ID
+		if !seen[k] {
+			seen[k] = true
+			keep[i] = true
+		}
+	}
+	if _, err := l.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stmt_keys (pos INTEGER, account VARCHAR, transaction_id VARCHAR)`); err != nil {
+		return nil, err
+	}
+	err := l.conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stmt_keys")
+		if err != nil {
+			return err
+		}
+		for i, tx := range txs {
+			if !keep[i] {
+				continue
+			}
+			if err := app.AppendRow(int32(i), tx.Account, tx.ID); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return nil, err
+	}
+	rows, err := l.conn.QueryContext(ctx, `SELECT k.pos FROM stmt_keys k
+		JOIN bank_transactions b ON b.account = k.account AND b.transaction_id = k.transaction_id`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var pos int
+		if err := rows.Scan(&pos); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		keep[pos] = false
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []statementTx
+	for i, tx := range txs {
+		if keep[i] {
+			out = append(out, tx)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].BookingDate.Before(out[j].BookingDate.Time) })
+	return out, nil
+}
+
+// allocatePending allocates what the run loaded so far, so that open amounts
+// are current, and empties the list of affected customers.
+func (l *loader) allocatePending(ctx context.Context) error {
+	var n int
+	if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FROM affected`).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return nil
+	}
+	if _, err := reallocate(ctx, l.conn, l.opt.Log); err != nil {
+		return fmt.Errorf("allocate payments: %w", err)
+	}
+	_, err := l.conn.ExecContext(ctx, `DELETE FROM affected`)
+	return err
+}
+
+// bookPayments stages payments made by the ingest and loads them like a
+// payments file, with the same validation and merge.
+func (l *loader) bookPayments(ctx context.Context, ps []paymentRow, name string) (int64, error) {
+	if len(ps) == 0 {
+		return 0, nil
+	}
+	cols := make([]string, len(stmtPaymentColumns))
+	for i, c := range stmtPaymentColumns {
+		cols[i] = c + " VARCHAR"
+	}
+	if _, err := l.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stmt_payments (`+strings.Join(cols, ", ")+`)`); err != nil {
+		return 0, err
+	}
+	err := l.conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stmt_payments")
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if err := app.AppendRow(p.id, orNull(p.customerID), orNull(p.invoiceID), p.date, p.amount, orNull(p.method), orNull(p.reference)); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return 0, err
+	}
+	fr, err := l.load(ctx, inputFile{name: name, kind: Payments, format: Derived,
+		query: "SELECT * FROM stmt_payments", columns: stmtPaymentColumns})
+	return fr.Rows, err
+}
+
+// appendBankRows stores the new transactions with what became of them.
+func appendBankRows(conn *dbsql.Conn, rows []bankRow, files, formats []string, runID int64) error {
+	return conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "bank_transactions")
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			tx := r.tx
+			var value driver.Value
+			if !tx.ValueDate.IsZero() {
+				value = tx.ValueDate.Time
+			}
+			var confidence driver.Value
+			if r.rule != "" {
+				confidence = r.confidence
+			}
+			batch := tx.BatchCount
+			if batch < 1 {
+				batch = 1
+			}
+			currency := tx.Currency
+			if currency == "" {
+				currency = "EUR"
+			}
+			// A DECIMAL(18,2) is appended as its int64 of cents.
+			if err := app.AppendRow(r.entryNo, tx.Account, tx.ID, tx.BookingDate.Time, value, int64(tx.Amount), currency,
+				tx.Reversal, orNull(tx.ReturnReason), orNull(tx.CounterName), orNull(match.NormalizeIBAN(tx.CounterIBAN)),
+				orNull(tx.EndToEndID), orNull(tx.StructuredRef), orNull(tx.RemittanceText), int32(batch),
+				files[tx.file], formats[tx.file], r.status, orNull(r.paymentID), orNull(r.customerID),
+				orNull(strings.Join(r.invoiceIDs, " ")), orNull(r.rule), confidence, nil, runID); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+}
+
+// bankPaymentID names the payment booked from a bank transaction.
+func bankPaymentID(entryNo int64) string { return "bank-" + strconv.FormatInt(entryNo, 10) }
+
+// bookkeeper decides, transaction by transaction in booking order, what
+// becomes of each one, and collects the payments to book.
+type bookkeeper struct {
+	m         *match.Matcher
+	threshold float64
+	// accounts maps an IBAN to its one customer ("" when shared), as known
+	// from customer_accounts and learned during the run.
+	accounts map[string]string
+	learned  map[[2]string]bool // (iban, customer) pairs learned in this run
+	// originals maps an end-to-end id to the credit it came with, to place
+	// a returned direct debit.
+	originals map[string]booking
+	payments  []paymentRow
+}
+
+// booking is what a credit was booked as.
+type booking struct {
+	customerID string
+	invoiceIDs []string
+	amount     creditflow.Money
+	iban       string
+}
+
+func newBookkeeper(ctx context.Context, conn *dbsql.Conn, threshold float64) (*bookkeeper, error) {
+	if threshold <= 0 {
+		threshold = DefaultMatchThreshold
+	}
+	m, accounts, err := buildMatcher(ctx, conn)
+	if err != nil {
+		return nil, err
+	}
+	return &bookkeeper{m: m, threshold: threshold, accounts: accounts, learned: map[[2]string]bool{}, originals: map[string]booking{}}, nil
+}
+
+// queryer is what buildMatcher reads from: a connection or the database.
+type queryer interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*dbsql.Rows, error)
+}
+
+// buildMatcher loads customers, open invoices and known accounts into a
+// matcher. It also returns the IBANs that belong to exactly one customer.
+func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]string, error) {
+	var customers []match.Customer
+	err := eachRow(ctx, q, `SELECT customer_id, coalesce(name, '') FROM customers`, func(r *dbsql.Rows) error {
+		var c match.Customer
+		if err := r.Scan(&c.ID, &c.Name); err != nil {
+			return err
+		}
+		customers = append(customers, c)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("matching: customers: %w", err)
+	}
+	var invoices []match.Invoice
+	err = eachRow(ctx, q, cfsql.Query("match_open_invoices"), func(r *dbsql.Rows) error {
+		var inv match.Invoice
+		var ref dbsql.NullString
+		if err := r.Scan(&inv.ID, &inv.CustomerID, &inv.Date, cfsql.Money(&inv.Open), &ref); err != nil {
+			return err
+		}
+		inv.PaymentReference = ref.String
+		invoices = append(invoices, inv)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("matching: open invoices: %w", err)
+	}
+	owners := map[string][]string{}
+	err = eachRow(ctx, q, `SELECT DISTINCT iban, customer_id FROM customer_accounts ORDER BY iban, customer_id`, func(r *dbsql.Rows) error {
+		var iban, cust string
+		if err := r.Scan(&iban, &cust); err != nil {
+			return err
+		}
+		owners[iban] = append(owners[iban], cust)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("matching: customer accounts: %w", err)
+	}
+	accounts := make(map[string]string, len(owners))
+	for iban, cs := range owners {
+		if len(cs) == 1 {
+			accounts[iban] = cs[0]
+		} else {
+			accounts[iban] = ""
+		}
+	}
+	unique := make(map[string]string, len(accounts))
+	for iban, c := range accounts {
+		if c != "" {
+			unique[iban] = c
+		}
+	}
+	m := match.New(customers, invoices, unique)
+	for iban, cs := range owners {
+		if len(cs) > 1 {
+			for _, c := range cs {
+				m.Learn(iban, c)
+			}
+		}
+	}
+	return m, accounts, nil
+}
+
+// eachRow runs query and calls fn for every row.
+func eachRow(ctx context.Context, q queryer, query string, fn func(*dbsql.Rows) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// loadReturnedOriginals reads the credits that the returns among txs may
+// return, by end-to-end id, from earlier statements.
+func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *dbsql.Conn, txs []statementTx) error {
+	var ids []string
+	for _, tx := range txs {
+		if isReturn(tx.BankTransaction) && tx.EndToEndID != "" {
+			ids = append(ids, tx.EndToEndID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stmt_e2e (end_to_end_id VARCHAR)`); err != nil {
+		return err
+	}
+	err := conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stmt_e2e")
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := app.AppendRow(id); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+	if err != nil {
+		return err
+	}
+	return eachRow(ctx, conn, `SELECT end_to_end_id, customer_id, coalesce(invoice_ids, ''), amount, coalesce(counter_iban, '')
+		FROM bank_transactions WHERE status = 'matched' AND amount > 0 AND end_to_end_id IN (SELECT end_to_end_id FROM stmt_e2e)
+		ORDER BY entry_no`, func(r *dbsql.Rows) error {
+		var e2e, ids string
+		var bk booking
+		if err := r.Scan(&e2e, &bk.customerID, &ids, cfsql.Money(&bk.amount), &bk.iban); err != nil {
+			return err
+		}
+		bk.invoiceIDs = strings.Fields(ids)
+		b.originals[e2e] = bk
+		return nil
+	})
+}
+
+// isReturn tells a returned direct debit (*stornering*) from other money
+// going out.
+func isReturn(tx creditflow.BankTransaction) bool {
+	return tx.Amount < 0 && (tx.Reversal || tx.ReturnReason != "")
+}
+
+// decide says what becomes of one new transaction.
+func (b *bookkeeper) decide(tx *statementTx, entryNo int64) bankRow {
+	row := bankRow{tx: tx, entryNo: entryNo}
+	switch {
+	case tx.Amount > 0:
+		cands := b.m.Candidates(tx.BankTransaction)
+		if len(cands) == 0 {
+			row.status = statusUnmatched
+			return row
+		}
+		best := cands[0]
+		row.rule, row.confidence = string(best.Rule), best.Confidence
+		if best.Confidence < b.threshold {
+			row.status = statusUnmatched
+			return row
+		}
+		b.m.Book(tx.BankTransaction, best)
+		row.status, row.customerID, row.invoiceIDs = statusMatched, best.CustomerID, best.InvoiceIDs
+		row.paymentID = bankPaymentID(entryNo)
+		b.payments = append(b.payments, creditPayment(row))
+		iban := match.NormalizeIBAN(tx.CounterIBAN)
+		if tx.EndToEndID != "" {
+			b.originals[tx.EndToEndID] = booking{customerID: best.CustomerID, invoiceIDs: best.InvoiceIDs, amount: tx.Amount, iban: iban}
+		}
+		if best.Confidence >= match.LearnConfidence && iban != "" {
+			b.learn(iban, best.CustomerID)
+		}
+	case isReturn(tx.BankTransaction):
+		orig, ok := b.original(tx.BankTransaction)
+		if !ok {
+			row.status = statusUnmatched
+			return row
+		}
+		row.status, row.customerID, row.rule, row.confidence = statusReturned, orig.customerID, ruleReturn, 1
+		if len(orig.invoiceIDs) == 1 {
+			row.invoiceIDs = orig.invoiceIDs
+		}
+		row.paymentID = bankPaymentID(entryNo)
+		p := paymentRow{id: row.paymentID, customerID: orig.customerID, date: paymentDate(tx.BankTransaction),
+			amount: tx.Amount.String(), method: "direct_debit", reference: strings.TrimSpace("storno " + tx.ReturnReason)}
+		if len(row.invoiceIDs) == 1 {
+			p.invoiceID = row.invoiceIDs[0]
+		}
+		b.payments = append(b.payments, p)
+	default:
+		row.status = statusDebit
+	}
+	return row
+}
+
+// original finds the credit a returned direct debit takes back: by its
+// end-to-end id, else the customer of the payer's IBAN.
+func (b *bookkeeper) original(tx creditflow.BankTransaction) (booking, bool) {
+	if tx.EndToEndID != "" {
+		if o, ok := b.originals[tx.EndToEndID]; ok {
+			return o, true
+		}
+	}
+	if c := b.accounts[match.NormalizeIBAN(tx.CounterIBAN)]; c != "" {
+		return booking{customerID: c}, true
+	}
+	return booking{}, false
+}
+
+// learn records that iban pays for customer; an IBAN seen for a second
+// customer becomes shared and no longer tells the customer.
+func (b *bookkeeper) learn(iban, customer string) {
+	prev, known := b.accounts[iban]
+	switch {
+	case !known:
+		b.accounts[iban] = customer
+	case prev == customer || prev == "":
+		if prev == customer {
+			return
+		}
+	default:
+		b.accounts[iban] = ""
+	}
+	b.learned[[2]string{iban, customer}] = true
+}
+
+// saveLearned stores the IBANs learned from confident matches.
+func (b *bookkeeper) saveLearned(conn *dbsql.Conn, now time.Time, runID int64) error {
+	if len(b.learned) == 0 {
+		return nil
+	}
+	pairs := make([][2]string, 0, len(b.learned))
+	for p := range b.learned {
+		pairs = append(pairs, p)
+	}
+	sort.Slice(pairs, func(i, j int) bool { return pairs[i][0]+pairs[i][1] < pairs[j][0]+pairs[j][1] })
+	return conn.Raw(func(dc any) error {
+		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "customer_accounts")
+		if err != nil {
+			return err
+		}
+		for _, p := range pairs {
+			if err := app.AppendRow(p[0], p[1], nil, "learned", now.UTC(), runID); err != nil {
+				app.Close()
+				return err
+			}
+		}
+		return app.Close()
+	})
+}
+
+// creditPayment is the payment a matched credit books. A payment for a set
+// of invoices names them in its reference, where the allocation finds them.
+func creditPayment(row bankRow) paymentRow {
+	tx := row.tx
+	p := paymentRow{id: row.paymentID, customerID: row.customerID, date: paymentDate(tx.BankTransaction),
+		amount: tx.Amount.String(), method: "transfer"}
+	switch len(row.invoiceIDs) {
+	case 0:
+	case 1:
+		p.invoiceID = row.invoiceIDs[0]
+		p.reference = firstNonEmpty(tx.StructuredRef, tx.RemittanceText)
+	default:
+		p.reference = strings.Join(row.invoiceIDs, " ")
+	}
+	if tx.EndToEndID != "" && tx.StructuredRef == "" && strings.Contains(strings.ToLower(tx.RemittanceText), "incasso") {
+		p.method = "direct_debit"
+	}
+	return p
+}
+
+// paymentDate is the value date of the money, else its booking date.
+func paymentDate(tx creditflow.BankTransaction) string {
+	if !tx.ValueDate.IsZero() {
+		return tx.ValueDate.String()
+	}
+	return tx.BookingDate.String()
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}

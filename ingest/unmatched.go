@@ -1,0 +1,315 @@
+package ingest
+
+import (
+	"context"
+	dbsql "database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest/match"
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// UnmatchedTransaction is a bank transaction waiting for a person, with the
+// best candidates the matcher sees for it today.
+type UnmatchedTransaction struct {
+	ID             int64            `json:"id"`
+	Account        string           `json:"account"`
+	BookingDate    creditflow.Date  `json:"booking_date"`
+	Amount         creditflow.Money `json:"amount"`
+	Currency       string           `json:"currency"`
+	CounterName    string           `json:"counter_name"`
+	CounterIBAN    string           `json:"counter_iban"`
+	StructuredRef  string           `json:"structured_ref"`
+	RemittanceText string           `json:"remittance_text"`
+	ReturnReason   string           `json:"return_reason,omitempty"`
+	File           string           `json:"file"`
+	Candidates     []Candidate      `json:"candidates"`
+}
+
+// Candidate is a possible match of an unmatched transaction.
+type Candidate struct {
+	CustomerID   string             `json:"customer_id"`
+	CustomerName string             `json:"customer_name"`
+	Invoices     []CandidateInvoice `json:"invoices"`
+	Rule         string             `json:"rule"`
+	Confidence   float64            `json:"confidence"`
+}
+
+// CandidateInvoice is an open invoice of a candidate.
+type CandidateInvoice struct {
+	InvoiceID   string           `json:"invoice_id"`
+	InvoiceDate creditflow.Date  `json:"invoice_date"`
+	DueDate     creditflow.Date  `json:"due_date"`
+	Amount      creditflow.Money `json:"amount"`
+	Open        creditflow.Money `json:"open_amount"`
+}
+
+// UnmatchedPage is one page of the unmatched queue, oldest first.
+type UnmatchedPage struct {
+	Total int64                  `json:"total"`
+	Items []UnmatchedTransaction `json:"items"`
+}
+
+// Finder proposes candidates for unmatched transactions from the ledger as
+// it was when the finder was made. It is safe for concurrent use; make a new
+// one after an ingest or a match.
+type Finder struct{ m *match.Matcher }
+
+// NewFinder reads the customers, open invoices and known accounts.
+func NewFinder(ctx context.Context, db *cfsql.DB) (*Finder, error) {
+	m, _, err := buildMatcher(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return &Finder{m: m}, nil
+}
+
+// ListUnmatched returns a page of the unmatched queue with the best
+// candidates of each transaction.
+func ListUnmatched(ctx context.Context, db *cfsql.DB, f *Finder, limit, offset int) (UnmatchedPage, error) {
+	var page UnmatchedPage
+	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM bank_transactions WHERE status = 'unmatched'`).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("unmatched: %w", err)
+	}
+	page.Items = []UnmatchedTransaction{}
+	err := eachRow(ctx, db, `SELECT entry_no, account, booking_date, amount, currency, coalesce(counter_name, ''), coalesce(counter_iban, ''),
+			coalesce(structured_ref, ''), coalesce(remittance_text, ''), coalesce(return_reason, ''), file_name, reversal,
+			coalesce(end_to_end_id, '')
+		FROM bank_transactions WHERE status = 'unmatched' ORDER BY booking_date, entry_no LIMIT ? OFFSET ?`,
+		func(r *dbsql.Rows) error {
+			var u UnmatchedTransaction
+			var tx creditflow.BankTransaction
+			if err := r.Scan(&u.ID, &u.Account, &u.BookingDate, cfsql.Money(&u.Amount), &u.Currency, &u.CounterName, &u.CounterIBAN,
+				&u.StructuredRef, &u.RemittanceText, &u.ReturnReason, &u.File, &tx.Reversal, &tx.EndToEndID); err != nil {
+				return err
+			}
+			tx.Account, tx.BookingDate, tx.Amount, tx.Currency = u.Account, u.BookingDate, u.Amount, u.Currency
+			tx.CounterName, tx.CounterIBAN, tx.StructuredRef, tx.RemittanceText, tx.ReturnReason = u.CounterName, u.CounterIBAN, u.StructuredRef, u.RemittanceText, u.ReturnReason
+			if tx.Amount < 0 {
+				// Candidates for a return: the customers the matcher would
+				// see for the same money coming in.
+				tx.Amount = -tx.Amount
+			}
+			for _, c := range f.m.Candidates(tx) {
+				cand := Candidate{CustomerID: c.CustomerID, Rule: string(c.Rule), Confidence: c.Confidence}
+				for _, id := range c.InvoiceIDs {
+					cand.Invoices = append(cand.Invoices, CandidateInvoice{InvoiceID: id})
+				}
+				u.Candidates = append(u.Candidates, cand)
+			}
+			page.Items = append(page.Items, u)
+			return nil
+		}, limit, offset)
+	if err != nil {
+		return page, fmt.Errorf("unmatched: %w", err)
+	}
+	if err := fillCandidates(ctx, db, page.Items); err != nil {
+		return page, fmt.Errorf("unmatched: candidates: %w", err)
+	}
+	return page, nil
+}
+
+// fillCandidates adds names and the current open amounts to the candidates.
+func fillCandidates(ctx context.Context, db *cfsql.DB, items []UnmatchedTransaction) error {
+	var customers, invoices []string
+	for _, u := range items {
+		for _, c := range u.Candidates {
+			customers = append(customers, c.CustomerID)
+			for _, inv := range c.Invoices {
+				invoices = append(invoices, inv.InvoiceID)
+			}
+		}
+	}
+	if len(customers) == 0 {
+		return nil
+	}
+	names := map[string]string{}
+	err := eachRow(ctx, db, `SELECT customer_id, coalesce(name, customer_id) FROM customers WHERE list_contains(string_split(?, chr(31)), customer_id)`,
+		func(r *dbsql.Rows) error {
+			var id, name string
+			if err := r.Scan(&id, &name); err != nil {
+				return err
+			}
+			names[id] = name
+			return nil
+		}, strings.Join(customers, "\x1f"))
+	if err != nil {
+		return err
+	}
+	details := map[string]CandidateInvoice{}
+	if len(invoices) > 0 {
+		err = eachRow(ctx, db, `SELECT i.invoice_id, i.invoice_date, i.due_date, i.amount,
+				i.amount - coalesce((SELECT sum(a.amount) FROM payment_allocations a WHERE a.invoice_id = i.invoice_id), 0)
+			FROM invoices i WHERE list_contains(string_split(?, chr(31)), i.invoice_id)`,
+			func(r *dbsql.Rows) error {
+				var d CandidateInvoice
+				if err := r.Scan(&d.InvoiceID, &d.InvoiceDate, &d.DueDate, cfsql.Money(&d.Amount), cfsql.Money(&d.Open)); err != nil {
+					return err
+				}
+				details[d.InvoiceID] = d
+				return nil
+			}, strings.Join(invoices, "\x1f"))
+		if err != nil {
+			return err
+		}
+	}
+	for i := range items {
+		for j := range items[i].Candidates {
+			c := &items[i].Candidates[j]
+			c.CustomerName = names[c.CustomerID]
+			for k, inv := range c.Invoices {
+				if d, ok := details[inv.InvoiceID]; ok {
+					c.Invoices[k] = d
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// ManualMatch is what a person decided for an unmatched transaction.
+type ManualMatch struct {
+	CustomerID string   `json:"customer_id"`
+	InvoiceIDs []string `json:"invoice_ids"`
+}
+
+// ManualMatchResult says what was booked.
+type ManualMatchResult struct {
+	ID          int64    `json:"id"`
+	PaymentID   string   `json:"payment_id"`
+	CustomerID  string   `json:"customer_id"`
+	InvoiceIDs  []string `json:"invoice_ids"`
+	LearnedIBAN string   `json:"learned_iban,omitempty"`
+}
+
+// MatchByHand books unmatched transaction id as a person decided: a payment
+// of the customer for the invoices (none: allocated oldest first), and the
+// payer's IBAN is remembered for that customer. All in one transaction.
+func MatchByHand(ctx context.Context, db *cfsql.DB, id int64, mm ManualMatch, opt Options) (ManualMatchResult, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Actor == "" {
+		opt.Actor = "cli"
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	res := ManualMatchResult{ID: id, CustomerID: strings.TrimSpace(mm.CustomerID)}
+	if res.CustomerID == "" {
+		return res, fmt.Errorf("%w: customer_id is required", creditflow.ErrInvalid)
+	}
+	for _, inv := range mm.InvoiceIDs {
+		if inv = strings.TrimSpace(inv); inv != "" && !slices.Contains(res.InvoiceIDs, inv) {
+			res.InvoiceIDs = append(res.InvoiceIDs, inv)
+		}
+	}
+	err := db.Write(ctx, func(conn *dbsql.Conn) error {
+		var runID int64
+		return inTransaction(ctx, conn, &runID, func() error {
+			tx, status, err := readBankTransaction(ctx, conn, id)
+			if err != nil {
+				return err
+			}
+			if status != statusUnmatched {
+				return fmt.Errorf("%w: bank transaction %d is %s, not waiting to be matched", creditflow.ErrConflict, id, status)
+			}
+			if err := checkManualMatch(ctx, conn, res.CustomerID, res.InvoiceIDs); err != nil {
+				return err
+			}
+			res.PaymentID = bankPaymentID(id)
+			row := bankRow{tx: &statementTx{BankTransaction: tx}, entryNo: id, status: statusMatched, paymentID: res.PaymentID,
+				customerID: res.CustomerID, invoiceIDs: res.InvoiceIDs, rule: "manual", confidence: 1}
+			p := creditPayment(row)
+			if tx.Amount < 0 {
+				row.status = statusReturned
+				p.method, p.reference = "direct_debit", strings.TrimSpace("storno "+tx.ReturnReason)
+				if len(res.InvoiceIDs) > 1 {
+					p.invoiceID = ""
+				}
+			}
+			l := loader{conn: conn, opt: opt, runID: runID}
+			if _, err := l.bookPayments(ctx, []paymentRow{p}, fmt.Sprintf("bank transaction %d matched by hand", id)); err != nil {
+				return err
+			}
+			if _, err := conn.ExecContext(ctx, `UPDATE bank_transactions SET status = ?, payment_id = ?, customer_id = ?, invoice_ids = ?,
+					rule = 'manual', confidence = 1, matched_by = ? WHERE entry_no = ?`,
+				row.status, res.PaymentID, res.CustomerID, nullIfEmpty(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
+				return err
+			}
+			if iban := match.NormalizeIBAN(tx.CounterIBAN); iban != "" {
+				if _, err := conn.ExecContext(ctx, `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
+						SELECT ?, ?, ?, 'manual', ?, ? WHERE NOT EXISTS (SELECT 1 FROM customer_accounts WHERE iban = ? AND customer_id = ?)`,
+					iban, res.CustomerID, nullIfEmpty(tx.CounterName), opt.Now().UTC(), runID, iban, res.CustomerID); err != nil {
+					return err
+				}
+				res.LearnedIBAN = iban
+			}
+			if _, err := reallocate(ctx, conn, opt.Log); err != nil {
+				return fmt.Errorf("allocate payments: %w", err)
+			}
+			_, err = conn.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'match', ?)`,
+				opt.Now().UTC(), opt.Actor, fmt.Sprintf(`{"bank_transaction": %d, "customer_id": %q, "invoice_ids": %q, "payment_id": %q}`,
+					id, res.CustomerID, res.InvoiceIDs, res.PaymentID))
+			return err
+		})
+	})
+	return res, err
+}
+
+func readBankTransaction(ctx context.Context, conn *dbsql.Conn, id int64) (creditflow.BankTransaction, string, error) {
+	var tx creditflow.BankTransaction
+	var status string
+	var value dbsql.NullTime
+	err := conn.QueryRowContext(ctx, `SELECT account, transaction_id, booking_date, value_date, amount, currency, reversal,
+			coalesce(return_reason, ''), coalesce(counter_name, ''), coalesce(counter_iban, ''), coalesce(end_to_end_id, ''),
+			coalesce(structured_ref, ''), coalesce(remittance_text, ''), status
+		FROM bank_transactions WHERE entry_no = ?`, id).Scan(&tx.Account, &tx.ID, &tx.BookingDate, &value, cfsql.Money(&tx.Amount),
+		&tx.Currency, &tx.Reversal, &tx.ReturnReason, &tx.CounterName, &tx.CounterIBAN, &tx.EndToEndID, &tx.StructuredRef,
+		&tx.RemittanceText, &status)
+	if errors.Is(err, dbsql.ErrNoRows) {
+		return tx, "", fmt.Errorf("%w: no bank transaction %d", creditflow.ErrNotFound, id)
+	}
+	if value.Valid {
+		tx.ValueDate = creditflow.NewDate(value.Time)
+	}
+	return tx, status, err
+}
+
+// checkManualMatch checks that the customer exists and the invoices are its.
+func checkManualMatch(ctx context.Context, conn *dbsql.Conn, customer string, invoices []string) error {
+	var n int
+	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE customer_id = ?`, customer).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return fmt.Errorf("%w: customer_id %q: no such customer", creditflow.ErrInvalid, customer)
+	}
+	for _, inv := range invoices {
+		var owner string
+		err := conn.QueryRowContext(ctx, `SELECT customer_id FROM invoices WHERE invoice_id = ?`, inv).Scan(&owner)
+		if errors.Is(err, dbsql.ErrNoRows) {
+			return fmt.Errorf("%w: invoice_ids: %q: no such invoice", creditflow.ErrInvalid, inv)
+		}
+		if err != nil {
+			return err
+		}
+		if owner != customer {
+			return fmt.Errorf("%w: invoice_ids: %q belongs to customer %q, not %q", creditflow.ErrInvalid, inv, owner, customer)
+		}
+	}
+	return nil
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -9,7 +9,7 @@ import (
 type camtWriter struct {
 	s                *statements
 	month            int
-	opening, closing int64 // cents
+	opening, closing int64  // cents
 	text             []byte // scratch for remittance text
 }
 

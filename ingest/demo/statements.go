@@ -47,7 +47,7 @@ const (
 	shareMissingRef  = 0.05 // of transfers without any remittance information (lumps without reference come on top)
 	shareMistyped    = 0.03 // of transfers with one digit changed or two swapped in the invoice number or kenmerk
 	shareOtherName   = 0.15 // of customers whose account holder name differs from the customer name
-	shareBookkeeper  = 0.20 // of those: a bookkeeping office pays from its own account (B2B transfers only)
+	shareBookkeeper  = 0.10 // of those: a bookkeeping office pays from its own account (B2B transfers only)
 	shareSalaries    = 0.28 // of a month's receipts on an account paid out as salaries
 	shareSuppliers   = 0.45 // of a month's receipts paid to suppliers
 	shareVAT         = 0.09 // of a month's receipts paid as VAT to the tax office
@@ -222,7 +222,10 @@ func planStatements(ctx context.Context, l *ledger, cfg Config) (*statements, er
 	for a := range s.acct {
 		s.acct[a].opening = 1_500_000 + r.Int64N(4_500_000)
 	}
-	s.creditorID = match.IBAN("NL", "ZZZ"+strconv.Itoa(10_000_000+r.IntN(90_000_000))+"0000")
+	// A SEPA creditor identifier: check digits as of an IBAN, but computed
+	// without the business code ZZZ.
+	kvk := strconv.Itoa(10_000_000+r.IntN(90_000_000)) + "0000"
+	s.creditorID = match.IBAN("NL", kvk)[:4] + "ZZZ" + kvk
 	for _, n := range officeNames {
 		s.offices = append(s.offices, party{n, newIBAN(r, used, "NL", pickBank(r))})
 	}

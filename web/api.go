@@ -222,7 +222,6 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.engine.Invalidate()
-	s.forecasts.invalidate()
+	s.invalidate()
 	writeJSON(w, http.StatusOK, res)
 }

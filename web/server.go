@@ -16,6 +16,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/risk"
 	cfsql "github.com/creditflow/creditflow/sql"
 	"github.com/gorilla/mux"
@@ -55,7 +56,10 @@ type Server struct {
 	// forecasts keeps the cash forecasts until the next ingest, as engine
 	// keeps the scores.
 	forecasts *forecasts
-	policy    dunning.Policy
+	// finder proposes matches for unmatched bank transactions, built from
+	// the ledger once until the next ingest or match.
+	finder memoCache[struct{}, *ingest.Finder]
+	policy dunning.Policy
 }
 
 // New builds a server with its routes.
@@ -108,6 +112,8 @@ func (s *Server) routes() *mux.Router {
 	api("/legal/interest", creditflow.RoleViewer, s.handleInterest, http.MethodGet)
 	api("/dunning/worklist", creditflow.RoleViewer, s.handleDunningWorklist, http.MethodGet)
 	api("/actions", creditflow.RoleCollector, s.handleCreateAction, http.MethodPost)
+	api("/unmatched", creditflow.RoleViewer, s.handleUnmatched, http.MethodGet)
+	api("/unmatched/{id}/match", creditflow.RoleCollector, s.handleMatchUnmatched, http.MethodPost)
 	r.HandleFunc("/api/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 
 	static, _ := fs.Sub(staticFiles, "static")
@@ -120,6 +126,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/customers/{id}", s.requirePage(s.handleCustomerPage)).Methods(http.MethodGet)
 	r.HandleFunc("/forecast", s.requirePage(s.handleForecastPage)).Methods(http.MethodGet)
 	r.HandleFunc("/worklist", s.requirePage(s.handleWorklistPage)).Methods(http.MethodGet)
+	r.HandleFunc("/unmatched", s.requirePage(s.handleUnmatchedPage)).Methods(http.MethodGet)
 
 	// The API answers in JSON, also when there is no such route.
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -1,0 +1,199 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest"
+	"github.com/gorilla/mux"
+)
+
+// The unmatched-payments queue: bank credits the matcher was not sure
+// enough of to book, with its best candidates, and a way to book one by hand.
+
+// maxMatchBytes bounds the body of a manual match.
+const maxMatchBytes = 64 << 10
+
+// invalidate drops everything computed from the ledger, after it changed.
+func (s *Server) invalidate() {
+	s.engine.Invalidate()
+	s.forecasts.invalidate()
+	s.finder.invalidate()
+}
+
+// loadFinder returns the candidate finder of the current ledger.
+func (s *Server) loadFinder(ctx context.Context) (*ingest.Finder, error) {
+	return s.finder.get(ctx, struct{}{}, func(ctx context.Context) (*ingest.Finder, error) {
+		return ingest.NewFinder(ctx, s.db)
+	})
+}
+
+// unmatchedPage reads ?limit=&offset= and the page of the queue.
+func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (ingest.UnmatchedPage, int, int, error) {
+	limit, err := intParam(r, "limit", defaultLimit)
+	if err != nil {
+		return ingest.UnmatchedPage{}, 0, 0, err
+	}
+	offset, err := intParam(r, "offset", 0)
+	if err != nil {
+		return ingest.UnmatchedPage{}, 0, 0, err
+	}
+	if limit > 500 {
+		return ingest.UnmatchedPage{}, 0, 0, fmt.Errorf("%w: limit %d: at most 500", creditflow.ErrInvalid, limit)
+	}
+	f, err := s.loadFinder(r.Context())
+	if err != nil {
+		return ingest.UnmatchedPage{}, 0, 0, err
+	}
+	page, err := ingest.ListUnmatched(r.Context(), s.db, f, limit, offset)
+	return page, limit, offset, err
+}
+
+// handleUnmatched is GET /api/unmatched?limit=&offset=.
+func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
+	page, limit, offset, err := s.unmatchedPage(r, 50)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		ingest.UnmatchedPage
+		Limit  int `json:"limit"`
+		Offset int `json:"offset"`
+	}{page, limit, offset})
+}
+
+// handleMatchUnmatched is POST /api/unmatched/{id}/match with
+// {"customer_id": ..., "invoice_ids": [...]}.
+func (s *Server) handleMatchUnmatched(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(mux.Vars(r)["id"], 10, 64)
+	if err != nil || id <= 0 {
+		s.writeError(w, r, fmt.Errorf("%w: id %q: expected the number of an unmatched bank transaction", creditflow.ErrInvalid, mux.Vars(r)["id"]))
+		return
+	}
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		s.writeError(w, r, fmt.Errorf("%w: Content-Type %q: expected application/json", creditflow.ErrInvalid, ct))
+		return
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxMatchBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = fmt.Errorf("%w: body over %d bytes", errTooLarge, maxMatchBytes)
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	var mm ingest.ManualMatch
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&mm); err != nil {
+		s.writeError(w, r, fmt.Errorf("%w: body: %v; expected {\"customer_id\": \"...\", \"invoice_ids\": [\"...\"]}", creditflow.ErrInvalid, err))
+		return
+	}
+	res, err := ingest.MatchByHand(r.Context(), s.db, id, mm, ingest.Options{Actor: "api:" + principalFrom(r.Context()).name, Now: s.now})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.invalidate()
+	writeJSON(w, http.StatusOK, res)
+}
+
+// unmatchedView is the data of unmatched.html; everything is formatted here.
+type unmatchedView struct {
+	pageHead
+	Error    string
+	Shown    string
+	CanMatch bool
+	Rows     []unmatchedRow
+	Prev     string
+	Next     string
+	API      string
+}
+
+type unmatchedRow struct {
+	ID         int64
+	Date       string
+	Amount     string
+	Negative   bool
+	Payer      string
+	IBAN       string
+	Reference  string
+	Return     string
+	Candidates []unmatchedCandidate
+}
+
+type unmatchedCandidate struct {
+	CustomerID string
+	Name       string
+	Link       string
+	Invoices   string // "INV-1 (1,234.00 open), ..."
+	InvoiceIDs string // comma-separated, for the form
+	Rule       string
+	Confidence string
+}
+
+// handleUnmatchedPage renders the queue, 25 at a time.
+func (s *Server) handleUnmatchedPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	page := unmatchedView{pageHead: s.newPageHead(sess, "unmatched", "/unmatched"), API: "/api/unmatched"}
+	page.setAsOf(creditflow.NewDate(s.now()))
+	data, limit, offset, err := s.unmatchedPage(r, 25)
+	if err != nil && r.Context().Err() != nil {
+		return
+	}
+	if err != nil {
+		status := http.StatusInternalServerError
+		if errors.Is(err, creditflow.ErrInvalid) {
+			status, page.Error = http.StatusBadRequest, err.Error()
+		} else {
+			s.log.ErrorContext(r.Context(), "unmatched page", "err", err)
+			page.Error = "The unmatched payments could not be read. The error is in the server log; try again in a moment."
+		}
+		s.renderStatus(w, r, status, "unmatched.html", page)
+		return
+	}
+	page.CanMatch = sess.role.Allows(creditflow.RoleCollector)
+	first, last := offset+1, offset+len(data.Items)
+	if len(data.Items) == 0 {
+		page.Shown = fmt.Sprintf("none of %d", data.Total)
+	} else {
+		page.Shown = fmt.Sprintf("%d–%d of %d", first, last, data.Total)
+	}
+	if offset > 0 {
+		page.Prev = fmt.Sprintf("/unmatched?offset=%d", max(offset-limit, 0))
+	}
+	if int64(last) < data.Total {
+		page.Next = fmt.Sprintf("/unmatched?offset=%d", last)
+	}
+	for _, u := range data.Items {
+		row := unmatchedRow{ID: u.ID, Date: u.BookingDate.String(), Amount: formatMoney(u.Currency, u.Amount), Negative: u.Amount < 0,
+			Payer: u.CounterName, IBAN: u.CounterIBAN, Reference: strings.TrimSpace(u.StructuredRef + " " + u.RemittanceText)}
+		if u.ReturnReason != "" {
+			row.Return = "returned direct debit, reason " + u.ReturnReason
+		}
+		for _, c := range u.Candidates {
+			var invs, ids []string
+			for _, inv := range c.Invoices {
+				invs = append(invs, fmt.Sprintf("%s (%s open)", inv.InvoiceID, formatAmount(inv.Open)))
+				ids = append(ids, inv.InvoiceID)
+			}
+			name := c.CustomerName
+			if name == "" {
+				name = c.CustomerID
+			}
+			row.Candidates = append(row.Candidates, unmatchedCandidate{CustomerID: c.CustomerID, Name: name,
+				Link: customerLink(c.CustomerID, creditflow.NewDate(s.now())), Invoices: strings.Join(invs, ", "), InvoiceIDs: strings.Join(ids, ","),
+				Rule: strings.ReplaceAll(c.Rule, "_", " "), Confidence: fmt.Sprintf("%.0f%%", c.Confidence*100)})
+		}
+		page.Rows = append(page.Rows, row)
+	}
+	s.render(w, r, "unmatched.html", page)
+}

@@ -126,6 +126,9 @@ func dateOf(t time.Time) time.Time {
 }
 
 // Generate writes customers.csv, invoices.csv, payments.csv and truth.csv into dir (created if missing).
+// With cfg.Statements it also writes the bank statements of the last
+// months under statements/, customer_accounts.csv and statement_truth.csv,
+// and leaves the payments of those months out of payments.csv.
 //
 // Zero fields of cfg take their defaults (see DefaultConfig); End is
 // required and only its date counts. The same Config always gives

@@ -36,21 +36,21 @@ const statementStream = 0x73746174656d6e74 // "statemnt"
 // exact quotas among the customers who pay in the statement period, at
 // least one when there is any, so that small ledgers show every kind too.
 const (
-	shareAccountB    = 0.50 // of customers paying into account B (MT940) instead of A (camt.053)
-	shareKnownIBAN   = 0.60 // of customers whose IBAN is in customer_accounts.csv
-	shareKnownSecond = 0.50 // of known customers with two accounts whose second IBAN is known too
-	shareSecondIBAN  = 0.15 // of B2B customers paying from two accounts
-	shareSecondUsed  = 0.30 // of transfers of such a customer made from the second account
-	shareForeignIBAN = 0.05 // of customers paying from a German or Belgian account (drawn among non-NL customers)
-	shareRF          = 0.05 // of B2B customers writing an RF creditor reference instead of the betalingskenmerk
-	shareStructured  = 0.60 // of single-invoice transfers with a structured reference: about half of all transfers
-	shareMissingRef  = 0.05 // of transfers without any remittance information (lumps without reference come on top)
-	shareMistyped    = 0.03 // of transfers with one digit changed or two swapped in the invoice number or kenmerk
-	shareOtherName   = 0.15 // of customers whose account holder name differs from the customer name
-	shareBookkeeper  = 0.10 // of those: a bookkeeping office pays from its own account (B2B transfers only)
-	shareSalaries    = 0.28 // of a month's receipts on an account paid out as salaries
-	shareSuppliers   = 0.45 // of a month's receipts paid to suppliers
-	shareVAT         = 0.09 // of a month's receipts paid as VAT to the tax office
+	shareAccountB    = 0.50  // of customers paying into account B (MT940) instead of A (camt.053)
+	shareKnownIBAN   = 0.60  // of customers whose IBAN is in customer_accounts.csv
+	shareKnownSecond = 0.50  // of known customers with two accounts whose second IBAN is known too
+	shareSecondIBAN  = 0.15  // of B2B customers paying from two accounts
+	shareSecondUsed  = 0.30  // of transfers of such a customer made from the second account
+	shareForeignIBAN = 0.05  // of customers paying from a German or Belgian account (drawn among non-NL customers)
+	shareRF          = 0.05  // of B2B customers writing an RF creditor reference instead of the betalingskenmerk
+	shareStructured  = 0.85  // of single-invoice transfers with a structured reference: about half of all transfers
+	shareMissingRef  = 0.05  // of transfers without any remittance information (lumps without reference come on top)
+	shareMistyped    = 0.037 // of transfers naming an invoice with one digit changed or two swapped: about 3% of all transfers
+	shareOtherName   = 0.15  // of customers whose account holder name differs from the customer name
+	shareBookkeeper  = 0.10  // of those: a bookkeeping office pays from its own account (B2B transfers only)
+	shareSalaries    = 0.28  // of a month's receipts on an account paid out as salaries
+	shareSuppliers   = 0.45  // of a month's receipts paid to suppliers
+	shareVAT         = 0.09  // of a month's receipts paid as VAT to the tax office
 )
 
 // noise is a set of noise tags applied to a statement transaction.

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/xml"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -170,7 +171,9 @@ func TestStatementsMatchTruth(t *testing.T) {
 		noise := truth.get(r, "noise")
 		switch kind := truth.get(r, "kind"); kind {
 		case "returned_direct_debit":
-			if tx.ReturnReason == "" || tx.Amount >= 0 || !tx.Reversal || tx.EndToEndID == "" {
+			// The end-to-end id is the one of the collection returned.
+			e2e := "SDD-" + strings.TrimPrefix(truth.get(r, "invoice_ids"), "INV-")
+			if tx.ReturnReason == "" || tx.Amount >= 0 || !tx.Reversal || tx.EndToEndID != e2e {
 				t.Errorf("%s: return %s parsed with reason %q, amount %v, reversal %v, end-to-end id %q", tx.file, tx.ID, tx.ReturnReason, tx.Amount, tx.Reversal, tx.EndToEndID)
 			}
 		case "credit":
@@ -308,6 +311,70 @@ func TestStatementsMatchTruth(t *testing.T) {
 			t.Errorf("%.2f of customers have a known IBAN, want %.2f", share, shareKnownIBAN)
 		}
 	})
+}
+
+// TestStatementNoiseRates checks that the noise rates show in a bigger
+// ledger's statements, counted per transfer or per credit.
+func TestStatementNoiseRates(t *testing.T) {
+	cfg, err := Config{Customers: 5000, Invoices: 100_000, Seed: 1, End: testEnd, Statements: true}.normalize()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := build(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := planStatements(context.Background(), l, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var transfers, credits, structured, missing, mistyped, payerName, bookkeeper float64
+	for a := range s.acct {
+		for _, tx := range s.acct[a].txs {
+			if tx.pay < 0 {
+				continue
+			}
+			credits++
+			if tx.noise&noisePayerName != 0 {
+				payerName++
+			}
+			if l.payments[tx.pay].method != transfer {
+				continue
+			}
+			transfers++
+			if tx.rem == remKenmerk || tx.rem == remRF {
+				structured++
+			}
+			if tx.noise&noiseMissingRef != 0 {
+				missing++
+			}
+			if tx.noise&noiseMistyped != 0 {
+				mistyped++
+			}
+			if tx.noise&noiseBookkeeper != 0 {
+				bookkeeper++
+			}
+		}
+	}
+	tests := []struct {
+		name      string
+		got, want float64
+		tol       float64
+	}{
+		{"structured of transfers", structured / transfers, 0.5, 0.05},
+		// The lumps the ledger pays without any reference come on top.
+		{"missing reference of transfers", missing / transfers, shareMissingRef + 0.025, 0.02},
+		{"mistyped of transfers", mistyped / transfers, 0.03, 0.008},
+		{"payer name of credits", payerName / credits, shareOtherName, 0.05},
+		{"bookkeeper of transfers", bookkeeper / transfers, shareOtherName * shareBookkeeper, 0.02},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if math.Abs(tt.got-tt.want) > tt.tol {
+				t.Errorf("%.3f, want %.3f ± %.3f", tt.got, tt.want, tt.tol)
+			}
+		})
+	}
 }
 
 // TestStatementsSameSeedSameBytes checks that every file, statements

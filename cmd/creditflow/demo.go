@@ -17,6 +17,8 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	seed := fs.Uint64("seed", def.Seed, "random seed: the same seed gives the same ledger")
 	years := fs.Int("years", def.Years, "years of history up to today")
 	end := fs.String("end", "", "last `date` of the ledger (default today)")
+	statements := fs.Bool("statements", false, "also write bank statements (camt.053 and MT940) for the payments of the last months, customer_accounts.csv and statement_truth.csv; those payments are then left out of payments.csv")
+	months := fs.Int("statement-months", 12, "months of bank statements, with --statements")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -25,6 +27,7 @@ func runDemo(ctx context.Context, e env, args []string) error {
 	}
 	cfg := def
 	cfg.Customers, cfg.Invoices, cfg.Seed, cfg.Years = *customers, *invoices, *seed, *years
+	cfg.Statements, cfg.StatementMonths = *statements, *months
 	if *end != "" {
 		d, err := creditflow.ParseDate(*end)
 		if err != nil {

@@ -155,23 +155,35 @@ func tokenSetSimilarity(a, b []string) float64 {
 	if len(a) > len(b) {
 		a, b = b, a
 	}
-	var used uint64 // words of b already paired; names have few words
+	// Equal words first: they are most of the score and cost no
+	// Jaro-Winkler.
+	var usedA, usedB uint64 // words already paired; names have few words
 	total := 0.0
-	for _, wa := range a {
+	for i, wa := range a {
+		for j, wb := range b {
+			if i < 64 && j < 64 && usedB&(1<<j) == 0 && wa == wb {
+				usedA |= 1 << i
+				usedB |= 1 << j
+				total++
+				break
+			}
+		}
+	}
+	for i, wa := range a {
+		if i >= 64 || usedA&(1<<i) != 0 {
+			continue
+		}
 		best, bestJ := 0.0, -1
 		for j, wb := range b {
-			if j >= 64 || used&(1<<j) != 0 {
+			if j >= 64 || usedB&(1<<j) != 0 {
 				continue
 			}
 			if s := wordSimilarity(wa, wb); s > best {
 				best, bestJ = s, j
-				if s == 1 {
-					break
-				}
 			}
 		}
 		if bestJ >= 0 {
-			used |= 1 << bestJ
+			usedB |= 1 << bestJ
 			total += best
 		}
 	}
@@ -299,7 +311,18 @@ func (m *Matcher) matchName(tx creditflow.BankTransaction, day int32) {
 		return len(m.names.postings[a]) - len(m.names.postings[b])
 	})
 	for _, w := range ns.words {
-		for _, ci := range m.names.postings[w] {
+		posting := m.names.postings[w]
+		if len(ns.touched) > 0 && len(posting) > 4*len(ns.touched) {
+			// A common word (a trade, a city): checking the few customers
+			// found so far is cheaper than walking its posting list.
+			for _, ci := range ns.touched {
+				if ns.hits[ci] < 255 && slices.Contains(m.customers[ci].tokens, w) {
+					ns.hits[ci]++
+				}
+			}
+			continue
+		}
+		for _, ci := range posting {
 			if ns.stamp[ci] != ns.gen {
 				ns.stamp[ci] = ns.gen
 				ns.hits[ci] = 0
@@ -317,19 +340,39 @@ func (m *Matcher) matchName(tx creditflow.BankTransaction, day int32) {
 	for _, ci := range ns.touched {
 		maxHits = max(maxHits, ns.hits[ci])
 	}
+	// Score the customers sharing the most words with the payer; those
+	// sharing one word less (a typing error in one word) only when none of
+	// the first is near-identical and they are few: scoring a common word's
+	// thousands of customers costs more than it finds.
+	var tier [2]int
+	for _, ci := range ns.touched {
+		switch ns.hits[ci] {
+		case maxHits:
+			tier[0]++
+		case maxHits - 1:
+			tier[1]++
+		}
+	}
 	ns.scored = ns.scored[:0]
-	for want := maxHits; want >= 1 && want+1 >= maxHits && len(ns.scored) < maxScoredNames; want-- {
+	attempts := 0
+	nearIdentical := false
+	for t, want := 0, maxHits; t < 2 && want >= 1 && !nearIdentical; t, want = t+1, want-1 {
+		if t == 1 && attempts+tier[1] > maxScoredNames {
+			break
+		}
 		for _, ci := range ns.touched {
 			if ns.hits[ci] != want {
 				continue
 			}
-			if len(ns.scored) == maxScoredNames {
+			if attempts == maxScoredNames {
 				break
 			}
+			attempts++
 			sim := tokenSetSimilarity(q, m.customers[ci].tokens)
 			if sim >= minNameSimilarity {
 				ns.scored = append(ns.scored, scoredName{cust: ci, sim: sim})
 			}
+			nearIdentical = nearIdentical || sim >= 0.9
 		}
 	}
 	slices.SortFunc(ns.scored, func(a, b scoredName) int {

@@ -345,6 +345,8 @@ func (m *Matcher) lookupID(id string, ci int32) int32 {
 // first (at most 5, distinct), without changing the matcher's state. Only
 // invoices dated on or before the booking date and still open count, except
 // that a valid structured reference to a paid invoice is still reported.
+// The payer's name is only compared when no other rule reached
+// LearnConfidence: it is the slowest rule and cannot beat those matches.
 // Debits return nothing.
 func (m *Matcher) Candidates(tx creditflow.BankTransaction) []Match {
 	if tx.Amount <= 0 {

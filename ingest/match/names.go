@@ -22,7 +22,8 @@ import (
 // coefficient 2·Σscore / (words in a + words in b): an extra or missing word
 // costs as much on either side. Only near-identical names come close to 1.
 
-// legalForms and particles are dropped from names before comparing.
+// nameStopWords are the legal forms and particles dropped from names
+// before comparing.
 var nameStopWords = map[string]bool{
 	// Legal forms.
 	"bv": true, "nv": true, "vof": true, "cv": true, "gmbh": true, "holding": true,

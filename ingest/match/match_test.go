@@ -479,3 +479,18 @@ func TestScanReferences(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCandidates feeds arbitrary statement text to the matcher: it must not
+// panic and its answer must keep the promises of Candidates.
+func FuzzCandidates(f *testing.F) {
+	f.Add("factuur INV-2024-000123", Betalingskenmerk("2024000123"), "BAKKERIJ JANSEN", int64(12100))
+	f.Add("RF18 5390 0754 7034", "RF18539007547034", "J. de Vries", int64(9995))
+	f.Add("1234 5678 9012 3456 7890 1234", "", "Café Müller B.V.", int64(1))
+	m := testLedger(f)
+	day := mustDate(f, "2024-02-15")
+	f.Fuzz(func(t *testing.T, text, ref, name string, amount int64) {
+		tx := creditflow.BankTransaction{Amount: creditflow.Money(amount), RemittanceText: text, StructuredRef: ref,
+			CounterName: name, CounterIBAN: ibanJansen, BookingDate: day}
+		checkCandidates(t, m.Candidates(tx))
+	})
+}

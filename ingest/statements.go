@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"bufio"
 	"context"
 	dbsql "database/sql"
 	"database/sql/driver"
@@ -8,7 +9,9 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -87,41 +90,61 @@ type paymentRow struct {
 // payments are staged from.
 var stmtPaymentColumns = []string{"payment_id", "customer_id", "invoice_id", "payment_date", "amount", "method", "reference"}
 
-// readStatements parses the statement files of a run.
+// readStatements parses the statement files of a run, on all cores: XML
+// decoding is most of the cost of a big camt.053.
 func readStatements(files []inputFile) ([]statementTx, []int, error) {
-	var txs []statementTx
-	counts := make([]int, len(files))
+	parsed := make([][]creditflow.BankTransaction, len(files))
+	errs := make([]error, len(files))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
 	for i, f := range files {
-		r, err := os.Open(f.path)
-		if err != nil {
-			return nil, nil, fmt.Errorf("ingest: %w", err)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			parsed[i], errs[i] = readStatement(f)
+		}()
+	}
+	wg.Wait()
+	var n int
+	for i := range files {
+		if errs[i] != nil {
+			return nil, nil, fmt.Errorf("ingest: %w", errs[i])
 		}
-		before := len(txs)
-		switch f.format {
-		case Camt:
-			var st camt.Statement
-			st, err = camt.Parse(r, f.name)
-			for _, t := range st.Transactions {
-				txs = append(txs, statementTx{t, i})
-			}
-		case MT940:
-			var sts []mt940.Statement
-			sts, err = mt940.Parse(r, f.name)
-			for _, st := range sts {
-				for _, t := range st.Transactions {
-					txs = append(txs, statementTx{t, i})
-				}
-			}
-		default:
-			err = fmt.Errorf("%w: %s: not a bank statement", creditflow.ErrInvalid, f.name)
+		n += len(parsed[i])
+	}
+	txs := make([]statementTx, 0, n)
+	counts := make([]int, len(files))
+	for i, p := range parsed {
+		for _, t := range p {
+			txs = append(txs, statementTx{t, i})
 		}
-		r.Close()
-		if err != nil {
-			return nil, nil, fmt.Errorf("ingest: %w", err)
-		}
-		counts[i] = len(txs) - before
+		counts[i] = len(p)
 	}
 	return txs, counts, nil
+}
+
+// readStatement parses one statement file.
+func readStatement(f inputFile) ([]creditflow.BankTransaction, error) {
+	r, err := os.Open(f.path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	br := bufio.NewReaderSize(r, 1<<16)
+	switch f.format {
+	case Camt:
+		st, err := camt.Parse(br, f.name)
+		return st.Transactions, err
+	case MT940:
+		sts, err := mt940.Parse(br, f.name)
+		var txs []creditflow.BankTransaction
+		for _, st := range sts {
+			txs = append(txs, st.Transactions...)
+		}
+		return txs, err
+	}
+	return nil, fmt.Errorf("%w: %s: not a bank statement", creditflow.ErrInvalid, f.name)
 }
 
 // loadStatements reads bank statements, keeps the transactions not seen
@@ -228,44 +251,42 @@ func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]stat
 			keep[i] = true
 		}
 	}
-	if _, err := l.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stmt_keys (pos INTEGER, account VARCHAR, transaction_id VARCHAR)`); err != nil {
-		return nil, err
+	// Statements overlap by days, not years: only the stored transactions
+	// of the run's accounts and days can be repeats.
+	type span struct{ first, last creditflow.Date }
+	spans := map[string]*span{}
+	for _, tx := range txs {
+		sp := spans[tx.Account]
+		if sp == nil {
+			spans[tx.Account] = &span{tx.BookingDate, tx.BookingDate}
+			continue
+		}
+		if tx.BookingDate.Before(sp.first.Time) {
+			sp.first = tx.BookingDate
+		}
+		if tx.BookingDate.After(sp.last.Time) {
+			sp.last = tx.BookingDate
+		}
 	}
-	err := l.conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stmt_keys")
+	stored := map[string]bool{}
+	for acct, sp := range spans {
+		err := eachRow(ctx, l.conn, `SELECT transaction_id FROM bank_transactions WHERE account = ? AND booking_date BETWEEN ? AND ?`,
+			func(r *dbsql.Rows) error {
+				var id string
+				if err := r.Scan(&id); err != nil {
+					return err
+				}
+				stored[acct+"\x00"+id] = true
+				return nil
+			}, acct, sp.first, sp.last)
 		if err != nil {
-			return err
-		}
-		for i, tx := range txs {
-			if !keep[i] {
-				continue
-			}
-			if err := app.AppendRow(int32(i), tx.Account, tx.ID); err != nil {
-				app.Close()
-				return err
-			}
-		}
-		return app.Close()
-	})
-	if err != nil {
-		return nil, err
-	}
-	rows, err := l.conn.QueryContext(ctx, `SELECT k.pos FROM stmt_keys k
-		JOIN bank_transactions b ON b.account = k.account AND b.transaction_id = k.transaction_id`)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var pos int
-		if err := rows.Scan(&pos); err != nil {
-			rows.Close()
 			return nil, err
 		}
-		keep[pos] = false
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	for i, tx := range txs {
+		if keep[i] && stored[tx.Account+"\x00"+tx.ID] {
+			keep[i] = false
+		}
 	}
 	var out []statementTx
 	for i, tx := range txs {

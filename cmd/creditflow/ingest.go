@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 
 	"github.com/creditflow/creditflow/ingest"
@@ -16,6 +17,7 @@ func runIngest(ctx context.Context, e env, args []string) error {
 	fs, dbPath := newFlags(e, "ingest")
 	strict := fs.Bool("strict", false, "reject invoices and payments of unknown customers instead of creating bare customers")
 	kind := fs.String("kind", "", "table of every file: customers, invoices, payments or customer_accounts (default: from the file name; bank statements and e-invoices are recognised by content)")
+	trace := fs.Bool("trace", false, "log how long each phase of the ingest takes, on stderr")
 	threshold := fs.Float64("match-threshold", ingest.DefaultMatchThreshold, "confidence (0-1) from which a bank credit is booked without a person; below it, it waits in the unmatched queue")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -27,6 +29,9 @@ func runIngest(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("ingest: --match-threshold %v: expected a confidence above 0 and at most 1", *threshold)
 	}
 	opt := ingest.Options{Strict: *strict, Now: e.now, MatchThreshold: *threshold}
+	if *trace {
+		opt.Log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
 	if *kind != "" {
 		k, err := ingest.ParseKind(*kind)
 		if err != nil {

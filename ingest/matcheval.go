@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"slices"
-	"sort"
 	"strings"
 
 	cfsql "github.com/creditflow/creditflow/sql"
@@ -26,9 +25,11 @@ type MatchingReport struct {
 	Right int `json:"right"`
 	Wrong int `json:"wrong"`
 	// OnAccount counts automatic matches booked to the right customer
-	// without invoices (allocated oldest first).
-	OnAccount int `json:"on_account"`
-	Unmatched int `json:"unmatched"`
+	// without invoices (allocated oldest first); Incomplete those booked to
+	// some of the right invoices, the rest of the money on account.
+	OnAccount  int `json:"on_account"`
+	Incomplete int `json:"incomplete"`
+	Unmatched  int `json:"unmatched"`
 	// Returns counts returned direct debits; ReturnsBooked those booked to
 	// the right customer, ReturnsWrong to another.
 	Returns       int `json:"returns"`
@@ -148,12 +149,17 @@ func EvaluateMatching(ctx context.Context, db *cfsql.DB, truthPath string) (Matc
 		for _, n := range noises {
 			count(rep.ByNoise, n).Auto++
 		}
+		// Wrong: another customer, or an invoice the payment was not for.
 		gotInvoices := strings.Fields(s.invoices)
 		wrong := s.customer != wantCustomer
+		incomplete := false
 		if !wrong && len(gotInvoices) > 0 && len(wantInvoices) > 0 {
-			sort.Strings(gotInvoices)
-			sort.Strings(wantInvoices)
-			wrong = !slices.Equal(gotInvoices, wantInvoices)
+			for _, inv := range gotInvoices {
+				if !slices.Contains(wantInvoices, inv) {
+					wrong = true
+				}
+			}
+			incomplete = !wrong && len(gotInvoices) < len(wantInvoices)
 		}
 		switch {
 		case wrong:
@@ -168,6 +174,9 @@ func EvaluateMatching(ctx context.Context, db *cfsql.DB, truthPath string) (Matc
 			}
 		case len(gotInvoices) == 0:
 			rep.OnAccount++
+			rep.Right++
+		case incomplete:
+			rep.Incomplete++
 			rep.Right++
 		default:
 			rep.Right++

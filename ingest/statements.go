@@ -7,9 +7,9 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
-	"runtime"
 	"strings"
 	"sync"
 	"time"
@@ -449,7 +449,7 @@ func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]st
 	err = eachRow(ctx, q, cfsql.Query("match_open_invoices"), func(r *dbsql.Rows) error {
 		var inv match.Invoice
 		var ref dbsql.NullString
-		if err := r.Scan(&inv.ID, &inv.CustomerID, &inv.Date, cfsql.Money(&inv.Open), &ref); err != nil {
+		if err := r.Scan(&inv.ID, &inv.CustomerID, &inv.Date, cfsql.Money(&inv.Amount), cfsql.Money(&inv.Open), &ref); err != nil {
 			return err
 		}
 		inv.PaymentReference = ref.String

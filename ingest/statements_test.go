@@ -366,4 +366,6 @@ func TestIngestEInvoices(t *testing.T) {
 }
 
 // rows is dump without the last newline.
-func rows(tb testing.TB, db *cfsql.DB, q string) string { return strings.TrimSuffix(dump(tb, db, q), "\n") }
+func rows(tb testing.TB, db *cfsql.DB, q string) string {
+	return strings.TrimSuffix(dump(tb, db, q), "\n")
+}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -59,7 +60,17 @@ type UnmatchedPage struct {
 // Finder proposes candidates for unmatched transactions from the ledger as
 // it was when the finder was made. It is safe for concurrent use; make a new
 // one after an ingest or a match.
-type Finder struct{ m *match.Matcher }
+type Finder struct {
+	mu sync.Mutex // the matcher reuses buffers between calls
+	m  *match.Matcher
+}
+
+// candidates returns the matcher's candidates for tx.
+func (f *Finder) candidates(tx creditflow.BankTransaction) []match.Match {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.m.Candidates(tx)
+}
 
 // NewFinder reads the customers, open invoices and known accounts.
 func NewFinder(ctx context.Context, db *cfsql.DB) (*Finder, error) {
@@ -96,7 +107,7 @@ func ListUnmatched(ctx context.Context, db *cfsql.DB, f *Finder, limit, offset i
 				// see for the same money coming in.
 				tx.Amount = -tx.Amount
 			}
-			for _, c := range f.m.Candidates(tx) {
+			for _, c := range f.candidates(tx) {
 				cand := Candidate{CustomerID: c.CustomerID, Rule: string(c.Rule), Confidence: c.Confidence}
 				for _, id := range c.InvoiceIDs {
 					cand.Invoices = append(cand.Invoices, CandidateInvoice{InvoiceID: id})

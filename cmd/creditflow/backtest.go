@@ -320,8 +320,8 @@ func runBacktestMatching(ctx context.Context, e env, args []string) error {
 		return printJSON(e.stdout, rep)
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "bank credits: %d; matched automatically: %d (%.1f%%), of which wrong: %d, on account (customer only): %d; unmatched: %d\n",
-		rep.Credits, rep.Auto, rep.AutoShare*100, rep.Wrong, rep.OnAccount, rep.Unmatched)
+	fmt.Fprintf(w, "bank credits: %d; matched automatically: %d (%.1f%%), of which wrong: %d, on account (customer only): %d, to some of its invoices (rest on account): %d; unmatched: %d\n",
+		rep.Credits, rep.Auto, rep.AutoShare*100, rep.Wrong, rep.OnAccount, rep.Incomplete, rep.Unmatched)
 	fmt.Fprintf(w, "returned direct debits: %d, booked to the right customer: %d, to a wrong one: %d; truth rows not in the database: %d\n",
 		rep.Returns, rep.ReturnsBooked, rep.ReturnsWrong, rep.Missing)
 	printCounts := func(title string, m map[string]*ingest.RuleCount) {

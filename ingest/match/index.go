@@ -111,12 +111,16 @@ type scratch struct {
 	refs      foundRefs
 	pairs     map[creditflow.Money]pair
 	names     nameScratch
+	// payer is the normalized payer name of the transaction, once ready.
+	payer      []string
+	payerReady bool
 }
 
 func (s *scratch) reset() {
 	s.cands = s.cands[:0]
 	s.arena = s.arena[:0]
 	s.extraText = ""
+	s.payerReady = false
 }
 
 // add records a candidate, copying inv.

@@ -11,7 +11,10 @@ import (
 type Invoice struct {
 	ID, CustomerID string
 	Date           creditflow.Date  // invoice date
-	Open           creditflow.Money // amount still open (>0); credit notes are not passed
+	Open           creditflow.Money // amount still open (0 when settled); credit notes are not passed
+	// Amount is the invoice's amount; zero means Open. A settled invoice
+	// named with its whole amount is most likely paid by that payment.
+	Amount creditflow.Money
 	// PaymentReference is a payment reference stored with the invoice
 	// (betalingskenmerk, RF creditor reference or another string); optional.
 	PaymentReference string
@@ -62,14 +65,27 @@ const LearnConfidence = 0.9
 //	  same, the number fits several invoices               0.70 (+0.10 to the one whose open amount equals the payment)
 //	invoice_in_text: one invoice                          0.95 (+0.03 when the amount equals its open amount)
 //	  several invoices of one customer (combined payment)  0.93 (+0.03 when the amount equals their sum)
-//	  only already paid invoices found                     0.75
+//	  the amount is more than the invoices named            same; the rest stays on the customer's account
+//	  the amount does not equal the open amount, and
+//	  neither IBAN nor payer name points at the customer   0.78 (a mistyped number can name another invoice)
+//	  one invoice named, but the amount is exactly the open
+//	  amount of one other invoice of that customer whose
+//	  number is one typing error away                       0.88 for that other invoice, 0.80 for the named one
+//	  only already paid invoices found                     0.75 (0.85 when IBAN or name points at the customer,
+//	                                                       0.92 when also the amount is the invoice's whole amount)
 //	  invoices of several customers                        0.60 (+0.05 amount equals the sum, +0.04 IBAN known for it; < 0.7)
-//	  payer's IBAN is known for another customer           at most 0.75
+//	  payer's IBAN is known for another customer           0.90 when the amount equals the open amount (the
+//	                                                       IBAN is then shared: a bookkeeper, a payment provider),
+//	                                                       else at most 0.75
 //	iban_amount: amount equals one open invoice           0.90
-//	  several open invoices with that amount: the oldest   0.82
-//	iban_amount_set: 2-4 of the 25 oldest open invoices    0.85
-//	iban_customer: known IBAN, no amount fits              0.75 (0.65 when nothing is open)
-//	name_amount: name similarity s, amount of an invoice   0.85·s (0.82·s when several invoices have that amount);
+//	  several open invoices with that amount               0.85, booked to the customer without invoices: which
+//	                                                       one was meant is unknowable, the customer is not
+//	iban_amount_set: 2-4 of the 25 oldest open invoices    0.85 (to the customer without invoices when another
+//	                                                       invoice of the same amount could replace one of them)
+//	iban_customer: known IBAN, no amount fits              0.82 when the payer's name is the customer's (≥ 0.5),
+//	                                                       else 0.75 (0.65 when nothing is open)
+//	name_amount: name similarity s, amount of an invoice   0.85·s (0.82·s, to the customer without invoices, when
+//	                                                       several invoices have that amount);
 //	                                                       at most 0.70 when another customer's name is as similar
 //	name: name similarity s ≥ 0.5, no amount fits         0.60·s
 //
@@ -87,13 +103,20 @@ const (
 	confTextAmbiguous     = 0.60
 	confTextAmbiguousMax  = 0.69
 	confTextConflict      = 0.75
+	confTextConflictExact = 0.90
+	confTextUnconfirmed   = 0.78
+	confTextPaidConfirmed = 0.85
+	confTextPaidWhole     = 0.92
+	confTextRetyped       = 0.88
+	confTextRetypedNamed  = 0.80
 	confIBANAmount        = 0.90
-	confIBANAmountOldest  = 0.82
+	confIBANAmountEqual   = 0.85
 	confIBANAmountSet     = 0.85
 	confIBANCustomer      = 0.75
+	confIBANCustomerName  = 0.82
 	confIBANNothingOpen   = 0.65
 	confNameAmount        = 0.85
-	confNameAmountOldest  = 0.82
+	confNameAmountEqual   = 0.82
 	confNameAmbiguousMax  = 0.70
 	confName              = 0.60
 )
@@ -142,10 +165,11 @@ type customer struct {
 }
 
 type invoice struct {
-	id   string
-	cust int32
-	day  int32 // days since 1970-01-01
-	open creditflow.Money
+	id     string
+	cust   int32
+	day    int32 // days since 1970-01-01
+	open   creditflow.Money
+	amount creditflow.Money
 }
 
 // New returns a matcher for the customers, their open invoices and the
@@ -206,7 +230,11 @@ func (m *Matcher) addCustomer(id, name string) int32 {
 func (m *Matcher) indexInvoice(inv Invoice) int32 {
 	ci := m.addCustomer(inv.CustomerID, "")
 	ii := int32(len(m.invoices))
-	m.invoices = append(m.invoices, invoice{id: inv.ID, cust: ci, day: dayOf(inv.Date), open: inv.Open})
+	amount := inv.Amount
+	if amount == 0 {
+		amount = inv.Open
+	}
+	m.invoices = append(m.invoices, invoice{id: inv.ID, cust: ci, day: dayOf(inv.Date), open: inv.Open, amount: amount})
 	m.customers[ci].invoices = append(m.customers[ci].invoices, ii)
 	if k := alnumUpper(inv.ID); len(k) > 0 {
 		m.byKey.add(k, ii)
@@ -269,8 +297,8 @@ func (m *Matcher) Learn(iban, customerID string) {
 }
 
 // Book records that tx was booked as mt: it lowers the open amounts of the
-// invoices paid (for a booking to the customer, the oldest open invoices on
-// or before the booking date first), and learns the payer's IBAN when the
+// invoices paid (for a booking to the customer, an invoice of exactly the
+// amount, else the oldest open invoices on or before the booking date first), and learns the payer's IBAN when the
 // match was sure enough. Money beyond the open amounts stays unapplied: the
 // matcher does not carry credit forward to later invoices.
 func (m *Matcher) Book(tx creditflow.BankTransaction, mt Match) {
@@ -293,6 +321,11 @@ func (m *Matcher) Book(tx creditflow.BankTransaction, mt Match) {
 	} else {
 		day := dayOf(tx.BookingDate)
 		cu := &m.customers[ci]
+		// Booked to the customer: most likely it pays an invoice of exactly
+		// its amount, else the oldest invoices first.
+		if ii, _ := m.exactOpen(ci, rest, day); ii >= 0 {
+			rest -= m.pay(ii, rest)
+		}
 		for _, ii := range cu.invoices[cu.firstOpen:] {
 			if rest <= 0 || m.invoices[ii].day > day {
 				break
@@ -519,10 +552,20 @@ func (m *Matcher) matchText(tx creditflow.BankTransaction, day int32, payer int3
 			}
 		}
 		s.tmp = open
+		// The payer points at the customer by a known IBAN or by name.
+		confirmed := payer == ci || m.payerSimilarity(tx.CounterName, ci) >= minNameSimilarity
 		var conf float64
 		switch {
 		case len(open) == 0:
 			conf = confTextPaid
+			if confirmed {
+				conf = confTextPaidConfirmed
+				// Named with its whole amount by its customer: an earlier
+				// guess (a payment on account) took it, not this payment.
+				if len(group) == 1 && m.invoices[group[0]].amount == tx.Amount {
+					conf = confTextPaidWhole
+				}
+			}
 			if nCust > 1 {
 				conf = confTextAmbiguous
 			}
@@ -541,11 +584,28 @@ func (m *Matcher) matchText(tx creditflow.BankTransaction, day int32, payer int3
 		default:
 			conf = confTextSet
 		}
-		if nCust == 1 && len(open) > 0 && sum == tx.Amount && conf > confTextPaid {
+		exact := nCust == 1 && len(open) > 0 && sum == tx.Amount
+		if nCust == 1 && len(open) == 1 && !exact {
+			// A mistyped invoice number often names another invoice of the
+			// same customer; when the amount is that of one invoice whose
+			// number is one typing error away, that is the one meant.
+			if ii, n := m.exactOpen(ci, tx.Amount, day); n == 1 && ii != open[0] && oneTypoApart(m.invoices[ii].id, m.invoices[open[0]].id) {
+				s.add(ci, []int32{ii}, RuleInvoiceInText, confTextRetyped)
+				conf = min(conf, confTextRetypedNamed)
+			}
+		}
+		switch {
+		case exact && conf > confTextPaidConfirmed:
 			conf += confTextAmountBonus
+		case nCust == 1 && len(open) > 0 && !confirmed:
+			conf = min(conf, confTextUnconfirmed)
 		}
 		if payer >= 0 && payer != ci {
-			conf = min(conf, confTextConflict)
+			if exact {
+				conf = min(conf, confTextConflictExact)
+			} else {
+				conf = min(conf, confTextConflict)
+			}
 		}
 		s.add(ci, open, RuleInvoiceInText, conf)
 	}
@@ -614,16 +674,25 @@ func (m *Matcher) matchIBAN(tx creditflow.BankTransaction, day int32, payer int3
 	case nExact == 1:
 		s.add(payer, []int32{exact}, RuleIBANAmount, confIBANAmount)
 	case nExact > 1:
-		s.add(payer, []int32{exact}, RuleIBANAmount, confIBANAmountOldest)
+		s.add(payer, nil, RuleIBANAmount, confIBANAmountEqual)
 	default:
 		if set, n := s.subsetSum(vals, tx.Amount); n > 0 {
 			ids := make([]int32, n)
 			for i := range n {
 				ids[i] = open[set[i]]
 			}
+			if equalAmountOutside(vals, set[:n]) {
+				// Another invoice of the same amount could take the place
+				// of one in the set: the customer, not which invoices.
+				ids = nil
+			}
 			s.add(payer, ids, RuleIBANAmountSet, confIBANAmountSet)
 		} else if len(open) > 0 {
-			s.add(payer, nil, RuleIBANCustomer, confIBANCustomer)
+			conf := confIBANCustomer
+			if m.payerSimilarity(tx.CounterName, payer) >= minNameSimilarity {
+				conf = confIBANCustomerName
+			}
+			s.add(payer, nil, RuleIBANCustomer, conf)
 		} else {
 			s.add(payer, nil, RuleIBANCustomer, confIBANNothingOpen)
 		}
@@ -831,6 +900,47 @@ func isSep(c byte) bool {
 	switch c {
 	case ' ', '\t', '\n', '\r', ',', ';', '/', ':', '(', ')', '[', ']', '|', '"', '\'', '+', '&':
 		return true
+	}
+	return false
+}
+
+// equalAmountOutside reports whether an amount at the positions in set also
+// occurs at a position outside it: then another set adds up as well.
+func equalAmountOutside(vals []creditflow.Money, set []int8) bool {
+	for i, v := range vals {
+		if slices.Contains(set, int8(i)) {
+			continue
+		}
+		for _, j := range set {
+			if vals[j] == v {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// oneTypoApart reports whether two ids of the same length differ in one
+// character or in two adjacent characters swapped.
+func oneTypoApart(a, b string) bool {
+	if len(a) != len(b) || a == b {
+		return false
+	}
+	var diff []int
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] {
+			diff = append(diff, i)
+			if len(diff) > 2 {
+				return false
+			}
+		}
+	}
+	switch len(diff) {
+	case 1:
+		return true
+	case 2:
+		i, j := diff[0], diff[1]
+		return j == i+1 && a[i] == b[j] && a[j] == b[i]
 	}
 	return false
 }

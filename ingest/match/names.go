@@ -404,13 +404,28 @@ func (m *Matcher) matchName(tx creditflow.BankTransaction, day int32) {
 			continue
 		}
 		conf := confNameAmount * c.sim
+		inv := []int32{c.inv}
 		if c.nInv > 1 {
-			conf = confNameAmountOldest * c.sim
+			// Several invoices of that amount: the customer, not which one.
+			conf, inv = confNameAmountEqual*c.sim, nil
 		}
 		if nearAmount > 1 && c.sim >= bestAmountSim-0.05 {
 			// Two customers as alike with an invoice of this amount each.
 			conf = min(conf, confNameAmbiguousMax)
 		}
-		m.s.add(c.cust, []int32{c.inv}, RuleNameAmount, conf)
+		m.s.add(c.cust, inv, RuleNameAmount, conf)
 	}
+}
+
+// payerSimilarity is the similarity of the payer's name to customer ci's.
+// The payer's name is normalized once per transaction.
+func (m *Matcher) payerSimilarity(name string, ci int32) float64 {
+	s := &m.s
+	if !s.payerReady {
+		s.payer, s.payerReady = normalizeName(name), true
+	}
+	if len(s.payer) == 0 || ci < 0 || len(m.customers[ci].tokens) == 0 {
+		return 0
+	}
+	return tokenSetSimilarity(s.payer, m.customers[ci].tokens)
 }

@@ -1,0 +1,241 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ingest/demo"
+	cfsql "github.com/creditflow/creditflow/sql"
+)
+
+// unmatchedScreenshotPath is where the browser test leaves the picture of
+// the unmatched-payments queue.
+const unmatchedScreenshotPath = "../docs/unmatched.png"
+
+// unmatchedPageSize is the number of transactions /unmatched shows at once.
+const unmatchedPageSize = 25
+
+// unmatchedThreshold is the matcher's confidence for automatic booking in
+// the browser test: high, so that a good number of credits wait for a person.
+const unmatchedThreshold = 0.97
+
+// openUnmatchedTestDB returns a DuckDB file loaded with the demo ledger of
+// openBrowserTestDB plus three months of bank statements, matched with a
+// high threshold so that the queue of /unmatched is not empty.
+func openUnmatchedTestDB(tb testing.TB) *cfsql.DB {
+	tb.Helper()
+	ctx := context.Background()
+	db, err := cfsql.Open(ctx, filepath.Join(tb.TempDir(), "ledger.duckdb"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	dir := tb.TempDir()
+	end := time.Date(browserNow.Year(), browserNow.Month(), browserNow.Day(), 0, 0, 0, 0, time.UTC)
+	cfg := demo.Config{Customers: 60, Invoices: 3000, Seed: 1, End: end, Years: 2, Statements: true, StatementMonths: 3}
+	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
+		tb.Fatalf("demo ledger: %v", err)
+	}
+	paths := []string{
+		filepath.Join(dir, demo.CustomersFile),
+		filepath.Join(dir, demo.InvoicesFile),
+		filepath.Join(dir, demo.PaymentsFile),
+		filepath.Join(dir, demo.CustomerAccountsFile),
+	}
+	statements, err := os.ReadDir(filepath.Join(dir, demo.StatementsDir))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range statements {
+		paths = append(paths, filepath.Join(dir, demo.StatementsDir, e.Name()))
+	}
+	res, err := ingest.Files(ctx, db, paths, ingest.Options{Now: func() time.Time { return browserNow }, MatchThreshold: unmatchedThreshold})
+	if err != nil {
+		tb.Fatalf("ingest demo ledger with statements: %v", err)
+	}
+	if res.Statements == nil || res.Statements.Unmatched <= 3 {
+		tb.Fatalf("statements: %+v; want more than 3 credits left unmatched at threshold %.2f", res.Statements, unmatchedThreshold)
+	}
+	return db
+}
+
+// unmatchedState is what the browser test reads back from /unmatched.
+type unmatchedState struct {
+	Rows      int      `json:"rows"`
+	IDs       []string `json:"ids"`
+	WithBook  int      `json:"with_book"`
+	FirstBook string   `json:"first_book"`
+	Customer  string   `json:"customer"`
+	BookShown bool     `json:"book_shown"`
+	Forms     int      `json:"forms"`
+	Shown     string   `json:"shown"`
+	NavActive string   `json:"nav_active"`
+	Error     string   `json:"error"`
+}
+
+const readUnmatchedJS = `(() => {
+	const q = (s) => document.querySelector(s);
+	const rows = Array.from(document.querySelectorAll("#unmatched tr[data-id]"));
+	const withBook = rows.filter((r) => r.querySelector("button.match"));
+	const book = withBook.length ? withBook[0].querySelector("button.match") : null;
+	const shown = q("h1.pagetitle .currency");
+	return {
+		rows: rows.length,
+		ids: rows.map((r) => r.dataset.id),
+		with_book: withBook.length,
+		first_book: withBook.length ? withBook[0].dataset.id : "",
+		customer: book ? book.dataset.customer : "",
+		book_shown: !!book && book.getBoundingClientRect().right <= document.documentElement.clientWidth,
+		forms: document.querySelectorAll("#unmatched form.match-form").length,
+		shown: shown ? shown.textContent.trim() : "",
+		nav_active: q(".nav a.active") ? q(".nav a.active").textContent.trim() : "",
+		error: q(".error") ? q(".error").textContent.trim() : "",
+	};
+})()`
+
+// TestBrowserUnmatched logs in as a collector on the way to /unmatched in
+// headless Chromium, books one transaction with a candidate's button and
+// another with the "Other customer" form, and sees each leave the queue of
+// the page and of the API, without JavaScript errors.
+func TestBrowserUnmatched(t *testing.T) {
+	chrome := requireChromium(t)
+
+	db := openUnmatchedTestDB(t)
+	srv, token, host := startBrowserServer(t, db, creditflow.RoleCollector, browserNow)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1360)
+
+	// queue reads the queue through the API, the way a script would, and
+	// checks that the ledger's stats count the same.
+	queue := func(t *testing.T) unmatchedAnswer {
+		t.Helper()
+		var page unmatchedAnswer
+		getJSON(t, srv.URL+"/api/unmatched?limit=500", token, &page)
+		if st := ledgerStats(t, srv.URL, token); st.Unmatched != page.Total {
+			t.Errorf("GET /api/stats counts %d unmatched, GET /api/unmatched %d", st.Unmatched, page.Total)
+		}
+		return page
+	}
+	// checkPage compares the page with the queue of the API: the first page
+	// of it, and the count in the title.
+	checkPage := func(t *testing.T, st unmatchedState, q unmatchedAnswer) {
+		t.Helper()
+		if want := min(unmatchedPageSize, int(q.Total)); st.Rows != want {
+			t.Errorf("%d rows, want %d (the first page of %d waiting)", st.Rows, want, q.Total)
+		}
+		if want := fmt.Sprintf("1–%d of %d", st.Rows, q.Total); st.Shown != want {
+			t.Errorf("title shows %q, want %q", st.Shown, want)
+		}
+		for i, id := range st.IDs {
+			if i < len(q.Items) && id != strconv.FormatInt(q.Items[i].ID, 10) {
+				t.Errorf("row %d is transaction %s, the API's item %d is %d", i, id, i, q.Items[i].ID)
+				break
+			}
+		}
+	}
+
+	if err := chromedp.Do(ctx,
+		chromedp.EmulateViewport(1360, 900),
+		chromedp.Navigate(srv.URL+"/unmatched"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), token),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#unmatched table`)),
+	); err != nil {
+		t.Fatalf("log in on the way to /unmatched: %v", err)
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[unmatchedState](readUnmatchedJS))
+	if err != nil {
+		t.Fatalf("read /unmatched: %v", err)
+	}
+	if st.Error != "" || st.Rows == 0 || st.WithBook == 0 || st.Forms != st.Rows || st.NavActive != "Unmatched payments" {
+		t.Fatalf("/unmatched: %+v; want rows, a Book button on some, a form on each and the active nav Unmatched payments", st)
+	}
+	if !st.BookShown {
+		t.Error("the first Book button lies beyond the right edge of a 1360 px window: the candidates do not wrap")
+	}
+	before := queue(t)
+	t.Logf("%d transactions waiting, %d on the page, %d with a candidate", before.Total, st.Rows, st.WithBook)
+	checkPage(t, st, before)
+	for _, p := range probs.take() {
+		t.Errorf("/unmatched: %s", p)
+	}
+	saveScreenshot(t, ctx, unmatchedScreenshotPath)
+
+	// book clicks submit in the row of transaction id and waits for the
+	// reload without that row. A poll that is running when the page reloads
+	// fails with the navigation, so the test asks again until the table is
+	// back.
+	book := func(t *testing.T, id, submit string) (unmatchedState, unmatchedAnswer) {
+		t.Helper()
+		row := `#unmatched tr[data-id=` + jsString(id) + `]`
+		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.unmatchedBefore = true`)); err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(row+" "+submit))); err != nil {
+			t.Fatalf("book transaction %s: %v", id, err)
+		}
+		gone := `!window.unmatchedBefore && document.readyState === "complete" && !!document.getElementById("unmatched") && !document.querySelector(` + jsString(row) + `)`
+		deadline := time.Now().Add(20 * time.Second)
+		for {
+			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](gone))
+			if err == nil && ok {
+				break
+			}
+			if time.Now().After(deadline) {
+				msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll(".form-error")).map((e) => e.textContent).join(" ")`))
+				t.Fatalf("transaction %s did not leave the queue: %v %s", id, err, msg)
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		after, err := chromedp.Run(ctx, chromedp.Evaluate[unmatchedState](readUnmatchedJS))
+		if err != nil {
+			t.Fatalf("read /unmatched after booking %s: %v", id, err)
+		}
+		q := queue(t)
+		checkPage(t, after, q)
+		if slices.ContainsFunc(q.Items, func(u ingest.UnmatchedTransaction) bool { return strconv.FormatInt(u.ID, 10) == id }) {
+			t.Errorf("GET /api/unmatched still lists transaction %s", id)
+		}
+		for _, p := range probs.take() {
+			t.Errorf("/unmatched after booking %s: %s", id, p)
+		}
+		return after, q
+	}
+
+	// The first candidate of the first row that has one, as proposed.
+	afterCandidate, q := book(t, st.FirstBook, `button.match`)
+	if got := q.Total; got != before.Total-1 {
+		t.Errorf("after booking the candidate, %d waiting, want %d", got, before.Total-1)
+	}
+	if afterCandidate.Rows == 0 {
+		t.Fatalf("no row left for the other customer's form: %+v", afterCandidate)
+	}
+
+	// Another transaction, booked by hand to a customer typed in, with no
+	// invoices: the payment goes to the oldest open invoices.
+	other := afterCandidate.IDs[0]
+	row := `#unmatched tr[data-id=` + jsString(other) + `]`
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(row+` details summary`)),
+		chromedp.WaitVisible(chromedp.CSS(row+` input[name="customer_id"]`)),
+		chromedp.SendKeys(chromedp.CSS(row+` input[name="customer_id"]`), st.Customer),
+	); err != nil {
+		t.Fatalf("fill the form of transaction %s: %v", other, err)
+	}
+	if _, q := book(t, other, `form.match-form button[type="submit"]`); q.Total != before.Total-2 {
+		t.Errorf("after booking to another customer, %d waiting, want %d", q.Total, before.Total-2)
+	}
+}

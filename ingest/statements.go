@@ -2,12 +2,15 @@ package ingest
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	dbsql "database/sql"
 	"database/sql/driver"
 	"fmt"
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -80,14 +83,7 @@ type bankRow struct {
 	confidence float64
 }
 
-// paymentRow is a payment booked from a statement, as text for the payments
-// stage.
-type paymentRow struct {
-	id, customerID, invoiceID, date, amount, method, reference string
-}
-
-// stmtPaymentColumns are the columns of the temporary table the booked
-// payments are staged from.
+// stmtPaymentColumns are the columns of statement_payments.sql.
 var stmtPaymentColumns = []string{"payment_id", "customer_id", "invoice_id", "payment_date", "amount", "method", "reference"}
 
 // readStatements parses the statement files of a run, on all cores: XML
@@ -155,12 +151,33 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 	res := StatementResult{Rules: map[string]int{}}
 	t := newPhaseTimer(l.opt.Log, "bank statements")
 	defer t.done()
-	txs, counts, err := readStatements(files)
-	if err != nil {
+	// Payments and invoices loaded earlier in this run must be allocated
+	// before the open amounts the matching starts from are read.
+	if err := l.allocatePending(ctx); err != nil {
 		return nil, res, err
 	}
+	t.phase("allocated earlier files")
+	// The matcher is read from the database while the files are parsed.
+	type built struct {
+		book *bookkeeper
+		err  error
+	}
+	bookc := make(chan built, 1)
+	go func() {
+		b, err := newBookkeeper(ctx, l.conn, l.opt.MatchThreshold)
+		bookc <- built{b, err}
+	}()
+	txs, counts, parseErr := readStatements(files)
+	b := <-bookc
+	if parseErr != nil {
+		return nil, res, parseErr
+	}
+	if b.err != nil {
+		return nil, res, b.err
+	}
+	book := b.book
 	res.Transactions = len(txs)
-	t.phase("parsed")
+	t.phase("parsed, matcher built")
 	fresh, err := l.newTransactions(ctx, txs)
 	if err != nil {
 		return nil, res, err
@@ -180,17 +197,6 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 	if len(fresh) == 0 {
 		return frs, res, nil
 	}
-	// Payments and invoices loaded earlier in this run must be allocated
-	// before the open amounts the matching starts from are read.
-	if err := l.allocatePending(ctx); err != nil {
-		return nil, res, err
-	}
-	t.phase("allocated earlier files")
-	book, err := newBookkeeper(ctx, l.conn, l.opt.MatchThreshold)
-	if err != nil {
-		return nil, res, err
-	}
-	t.phase("matcher built")
 	if err := book.loadReturnedOriginals(ctx, l.conn, fresh); err != nil {
 		return nil, res, err
 	}
@@ -198,7 +204,26 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 	if err := l.conn.QueryRowContext(ctx, `SELECT coalesce(max(entry_no), 0) + 1 FROM bank_transactions`).Scan(&next); err != nil {
 		return nil, res, err
 	}
+	names := make([]string, len(files))
+	formats := make([]string, len(files))
+	for i, f := range files {
+		names[i], formats[i] = f.name, string(f.format)
+	}
+	// Matching is sequential (each booking changes what is open); the rows
+	// are written out on another core while the next ones are matched.
+	tmp, err := os.MkdirTemp("", "creditflow-statements-")
+	if err != nil {
+		return nil, res, err
+	}
+	defer os.RemoveAll(tmp)
+	rowsPath := filepath.Join(tmp, "bank_transactions.csv")
 	rows := make([]bankRow, len(fresh))
+	batches := make(chan []bankRow, 8)
+	written := make(chan error, 1)
+	go func() {
+		written <- writeBankRows(rowsPath, batches, names, formats, l.runID)
+	}()
+	const batch = 8192
 	for i := range fresh {
 		rows[i] = book.decide(&fresh[i], next+int64(i))
 		switch rows[i].status {
@@ -216,21 +241,23 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 		case statusDebit:
 			res.Debits++
 		}
+		if (i+1)%batch == 0 || i == len(fresh)-1 {
+			batches <- rows[i/batch*batch : i+1]
+		}
 	}
-	t.phase("matched")
-	names := make([]string, len(files))
-	formats := make([]string, len(files))
-	for i, f := range files {
-		names[i], formats[i] = f.name, string(f.format)
-	}
-	if err := appendBankRows(l.conn, rows, names, formats, l.runID); err != nil {
+	close(batches)
+	if err := <-written; err != nil {
 		return nil, res, fmt.Errorf("ingest bank statements: %w", err)
 	}
+	t.phase("matched")
+	if err := loadBankRows(ctx, l.conn, rowsPath); err != nil {
+		return nil, res, fmt.Errorf("ingest bank statements: %w", err)
+	}
+	t.phase("stored")
 	if err := book.saveLearned(l.conn, l.opt.Now(), l.runID); err != nil {
 		return nil, res, err
 	}
-	t.phase("stored transactions")
-	n, err := l.bookPayments(ctx, book.payments, "payments from bank statements")
+	n, err := l.bookStatementPayments(ctx, fmt.Sprintf("ingest_run_id = %d", l.runID), "payments from bank statements")
 	if err != nil {
 		return nil, res, err
 	}
@@ -242,12 +269,13 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 // statements) and the repeats within the run, and sorts the rest by
 // booking date, then file order.
 func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]statementTx, error) {
-	seen := make(map[string]bool, len(txs))
+	type key struct{ account, id string }
+	seen := make(map[key]struct{}, len(txs))
 	keep := make([]bool, len(txs))
 	for i, tx := range txs {
-		k := tx.Account + "\x00" + tx.ID
-		if !seen[k] {
-			seen[k] = true
+		k := key{tx.Account, tx.ID}
+		if _, ok := seen[k]; !ok {
+			seen[k] = struct{}{}
 			keep[i] = true
 		}
 	}
@@ -268,7 +296,7 @@ func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]stat
 			sp.last = tx.BookingDate
 		}
 	}
-	stored := map[string]bool{}
+	stored := map[key]bool{}
 	for acct, sp := range spans {
 		err := eachRow(ctx, l.conn, `SELECT transaction_id FROM bank_transactions WHERE account = ? AND booking_date BETWEEN ? AND ?`,
 			func(r *dbsql.Rows) error {
@@ -276,7 +304,7 @@ func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]stat
 				if err := r.Scan(&id); err != nil {
 					return err
 				}
-				stored[acct+"\x00"+id] = true
+				stored[key{acct, id}] = true
 				return nil
 			}, acct, sp.first, sp.last)
 		if err != nil {
@@ -284,17 +312,26 @@ func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]stat
 		}
 	}
 	for i, tx := range txs {
-		if keep[i] && stored[tx.Account+"\x00"+tx.ID] {
+		if len(stored) > 0 && keep[i] && stored[key{tx.Account, tx.ID}] {
 			keep[i] = false
 		}
 	}
-	var out []statementTx
-	for i, tx := range txs {
+	// Sort positions, not the transactions: they are big to move.
+	var order []int32
+	for i := range txs {
 		if keep[i] {
-			out = append(out, tx)
+			order = append(order, int32(i))
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].BookingDate.Before(out[j].BookingDate.Time) })
+	days := make([]int64, len(txs))
+	for _, i := range order {
+		days[i] = txs[i].BookingDate.Unix()
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(days[a], days[b]) })
+	out := make([]statementTx, len(order))
+	for k, i := range order {
+		out[k] = txs[i]
+	}
 	return out, nil
 }
 
@@ -315,77 +352,128 @@ func (l *loader) allocatePending(ctx context.Context) error {
 	return err
 }
 
-// bookPayments stages payments made by the ingest and loads them like a
-// payments file, with the same validation and merge.
-func (l *loader) bookPayments(ctx context.Context, ps []paymentRow, name string) (int64, error) {
-	if len(ps) == 0 {
-		return 0, nil
-	}
-	cols := make([]string, len(stmtPaymentColumns))
-	for i, c := range stmtPaymentColumns {
-		cols[i] = c + " VARCHAR"
-	}
-	if _, err := l.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stmt_payments (`+strings.Join(cols, ", ")+`)`); err != nil {
-		return 0, err
-	}
-	err := l.conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "stmt_payments")
-		if err != nil {
-			return err
-		}
-		for _, p := range ps {
-			if err := app.AppendRow(p.id, orNull(p.customerID), orNull(p.invoiceID), p.date, p.amount, orNull(p.method), orNull(p.reference)); err != nil {
-				app.Close()
-				return err
-			}
-		}
-		return app.Close()
-	})
-	if err != nil {
-		return 0, err
-	}
+// bookStatementPayments loads the payments booked by the bank transactions
+// that where picks (a SQL condition on bank_transactions) like a payments
+// file, with the same validation and merge.
+func (l *loader) bookStatementPayments(ctx context.Context, where, name string) (int64, error) {
 	fr, err := l.load(ctx, inputFile{name: name, kind: Payments, format: Derived,
-		query: "SELECT * FROM stmt_payments", columns: stmtPaymentColumns})
+		query: cfsql.Query("statement_payments") + " WHERE payment_id IS NOT NULL AND " + where, columns: stmtPaymentColumns})
 	return fr.Rows, err
 }
 
-// appendBankRows stores the new transactions with what became of them.
-func appendBankRows(conn *dbsql.Conn, rows []bankRow, files, formats []string, runID int64) error {
-	return conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "bank_transactions")
-		if err != nil {
-			return err
+// bankColumns are the columns of bank_transactions, in order, with their
+// types for reading them back from the bulk-load file.
+var bankColumns = [][2]string{
+	{"entry_no", "BIGINT"}, {"account", "VARCHAR"}, {"transaction_id", "VARCHAR"}, {"booking_date", "DATE"},
+	{"value_date", "DATE"}, {"amount", "DECIMAL(18,2)"}, {"currency", "VARCHAR"}, {"reversal", "BOOLEAN"},
+	{"return_reason", "VARCHAR"}, {"counter_name", "VARCHAR"}, {"counter_iban", "VARCHAR"}, {"end_to_end_id", "VARCHAR"},
+	{"structured_ref", "VARCHAR"}, {"remittance_text", "VARCHAR"}, {"batch_count", "INTEGER"}, {"file_name", "VARCHAR"},
+	{"format", "VARCHAR"}, {"status", "VARCHAR"}, {"payment_id", "VARCHAR"}, {"customer_id", "VARCHAR"},
+	{"invoice_ids", "VARCHAR"}, {"rule", "VARCHAR"}, {"confidence", "DOUBLE"}, {"matched_by", "VARCHAR"},
+	{"ingest_run_id", "BIGINT"},
+}
+
+// writeBankRows writes the rows, as they come in batches, to a CSV file
+// that DuckDB then loads in one statement: a million rows through the
+// appender would cost 25 million cgo calls. An empty field is a NULL. It
+// drains batches even after an error.
+func writeBankRows(path string, batches <-chan []bankRow, files, formats []string, runID int64) (err error) {
+	defer func() {
+		for range batches {
 		}
+	}()
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	w := bufio.NewWriterSize(f, 1<<20)
+	var b []byte
+	for rows := range batches {
 		for _, r := range rows {
 			tx := r.tx
-			var value driver.Value
+			b = strconv.AppendInt(b[:0], r.entryNo, 10)
+			b = appendField(b, tx.Account)
+			b = appendField(b, tx.ID)
+			b = append(b, ',')
+			b = tx.BookingDate.AppendFormat(b, creditflow.DateLayout)
+			b = append(b, ',')
 			if !tx.ValueDate.IsZero() {
-				value = tx.ValueDate.Time
+				b = tx.ValueDate.AppendFormat(b, creditflow.DateLayout)
 			}
-			var confidence driver.Value
-			if r.rule != "" {
-				confidence = r.confidence
-			}
-			batch := tx.BatchCount
-			if batch < 1 {
-				batch = 1
-			}
+			b = append(b, ',')
+			b = tx.Amount.AppendText(b)
 			currency := tx.Currency
 			if currency == "" {
 				currency = "EUR"
 			}
-			// A DECIMAL(18,2) is appended as its int64 of cents.
-			if err := app.AppendRow(r.entryNo, tx.Account, tx.ID, tx.BookingDate.Time, value, int64(tx.Amount), currency,
-				tx.Reversal, orNull(tx.ReturnReason), orNull(tx.CounterName), orNull(match.NormalizeIBAN(tx.CounterIBAN)),
-				orNull(tx.EndToEndID), orNull(tx.StructuredRef), orNull(tx.RemittanceText), int32(batch),
-				files[tx.file], formats[tx.file], r.status, orNull(r.paymentID), orNull(r.customerID),
-				orNull(strings.Join(r.invoiceIDs, " ")), orNull(r.rule), confidence, nil, runID); err != nil {
-				app.Close()
+			b = appendField(b, currency)
+			b = append(b, ',')
+			b = strconv.AppendBool(b, tx.Reversal)
+			b = appendField(b, tx.ReturnReason)
+			b = appendField(b, tx.CounterName)
+			b = appendField(b, match.NormalizeIBAN(tx.CounterIBAN))
+			b = appendField(b, tx.EndToEndID)
+			b = appendField(b, tx.StructuredRef)
+			b = appendField(b, tx.RemittanceText)
+			b = append(b, ',')
+			b = strconv.AppendInt(b, int64(max(tx.BatchCount, 1)), 10)
+			b = appendField(b, files[tx.file])
+			b = appendField(b, formats[tx.file])
+			b = appendField(b, r.status)
+			b = appendField(b, r.paymentID)
+			b = appendField(b, r.customerID)
+			b = appendField(b, strings.Join(r.invoiceIDs, " "))
+			b = appendField(b, r.rule)
+			b = append(b, ',')
+			if r.rule != "" {
+				b = strconv.AppendFloat(b, r.confidence, 'g', -1, 64)
+			}
+			b = append(b, ',') // matched_by
+			b = append(b, ',')
+			b = strconv.AppendInt(b, runID, 10)
+			b = append(b, '\n')
+			if _, err := w.Write(b); err != nil {
 				return err
 			}
 		}
-		return app.Close()
-	})
+	}
+	return w.Flush()
+}
+
+// appendField appends a comma and s as a CSV field, quoted when it holds a
+// quote, comma, line break or surrounding space.
+func appendField(b []byte, s string) []byte {
+	b = append(b, ',')
+	if s == "" {
+		return b
+	}
+	if !strings.ContainsAny(s, "\",\n\r") && s[0] != ' ' && s[len(s)-1] != ' ' {
+		return append(b, s...)
+	}
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
+		}
+		b = append(b, s[i])
+	}
+	return append(b, '"')
+}
+
+// loadBankRows inserts the rows written by writeBankRows.
+func loadBankRows(ctx context.Context, conn *dbsql.Conn, path string) error {
+	cols := make([]string, len(bankColumns))
+	for i, c := range bankColumns {
+		cols[i] = quoteString(c[0]) + ": " + quoteString(c[1])
+	}
+	_, err := conn.ExecContext(ctx, `INSERT INTO bank_transactions SELECT * FROM read_csv(`+quoteString(path)+`,
+		header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {`+strings.Join(cols, ", ")+`})`)
+	return err
 }
 
 // bankPaymentID names the payment booked from a bank transaction.
@@ -403,7 +491,6 @@ type bookkeeper struct {
 	// originals maps an end-to-end id to the credit it came with, to place
 	// a returned direct debit.
 	originals map[string]booking
-	payments  []paymentRow
 }
 
 // booking is what a credit was booked as.
@@ -581,7 +668,6 @@ func (b *bookkeeper) decide(tx *statementTx, entryNo int64) bankRow {
 		b.m.Book(tx.BankTransaction, best)
 		row.status, row.customerID, row.invoiceIDs = statusMatched, best.CustomerID, best.InvoiceIDs
 		row.paymentID = bankPaymentID(entryNo)
-		b.payments = append(b.payments, creditPayment(row))
 		iban := match.NormalizeIBAN(tx.CounterIBAN)
 		if tx.EndToEndID != "" {
 			b.originals[tx.EndToEndID] = booking{customerID: best.CustomerID, invoiceIDs: best.InvoiceIDs, amount: tx.Amount, iban: iban}
@@ -600,12 +686,6 @@ func (b *bookkeeper) decide(tx *statementTx, entryNo int64) bankRow {
 			row.invoiceIDs = orig.invoiceIDs
 		}
 		row.paymentID = bankPaymentID(entryNo)
-		p := paymentRow{id: row.paymentID, customerID: orig.customerID, date: paymentDate(tx.BankTransaction),
-			amount: tx.Amount.String(), method: "direct_debit", reference: strings.TrimSpace("storno " + tx.ReturnReason)}
-		if len(row.invoiceIDs) == 1 {
-			p.invoiceID = row.invoiceIDs[0]
-		}
-		b.payments = append(b.payments, p)
 	default:
 		row.status = statusDebit
 	}
@@ -666,41 +746,4 @@ func (b *bookkeeper) saveLearned(conn *dbsql.Conn, now time.Time, runID int64) e
 		}
 		return app.Close()
 	})
-}
-
-// creditPayment is the payment a matched credit books. A payment for a set
-// of invoices names them in its reference, where the allocation finds them.
-func creditPayment(row bankRow) paymentRow {
-	tx := row.tx
-	p := paymentRow{id: row.paymentID, customerID: row.customerID, date: paymentDate(tx.BankTransaction),
-		amount: tx.Amount.String(), method: "transfer"}
-	switch len(row.invoiceIDs) {
-	case 0:
-	case 1:
-		p.invoiceID = row.invoiceIDs[0]
-		p.reference = firstNonEmpty(tx.StructuredRef, tx.RemittanceText)
-	default:
-		p.reference = strings.Join(row.invoiceIDs, " ")
-	}
-	if tx.EndToEndID != "" && tx.StructuredRef == "" && strings.Contains(strings.ToLower(tx.RemittanceText), "incasso") {
-		p.method = "direct_debit"
-	}
-	return p
-}
-
-// paymentDate is the value date of the money, else its booking date.
-func paymentDate(tx creditflow.BankTransaction) string {
-	if !tx.ValueDate.IsZero() {
-		return tx.ValueDate.String()
-	}
-	return tx.BookingDate.String()
-}
-
-func firstNonEmpty(ss ...string) string {
-	for _, s := range ss {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -235,23 +235,17 @@ func MatchByHand(ctx context.Context, db *cfsql.DB, id int64, mm ManualMatch, op
 				return err
 			}
 			res.PaymentID = bankPaymentID(id)
-			row := bankRow{tx: &statementTx{BankTransaction: tx}, entryNo: id, status: statusMatched, paymentID: res.PaymentID,
-				customerID: res.CustomerID, invoiceIDs: res.InvoiceIDs, rule: "manual", confidence: 1}
-			p := creditPayment(row)
+			status = statusMatched
 			if tx.Amount < 0 {
-				row.status = statusReturned
-				p.method, p.reference = "direct_debit", strings.TrimSpace("storno "+tx.ReturnReason)
-				if len(res.InvoiceIDs) > 1 {
-					p.invoiceID = ""
-				}
-			}
-			l := loader{conn: conn, opt: opt, runID: runID}
-			if _, err := l.bookPayments(ctx, []paymentRow{p}, fmt.Sprintf("bank transaction %d matched by hand", id)); err != nil {
-				return err
+				status = statusReturned
 			}
 			if _, err := conn.ExecContext(ctx, `UPDATE bank_transactions SET status = ?, payment_id = ?, customer_id = ?, invoice_ids = ?,
 					rule = 'manual', confidence = 1, matched_by = ? WHERE entry_no = ?`,
-				row.status, res.PaymentID, res.CustomerID, nullIfEmpty(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
+				status, res.PaymentID, res.CustomerID, nullIfEmpty(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
+				return err
+			}
+			l := loader{conn: conn, opt: opt, runID: runID}
+			if _, err := l.bookStatementPayments(ctx, fmt.Sprintf("entry_no = %d", id), fmt.Sprintf("bank transaction %d matched by hand", id)); err != nil {
 				return err
 			}
 			if iban := match.NormalizeIBAN(tx.CounterIBAN); iban != "" {

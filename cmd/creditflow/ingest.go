@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime/pprof"
 
 	"github.com/creditflow/creditflow/ingest"
 	"golang.org/x/term"
@@ -18,6 +19,7 @@ func runIngest(ctx context.Context, e env, args []string) error {
 	strict := fs.Bool("strict", false, "reject invoices and payments of unknown customers instead of creating bare customers")
 	kind := fs.String("kind", "", "table of every file: customers, invoices, payments or customer_accounts (default: from the file name; bank statements and e-invoices are recognised by content)")
 	trace := fs.Bool("trace", false, "log how long each phase of the ingest takes, on stderr")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ingest to `file` (for developers: go tool pprof)")
 	threshold := fs.Float64("match-threshold", ingest.DefaultMatchThreshold, "confidence (0-1) from which a bank credit is booked without a person; below it, it waits in the unmatched queue")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -47,6 +49,17 @@ func runIngest(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return fmt.Errorf("ingest: --cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("ingest: --cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	res, err := ingest.Files(ctx, db, fs.Args(), opt)
 	for _, f := range res.Files {
 		if f.Skipped {

@@ -30,12 +30,16 @@ test: assets
 
 # bench generates a ledger of 1M invoices, ~1M payments and 50k customers
 # (once, with the CLI, so that the generator's memory does not count) and
-# times the ingest against DuckDB's own CSV load of the same files, then the
-# analytics, scoring and change detection on a 1M-invoice ledger.
+# times the ingest against DuckDB's own CSV load of the same files, then a
+# year of bank statements with ~1M payments, then the analytics, scoring and
+# change detection on a 1M-invoice ledger.
 bench: build
 	test -f $(BENCH_DIR)/1m/invoices.csv || \
 		./creditflow demo --out $(BENCH_DIR)/1m --customers 50000 --invoices 1000000 --seed 1 --end 2026-11-01
-	CREDITFLOW_BENCH_DIR=$(CURDIR)/$(BENCH_DIR)/1m go test -run '^$$' -bench Ingest -benchtime 1x -timeout 30m ./ingest/
+	test -f $(BENCH_DIR)/statements/invoices.csv || \
+		./creditflow demo --out $(BENCH_DIR)/statements --customers 50000 --invoices 1400000 --years 1 --seed 1 --end 2026-11-01 --statements
+	CREDITFLOW_BENCH_DIR=$(CURDIR)/$(BENCH_DIR)/1m go test -run '^$$' -bench '^BenchmarkIngest$$' -benchtime 1x -timeout 30m ./ingest/
+	CREDITFLOW_BENCH_STATEMENTS_DIR=$(CURDIR)/$(BENCH_DIR)/statements go test -run '^$$' -bench BankStatements -benchtime 1x -timeout 30m ./ingest/
 	CREDITFLOW_BENCH_INVOICES=1000000 CREDITFLOW_BENCH_CUSTOMERS=50000 \
 		go test -run '^$$' -bench . -benchtime 3x -timeout 60m ./risk/ ./forecast/
 	CREDITFLOW_BENCH_DIR=$(CURDIR)/$(BENCH_DIR)/1m go test -run '^$$' -bench Report -benchtime 1x -timeout 30m ./web/

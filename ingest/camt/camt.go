@@ -8,11 +8,9 @@
 package camt
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -128,56 +126,20 @@ func (n *node) attr(name string) string {
 // parser holds the state of one Parse call.
 type parser struct {
 	name    string
-	dec     *xml.Decoder
-	data    *countingReader
+	dec     *scanner
 	st      Statement
 	entries []entrySummary
 	nEntry  int // entries seen, for error messages
 }
 
-// countingReader keeps the bytes read so far to turn an offset into a line.
-type countingReader struct {
-	r     io.Reader
-	lines int   // newlines before base
-	base  int64 // offset of buf[0]
-	buf   []byte
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	// Keep only what is needed to count lines up to any later offset:
-	// count and drop the bytes once more than 64 KiB are held.
-	c.buf = append(c.buf, p[:n]...)
-	if len(c.buf) > 1<<16 {
-		drop := len(c.buf) - 1<<15
-		c.lines += bytes.Count(c.buf[:drop], []byte{'\n'})
-		c.base += int64(drop)
-		c.buf = append(c.buf[:0], c.buf[drop:]...)
-	}
-	return n, err
-}
-
-// line returns the 1-based line of byte offset off, as far as it can tell.
-func (c *countingReader) line(off int64) int {
-	rel := off - c.base
-	if rel < 0 {
-		rel = 0
-	}
-	if rel > int64(len(c.buf)) {
-		rel = int64(len(c.buf))
-	}
-	return c.lines + bytes.Count(c.buf[:rel], []byte{'\n'}) + 1
-}
-
 func parse(r io.Reader, name string) (Statement, []entrySummary, error) {
-	cr := &countingReader{r: r}
-	p := &parser{name: name, data: cr, dec: xml.NewDecoder(cr)}
-	p.dec.CharsetReader = func(charset string, input io.Reader) (io.Reader, error) {
-		switch strings.ToLower(charset) {
-		case "utf-8", "utf8", "us-ascii", "ascii":
-			return input, nil
+	dec, err := newScanner(r)
+	p := &parser{name: name, dec: dec}
+	if err != nil {
+		if dec == nil {
+			return Statement{}, nil, fmt.Errorf("camt %s: %w", name, err)
 		}
-		return nil, fmt.Errorf("unsupported charset %q (expected UTF-8)", charset)
+		return Statement{}, nil, p.syntaxErr(err)
 	}
 	if err := p.document(); err != nil {
 		return Statement{}, nil, err
@@ -187,13 +149,11 @@ func parse(r io.Reader, name string) (Statement, []entrySummary, error) {
 
 // syntaxErr describes a malformed document with its line and byte offset.
 func (p *parser) syntaxErr(err error) error {
-	off := p.dec.InputOffset()
-	line := p.data.line(off)
-	var se *xml.SyntaxError
-	if errors.As(err, &se) {
-		line = se.Line
-		err = errors.New(se.Msg)
+	off := p.dec.pos
+	if se, ok := asSyntaxError(err); ok {
+		off = se.off
 	}
+	line := p.dec.line(off)
 	return fmt.Errorf("camt %s: line %d (byte %d): %w: malformed XML: %v", p.name, line, off, creditflow.ErrInvalid, err)
 }
 

@@ -259,30 +259,6 @@ func BenchmarkParse(b *testing.B) {
 	}
 }
 
-func TestLineFromOffset(t *testing.T) {
-	// 100,000 lines of 10 bytes: more than the reader keeps in memory.
-	data := strings.Repeat("123456789\n", 100000)
-	cr := &countingReader{r: strings.NewReader(data)}
-	buf := make([]byte, 4096)
-	var read int64
-	for {
-		n, err := cr.Read(buf)
-		read += int64(n)
-		if err != nil {
-			break
-		}
-		if read > 500000 {
-			break
-		}
-	}
-	for _, off := range []int64{read - 1, read - 25, read} {
-		want := strings.Count(data[:off], "\n") + 1
-		if got := cr.line(off); got != want {
-			t.Errorf("line(%d) = %d, want %d", off, got, want)
-		}
-	}
-}
-
 func TestParseWithoutNamespace(t *testing.T) {
 	doc := strings.NewReplacer(` xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"`, "").Replace(handDoc(2))
 	st, err := Parse(strings.NewReader(doc), "plain.xml")

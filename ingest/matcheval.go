@@ -24,6 +24,9 @@ type MatchingReport struct {
 	// both name invoices, the right invoices; Wrong the others.
 	Right int `json:"right"`
 	Wrong int `json:"wrong"`
+	// WrongCustomer counts the wrong matches booked to another customer
+	// (the others went to the right customer, another of its invoices).
+	WrongCustomer int `json:"wrong_customer"`
 	// OnAccount counts automatic matches booked to the right customer
 	// without invoices (allocated oldest first); Incomplete those booked to
 	// some of the right invoices, the rest of the money on account.
@@ -42,7 +45,22 @@ type MatchingReport struct {
 	ByNoise map[string]*RuleCount `json:"by_noise"`
 	// Examples lists up to 20 wrong matches.
 	Examples []string `json:"wrong_examples"`
+	// Thresholds estimates, from the stored confidences, what other
+	// thresholds would have given (ignoring that a match changes what is
+	// open for the next ones).
+	Thresholds []ThresholdCount `json:"thresholds"`
 }
+
+// ThresholdCount is the automatic share and the wrong matches at a threshold.
+type ThresholdCount struct {
+	Threshold     float64 `json:"threshold"`
+	AutoShare     float64 `json:"auto_share"`
+	Wrong         int     `json:"wrong"`
+	WrongCustomer int     `json:"wrong_customer"`
+}
+
+// reportThresholds are the thresholds the report estimates.
+var reportThresholds = []float64{0.8, 0.85, 0.9, 0.95, 0.98}
 
 // RuleCount counts the credits of one rule or noise tag.
 type RuleCount struct {
@@ -57,13 +75,15 @@ func EvaluateMatching(ctx context.Context, db *cfsql.DB, truthPath string) (Matc
 	rep := MatchingReport{ByRule: map[string]*RuleCount{}, ByNoise: map[string]*RuleCount{}}
 	type stored struct {
 		status, customer, invoices, rule string
+		confidence                       float64
 	}
 	got := map[string]stored{}
-	err := eachRow(ctx, db, `SELECT account, transaction_id, status, coalesce(customer_id, ''), coalesce(invoice_ids, ''), coalesce(rule, '')
+	err := eachRow(ctx, db, `SELECT account, transaction_id, status, coalesce(customer_id, ''), coalesce(invoice_ids, ''), coalesce(rule, ''),
+			coalesce(confidence, 0)
 		FROM bank_transactions`, func(r *dbsql.Rows) error {
 		var acct, id string
 		var s stored
-		if err := r.Scan(&acct, &id, &s.status, &s.customer, &s.invoices, &s.rule); err != nil {
+		if err := r.Scan(&acct, &id, &s.status, &s.customer, &s.invoices, &s.rule, &s.confidence); err != nil {
 			return err
 		}
 		got[acct+"\x00"+id] = s
@@ -90,6 +110,11 @@ func EvaluateMatching(ctx context.Context, db *cfsql.DB, truthPath string) (Matc
 		if _, ok := col[need]; !ok {
 			return rep, fmt.Errorf("evaluate matching: %s: no column %s", truthPath, need)
 		}
+	}
+	sweep := make([]ThresholdCount, len(reportThresholds))
+	autoAt := make([]int, len(reportThresholds))
+	for i, th := range reportThresholds {
+		sweep[i].Threshold = th
 	}
 	count := func(m map[string]*RuleCount, k string) *RuleCount {
 		if m[k] == nil {
@@ -161,9 +186,23 @@ func EvaluateMatching(ctx context.Context, db *cfsql.DB, truthPath string) (Matc
 			}
 			incomplete = !wrong && len(gotInvoices) < len(wantInvoices)
 		}
+		for i, th := range reportThresholds {
+			if s.confidence >= th-1e-9 {
+				autoAt[i]++
+				if wrong {
+					sweep[i].Wrong++
+					if s.customer != wantCustomer {
+						sweep[i].WrongCustomer++
+					}
+				}
+			}
+		}
 		switch {
 		case wrong:
 			rep.Wrong++
+			if s.customer != wantCustomer {
+				rep.WrongCustomer++
+			}
 			rc.Wrong++
 			for _, n := range noises {
 				count(rep.ByNoise, n).Wrong++
@@ -184,6 +223,10 @@ func EvaluateMatching(ctx context.Context, db *cfsql.DB, truthPath string) (Matc
 	}
 	if rep.Credits > 0 {
 		rep.AutoShare = float64(rep.Auto) / float64(rep.Credits)
+		for i := range sweep {
+			sweep[i].AutoShare = float64(autoAt[i]) / float64(rep.Credits)
+		}
 	}
+	rep.Thresholds = sweep
 	return rep, nil
 }

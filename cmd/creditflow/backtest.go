@@ -320,8 +320,8 @@ func runBacktestMatching(ctx context.Context, e env, args []string) error {
 		return printJSON(e.stdout, rep)
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "bank credits: %d; matched automatically: %d (%.1f%%), of which wrong: %d, on account (customer only): %d, to some of its invoices (rest on account): %d; unmatched: %d\n",
-		rep.Credits, rep.Auto, rep.AutoShare*100, rep.Wrong, rep.OnAccount, rep.Incomplete, rep.Unmatched)
+	fmt.Fprintf(w, "bank credits: %d; matched automatically: %d (%.1f%%), of which wrong: %d (to another customer: %d), on account (customer only): %d, to some of its invoices (rest on account): %d; unmatched: %d\n",
+		rep.Credits, rep.Auto, rep.AutoShare*100, rep.Wrong, rep.WrongCustomer, rep.OnAccount, rep.Incomplete, rep.Unmatched)
 	fmt.Fprintf(w, "returned direct debits: %d, booked to the right customer: %d, to a wrong one: %d; truth rows not in the database: %d\n",
 		rep.Returns, rep.ReturnsBooked, rep.ReturnsWrong, rep.Missing)
 	printCounts := func(title string, m map[string]*ingest.RuleCount) {
@@ -335,6 +335,10 @@ func runBacktestMatching(ctx context.Context, e env, args []string) error {
 			c := m[k]
 			fmt.Fprintf(w, "  %-24s credits %7d  auto %7d  wrong %5d  unmatched %6d\n", k, c.Credits, c.Auto, c.Wrong, c.Unmatched)
 		}
+	}
+	fmt.Fprintf(w, "at other thresholds (estimated from the stored confidences):\n")
+	for _, th := range rep.Thresholds {
+		fmt.Fprintf(w, "  %.2f: automatic %.1f%%, wrong %d (to another customer %d)\n", th.Threshold, th.AutoShare*100, th.Wrong, th.WrongCustomer)
 	}
 	printCounts("by rule", rep.ByRule)
 	printCounts("by noise", rep.ByNoise)

@@ -386,6 +386,9 @@ func (m *Matcher) matchName(tx creditflow.BankTransaction, day int32) {
 		return int(a.cust - b.cust)
 	})
 	top := ns.scored[:min(len(ns.scored), maxCandidates)]
+	// Two customers of (almost) the same name: the name tells neither,
+	// whichever of them has an invoice of the amount.
+	sameName := len(ns.scored) > 1 && ns.scored[1].sim >= ns.scored[0].sim-0.05
 	bestAmountSim, nearAmount := 0.0, 0
 	for i := range top {
 		top[i].inv, top[i].nInv = m.exactOpen(top[i].cust, tx.Amount, day)
@@ -409,7 +412,7 @@ func (m *Matcher) matchName(tx creditflow.BankTransaction, day int32) {
 			// Several invoices of that amount: the customer, not which one.
 			conf, inv = confNameAmountEqual*c.sim, nil
 		}
-		if nearAmount > 1 && c.sim >= bestAmountSim-0.05 {
+		if (nearAmount > 1 || sameName) && c.sim >= bestAmountSim-0.05 {
 			// Two customers as alike with an invoice of this amount each.
 			conf = min(conf, confNameAmbiguousMax)
 		}

@@ -108,11 +108,14 @@ func ListUnmatched(ctx context.Context, db *cfsql.DB, f *Finder, limit, offset i
 				tx.Amount = -tx.Amount
 			}
 			for _, c := range f.candidates(tx) {
-				cand := Candidate{CustomerID: c.CustomerID, Rule: string(c.Rule), Confidence: c.Confidence}
+				cand := Candidate{CustomerID: c.CustomerID, Rule: string(c.Rule), Confidence: c.Confidence, Invoices: []CandidateInvoice{}}
 				for _, id := range c.InvoiceIDs {
 					cand.Invoices = append(cand.Invoices, CandidateInvoice{InvoiceID: id})
 				}
 				u.Candidates = append(u.Candidates, cand)
+			}
+			if u.Candidates == nil {
+				u.Candidates = []Candidate{}
 			}
 			page.Items = append(page.Items, u)
 			return nil

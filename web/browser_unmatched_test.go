@@ -20,7 +20,7 @@ import (
 
 // unmatchedScreenshotPath is where the browser test leaves the picture of
 // the unmatched-payments queue.
-const unmatchedScreenshotPath = "../docs/unmatched.png"
+const unmatchedScreenshotPath = "../docs/screenshot-unmatched.png"
 
 // unmatchedPageSize is the number of transactions /unmatched shows at once.
 const unmatchedPageSize = 25

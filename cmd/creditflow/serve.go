@@ -106,11 +106,20 @@ func loadDemo(ctx context.Context, e env, db *cfsql.DB, log *slog.Logger) (strin
 		}
 		defer os.RemoveAll(dir)
 		cfg := demo.DefaultConfig(creditflow.NewDate(e.now()).Time)
+		// The last three months come as bank statements, so that the
+		// unmatched-payments page has something to show.
+		cfg.Statements, cfg.StatementMonths = true, 3
 		log.Info("generating the demo ledger", slog.Int("customers", cfg.Customers), slog.Int("invoices", cfg.Invoices))
 		if _, err := demo.Generate(ctx, dir, cfg); err != nil {
 			return "", fmt.Errorf("demo ledger: %w", err)
 		}
-		paths := []string{filepath.Join(dir, "customers.csv"), filepath.Join(dir, "invoices.csv"), filepath.Join(dir, "payments.csv")}
+		paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile),
+			filepath.Join(dir, demo.CustomerAccountsFile)}
+		statements, err := filepath.Glob(filepath.Join(dir, demo.StatementsDir, "*"))
+		if err != nil {
+			return "", fmt.Errorf("demo ledger: %w", err)
+		}
+		paths = append(paths, statements...)
 		res, err := ingest.Files(ctx, db, paths, ingest.Options{Actor: "demo", Now: e.now})
 		if err != nil {
 			return "", fmt.Errorf("demo ledger: %w", err)

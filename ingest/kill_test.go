@@ -43,7 +43,9 @@ func TestIngestKilledHalfWay(t *testing.T) {
 	db.Close()
 
 	changed := strings.ReplaceAll(invoicesCSV, "EUR", "USD")
-	files := writeFiles(t, "invoices-changed.csv", changed, "payments.csv", paymentsCSV)
+	files := writeFiles(t, "invoices-changed.csv", changed, "payments.csv", paymentsCSV,
+		"customer_accounts.csv", "customer_id,iban\nC1,"+deVries+"\n",
+		"statement.xml", camtStatement("K1", februaryEntries[3]))
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$", "-test.v")
 	cmd.Env = append(os.Environ(), "CREDITFLOW_KILL_DB="+dbPath, "CREDITFLOW_KILL_FILES="+strings.Join(files, ","))
 	out, err := cmd.StdoutPipe()
@@ -86,6 +88,9 @@ func TestIngestKilledHalfWay(t *testing.T) {
 	defer db.Close()
 	if after := ledgerDump(t, db); after != before {
 		t.Errorf("a killed ingest changed the database:\nbefore\n%s\nafter\n%s", before, after)
+	}
+	if got := rows(t, db, `SELECT (SELECT count(*) FROM bank_transactions) + (SELECT count(*) FROM customer_accounts)`); got != "0" {
+		t.Errorf("a killed ingest left %s bank transactions and accounts", got)
 	}
 	// And the same files load fine afterwards.
 	mustIngest(t, db, Options{}, files...)

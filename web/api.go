@@ -176,7 +176,7 @@ func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
 }
 
 // handleIngest takes a multipart upload of one or more files (form field
-// "file"), with optional fields "kind" and "strict", and ingests them with the
+// "file"), with optional fields "kind", "strict" and "match_threshold", and ingests them with the
 // same validation and guarantees as the CLI. Reads go on while it runs.
 func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	dir, err := os.MkdirTemp("", "creditflow-upload-")
@@ -196,6 +196,14 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	}
 	defer r.MultipartForm.RemoveAll()
 	opt := ingest.Options{Strict: r.FormValue("strict") == "true", Actor: "api:" + principalFrom(r.Context()).name, Now: s.now}
+	if v := r.FormValue("match_threshold"); v != "" {
+		th, err := strconv.ParseFloat(v, 64)
+		if err != nil || th <= 0 || th > 1 {
+			s.writeError(w, r, fmt.Errorf("%w: match_threshold %q: expected a confidence above 0 and at most 1", creditflow.ErrInvalid, v))
+			return
+		}
+		opt.MatchThreshold = th
+	}
 	if k := r.FormValue("kind"); k != "" {
 		if opt.Kind, err = ingest.ParseKind(k); err != nil {
 			s.writeError(w, r, err)

@@ -120,3 +120,30 @@ func TestAPIUnmatched(t *testing.T) {
 	}
 	checkJSONError(t, "limit too big", do(t, newRequest(t, http.MethodGet, srv.URL+"/api/unmatched?limit=501", tok.viewer, nil, "")), http.StatusBadRequest)
 }
+
+func TestAPIUploadStatement(t *testing.T) {
+	db := openAPITestDB(t)
+	ingestLedger(t, db)
+	tok := createTokens(t, db)
+	srv := startAPIServer(t, db)
+	statement := []upload{{"afschrift.xml", unmatchedStatement()}}
+
+	body, ct := multipartBody(t, statement, map[string]string{"match_threshold": "1.5"})
+	checkJSONError(t, "threshold above 1", do(t, newRequest(t, http.MethodPost, srv.URL+"/api/ingest", tok.admin, body, ct)), http.StatusBadRequest)
+
+	body, ct = multipartBody(t, statement, map[string]string{"match_threshold": "0.99"})
+	resp := do(t, newRequest(t, http.MethodPost, srv.URL+"/api/ingest", tok.admin, body, ct))
+	if resp.status != http.StatusOK {
+		t.Fatalf("upload: %d %s", resp.status, resp.body)
+	}
+	var res ingest.Result
+	if err := json.Unmarshal(resp.body, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Statements == nil || res.Statements.Transactions != 2 || res.Files[0].Kind != ingest.BankStatements {
+		t.Errorf("upload result %s", resp.body)
+	}
+	if st := ledgerStats(t, srv.URL, tok.viewer); st.StatementCredits != 2 || st.Unmatched != 2 {
+		t.Errorf("stats after the upload: %+v", st)
+	}
+}

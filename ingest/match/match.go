@@ -81,7 +81,9 @@ const LearnConfidence = 0.9
 //	  payer's IBAN is known for another customer           0.90 when the amount equals the open amount (the
 //	                                                       IBAN is then shared: a bookkeeper, a payment provider),
 //	                                                       else at most 0.75
-//	iban_amount: amount equals one open invoice           0.90
+//	iban_amount: amount equals one open invoice           0.90 (0.85 to the customer without invoices when the
+//	                                                       amount is whole euros and a bigger invoice is open:
+//	                                                       it may be a part payment of that one)
 //	  several open invoices with that amount               0.85, booked to the customer without invoices: which
 //	                                                       one was meant is unknowable, the customer is not
 //	iban_amount_set: 2-4 of the 25 oldest open invoices    0.85 (to the customer without invoices when another
@@ -686,7 +688,13 @@ func (m *Matcher) matchIBAN(tx creditflow.BankTransaction, day int32, payer int3
 		}
 	}
 	s.open, s.vals = open, vals
+	// A whole-euro amount is how people pay an invoice in parts: when a
+	// bigger invoice is open, the amount may be a part of it rather than
+	// the invoice that happens to have that amount.
+	maybePart := tx.Amount%100 == 0 && slices.ContainsFunc(vals, func(v creditflow.Money) bool { return v > tx.Amount })
 	switch {
+	case nExact == 1 && maybePart:
+		s.add(payer, nil, RuleIBANAmount, confIBANAmountEqual)
 	case nExact == 1:
 		s.add(payer, []int32{exact}, RuleIBANAmount, confIBANAmount)
 	case nExact > 1:

@@ -198,6 +198,13 @@ func TestCandidates(t *testing.T) {
 			minConf: 0.9, maxConf: 0.9,
 		},
 		{
+			// Whole euros and a bigger invoice open: perhaps a part of it.
+			name:     "known IBAN, whole euros of one invoice while a bigger one is open",
+			tx:       creditflow.BankTransaction{Amount: 37000, CounterIBAN: ibanBoer},
+			wantCust: "C4", wantInv: nil, wantRule: RuleIBANAmount,
+			minConf: 0.85, maxConf: 0.85,
+		},
+		{
 			name:     "known IBAN, two invoices of that amount: the customer only",
 			tx:       creditflow.BankTransaction{Amount: 12100, CounterIBAN: ibanJansen},
 			wantCust: "C1", wantInv: nil, wantRule: RuleIBANAmount,
@@ -322,7 +329,8 @@ func TestBookSequence(t *testing.T) {
 			name: "equal amounts go to the next invoice once the oldest is paid",
 			steps: []step{
 				{creditflow.BankTransaction{Amount: 12100, CounterIBAN: ibanJansen}, "C1", nil, RuleIBANAmount, 0.85},
-				{creditflow.BankTransaction{Amount: 12100, CounterIBAN: ibanJansen}, "C1", []string{"INV-2024-000140"}, RuleIBANAmount, 0.9},
+				// Whole euros while INV-2024-000130 (250.00) is open: perhaps a part of it.
+				{creditflow.BankTransaction{Amount: 12100, CounterIBAN: ibanJansen}, "C1", nil, RuleIBANAmount, 0.85},
 			},
 		},
 		{
@@ -364,8 +372,8 @@ func TestBookSequence(t *testing.T) {
 		{
 			name: "a booking to the customer pays the oldest invoices",
 			steps: []step{
-				{creditflow.BankTransaction{Amount: 11000 + 23000 + 100, CounterIBAN: ibanBoer}, "C4", nil, RuleIBANCustomer, 0.75},
-				{creditflow.BankTransaction{Amount: 36900, CounterIBAN: ibanBoer}, "C4", []string{"INV-2024-000403"}, RuleIBANAmount, 0.9},
+				{creditflow.BankTransaction{Amount: 11000 + 23000 + 150, CounterIBAN: ibanBoer}, "C4", nil, RuleIBANCustomer, 0.75},
+				{creditflow.BankTransaction{Amount: 36850, CounterIBAN: ibanBoer}, "C4", []string{"INV-2024-000403"}, RuleIBANAmount, 0.9},
 			},
 		},
 	}

@@ -57,6 +57,7 @@ type allocation struct {
 
 type openInvoice struct {
 	id        string
+	amount    int64 // cents, as issued
 	remaining int64
 	seq       int   // order of issue, for the oldest-first list
 	listed    bool  // in allocator.open
@@ -129,7 +130,7 @@ func (a *allocator) emit(inv *openInvoice, kind, src string, cents int64, day in
 func (a *allocator) apply(e event) {
 	switch {
 	case e.ord == 0: // invoice
-		inv := &openInvoice{id: e.id, remaining: e.cents, seq: len(a.byID), listed: true}
+		inv := &openInvoice{id: e.id, amount: e.cents, remaining: e.cents, seq: len(a.byID), listed: true}
 		a.open = append(a.open, inv)
 		a.byID[e.id] = inv
 		a.useCredits(inv, e.day)

@@ -7,10 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
+	"github.com/creditflow/creditflow"
 	cfsql "github.com/creditflow/creditflow/sql"
-	"github.com/duckdb/duckdb-go/v2"
 )
 
 // allocationBatch is how many customers are replayed per query, which bounds
@@ -42,37 +43,187 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(batch) + 1, 0) FROM alloc_customers`).Scan(&batches); err != nil {
 		return 0, err
 	}
-	a := &allocator{}
-	var written int64
+	tmp, err := os.MkdirTemp("", "creditflow-allocation-")
+	if err != nil {
+		return 0, err
+	}
+	defer os.RemoveAll(tmp)
+	out, err := newAllocationFiles(tmp)
+	if err != nil {
+		return 0, err
+	}
+	// The replay of one batch runs while the next is read: reading is
+	// DuckDB's work on this connection, the replay Go's on another core.
+	eventc := make(chan []event, 1)
+	type replayed struct {
+		written int64
+		err     error
+	}
+	done := make(chan replayed, 1)
+	go func() {
+		var r replayed
+		a := &allocator{}
+		for events := range eventc {
+			if r.err != nil {
+				continue
+			}
+			a.out, a.notPlain = a.out[:0], a.notPlain[:0]
+			for i, e := range events {
+				if i == 0 || e.customerID != events[i-1].customerID {
+					if i > 0 {
+						out.settlements(a)
+					}
+					a.reset(e.customerID)
+				}
+				a.apply(e)
+			}
+			if len(events) > 0 {
+				out.settlements(a)
+			}
+			r.err = out.allocations(a.out, a.notPlain)
+			r.written += int64(len(a.out))
+		}
+		if err := out.close(); r.err == nil {
+			r.err = err
+		}
+		done <- r
+	}()
 	for b := 0; b < batches; b++ {
 		events, err := readEvents(ctx, conn, b)
 		if err != nil {
+			close(eventc)
+			<-done
 			return 0, err
 		}
-		t.phase("read events")
-		a.out, a.notPlain = a.out[:0], a.notPlain[:0]
-		for i, e := range events {
-			if i == 0 || e.customerID != events[i-1].customerID {
-				a.reset(e.customerID)
-			}
-			a.apply(e)
-		}
-		t.phase("replayed")
-		if err := appendAllocations(conn, a.out, a.notPlain); err != nil {
-			return 0, err
-		}
-		t.phase("appended")
-		written += int64(len(a.out))
+		eventc <- events
 	}
+	close(eventc)
+	r := <-done
+	if r.err != nil {
+		return 0, r.err
+	}
+	t.phase("read and replayed")
+	if err := out.load(ctx, conn); err != nil {
+		return 0, err
+	}
+	t.phase("stored")
 	if _, err := conn.ExecContext(ctx, cfsql.Query("allocation_plain")); err != nil {
 		return 0, err
 	}
 	t.phase("inserted plain")
-	if _, err := conn.ExecContext(ctx, cfsql.Query("settlement")); err != nil {
-		return 0, err
+	return r.written, nil
+}
+
+// allocationFiles are the bulk files the replay writes: the allocations that
+// are not plain, the payments allocation_plain.sql must leave out, and the
+// invoices' settlement.
+type allocationFiles struct {
+	allocs, notPlain, settled *bulkFile
+	buf                       []byte
+	err                       error
+}
+
+func newAllocationFiles(dir string) (*allocationFiles, error) {
+	var f allocationFiles
+	var err error
+	if f.allocs, err = createBulk(dir, "allocations.csv"); err != nil {
+		return nil, err
 	}
-	t.phase("settlement")
-	return written, nil
+	if f.notPlain, err = createBulk(dir, "not_plain.csv"); err != nil {
+		return nil, err
+	}
+	if f.settled, err = createBulk(dir, "settlement.csv"); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// allocations writes the allocations that are not plain and the payments
+// that are not.
+func (f *allocationFiles) allocations(out []allocation, notPlain []string) error {
+	for _, o := range out {
+		if o.plain {
+			continue
+		}
+		b := appendFirstField(f.buf[:0], o.customerID)
+		b = appendField(b, o.invoiceID)
+		b = appendField(b, o.sourceKind)
+		b = appendField(b, o.sourceID)
+		b = append(b, ',')
+		b = creditflow.Money(o.cents).AppendText(b)
+		b = append(b, ',')
+		b = appendDay(b, o.day)
+		b = appendField(b, o.rule)
+		b = append(b, '\n')
+		f.buf = b
+		if err := f.allocs.write(b); err != nil {
+			return err
+		}
+	}
+	for _, id := range notPlain {
+		b := append(appendFirstField(f.buf[:0], id), '\n')
+		f.buf = b
+		if err := f.notPlain.write(b); err != nil {
+			return err
+		}
+	}
+	return f.err
+}
+
+// settlements writes the settlement of the current customer's invoices: the
+// day of an invoice's last allocation when they add up to its amount.
+func (f *allocationFiles) settlements(a *allocator) {
+	for _, inv := range a.byID {
+		if inv.amount <= 0 {
+			continue
+		}
+		b := appendFirstField(f.buf[:0], inv.id)
+		b = appendField(b, a.customerID)
+		b = append(b, ',')
+		if inv.remaining == 0 && len(inv.allocs) > 0 {
+			last := a.out[inv.allocs[0]].day
+			for _, i := range inv.allocs[1:] {
+				last = max(last, a.out[i].day)
+			}
+			b = appendDay(b, last)
+		}
+		b = append(b, '\n')
+		f.buf = b
+		if err := f.settled.write(b); err != nil && f.err == nil {
+			f.err = err
+		}
+	}
+}
+
+func (f *allocationFiles) close() error {
+	var first error
+	for _, b := range []*bulkFile{f.allocs, f.notPlain, f.settled} {
+		if err := b.close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// load inserts the three files.
+func (f *allocationFiles) load(ctx context.Context, conn *dbsql.Conn) error {
+	if err := f.allocs.load(ctx, conn, "payment_allocations", [][2]string{
+		{"customer_id", "VARCHAR"}, {"invoice_id", "VARCHAR"}, {"source_kind", "VARCHAR"}, {"source_id", "VARCHAR"},
+		{"amount", "DECIMAL(18,2)"}, {"allocated_on", "DATE"}, {"rule", "VARCHAR"},
+	}); err != nil {
+		return err
+	}
+	if err := f.notPlain.load(ctx, conn, "alloc_not_plain", [][2]string{{"payment_id", "VARCHAR"}}); err != nil {
+		return err
+	}
+	return f.settled.load(ctx, conn, "invoice_settlement", [][2]string{
+		{"invoice_id", "VARCHAR"}, {"customer_id", "VARCHAR"}, {"closed_from", "DATE"},
+	})
+}
+
+// appendDay appends a day number (days since 1970-01-01) as YYYY-MM-DD.
+func appendDay(b []byte, day int32) []byte {
+	return time.Unix(int64(day)*86400, 0).UTC().AppendFormat(b, creditflow.DateLayout)
 }
 
 // readEvents reads one batch of allocation events. It reads driver values
@@ -114,45 +265,6 @@ func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, erro
 		}
 	})
 	return events, err
-}
-
-// appendAllocations appends the allocations that are not plain, and the
-// payments whose allocation is not, for allocation_plain.sql to skip.
-func appendAllocations(conn *dbsql.Conn, out []allocation, notPlain []string) error {
-	return conn.Raw(func(dc any) error {
-		app, err := duckdb.NewAppender(dc.(driver.Conn), "", "main", "payment_allocations")
-		if err != nil {
-			return err
-		}
-		for _, o := range out {
-			if o.plain {
-				continue
-			}
-			// A DECIMAL(18,2) is stored as an int64 of cents: append the cents as they are.
-			on := time.Unix(int64(o.day)*86400, 0).UTC()
-			if err := app.AppendRow(o.customerID, o.invoiceID, o.sourceKind, o.sourceID, o.cents, on, o.rule); err != nil {
-				app.Close()
-				return err
-			}
-		}
-		if err := app.Close(); err != nil {
-			return err
-		}
-		if len(notPlain) == 0 {
-			return nil
-		}
-		app, err = duckdb.NewAppender(dc.(driver.Conn), "temp", "main", "alloc_not_plain")
-		if err != nil {
-			return err
-		}
-		for _, id := range notPlain {
-			if err := app.AppendRow(id); err != nil {
-				app.Close()
-				return err
-			}
-		}
-		return app.Close()
-	})
 }
 
 // inOrder reports whether b may follow a in the replay.

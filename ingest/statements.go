@@ -8,7 +8,6 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"sort"
@@ -216,12 +215,15 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 		return nil, res, err
 	}
 	defer os.RemoveAll(tmp)
-	rowsPath := filepath.Join(tmp, "bank_transactions.csv")
+	rowsFile, err := createBulk(tmp, "bank_transactions.csv")
+	if err != nil {
+		return nil, res, err
+	}
 	rows := make([]bankRow, len(fresh))
 	batches := make(chan []bankRow, 8)
 	written := make(chan error, 1)
 	go func() {
-		written <- writeBankRows(rowsPath, batches, names, formats, l.runID)
+		written <- writeBankRows(rowsFile, batches, names, formats, l.runID)
 	}()
 	const batch = 8192
 	for i := range fresh {
@@ -250,7 +252,7 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 		return nil, res, fmt.Errorf("ingest bank statements: %w", err)
 	}
 	t.phase("matched")
-	if err := loadBankRows(ctx, l.conn, rowsPath); err != nil {
+	if err := rowsFile.load(ctx, l.conn, "bank_transactions", bankColumns); err != nil {
 		return nil, res, fmt.Errorf("ingest bank statements: %w", err)
 	}
 	t.phase("stored")
@@ -377,21 +379,16 @@ var bankColumns = [][2]string{
 // that DuckDB then loads in one statement: a million rows through the
 // appender would cost 25 million cgo calls. An empty field is a NULL. It
 // drains batches even after an error.
-func writeBankRows(path string, batches <-chan []bankRow, files, formats []string, runID int64) (err error) {
+func writeBankRows(out *bulkFile, batches <-chan []bankRow, files, formats []string, runID int64) (err error) {
 	defer func() {
 		for range batches {
 		}
 	}()
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
 	defer func() {
-		if cerr := f.Close(); err == nil {
+		if cerr := out.close(); err == nil {
 			err = cerr
 		}
 	}()
-	w := bufio.NewWriterSize(f, 1<<20)
 	var b []byte
 	for rows := range batches {
 		for _, r := range rows {
@@ -437,43 +434,12 @@ func writeBankRows(path string, batches <-chan []bankRow, files, formats []strin
 			b = append(b, ',')
 			b = strconv.AppendInt(b, runID, 10)
 			b = append(b, '\n')
-			if _, err := w.Write(b); err != nil {
+			if err := out.write(b); err != nil {
 				return err
 			}
 		}
 	}
-	return w.Flush()
-}
-
-// appendField appends a comma and s as a CSV field, quoted when it holds a
-// quote, comma, line break or surrounding space.
-func appendField(b []byte, s string) []byte {
-	b = append(b, ',')
-	if s == "" {
-		return b
-	}
-	if !strings.ContainsAny(s, "\",\n\r") && s[0] != ' ' && s[len(s)-1] != ' ' {
-		return append(b, s...)
-	}
-	b = append(b, '"')
-	for i := 0; i < len(s); i++ {
-		if s[i] == '"' {
-			b = append(b, '"')
-		}
-		b = append(b, s[i])
-	}
-	return append(b, '"')
-}
-
-// loadBankRows inserts the rows written by writeBankRows.
-func loadBankRows(ctx context.Context, conn *dbsql.Conn, path string) error {
-	cols := make([]string, len(bankColumns))
-	for i, c := range bankColumns {
-		cols[i] = quoteString(c[0]) + ": " + quoteString(c[1])
-	}
-	_, err := conn.ExecContext(ctx, `INSERT INTO bank_transactions SELECT * FROM read_csv(`+quoteString(path)+`,
-		header = false, auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {`+strings.Join(cols, ", ")+`})`)
-	return err
+	return nil
 }
 
 // bankPaymentID names the payment booked from a bank transaction.

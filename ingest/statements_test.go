@@ -31,7 +31,7 @@ invoice_id,customer_id,invoice_date,amount
 INV-2025-000001,C1,2025-01-05,100.00
 INV-2025-000002,C1,2025-01-10,250.00
 INV-2025-000003,C1,2025-01-15,75.50
-INV-2025-000004,C2,2025-01-07,40.00
+INV-2025-000004,C2,2025-01-07,40.25
 INV-2025-000005,C2,2025-01-20,60.00
 INV-2025-000006,C3,2025-01-12,500.00
 `
@@ -106,7 +106,7 @@ var februaryEntries = []camtEntry{
 	{ref: "E1", date: "2025-02-01", amount: "100.00", ind: "CRDT", e2e: "E2E-1", name: "Bakkerij de Vries", iban: deVries,
 		strd: match.Betalingskenmerk("2025000001")},
 	{ref: "E2", date: "2025-02-02", amount: "250.00", ind: "CRDT", name: "BAKKERIJ DE VRIES BV", iban: deVries, ustrd: "factuur INV-2025-000002"},
-	{ref: "E3", date: "2025-02-03", amount: "40.00", ind: "CRDT", name: "J. Jansen", iban: jansen},
+	{ref: "E3", date: "2025-02-03", amount: "40.25", ind: "CRDT", name: "J. Jansen", iban: jansen},
 	{ref: "E4", date: "2025-02-04", amount: "123.45", ind: "CRDT", name: "Onbekende Betaler", iban: stranger, ustrd: "bestelling &quot;77&quot;, spoed "},
 	{ref: "E5", date: "2025-02-05", amount: "100.00", ind: "DBIT", reversal: true, e2e: "E2E-1", name: "Bakkerij de Vries", iban: deVries, reason: "MD06"},
 	{ref: "E6", date: "2025-02-05", amount: "30.00", ind: "DBIT", name: "Leverancier Koffie BV", iban: stranger, ustrd: "inkoop"},

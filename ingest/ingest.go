@@ -396,12 +396,26 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 	if problems := missingColumns(f.kind, spec, present); len(problems) > 0 {
 		return fr, &FileError{File: f.name, Format: f.format, Problems: problems, Total: len(problems)}
 	}
-	if err := l.stage(ctx, f, src, spec, present); err != nil {
+	// Most files are good: a narrow stage (converted values, the extra
+	// columns and a flag for rows with a bad cell) and one count decide.
+	// Only a bad file pays for the full stage and the query that lists its
+	// problems with lines and values.
+	checks := problemsQueries(f.format, spec, present, l.opt.Strict)
+	if err := l.stageNarrow(ctx, f, src, spec, present, extras, checks.rowBad); err != nil {
 		return fr, err
 	}
 	t.phase("staged")
-	if err := l.validate(ctx, f, spec, present); err != nil {
-		return fr, err
+	var n int64
+	if err := l.conn.QueryRowContext(ctx, checks.quick).Scan(&n); err != nil {
+		return fr, fmt.Errorf("ingest %s: validate: %w", f.name, err)
+	}
+	if n > 0 {
+		if err := l.stage(ctx, f, src, spec, present); err != nil {
+			return fr, err
+		}
+		if err := l.listProblems(ctx, f, checks.detailed); err != nil {
+			return fr, err
+		}
 	}
 	t.phase("validated")
 	table, key := string(f.kind), typedCol(spec.key)
@@ -485,6 +499,35 @@ func (l *loader) stage(ctx context.Context, f inputFile, src string, spec tableS
 	}
 	return nil
 }
+
+// stageNarrow reads the file into the temporary table stage with only what
+// the merge needs: the contract's columns converted to their types, the
+// extra columns as text (kept as attributes) and __creditflow_bad, true
+// for a row with a cell that is missing or does not convert.
+func (l *loader) stageNarrow(ctx context.Context, f inputFile, src string, spec tableSpec, present map[string]string, extras []string, rowBad string) error {
+	typed := make([]string, 0, len(spec.columns))
+	outer := make([]string, 0, len(spec.columns)+len(extras)+1)
+	for _, c := range spec.columns {
+		typed = append(typed, tryTypedValue(c, cellOf(present, c.name))+" AS "+quoteIdent(typedPrefix+c.name))
+		outer = append(outer, typedCol(c.name))
+	}
+	for _, e := range extras {
+		outer = append(outer, "s."+quoteIdent(e))
+	}
+	outer = append(outer, "("+rowBad+") AS "+quoteIdent(badColumn))
+	q := "CREATE OR REPLACE TEMP TABLE stage AS SELECT " + strings.Join(outer, ", ") +
+		" FROM (SELECT s.*, " + strings.Join(typed, ", ") + " FROM (" + src + ") s) s"
+	if _, err := l.conn.ExecContext(ctx, q); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return &FileError{File: f.name, Format: f.format, Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
+	}
+	return nil
+}
+
+// badColumn flags the rows of the narrow stage with a bad cell.
+const badColumn = typedPrefix + "bad"
 
 // classifyColumns maps the table's column names to their spelling in the
 // file; the other columns are extras, kept as attributes.
@@ -577,17 +620,9 @@ func lineExpr(f Format) string {
 	return "(s.rowid - " + first + " + 1)"
 }
 
-func (l *loader) validate(ctx context.Context, f inputFile, spec tableSpec, present map[string]string) error {
-	quick, detailed := problemsQueries(f.format, spec, present, l.opt.Strict)
-	// Most files are good: one scan that counts problems decides, and only a
-	// bad file pays for the query that lists them.
-	var n int64
-	if err := l.conn.QueryRowContext(ctx, quick).Scan(&n); err != nil {
-		return fmt.Errorf("ingest %s: validate: %w", f.name, err)
-	}
-	if n == 0 {
-		return nil
-	}
+// listProblems runs the detailed problems query on the full stage and
+// returns the file's problems as a FileError, or nil when there are none.
+func (l *loader) listProblems(ctx context.Context, f inputFile, detailed string) error {
 	rows, err := l.conn.QueryContext(ctx, detailed)
 	if err != nil {
 		return fmt.Errorf("ingest %s: validate: %w", f.name, err)
@@ -612,22 +647,42 @@ func (l *loader) validate(ctx context.Context, f inputFile, spec tableSpec, pres
 	return nil
 }
 
-// problemsQueries builds two queries over the stage table: quick counts the
-// problems in one scan; detailed lists the first of them with line, column,
-// value and what was expected, and their total. They are built from the
-// column specs because the columns a file has vary; all values stay in the
-// database, only names are spliced.
-func problemsQueries(f Format, spec tableSpec, present map[string]string, strict bool) (quick, detailed string) {
+// problemChecks are the checks of a file, built from the column specs
+// because the columns a file has vary; all values stay in the database,
+// only names are spliced.
+type problemChecks struct {
+	// rowBad is true for a row with a missing or malformed cell; it is
+	// evaluated while staging, over the file's cells and their conversions.
+	rowBad string
+	// quick counts the problems over the narrow stage: the flagged rows,
+	// duplicate keys and references to unknown invoices or customers.
+	quick string
+	// detailed lists the first problems with line, column, value and what
+	// was expected, and their total, over the full stage.
+	detailed string
+}
+
+func problemsQueries(f Format, spec tableSpec, present map[string]string, strict bool) problemChecks {
 	line := lineExpr(f)
 	from := "stage s"
 	if spec.key == "payment_id" {
 		// One join tells unknown invoices and invoices of another customer.
 		from = "stage s LEFT JOIN invoices i ON i.invoice_id = " + typedCol("invoice_id")
 	}
-	var parts, counts []string
-	add := func(ord int, col, val, cond, expected string) {
+	var parts, rowConds, counts []string
+	detail := func(ord int, col, val, cond, expected string) {
 		parts = append(parts, fmt.Sprintf("SELECT %s AS line, %d AS ord, %s AS col, %s AS val, %s AS expected FROM %s WHERE %s",
 			line, ord, quoteString(col), val, quoteString(expected), from, cond))
+	}
+	// A cell's own problem: flagged while staging.
+	addRow := func(ord int, col, val, cond, expected string) {
+		detail(ord, col, val, cond, expected)
+		rowConds = append(rowConds, "coalesce("+cond+", false)")
+	}
+	// A problem that needs another row or table: counted on the stage.
+	// cond uses only converted values (the narrow stage has no raw cells).
+	addJoin := func(ord int, col, val, cond, expected string) {
+		detail(ord, col, val, cond, expected)
 		counts = append(counts, "count(*) FILTER (WHERE "+cond+")")
 	}
 	presentCol := func(name string) bool { return present[name] != "" }
@@ -637,47 +692,55 @@ func problemsQueries(f Format, spec tableSpec, present map[string]string, strict
 			continue
 		}
 		if c.required {
-			add(i, c.name, "CAST(NULL AS VARCHAR)", v(c.name)+" IS NULL", "a value ("+c.name+" is required)")
+			addRow(i, c.name, "CAST(NULL AS VARCHAR)", v(c.name)+" IS NULL", "a value ("+c.name+" is required)")
 		}
 		if cond, expected := invalidCondition(c, v(c.name), typedCol(c.name)); cond != "" {
-			add(i, c.name, v(c.name), v(c.name)+" IS NOT NULL AND ("+cond+")", expected)
+			addRow(i, c.name, v(c.name), v(c.name)+" IS NOT NULL AND ("+cond+")", expected)
 		}
 	}
-	key := v(spec.key)
+	key := typedCol(spec.key)
 	counts = append(counts, "count("+key+") - count(DISTINCT "+key+")")
 	parts = append(parts, fmt.Sprintf(`SELECT line, -1 AS ord, %s AS col, k AS val,
 		'a unique %s (the same value is on %s ' || first || ')' AS expected
 		FROM (SELECT %s AS line, %s AS k, min(%s) OVER (PARTITION BY %s) AS first FROM stage s)
 		WHERE k IS NOT NULL AND line > first`,
-		quoteString(spec.key), spec.key, lineWord(f), line, key, line, key))
+		quoteString(spec.key), spec.key, lineWord(f), line, v(spec.key), line, v(spec.key)))
 
+	t := typedCol
 	switch {
 	case spec.key == "invoice_id":
 		if presentCol("due_date") {
-			add(3, "due_date", v("due_date"), "try_cast("+v("due_date")+" AS DATE) < try_cast("+v("invoice_date")+" AS DATE)",
-				"a due_date on or after the invoice_date")
+			addRow(3, "due_date", v("due_date"), t("due_date")+" < "+t("invoice_date"), "a due_date on or after the invoice_date")
 		}
 		if strict {
-			add(1, "customer_id", v("customer_id"), v("customer_id")+" IS NOT NULL AND "+v("customer_id")+
+			addJoin(1, "customer_id", v("customer_id"), t("customer_id")+" IS NOT NULL AND "+t("customer_id")+
 				" NOT IN (SELECT customer_id FROM customers)", "a customer_id present in customers (strict mode)")
 		}
 	case spec.key == "iban":
-		add(0, "customer_id", v("customer_id"), v("customer_id")+" IS NOT NULL AND "+v("customer_id")+
+		addJoin(0, "customer_id", v("customer_id"), t("customer_id")+" IS NOT NULL AND "+t("customer_id")+
 			" NOT IN (SELECT customer_id FROM customers)", "a customer_id present in customers")
 	case spec.key == "payment_id":
-		inv, cust := v("invoice_id"), v("customer_id")
-		add(1, "customer_id", "CAST(NULL AS VARCHAR)", cust+" IS NULL AND "+inv+" IS NULL", "a customer_id (required when invoice_id is empty)")
-		add(2, "invoice_id", inv, inv+" IS NOT NULL AND i.invoice_id IS NULL", "the invoice_id of a known invoice")
-		add(1, "customer_id", cust, cust+" IS NOT NULL AND i.customer_id <> "+cust, "the customer of the invoice named in invoice_id")
+		inv, cust := t("invoice_id"), t("customer_id")
+		addRow(1, "customer_id", "CAST(NULL AS VARCHAR)", v("customer_id")+" IS NULL AND "+v("invoice_id")+" IS NULL",
+			"a customer_id (required when invoice_id is empty)")
+		addJoin(2, "invoice_id", v("invoice_id"), inv+" IS NOT NULL AND i.invoice_id IS NULL", "the invoice_id of a known invoice")
+		addJoin(1, "customer_id", v("customer_id"), cust+" IS NOT NULL AND i.customer_id <> "+cust, "the customer of the invoice named in invoice_id")
 		if strict {
-			add(1, "customer_id", cust, cust+" IS NOT NULL AND "+cust+" NOT IN (SELECT customer_id FROM customers)",
+			addJoin(1, "customer_id", v("customer_id"), cust+" IS NOT NULL AND "+cust+" NOT IN (SELECT customer_id FROM customers)",
 				"a customer_id present in customers (strict mode)")
 		}
 	}
-	quick = "SELECT " + strings.Join(counts, " + ") + " FROM " + from
-	detailed = "SELECT line, col, val, expected, count(*) OVER () AS total FROM (\n" +
-		strings.Join(parts, "\nUNION ALL\n") + "\n) ORDER BY line, ord LIMIT " + fmt.Sprint(maxProblems)
-	return quick, detailed
+	rowBad := "false"
+	if len(rowConds) > 0 {
+		rowBad = strings.Join(rowConds, " OR ")
+	}
+	counts = append(counts, "count(*) FILTER (WHERE s."+quoteIdent(badColumn)+")")
+	return problemChecks{
+		rowBad: rowBad,
+		quick:  "SELECT " + strings.Join(counts, " + ") + " FROM " + from,
+		detailed: "SELECT line, col, val, expected, count(*) OVER () AS total FROM (\n" +
+			strings.Join(parts, "\nUNION ALL\n") + "\n) ORDER BY line, ord LIMIT " + fmt.Sprint(maxProblems),
+	}
 }
 
 func lineWord(f Format) string {

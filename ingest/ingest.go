@@ -242,6 +242,12 @@ func inTransaction(ctx context.Context, conn *dbsql.Conn, runID *int64, fn func(
 
 // runFiles loads files inside the transaction of run.
 func runFiles(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, res *Result) error {
+	// Row order matters only for the line numbers of a bad file, whose full
+	// stage is made in order; everything else may run out of order.
+	if _, err := conn.ExecContext(ctx, `SET preserve_insertion_order = false`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `RESET preserve_insertion_order`)
 	var total int64
 	for _, f := range files {
 		total += f.size
@@ -486,6 +492,10 @@ func (l *loader) source(ctx context.Context, f inputFile) (string, []string, err
 // the contract converted to their types (NULL where a cell does not convert;
 // validation reports those). Rows keep file order, so rowid tells the line.
 func (l *loader) stage(ctx context.Context, f inputFile, src string, spec tableSpec, present map[string]string) error {
+	if _, err := l.conn.ExecContext(ctx, `SET preserve_insertion_order = true`); err != nil {
+		return err
+	}
+	defer l.conn.ExecContext(context.WithoutCancel(ctx), `SET preserve_insertion_order = false`)
 	typed := make([]string, 0, len(spec.columns))
 	for _, c := range spec.columns {
 		typed = append(typed, tryTypedValue(c, cellOf(present, c.name))+" AS "+quoteIdent(typedPrefix+c.name))

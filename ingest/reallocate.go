@@ -24,6 +24,18 @@ const allocationBatch = 5000
 func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64, error) {
 	t := newPhaseTimer(log, "allocation")
 	defer t.done()
+	// The events are read back in the order they were written, which an
+	// ingest that lets DuckDB reorder rows would not keep.
+	var preserve bool
+	if err := conn.QueryRowContext(ctx, `SELECT current_setting('preserve_insertion_order')`).Scan(&preserve); err != nil {
+		return 0, err
+	}
+	if !preserve {
+		if _, err := conn.ExecContext(ctx, `SET preserve_insertion_order = true`); err != nil {
+			return 0, err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SET preserve_insertion_order = false`)
+	}
 	stmts := []string{
 		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE alloc_customers AS
 			SELECT customer_id, CAST((row_number() OVER (ORDER BY customer_id) - 1) // %d AS INTEGER) AS batch

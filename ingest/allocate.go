@@ -49,10 +49,6 @@ type allocation struct {
 	cents      int64
 	day        int32
 	rule       string
-	// plain marks the common case: a payment that names an invoice and
-	// settles it with its whole amount on its own day. SQL writes those in
-	// bulk from the payments table; only the others are appended from Go.
-	plain bool
 }
 
 type openInvoice struct {
@@ -96,9 +92,6 @@ type allocator struct {
 	paymentIDs map[string]*paidFrom
 	undone     map[int]int64 // allocation index → cents undone by reversals and reallocations
 	out        []allocation
-	// notPlain lists the payments that name an invoice but are not plain
-	// (see allocation.plain), so that the bulk insert leaves them out.
-	notPlain []string
 }
 
 func (a *allocator) reset(customerID string) {
@@ -156,18 +149,13 @@ func (a *allocator) pay(e event) {
 		if !known {
 			// The payment names an invoice not issued yet: keep it for that invoice.
 			a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest, target: e.invoiceID})
-			a.notPlain = append(a.notPlain, e.id)
 			return
 		}
 		freed := a.undoGuesses(inv, rest, e.day)
 		if n := min(rest, max(inv.remaining, 0)); n > 0 {
 			i := a.emit(inv, sourcePayment, e.id, n, e.day, ruleInvoiceReference)
 			p.allocs = append(p.allocs, i)
-			a.out[i].plain = n == e.cents
 			rest -= n
-		}
-		if rest > 0 {
-			a.notPlain = append(a.notPlain, e.id)
 		}
 		for _, c := range freed {
 			if left := a.settleOldest(c.kind, c.id, c.remaining, e.day, ruleReallocated, a.payment(c.id)); left > 0 {

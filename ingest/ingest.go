@@ -373,7 +373,7 @@ func auditDetail(res *Result) string {
 }
 
 func dropTemp(ctx context.Context, conn *dbsql.Conn) error {
-	for _, t := range []string{"stage", "affected", "alloc_customers", "alloc_events", "alloc_not_plain",
+	for _, t := range []string{"stage", "affected", "alloc_customers",
 		ublInvoicesTable, ublCustomersTable, "stmt_payments", "stmt_e2e"} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
 			return err

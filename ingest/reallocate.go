@@ -14,36 +14,17 @@ import (
 	cfsql "github.com/creditflow/creditflow/sql"
 )
 
-// allocationBatch is how many customers are replayed per query, which bounds
-// the memory of the allocation whatever the size of the ledger.
-const allocationBatch = 5000
-
 // reallocate recomputes the payment allocations of every customer in the
 // temporary table affected, from their whole history, and returns how many
 // allocation rows it wrote.
 func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64, error) {
 	t := newPhaseTimer(log, "allocation")
 	defer t.done()
-	// The events are read back in the order they were written, which an
-	// ingest that lets DuckDB reorder rows would not keep.
-	var preserve bool
-	if err := conn.QueryRowContext(ctx, `SELECT current_setting('preserve_insertion_order')`).Scan(&preserve); err != nil {
-		return 0, err
-	}
-	if !preserve {
-		if _, err := conn.ExecContext(ctx, `SET preserve_insertion_order = true`); err != nil {
-			return 0, err
-		}
-		defer conn.ExecContext(context.WithoutCancel(ctx), `SET preserve_insertion_order = false`)
-	}
 	stmts := []string{
-		fmt.Sprintf(`CREATE OR REPLACE TEMP TABLE alloc_customers AS
-			SELECT customer_id, CAST((row_number() OVER (ORDER BY customer_id) - 1) // %d AS INTEGER) AS batch
-			FROM (SELECT DISTINCT customer_id FROM affected WHERE customer_id IS NOT NULL)`, allocationBatch),
+		`CREATE OR REPLACE TEMP TABLE alloc_customers AS
+			SELECT DISTINCT customer_id FROM affected WHERE customer_id IS NOT NULL`,
 		`DELETE FROM payment_allocations WHERE customer_id IN (SELECT customer_id FROM alloc_customers)`,
 		`DELETE FROM invoice_settlement WHERE customer_id IN (SELECT customer_id FROM alloc_customers)`,
-		`CREATE OR REPLACE TEMP TABLE alloc_events AS ` + cfsql.Query("allocation_events"),
-		`CREATE OR REPLACE TEMP TABLE alloc_not_plain (payment_id VARCHAR)`,
 	}
 	for _, s := range stmts {
 		if _, err := conn.ExecContext(ctx, s); err != nil {
@@ -51,10 +32,6 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 		}
 	}
 	t.phase("prepared")
-	var batches int
-	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(batch) + 1, 0) FROM alloc_customers`).Scan(&batches); err != nil {
-		return 0, err
-	}
 	tmp, err := os.MkdirTemp("", "creditflow-allocation-")
 	if err != nil {
 		return 0, err
@@ -64,8 +41,9 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 	if err != nil {
 		return 0, err
 	}
-	// The replay of one batch runs while the next is read: reading is
-	// DuckDB's work on this connection, the replay Go's on another core.
+	// The replay of one chunk of customers runs while the next is read:
+	// reading is DuckDB's work on this connection, the replay Go's on
+	// another core.
 	eventc := make(chan []event, 1)
 	type replayed struct {
 		written int64
@@ -79,7 +57,7 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 			if r.err != nil {
 				continue
 			}
-			a.out, a.notPlain = a.out[:0], a.notPlain[:0]
+			a.out = a.out[:0]
 			for i, e := range events {
 				if i == 0 || e.customerID != events[i-1].customerID {
 					if i > 0 {
@@ -92,7 +70,7 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 			if len(events) > 0 {
 				out.settlements(a)
 			}
-			r.err = out.allocations(a.out, a.notPlain)
+			r.err = out.allocations(a.out)
 			r.written += int64(len(a.out))
 		}
 		if err := out.close(); r.err == nil {
@@ -100,17 +78,12 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 		}
 		done <- r
 	}()
-	for b := 0; b < batches; b++ {
-		events, err := readEvents(ctx, conn, b)
-		if err != nil {
-			close(eventc)
-			<-done
-			return 0, err
-		}
-		eventc <- events
-	}
+	err = streamEvents(ctx, conn, func(events []event) { eventc <- events })
 	close(eventc)
 	r := <-done
+	if err != nil {
+		return 0, err
+	}
 	if r.err != nil {
 		return 0, r.err
 	}
@@ -119,20 +92,16 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 		return 0, err
 	}
 	t.phase("stored")
-	if _, err := conn.ExecContext(ctx, cfsql.Query("allocation_plain")); err != nil {
-		return 0, err
-	}
-	t.phase("inserted plain")
+
 	return r.written, nil
 }
 
-// allocationFiles are the bulk files the replay writes: the allocations that
-// are not plain, the payments allocation_plain.sql must leave out, and the
-// invoices' settlement.
+// allocationFiles are the bulk files the replay writes: the allocations and
+// the invoices' settlement.
 type allocationFiles struct {
-	allocs, notPlain, settled *bulkFile
-	buf                       []byte
-	err                       error
+	allocs, settled *bulkFile
+	buf             []byte
+	err             error
 }
 
 func newAllocationFiles(dir string) (*allocationFiles, error) {
@@ -141,22 +110,15 @@ func newAllocationFiles(dir string) (*allocationFiles, error) {
 	if f.allocs, err = createBulk(dir, "allocations.csv"); err != nil {
 		return nil, err
 	}
-	if f.notPlain, err = createBulk(dir, "not_plain.csv"); err != nil {
-		return nil, err
-	}
 	if f.settled, err = createBulk(dir, "settlement.csv"); err != nil {
 		return nil, err
 	}
 	return &f, nil
 }
 
-// allocations writes the allocations that are not plain and the payments
-// that are not.
-func (f *allocationFiles) allocations(out []allocation, notPlain []string) error {
+// allocations writes allocations.
+func (f *allocationFiles) allocations(out []allocation) error {
 	for _, o := range out {
-		if o.plain {
-			continue
-		}
 		b := appendFirstField(f.buf[:0], o.customerID)
 		b = appendField(b, o.invoiceID)
 		b = appendField(b, o.sourceKind)
@@ -169,13 +131,6 @@ func (f *allocationFiles) allocations(out []allocation, notPlain []string) error
 		b = append(b, '\n')
 		f.buf = b
 		if err := f.allocs.write(b); err != nil {
-			return err
-		}
-	}
-	for _, id := range notPlain {
-		b := append(appendFirstField(f.buf[:0], id), '\n')
-		f.buf = b
-		if err := f.notPlain.write(b); err != nil {
 			return err
 		}
 	}
@@ -209,7 +164,7 @@ func (f *allocationFiles) settlements(a *allocator) {
 
 func (f *allocationFiles) close() error {
 	var first error
-	for _, b := range []*bulkFile{f.allocs, f.notPlain, f.settled} {
+	for _, b := range []*bulkFile{f.allocs, f.settled} {
 		if err := b.close(); err != nil && first == nil {
 			first = err
 		}
@@ -217,15 +172,12 @@ func (f *allocationFiles) close() error {
 	return first
 }
 
-// load inserts the three files.
+// load inserts the files.
 func (f *allocationFiles) load(ctx context.Context, conn *dbsql.Conn) error {
 	if err := f.allocs.load(ctx, conn, "payment_allocations", [][2]string{
 		{"customer_id", "VARCHAR"}, {"invoice_id", "VARCHAR"}, {"source_kind", "VARCHAR"}, {"source_id", "VARCHAR"},
 		{"amount", "DECIMAL(18,2)"}, {"allocated_on", "DATE"}, {"rule", "VARCHAR"},
 	}); err != nil {
-		return err
-	}
-	if err := f.notPlain.load(ctx, conn, "alloc_not_plain", [][2]string{{"payment_id", "VARCHAR"}}); err != nil {
 		return err
 	}
 	return f.settled.load(ctx, conn, "invoice_settlement", [][2]string{
@@ -238,28 +190,31 @@ func appendDay(b []byte, day int32) []byte {
 	return time.Unix(int64(day)*86400, 0).UTC().AppendFormat(b, creditflow.DateLayout)
 }
 
-// readEvents reads one batch of allocation events. It reads driver values
-// directly: for millions of rows, database/sql's Scan conversions cost more
-// than the query itself.
-func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, error) {
-	var events []event
-	err := conn.Raw(func(dc any) error {
+// eventChunk is about how many events the replay gets at a time; a chunk
+// ends with a customer's last event.
+const eventChunk = 100_000
+
+// streamEvents reads the events of the customers in alloc_customers, in
+// replay order, with one query, and hands them to send in chunks. It reads
+// driver values directly: for millions of rows, database/sql's Scan
+// conversions cost more than the query itself. Go never holds more than two
+// chunks, whatever the size of the ledger.
+func streamEvents(ctx context.Context, conn *dbsql.Conn, send func([]event)) error {
+	return conn.Raw(func(dc any) error {
 		qc, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return fmt.Errorf("driver connection %T cannot query", dc)
 		}
-		// The table was written sorted; a filtered scan keeps that order,
-		// which is checked below rather than trusted.
-		rows, err := qc.QueryContext(ctx, `SELECT customer_id, day, ord, id, cents, invoice_id, reference
-			FROM alloc_events WHERE batch = $1`, []driver.NamedValue{{Ordinal: 1, Value: int64(batch)}})
+		rows, err := qc.QueryContext(ctx, cfsql.Query("allocation_events"), nil)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		dst := make([]driver.Value, 7)
+		chunk := make([]event, 0, eventChunk+1024)
 		for {
 			if err := rows.Next(dst); err == io.EOF {
-				return nil
+				break
 			} else if err != nil {
 				return err
 			}
@@ -270,13 +225,22 @@ func readEvents(ctx context.Context, conn *dbsql.Conn, batch int) ([]event, erro
 			if s, ok := dst[6].(string); ok {
 				e.reference = s
 			}
-			if n := len(events); n > 0 && !inOrder(events[n-1], e) {
-				return fmt.Errorf("allocation events out of order at %s %s", e.customerID, e.id)
+			if n := len(chunk); n > 0 {
+				if !inOrder(chunk[n-1], e) {
+					return fmt.Errorf("allocation events out of order at %s %s", e.customerID, e.id)
+				}
+				if n >= eventChunk && e.customerID != chunk[n-1].customerID {
+					send(chunk)
+					chunk = make([]event, 0, eventChunk+1024)
+				}
 			}
-			events = append(events, e)
+			chunk = append(chunk, e)
 		}
+		if len(chunk) > 0 {
+			send(chunk)
+		}
+		return nil
 	})
-	return events, err
 }
 
 // inOrder reports whether b may follow a in the replay.

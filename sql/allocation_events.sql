@@ -1,10 +1,8 @@
 -- allocation_events: the invoices, credit notes and payments of the customers
 -- in the temporary table alloc_customers, in the order the allocation replays
--- them: by batch of customers, customer, day, then invoices, then credit
--- notes, then payments, then id. Amounts in cents, days since 1970-01-01.
--- The result is stored once, sorted, in a temporary table that is then read
--- batch by batch.
-SELECT a.batch, e.customer_id, e.day, e.ord, e.id, e.cents, e.invoice_id, e.reference
+-- them: by customer, day, then invoices, then credit notes, then payments,
+-- then id. Amounts in cents, days since 1970-01-01. Read as one stream.
+SELECT e.customer_id, e.day, e.ord, e.id, e.cents, e.invoice_id, e.reference
 FROM (
     SELECT customer_id,
            CAST(date_diff('day', DATE '1970-01-01', invoice_date) AS INTEGER) AS day,
@@ -24,5 +22,5 @@ FROM (
            CASE WHEN invoice_id IS NULL THEN reference END
     FROM payments
 ) e
-JOIN alloc_customers a ON a.customer_id = e.customer_id
-ORDER BY a.batch, e.customer_id, e.day, e.ord, e.id
+WHERE e.customer_id IN (SELECT customer_id FROM alloc_customers)
+ORDER BY e.customer_id, e.day, e.ord, e.id

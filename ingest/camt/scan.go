@@ -109,13 +109,12 @@ func (s *scanner) Token() (xml.Token, error) {
 				end = len(s.data) - s.pos
 			}
 			raw := s.data[s.pos : s.pos+end]
-			if len(s.stack) == 0 {
-				if len(bytes.TrimSpace(raw)) > 0 {
-					return nil, s.errorf("text outside the root element")
-				}
+			if len(s.stack) == 0 && len(bytes.TrimSpace(raw)) == 0 {
 				s.pos += end
 				continue
 			}
+			// Text outside the root element is returned, as encoding/xml
+			// does; the parser refuses a document that is not camt.
 			text, err := s.unescape(raw)
 			if err != nil {
 				return nil, err

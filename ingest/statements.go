@@ -83,7 +83,8 @@ type bankRow struct {
 }
 
 // stmtPaymentColumns are the columns of statement_payments.sql.
-var stmtPaymentColumns = []string{"payment_id", "customer_id", "invoice_id", "payment_date", "amount", "method", "reference"}
+var stmtPaymentColumns = []string{"payment_id", "customer_id", "invoice_id", "payment_date", "amount", "method", "reference",
+	"match_rule", "match_confidence", "bank_transaction"}
 
 // readStatements parses the statement files of a run, on all cores: XML
 // decoding is most of the cost of a big camt.053.

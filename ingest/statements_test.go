@@ -171,6 +171,11 @@ func TestIngestBankStatements(t *testing.T) {
 	if got != want {
 		t.Errorf("bank transactions:\n%s\nwant:\n%s", got, want)
 	}
+	// The payment says how it was matched.
+	if got := rows(t, db, `SELECT p.attributes->>'match_rule', p.attributes->>'match_confidence', p.attributes->>'bank_transaction' = CAST(b.entry_no AS VARCHAR)
+		FROM payments p JOIN bank_transactions b ON b.payment_id = p.payment_id WHERE b.transaction_id = 'E1'`); got != "structured_reference 0.99 true" {
+		t.Errorf("payment attributes of E1: %q", got)
+	}
 	// The return re-opened invoice 1; the others are paid.
 	open := rows(t, db, `SELECT invoice_id, amount - coalesce((SELECT sum(a.amount) FROM payment_allocations a WHERE a.invoice_id = i.invoice_id), 0)
 		FROM invoices i ORDER BY invoice_id`)

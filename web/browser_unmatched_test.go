@@ -160,8 +160,8 @@ func TestBrowserUnmatched(t *testing.T) {
 	if err != nil {
 		t.Fatalf("read /unmatched: %v", err)
 	}
-	if st.Error != "" || st.Rows == 0 || st.WithBook == 0 || st.Forms != st.Rows || st.NavActive != "Unmatched payments" {
-		t.Fatalf("/unmatched: %+v; want rows, a Book button on some, a form on each and the active nav Unmatched payments", st)
+	if st.Error != "" || st.Rows == 0 || st.WithBook == 0 || st.Forms != st.Rows || st.NavActive != "Unmatched" {
+		t.Fatalf("/unmatched: %+v; want rows, a Book button on some, a form on each and the active nav Unmatched", st)
 	}
 	if !st.BookShown {
 		t.Error("the first Book button lies beyond the right edge of a 1360 px window: the candidates do not wrap")

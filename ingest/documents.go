@@ -189,7 +189,7 @@ func (l *loader) loadEInvoices(ctx context.Context, files []inputFile) ([]FileRe
 	return out, nil
 }
 
-// orNull turns an empty string into a NULL for the appender.
+// orNull turns an empty string into a NULL, for the appender and query arguments.
 func orNull(s string) driver.Value {
 	if s == "" {
 		return nil

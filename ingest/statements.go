@@ -464,8 +464,6 @@ type bookkeeper struct {
 type booking struct {
 	customerID string
 	invoiceIDs []string
-	amount     creditflow.Money
-	iban       string
 }
 
 func newBookkeeper(ctx context.Context, conn *dbsql.Conn, threshold float64) (*bookkeeper, error) {
@@ -596,12 +594,12 @@ func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *dbsql.Conn
 	if err != nil {
 		return err
 	}
-	return eachRow(ctx, conn, `SELECT end_to_end_id, customer_id, coalesce(invoice_ids, ''), amount, coalesce(counter_iban, '')
+	return eachRow(ctx, conn, `SELECT end_to_end_id, customer_id, coalesce(invoice_ids, '')
 		FROM bank_transactions WHERE status = 'matched' AND amount > 0 AND end_to_end_id IN (SELECT end_to_end_id FROM stmt_e2e)
 		ORDER BY entry_no`, func(r *dbsql.Rows) error {
 		var e2e, ids string
 		var bk booking
-		if err := r.Scan(&e2e, &bk.customerID, &ids, cfsql.Money(&bk.amount), &bk.iban); err != nil {
+		if err := r.Scan(&e2e, &bk.customerID, &ids); err != nil {
 			return err
 		}
 		bk.invoiceIDs = strings.Fields(ids)
@@ -637,7 +635,7 @@ func (b *bookkeeper) decide(tx *statementTx, entryNo int64) bankRow {
 		row.paymentID = bankPaymentID(entryNo)
 		iban := match.NormalizeIBAN(tx.CounterIBAN)
 		if tx.EndToEndID != "" {
-			b.originals[tx.EndToEndID] = booking{customerID: best.CustomerID, invoiceIDs: best.InvoiceIDs, amount: tx.Amount, iban: iban}
+			b.originals[tx.EndToEndID] = booking{customerID: best.CustomerID, invoiceIDs: best.InvoiceIDs}
 		}
 		if best.Confidence >= match.LearnConfidence && iban != "" {
 			b.learn(iban, best.CustomerID)
@@ -676,15 +674,12 @@ func (b *bookkeeper) original(tx creditflow.BankTransaction) (booking, bool) {
 // learn records that iban pays for customer; an IBAN seen for a second
 // customer becomes shared and no longer tells the customer.
 func (b *bookkeeper) learn(iban, customer string) {
-	prev, known := b.accounts[iban]
-	switch {
+	switch prev, known := b.accounts[iban]; {
 	case !known:
 		b.accounts[iban] = customer
-	case prev == customer || prev == "":
-		if prev == customer {
-			return
-		}
-	default:
+	case prev == customer:
+		return
+	case prev != "":
 		b.accounts[iban] = ""
 	}
 	b.learned[[2]string{iban, customer}] = true

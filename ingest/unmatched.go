@@ -244,7 +244,7 @@ func MatchByHand(ctx context.Context, db *cfsql.DB, id int64, mm ManualMatch, op
 			}
 			if _, err := conn.ExecContext(ctx, `UPDATE bank_transactions SET status = ?, payment_id = ?, customer_id = ?, invoice_ids = ?,
 					rule = 'manual', confidence = 1, matched_by = ? WHERE entry_no = ?`,
-				status, res.PaymentID, res.CustomerID, nullIfEmpty(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
+				status, res.PaymentID, res.CustomerID, orNull(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
 				return err
 			}
 			l := loader{conn: conn, opt: opt, runID: runID}
@@ -254,7 +254,7 @@ func MatchByHand(ctx context.Context, db *cfsql.DB, id int64, mm ManualMatch, op
 			if iban := match.NormalizeIBAN(tx.CounterIBAN); iban != "" {
 				if _, err := conn.ExecContext(ctx, `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
 						SELECT ?, ?, ?, 'manual', ?, ? WHERE NOT EXISTS (SELECT 1 FROM customer_accounts WHERE iban = ? AND customer_id = ?)`,
-					iban, res.CustomerID, nullIfEmpty(tx.CounterName), opt.Now().UTC(), runID, iban, res.CustomerID); err != nil {
+					iban, res.CustomerID, orNull(tx.CounterName), opt.Now().UTC(), runID, iban, res.CustomerID); err != nil {
 					return err
 				}
 				res.LearnedIBAN = iban
@@ -313,11 +313,4 @@ func checkManualMatch(ctx context.Context, conn *dbsql.Conn, customer string, in
 		}
 	}
 	return nil
-}
-
-func nullIfEmpty(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }

@@ -1,12 +1,9 @@
 package web
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
@@ -65,16 +62,8 @@ func (s *Server) handleDunningWorklist(w http.ResponseWriter, r *http.Request) {
 // handleCreateAction answers POST /api/actions: a JSON dunning.NewAction,
 // recorded for the caller, 201 with the stored action.
 func (s *Server) handleCreateAction(w http.ResponseWriter, r *http.Request) {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		s.writeError(w, r, fmt.Errorf("%w: Content-Type %q: expected application/json", creditflow.ErrInvalid, ct))
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxActionBytes))
+	body, err := readJSONBody(w, r, maxActionBytes, "action body")
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			err = fmt.Errorf("%w: action body over %d bytes", errTooLarge, maxActionBytes)
-		}
 		s.writeError(w, r, err)
 		return
 	}

@@ -3,8 +3,11 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
@@ -57,4 +60,21 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		body = errorBody{Error: "internal error; see the server log"}
 	}
 	writeJSON(w, status, body)
+}
+
+// readJSONBody reads a JSON request body of at most max bytes; what names
+// the body in the error when it is bigger.
+func readJSONBody(w http.ResponseWriter, r *http.Request, max int64, what string) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return nil, fmt.Errorf("%w: Content-Type %q: expected application/json", creditflow.ErrInvalid, ct)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			err = fmt.Errorf("%w: %s over %d bytes", errTooLarge, what, max)
+		}
+		return nil, err
+	}
+	return body, nil
 }

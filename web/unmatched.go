@@ -1,11 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -78,21 +78,13 @@ func (s *Server) handleMatchUnmatched(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("%w: id %q: expected the number of an unmatched bank transaction", creditflow.ErrInvalid, mux.Vars(r)["id"]))
 		return
 	}
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		s.writeError(w, r, fmt.Errorf("%w: Content-Type %q: expected application/json", creditflow.ErrInvalid, ct))
-		return
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxMatchBytes))
+	body, err := readJSONBody(w, r, maxMatchBytes, "body")
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			err = fmt.Errorf("%w: body over %d bytes", errTooLarge, maxMatchBytes)
-		}
 		s.writeError(w, r, err)
 		return
 	}
 	var mm ingest.ManualMatch
-	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&mm); err != nil {
 		s.writeError(w, r, fmt.Errorf("%w: body: %v; expected {\"customer_id\": \"...\", \"invoice_ids\": [\"...\"]}", creditflow.ErrInvalid, err))

@@ -513,20 +513,31 @@ func (l *loader) stage(ctx context.Context, f inputFile, src string, spec tableS
 // stageNarrow reads the file into the temporary table stage with only what
 // the merge needs: the contract's columns converted to their types, the
 // extra columns as text (kept as attributes) and __creditflow_bad, true
-// for a row with a cell that is missing or does not convert.
+// for a row with a cell that is missing or does not convert. Each cell is
+// trimmed once, in the innermost query, and converted once, in the middle
+// one: the checks read both many times.
 func (l *loader) stageNarrow(ctx context.Context, f inputFile, src string, spec tableSpec, present map[string]string, extras []string, rowBad string) error {
+	cells := make([]string, 0, len(spec.columns)+len(extras))
 	typed := make([]string, 0, len(spec.columns))
 	outer := make([]string, 0, len(spec.columns)+len(extras)+1)
 	for _, c := range spec.columns {
-		typed = append(typed, tryTypedValue(c, cellOf(present, c.name))+" AS "+quoteIdent(typedPrefix+c.name))
+		if present[c.name] != "" {
+			cells = append(cells, cellOf(present, c.name)+" AS "+quoteIdent(cellPrefix+c.name))
+		}
+		typed = append(typed, tryTypedValue(c, stagedCell(present, c.name))+" AS "+quoteIdent(typedPrefix+c.name))
 		outer = append(outer, typedCol(c.name))
 	}
 	for _, e := range extras {
+		cells = append(cells, "s."+quoteIdent(e))
 		outer = append(outer, "s."+quoteIdent(e))
+	}
+	if len(cells) == 0 {
+		cells = append(cells, "1 AS "+quoteIdent(cellPrefix))
 	}
 	outer = append(outer, "("+rowBad+") AS "+quoteIdent(badColumn))
 	q := "CREATE OR REPLACE TEMP TABLE stage AS SELECT " + strings.Join(outer, ", ") +
-		" FROM (SELECT s.*, " + strings.Join(typed, ", ") + " FROM (" + src + ") s) s"
+		" FROM (SELECT s.*, " + strings.Join(typed, ", ") + " FROM (SELECT " + strings.Join(cells, ", ") +
+		" FROM (" + src + ") s) s) s"
 	if _, err := l.conn.ExecContext(ctx, q); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
@@ -534,6 +545,18 @@ func (l *loader) stageNarrow(ctx context.Context, f inputFile, src string, spec 
 		return &FileError{File: f.name, Format: f.format, Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
 	}
 	return nil
+}
+
+// cellPrefix names the trimmed cells in the narrow stage's inner queries.
+const cellPrefix = typedPrefix + "cell_"
+
+// stagedCell is a contract column's trimmed cell inside the narrow stage's
+// query (NULL when the file lacks the column).
+func stagedCell(present map[string]string, name string) string {
+	if present[name] == "" {
+		return "CAST(NULL AS VARCHAR)"
+	}
+	return "s." + quoteIdent(cellPrefix+name)
 }
 
 // badColumn flags the rows of the narrow stage with a bad cell.
@@ -684,10 +707,14 @@ func problemsQueries(f Format, spec tableSpec, present map[string]string, strict
 		parts = append(parts, fmt.Sprintf("SELECT %s AS line, %d AS ord, %s AS col, %s AS val, %s AS expected FROM %s WHERE %s",
 			line, ord, quoteString(col), val, quoteString(expected), from, cond))
 	}
-	// A cell's own problem: flagged while staging.
-	addRow := func(ord int, col, val, cond, expected string) {
-		detail(ord, col, val, cond, expected)
-		rowConds = append(rowConds, "coalesce("+cond+", false)")
+	// A cell's own problem: listed over the full stage's raw cells, and
+	// flagged while staging over the narrow stage's trimmed cells. cond
+	// builds the condition from either way of reading a cell.
+	v := func(name string) string { return cellOf(present, name) }
+	staged := func(name string) string { return stagedCell(present, name) }
+	addRow := func(ord int, col, val string, cond func(cell func(string) string) string, expected string) {
+		detail(ord, col, val, cond(v), expected)
+		rowConds = append(rowConds, "coalesce("+cond(staged)+", false)")
 	}
 	// A problem that needs another row or table: counted on the stage.
 	// cond uses only converted values (the narrow stage has no raw cells).
@@ -696,16 +723,19 @@ func problemsQueries(f Format, spec tableSpec, present map[string]string, strict
 		counts = append(counts, "count(*) FILTER (WHERE "+cond+")")
 	}
 	presentCol := func(name string) bool { return present[name] != "" }
-	v := func(name string) string { return cellOf(present, name) }
 	for i, c := range spec.columns {
 		if !presentCol(c.name) {
 			continue
 		}
 		if c.required {
-			addRow(i, c.name, "CAST(NULL AS VARCHAR)", v(c.name)+" IS NULL", "a value ("+c.name+" is required)")
+			addRow(i, c.name, "CAST(NULL AS VARCHAR)", func(cell func(string) string) string { return cell(c.name) + " IS NULL" },
+				"a value ("+c.name+" is required)")
 		}
-		if cond, expected := invalidCondition(c, v(c.name), typedCol(c.name)); cond != "" {
-			addRow(i, c.name, v(c.name), v(c.name)+" IS NOT NULL AND ("+cond+")", expected)
+		if _, expected := invalidCondition(c, "", ""); expected != "" {
+			addRow(i, c.name, v(c.name), func(cell func(string) string) string {
+				cond, _ := invalidCondition(c, cell(c.name), typedCol(c.name))
+				return cell(c.name) + " IS NOT NULL AND (" + cond + ")"
+			}, expected)
 		}
 	}
 	key := typedCol(spec.key)
@@ -720,7 +750,8 @@ func problemsQueries(f Format, spec tableSpec, present map[string]string, strict
 	switch {
 	case spec.key == "invoice_id":
 		if presentCol("due_date") {
-			addRow(3, "due_date", v("due_date"), t("due_date")+" < "+t("invoice_date"), "a due_date on or after the invoice_date")
+			addRow(3, "due_date", v("due_date"), func(func(string) string) string { return t("due_date") + " < " + t("invoice_date") },
+				"a due_date on or after the invoice_date")
 		}
 		if strict {
 			addJoin(1, "customer_id", v("customer_id"), t("customer_id")+" IS NOT NULL AND "+t("customer_id")+
@@ -731,8 +762,9 @@ func problemsQueries(f Format, spec tableSpec, present map[string]string, strict
 			" NOT IN (SELECT customer_id FROM customers)", "a customer_id present in customers")
 	case spec.key == "payment_id":
 		inv, cust := t("invoice_id"), t("customer_id")
-		addRow(1, "customer_id", "CAST(NULL AS VARCHAR)", v("customer_id")+" IS NULL AND "+v("invoice_id")+" IS NULL",
-			"a customer_id (required when invoice_id is empty)")
+		addRow(1, "customer_id", "CAST(NULL AS VARCHAR)", func(cell func(string) string) string {
+			return cell("customer_id") + " IS NULL AND " + cell("invoice_id") + " IS NULL"
+		}, "a customer_id (required when invoice_id is empty)")
 		addJoin(2, "invoice_id", v("invoice_id"), inv+" IS NOT NULL AND i.invoice_id IS NULL", "the invoice_id of a known invoice")
 		addJoin(1, "customer_id", v("customer_id"), cust+" IS NOT NULL AND i.customer_id <> "+cust, "the customer of the invoice named in invoice_id")
 		if strict {

@@ -92,10 +92,62 @@ type allocator struct {
 	paymentIDs map[string]*paidFrom
 	undone     map[int]int64 // allocation index → cents undone by reversals and reallocations
 	out        []allocation
+	// The customer's invoices, payments and credits come from slabs that
+	// are reused customer after customer: 2M small allocations less per
+	// million events, and less for the garbage collector to do.
+	invoiceSlab slab[openInvoice]
+	paymentSlab slab[paidFrom]
+	creditSlab  slab[credit]
+}
+
+// slabSize is the number of values in one block of a slab.
+const slabSize = 1024
+
+// slab hands out pointers to values in blocks it keeps; reset makes them
+// all available again, so a pointer must not outlive the customer.
+type slab[T any] struct {
+	blocks      [][]T
+	block, next int
+}
+
+// get returns a value of the slab; it holds what it held before (callers
+// overwrite it and may keep its slices' capacity).
+func (s *slab[T]) get() *T {
+	if s.block == len(s.blocks) {
+		s.blocks = append(s.blocks, make([]T, slabSize))
+	}
+	v := &s.blocks[s.block][s.next]
+	if s.next++; s.next == slabSize {
+		s.block, s.next = s.block+1, 0
+	}
+	return v
+}
+
+func (s *slab[T]) reset() { s.block, s.next = 0, 0 }
+
+func (a *allocator) newInvoice(id string, cents int64) *openInvoice {
+	inv := a.invoiceSlab.get()
+	*inv = openInvoice{id: id, amount: cents, remaining: cents, seq: len(a.byID), listed: true, allocs: inv.allocs[:0]}
+	return inv
+}
+
+func (a *allocator) newPayment(id string, cents int64) *paidFrom {
+	p := a.paymentSlab.get()
+	*p = paidFrom{id: id, cents: cents, allocs: p.allocs[:0]}
+	return p
+}
+
+func (a *allocator) newCredit(c credit) *credit {
+	v := a.creditSlab.get()
+	*v = c
+	return v
 }
 
 func (a *allocator) reset(customerID string) {
 	a.customerID = customerID
+	a.invoiceSlab.reset()
+	a.paymentSlab.reset()
+	a.creditSlab.reset()
 	a.open = a.open[:0]
 	a.credits = a.credits[:0]
 	a.payments = a.payments[:0]
@@ -123,14 +175,14 @@ func (a *allocator) emit(inv *openInvoice, kind, src string, cents int64, day in
 func (a *allocator) apply(e event) {
 	switch {
 	case e.ord == 0: // invoice
-		inv := &openInvoice{id: e.id, amount: e.cents, remaining: e.cents, seq: len(a.byID), listed: true}
+		inv := a.newInvoice(e.id, e.cents)
 		a.open = append(a.open, inv)
 		a.byID[e.id] = inv
 		a.useCredits(inv, e.day)
 	case e.ord == 1: // credit note: settles the oldest open invoices
 		rest := a.settleOldest(sourceCreditNote, e.id, -e.cents, e.day, ruleCreditNote, nil)
 		if rest > 0 {
-			a.credits = append(a.credits, &credit{kind: sourceCreditNote, id: e.id, remaining: rest})
+			a.credits = append(a.credits, a.newCredit(credit{kind: sourceCreditNote, id: e.id, remaining: rest}))
 		}
 	case e.cents >= 0:
 		a.pay(e)
@@ -140,7 +192,7 @@ func (a *allocator) apply(e event) {
 }
 
 func (a *allocator) pay(e event) {
-	p := &paidFrom{id: e.id, cents: e.cents}
+	p := a.newPayment(e.id, e.cents)
 	a.payments = append(a.payments, p)
 	a.paymentIDs[e.id] = p
 	rest := e.cents
@@ -148,7 +200,7 @@ func (a *allocator) pay(e event) {
 		inv, known := a.byID[e.invoiceID]
 		if !known {
 			// The payment names an invoice not issued yet: keep it for that invoice.
-			a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest, target: e.invoiceID})
+			a.credits = append(a.credits, a.newCredit(credit{kind: sourcePayment, id: e.id, remaining: rest, target: e.invoiceID}))
 			return
 		}
 		freed := a.undoGuesses(inv, rest, e.day)
@@ -164,14 +216,14 @@ func (a *allocator) pay(e event) {
 			}
 		}
 		if rest > 0 {
-			a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest, kept: true})
+			a.credits = append(a.credits, a.newCredit(credit{kind: sourcePayment, id: e.id, remaining: rest, kept: true}))
 		}
 		return
 	}
 	rest = a.settleNamedInText(e, rest, p)
 	rest = a.settleOldest(sourcePayment, e.id, rest, e.day, ruleOldestFirst, p)
 	if rest > 0 {
-		a.credits = append(a.credits, &credit{kind: sourcePayment, id: e.id, remaining: rest})
+		a.credits = append(a.credits, a.newCredit(credit{kind: sourcePayment, id: e.id, remaining: rest}))
 	}
 }
 
@@ -219,7 +271,7 @@ func (a *allocator) undoGuesses(inv *openInvoice, cents int64, day int32) []*cre
 		}
 		a.undone[i] += n
 		a.emit(inv, o.sourceKind, o.sourceID, -n, day, ruleReallocated)
-		freed = append(freed, &credit{kind: o.sourceKind, id: o.sourceID, remaining: n})
+		freed = append(freed, a.newCredit(credit{kind: o.sourceKind, id: o.sourceID, remaining: n}))
 		need -= n
 	}
 	return freed

@@ -7,6 +7,9 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/creditflow/creditflow"
 )
 
 // Many rows go into DuckDB faster through one CSV file read by read_csv
@@ -66,7 +69,7 @@ func appendFirstField(b []byte, s string) []byte {
 	if s == "" {
 		return b
 	}
-	if !strings.ContainsAny(s, "\",\n\r") && s[0] != ' ' && s[len(s)-1] != ' ' {
+	if !needsQuotes(s) {
 		return append(b, s...)
 	}
 	b = append(b, '"')
@@ -77,4 +80,49 @@ func appendFirstField(b []byte, s string) []byte {
 		b = append(b, s[i])
 	}
 	return append(b, '"')
+}
+
+// csvSpecial marks the bytes that make a CSV field need quotes.
+var csvSpecial = [256]bool{'"': true, ',': true, '\n': true, '\r': true}
+
+// needsQuotes reports whether s must be quoted as a CSV field. It is on the
+// path of every field of millions of rows, hence the table.
+func needsQuotes(s string) bool {
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return true
+	}
+	for i := 0; i < len(s); i++ {
+		if csvSpecial[s[i]] {
+			return true
+		}
+	}
+	return false
+}
+
+// appendDay appends a day number (days since 1970-01-01) as YYYY-MM-DD,
+// with the civil-from-days algorithm: time.Format costs five times more.
+func appendDay(b []byte, day int32) []byte {
+	z := int64(day) + 719468
+	era := z / 146097
+	if z < 0 && z%146097 != 0 {
+		era--
+	}
+	doe := z - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	y := yoe + era*400
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	d := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	if m <= 2 {
+		y++
+	}
+	if y < 0 || y > 9999 {
+		return time.Unix(int64(day)*86400, 0).UTC().AppendFormat(b, creditflow.DateLayout)
+	}
+	return append(b, byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+d/10), byte('0'+d%10))
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"time"
 
 	"github.com/creditflow/creditflow"
 	cfsql "github.com/creditflow/creditflow/sql"
@@ -183,11 +182,6 @@ func (f *allocationFiles) load(ctx context.Context, conn *dbsql.Conn) error {
 	return f.settled.load(ctx, conn, "invoice_settlement", [][2]string{
 		{"invoice_id", "VARCHAR"}, {"customer_id", "VARCHAR"}, {"closed_from", "DATE"},
 	})
-}
-
-// appendDay appends a day number (days since 1970-01-01) as YYYY-MM-DD.
-func appendDay(b []byte, day int32) []byte {
-	return time.Unix(int64(day)*86400, 0).UTC().AppendFormat(b, creditflow.DateLayout)
 }
 
 // eventChunk is about how many events the replay gets at a time; a chunk

@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 	"os"
-	"log/slog"
 
 	cfsql "github.com/creditflow/creditflow/sql"
 )
@@ -29,24 +28,16 @@ func TestZZAlloc(t *testing.T) {
 	ex("alloc_customers", `CREATE OR REPLACE TEMP TABLE alloc_customers AS SELECT DISTINCT customer_id FROM invoices`)
 	ex("events materialized", `CREATE OR REPLACE TEMP TABLE ev AS `+cfsql.Query("allocation_events"))
 	ex("events unsorted", `CREATE OR REPLACE TEMP TABLE ev2 AS SELECT * FROM (`+cfsql.Query("allocation_events")+`) LIMIT 100000000`)
-	for i := 0; i < 2; i++ {
-		s := time.Now()
-		n := 0
-		if err := streamEvents(ctx, conn, func(e []event) { n += len(e) }); err != nil { t.Fatal(err) }
-		fmt.Printf("stream %d events %.3f s\n", n, time.Since(s).Seconds())
-	}
+	ex("copies", `CREATE TABLE inv_copy AS FROM invoices; CREATE TABLE pay_copy AS FROM payments`)
 	ex("pio false", `SET preserve_insertion_order=false`)
-	for i := 0; i < 2; i++ {
-		ex("begin", "BEGIN")
-		ex("affected", `CREATE OR REPLACE TEMP TABLE affected AS SELECT DISTINCT customer_id FROM invoices`)
-		s := time.Now()
-		n, err := reallocate(ctx, conn, testLogger())
-		if err != nil { t.Fatal(err) }
-		fmt.Printf("reallocate %d %.3f s\n", n, time.Since(s).Seconds())
-		ex("commit", "COMMIT")
-	}
-}
-
-func testLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	ex("begin", "BEGIN")
+	ex("delete", "DELETE FROM invoices; DELETE FROM payments")
+	ex("insert inv", "INSERT INTO invoices FROM inv_copy")
+	ex("insert pay", "INSERT INTO payments FROM pay_copy")
+	ex("events in tx", `CREATE OR REPLACE TEMP TABLE ev3 AS `+cfsql.Query("allocation_events"))
+	ex("events in tx", `CREATE OR REPLACE TEMP TABLE ev3 AS `+cfsql.Query("allocation_events"))
+	ex("count in tx", `SELECT count(*), sum(amount) FROM invoices`)
+	ex("rollback", "ROLLBACK")
+	ex("count committed", `SELECT count(*), sum(amount) FROM invoices`)
+	ex("events committed", `CREATE OR REPLACE TEMP TABLE ev3 AS `+cfsql.Query("allocation_events"))
 }

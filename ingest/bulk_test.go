@@ -1,0 +1,45 @@
+package ingest
+
+import (
+	"encoding/csv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestAppendDayMatchesTime(t *testing.T) {
+	// Every day from 1600 to 2400, and the edges of the four-digit years.
+	from := int32(time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	to := int32(time.Date(2400, 12, 31, 0, 0, 0, 0, time.UTC).Unix() / 86400)
+	days := []int32{-719528, -719162, 0, 2932896}
+	for d := from; d <= to; d++ {
+		days = append(days, d)
+	}
+	for _, d := range days {
+		want := time.Unix(int64(d)*86400, 0).UTC().Format("2006-01-02")
+		if got := string(appendDay(nil, d)); got != want {
+			t.Fatalf("appendDay(%d) = %s, want %s", d, got, want)
+		}
+	}
+}
+
+func TestAppendFieldRoundTrips(t *testing.T) {
+	fields := []string{"INV-1", "a,b", `say "hi"`, "two\nlines", "cr\r", " lead", "trail ", "", "x", "€ 12,50"}
+	var b []byte
+	b = appendFirstField(b, fields[0])
+	for _, f := range fields[1:] {
+		b = appendField(b, f)
+	}
+	rec, err := csv.NewReader(strings.NewReader(string(b) + "\n")).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(rec, "|") != strings.Join(fields, "|") {
+		t.Fatalf("round trip: got %q, want %q", rec, fields)
+	}
+	for _, f := range fields[1:7] {
+		if !needsQuotes(f) {
+			t.Errorf("needsQuotes(%q) = false", f)
+		}
+	}
+}

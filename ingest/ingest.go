@@ -897,7 +897,7 @@ func mergeStatements(kind Kind, extras []string, strict bool, stage string) []st
 			SELECT ` + v("customer_id") + `, ` + v("name") + `, ` + v("country") + `, ` + v("segment") + `,
 				coalesce(` + v("kind") + `, 'b2b'), coalesce(` + v("payment_terms_days") + `, 30), ` + v("credit_limit") + `,
 				` + v("registration_id") + `, ` + v("email") + `, ` + v("phone") + `, ` + attrs + `, false, $1
-			FROM ` + stageFrom + ``
+			FROM ` + stageFrom
 	case Invoices:
 		// A missing due date follows the customer's terms (30 days for a new customer).
 		insert = `INSERT INTO invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency, disputed, description, attributes, ingest_run_id)
@@ -913,11 +913,11 @@ func mergeStatements(kind Kind, extras []string, strict bool, stage string) []st
 		insert = `INSERT INTO payments (payment_id, customer_id, invoice_id, payment_date, amount, method, reference, attributes, ingest_run_id)
 			SELECT ` + v("payment_id") + `, ` + v("customer_id") + `, ` + v("invoice_id") + `, ` + v("payment_date") + `, ` + v("amount") + `,
 				` + v("method") + `, ` + v("reference") + `, ` + attrs + `, $1
-			FROM ` + stageFrom + ``
+			FROM ` + stageFrom
 	case CustomerAccounts:
 		insert = `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
 			SELECT ` + v("iban") + `, ` + v("customer_id") + `, ` + v("name") + `, 'input', now(), $1
-			FROM ` + stageFrom + ``
+			FROM ` + stageFrom
 	}
 	if kind == Invoices || kind == Payments {
 		cust := v("customer_id")

@@ -460,12 +460,14 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 	}
 	t.phase("validated")
 	table, key := string(f.kind), typedCol(spec.key)
-	if err := l.conn.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE `+key+` IN (SELECT `+spec.key+` FROM `+table+`)) FROM `+quoteIdent(stage)+` s`).
-		Scan(&fr.Rows, &fr.Updated); err != nil {
+	var noCustomer int64
+	if err := l.conn.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE `+key+` IN (SELECT `+spec.key+` FROM `+table+`)),
+		count(*) FILTER (WHERE `+typedCol("customer_id")+` IS NULL) FROM `+quoteIdent(stage)+` s`).
+		Scan(&fr.Rows, &fr.Updated, &noCustomer); err != nil {
 		return fr, err
 	}
 	fr.Inserted = fr.Rows - fr.Updated
-	for _, stmt := range mergeStatements(f.kind, st.extras, l.opt.Strict, stage) {
+	for _, stmt := range mergeStatements(f.kind, st.extras, l.opt.Strict, stage, noCustomer > 0) {
 		var args []any
 		if strings.Contains(stmt, "$1") {
 			args = append(args, l.runID)
@@ -882,7 +884,8 @@ func attributesExpr(extras []string) string {
 }
 
 // mergeStatements replace the stage rows into their table. $1 is the run id.
-func mergeStatements(kind Kind, extras []string, strict bool, stage string) []string {
+// fillCustomers says that some payments lack a customer_id.
+func mergeStatements(kind Kind, extras []string, strict bool, stage string, fillCustomers bool) []string {
 	spec := specs[kind]
 	v := typedCol
 	attrs := attributesExpr(extras)
@@ -908,8 +911,10 @@ func mergeStatements(kind Kind, extras []string, strict bool, stage string) []st
 			FROM ` + stageFrom + ` LEFT JOIN customers c ON c.customer_id = ` + v("customer_id")
 	case Payments:
 		// A payment without customer_id belongs to the customer of its invoice.
-		stmts = append(stmts, `UPDATE `+quoteIdent(stage)+` AS s SET `+quoteIdent(typedPrefix+"customer_id")+` = i.customer_id
-			FROM invoices i WHERE `+typedCol("customer_id")+` IS NULL AND i.invoice_id = `+typedCol("invoice_id"))
+		if fillCustomers {
+			stmts = append(stmts, `UPDATE `+quoteIdent(stage)+` AS s SET `+quoteIdent(typedPrefix+"customer_id")+` = i.customer_id
+				FROM invoices i WHERE `+typedCol("customer_id")+` IS NULL AND i.invoice_id = `+typedCol("invoice_id"))
+		}
 		insert = `INSERT INTO payments (payment_id, customer_id, invoice_id, payment_date, amount, method, reference, attributes, ingest_run_id)
 			SELECT ` + v("payment_id") + `, ` + v("customer_id") + `, ` + v("invoice_id") + `, ` + v("payment_date") + `, ` + v("amount") + `,
 				` + v("method") + `, ` + v("reference") + `, ` + attrs + `, $1

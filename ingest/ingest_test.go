@@ -390,3 +390,25 @@ func TestIngestParquetAndNDJSON(t *testing.T) {
 		t.Errorf("bad NDJSON: %v", err)
 	}
 }
+
+func TestPaymentWithoutCustomerBelongsToItsInvoicesCustomer(t *testing.T) {
+	db := mustOpenDB(t)
+	mustIngest(t, db, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
+	mustIngest(t, db, Options{}, writeFiles(t, "payments.csv", "payment_id,customer_id,invoice_id,payment_date,amount\nP9,,I3,2025-01-21,80.25\nP10,C1,I1,2025-01-21,1.00\n")...)
+	got := map[string]string{}
+	rows, err := db.Query(`SELECT payment_id, customer_id FROM payments`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p, c string
+		if err := rows.Scan(&p, &c); err != nil {
+			t.Fatal(err)
+		}
+		got[p] = c
+	}
+	if got["P9"] != "C2" || got["P10"] != "C1" {
+		t.Fatalf("customers of payments = %v, want P9 C2 (from invoice I3), P10 C1", got)
+	}
+}

@@ -3,7 +3,7 @@
 -- allocations add up to its amount; NULL while it is still open. On any
 -- as-of date from closed_from on the invoice is closed, so as-of queries add
 -- up allocations only for the few invoices that are not (see open_invoices).
--- Derived by the ingest (sql/settlement.sql) for the customers it touches.
+-- Derived by the ingest's allocation replay for the customers it touches.
 CREATE TABLE invoice_settlement (
     invoice_id  VARCHAR NOT NULL,
     customer_id VARCHAR NOT NULL,

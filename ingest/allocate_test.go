@@ -73,3 +73,34 @@ func TestAllocator(t *testing.T) {
 		})
 	}
 }
+
+// Events alike in customer, day and kind are replayed in order of id, which
+// the reader restores (the query does not sort by id): a lump payment settles
+// same-day invoices by number, whatever their order in the file.
+func TestSameDayInvoicesSettleInOrderOfID(t *testing.T) {
+	db := mustOpenDB(t)
+	invoices := "invoice_id,customer_id,invoice_date,due_date,amount\n"
+	for _, id := range []string{"I5", "I3", "I1", "I4", "I2"} {
+		invoices += id + ",C1,2025-01-01,2025-01-31,10.00\n"
+	}
+	invoices += "J2,C2,2025-01-01,2025-01-31,10.00\nJ1,C2,2025-01-01,2025-01-31,10.00\n"
+	payments := "payment_id,customer_id,invoice_id,payment_date,amount\nP1,C1,,2025-02-01,25.00\nQ1,C2,,2025-02-01,10.00\n"
+	mustIngest(t, db, Options{}, writeFiles(t, "invoices.csv", invoices, "payments.csv", payments)...)
+	rows, err := db.Query(`SELECT invoice_id, CAST(amount AS VARCHAR) FROM payment_allocations ORDER BY invoice_id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var id, amount string
+		if err := rows.Scan(&id, &amount); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, id+" "+amount)
+	}
+	want := []string{"I1 10.00", "I2 10.00", "I3 5.00", "J1 10.00"}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("allocations = %v, want %v", got, want)
+	}
+}

@@ -104,3 +104,32 @@ func TestSameDayInvoicesSettleInOrderOfID(t *testing.T) {
 		t.Fatalf("allocations = %v, want %v", got, want)
 	}
 }
+
+// The rules and source kinds the allocator writes must be values of the
+// ENUM types of payment_allocations (sql/007_allocation_enums.sql).
+func TestAllocationEnumsHoldEveryRule(t *testing.T) {
+	db := mustOpenDB(t)
+	enum := func(typ string) map[string]bool {
+		var list []any
+		if err := db.QueryRow(`SELECT enum_range(NULL::` + typ + `)`).Scan(&list); err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]bool{}
+		for _, v := range list {
+			m[v.(string)] = true
+		}
+		return m
+	}
+	rules := enum("allocation_rule")
+	for _, r := range []string{ruleInvoiceReference, ruleReferenceText, ruleOldestFirst, ruleCredit, ruleCreditNote, ruleReversal, ruleReallocated} {
+		if !rules[r] {
+			t.Errorf("rule %q is not a value of allocation_rule", r)
+		}
+	}
+	sources := enum("allocation_source")
+	for _, s := range []string{sourcePayment, sourceCreditNote} {
+		if !sources[s] {
+			t.Errorf("source kind %q is not a value of allocation_source", s)
+		}
+	}
+}

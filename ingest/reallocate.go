@@ -174,8 +174,8 @@ func (f *allocationFiles) close() error {
 // load inserts the files.
 func (f *allocationFiles) load(ctx context.Context, conn *dbsql.Conn) error {
 	if err := f.allocs.load(ctx, conn, "payment_allocations", [][2]string{
-		{"customer_id", "VARCHAR"}, {"invoice_id", "VARCHAR"}, {"source_kind", "VARCHAR"}, {"source_id", "VARCHAR"},
-		{"amount", "DECIMAL(18,2)"}, {"allocated_on", "DATE"}, {"rule", "VARCHAR"},
+		{"customer_id", "VARCHAR"}, {"invoice_id", "VARCHAR"}, {"source_kind", "allocation_source"}, {"source_id", "VARCHAR"},
+		{"amount", "DECIMAL(18,2)"}, {"allocated_on", "DATE"}, {"rule", "allocation_rule"},
 	}); err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/gorilla/mux"
 )
 
 // handleDossier answers GET /api/customers/{id}/dossier?as_of=: the
@@ -16,7 +15,12 @@ func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	d, err := dunning.CustomerDossier(r.Context(), s.db, mux.Vars(r)["id"], asOf, s.dunningPolicy())
+	id, err := pathVar(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := dunning.CustomerDossier(r.Context(), s.db, id, asOf, s.dunningPolicy())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

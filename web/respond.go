@@ -7,10 +7,12 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/gorilla/mux"
 )
 
 // errorStatus maps error kinds to HTTP status codes. Anything else is an
@@ -77,4 +79,14 @@ func readJSONBody(w http.ResponseWriter, r *http.Request, max int64, what string
 		return nil, err
 	}
 	return body, nil
+}
+
+// pathVar is the route variable name, unescaped (the router matches the
+// escaped path).
+func pathVar(r *http.Request, name string) (string, error) {
+	v, err := url.PathUnescape(mux.Vars(r)[name])
+	if err != nil {
+		return "", fmt.Errorf("%w: %s in the path: %v", creditflow.ErrInvalid, name, err)
+	}
+	return v, nil
 }

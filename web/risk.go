@@ -11,7 +11,6 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/risk"
-	"github.com/gorilla/mux"
 )
 
 // The payment-risk API: scores, credit limits and behaviour-change alerts of
@@ -179,7 +178,11 @@ func (s *Server) handleCustomer(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	id := mux.Vars(r)["id"]
+	id, err := pathVar(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	scored, err := s.engine.Scores(r.Context(), asOf)
 	if err != nil {
 		s.writeError(w, r, err)
@@ -212,7 +215,12 @@ func (s *Server) handleCreditLimit(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	l, err := s.engine.CreditLimit(r.Context(), asOf, mux.Vars(r)["id"])
+	id, err := pathVar(r, "id")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	l, err := s.engine.CreditLimit(r.Context(), asOf, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -21,7 +21,6 @@ import (
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/gorilla/mux"
 )
 
 // The payment-risk dashboards: /risk, the overview of the scores, and
@@ -561,7 +560,11 @@ type historyRow struct {
 
 // handleCustomerPage renders one customer's risk for ?as_of=YYYY-MM-DD.
 func (s *Server) handleCustomerPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	id := mux.Vars(r)["id"]
+	id, err := pathVar(r, "id")
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
 	page := customerPage{pageHead: s.newPageHead(sess, "risk", "/customers/"+url.PathEscape(id)), ID: id, Name: id}
 	asOf, err := s.asOf(r)
 	if err != nil {

@@ -39,7 +39,7 @@ const riskAsOf = "2025-06-30"
 // nastyCustomer is a customer of the risk ledger whose name and invoice
 // numbers try to break out of the page and out of the charts' JavaScript.
 const (
-	nastyCustomer = "CX<1>"
+	nastyCustomer = "CX<1>/50%"
 	nastyName     = `<img src=x onerror=alert(1)> "Quote" & __f__function(){alert(2)}__f__`
 )
 
@@ -123,6 +123,24 @@ var riskRoutes = []string{
 func TestRiskAPI(t *testing.T) {
 	srv, tok := startRiskServer(t)
 	cookie, _ := loginSession(t, srv.URL, tok.viewer)
+
+	// An id with a slash and a percent sign is one path segment once
+	// escaped, on every route of one customer.
+	t.Run("customer id with a slash", func(t *testing.T) {
+		base := srv.URL + "/api/customers/" + url.PathEscape(nastyCustomer)
+		var detail struct {
+			CustomerID string `json:"customer_id"`
+		}
+		getJSON(t, base+"?as_of="+riskAsOf, tok.viewer, &detail)
+		if detail.CustomerID != nastyCustomer {
+			t.Errorf("customer_id = %q, want %q", detail.CustomerID, nastyCustomer)
+		}
+		getJSON(t, base+"/credit-limit?as_of="+riskAsOf, tok.viewer, nil)
+		getJSON(t, base+"/dossier?as_of="+riskAsOf, tok.viewer, nil)
+		if resp := do(t, newRequest(t, http.MethodGet, srv.URL+"/api/customers/CX%3C1%3E%2F49%25?as_of="+riskAsOf, tok.viewer, nil, "")); resp.status != http.StatusNotFound {
+			t.Errorf("a customer that does not exist: %d, want 404", resp.status)
+		}
+	})
 
 	t.Run("auth", func(t *testing.T) {
 		wrongSecret := tok.viewer[:len(tok.viewer)-4] + "0000"
@@ -675,7 +693,8 @@ func TestRiskPages(t *testing.T) {
 		{"customer bad date", "/customers/" + riskiest + "?as_of=soon", http.StatusBadRequest, []string{"soon", "YYYY-MM-DD"}},
 		{"unknown customer", "/customers/NOPE?as_of=" + riskAsOf, http.StatusNotFound, []string{"There is no customer", "NOPE", `class="error"`}},
 		{"customer with a nasty name", "/customers/" + url.PathEscape(nastyCustomer) + "?as_of=" + riskAsOf, http.StatusOK, []string{
-			"&lt;img src=x onerror=alert(1)&gt;", `id="customer_delays"`}},
+			"&lt;img src=x onerror=alert(1)&gt;", `id="customer_delays"`,
+			`href="/api/customers/` + url.PathEscape(nastyCustomer) + `/credit-limit?as_of=` + riskAsOf + `"`}},
 		{"overview links to risk", "/?as_of=" + riskAsOf, http.StatusOK, []string{`href="/risk?as_of=` + riskAsOf + `"`}},
 	}
 	for _, tt := range tests {

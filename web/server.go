@@ -86,7 +86,9 @@ func New(cfg Config) *Server {
 
 // routes is the one table of every route.
 func (s *Server) routes() *mux.Router {
-	r := mux.NewRouter()
+	// Routes match the escaped path, so that a customer id with a slash
+	// (C/1, sent as C%2F1) stays one segment; pathVar unescapes.
+	r := mux.NewRouter().UseEncodedPath()
 	// API routes are registered on the root router with their full paths: a
 	// /api subrouter in gorilla/mux v1.8.1 answers a wrong method with 404
 	// instead of 405 for all but its last route.

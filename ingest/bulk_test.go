@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"bytes"
 	"encoding/csv"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -43,3 +45,31 @@ func TestAppendFieldRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+func TestAsyncWriterKeepsOrderAndReportsErrors(t *testing.T) {
+	var want, got bytes.Buffer
+	a := newAsyncWriter(&got, 64, 3)
+	for i := range 2000 {
+		row := []byte(strings.Repeat(string(rune('a'+i%26)), i%150) + "\n") // some rows longer than a buffer
+		want.Write(row)
+		a.write(row)
+	}
+	if err := a.close(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), want.Bytes()) {
+		t.Fatalf("wrote %d bytes, want %d in order", got.Len(), want.Len())
+	}
+
+	a = newAsyncWriter(failingWriter{}, 16, 2)
+	for range 100 {
+		a.write([]byte("0123456789\n"))
+	}
+	if err := a.close(); err == nil || err.Error() != "disk full" {
+		t.Fatalf("close = %v, want the write's error", err)
+	}
+}
+
+type failingWriter struct{}
+
+func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk full") }

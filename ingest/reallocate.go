@@ -110,6 +110,7 @@ func newAllocationFiles(dir string) (*allocationFiles, error) {
 		return nil, err
 	}
 	if f.settled, err = createBulk(dir, "settlement.csv"); err != nil {
+		f.allocs.close()
 		return nil, err
 	}
 	return &f, nil

@@ -5,6 +5,7 @@ package ingest
 
 import (
 	"bufio"
+	"bytes"
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
@@ -19,6 +20,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -430,7 +432,7 @@ func auditDetail(res *Result) string {
 }
 
 func dropTemp(ctx context.Context, conn *dbsql.Conn) error {
-	for _, t := range []string{"stage", "stage_narrow", "affected", "alloc_customers",
+	for _, t := range []string{"stage", "stage_narrow", "stage_lines", "affected", "alloc_customers",
 		ublInvoicesTable, ublCustomersTable, "stmt_payments", "stmt_e2e"} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
 			return err
@@ -467,7 +469,21 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 		if err := l.stage(ctx, f, st.src, spec, st.present); err != nil {
 			return fr, err
 		}
-		if err := l.listProblems(ctx, f, checks.detailed); err != nil {
+		detailed := checks.detailed
+		if f.format == CSV && f.path != "" {
+			var records int64
+			if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FROM stage`).Scan(&records); err != nil {
+				return fr, err
+			}
+			mapped, err := l.numberLines(ctx, f, records)
+			if err != nil {
+				return fr, fmt.Errorf("ingest %s: number lines: %w", f.name, err)
+			}
+			if mapped {
+				detailed = problemsQueries(f.format, spec, st.present, l.opt.Strict, stage, true).detailed
+			}
+		}
+		if err := l.listProblems(ctx, f, detailed); err != nil {
 			return fr, err
 		}
 	}
@@ -518,7 +534,7 @@ func (l *loader) stageFile(ctx context.Context, f inputFile, table string) (*nar
 		return nil, &FileError{File: f.name, Format: f.format, Problems: problems, Total: len(problems)}
 	}
 	st := &narrowStage{table: table, src: src, present: present, extras: extras,
-		checks: problemsQueries(f.format, spec, present, l.opt.Strict, table)}
+		checks: problemsQueries(f.format, spec, present, l.opt.Strict, table, false)}
 	if err := l.stageNarrow(ctx, f, st); err != nil {
 		return nil, err
 	}
@@ -664,22 +680,43 @@ func classifyColumns(names []string, spec tableSpec) (present map[string]string,
 	return present, extras
 }
 
-// csvHeader reads the column names of a CSV file (plain or gzip).
-func csvHeader(path string) ([]string, error) {
+// csvFile is a CSV file opened for reading, unzipped when it ends in .gz.
+type csvFile struct {
+	io.Reader
+	f  *os.File
+	gz *gzip.Reader
+}
+
+func openCSV(path string) (*csvFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var r io.Reader = bufio.NewReader(f)
+	c := &csvFile{Reader: bufio.NewReaderSize(f, 1<<20), f: f}
 	if strings.HasSuffix(strings.ToLower(path), ".gz") {
-		gz, err := gzip.NewReader(r)
-		if err != nil {
+		if c.gz, err = gzip.NewReader(c.Reader); err != nil {
+			f.Close()
 			return nil, err
 		}
-		defer gz.Close()
-		r = gz
+		c.Reader = c.gz
 	}
+	return c, nil
+}
+
+func (c *csvFile) Close() error {
+	if c.gz != nil {
+		c.gz.Close()
+	}
+	return c.f.Close()
+}
+
+// csvHeader reads the column names of a CSV file (plain or gzip).
+func csvHeader(path string) ([]string, error) {
+	r, err := openCSV(path)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -728,12 +765,103 @@ func missingColumns(kind Kind, spec tableSpec, present map[string]string) []Prob
 
 // lineExpr turns a stage rowid into the line (or row) the user sees. Rows
 // keep file order; their rowids start at an offset inside a transaction.
-func lineExpr(f Format) string {
+// With mapped, the CSV lines come from the table stage_lines (numberLines).
+func lineExpr(f Format, mapped bool) string {
 	first := "(SELECT min(rowid) FROM stage)"
-	if f == CSV {
+	switch {
+	case f == CSV && mapped:
+		return "(SELECT l.line FROM stage_lines l WHERE l.record = s.rowid - " + first + ")"
+	case f == CSV:
 		return "(s.rowid - " + first + " + 2)" // the header is line 1
 	}
 	return "(s.rowid - " + first + " + 1)"
+}
+
+// countLines counts the lines of a CSV file, the last one with or without
+// its line break.
+func countLines(path string) (int64, error) {
+	in, err := openCSV(path)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	buf := make([]byte, 1<<20)
+	var lines int64
+	last := byte('\n')
+	for {
+		n, err := in.Read(buf)
+		if n > 0 {
+			lines += int64(bytes.Count(buf[:n], []byte{'\n'}))
+			last = buf[n-1]
+		}
+		if err == io.EOF {
+			break
+		} else if err != nil {
+			return 0, err
+		}
+	}
+	if last != '\n' {
+		lines++
+	}
+	return lines, nil
+}
+
+// numberLines makes the table stage_lines, the line on which each record of
+// a CSV file starts, when that is not simply the record's number plus one:
+// a quoted cell may hold line breaks, and DuckDB skips empty lines. It reads
+// the file a second time, which only a rejected file pays for, and reports
+// whether it made the table.
+func (l *loader) numberLines(ctx context.Context, f inputFile, records int64) (bool, error) {
+	lines, err := countLines(f.path)
+	if err != nil {
+		return false, err
+	}
+	if lines == records+1 {
+		return false, nil
+	}
+	in, err := openCSV(f.path)
+	if err != nil {
+		return false, err
+	}
+	defer in.Close()
+	r := csv.NewReader(in)
+	r.FieldsPerRecord, r.LazyQuotes, r.ReuseRecord = -1, true, true
+	if _, err := r.Read(); err != nil { // the header
+		return false, nil
+	}
+	dir, err := os.MkdirTemp("", "creditflow-lines-")
+	if err != nil {
+		return false, err
+	}
+	defer os.RemoveAll(dir)
+	out, err := createBulk(dir, "lines.csv")
+	if err != nil {
+		return false, err
+	}
+	var n int64
+	var row []byte
+	for ; ; n++ {
+		if _, err := r.Read(); err == io.EOF {
+			break
+		} else if err != nil {
+			out.close()
+			return false, nil // Go reads it otherwise than DuckDB: keep record numbers
+		}
+		line, _ := r.FieldPos(0)
+		row = append(strconv.AppendInt(row[:0], n, 10), ',')
+		row = append(strconv.AppendInt(row, int64(line), 10), '\n')
+		out.write(row)
+	}
+	if err := out.close(); err != nil || n != records {
+		return false, err
+	}
+	if _, err := l.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_lines (record BIGINT, line BIGINT)`); err != nil {
+		return false, err
+	}
+	if err := out.load(ctx, l.conn, "stage_lines", [][2]string{{"record", "BIGINT"}, {"line", "BIGINT"}}); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // listProblems runs the detailed problems query on the full stage and
@@ -778,8 +906,8 @@ type problemChecks struct {
 	detailed string
 }
 
-func problemsQueries(f Format, spec tableSpec, present map[string]string, strict bool, narrow string) problemChecks {
-	line := lineExpr(f)
+func problemsQueries(f Format, spec tableSpec, present map[string]string, strict bool, narrow string, mappedLines bool) problemChecks {
+	line := lineExpr(f, mappedLines)
 	from, narrowFrom := "stage s", quoteIdent(narrow)+" s"
 	if spec.key == "payment_id" {
 		// One join tells unknown invoices and invoices of another customer.

@@ -1,6 +1,8 @@
 package ingest
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -199,6 +201,19 @@ I1,C1,2025-01-05,,10.00,EUR,false
 				"line 5, column customer_id: expected a value (customer_id is required)",
 				"line 5, column disputed: expected true/false, 1/0 or yes/no, got \"maybe\"",
 				"line 6, column invoice_id: expected a unique invoice_id (the same value is on line 2)",
+			},
+		},
+		{
+			// Line numbers count the file's lines, not its records: a
+			// description over two lines moves the records after it.
+			name: "quoted line breaks",
+			files: []string{"invoices.csv", "invoice_id,customer_id,invoice_date,amount,description\n" +
+				"I1,C1,2025-01-01,10.00,\"two\nlines\"\n" +
+				"I2,C1,2025-01-02,1.234,\"three\r\nlines\nhere\"\n" +
+				"I1,C1,2025-01-03,10.00,\n"},
+			want: []string{
+				"line 4, column amount: expected an amount with a dot and at most two decimals",
+				"line 7, column invoice_id: expected a unique invoice_id (the same value is on line 2)",
 			},
 		},
 		{
@@ -410,5 +425,31 @@ func TestPaymentWithoutCustomerBelongsToItsInvoicesCustomer(t *testing.T) {
 	}
 	if got["P9"] != "C2" || got["P10"] != "C1" {
 		t.Fatalf("customers of payments = %v, want P9 C2 (from invoice I3), P10 C1", got)
+	}
+}
+
+// A gzipped CSV loads like a plain one, and a bad one names the lines of
+// the unzipped file, quoted line breaks included.
+func TestIngestGzippedCSV(t *testing.T) {
+	gz := func(name, content string) string {
+		var b bytes.Buffer
+		w := gzip.NewWriter(&b)
+		w.Write([]byte(content))
+		w.Close()
+		p := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	db := mustOpenDB(t)
+	good := gz("invoices.csv.gz", strings.TrimLeft(invoicesCSV, "\n"))
+	if res := mustIngest(t, db, Options{}, good); res.Rows[Invoices] != 5 {
+		t.Fatalf("rows = %v, want 5 invoices", res.Rows)
+	}
+	bad := gz("invoices.csv.gz", "invoice_id,customer_id,invoice_date,amount,description\nJ1,C1,2025-01-01,10.00,\"two\nlines\"\nJ2,C1,2025-01-02,1.234,\n")
+	_, err := Files(context.Background(), db, []string{bad}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "line 4, column amount") {
+		t.Fatalf("error = %v, want line 4, column amount", err)
 	}
 }

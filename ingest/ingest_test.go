@@ -217,6 +217,11 @@ I1,C1,2025-01-05,,10.00,EUR,false
 			},
 		},
 		{
+			name:  "empty line",
+			files: []string{"invoices.csv", "invoice_id,customer_id,invoice_date,amount\nJ1,C1,2025-01-01,10.00\n\nJ2,C1,2025-01-02,1.234\n"},
+			want:  []string{"line 4, column amount"},
+		},
+		{
 			name: "too many columns on a line",
 			files: []string{"invoices.csv", `
 invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed

@@ -146,8 +146,11 @@ func (mw *mt940Writer) appendTx(b []byte, t *stmtTx) []byte {
 	if t.kind == kindOutgoing || t.rem != remNone {
 		mw.text = s.appendRemittance(mw.text[:0], t)
 		switch t.rem {
-		case remKenmerk, remRF:
+		case remKenmerk:
 			d = append(d, "/REMI/STRD/CUR/"...)
+			d = append(d, mw.text...)
+		case remRF:
+			d = append(d, "/REMI/STRD/ISO/"...)
 			d = append(d, mw.text...)
 		default:
 			d = append(d, "/REMI/USTD//"...)

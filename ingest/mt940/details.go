@@ -108,7 +108,7 @@ func remittance(t *creditflow.BankTransaction, v string) {
 		case i < 3 && x == "STRD":
 			structuredRef = true
 			continue
-		case structuredRef && (x == "CUR" || x == "ISSR" || x == "REF" || x == "SCOR"):
+		case structuredRef && (x == "CUR" || x == "ISO" || x == "ISSR" || x == "REF" || x == "SCOR"):
 			continue
 		case x == "":
 			continue

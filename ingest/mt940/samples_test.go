@@ -254,3 +254,22 @@ func TestFreeText(t *testing.T) {
 		})
 	}
 }
+
+// The structured remittance of a SEPA credit names the reference's issuer:
+// CUR (a national scheme, the Dutch betalingskenmerk), ISO (an ISO 11649 RF
+// reference) or none; the reference is what follows the issuer.
+func TestStructuredRemittanceIssuers(t *testing.T) {
+	tests := []struct{ remi, want string }{
+		{"/REMI/STRD/CUR/1234567890123456/", "1234567890123456"},
+		{"/REMI/STRD/ISO/RF18539007547034/", "RF18539007547034"},
+		{"/REMI/STRD/SCOR/ISO/RF18539007547034/", "RF18539007547034"},
+		{"/REMI/STRD//RF18539007547034/", "RF18539007547034"},
+	}
+	for _, tt := range tests {
+		var tx creditflow.BankTransaction
+		applyDetails(&tx, "/TRTP/SEPA OVERBOEKING/IBAN/NL12ABNA0123456789/BIC/ABNANL2A/NAME/Klant B.V."+tt.remi+"EREF/E2E-1")
+		if tx.StructuredRef != tt.want {
+			t.Errorf("%s: structured reference %q, want %q", tt.remi, tx.StructuredRef, tt.want)
+		}
+	}
+}

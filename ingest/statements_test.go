@@ -376,3 +376,20 @@ func TestIngestEInvoices(t *testing.T) {
 func rows(tb testing.TB, db *cfsql.DB, q string) string {
 	return strings.TrimSuffix(dump(tb, db, q), "\n")
 }
+
+// A candidate invoice settled since the import is left out of the queue's
+// candidates; its customer stays, to book on account.
+func TestCandidatesLeaveOutSettledInvoices(t *testing.T) {
+	db := bankLedger(t)
+	mustIngest(t, db, Options{}, writeFiles(t, "payments.csv",
+		"payment_id,customer_id,invoice_id,payment_date,amount\nP1,C2,INV-2025-000004,2025-02-10,40.25\n")...)
+	items := []UnmatchedTransaction{{Candidates: []Candidate{{CustomerID: "C2", Invoices: []CandidateInvoice{
+		{InvoiceID: "INV-2025-000004"}, {InvoiceID: "INV-2025-000005"}}}}}}
+	if err := fillCandidates(context.Background(), db, items); err != nil {
+		t.Fatal(err)
+	}
+	c := items[0].Candidates[0]
+	if c.CustomerName != "Jan Jansen" || len(c.Invoices) != 1 || c.Invoices[0].InvoiceID != "INV-2025-000005" || c.Invoices[0].Open != 6000 {
+		t.Errorf("candidate = %+v, want C2 Jan Jansen with only INV-2025-000005, 60.00 open", c)
+	}
+}

@@ -173,15 +173,19 @@ func fillCandidates(ctx context.Context, db *cfsql.DB, items []UnmatchedTransact
 			return err
 		}
 	}
+	// An invoice settled since the import (by a later statement, say) is no
+	// candidate any more; its customer stays one, to book on account.
 	for i := range items {
 		for j := range items[i].Candidates {
 			c := &items[i].Candidates[j]
 			c.CustomerName = names[c.CustomerID]
-			for k, inv := range c.Invoices {
-				if d, ok := details[inv.InvoiceID]; ok {
-					c.Invoices[k] = d
+			open := c.Invoices[:0]
+			for _, inv := range c.Invoices {
+				if d, ok := details[inv.InvoiceID]; ok && d.Open > 0 {
+					open = append(open, d)
 				}
 			}
+			c.Invoices = open
 		}
 	}
 	return nil

@@ -469,6 +469,18 @@ func TestServeDemo(t *testing.T) {
 	if st.Customers < 500 || st.Invoices < 49000 || st.Invoices > 51000 || st.Payments == 0 || st.Allocations == 0 {
 		t.Errorf("stats of the demo = %+v", st)
 	}
+	// The demo's statements are named as in the demo, not by the temporary
+	// directory they were written to.
+	code, body = httpGet(t, base+"/api/unmatched?limit=1", token)
+	var queue struct {
+		Items []struct {
+			File string `json:"file"`
+		} `json:"items"`
+	}
+	if err := json.Unmarshal(body, &queue); code != http.StatusOK || err != nil || len(queue.Items) != 1 ||
+		!strings.HasPrefix(queue.Items[0].File, "statements/") {
+		t.Errorf("GET /api/unmatched: %d %s", code, body)
+	}
 
 	if err := cancel(); err != nil {
 		t.Fatalf("serve after its context ended: %v", err)

@@ -120,7 +120,13 @@ func loadDemo(ctx context.Context, e env, db *cfsql.DB, log *slog.Logger) (strin
 			return "", fmt.Errorf("demo ledger: %w", err)
 		}
 		paths = append(paths, statements...)
-		res, err := ingest.Files(ctx, db, paths, ingest.Options{Actor: "demo", Now: e.now})
+		// The files are recorded by their names in the demo, not by the
+		// temporary directory they were written to.
+		names := make([]string, len(paths))
+		for i, p := range paths {
+			names[i], _ = filepath.Rel(dir, p)
+		}
+		res, err := ingest.Files(ctx, db, paths, ingest.Options{Actor: "demo", Now: e.now, Names: names})
 		if err != nil {
 			return "", fmt.Errorf("demo ledger: %w", err)
 		}

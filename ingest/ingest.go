@@ -241,16 +241,17 @@ func prestage(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Opti
 	l := loader{conn: conn, opt: opt}
 	for i := range files {
 		f := &files[i]
-		if f.query != "" || specs[f.kind].key == "" {
-			continue
+		if f.query == "" && specs[f.kind].key != "" {
+			t := newPhaseTimer(opt.Log, f.name)
+			st, err := l.stageFile(ctx, *f, fmt.Sprintf("stage_%d", i))
+			if err != nil {
+				return err
+			}
+			f.staged = st
+			t.phase("staged before the transaction")
 		}
-		t := newPhaseTimer(opt.Log, f.name)
-		st, err := l.stageFile(ctx, *f, fmt.Sprintf("stage_%d", i))
-		if err != nil {
-			return err
-		}
-		f.staged = st
-		t.phase("staged before the transaction")
+		// Documents are read in the transaction; their share of the bar
+		// is counted here all the same.
 		if opt.Progress != nil {
 			opt.Progress.Advance(f.size, "read "+filepath.Base(f.name))
 		}
@@ -339,6 +340,9 @@ func runFiles(ctx context.Context, conn *dbsql.Conn, files []inputFile, total in
 		for i, fr := range frs {
 			if err := record(eInvoices[i], fr, started); err != nil {
 				return err
+			}
+			if opt.Progress != nil {
+				opt.Progress.Advance(eInvoices[i].size, "loaded "+filepath.Base(eInvoices[i].name))
 			}
 		}
 		eInvoices = nil

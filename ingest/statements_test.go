@@ -393,3 +393,23 @@ func TestCandidatesLeaveOutSettledInvoices(t *testing.T) {
 		t.Errorf("candidate = %+v, want C2 Jan Jansen with only INV-2025-000005, 60.00 open", c)
 	}
 }
+
+// recordedProgress adds up what an ingest reports.
+type recordedProgress struct{ total, done int64 }
+
+func (p *recordedProgress) Start(total int64)         { p.total = total }
+func (p *recordedProgress) Advance(n int64, _ string) { p.done += n }
+func (p *recordedProgress) Done()                     {}
+
+// The progress bar reaches its end exactly, with canonical files and
+// statements in one run.
+func TestProgressAddsUp(t *testing.T) {
+	db := mustOpenDB(t)
+	var p recordedProgress
+	paths := writeFiles(t, "customers.csv", bankCustomersCSV, "invoices.csv", bankInvoicesCSV,
+		"afschrift-februari.xml", camtStatement("S1", februaryEntries...), "MT940_ING.STA", mt940Statement())
+	mustIngest(t, db, Options{Progress: &p}, paths...)
+	if p.total == 0 || p.done != p.total {
+		t.Errorf("progress advanced %d of %d", p.done, p.total)
+	}
+}

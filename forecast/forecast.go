@@ -468,8 +468,30 @@ type ItemForecast struct {
 const itemHorizonDays = 730
 
 // OpenItemForecasts gives, per open item (same order), its expected payment
-// date and the probability it is paid within 30 days of asOf.
+// date and the probability it is paid within 30 days of asOf. It fits the
+// model for this one call; NewItemForecaster keeps it for many.
 func OpenItemForecasts(ctx context.Context, q risk.Querier, asOf creditflow.Date, items []creditflow.OpenItem, opt Options) ([]ItemForecast, error) {
+	f, err := NewItemForecaster(ctx, q, asOf, opt)
+	if err != nil {
+		return nil, err
+	}
+	return f.Forecast(items), nil
+}
+
+// ItemForecaster forecasts the payment of open items on one as-of date.
+// Fitting reads the ledger's history and takes seconds on a large ledger;
+// forecasting an item afterwards takes microseconds. It is safe for
+// concurrent use.
+type ItemForecaster struct {
+	asOf    creditflow.Date
+	segment map[string]string // customer → segment, for items without one
+
+	mu sync.Mutex // the model keeps per-customer hazards as it goes
+	m  *model
+}
+
+// NewItemForecaster fits the payment model of asOf.
+func NewItemForecaster(ctx context.Context, q risk.Querier, asOf creditflow.Date, opt Options) (*ItemForecaster, error) {
 	if asOf.IsZero() {
 		return nil, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
 	}
@@ -477,19 +499,26 @@ func OpenItemForecasts(ctx context.Context, q risk.Querier, asOf creditflow.Date
 	if err != nil {
 		return nil, err
 	}
-	m := fitModel(l, opt.Scores)
-	segment := map[string]string{}
+	f := &ItemForecaster{asOf: asOf, segment: map[string]string{}, m: fitModel(l, opt.Scores)}
 	for i := range l.records {
-		segment[l.records[i].customer] = l.records[i].segment
+		f.segment[l.records[i].customer] = l.records[i].segment
 	}
+	return f, nil
+}
+
+// Forecast gives, per open item (same order), its expected payment date
+// and the probability it is paid within 30 days of the as-of date.
+func (f *ItemForecaster) Forecast(items []creditflow.OpenItem) []ItemForecast {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	out := make([]ItemForecast, len(items))
 	probs := make([]float64, itemHorizonDays)
 	for i, it := range items {
 		seg := it.Segment
-		if s, ok := segment[it.CustomerID]; ok && seg == "" {
+		if s, ok := f.segment[it.CustomerID]; ok && seg == "" {
 			seg = s
 		}
-		rest := m.itemProbs(it.CustomerID, seg, dayNumber(it.DueDate), it.Disputed, probs)
+		rest := f.m.itemProbs(it.CustomerID, seg, dayNumber(it.DueDate), it.Disputed, probs)
 		var mean, p30 float64
 		for k, p := range probs {
 			mean += float64(k+1) * p
@@ -500,9 +529,9 @@ func OpenItemForecasts(ctx context.Context, q risk.Querier, asOf creditflow.Date
 		mean += rest * itemHorizonDays
 		out[i] = ItemForecast{
 			InvoiceID:           it.InvoiceID,
-			ExpectedPaymentDate: asOf.AddDays(int(math.Round(mean))),
+			ExpectedPaymentDate: f.asOf.AddDays(int(math.Round(mean))),
 			PPaidWithin30Days:   math.Round(p30*1e4) / 1e4,
 		}
 	}
-	return out, nil
+	return out
 }

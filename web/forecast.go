@@ -126,12 +126,17 @@ func (m *memoCache[K, V]) invalidate() {
 type forecasts struct {
 	weekly    memoCache[forecastKey, creditflow.Forecast]
 	backtests memoCache[string, forecast.BacktestResult] // by as-of date
+	// items forecast the payment of open items, by as-of date. A fitted
+	// model holds the history it was fitted on (about 100 MB per million
+	// invoices), so only the last two dates asked for are kept.
+	items memoCache[string, *forecast.ItemForecaster]
 }
 
 func newForecasts() *forecasts {
 	return &forecasts{
 		weekly:    memoCache[forecastKey, creditflow.Forecast]{size: forecastCacheSize},
 		backtests: memoCache[string, forecast.BacktestResult]{size: 8},
+		items:     memoCache[string, *forecast.ItemForecaster]{size: 2},
 	}
 }
 
@@ -140,6 +145,7 @@ func newForecasts() *forecasts {
 func (f *forecasts) invalidate() {
 	f.weekly.invalidate()
 	f.backtests.invalidate()
+	f.items.invalidate()
 }
 
 // forecastWeeks reads the weeks parameter: 1 to MaxForecastWeeks, by
@@ -223,18 +229,21 @@ func (s *Server) withPaymentForecast(ctx context.Context, asOf creditflow.Date, 
 	if len(items) == 0 {
 		return nil
 	}
-	scored, err := s.engine.Scores(ctx, asOf)
+	forecaster, err := s.forecasts.items.get(ctx, asOf.String(), func(ctx context.Context) (*forecast.ItemForecaster, error) {
+		scored, err := s.engine.Scores(ctx, asOf)
+		if err != nil {
+			return nil, err
+		}
+		return forecast.NewItemForecaster(ctx, s.db, asOf, forecast.Options{Scores: scored})
+	})
 	if err != nil {
-		return err
+		return fmt.Errorf("payment forecast of open items: %w", err)
 	}
 	plain := make([]creditflow.OpenItem, len(items))
 	for i, it := range items {
 		plain[i] = it.OpenItem
 	}
-	fs, err := forecast.OpenItemForecasts(ctx, s.db, asOf, plain, forecast.Options{Scores: scored})
-	if err != nil {
-		return fmt.Errorf("payment forecast of open items: %w", err)
-	}
+	fs := forecaster.Forecast(plain)
 	if len(fs) != len(items) {
 		return fmt.Errorf("payment forecast of open items: %d forecasts for %d items", len(fs), len(items))
 	}

@@ -24,9 +24,11 @@ build: assets
 run: build
 	./creditflow serve --demo --db $(DB) --addr $(ADDR)
 
+# The tests run with the race detector: the ingest, the caches and the
+# server share work between goroutines.
 test: assets
 	go vet ./...
-	go test -count=1 -timeout 30m ./...
+	go test -race -count=1 -timeout 30m ./...
 
 # bench generates a ledger of 1M invoices, ~1M payments and 50k customers
 # (once, with the CLI, so that the generator's memory does not count) and

@@ -178,6 +178,18 @@ func (s *Server) forecast(ctx context.Context, asOf creditflow.Date, weeks int) 
 	})
 }
 
+// itemForecaster returns the payment model of open items on asOf, fitted
+// on the engine's scores of that date and kept until the next ingest.
+func (s *Server) itemForecaster(ctx context.Context, asOf creditflow.Date) (*forecast.ItemForecaster, error) {
+	return s.forecasts.items.get(ctx, asOf.String(), func(ctx context.Context) (*forecast.ItemForecaster, error) {
+		scored, err := s.engine.Scores(ctx, asOf)
+		if err != nil {
+			return nil, err
+		}
+		return forecast.NewItemForecaster(ctx, s.db, asOf, forecast.Options{Scores: scored})
+	})
+}
+
 // NewForecastAnswer is f as GET /api/forecast and `creditflow forecast
 // --json` write it: lists are never null.
 func NewForecastAnswer(f creditflow.Forecast) creditflow.Forecast {
@@ -229,13 +241,7 @@ func (s *Server) withPaymentForecast(ctx context.Context, asOf creditflow.Date, 
 	if len(items) == 0 {
 		return nil
 	}
-	forecaster, err := s.forecasts.items.get(ctx, asOf.String(), func(ctx context.Context) (*forecast.ItemForecaster, error) {
-		scored, err := s.engine.Scores(ctx, asOf)
-		if err != nil {
-			return nil, err
-		}
-		return forecast.NewItemForecaster(ctx, s.db, asOf, forecast.Options{Scores: scored})
-	})
+	forecaster, err := s.itemForecaster(ctx, asOf)
 	if err != nil {
 		return fmt.Errorf("payment forecast of open items: %w", err)
 	}

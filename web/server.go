@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -42,6 +43,11 @@ type Config struct {
 	// DunningPolicy is the policy of the dunning worklist and action
 	// checks; nil means dunning.DefaultPolicy.
 	DunningPolicy *dunning.Policy
+	// Warm computes today's risk scores and forecasts in the background
+	// when ListenAndServe starts and after every change of the ledger, so
+	// that the first visitor of the day does not wait for them (seconds on
+	// a ledger of a million invoices).
+	Warm bool
 }
 
 // Server is the HTTP service.
@@ -60,6 +66,11 @@ type Server struct {
 	// the ledger once until the next ingest or match.
 	finder memoCache[struct{}, *ingest.Finder]
 	policy dunning.Policy
+
+	warm      bool
+	warmMu    sync.Mutex
+	warmCtx   context.Context // set while ListenAndServe runs
+	warmGroup sync.WaitGroup
 }
 
 // New builds a server with its routes.
@@ -73,7 +84,7 @@ func New(cfg Config) *Server {
 	if cfg.MaxUploadBytes == 0 {
 		cfg.MaxUploadBytes = 2 << 30
 	}
-	s := &Server{db: cfg.DB, log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes,
+	s := &Server{db: cfg.DB, log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes, warm: cfg.Warm,
 		sessions: &sessions{byID: map[string]*session{}},
 		engine:   risk.NewEngine(cfg.DB, risk.EngineOptions{Now: cfg.Now}), forecasts: newForecasts()}
 	s.policy = dunning.DefaultPolicy()
@@ -188,6 +199,22 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 		return fmt.Errorf("listen %s: %w", addr, err)
 	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	if s.warm {
+		warmCtx, stopWarm := context.WithCancel(ctx)
+		s.warmMu.Lock()
+		s.warmCtx = warmCtx
+		s.warmMu.Unlock()
+		// On the way out no warm-up starts any more, and those under way
+		// end before the caller closes the database.
+		defer func() {
+			s.warmMu.Lock()
+			s.warmCtx = nil
+			stopWarm()
+			s.warmMu.Unlock()
+			s.warmGroup.Wait()
+		}()
+		s.warmUp()
+	}
 	if ready != nil {
 		ready(ln.Addr())
 	}
@@ -208,4 +235,33 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 		return err
 	}
 	return nil
+}
+
+// warmUp computes today's scores, weekly forecast and open items' payment
+// forecasts in the background, when Config.Warm is set and the server runs.
+// The caches share the work with any request that asks meanwhile.
+func (s *Server) warmUp() {
+	s.warmMu.Lock()
+	defer s.warmMu.Unlock()
+	ctx := s.warmCtx
+	if ctx == nil || ctx.Err() != nil {
+		return
+	}
+	s.warmGroup.Go(func() {
+		start := time.Now()
+		asOf := creditflow.NewDate(s.now())
+		if _, err := s.forecast(ctx, asOf, DefaultForecastWeeks); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("warm-up", slog.String("as_of", asOf.String()), slog.Any("error", err))
+			}
+			return
+		}
+		if _, err := s.itemForecaster(ctx, asOf); err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("warm-up", slog.String("as_of", asOf.String()), slog.Any("error", err))
+			}
+			return
+		}
+		s.log.Info("warmed up", slog.String("as_of", asOf.String()), slog.Float64("seconds", time.Since(start).Seconds()))
+	})
 }

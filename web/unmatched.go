@@ -21,11 +21,13 @@ import (
 // maxMatchBytes bounds the body of a manual match.
 const maxMatchBytes = 64 << 10
 
-// invalidate drops everything computed from the ledger, after it changed.
+// invalidate drops everything computed from the ledger, after it changed,
+// and warms today's figures up again (Config.Warm).
 func (s *Server) invalidate() {
 	s.engine.Invalidate()
 	s.forecasts.invalidate()
 	s.finder.invalidate()
+	s.warmUp()
 }
 
 // loadFinder returns the candidate finder of the current ledger.

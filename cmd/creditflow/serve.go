@@ -79,7 +79,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		defer wg.Wait()
 		defer stopSched()
 	}
-	srv := web.New(web.Config{DB: db, Logger: log, Now: e.now, DunningPolicy: policy})
+	srv := web.New(web.Config{DB: db, Logger: log, Now: e.now, DunningPolicy: policy, Warm: true})
 	return srv.ListenAndServe(ctx, *addr, func(a net.Addr) {
 		log.Info("serving", slog.String("url", "http://"+a.String()+"/"), slog.String("db", *dbPath))
 		fmt.Fprintf(e.stdout, "creditflow is serving on http://%s/\n", a)

@@ -53,9 +53,6 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 		var r replayed
 		a := &allocator{}
 		for events := range eventc {
-			if r.err != nil {
-				continue
-			}
 			a.out = a.out[:0]
 			for i, e := range events {
 				if i == 0 || e.customerID != events[i-1].customerID {
@@ -69,12 +66,10 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 			if len(events) > 0 {
 				out.settlements(a)
 			}
-			r.err = out.allocations(a.out)
+			out.allocations(a.out)
 			r.written += int64(len(a.out))
 		}
-		if err := out.close(); r.err == nil {
-			r.err = err
-		}
+		r.err = out.close()
 		done <- r
 	}()
 	err = streamEvents(ctx, conn, func(events []event) { eventc <- events })
@@ -100,7 +95,6 @@ func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64,
 type allocationFiles struct {
 	allocs, settled *bulkFile
 	buf             []byte
-	err             error
 }
 
 func newAllocationFiles(dir string) (*allocationFiles, error) {
@@ -117,7 +111,7 @@ func newAllocationFiles(dir string) (*allocationFiles, error) {
 }
 
 // allocations writes allocations.
-func (f *allocationFiles) allocations(out []allocation) error {
+func (f *allocationFiles) allocations(out []allocation) {
 	for _, o := range out {
 		b := appendFirstField(f.buf[:0], o.customerID)
 		b = appendField(b, o.invoiceID)
@@ -130,11 +124,8 @@ func (f *allocationFiles) allocations(out []allocation) error {
 		b = appendField(b, o.rule)
 		b = append(b, '\n')
 		f.buf = b
-		if err := f.allocs.write(b); err != nil {
-			return err
-		}
+		f.allocs.write(b)
 	}
-	return f.err
 }
 
 // settlements writes the settlement of the current customer's invoices: the
@@ -156,9 +147,7 @@ func (f *allocationFiles) settlements(a *allocator) {
 		}
 		b = append(b, '\n')
 		f.buf = b
-		if err := f.settled.write(b); err != nil && f.err == nil {
-			f.err = err
-		}
+		f.settled.write(b)
 	}
 }
 

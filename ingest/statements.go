@@ -379,17 +379,8 @@ var bankColumns = [][2]string{
 // writeBankRows writes the rows, as they come in batches, to a CSV file
 // that DuckDB then loads in one statement: a million rows through the
 // appender would cost 25 million cgo calls. An empty field is a NULL. It
-// drains batches even after an error.
-func writeBankRows(out *bulkFile, batches <-chan []bankRow, files, formats []string, runID int64) (err error) {
-	defer func() {
-		for range batches {
-		}
-	}()
-	defer func() {
-		if cerr := out.close(); err == nil {
-			err = cerr
-		}
-	}()
+// reads every batch, then closes the file and returns its first error.
+func writeBankRows(out *bulkFile, batches <-chan []bankRow, files, formats []string, runID int64) error {
 	var b []byte
 	for rows := range batches {
 		for _, r := range rows {
@@ -435,12 +426,10 @@ func writeBankRows(out *bulkFile, batches <-chan []bankRow, files, formats []str
 			b = append(b, ',')
 			b = strconv.AppendInt(b, runID, 10)
 			b = append(b, '\n')
-			if err := out.write(b); err != nil {
-				return err
-			}
+			out.write(b)
 		}
 	}
-	return nil
+	return out.close()
 }
 
 // bankPaymentID names the payment booked from a bank transaction.

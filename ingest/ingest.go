@@ -145,12 +145,11 @@ func Files(ctx context.Context, db *cfsql.DB, paths []string, opt Options) (Resu
 		if i < len(opt.Names) {
 			name = opt.Names[i]
 		}
-		wg.Add(1)
 		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
+		wg.Go(func() {
+			defer func() { <-sem }()
 			files[i], errs[i] = describe(p, name, opt.Kind)
-		}()
+		})
 	}
 	wg.Wait()
 	for _, err := range errs {
@@ -473,20 +472,18 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 		if err := l.stage(ctx, f, st.src, spec, st.present); err != nil {
 			return fr, err
 		}
-		detailed := checks.detailed
+		mapped := false
 		if f.format == CSV && f.path != "" {
 			var records int64
 			if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FROM stage`).Scan(&records); err != nil {
 				return fr, err
 			}
-			mapped, err := l.numberLines(ctx, f, records)
-			if err != nil {
+			var err error
+			if mapped, err = l.numberLines(ctx, f, records); err != nil {
 				return fr, fmt.Errorf("ingest %s: number lines: %w", f.name, err)
 			}
-			if mapped {
-				detailed = problemsQueries(f.format, spec, st.present, l.opt.Strict, stage, true).detailed
-			}
 		}
+		detailed := problemsQueries(f.format, spec, st.present, l.opt.Strict, stage, mapped).detailed
 		if err := l.listProblems(ctx, f, detailed); err != nil {
 			return fr, err
 		}

@@ -250,18 +250,15 @@ func (s *Server) warmUp() {
 	s.warmGroup.Go(func() {
 		start := time.Now()
 		asOf := creditflow.NewDate(s.now())
-		if _, err := s.forecast(ctx, asOf, DefaultForecastWeeks); err != nil {
-			if ctx.Err() == nil {
-				s.log.Warn("warm-up", slog.String("as_of", asOf.String()), slog.Any("error", err))
-			}
-			return
+		_, err := s.forecast(ctx, asOf, DefaultForecastWeeks) // scores first, then the forecast on them
+		if err == nil {
+			_, err = s.itemForecaster(ctx, asOf)
 		}
-		if _, err := s.itemForecaster(ctx, asOf); err != nil {
-			if ctx.Err() == nil {
-				s.log.Warn("warm-up", slog.String("as_of", asOf.String()), slog.Any("error", err))
-			}
-			return
+		switch {
+		case err == nil:
+			s.log.Info("warmed up", slog.String("as_of", asOf.String()), slog.Float64("seconds", time.Since(start).Seconds()))
+		case ctx.Err() == nil: // not the server shutting down
+			s.log.Warn("warm-up", slog.String("as_of", asOf.String()), slog.Any("error", err))
 		}
-		s.log.Info("warmed up", slog.String("as_of", asOf.String()), slog.Float64("seconds", time.Since(start).Seconds()))
 	})
 }

@@ -10,12 +10,7 @@ import (
 // customer's timeline up to as_of, newest first (dunning.CustomerDossier);
 // 404 for an unknown customer.
 func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request) {
-	asOf, err := s.asOf(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	id, err := pathVar(r, "id")
+	asOf, id, err := s.customerRequest(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

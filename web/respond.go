@@ -90,3 +90,14 @@ func pathVar(r *http.Request, name string) (string, error) {
 	}
 	return v, nil
 }
+
+// customerRequest reads what every route of one customer takes: the as_of
+// parameter and the customer id of the path.
+func (s *Server) customerRequest(r *http.Request) (creditflow.Date, string, error) {
+	asOf, err := s.asOf(r)
+	if err != nil {
+		return asOf, "", err
+	}
+	id, err := pathVar(r, "id")
+	return asOf, id, err
+}

@@ -173,12 +173,7 @@ type customerDetail struct {
 }
 
 func (s *Server) handleCustomer(w http.ResponseWriter, r *http.Request) {
-	asOf, err := s.asOf(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	id, err := pathVar(r, "id")
+	asOf, id, err := s.customerRequest(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -210,12 +205,7 @@ func (s *Server) handleCustomer(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleCreditLimit(w http.ResponseWriter, r *http.Request) {
-	asOf, err := s.asOf(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	id, err := pathVar(r, "id")
+	asOf, id, err := s.customerRequest(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

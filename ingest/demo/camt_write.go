@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"strconv"
+
+	"github.com/creditflow/creditflow"
 )
 
 // camtWriter writes one month of account A as a camt.053.001.02 statement.
@@ -66,11 +68,11 @@ func (cw *camtWriter) write(ctx context.Context, w *csvWriter) error {
 	b = append(b, "</NbOfNtries>\n        </TtlNtries>\n        <TtlCdtNtries>\n          <NbOfNtries>"...)
 	b = strconv.AppendInt(b, int64(nCdt), 10)
 	b = append(b, "</NbOfNtries>\n          <Sum>"...)
-	b = appendCents(b, sumCdt)
+	b = creditflow.Money(sumCdt).AppendText(b)
 	b = append(b, "</Sum>\n        </TtlCdtNtries>\n        <TtlDbtNtries>\n          <NbOfNtries>"...)
 	b = strconv.AppendInt(b, int64(nDbt), 10)
 	b = append(b, "</NbOfNtries>\n          <Sum>"...)
-	b = appendCents(b, sumDbt)
+	b = creditflow.Money(sumDbt).AppendText(b)
 	b = append(b, "</Sum>\n        </TtlDbtNtries>\n      </TxsSummry>\n"...)
 	if _, err := w.w.Write(b); err != nil {
 		return err
@@ -109,7 +111,7 @@ func appendCamtBalance(b []byte, code string, cents int64, day [10]byte) []byte 
 	b = append(b, "      <Bal>\n        <Tp>\n          <CdOrPrtry>\n            <Cd>"...)
 	b = append(b, code...)
 	b = append(b, "</Cd>\n          </CdOrPrtry>\n        </Tp>\n        <Amt Ccy=\"EUR\">"...)
-	b = appendCents(b, abs(cents))
+	b = creditflow.Money(abs(cents)).AppendText(b)
 	b = append(b, "</Amt>\n        <CdtDbtInd>"...)
 	b = append(b, cdtDbt(cents)...)
 	b = append(b, "</CdtDbtInd>\n        <Dt>\n          <Dt>"...)
@@ -163,7 +165,7 @@ func (cw *camtWriter) appendEntry(b []byte, txs []stmtTx) []byte {
 		code = 3
 	}
 	b = append(b, "      <Ntry>\n        <Amt Ccy=\"EUR\">"...)
-	b = appendCents(b, abs(total))
+	b = creditflow.Money(abs(total)).AppendText(b)
 	b = append(b, "</Amt>\n        <CdtDbtInd>"...)
 	b = append(b, cdtDbt(total)...)
 	b = append(b, "</CdtDbtInd>\n"...)
@@ -187,7 +189,7 @@ func (cw *camtWriter) appendEntry(b []byte, txs []stmtTx) []byte {
 		b = append(b, "          <Btch>\n            <NbOfTxs>"...)
 		b = strconv.AppendInt(b, int64(len(txs)), 10)
 		b = append(b, "</NbOfTxs>\n            <TtlAmt Ccy=\"EUR\">"...)
-		b = appendCents(b, abs(total))
+		b = creditflow.Money(abs(total)).AppendText(b)
 		b = append(b, "</TtlAmt>\n            <CdtDbtInd>"...)
 		b = append(b, cdtDbt(total)...)
 		b = append(b, "</CdtDbtInd>\n          </Btch>\n"...)
@@ -217,7 +219,7 @@ func (cw *camtWriter) appendTxDtls(b []byte, t *stmtTx) []byte {
 		b = append(b, "NOTPROVIDED</EndToEndId>\n"...)
 	}
 	b = append(b, "            </Refs>\n            <AmtDtls>\n              <TxAmt>\n                <Amt Ccy=\"EUR\">"...)
-	b = appendCents(b, abs(t.cents))
+	b = creditflow.Money(abs(t.cents)).AppendText(b)
 	b = append(b, "</Amt>\n              </TxAmt>\n            </AmtDtls>\n            <RltdPties>\n"...)
 	who, whoAcct := "Dbtr", "DbtrAcct"
 	if t.kind == kindOutgoing {

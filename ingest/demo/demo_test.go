@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/creditflow/creditflow"
 )
 
 var testEnd = time.Date(2025, 6, 15, 0, 0, 0, 0, time.UTC)
@@ -671,7 +673,7 @@ func TestDefaultConfig(t *testing.T) {
 	}
 }
 
-func TestAppendCents(t *testing.T) {
+func TestAmountsInDemoFiles(t *testing.T) {
 	tests := []struct {
 		cents int64
 		want  string
@@ -679,8 +681,8 @@ func TestAppendCents(t *testing.T) {
 		{0, "0.00"}, {5, "0.05"}, {-5, "-0.05"}, {100, "1.00"}, {123456, "1234.56"}, {-5_000_000, "-50000.00"},
 	}
 	for _, tt := range tests {
-		if got := string(appendCents(nil, tt.cents)); got != tt.want {
-			t.Errorf("appendCents(%d) = %q, want %q", tt.cents, got, tt.want)
+		if got := string(creditflow.Money(tt.cents).AppendText(nil)); got != tt.want {
+			t.Errorf("Money(%d).AppendText = %q, want %q", tt.cents, got, tt.want)
 		}
 	}
 }

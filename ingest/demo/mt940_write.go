@@ -3,6 +3,8 @@ package demo
 import (
 	"context"
 	"unicode/utf8"
+
+	"github.com/creditflow/creditflow"
 )
 
 // mt940Writer writes one month of account B as an MT940 statement in ING's
@@ -71,7 +73,7 @@ func appendMT940Balance(b []byte, cents int64, day [10]byte) []byte {
 
 // appendCommaCents appends a non-negative amount with a decimal comma.
 func appendCommaCents(b []byte, c int64) []byte {
-	b = appendCents(b, c)
+	b = creditflow.Money(c).AppendText(b)
 	b[len(b)-3] = ','
 	return b
 }

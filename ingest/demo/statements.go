@@ -14,6 +14,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest/match"
 )
 
@@ -840,7 +841,7 @@ func (s *statements) writeTruth(ctx context.Context, w *csvWriter) error {
 			b := s.appendTxID(w.line, a, t)
 			b = append(append(b, ','), acct.iban...)
 			b = append(append(b, ','), l.cal.text[t.day][:]...)
-			b = appendCents(append(b, ','), t.cents)
+			b = creditflow.Money(t.cents).AppendText(append(b, ','))
 			b = append(b, ',')
 			if t.pay >= 0 {
 				p := &l.payments[t.pay]

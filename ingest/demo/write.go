@@ -7,6 +7,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/creditflow/creditflow"
 )
 
 // ctxEvery is how many rows are written between checks for cancellation.
@@ -61,18 +63,6 @@ func appendPadded(b []byte, v int64, width int) []byte {
 		b = append(b, '0')
 	}
 	return append(b, s...)
-}
-
-// appendCents appends an amount in cents as a decimal with exactly two
-// decimals and a dot ("-1234.50").
-func appendCents(b []byte, c int64) []byte {
-	if c < 0 {
-		b = append(b, '-')
-		c = -c
-	}
-	b = strconv.AppendInt(b, c/100, 10)
-	r := c % 100
-	return append(b, '.', byte('0'+r/10), byte('0'+r%10))
 }
 
 // appendField appends s as a CSV field, quoted when it needs to be.
@@ -174,7 +164,7 @@ func (l *ledger) writeCustomers(ctx context.Context, w *csvWriter) error {
 		b = strconv.AppendInt(b, int64(c.terms), 10)
 		b = append(b, ',')
 		if c.creditLimit >= 0 {
-			b = appendCents(b, c.creditLimit)
+			b = creditflow.Money(c.creditLimit).AppendText(b)
 		}
 		b = append(b, ',')
 		if c.kvk != 0 {
@@ -217,7 +207,7 @@ func (l *ledger) writeInvoices(ctx context.Context, w *csvWriter) error {
 			b = append(b, l.cal.text[inv.day+c.terms][:]...)
 		}
 		b = append(b, ',')
-		b = appendCents(b, inv.cents)
+		b = creditflow.Money(inv.cents).AppendText(b)
 		if inv.flags&flagDisputed != 0 {
 			b = append(b, ",EUR,true,"...)
 		} else {
@@ -268,7 +258,7 @@ func (l *ledger) writePaymentsBefore(ctx context.Context, w *csvWriter, n int) e
 		b = append(b, ',')
 		b = append(b, l.cal.text[p.day][:]...)
 		b = append(b, ',')
-		b = appendCents(b, p.cents)
+		b = creditflow.Money(p.cents).AppendText(b)
 		b = append(b, ',')
 		b = append(b, methodNames[p.method]...)
 		b = append(b, ',')

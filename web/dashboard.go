@@ -11,7 +11,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -20,6 +19,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/render"
 	"github.com/go-echarts/go-echarts/v2/types"
+	"golang.org/x/sync/errgroup"
 )
 
 // The overview shows a fixed amount of detail; the JSON API pages further.
@@ -185,28 +185,10 @@ type overviewData struct {
 // concurrent readers, and the page takes as long as its slowest query. The
 // first error cancels the others.
 func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overviewData, error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	g, ctx := errgroup.WithContext(ctx)
 	d := &overviewData{asOf: asOf, historyOn: agingHistoryDates(asOf, overviewMonths)}
 
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	run := func(what string, f func() error) {
-		wg.Go(func() {
-			if err := f(); err != nil {
-				err = fmt.Errorf("%s: %w", what, err)
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-				cancel(err)
-			}
-		})
-	}
+	run := func(what string, f func() error) { g.Go(labelled(what, f)) }
 	run("kpis", func() (err error) {
 		d.kpis, err = risk.ComputeKPIs(ctx, s.db, asOf)
 		return err
@@ -228,9 +210,8 @@ func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overv
 			AsOf: asOf, Sort: overviewItemsSort, Limit: overviewItems})
 		return err
 	})
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	if len(d.history) != len(d.historyOn) {
 		return nil, fmt.Errorf("aging history: %d agings for %d dates", len(d.history), len(d.historyOn))

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -22,6 +21,7 @@ import (
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/sync/errgroup"
 )
 
 // The weekly report shows a fixed amount of detail.
@@ -192,27 +192,9 @@ func writeFileAtomic(path string, b []byte) error {
 // depend on each other: the scores feed both the forecast and the alerts.
 // The first error cancels the others.
 func loadReport(ctx context.Context, db *cfsql.DB, asOf creditflow.Date, now func() time.Time) (*reportData, error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	g, ctx := errgroup.WithContext(ctx)
 	d := &reportData{asOf: asOf, generated: now()}
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	run := func(what string, f func() error) {
-		wg.Go(func() {
-			if err := f(); err != nil {
-				err = fmt.Errorf("%s: %w", what, err)
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-				cancel(err)
-			}
-		})
-	}
+	run := func(what string, f func() error) { g.Go(labelled(what, f)) }
 	engine := risk.NewEngine(db, risk.EngineOptions{Now: now})
 	run("scores", func() error {
 		scored, err := engine.Scores(ctx, asOf)
@@ -241,9 +223,8 @@ func loadReport(ctx context.Context, db *cfsql.DB, asOf creditflow.Date, now fun
 		d.worklist, err = loadWorklist(ctx, db, asOf)
 		return err
 	})
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
+	"golang.org/x/sync/errgroup"
 )
 
 // The payment-risk dashboards: /risk, the overview of the scores, and
@@ -170,28 +171,10 @@ type riskData struct {
 // loadRisk scores the as-of date and the month-ends before it at the same
 // time; the first error cancels the others.
 func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData, error) {
-	ctx, cancel := context.WithCancelCause(ctx)
-	defer cancel(nil)
+	g, ctx := errgroup.WithContext(ctx)
 	d := &riskData{asOf: asOf, historyOn: agingHistoryDates(asOf, riskHistoryDates), alertsSince: asOf.AddDays(-defaultAlertDays)}
 	d.history = make([]*risk.Scored, len(d.historyOn))
-	var (
-		wg       sync.WaitGroup
-		mu       sync.Mutex
-		firstErr error
-	)
-	run := func(what string, f func() error) {
-		wg.Go(func() {
-			if err := f(); err != nil {
-				err = fmt.Errorf("%s: %w", what, err)
-				mu.Lock()
-				if firstErr == nil {
-					firstErr = err
-				}
-				mu.Unlock()
-				cancel(err)
-			}
-		})
-	}
+	run := func(what string, f func() error) { g.Go(labelled(what, f)) }
 	for i, day := range d.historyOn {
 		run("scores on "+day.String(), func() (err error) {
 			d.history[i], err = s.engine.Scores(ctx, day)
@@ -202,9 +185,8 @@ func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData,
 		d.alerts, err = s.newestAlerts(ctx, asOf, d.alertsSince)
 		return err
 	})
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	d.scored = d.history[len(d.history)-1]
 	var err error

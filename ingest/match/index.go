@@ -2,18 +2,25 @@ package match
 
 import "github.com/creditflow/creditflow"
 
-// strIndex maps a key to invoice indices. Most keys name one invoice, so
-// the map holds the index itself; a key shared by several invoices holds
+// index maps a key to invoice indices. Most keys name one invoice, so the
+// map holds the index itself; a key shared by several invoices holds
 // -(n+1), where n points into dups. Keeping int32 values instead of slices
-// saves a slice header and an allocation per invoice.
-type strIndex struct {
-	m    map[string]int32
+// saves a slice header and an allocation per invoice. Numeric keys (the
+// digits of invoice numbers and betalingskenmerken) hash faster and need no
+// string per invoice.
+type index[K comparable] struct {
+	m    map[K]int32
 	dups [][]int32
 }
 
-func newStrIndex(n int) strIndex { return strIndex{m: make(map[string]int32, n)} }
+type (
+	strIndex = index[string]
+	numIndex = index[uint64]
+)
 
-func (x *strIndex) add(k string, ii int32) {
+func newIndex[K comparable](n int) index[K] { return index[K]{m: make(map[K]int32, n)} }
+
+func (x *index[K]) add(k K, ii int32) {
 	v, ok := x.m[k]
 	switch {
 	case !ok:
@@ -30,62 +37,26 @@ func (x *strIndex) add(k string, ii int32) {
 }
 
 // appendTo appends the invoices of key k to buf.
-func (x *strIndex) appendTo(buf []int32, k string) []int32 {
+func (x *index[K]) appendTo(buf []int32, k K) []int32 {
 	v, ok := x.m[k]
 	return x.appendValue(buf, v, ok)
 }
 
-// appendToBytes is appendTo for a key in a scratch buffer; the map lookup
-// with string(k) does not allocate.
-func (x *strIndex) appendToBytes(buf []int32, k []byte) []int32 {
+func (x *index[K]) appendValue(buf []int32, v int32, ok bool) []int32 {
+	switch {
+	case !ok:
+		return buf
+	case v >= 0:
+		return append(buf, v)
+	}
+	return append(buf, x.dups[-v-1]...)
+}
+
+// appendToBytes is appendTo of a string index for a key in a scratch
+// buffer; the map lookup with string(k) does not allocate.
+func appendToBytes(x *strIndex, buf []int32, k []byte) []int32 {
 	v, ok := x.m[string(k)]
 	return x.appendValue(buf, v, ok)
-}
-
-func (x *strIndex) appendValue(buf []int32, v int32, ok bool) []int32 {
-	switch {
-	case !ok:
-		return buf
-	case v >= 0:
-		return append(buf, v)
-	}
-	return append(buf, x.dups[-v-1]...)
-}
-
-// numIndex is strIndex for numeric keys: the digits of invoice numbers and
-// betalingskenmerken, which hash faster and need no string per invoice.
-type numIndex struct {
-	m    map[uint64]int32
-	dups [][]int32
-}
-
-func newNumIndex(n int) numIndex { return numIndex{m: make(map[uint64]int32, n)} }
-
-func (x *numIndex) add(k uint64, ii int32) {
-	v, ok := x.m[k]
-	switch {
-	case !ok:
-		x.m[k] = ii
-	case v >= 0:
-		if v == ii {
-			return
-		}
-		x.dups = append(x.dups, []int32{v, ii})
-		x.m[k] = -int32(len(x.dups))
-	default:
-		x.dups[-v-1] = append(x.dups[-v-1], ii)
-	}
-}
-
-func (x *numIndex) appendTo(buf []int32, k uint64) []int32 {
-	v, ok := x.m[k]
-	switch {
-	case !ok:
-		return buf
-	case v >= 0:
-		return append(buf, v)
-	}
-	return append(buf, x.dups[-v-1]...)
 }
 
 // cand is a candidate match while Candidates collects them; inv points into

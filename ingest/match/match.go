@@ -190,10 +190,10 @@ func New(customers []Customer, invoices []Invoice, accounts map[string]string) *
 	m := &Matcher{
 		custByID: make(map[string]int32, len(customers)),
 		invoices: make([]invoice, 0, len(invoices)),
-		byKey:    newStrIndex(len(invoices)),
-		byRef:    newStrIndex(0),
-		byRefNum: newNumIndex(0),
-		byDigits: newNumIndex(len(invoices)),
+		byKey:    newIndex[string](len(invoices)),
+		byRef:    newIndex[string](0),
+		byRefNum: newIndex[uint64](0),
+		byDigits: newIndex[uint64](len(invoices)),
 		ibans:    make(map[string]int32, len(accounts)),
 		names:    nameIndex{postings: make(map[string][]int32)},
 	}
@@ -472,7 +472,7 @@ func (m *Matcher) matchKenmerk(number string, tx creditflow.BankTransaction, day
 func (m *Matcher) matchRF(body string, tx creditflow.BankTransaction, day int32, payer int32) {
 	s := &m.s
 	s.key = append(append(s.key[:0], 'R'), body...)
-	s.found = m.byRef.appendToBytes(s.found[:0], s.key)
+	s.found = appendToBytes(&m.byRef, s.found[:0], s.key)
 	if len(s.found) == 0 {
 		if n, ok := parseDigits(body); ok {
 			s.found = m.byDigits.appendTo(s.found, n)
@@ -642,9 +642,9 @@ func (m *Matcher) findInvoices(text string) {
 		if len(tok) >= 3 {
 			s.key = appendAlnumUpper(s.key[:0], tok)
 			if len(s.key) >= 3 {
-				s.found = m.byKey.appendToBytes(s.found, s.key)
+				s.found = appendToBytes(&m.byKey, s.found, s.key)
 				s.key = append(append(s.key[:0], 'O'), s.key...)
-				s.found = m.byRef.appendToBytes(s.found, s.key)
+				s.found = appendToBytes(&m.byRef, s.found, s.key)
 			}
 		}
 		if n, ok := tokenDigits(tok); ok {

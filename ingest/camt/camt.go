@@ -179,6 +179,16 @@ func (p *parser) next() (xml.Token, error) {
 	}
 }
 
+// nextInside is next inside an element, where the end of the file is an
+// error.
+func (p *parser) nextInside() (xml.Token, error) {
+	tok, err := p.next()
+	if err == io.EOF {
+		return nil, p.syntaxErr(io.ErrUnexpectedEOF)
+	}
+	return tok, err
+}
+
 func (p *parser) skip() error {
 	if err := p.dec.Skip(); err != nil {
 		if err == io.EOF {
@@ -234,10 +244,7 @@ func (p *parser) document() error {
 		return p.invalid("root element <Document xmlns=%q> is not a camt.052, camt.053 or camt.054 Document", root.Name.Space)
 	}
 
-	tok, err = p.next()
-	if err == io.EOF {
-		return p.syntaxErr(io.ErrUnexpectedEOF)
-	}
+	tok, err = p.nextInside()
 	if err != nil {
 		return err
 	}
@@ -259,10 +266,7 @@ func (p *parser) document() error {
 
 	// Read the records; other children (GrpHdr) are skipped.
 	for {
-		tok, err := p.next()
-		if err == io.EOF {
-			return p.syntaxErr(io.ErrUnexpectedEOF)
-		}
+		tok, err := p.nextInside()
 		if err != nil {
 			return err
 		}
@@ -322,10 +326,7 @@ func (p *parser) record() error {
 	first := p.st.Statements == 1
 	var account, currency string
 	for {
-		tok, err := p.next()
-		if err == io.EOF {
-			return p.syntaxErr(io.ErrUnexpectedEOF)
-		}
+		tok, err := p.nextInside()
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // ActionType is what was done about a customer's overdue invoices.
@@ -152,7 +152,7 @@ func (a NewAction) Validate(p Policy, today creditflow.Date) error {
 
 // RecordAction validates a and stores it in the action log, with an audit
 // log entry, in one transaction. actor is who records it.
-func RecordAction(ctx context.Context, db *cfsql.DB, p Policy, a NewAction, actor string, now time.Time) (Action, error) {
+func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, actor string, now time.Time) (Action, error) {
 	today := creditflow.NewDate(now)
 	if err := a.Validate(p, today); err != nil {
 		return Action{}, err
@@ -203,7 +203,7 @@ func RecordAction(ctx context.Context, db *cfsql.DB, p Policy, a NewAction, acto
 			if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(open_amount), 0) FROM open_invoices(CAST(? AS DATE), report_currency())
 				WHERE customer_id = ? AND days_past_due > 0
 				  AND invoice_id IN (SELECT unnest(from_json(CAST(? AS JSON), '["VARCHAR"]')))`,
-				a.ActionDate, a.CustomerID, string(b)).Scan(cfsql.Money(&overdue)); err != nil {
+				a.ActionDate, a.CustomerID, string(b)).Scan(store.Money(&overdue)); err != nil {
 				return err
 			}
 			if sum > overdue {
@@ -245,7 +245,7 @@ func RecordAction(ctx context.Context, db *cfsql.DB, p Policy, a NewAction, acto
 
 // overdueInvoiceIDs are the customer's open invoices past their due date on
 // day, oldest due first.
-func overdueInvoiceIDs(ctx context.Context, q Querier, customerID string, day creditflow.Date) ([]string, error) {
+func overdueInvoiceIDs(ctx context.Context, q store.Querier, customerID string, day creditflow.Date) ([]string, error) {
 	rows, err := q.QueryContext(ctx, `SELECT invoice_id FROM open_invoices(CAST(? AS DATE), report_currency())
 		WHERE customer_id = ? AND days_past_due > 0 ORDER BY due_date, invoice_id`, day, customerID)
 	if err != nil {
@@ -264,7 +264,7 @@ func overdueInvoiceIDs(ctx context.Context, q Querier, customerID string, day cr
 }
 
 // Actions lists a customer's actions, newest first.
-func Actions(ctx context.Context, q Querier, customerID string) ([]Action, error) {
+func Actions(ctx context.Context, q store.Querier, customerID string) ([]Action, error) {
 	rows, err := q.QueryContext(ctx, `SELECT action_id, customer_id, CAST(to_json(invoice_ids) AS VARCHAR), type, action_date,
 			promise_date, amount, amount IS NOT NULL, coalesce(note, ''), coalesce(step, ''), created_by, created_at
 		FROM dunning_actions WHERE customer_id = ? ORDER BY action_date DESC, action_id DESC`, customerID)
@@ -278,7 +278,7 @@ func Actions(ctx context.Context, q Querier, customerID string) ([]Action, error
 		var ids, typ string
 		var amount creditflow.Money
 		var hasAmount bool
-		if err := rows.Scan(&a.ID, &a.CustomerID, &ids, &typ, &a.ActionDate, &a.PromiseDate, cfsql.Money(&amount), &hasAmount,
+		if err := rows.Scan(&a.ID, &a.CustomerID, &ids, &typ, &a.ActionDate, &a.PromiseDate, store.Money(&amount), &hasAmount,
 			&a.Note, &a.Step, &a.CreatedBy, &a.CreatedAt); err != nil {
 			return nil, fmt.Errorf("actions of %s: %w", customerID, err)
 		}
@@ -302,7 +302,7 @@ func Actions(ctx context.Context, q Querier, customerID string) ([]Action, error
 
 // attachInstalments fills the instalments of the customer's arrangements
 // in acts.
-func attachInstalments(ctx context.Context, q Querier, customerID string, acts []Action) error {
+func attachInstalments(ctx context.Context, q store.Querier, customerID string, acts []Action) error {
 	rows, err := q.QueryContext(ctx, `SELECT i.action_id, i.due_date, i.amount FROM dunning_instalments i
 		JOIN dunning_actions a ON a.action_id = i.action_id
 		WHERE a.customer_id = ? ORDER BY i.action_id, i.instalment`, customerID)
@@ -314,7 +314,7 @@ func attachInstalments(ctx context.Context, q Querier, customerID string, acts [
 	for rows.Next() {
 		var id int64
 		var in Instalment
-		if err := rows.Scan(&id, &in.Date, cfsql.Money(&in.Amount)); err != nil {
+		if err := rows.Scan(&id, &in.Date, store.Money(&in.Amount)); err != nil {
 			return err
 		}
 		byID[id] = append(byID[id], in)

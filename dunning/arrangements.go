@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Instalment is one term of a payment arrangement (*betalingsregeling*):
@@ -170,8 +170,8 @@ func kindName(kind creditflow.CustomerKind) string {
 // (sql/dunning_thank_you.sql): customers who paid after their last dunning
 // step, within Policy.EffectWindowDays, have nothing overdue left and were
 // not thanked since that step.
-func thankYouTasks(ctx context.Context, q Querier, asOf creditflow.Date, cur string, p Policy) ([]Task, error) {
-	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_thank_you"), asOf, cur, p.EffectWindowDays)
+func thankYouTasks(ctx context.Context, q store.Querier, asOf creditflow.Date, cur string, p Policy) ([]Task, error) {
+	rows, err := q.QueryContext(ctx, store.Query("dunning_thank_you"), asOf, cur, p.EffectWindowDays)
 	if err != nil {
 		return nil, err
 	}

@@ -11,7 +11,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // EntryKind is what a dossier entry records.
@@ -86,7 +86,7 @@ type allocation struct {
 // issued and falling due, credit notes, payments, reversals, the actions of
 // the action log, and the outcome of every promise to pay (see
 // promiseOutcome) with the grace of p. An unknown customer is ErrNotFound.
-func CustomerDossier(ctx context.Context, q Querier, customerID string, asOf creditflow.Date, p Policy) (Dossier, error) {
+func CustomerDossier(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date, p Policy) (Dossier, error) {
 	if asOf.IsZero() {
 		return Dossier{}, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
 	}
@@ -312,8 +312,8 @@ func actionText(a Action) string {
 }
 
 // dossierLedger reads sql/dunning_dossier_ledger.sql.
-func dossierLedger(ctx context.Context, q Querier, customerID string, asOf creditflow.Date) ([]ledgerRow, error) {
-	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_dossier_ledger"), customerID, asOf)
+func dossierLedger(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date) ([]ledgerRow, error) {
+	rows, err := q.QueryContext(ctx, store.Query("dunning_dossier_ledger"), customerID, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
 	}
@@ -322,7 +322,7 @@ func dossierLedger(ctx context.Context, q Querier, customerID string, asOf credi
 	for rows.Next() {
 		var r ledgerRow
 		var ids string
-		if err := rows.Scan(&r.kind, &r.id, &r.day, &r.due, cfsql.Money(&r.amount), &r.currency, &r.text, &ids); err != nil {
+		if err := rows.Scan(&r.kind, &r.id, &r.day, &r.due, store.Money(&r.amount), &r.currency, &r.text, &ids); err != nil {
 			return nil, fmt.Errorf("dossier %s: %w", customerID, err)
 		}
 		if err := json.Unmarshal([]byte(ids), &r.invoiceIDs); err != nil {
@@ -337,8 +337,8 @@ func dossierLedger(ctx context.Context, q Querier, customerID string, asOf credi
 }
 
 // dossierAllocations reads sql/dunning_dossier_allocations.sql.
-func dossierAllocations(ctx context.Context, q Querier, customerID string, asOf creditflow.Date) ([]allocation, error) {
-	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_dossier_allocations"), customerID, asOf)
+func dossierAllocations(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date) ([]allocation, error) {
+	rows, err := q.QueryContext(ctx, store.Query("dunning_dossier_allocations"), customerID, asOf)
 	if err != nil {
 		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
 	}
@@ -346,7 +346,7 @@ func dossierAllocations(ctx context.Context, q Querier, customerID string, asOf 
 	var out []allocation
 	for rows.Next() {
 		var a allocation
-		if err := rows.Scan(&a.invoiceID, &a.day, cfsql.Money(&a.amount)); err != nil {
+		if err := rows.Scan(&a.invoiceID, &a.day, store.Money(&a.amount)); err != nil {
 			return nil, fmt.Errorf("dossier %s: %w", customerID, err)
 		}
 		out = append(out, a)

@@ -7,7 +7,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // dossierLedger is the ledger of the dossier tests: D's payment of I1 is
@@ -36,7 +36,7 @@ BP,B,BI,2025-03-11,100.00,transfer,BI
 `,
 }
 
-func loadDossierLedger(t *testing.T) *cfsql.DB {
+func loadDossierLedger(t *testing.T) *store.DB {
 	t.Helper()
 	db := loadLedger(t, dossierLedger)
 	record(t, db, dunning.NewAction{CustomerID: "D", Type: dunning.ReminderSent, ActionDate: day(t, "2025-02-20")})

@@ -8,7 +8,7 @@ import (
 	"math"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Hand-over advice: whether to hand a claim over to the collection agency
@@ -161,7 +161,7 @@ func silentCustomer(d Dossier, days int) bool {
 // at the step named "handover", with the claim of its overdue amount,
 // interest and costs and the customer's p_severe from opt.Risk (the
 // policy's default risk weight when unscored).
-func AdviseHandovers(ctx context.Context, q Querier, w *Worklist, opt Options, m HandoverModel) error {
+func AdviseHandovers(ctx context.Context, q store.Querier, w *Worklist, opt Options, m HandoverModel) error {
 	for i := range w.Tasks {
 		t := &w.Tasks[i]
 		if t.Step != "handover" {
@@ -229,11 +229,11 @@ type HandoverCase struct {
 // date) and costs (CollectionCosts: per invoice for a business, over the
 // total for a consumer), the advice and the dossier. pSevere is the
 // customer's risk (NaN when unscored). An unknown customer is ErrNotFound.
-func BuildHandoverCase(ctx context.Context, q Querier, customerID string, asOf creditflow.Date, p Policy,
+func BuildHandoverCase(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date, p Policy,
 	rates RateTable, m HandoverModel, pSevere float64) (HandoverCase, error) {
 	c := HandoverCase{AsOf: asOf, Invoices: []HandoverInvoice{}}
 	var kind string
-	err := q.QueryRowContext(ctx, cfsql.Query("dunning_dossier_debtor"), customerID).Scan(&c.Debtor.CustomerID,
+	err := q.QueryRowContext(ctx, store.Query("dunning_dossier_debtor"), customerID).Scan(&c.Debtor.CustomerID,
 		&c.Debtor.Name, &kind, &c.Debtor.Address, &c.Debtor.Country, &c.Debtor.RegistrationID, &c.Debtor.Email, &c.Debtor.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return HandoverCase{}, fmt.Errorf("%w: customer %q", creditflow.ErrNotFound, customerID)
@@ -255,7 +255,7 @@ func BuildHandoverCase(ctx context.Context, q Querier, customerID string, asOf c
 	defer rows.Close()
 	for rows.Next() {
 		var inv HandoverInvoice
-		if err := rows.Scan(&inv.InvoiceID, &inv.InvoiceDate, &inv.DueDate, cfsql.Money(&inv.Amount), cfsql.Money(&inv.OpenAmount),
+		if err := rows.Scan(&inv.InvoiceID, &inv.InvoiceDate, &inv.DueDate, store.Money(&inv.Amount), store.Money(&inv.OpenAmount),
 			&inv.DaysPastDue); err != nil {
 			return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
 		}

@@ -21,7 +21,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Payment terms of the letters, in days from the letter date.
@@ -235,7 +235,7 @@ func parseLetterTemplates(lang Language) (*template.Template, error) {
 
 // Letters builds the letters of the worklist's email and letter steps, in
 // the worklist's order, each in its customer's language.
-func Letters(ctx context.Context, q Querier, w Worklist, opt LetterOptions) ([]DunningLetter, error) {
+func Letters(ctx context.Context, q store.Querier, w Worklist, opt LetterOptions) ([]DunningLetter, error) {
 	if opt.PaymentTermDays <= 0 {
 		opt.PaymentTermDays = DefaultPaymentTermDays
 	}
@@ -271,7 +271,7 @@ func Letters(ctx context.Context, q Querier, w Worklist, opt LetterOptions) ([]D
 }
 
 // buildLetter fills the figures of one task's letter.
-func buildLetter(ctx context.Context, q Querier, w Worklist, t Task, opt LetterOptions) (DunningLetter, error) {
+func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, opt LetterOptions) (DunningLetter, error) {
 	l := DunningLetter{
 		CustomerID: t.CustomerID, CustomerName: t.Name, Kind: t.Kind, Step: t.Step, Template: t.Template,
 		Form: LetterForm(t), Channel: t.Channel, Date: w.AsOf, Currency: w.Currency, Principal: t.AmountOverdue,
@@ -286,7 +286,7 @@ func buildLetter(ctx context.Context, q Querier, w Worklist, t Task, opt LetterO
 	l.Email, l.Language = email, CustomerLanguage(json.RawMessage(attrs))
 	l.Creditor = opt.Creditor.withPlaceholders(l.Language)
 
-	rows, err := q.QueryContext(ctx, cfsql.Query("open_items"), w.AsOf, w.Currency, t.CustomerID, "due_date", MaxLimit, 0)
+	rows, err := q.QueryContext(ctx, store.Query("open_items"), w.AsOf, w.Currency, t.CustomerID, "due_date", MaxLimit, 0)
 	if err != nil {
 		return l, err
 	}
@@ -296,7 +296,7 @@ func buildLetter(ctx context.Context, q Querier, w Worklist, t Task, opt LetterO
 		var it creditflow.OpenItem
 		var total int
 		if err := rows.Scan(&it.InvoiceID, &it.CustomerID, &it.CustomerName, &it.Segment,
-			&it.InvoiceDate, &it.DueDate, cfsql.Money(&it.Amount), cfsql.Money(&it.OpenAmount),
+			&it.InvoiceDate, &it.DueDate, store.Money(&it.Amount), store.Money(&it.OpenAmount),
 			&it.DaysPastDue, &it.Bucket, &it.Disputed, &total); err != nil {
 			return l, err
 		}
@@ -367,7 +367,7 @@ func buildLetter(ctx context.Context, q Querier, w Worklist, t Task, opt LetterO
 // of steps) was sent to the task's customer in the current cycle (on or
 // after the oldest due date) and has run out on asOf, taking it to be
 // received PostDeliveryDays after it was sent.
-func fourteenDayLetterRunOut(ctx context.Context, q Querier, t Task, asOf creditflow.Date, steps []string) (bool, error) {
+func fourteenDayLetterRunOut(ctx context.Context, q store.Querier, t Task, asOf creditflow.Date, steps []string) (bool, error) {
 	if len(steps) == 0 {
 		return false, nil
 	}

@@ -11,10 +11,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/store/storetest"
+
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -39,9 +41,9 @@ D1,D,2025-02-15,2025-03-01,3210.50,EUR,false,
 `
 
 // loadLetterLedger ingests the letters' ledger into a fresh database.
-func loadLetterLedger(tb testing.TB) *cfsql.DB {
+func loadLetterLedger(tb testing.TB) *store.DB {
 	tb.Helper()
-	db := mustOpenDB(tb)
+	db := storetest.MustOpen(tb)
 	dir := tb.TempDir()
 	var paths []string
 	for name, content := range map[string]string{"customers.csv": letterCustomers, "invoices.csv": letterInvoices} {
@@ -64,7 +66,7 @@ func testCreditor() dunning.Creditor {
 }
 
 // lettersOn builds the worklist of asOf and its letters.
-func lettersOn(t *testing.T, db *cfsql.DB, asOf string) (dunning.Worklist, []dunning.DunningLetter) {
+func lettersOn(t *testing.T, db *store.DB, asOf string) (dunning.Worklist, []dunning.DunningLetter) {
 	t.Helper()
 	ctx := context.Background()
 	w, err := dunning.ComputeWorklist(ctx, db, day(t, asOf), dunning.Options{Policy: dunning.DefaultPolicy()})

@@ -9,17 +9,19 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/store/storetest"
+
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // loadLedgerHeader is loadLedger with another customers header, for
 // customer attributes beyond do_not_chase.
-func loadLedgerHeader(tb testing.TB, custHeader string, l ledger) *cfsql.DB {
+func loadLedgerHeader(tb testing.TB, custHeader string, l ledger) *store.DB {
 	tb.Helper()
-	db := mustOpenDB(tb)
+	db := storetest.MustOpen(tb)
 	dir := tb.TempDir()
 	var paths []string
 	for _, f := range []struct{ name, header, rows string }{
@@ -45,7 +47,7 @@ func loadLedgerHeader(tb testing.TB, custHeader string, l ledger) *cfsql.DB {
 
 // worklistOn computes the worklist of asOf under p and indexes its tasks
 // by customer.
-func worklistOn(tb testing.TB, db *cfsql.DB, asOf string, p dunning.Policy) (dunning.Worklist, map[string]dunning.Task) {
+func worklistOn(tb testing.TB, db *store.DB, asOf string, p dunning.Policy) (dunning.Worklist, map[string]dunning.Task) {
 	tb.Helper()
 	w, err := dunning.ComputeWorklist(context.Background(), db, day(tb, asOf), dunning.Options{Policy: p})
 	if err != nil {
@@ -186,7 +188,7 @@ func TestRecordArrangement(t *testing.T) {
 			}
 			var n int
 			var total creditflow.Money
-			if err := db.QueryRow(`SELECT count(*), sum(amount) FROM dunning_instalments WHERE action_id = ?`, got.ID).Scan(&n, cfsql.Money(&total)); err != nil {
+			if err := db.QueryRow(`SELECT count(*), sum(amount) FROM dunning_instalments WHERE action_id = ?`, got.ID).Scan(&n, store.Money(&total)); err != nil {
 				t.Fatal(err)
 			}
 			if n != 2 || total != money(t, "1000.00") {

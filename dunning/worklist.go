@@ -11,14 +11,8 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
-
-// Querier is what the worklist reads from: a *sql.DB, *sql.Conn or *sql.Tx.
-type Querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
 
 // Paging limits of the worklist API.
 const (
@@ -140,7 +134,7 @@ type dunningCustomer struct {
 // per-invoice work (open items, disputes, the current cycle) is done in
 // sql/dunning_customers.sql; the ladder, the pauses and the priority are
 // applied here per customer.
-func ComputeWorklist(ctx context.Context, q Querier, asOf creditflow.Date, opt Options) (Worklist, error) {
+func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date, opt Options) (Worklist, error) {
 	if asOf.IsZero() {
 		return Worklist{}, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
 	}
@@ -159,10 +153,10 @@ func ComputeWorklist(ctx context.Context, q Querier, asOf creditflow.Date, opt O
 		opt.Rates = &rates
 	}
 	var cur string
-	if err := q.QueryRowContext(ctx, cfsql.Query("report_currency")).Scan(&cur); err != nil {
+	if err := q.QueryRowContext(ctx, store.Query("report_currency")).Scan(&cur); err != nil {
 		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 	}
-	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_customers"), asOf, cur)
+	rows, err := q.QueryContext(ctx, store.Query("dunning_customers"), asOf, cur)
 	if err != nil {
 		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 	}
@@ -173,8 +167,8 @@ func ComputeWorklist(ctx context.Context, q Querier, asOf creditflow.Date, opt O
 		var kind string
 		if err := rows.Scan(&c.id, &c.name, &kind, &c.doNotChase, &c.doNotChaseReason, &c.ladderName, &c.contactDay,
 			&c.oldestDue, &c.meanDue, &c.invoices,
-			cfsql.Money(&c.amount), &c.disputedInvoices, cfsql.Money(&c.amountDisputed), &c.stepsDone, &c.promiseDate,
-			&c.arrangementDate, &c.instalments, cfsql.Money(&c.arrangementPaid)); err != nil {
+			store.Money(&c.amount), &c.disputedInvoices, store.Money(&c.amountDisputed), &c.stepsDone, &c.promiseDate,
+			&c.arrangementDate, &c.instalments, store.Money(&c.arrangementPaid)); err != nil {
 			return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 		}
 		c.kind = creditflow.CustomerKind(kind)
@@ -465,7 +459,7 @@ type PlanResult struct {
 // a deferred call, so a second run on the same day adds nothing and a run
 // after missed days adds only the most advanced due step. Steps already done are never due (see
 // ComputeWorklist), so never planned again.
-func Plan(ctx context.Context, db *cfsql.DB, asOf creditflow.Date, opt Options, now func() time.Time) (PlanResult, error) {
+func Plan(ctx context.Context, db *store.DB, asOf creditflow.Date, opt Options, now func() time.Time) (PlanResult, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -552,7 +546,7 @@ type StepOutcomes struct {
 // LearnMinOutcomes, the observed rate shrunk towards the prior. Steps with
 // fewer outcomes are left out, so that they keep their prior. The prior of a
 // step is its effect in the B2B ladder, else in the B2C ladder.
-func LearnEffects(ctx context.Context, q Querier, asOf creditflow.Date, p Policy) (map[string]float64, error) {
+func LearnEffects(ctx context.Context, q store.Querier, asOf creditflow.Date, p Policy) (map[string]float64, error) {
 	outs, err := Outcomes(ctx, q, asOf, p)
 	if err != nil {
 		return nil, err
@@ -570,8 +564,8 @@ func LearnEffects(ctx context.Context, q Querier, asOf creditflow.Date, p Policy
 }
 
 // Outcomes counts the known outcomes per step (sql/dunning_outcomes.sql).
-func Outcomes(ctx context.Context, q Querier, asOf creditflow.Date, p Policy) ([]StepOutcomes, error) {
-	rows, err := q.QueryContext(ctx, cfsql.Query("dunning_outcomes"), asOf, p.EffectWindowDays)
+func Outcomes(ctx context.Context, q store.Querier, asOf creditflow.Date, p Policy) ([]StepOutcomes, error) {
+	rows, err := q.QueryContext(ctx, store.Query("dunning_outcomes"), asOf, p.EffectWindowDays)
 	if err != nil {
 		return nil, fmt.Errorf("dunning outcomes: %w", err)
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/store/storetest"
+
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
@@ -37,7 +39,7 @@ func BenchmarkWorklist(b *testing.B) {
 	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
 		b.Fatal(err)
 	}
-	db := mustOpenDB(b)
+	db := storetest.MustOpen(b)
 	paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile)}
 	if _, err := ingest.Files(ctx, db, paths, ingest.Options{}); err != nil {
 		b.Fatal(err)

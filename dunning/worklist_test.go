@@ -10,23 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/store/storetest"
+
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // mustOpenDB returns an empty ledger database in a temporary directory.
-func mustOpenDB(tb testing.TB) *cfsql.DB {
-	tb.Helper()
-	db, err := cfsql.Open(context.Background(), filepath.Join(tb.TempDir(), "dunning.duckdb"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 // CSV headers of the test ledgers; the rows follow them.
 const (
 	customersHeader = "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,do_not_chase\n"
@@ -40,9 +32,9 @@ type ledger struct {
 }
 
 // loadLedger writes l as CSV files and ingests them into a fresh database.
-func loadLedger(tb testing.TB, l ledger) *cfsql.DB {
+func loadLedger(tb testing.TB, l ledger) *store.DB {
 	tb.Helper()
-	db := mustOpenDB(tb)
+	db := storetest.MustOpen(tb)
 	dir := tb.TempDir()
 	var paths []string
 	for _, f := range []struct{ name, header, rows string }{
@@ -76,7 +68,7 @@ func day(tb testing.TB, s string) creditflow.Date {
 }
 
 // record stores an action dated on its action date, as collector "test".
-func record(tb testing.TB, db *cfsql.DB, a dunning.NewAction) dunning.Action {
+func record(tb testing.TB, db *store.DB, a dunning.NewAction) dunning.Action {
 	tb.Helper()
 	now := a.ActionDate.Time.Add(10 * time.Hour)
 	got, err := dunning.RecordAction(context.Background(), db, dunning.DefaultPolicy(), a, "test", now)

@@ -8,8 +8,7 @@ import (
 	"math"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/risk"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // BacktestFigures are the accuracy of one forecaster over all weeks of a
@@ -74,7 +73,7 @@ func round4(x float64) float64 { return math.Round(x*1e4) / 1e4 }
 // covers with the cash that came in: payments dated in the week (total) and
 // payments allocated in the week to the items open on the forecast date
 // (from open).
-func Backtest(ctx context.Context, q risk.Querier, from, to creditflow.Date, weeks int) (BacktestResult, error) {
+func Backtest(ctx context.Context, q store.Querier, from, to creditflow.Date, weeks int) (BacktestResult, error) {
 	res := BacktestResult{From: from, To: to}
 	if weeks < 1 || weeks > MaxWeeks {
 		return res, fmt.Errorf("%w: weeks %d: expected 1..%d", creditflow.ErrInvalid, weeks, MaxWeeks)
@@ -83,7 +82,7 @@ func Backtest(ctx context.Context, q risk.Querier, from, to creditflow.Date, wee
 		return res, fmt.Errorf("%w: backtest from %s to %s: expected two dates, from on or before to", creditflow.ErrInvalid, from, to)
 	}
 	var end creditflow.Date
-	if err := q.QueryRowContext(ctx, cfsql.Query("risk_ledger_end")).Scan(&end); err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err := q.QueryRowContext(ctx, store.Query("risk_ledger_end")).Scan(&end); err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return res, fmt.Errorf("backtest: ledger end: %w", err)
 	}
 	if end.IsZero() {
@@ -135,9 +134,9 @@ func Backtest(ctx context.Context, q risk.Querier, from, to creditflow.Date, wee
 
 // actuals returns per week of h the cash that came in for the items open
 // on h.asOf and in total, in cents.
-func actuals(ctx context.Context, q risk.Querier, cur string, h horizon) (open, total []float64, err error) {
+func actuals(ctx context.Context, q store.Querier, cur string, h horizon) (open, total []float64, err error) {
 	open, total = make([]float64, h.weeks), make([]float64, h.weeks)
-	rows, err := q.QueryContext(ctx, cfsql.Query("forecast_actuals"), dateOf(h.asOf), cur, dateOf(h.asOf+h.days))
+	rows, err := q.QueryContext(ctx, store.Query("forecast_actuals"), dateOf(h.asOf), cur, dateOf(h.asOf+h.days))
 	if err != nil {
 		return nil, nil, fmt.Errorf("actuals: %w", err)
 	}

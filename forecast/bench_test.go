@@ -11,7 +11,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // BenchmarkForecast forecasts 13 weeks with 1,000 paths on a demo ledger of
@@ -32,7 +32,7 @@ func BenchmarkForecast(b *testing.B) {
 	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
 		b.Fatal(err)
 	}
-	db, err := cfsql.Open(ctx, filepath.Join(dir, "ledger.duckdb"))
+	db, err := store.Open(ctx, filepath.Join(dir, "ledger.duckdb"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -58,7 +58,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/risk"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Defaults and limits of Options.
@@ -136,7 +136,7 @@ func newHorizon(asOf, weeks int) horizon {
 func (h horizon) weekOf(k int) int { return (h.asOf + k - h.firstWeek) / 7 }
 
 // Compute forecasts the cash coming in per week after asOf.
-func Compute(ctx context.Context, q risk.Querier, asOf creditflow.Date, opt Options) (creditflow.Forecast, error) {
+func Compute(ctx context.Context, q store.Querier, asOf creditflow.Date, opt Options) (creditflow.Forecast, error) {
 	opt, err := opt.normalize()
 	if err != nil {
 		return creditflow.Forecast{}, err
@@ -168,8 +168,8 @@ func Compute(ctx context.Context, q risk.Querier, asOf creditflow.Date, opt Opti
 	return f, nil
 }
 
-func customerNames(ctx context.Context, q risk.Querier) (map[string]string, error) {
-	rows, err := q.QueryContext(ctx, cfsql.Query("forecast_customers"))
+func customerNames(ctx context.Context, q store.Querier) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, store.Query("forecast_customers"))
 	if err != nil {
 		return nil, fmt.Errorf("forecast customers: %w", err)
 	}
@@ -470,7 +470,7 @@ const itemHorizonDays = 730
 // OpenItemForecasts gives, per open item (same order), its expected payment
 // date and the probability it is paid within 30 days of asOf. It fits the
 // model for this one call; NewItemForecaster keeps it for many.
-func OpenItemForecasts(ctx context.Context, q risk.Querier, asOf creditflow.Date, items []creditflow.OpenItem, opt Options) ([]ItemForecast, error) {
+func OpenItemForecasts(ctx context.Context, q store.Querier, asOf creditflow.Date, items []creditflow.OpenItem, opt Options) ([]ItemForecast, error) {
 	f, err := NewItemForecaster(ctx, q, asOf, opt)
 	if err != nil {
 		return nil, err
@@ -491,7 +491,7 @@ type ItemForecaster struct {
 }
 
 // NewItemForecaster fits the payment model of asOf.
-func NewItemForecaster(ctx context.Context, q risk.Querier, asOf creditflow.Date, opt Options) (*ItemForecaster, error) {
+func NewItemForecaster(ctx context.Context, q store.Querier, asOf creditflow.Date, opt Options) (*ItemForecaster, error) {
 	if asOf.IsZero() {
 		return nil, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
 	}

@@ -13,11 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/store/storetest"
+
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
 	"github.com/creditflow/creditflow/risk"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // TestSurvivalRecoversDelay plants a known delay distribution: every invoice
@@ -162,19 +164,19 @@ func TestHorizon(t *testing.T) {
 
 // smallDemo is a small demo ledger shared by the tests below; its CSV files
 // are in the returned directory.
-func smallDemo(tb testing.TB) (*cfsql.DB, string) {
+func smallDemo(tb testing.TB) (*store.DB, string) {
 	tb.Helper()
 	dir := tb.TempDir()
 	cfg := demo.Config{Customers: 120, Invoices: 6000, Seed: 2, Years: 2, End: demoEnd}
 	if _, err := demo.Generate(context.Background(), dir, cfg); err != nil {
 		tb.Fatal(err)
 	}
-	db := mustOpenDB(tb)
+	db := storetest.MustOpen(tb)
 	ingestDir(tb, db, dir)
 	return db, dir
 }
 
-func ingestDir(tb testing.TB, db *cfsql.DB, dir string) {
+func ingestDir(tb testing.TB, db *store.DB, dir string) {
 	tb.Helper()
 	paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile)}
 	if _, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: func() time.Time { return demoEnd }}); err != nil {
@@ -302,7 +304,7 @@ func TestCompute(t *testing.T) {
 		cutCSV(t, filepath.Join(dir, demo.CustomersFile), filepath.Join(cut, demo.CustomersFile), "customer_id", "~")
 		cutCSV(t, filepath.Join(dir, demo.InvoicesFile), filepath.Join(cut, demo.InvoicesFile), "invoice_date", last)
 		cutCSV(t, filepath.Join(dir, demo.PaymentsFile), filepath.Join(cut, demo.PaymentsFile), "payment_date", last)
-		db2 := mustOpenDB(t)
+		db2 := storetest.MustOpen(t)
 		ingestDir(t, db2, cut)
 		g, err := Compute(ctx, db2, asOf, Options{})
 		if err != nil {
@@ -387,7 +389,7 @@ func TestComputeWithScores(t *testing.T) {
 }
 
 func TestEmptyLedger(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	ctx := context.Background()
 	asOf := date(t, "2025-03-31")
 	f, err := Compute(ctx, db, asOf, Options{Weeks: 4})

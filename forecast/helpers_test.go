@@ -11,25 +11,15 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // demoEnd is the last day of the demo ledgers of the forecast tests.
 var demoEnd = time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
 
-func mustOpenDB(tb testing.TB) *cfsql.DB {
-	tb.Helper()
-	db, err := cfsql.Open(context.Background(), filepath.Join(tb.TempDir(), "t.duckdb"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 // demoDB generates a demo ledger with cfg and ingests it. With
 // CREDITFLOW_FORECAST_DEMO_DIR set, the database is kept there and reused.
-func demoDB(tb testing.TB, cfg demo.Config) *cfsql.DB {
+func demoDB(tb testing.TB, cfg demo.Config) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
 	if cfg.End.IsZero() {
@@ -47,7 +37,7 @@ func demoDB(tb testing.TB, cfg demo.Config) *cfsql.DB {
 			tb.Fatal(err)
 		}
 	}
-	db, err := cfsql.Open(ctx, path)
+	db, err := store.Open(ctx, path)
 	if err != nil {
 		tb.Fatal(err)
 	}

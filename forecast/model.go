@@ -8,7 +8,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/risk"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Model settings, kept round on purpose: on the demo ledgers the backtest
@@ -70,9 +70,9 @@ type ledger struct {
 	receipts  map[int]int64 // cents received per week, by the Monday's day number (the receiptWeeks weeks up to asOf)
 }
 
-func reportCurrency(ctx context.Context, q risk.Querier) (string, error) {
+func reportCurrency(ctx context.Context, q store.Querier) (string, error) {
 	var cur string
-	if err := q.QueryRowContext(ctx, cfsql.Query("report_currency")).Scan(&cur); err != nil {
+	if err := q.QueryRowContext(ctx, store.Query("report_currency")).Scan(&cur); err != nil {
 		return "", fmt.Errorf("report currency: %w", err)
 	}
 	return cur, nil
@@ -80,13 +80,13 @@ func reportCurrency(ctx context.Context, q risk.Querier) (string, error) {
 
 // loadLedger reads the invoices and the weekly invoicing as they stood on
 // asOf.
-func loadLedger(ctx context.Context, q risk.Querier, asOf creditflow.Date) (*ledger, error) {
+func loadLedger(ctx context.Context, q store.Querier, asOf creditflow.Date) (*ledger, error) {
 	cur, err := reportCurrency(ctx, q)
 	if err != nil {
 		return nil, err
 	}
 	l := &ledger{asOf: dayNumber(asOf), currency: cur, invoicing: map[int]int64{}, receipts: map[int]int64{}}
-	rows, err := q.QueryContext(ctx, cfsql.Query("forecast_history"), asOf, cur, asOf.AddDays(-historyDays))
+	rows, err := q.QueryContext(ctx, store.Query("forecast_history"), asOf, cur, asOf.AddDays(-historyDays))
 	if err != nil {
 		return nil, fmt.Errorf("forecast history: %w", err)
 	}
@@ -106,7 +106,7 @@ func loadLedger(ctx context.Context, q risk.Querier, asOf creditflow.Date) (*led
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("forecast history: %w", err)
 	}
-	wrows, err := q.QueryContext(ctx, cfsql.Query("forecast_invoicing"), asOf, cur)
+	wrows, err := q.QueryContext(ctx, store.Query("forecast_invoicing"), asOf, cur)
 	if err != nil {
 		return nil, fmt.Errorf("forecast invoicing: %w", err)
 	}
@@ -123,7 +123,7 @@ func loadLedger(ctx context.Context, q risk.Querier, asOf creditflow.Date) (*led
 		return nil, fmt.Errorf("forecast invoicing: %w", err)
 	}
 	first := dateOf(mondayOf(l.asOf+1) - 7*receiptWeeks)
-	prows, err := q.QueryContext(ctx, cfsql.Query("forecast_receipts"), asOf, cur, first)
+	prows, err := q.QueryContext(ctx, store.Query("forecast_receipts"), asOf, cur, first)
 	if err != nil {
 		return nil, fmt.Errorf("forecast receipts: %w", err)
 	}

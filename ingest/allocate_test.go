@@ -3,6 +3,8 @@ package ingest
 import (
 	"reflect"
 	"testing"
+
+	"github.com/creditflow/creditflow/store/storetest"
 )
 
 func TestAllocator(t *testing.T) {
@@ -78,7 +80,7 @@ func TestAllocator(t *testing.T) {
 // the reader restores (the query does not sort by id): a lump payment settles
 // same-day invoices by number, whatever their order in the file.
 func TestSameDayInvoicesSettleInOrderOfID(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	invoices := "invoice_id,customer_id,invoice_date,due_date,amount\n"
 	for _, id := range []string{"I5", "I3", "I1", "I4", "I2"} {
 		invoices += id + ",C1,2025-01-01,2025-01-31,10.00\n"
@@ -108,7 +110,7 @@ func TestSameDayInvoicesSettleInOrderOfID(t *testing.T) {
 // The rules and source kinds the allocator writes must be values of the
 // ENUM types of payment_allocations (sql/007_allocation_enums.sql).
 func TestAllocationEnumsHoldEveryRule(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	enum := func(typ string) map[string]bool {
 		var list []any
 		if err := db.QueryRow(`SELECT enum_range(NULL::` + typ + `)`).Scan(&list); err != nil {

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // benchLedger returns a directory with a generated ledger: the one in
@@ -69,7 +69,7 @@ func BenchmarkIngest(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		bare, err := cfsql.Open(ctx, filepath.Join(b.TempDir(), "bare.duckdb"))
+		bare, err := store.Open(ctx, filepath.Join(b.TempDir(), "bare.duckdb"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -82,7 +82,7 @@ func BenchmarkIngest(b *testing.B) {
 		bareTime := time.Since(start)
 		bare.Close()
 
-		db, err := cfsql.Open(ctx, filepath.Join(b.TempDir(), "ingest.duckdb"))
+		db, err := store.Open(ctx, filepath.Join(b.TempDir(), "ingest.duckdb"))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -136,7 +136,7 @@ func BenchmarkBankStatements(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		db, err := cfsql.Open(ctx, filepath.Join(b.TempDir(), "statements.duckdb"))
+		db, err := store.Open(ctx, filepath.Join(b.TempDir(), "statements.duckdb"))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -2,7 +2,7 @@ package ingest
 
 import (
 	"context"
-	dbsql "database/sql"
+	"database/sql"
 	"io"
 	"os"
 	"path/filepath"
@@ -93,7 +93,7 @@ func (a *asyncWriter) close() error {
 
 // load inserts the file's rows into table, whose columns and types, in
 // order, are given.
-func (b *bulkFile) load(ctx context.Context, conn *dbsql.Conn, table string, columns [][2]string) error {
+func (b *bulkFile) load(ctx context.Context, conn *sql.Conn, table string, columns [][2]string) error {
 	cols := make([]string, len(columns))
 	for i, c := range columns {
 		cols[i] = quoteString(c[0]) + ": " + quoteString(c[1])

@@ -9,7 +9,7 @@ import (
 	"compress/gzip"
 	"context"
 	"crypto/sha256"
-	dbsql "database/sql"
+	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
 	"errors"
@@ -26,7 +26,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Options change how files are ingested.
@@ -120,7 +120,7 @@ type inputFile struct {
 
 // Files ingests the files in one transaction: either all of them land or
 // none does, and the database is left as it was.
-func Files(ctx context.Context, db *cfsql.DB, paths []string, opt Options) (Result, error) {
+func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Result, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -159,7 +159,7 @@ func Files(ctx context.Context, db *cfsql.DB, paths []string, opt Options) (Resu
 	}
 	sort.SliceStable(files, func(i, j int) bool { return kindOrder(files[i].kind) < kindOrder(files[j].kind) })
 
-	err := db.Write(ctx, func(conn *dbsql.Conn) error {
+	err := db.Write(ctx, func(conn *sql.Conn) error {
 		var load []inputFile
 		for _, f := range files {
 			var seen int
@@ -214,7 +214,7 @@ func describe(path, name string, forced Kind) (inputFile, error) {
 
 // run reads the files into their stages, then loads them inside one
 // transaction on conn.
-func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, res *Result) error {
+func run(ctx context.Context, conn *sql.Conn, files []inputFile, opt Options, res *Result) error {
 	var total int64
 	for _, f := range files {
 		total += f.size
@@ -236,7 +236,7 @@ func run(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options, 
 // the speed of a committed one; staged before, the validation and the
 // merge read it at full speed. Staging reads only the file, so nothing of
 // the database can change underneath.
-func prestage(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Options) error {
+func prestage(ctx context.Context, conn *sql.Conn, files []inputFile, opt Options) error {
 	l := loader{conn: conn, opt: opt}
 	for i := range files {
 		f := &files[i]
@@ -259,7 +259,7 @@ func prestage(ctx context.Context, conn *dbsql.Conn, files []inputFile, opt Opti
 }
 
 // dropStages drops the stages prestage made; they outlive transactions.
-func dropStages(ctx context.Context, conn *dbsql.Conn, files []inputFile) {
+func dropStages(ctx context.Context, conn *sql.Conn, files []inputFile) {
 	for _, f := range files {
 		if f.staged != nil {
 			conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+quoteIdent(f.staged.table))
@@ -271,7 +271,7 @@ func dropStages(ctx context.Context, conn *dbsql.Conn, files []inputFile) {
 // empty list of affected customers, and commits when fn returns nil. The
 // temporary tables go with the transaction, so that the pooled connection
 // is clean for the next user.
-func inTransaction(ctx context.Context, conn *dbsql.Conn, runID *int64, fn func() error) (err error) {
+func inTransaction(ctx context.Context, conn *sql.Conn, runID *int64, fn func() error) (err error) {
 	if _, err := conn.ExecContext(ctx, "BEGIN TRANSACTION"); err != nil {
 		return err
 	}
@@ -308,7 +308,7 @@ func inTransaction(ctx context.Context, conn *dbsql.Conn, runID *int64, fn func(
 }
 
 // runFiles loads files inside the transaction of run.
-func runFiles(ctx context.Context, conn *dbsql.Conn, files []inputFile, total int64, opt Options, res *Result) error {
+func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int64, opt Options, res *Result) error {
 	// Row order matters only for the line numbers of a bad file, whose full
 	// stage is made in order; everything else may run out of order.
 	if _, err := conn.ExecContext(ctx, `SET preserve_insertion_order = false`); err != nil {
@@ -434,7 +434,7 @@ func auditDetail(res *Result) string {
 		res.RunID, strings.Join(names, ", "), res.Rows[Customers], res.Rows[Invoices], res.Rows[Payments])
 }
 
-func dropTemp(ctx context.Context, conn *dbsql.Conn) error {
+func dropTemp(ctx context.Context, conn *sql.Conn) error {
 	for _, t := range []string{"stage", "stage_narrow", "stage_lines", "affected", "alloc_customers",
 		ublInvoicesTable, ublCustomersTable, "stmt_payments", "stmt_e2e"} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
@@ -446,7 +446,7 @@ func dropTemp(ctx context.Context, conn *dbsql.Conn) error {
 
 // loader loads one file after another into the open transaction.
 type loader struct {
-	conn  *dbsql.Conn
+	conn  *sql.Conn
 	opt   Options
 	runID int64
 }
@@ -876,7 +876,7 @@ func (l *loader) listProblems(ctx context.Context, f inputFile, detailed string)
 	fe := &FileError{File: f.name, Format: f.format}
 	for rows.Next() {
 		var p Problem
-		var val dbsql.NullString
+		var val sql.NullString
 		if err := rows.Scan(&p.Line, &p.Column, &val, &p.Expected, &fe.Total); err != nil {
 			return err
 		}

@@ -13,19 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
-)
+	"github.com/creditflow/creditflow/store/storetest"
 
-func mustOpenDB(tb testing.TB) *cfsql.DB {
-	tb.Helper()
-	db, err := cfsql.Open(context.Background(), filepath.Join(tb.TempDir(), "test.duckdb"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/store"
+)
 
 // writeFiles writes name → content into a temporary directory and returns
 // the paths in the order given.
@@ -45,7 +37,7 @@ func writeFiles(tb testing.TB, files ...string) []string {
 
 func fixedNow() time.Time { return time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC) }
 
-func mustIngest(tb testing.TB, db *cfsql.DB, opt Options, paths ...string) Result {
+func mustIngest(tb testing.TB, db *store.DB, opt Options, paths ...string) Result {
 	tb.Helper()
 	opt.Now = fixedNow
 	res, err := Files(context.Background(), db, paths, opt)
@@ -79,7 +71,7 @@ P4,C2,I3,2025-01-25,-80.25,direct_debit,stornering
 `
 
 func TestIngestGoodFiles(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	paths := writeFiles(t, "payments.csv", paymentsCSV, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)
 	res := mustIngest(t, db, Options{}, paths...)
 	if res.Rows[Customers] != 2 || res.Rows[Invoices] != 5 || res.Rows[Payments] != 4 {
@@ -101,7 +93,7 @@ func TestIngestGoodFiles(t *testing.T) {
 }
 
 func TestIngestAllocationAndBareCustomers(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	mustIngest(t, db, Options{}, writeFiles(t, "payments.csv", paymentsCSV, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
 	// Expected open amounts on 2025-03-01, worked out by hand:
 	// I1 100.00: credit note CN1 (2025-02-01) is first guessed to settle 20.00 of the oldest invoice, I1;
@@ -142,7 +134,7 @@ func TestIngestAllocationAndBareCustomers(t *testing.T) {
 }
 
 // ledgerDump is the content of the ledger tables, to compare databases.
-func ledgerDump(tb testing.TB, db *cfsql.DB) string {
+func ledgerDump(tb testing.TB, db *store.DB) string {
 	tb.Helper()
 	var b strings.Builder
 	for _, q := range []string{
@@ -272,7 +264,7 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db := mustOpenDB(t)
+			db := storetest.MustOpen(t)
 			mustIngest(t, db, Options{}, writeFiles(t, "customers.csv", customersCSV)...)
 			before := ledgerDump(t, db)
 			tt.opt.Now = fixedNow
@@ -304,7 +296,7 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 }
 
 func TestIngestIsIdempotent(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	paths := writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV, "payments.csv", paymentsCSV)
 	mustIngest(t, db, Options{}, paths...)
 	first := ledgerDump(t, db)
@@ -333,10 +325,10 @@ func TestIngestIsIdempotent(t *testing.T) {
 }
 
 func TestAllocationDoesNotDependOnFileSplit(t *testing.T) {
-	whole := mustOpenDB(t)
+	whole := storetest.MustOpen(t)
 	mustIngest(t, whole, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV, "payments.csv", paymentsCSV)...)
 
-	split := mustOpenDB(t)
+	split := storetest.MustOpen(t)
 	invLines := strings.Split(strings.TrimSpace(invoicesCSV), "\n")
 	payLines := strings.Split(strings.TrimSpace(paymentsCSV), "\n")
 	// Later invoices and payments arrive first, in separate runs.
@@ -354,7 +346,7 @@ func TestAllocationDoesNotDependOnFileSplit(t *testing.T) {
 	}
 }
 
-func dump(tb testing.TB, db *cfsql.DB, q string) string {
+func dump(tb testing.TB, db *store.DB, q string) string {
 	tb.Helper()
 	rows, err := db.Query(q)
 	if err != nil {
@@ -378,7 +370,7 @@ func dump(tb testing.TB, db *cfsql.DB, q string) string {
 }
 
 func TestIngestParquetAndNDJSON(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	dir := t.TempDir()
 	csvPaths := writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV, "payments.csv", paymentsCSV)
 	// DuckDB itself writes the Parquet and NDJSON versions of the CSV files.
@@ -396,7 +388,7 @@ func TestIngestParquetAndNDJSON(t *testing.T) {
 	mustIngest(t, db, Options{}, filepath.Join(dir, "customers.parquet"), filepath.Join(dir, "invoices.parquet"), filepath.Join(dir, "payments.ndjson"))
 	fromOthers := ledgerDump(t, db)
 
-	ref := mustOpenDB(t)
+	ref := storetest.MustOpen(t)
 	mustIngest(t, ref, Options{}, csvPaths...)
 	if fromCSV := ledgerDump(t, ref); fromCSV != fromOthers {
 		t.Errorf("Parquet/NDJSON ingest differs from CSV:\n%s\nvs\n%s", fromOthers, fromCSV)
@@ -412,7 +404,7 @@ func TestIngestParquetAndNDJSON(t *testing.T) {
 }
 
 func TestPaymentWithoutCustomerBelongsToItsInvoicesCustomer(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	mustIngest(t, db, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
 	mustIngest(t, db, Options{}, writeFiles(t, "payments.csv", "payment_id,customer_id,invoice_id,payment_date,amount\nP9,,I3,2025-01-21,80.25\nP10,C1,I1,2025-01-21,1.00\n")...)
 	got := map[string]string{}
@@ -447,7 +439,7 @@ func TestIngestGzippedCSV(t *testing.T) {
 		}
 		return p
 	}
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	good := gz("invoices.csv.gz", strings.TrimLeft(invoicesCSV, "\n"))
 	if res := mustIngest(t, db, Options{}, good); res.Rows[Invoices] != 5 {
 		t.Fatalf("rows = %v, want 5 invoices", res.Rows)

@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // TestKillHelper is not a test of its own: TestIngestKilledHalfWay runs the
@@ -20,7 +20,7 @@ func TestKillHelper(t *testing.T) {
 	if dbPath == "" {
 		t.Skip("runs only as the helper process of TestIngestKilledHalfWay")
 	}
-	db, err := cfsql.Open(context.Background(), dbPath)
+	db, err := store.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +34,7 @@ func TestKillHelper(t *testing.T) {
 
 func TestIngestKilledHalfWay(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "killed.duckdb")
-	db, err := cfsql.Open(context.Background(), dbPath)
+	db, err := store.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestIngestKilledHalfWay(t *testing.T) {
 	}
 	cmd.Wait()
 
-	db, err = cfsql.Open(context.Background(), dbPath)
+	db, err = store.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

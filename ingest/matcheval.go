@@ -2,7 +2,7 @@ package ingest
 
 import (
 	"context"
-	dbsql "database/sql"
+	"database/sql"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -10,7 +10,7 @@ import (
 	"slices"
 	"strings"
 
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // MatchingReport compares the bank transactions in the database with the
@@ -71,7 +71,7 @@ type RuleCount struct {
 }
 
 // EvaluateMatching reads the truth file and compares.
-func EvaluateMatching(ctx context.Context, db *cfsql.DB, truthPath string) (MatchingReport, error) {
+func EvaluateMatching(ctx context.Context, db *store.DB, truthPath string) (MatchingReport, error) {
 	rep := MatchingReport{ByRule: map[string]*RuleCount{}, ByNoise: map[string]*RuleCount{}}
 	type stored struct {
 		status, customer, invoices, rule string
@@ -80,7 +80,7 @@ func EvaluateMatching(ctx context.Context, db *cfsql.DB, truthPath string) (Matc
 	got := map[string]stored{}
 	err := eachRow(ctx, db, `SELECT account, transaction_id, status, coalesce(customer_id, ''), coalesce(invoice_ids, ''), coalesce(rule, ''),
 			coalesce(confidence, 0)
-		FROM bank_transactions`, func(r *dbsql.Rows) error {
+		FROM bank_transactions`, func(r *sql.Rows) error {
 		var acct, id string
 		var s stored
 		if err := r.Scan(&acct, &id, &s.status, &s.customer, &s.invoices, &s.rule, &s.confidence); err != nil {

@@ -2,7 +2,7 @@ package ingest
 
 import (
 	"context"
-	dbsql "database/sql"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"io"
@@ -10,13 +10,13 @@ import (
 	"os"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // reallocate recomputes the payment allocations of every customer in the
 // temporary table affected, from their whole history, and returns how many
 // allocation rows it wrote.
-func reallocate(ctx context.Context, conn *dbsql.Conn, log *slog.Logger) (int64, error) {
+func reallocate(ctx context.Context, conn *sql.Conn, log *slog.Logger) (int64, error) {
 	t := newPhaseTimer(log, "allocation")
 	defer t.done()
 	stmts := []string{
@@ -162,7 +162,7 @@ func (f *allocationFiles) close() error {
 }
 
 // load inserts the files.
-func (f *allocationFiles) load(ctx context.Context, conn *dbsql.Conn) error {
+func (f *allocationFiles) load(ctx context.Context, conn *sql.Conn) error {
 	if err := f.allocs.load(ctx, conn, "payment_allocations", [][2]string{
 		{"customer_id", "VARCHAR"}, {"invoice_id", "VARCHAR"}, {"source_kind", "allocation_source"}, {"source_id", "VARCHAR"},
 		{"amount", "DECIMAL(18,2)"}, {"allocated_on", "DATE"}, {"rule", "allocation_rule"},
@@ -183,13 +183,13 @@ const eventChunk = 100_000
 // driver values directly: for millions of rows, database/sql's Scan
 // conversions cost more than the query itself. Go never holds more than two
 // chunks, whatever the size of the ledger.
-func streamEvents(ctx context.Context, conn *dbsql.Conn, send func([]event)) error {
+func streamEvents(ctx context.Context, conn *sql.Conn, send func([]event)) error {
 	return conn.Raw(func(dc any) error {
 		qc, ok := dc.(driver.QueryerContext)
 		if !ok {
 			return fmt.Errorf("driver connection %T cannot query", dc)
 		}
-		rows, err := qc.QueryContext(ctx, cfsql.Query("allocation_events"), nil)
+		rows, err := qc.QueryContext(ctx, store.Query("allocation_events"), nil)
 		if err != nil {
 			return err
 		}

@@ -4,7 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"context"
-	dbsql "database/sql"
+	"database/sql"
 	"database/sql/driver"
 	"fmt"
 	"os"
@@ -20,7 +20,7 @@ import (
 	"github.com/creditflow/creditflow/ingest/camt"
 	"github.com/creditflow/creditflow/ingest/match"
 	"github.com/creditflow/creditflow/ingest/mt940"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/duckdb/duckdb-go/v2"
 )
 
@@ -302,7 +302,7 @@ func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]stat
 	stored := map[key]bool{}
 	for acct, sp := range spans {
 		err := eachRow(ctx, l.conn, `SELECT transaction_id FROM bank_transactions WHERE account = ? AND booking_date BETWEEN ? AND ?`,
-			func(r *dbsql.Rows) error {
+			func(r *sql.Rows) error {
 				var id string
 				if err := r.Scan(&id); err != nil {
 					return err
@@ -360,7 +360,7 @@ func (l *loader) allocatePending(ctx context.Context) error {
 // file, with the same validation and merge.
 func (l *loader) bookStatementPayments(ctx context.Context, where, name string) (int64, error) {
 	fr, err := l.load(ctx, inputFile{name: name, kind: Payments, format: Derived,
-		query: cfsql.Query("statement_payments") + " WHERE payment_id IS NOT NULL AND " + where, columns: stmtPaymentColumns})
+		query: store.Query("statement_payments") + " WHERE payment_id IS NOT NULL AND " + where, columns: stmtPaymentColumns})
 	return fr.Rows, err
 }
 
@@ -455,7 +455,7 @@ type booking struct {
 	invoiceIDs []string
 }
 
-func newBookkeeper(ctx context.Context, conn *dbsql.Conn, threshold float64) (*bookkeeper, error) {
+func newBookkeeper(ctx context.Context, conn *sql.Conn, threshold float64) (*bookkeeper, error) {
 	if threshold <= 0 {
 		threshold = DefaultMatchThreshold
 	}
@@ -468,14 +468,14 @@ func newBookkeeper(ctx context.Context, conn *dbsql.Conn, threshold float64) (*b
 
 // queryer is what buildMatcher reads from: a connection or the database.
 type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*dbsql.Rows, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
 }
 
 // buildMatcher loads customers, open invoices and known accounts into a
 // matcher. It also returns the IBANs that belong to exactly one customer.
 func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]string, error) {
 	var customers []match.Customer
-	err := eachRow(ctx, q, `SELECT customer_id, coalesce(name, '') FROM customers`, func(r *dbsql.Rows) error {
+	err := eachRow(ctx, q, `SELECT customer_id, coalesce(name, '') FROM customers`, func(r *sql.Rows) error {
 		var c match.Customer
 		if err := r.Scan(&c.ID, &c.Name); err != nil {
 			return err
@@ -487,10 +487,10 @@ func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]st
 		return nil, nil, fmt.Errorf("matching: customers: %w", err)
 	}
 	var invoices []match.Invoice
-	err = eachRow(ctx, q, cfsql.Query("match_open_invoices"), func(r *dbsql.Rows) error {
+	err = eachRow(ctx, q, store.Query("match_open_invoices"), func(r *sql.Rows) error {
 		var inv match.Invoice
-		var ref dbsql.NullString
-		if err := r.Scan(&inv.ID, &inv.CustomerID, &inv.Date, cfsql.Money(&inv.Amount), cfsql.Money(&inv.Open), &ref); err != nil {
+		var ref sql.NullString
+		if err := r.Scan(&inv.ID, &inv.CustomerID, &inv.Date, store.Money(&inv.Amount), store.Money(&inv.Open), &ref); err != nil {
 			return err
 		}
 		inv.PaymentReference = ref.String
@@ -501,7 +501,7 @@ func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]st
 		return nil, nil, fmt.Errorf("matching: open invoices: %w", err)
 	}
 	owners := map[string][]string{}
-	err = eachRow(ctx, q, `SELECT DISTINCT iban, customer_id FROM customer_accounts ORDER BY iban, customer_id`, func(r *dbsql.Rows) error {
+	err = eachRow(ctx, q, `SELECT DISTINCT iban, customer_id FROM customer_accounts ORDER BY iban, customer_id`, func(r *sql.Rows) error {
 		var iban, cust string
 		if err := r.Scan(&iban, &cust); err != nil {
 			return err
@@ -538,7 +538,7 @@ func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]st
 }
 
 // eachRow runs query and calls fn for every row.
-func eachRow(ctx context.Context, q queryer, query string, fn func(*dbsql.Rows) error, args ...any) error {
+func eachRow(ctx context.Context, q queryer, query string, fn func(*sql.Rows) error, args ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
@@ -554,7 +554,7 @@ func eachRow(ctx context.Context, q queryer, query string, fn func(*dbsql.Rows) 
 
 // loadReturnedOriginals reads the credits that the returns among txs may
 // return, by end-to-end id, from earlier statements.
-func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *dbsql.Conn, txs []statementTx) error {
+func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *sql.Conn, txs []statementTx) error {
 	var ids []string
 	for _, tx := range txs {
 		if isReturn(tx.BankTransaction) && tx.EndToEndID != "" {
@@ -585,7 +585,7 @@ func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *dbsql.Conn
 	}
 	return eachRow(ctx, conn, `SELECT end_to_end_id, customer_id, coalesce(invoice_ids, '')
 		FROM bank_transactions WHERE status = 'matched' AND amount > 0 AND end_to_end_id IN (SELECT end_to_end_id FROM stmt_e2e)
-		ORDER BY entry_no`, func(r *dbsql.Rows) error {
+		ORDER BY entry_no`, func(r *sql.Rows) error {
 		var e2e, ids string
 		var bk booking
 		if err := r.Scan(&e2e, &bk.customerID, &ids); err != nil {
@@ -675,7 +675,7 @@ func (b *bookkeeper) learn(iban, customer string) {
 }
 
 // saveLearned stores the IBANs learned from confident matches.
-func (b *bookkeeper) saveLearned(conn *dbsql.Conn, now time.Time, runID int64) error {
+func (b *bookkeeper) saveLearned(conn *sql.Conn, now time.Time, runID int64) error {
 	if len(b.learned) == 0 {
 		return nil
 	}

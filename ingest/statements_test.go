@@ -9,10 +9,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/creditflow/creditflow/store/storetest"
+
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest/match"
 	"github.com/creditflow/creditflow/risk"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // The bank statement tests use a small ledger of three customers, a
@@ -128,9 +130,9 @@ func mt940Statement() string {
 }
 
 // bankLedger loads the customers, invoices and known accounts.
-func bankLedger(t *testing.T) *cfsql.DB {
+func bankLedger(t *testing.T) *store.DB {
 	t.Helper()
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	mustIngest(t, db, Options{}, writeFiles(t,
 		"customers.csv", bankCustomersCSV,
 		"invoices.csv", bankInvoicesCSV,
@@ -334,7 +336,7 @@ func TestIngestEInvoices(t *testing.T) {
 	if len(paths) == 0 {
 		t.Skip("no UBL fixtures")
 	}
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	res := mustIngest(t, db, Options{}, paths...)
 	// Some fixtures are variants of one invoice: the last file of an id wins.
 	ids := map[string]bool{}
@@ -373,7 +375,7 @@ func TestIngestEInvoices(t *testing.T) {
 }
 
 // rows is dump without the last newline.
-func rows(tb testing.TB, db *cfsql.DB, q string) string {
+func rows(tb testing.TB, db *store.DB, q string) string {
 	return strings.TrimSuffix(dump(tb, db, q), "\n")
 }
 
@@ -404,7 +406,7 @@ func (p *recordedProgress) Done()                     {}
 // The progress bar reaches its end exactly, with canonical files and
 // statements in one run.
 func TestProgressAddsUp(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	var p recordedProgress
 	paths := writeFiles(t, "customers.csv", bankCustomersCSV, "invoices.csv", bankInvoicesCSV,
 		"afschrift-februari.xml", camtStatement("S1", februaryEntries...), "MT940_ING.STA", mt940Statement())

@@ -2,7 +2,7 @@ package ingest
 
 import (
 	"context"
-	dbsql "database/sql"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest/match"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // UnmatchedTransaction is a bank transaction waiting for a person, with the
@@ -73,7 +73,7 @@ func (f *Finder) candidates(tx creditflow.BankTransaction) []match.Match {
 }
 
 // NewFinder reads the customers, open invoices and known accounts.
-func NewFinder(ctx context.Context, db *cfsql.DB) (*Finder, error) {
+func NewFinder(ctx context.Context, db *store.DB) (*Finder, error) {
 	m, _, err := buildMatcher(ctx, db)
 	if err != nil {
 		return nil, err
@@ -83,7 +83,7 @@ func NewFinder(ctx context.Context, db *cfsql.DB) (*Finder, error) {
 
 // ListUnmatched returns a page of the unmatched queue with the best
 // candidates of each transaction.
-func ListUnmatched(ctx context.Context, db *cfsql.DB, f *Finder, limit, offset int) (UnmatchedPage, error) {
+func ListUnmatched(ctx context.Context, db *store.DB, f *Finder, limit, offset int) (UnmatchedPage, error) {
 	var page UnmatchedPage
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM bank_transactions WHERE status = 'unmatched'`).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("unmatched: %w", err)
@@ -93,10 +93,10 @@ func ListUnmatched(ctx context.Context, db *cfsql.DB, f *Finder, limit, offset i
 			coalesce(structured_ref, ''), coalesce(remittance_text, ''), coalesce(return_reason, ''), file_name, reversal,
 			coalesce(end_to_end_id, '')
 		FROM bank_transactions WHERE status = 'unmatched' ORDER BY booking_date, entry_no LIMIT ? OFFSET ?`,
-		func(r *dbsql.Rows) error {
+		func(r *sql.Rows) error {
 			var u UnmatchedTransaction
 			var tx creditflow.BankTransaction
-			if err := r.Scan(&u.ID, &u.Account, &u.BookingDate, cfsql.Money(&u.Amount), &u.Currency, &u.CounterName, &u.CounterIBAN,
+			if err := r.Scan(&u.ID, &u.Account, &u.BookingDate, store.Money(&u.Amount), &u.Currency, &u.CounterName, &u.CounterIBAN,
 				&u.StructuredRef, &u.RemittanceText, &u.ReturnReason, &u.File, &tx.Reversal, &tx.EndToEndID); err != nil {
 				return err
 			}
@@ -130,7 +130,7 @@ func ListUnmatched(ctx context.Context, db *cfsql.DB, f *Finder, limit, offset i
 }
 
 // fillCandidates adds names and the current open amounts to the candidates.
-func fillCandidates(ctx context.Context, db *cfsql.DB, items []UnmatchedTransaction) error {
+func fillCandidates(ctx context.Context, db *store.DB, items []UnmatchedTransaction) error {
 	var customers, invoices []string
 	for _, u := range items {
 		for _, c := range u.Candidates {
@@ -145,7 +145,7 @@ func fillCandidates(ctx context.Context, db *cfsql.DB, items []UnmatchedTransact
 	}
 	names := map[string]string{}
 	err := eachRow(ctx, db, `SELECT customer_id, coalesce(name, customer_id) FROM customers WHERE list_contains(string_split(?, chr(31)), customer_id)`,
-		func(r *dbsql.Rows) error {
+		func(r *sql.Rows) error {
 			var id, name string
 			if err := r.Scan(&id, &name); err != nil {
 				return err
@@ -161,9 +161,9 @@ func fillCandidates(ctx context.Context, db *cfsql.DB, items []UnmatchedTransact
 		err = eachRow(ctx, db, `SELECT i.invoice_id, i.invoice_date, i.due_date, i.amount,
 				i.amount - coalesce((SELECT sum(a.amount) FROM payment_allocations a WHERE a.invoice_id = i.invoice_id), 0)
 			FROM invoices i WHERE list_contains(string_split(?, chr(31)), i.invoice_id)`,
-			func(r *dbsql.Rows) error {
+			func(r *sql.Rows) error {
 				var d CandidateInvoice
-				if err := r.Scan(&d.InvoiceID, &d.InvoiceDate, &d.DueDate, cfsql.Money(&d.Amount), cfsql.Money(&d.Open)); err != nil {
+				if err := r.Scan(&d.InvoiceID, &d.InvoiceDate, &d.DueDate, store.Money(&d.Amount), store.Money(&d.Open)); err != nil {
 					return err
 				}
 				details[d.InvoiceID] = d
@@ -209,7 +209,7 @@ type ManualMatchResult struct {
 // MatchByHand books unmatched transaction id as a person decided: a payment
 // of the customer for the invoices (none: allocated oldest first), and the
 // payer's IBAN is remembered for that customer. All in one transaction.
-func MatchByHand(ctx context.Context, db *cfsql.DB, id int64, mm ManualMatch, opt Options) (ManualMatchResult, error) {
+func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, opt Options) (ManualMatchResult, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -228,7 +228,7 @@ func MatchByHand(ctx context.Context, db *cfsql.DB, id int64, mm ManualMatch, op
 			res.InvoiceIDs = append(res.InvoiceIDs, inv)
 		}
 	}
-	err := db.Write(ctx, func(conn *dbsql.Conn) error {
+	err := db.Write(ctx, func(conn *sql.Conn) error {
 		var runID int64
 		return inTransaction(ctx, conn, &runID, func() error {
 			tx, status, err := readBankTransaction(ctx, conn, id)
@@ -275,17 +275,17 @@ func MatchByHand(ctx context.Context, db *cfsql.DB, id int64, mm ManualMatch, op
 	return res, err
 }
 
-func readBankTransaction(ctx context.Context, conn *dbsql.Conn, id int64) (creditflow.BankTransaction, string, error) {
+func readBankTransaction(ctx context.Context, conn *sql.Conn, id int64) (creditflow.BankTransaction, string, error) {
 	var tx creditflow.BankTransaction
 	var status string
-	var value dbsql.NullTime
+	var value sql.NullTime
 	err := conn.QueryRowContext(ctx, `SELECT account, transaction_id, booking_date, value_date, amount, currency, reversal,
 			coalesce(return_reason, ''), coalesce(counter_name, ''), coalesce(counter_iban, ''), coalesce(end_to_end_id, ''),
 			coalesce(structured_ref, ''), coalesce(remittance_text, ''), status
-		FROM bank_transactions WHERE entry_no = ?`, id).Scan(&tx.Account, &tx.ID, &tx.BookingDate, &value, cfsql.Money(&tx.Amount),
+		FROM bank_transactions WHERE entry_no = ?`, id).Scan(&tx.Account, &tx.ID, &tx.BookingDate, &value, store.Money(&tx.Amount),
 		&tx.Currency, &tx.Reversal, &tx.ReturnReason, &tx.CounterName, &tx.CounterIBAN, &tx.EndToEndID, &tx.StructuredRef,
 		&tx.RemittanceText, &status)
-	if errors.Is(err, dbsql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return tx, "", fmt.Errorf("%w: no bank transaction %d", creditflow.ErrNotFound, id)
 	}
 	if value.Valid {
@@ -295,7 +295,7 @@ func readBankTransaction(ctx context.Context, conn *dbsql.Conn, id int64) (credi
 }
 
 // checkManualMatch checks that the customer exists and the invoices are its.
-func checkManualMatch(ctx context.Context, conn *dbsql.Conn, customer string, invoices []string) error {
+func checkManualMatch(ctx context.Context, conn *sql.Conn, customer string, invoices []string) error {
 	var n int
 	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE customer_id = ?`, customer).Scan(&n); err != nil {
 		return err
@@ -306,7 +306,7 @@ func checkManualMatch(ctx context.Context, conn *dbsql.Conn, customer string, in
 	for _, inv := range invoices {
 		var owner string
 		err := conn.QueryRowContext(ctx, `SELECT customer_id FROM invoices WHERE invoice_id = ?`, inv).Scan(&owner)
-		if errors.Is(err, dbsql.ErrNoRows) {
+		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("%w: invoice_ids: %q: no such invoice", creditflow.ErrInvalid, inv)
 		}
 		if err != nil {

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Paging limits of OpenItems and AgingByGroup.
@@ -82,7 +82,7 @@ func validateAsOf(asOf creditflow.Date) error {
 
 // OpenItems returns one page of the open items on oq.AsOf and the number of
 // open items in all pages.
-func OpenItems(ctx context.Context, q Querier, oq OpenItemsQuery) (items []creditflow.OpenItem, total int, err error) {
+func OpenItems(ctx context.Context, q store.Querier, oq OpenItemsQuery) (items []creditflow.OpenItem, total int, err error) {
 	if err := validateAsOf(oq.AsOf); err != nil {
 		return nil, 0, err
 	}
@@ -102,7 +102,7 @@ func OpenItems(ctx context.Context, q Querier, oq OpenItemsQuery) (items []credi
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := q.QueryContext(ctx, cfsql.Query("open_items"), oq.AsOf, cur, oq.CustomerID, oq.Sort, oq.Limit, oq.Offset)
+	rows, err := q.QueryContext(ctx, store.Query("open_items"), oq.AsOf, cur, oq.CustomerID, oq.Sort, oq.Limit, oq.Offset)
 	if err != nil {
 		return nil, 0, fmt.Errorf("open items: %w", err)
 	}
@@ -111,7 +111,7 @@ func OpenItems(ctx context.Context, q Querier, oq OpenItemsQuery) (items []credi
 	for rows.Next() {
 		var it creditflow.OpenItem
 		if err := rows.Scan(&it.InvoiceID, &it.CustomerID, &it.CustomerName, &it.Segment,
-			&it.InvoiceDate, &it.DueDate, cfsql.Money(&it.Amount), cfsql.Money(&it.OpenAmount),
+			&it.InvoiceDate, &it.DueDate, store.Money(&it.Amount), store.Money(&it.OpenAmount),
 			&it.DaysPastDue, &it.Bucket, &it.Disputed, &total); err != nil {
 			return nil, 0, fmt.Errorf("open items: %w", err)
 		}
@@ -122,7 +122,7 @@ func OpenItems(ctx context.Context, q Querier, oq OpenItemsQuery) (items []credi
 	}
 	if len(items) == 0 && oq.Offset > 0 {
 		// A page past the end: the window count had no row to ride on.
-		err := q.QueryRowContext(ctx, cfsql.Query("open_items_count"), oq.AsOf, cur, oq.CustomerID).Scan(&total)
+		err := q.QueryRowContext(ctx, store.Query("open_items_count"), oq.AsOf, cur, oq.CustomerID).Scan(&total)
 		if err != nil {
 			return nil, 0, fmt.Errorf("open items: %w", err)
 		}
@@ -132,7 +132,7 @@ func OpenItems(ctx context.Context, q Querier, oq OpenItemsQuery) (items []credi
 
 // AgingReport returns the open receivables on asOf split into the aging
 // buckets, with all five buckets present, in order, even when empty.
-func AgingReport(ctx context.Context, q Querier, asOf creditflow.Date) (creditflow.Aging, error) {
+func AgingReport(ctx context.Context, q store.Querier, asOf creditflow.Date) (creditflow.Aging, error) {
 	if err := validateAsOf(asOf); err != nil {
 		return creditflow.Aging{}, err
 	}
@@ -142,8 +142,8 @@ func AgingReport(ctx context.Context, q Querier, asOf creditflow.Date) (creditfl
 	}
 	a := creditflow.Aging{AsOf: asOf, Currency: cur}
 	var b bucketRow
-	dest := append([]any{cfsql.Money(&a.OpenTotal), cfsql.Money(&a.OverdueTotal), cfsql.Money(&a.UnappliedCredit)}, b.dest()...)
-	if err := q.QueryRowContext(ctx, cfsql.Query("aging"), asOf, cur).Scan(dest...); err != nil {
+	dest := append([]any{store.Money(&a.OpenTotal), store.Money(&a.OverdueTotal), store.Money(&a.UnappliedCredit)}, b.dest()...)
+	if err := q.QueryRowContext(ctx, store.Query("aging"), asOf, cur).Scan(dest...); err != nil {
 		return creditflow.Aging{}, fmt.Errorf("aging on %s: %w", asOf, err)
 	}
 	a.Buckets = b.buckets()
@@ -155,7 +155,7 @@ func AgingReport(ctx context.Context, q Querier, asOf creditflow.Date) (creditfl
 // page of them (limit 0 means DefaultLimit). Customer groups are named after
 // the customer (its customer_id when it has no name); the segment of
 // customers without one is "".
-func AgingByGroup(ctx context.Context, q Querier, asOf creditflow.Date, group string, limit, offset int) ([]creditflow.AgingGroup, error) {
+func AgingByGroup(ctx context.Context, q store.Querier, asOf creditflow.Date, group string, limit, offset int) ([]creditflow.AgingGroup, error) {
 	if err := validateAsOf(asOf); err != nil {
 		return nil, err
 	}
@@ -172,7 +172,7 @@ func AgingByGroup(ctx context.Context, q Querier, asOf creditflow.Date, group st
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, cfsql.Query("aging_by_"+group), asOf, cur, limit, offset)
+	rows, err := q.QueryContext(ctx, store.Query("aging_by_"+group), asOf, cur, limit, offset)
 	if err != nil {
 		return nil, fmt.Errorf("aging by %s: %w", group, err)
 	}
@@ -185,7 +185,7 @@ func AgingByGroup(ctx context.Context, q Querier, asOf creditflow.Date, group st
 		if group == GroupCustomer {
 			dest = append(dest, &g.Name)
 		}
-		dest = append(dest, cfsql.Money(&g.OpenTotal), cfsql.Money(&g.OverdueTotal))
+		dest = append(dest, store.Money(&g.OpenTotal), store.Money(&g.OverdueTotal))
 		if err := rows.Scan(append(dest, b.dest()...)...); err != nil {
 			return nil, fmt.Errorf("aging by %s: %w", group, err)
 		}
@@ -201,7 +201,7 @@ func AgingByGroup(ctx context.Context, q Querier, asOf creditflow.Date, group st
 // AgingHistory returns the aging at each of the given dates, in the order
 // given, computed in one query. The dashboard asks for the last 12
 // month-ends.
-func AgingHistory(ctx context.Context, q Querier, dates []creditflow.Date) ([]creditflow.Aging, error) {
+func AgingHistory(ctx context.Context, q store.Querier, dates []creditflow.Date) ([]creditflow.Aging, error) {
 	if len(dates) > MaxHistoryDates {
 		return nil, fmt.Errorf("%w: %d dates: at most %d at once", creditflow.ErrInvalid, len(dates), MaxHistoryDates)
 	}
@@ -220,7 +220,7 @@ func AgingHistory(ctx context.Context, q Querier, dates []creditflow.Date) ([]cr
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, cfsql.Query("aging_history"), strings.Join(list, ","), cur)
+	rows, err := q.QueryContext(ctx, store.Query("aging_history"), strings.Join(list, ","), cur)
 	if err != nil {
 		return nil, fmt.Errorf("aging history: %w", err)
 	}
@@ -229,7 +229,7 @@ func AgingHistory(ctx context.Context, q Querier, dates []creditflow.Date) ([]cr
 	for rows.Next() {
 		a := creditflow.Aging{Currency: cur}
 		var b bucketRow
-		dest := append([]any{&a.AsOf, cfsql.Money(&a.OpenTotal), cfsql.Money(&a.OverdueTotal), cfsql.Money(&a.UnappliedCredit)}, b.dest()...)
+		dest := append([]any{&a.AsOf, store.Money(&a.OpenTotal), store.Money(&a.OverdueTotal), store.Money(&a.UnappliedCredit)}, b.dest()...)
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("aging history: %w", err)
 		}
@@ -261,7 +261,7 @@ type bucketRow struct {
 func (b *bucketRow) dest() []any {
 	d := make([]any, 0, 2*len(b.amount))
 	for i := range b.amount {
-		d = append(d, cfsql.Money(&b.amount[i]), &b.count[i])
+		d = append(d, store.Money(&b.amount[i]), &b.count[i])
 	}
 	return d
 }
@@ -275,9 +275,9 @@ func (b *bucketRow) buckets() []creditflow.AgingBucket {
 }
 
 // reportCurrency returns the currency the analytics report in.
-func reportCurrency(ctx context.Context, q Querier) (string, error) {
+func reportCurrency(ctx context.Context, q store.Querier) (string, error) {
 	var cur string
-	if err := q.QueryRowContext(ctx, cfsql.Query("report_currency")).Scan(&cur); err != nil {
+	if err := q.QueryRowContext(ctx, store.Query("report_currency")).Scan(&cur); err != nil {
 		return "", fmt.Errorf("report currency: %w", err)
 	}
 	return cur, nil

@@ -11,9 +11,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/store/storetest"
+
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // The hand-checked ledger of these tests. Three customers, ten invoices (one
@@ -82,16 +84,6 @@ P9,C1,I3,2025-05-02,-50.00,transfer
 `
 )
 
-func mustOpenDB(tb testing.TB) *cfsql.DB {
-	tb.Helper()
-	db, err := cfsql.Open(context.Background(), filepath.Join(tb.TempDir(), "t.duckdb"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db
-}
-
 // writeFiles writes name → content pairs into a temporary directory and
 // returns the paths.
 func writeFiles(tb testing.TB, files ...string) []string {
@@ -108,7 +100,7 @@ func writeFiles(tb testing.TB, files ...string) []string {
 	return paths
 }
 
-func mustIngest(tb testing.TB, db *cfsql.DB, paths ...string) {
+func mustIngest(tb testing.TB, db *store.DB, paths ...string) {
 	tb.Helper()
 	now := func() time.Time { return time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC) }
 	if _, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: now}); err != nil {
@@ -117,9 +109,9 @@ func mustIngest(tb testing.TB, db *cfsql.DB, paths ...string) {
 }
 
 // ledgerDB returns a database with the hand-checked ledger.
-func ledgerDB(tb testing.TB) *cfsql.DB {
+func ledgerDB(tb testing.TB) *store.DB {
 	tb.Helper()
-	db := mustOpenDB(tb)
+	db := storetest.MustOpen(tb)
 	mustIngest(tb, db, writeFiles(tb,
 		"customers.csv", ledgerCustomers, "invoices.csv", ledgerInvoices, "payments.csv", ledgerPayments)...)
 	return db
@@ -424,7 +416,7 @@ func TestAgingByGroup(t *testing.T) {
 }
 
 func TestInvalidInput(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	ctx := context.Background()
 	asOf := date(t, "2025-03-31")
 	tests := []struct {
@@ -497,7 +489,7 @@ func TestInvalidInput(t *testing.T) {
 // TestEmptyLedger checks that an empty database gives zeros, all five
 // buckets and EUR, not errors.
 func TestEmptyLedger(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	ctx := context.Background()
 	asOf := date(t, "2025-03-31")
 	a, err := AgingReport(ctx, db, asOf)

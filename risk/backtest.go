@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // RiskBacktest is how well the payment-risk scores predicted what
@@ -53,7 +53,7 @@ const maxBacktestDates = 120
 // to to (the same day of each month, or each month's last day when from is
 // one) it scores every customer from what was known then and compares with
 // what happened to the invoices issued over the next 90 days.
-func BacktestRisk(ctx context.Context, q Querier, from, to creditflow.Date) (RiskBacktest, error) {
+func BacktestRisk(ctx context.Context, q store.Querier, from, to creditflow.Date) (RiskBacktest, error) {
 	if err := validateAsOf(from); err != nil {
 		return RiskBacktest{}, err
 	}
@@ -73,7 +73,7 @@ func BacktestRisk(ctx context.Context, q Querier, from, to creditflow.Date) (Ris
 		return bt, err
 	}
 	var end creditflow.Date
-	if err := q.QueryRowContext(ctx, cfsql.Query("risk_ledger_end")).Scan(&end); err != nil {
+	if err := q.QueryRowContext(ctx, store.Query("risk_ledger_end")).Scan(&end); err != nil {
 		return bt, fmt.Errorf("risk backtest: %w", err)
 	}
 	if end.IsZero() {

@@ -14,7 +14,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // riskDemoEnd is the last day of the demo ledgers of the risk tests.
@@ -23,7 +23,7 @@ var riskDemoEnd = time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
 // riskDemoDB generates a demo ledger with cfg and ingests it into a DuckDB
 // file. With CREDITFLOW_RISK_DEMO_DIR set, the ledger and the database are
 // kept in a folder of it named after cfg and reused by later runs.
-func riskDemoDB(tb testing.TB, cfg demo.Config) *cfsql.DB {
+func riskDemoDB(tb testing.TB, cfg demo.Config) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
 	dir := tb.TempDir()
@@ -38,7 +38,7 @@ func riskDemoDB(tb testing.TB, cfg demo.Config) *cfsql.DB {
 			tb.Fatal(err)
 		}
 	}
-	db, err := cfsql.Open(ctx, path)
+	db, err := store.Open(ctx, path)
 	if err != nil {
 		tb.Fatal(err)
 	}

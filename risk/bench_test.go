@@ -13,7 +13,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // The benchmarks run on a demo ledger of CREDITFLOW_BENCH_INVOICES invoices
@@ -26,7 +26,7 @@ var benchEnd = time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
 
 var bench struct {
 	once    sync.Once
-	db      *cfsql.DB
+	db      *store.DB
 	tempDir string
 	err     error
 }
@@ -42,7 +42,7 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-func benchDB(b *testing.B) (*cfsql.DB, creditflow.Date) {
+func benchDB(b *testing.B) (*store.DB, creditflow.Date) {
 	b.Helper()
 	bench.once.Do(func() { bench.db, bench.err = buildBenchDB() })
 	if bench.err != nil {
@@ -51,7 +51,7 @@ func benchDB(b *testing.B) (*cfsql.DB, creditflow.Date) {
 	return bench.db, creditflow.NewDate(benchEnd)
 }
 
-func buildBenchDB() (*cfsql.DB, error) {
+func buildBenchDB() (*store.DB, error) {
 	ctx := context.Background()
 	n := 100_000
 	if s := os.Getenv("CREDITFLOW_BENCH_INVOICES"); s != "" {
@@ -64,7 +64,7 @@ func buildBenchDB() (*cfsql.DB, error) {
 	path := os.Getenv("CREDITFLOW_BENCH_DB")
 	if path != "" {
 		if _, err := os.Stat(path); err == nil {
-			return cfsql.Open(ctx, path)
+			return store.Open(ctx, path)
 		}
 	}
 	dir, err := os.MkdirTemp("", "creditflow-bench-")
@@ -85,7 +85,7 @@ func buildBenchDB() (*cfsql.DB, error) {
 		return nil, err
 	}
 	generated := time.Now()
-	db, err := cfsql.Open(ctx, path)
+	db, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, err
 	}

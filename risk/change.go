@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Behaviour-change detection.
@@ -193,11 +193,11 @@ func defaultChangeParams() changeParams {
 // It reads the delays of all customers in one query, streamed customer by
 // customer; only one customer's series is held at a time. In a ledger that
 // mixes currencies, only the invoices in the report currency count.
-func DetectChanges(ctx context.Context, q Querier, asOf creditflow.Date) (map[string]creditflow.BehaviourChange, error) {
+func DetectChanges(ctx context.Context, q store.Querier, asOf creditflow.Date) (map[string]creditflow.BehaviourChange, error) {
 	return detectChanges(ctx, q, asOf, defaultChangeParams())
 }
 
-func detectChanges(ctx context.Context, q Querier, asOf creditflow.Date, p changeParams) (map[string]creditflow.BehaviourChange, error) {
+func detectChanges(ctx context.Context, q store.Querier, asOf creditflow.Date, p changeParams) (map[string]creditflow.BehaviourChange, error) {
 	if err := validateAsOf(asOf); err != nil {
 		return nil, err
 	}
@@ -239,7 +239,7 @@ func detectChanges(ctx context.Context, q Querier, asOf creditflow.Date, p chang
 // DelaySeries returns the delay points of one customer as of asOf, by due date (for the customer page chart).
 // Credit notes, disputed invoices and invoices nobody paid for are left
 // out, as in the change test; a customer without invoices has none.
-func DelaySeries(ctx context.Context, q Querier, asOf creditflow.Date, customerID string) ([]DelayPoint, error) {
+func DelaySeries(ctx context.Context, q store.Querier, asOf creditflow.Date, customerID string) ([]DelayPoint, error) {
 	if err := validateAsOf(asOf); err != nil {
 		return nil, err
 	}
@@ -705,12 +705,12 @@ func sortedQuantile(x []float64, q float64) float64 {
 }
 
 // readDelays runs payment_delays.sql and calls fn for each row, in order.
-// On a connection it can take over (*sql.DB, *cfsql.DB, *sql.Conn) it
+// On a connection it can take over (*sql.DB, *store.DB, *sql.Conn) it
 // reads the driver's values directly: for a million rows, database/sql's
 // Scan conversions cost more than the query.
-func readDelays(ctx context.Context, q Querier, asOf creditflow.Date, cur, customerID string,
+func readDelays(ctx context.Context, q store.Querier, asOf creditflow.Date, cur, customerID string,
 	fn func(customerID string, pt DelayPoint, lastPayment creditflow.Date) error) error {
-	query := cfsql.Query("payment_delays")
+	query := store.Query("payment_delays")
 	var conn *sql.Conn
 	switch c := q.(type) {
 	case *sql.Conn:
@@ -916,7 +916,7 @@ func ReadTruth(r io.Reader) ([]TruthRow, error) {
 // EvaluateChangeDetection replays DetectChanges every stepDays days from
 // from up to to, each run seeing only what was known on its date, and
 // compares the flags with the truth.
-func EvaluateChangeDetection(ctx context.Context, q Querier, truth []TruthRow, from, to creditflow.Date, stepDays int) (ChangeEvaluation, error) {
+func EvaluateChangeDetection(ctx context.Context, q store.Querier, truth []TruthRow, from, to creditflow.Date, stepDays int) (ChangeEvaluation, error) {
 	r, err := replayChanges(ctx, q, from, to, stepDays, defaultChangeParams())
 	if err != nil {
 		return ChangeEvaluation{}, err
@@ -935,7 +935,7 @@ type changeReplay struct {
 	flags map[string][]creditflow.BehaviourChange
 }
 
-func replayChanges(ctx context.Context, q Querier, from, to creditflow.Date, stepDays int, p changeParams) (changeReplay, error) {
+func replayChanges(ctx context.Context, q store.Querier, from, to creditflow.Date, stepDays int, p changeParams) (changeReplay, error) {
 	if stepDays <= 0 {
 		return changeReplay{}, fmt.Errorf("%w: step of %d days: expected 1 or more", creditflow.ErrInvalid, stepDays)
 	}
@@ -1006,7 +1006,7 @@ func (r changeReplay) evaluate(truth []TruthRow) ChangeEvaluation {
 
 // observeStopped fills StoppedObservable and RecallStoppedObservable from
 // the delays on the last date of the replay.
-func (r changeReplay) observeStopped(ctx context.Context, q Querier, truth []TruthRow, e *ChangeEvaluation) error {
+func (r changeReplay) observeStopped(ctx context.Context, q store.Querier, truth []TruthRow, e *ChangeEvaluation) error {
 	defaults := make(map[string]creditflow.Date)
 	for _, t := range truth {
 		if t.Behaviour == truthStopped {

@@ -12,18 +12,18 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // changeLedger generates a demo ledger with cfg into dir, ingests it into a
 // DuckDB there and returns the database and the truth.
-func changeLedger(tb testing.TB, dir string, cfg demo.Config) (*cfsql.DB, []TruthRow) {
+func changeLedger(tb testing.TB, dir string, cfg demo.Config) (*store.DB, []TruthRow) {
 	tb.Helper()
 	ctx := context.Background()
 	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
 		tb.Fatal(err)
 	}
-	db, err := cfsql.Open(ctx, filepath.Join(dir, "ledger.duckdb"))
+	db, err := store.Open(ctx, filepath.Join(dir, "ledger.duckdb"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -4,7 +4,7 @@
 //
 // Everything is aggregated inside DuckDB by the named queries in sql/ (see
 // sql/003_analytics_macros.sql for the shared definitions); only totals come
-// back to Go. Money is summed exactly as DECIMAL and read with cfsql.Money;
+// back to Go. Money is summed exactly as DECIMAL and read with store.Money;
 // only the ratios (days, shares, indices) are float64.
 //
 // Every function takes an as-of date A and sees the ledger as it stood on A:
@@ -20,14 +20,3 @@
 // invoices only in other currencies.
 package risk
 
-import (
-	"context"
-	"database/sql"
-)
-
-// Querier is what the analytics need of a database: *cfsql.DB, *sql.DB,
-// *sql.Conn and *sql.Tx all fit.
-type Querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}

@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Payment-risk scoring.
@@ -37,7 +37,7 @@ import (
 //     rare and trained on older snapshots, with a much stronger penalty
 //     (l2PenaltySevere says why);
 //  4. behaviour changes and silences (DetectChanges, change.go), run
-//     concurrently with 2-3 when the Querier is a connection pool;
+//     concurrently with 2-3 when the store.Querier is a connection pool;
 //  5. per customer the predictions, score and class, the top three
 //     reasons and the credit limit (limits.go).
 //
@@ -119,7 +119,7 @@ type EngineOptions struct {
 // Engine scores customers and keeps the scores of each as-of date until
 // Invalidate. It is safe for concurrent use.
 type Engine struct {
-	q   Querier
+	q   store.Querier
 	opt EngineOptions
 
 	mu    sync.Mutex
@@ -135,7 +135,7 @@ type scoreEntry struct {
 }
 
 // NewEngine returns an engine reading from q.
-func NewEngine(q Querier, opt EngineOptions) *Engine {
+func NewEngine(q store.Querier, opt EngineOptions) *Engine {
 	if opt.MaxCreditLimit <= 0 {
 		opt.MaxCreditLimit = DefaultMaxCreditLimit
 	}
@@ -430,8 +430,8 @@ func (e *Engine) Customer(ctx context.Context, asOf creditflow.Date, id string) 
 }
 
 // paymentHistory runs risk_customer_history.sql.
-func paymentHistory(ctx context.Context, q Querier, asOf creditflow.Date, cur, id string) ([]PaymentRecord, error) {
-	rows, err := q.QueryContext(ctx, cfsql.Query("risk_customer_history"), asOf, cur, id)
+func paymentHistory(ctx context.Context, q store.Querier, asOf creditflow.Date, cur, id string) ([]PaymentRecord, error) {
+	rows, err := q.QueryContext(ctx, store.Query("risk_customer_history"), asOf, cur, id)
 	if err != nil {
 		return nil, fmt.Errorf("payment history of %s: %w", id, err)
 	}
@@ -439,7 +439,7 @@ func paymentHistory(ctx context.Context, q Querier, asOf creditflow.Date, cur, i
 	out := []PaymentRecord{}
 	for rows.Next() {
 		var r PaymentRecord
-		if err := rows.Scan(&r.InvoiceID, &r.InvoiceDate, &r.DueDate, &r.PaidOn, cfsql.Money(&r.Amount), cfsql.Money(&r.OpenAmount)); err != nil {
+		if err := rows.Scan(&r.InvoiceID, &r.InvoiceDate, &r.DueDate, &r.PaidOn, store.Money(&r.Amount), store.Money(&r.OpenAmount)); err != nil {
 			return nil, fmt.Errorf("payment history of %s: %w", id, err)
 		}
 		switch {
@@ -663,9 +663,9 @@ func (e *Engine) compute(ctx context.Context, asOf creditflow.Date) (*Scored, er
 	return sc.assemble(changes, e.opt.MaxCreditLimit, e.opt.Now()), nil
 }
 
-// isPool reports whether q is a connection pool (*sql.DB, *cfsql.DB),
+// isPool reports whether q is a connection pool (*sql.DB, *store.DB),
 // which may run two queries at once; a *sql.Conn or *sql.Tx may not.
-func isPool(q Querier) bool {
+func isPool(q store.Querier) bool {
 	_, ok := q.(interface {
 		Conn(context.Context) (*sql.Conn, error)
 	})
@@ -683,7 +683,7 @@ type scoring struct {
 }
 
 // newScoring loads and shrinks the features of every customer on asOf.
-func newScoring(ctx context.Context, q Querier, asOf creditflow.Date) (*scoring, error) {
+func newScoring(ctx context.Context, q store.Querier, asOf creditflow.Date) (*scoring, error) {
 	if err := validateAsOf(asOf); err != nil {
 		return nil, err
 	}
@@ -792,7 +792,7 @@ func (m *customerModel) predict(f *Features) prediction {
 
 // train fits the models on past snapshots of the ledger as known on the
 // as-of date.
-func (sc *scoring) train(ctx context.Context, q Querier, seed uint64) error {
+func (sc *scoring) train(ctx context.Context, q store.Querier, seed uint64) error {
 	sum := &sc.summary
 	sum.TrainedOn = sc.asOf
 	sum.Features = modelFeatures
@@ -965,12 +965,12 @@ type openItemRow struct {
 	late       bool
 }
 
-func openItemTraining(ctx context.Context, q Querier, dates []creditflow.Date, cur string, customers []string, cut creditflow.Date) ([]openItemRow, error) {
+func openItemTraining(ctx context.Context, q store.Querier, dates []creditflow.Date, cur string, customers []string, cut creditflow.Date) ([]openItemRow, error) {
 	list := make([]string, len(dates))
 	for i, d := range dates {
 		list[i] = d.String()
 	}
-	rows, err := q.QueryContext(ctx, cfsql.Query("risk_open_item_training"), strings.Join(list, ","), cur, strings.Join(customers, ","), cut)
+	rows, err := q.QueryContext(ctx, store.Query("risk_open_item_training"), strings.Join(list, ","), cur, strings.Join(customers, ","), cut)
 	if err != nil {
 		return nil, fmt.Errorf("risk open-item training: %w", err)
 	}

@@ -16,10 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/store/storetest"
+
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // scoreBench is the ledger of BenchmarkScore: CREDITFLOW_BENCH_INVOICES
@@ -28,12 +30,12 @@ import (
 // reuse it in later runs (it is built when the file does not exist).
 var scoreBench struct {
 	once sync.Once
-	db   *cfsql.DB
+	db   *store.DB
 	end  creditflow.Date
 	err  error
 }
 
-func scoreBenchDB(b *testing.B) (*cfsql.DB, creditflow.Date) {
+func scoreBenchDB(b *testing.B) (*store.DB, creditflow.Date) {
 	b.Helper()
 	scoreBench.once.Do(func() {
 		ctx := context.Background()
@@ -49,9 +51,9 @@ func scoreBenchDB(b *testing.B) (*cfsql.DB, creditflow.Date) {
 		path := os.Getenv("CREDITFLOW_SCORE_BENCH_DB")
 		if path != "" {
 			if _, err := os.Stat(path); err == nil {
-				scoreBench.db, scoreBench.err = cfsql.Open(ctx, path)
+				scoreBench.db, scoreBench.err = store.Open(ctx, path)
 				if scoreBench.err == nil {
-					scoreBench.err = scoreBench.db.QueryRowContext(ctx, cfsql.Query("risk_ledger_end")).Scan(&scoreBench.end)
+					scoreBench.err = scoreBench.db.QueryRowContext(ctx, store.Query("risk_ledger_end")).Scan(&scoreBench.end)
 				}
 				return
 			}
@@ -70,7 +72,7 @@ func scoreBenchDB(b *testing.B) (*cfsql.DB, creditflow.Date) {
 			scoreBench.err = err
 			return
 		}
-		db, err := cfsql.Open(ctx, path)
+		db, err := store.Open(ctx, path)
 		if err != nil {
 			scoreBench.err = err
 			return
@@ -374,7 +376,7 @@ func TestEngineNoLeakage(t *testing.T) {
 		cut := t.TempDir()
 		filterCSV(t, filepath.Join(dir, demo.InvoicesFile), filepath.Join(cut, demo.InvoicesFile), "invoice_date", asOf)
 		filterCSV(t, filepath.Join(dir, demo.PaymentsFile), filepath.Join(cut, demo.PaymentsFile), "payment_date", asOf)
-		without, with := mustOpenDB(t), mustOpenDB(t)
+		without, with := storetest.MustOpen(t), storetest.MustOpen(t)
 		mustIngest(t, without, filepath.Join(dir, demo.CustomersFile), filepath.Join(cut, demo.InvoicesFile), filepath.Join(cut, demo.PaymentsFile))
 		mustIngest(t, with, filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile))
 		s := compareScores(t, ctx, without, with, asOf)
@@ -385,7 +387,7 @@ func TestEngineNoLeakage(t *testing.T) {
 }
 
 // compareScores scores both databases as of asOf and reports differences.
-func compareScores(t *testing.T, ctx context.Context, a, b Querier, asOf creditflow.Date) *Scored {
+func compareScores(t *testing.T, ctx context.Context, a, b store.Querier, asOf creditflow.Date) *Scored {
 	t.Helper()
 	ea, eb := NewEngine(a, EngineOptions{Now: fixedNow}), NewEngine(b, EngineOptions{Now: fixedNow})
 	sa, err := ea.Scores(ctx, asOf)
@@ -476,7 +478,7 @@ func filterCSV(t *testing.T, from, to, col string, asOf creditflow.Date) {
 // TestEngineEmptyLedger scores a ledger without invoices: no customers,
 // no model, no error.
 func TestEngineEmptyLedger(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	ctx := context.Background()
 	asOf := date(t, "2025-04-30")
 	e := NewEngine(db, EngineOptions{Now: fixedNow})

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Features are what the risk model knows of a customer on an as-of date,
@@ -142,7 +142,7 @@ type featureQuery struct {
 
 // loadFeatures runs risk_features.sql. Rows come sorted by customer_id,
 // then as-of date.
-func loadFeatures(ctx context.Context, q Querier, fq featureQuery) ([]*featureRow, error) {
+func loadFeatures(ctx context.Context, q store.Querier, fq featureQuery) ([]*featureRow, error) {
 	if len(fq.dates) == 0 {
 		return nil, nil
 	}
@@ -154,7 +154,7 @@ func loadFeatures(ctx context.Context, q Querier, fq featureQuery) ([]*featureRo
 	if cut.IsZero() {
 		cut = fq.dates[len(fq.dates)-1]
 	}
-	rows, err := q.QueryContext(ctx, cfsql.Query("risk_features"),
+	rows, err := q.QueryContext(ctx, store.Query("risk_features"),
 		strings.Join(list, ","), fq.currency, strings.Join(fq.customers, ","), cut, fq.horizon)
 	if err != nil {
 		return nil, fmt.Errorf("risk features: %w", err)
@@ -170,14 +170,14 @@ func loadFeatures(ctx context.Context, q Querier, fq featureQuery) ([]*featureRo
 			oldest                                         int64
 		)
 		err := rows.Scan(&f.CustomerID, &f.AsOf, &r.name, &f.Segment, &kind, &f.PaymentTermsDays, nullMoney{&r.manualLimit},
-			&f.Invoices, &f.CreditNotes, cfsql.Money(&f.CreditNoteAmount), &f.FirstInvoice, &f.LastInvoice,
-			cfsql.Money(&f.Sales3M), cfsql.Money(&f.Sales12M), &usual,
-			cfsql.Money(&f.OpenAmount), cfsql.Money(&f.OverdueAmount), &f.OpenItems, &f.OverdueItems, &oldest,
-			&f.Disputes, cfsql.Money(&f.DisputedOpenAmount),
+			&f.Invoices, &f.CreditNotes, store.Money(&f.CreditNoteAmount), &f.FirstInvoice, &f.LastInvoice,
+			store.Money(&f.Sales3M), store.Money(&f.Sales12M), &usual,
+			store.Money(&f.OpenAmount), store.Money(&f.OverdueAmount), &f.OpenItems, &f.OverdueItems, &oldest,
+			&f.Disputes, store.Money(&f.DisputedOpenAmount),
 			&dbt, &f.DBTInvoices, &dbt90, &f.DBT90Invoices, &dbt365, &f.DBT365Invoices, &trend, &vol,
 			&r.nLate, &f.LateKnown, &r.nVeryLate, &f.VeryLateKnown, &r.nVeryLate365, &f.VeryLateKnown365,
 			&r.nLate180, &f.LateKnown180, &r.nPartial,
-			&f.Payments, &f.Reversals, &f.LastPayment, cfsql.Money(&f.UnappliedCredit),
+			&f.Payments, &f.Reversals, &f.LastPayment, store.Money(&f.UnappliedCredit),
 			&r.out.invoices, &r.out.late, &r.out.lateKnown, &r.out.severe, &r.out.severeKnown, &daysSum, &r.out.daysKnown)
 		if err != nil {
 			return nil, fmt.Errorf("risk features: %w", err)
@@ -241,7 +241,7 @@ func (n nullMoney) Scan(src any) error {
 		return nil
 	}
 	var v creditflow.Money
-	if err := cfsql.Money(&v).Scan(src); err != nil {
+	if err := store.Money(&v).Scan(src); err != nil {
 		return err
 	}
 	*n.m = &v

@@ -6,7 +6,7 @@ import (
 	"math"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // countbackMonths is how far back the DSO countback goes: when the
@@ -35,7 +35,7 @@ type monthSales struct {
 //   - WeightedDaysToPay, WeightedDaysLate: over invoices fully settled in
 //     (A-90, A], the amount-weighted mean days from invoice date, and from
 //     due date, to the day they were settled; 0 when there are none.
-func ComputeKPIs(ctx context.Context, q Querier, asOf creditflow.Date) (creditflow.KPIs, error) {
+func ComputeKPIs(ctx context.Context, q store.Querier, asOf creditflow.Date) (creditflow.KPIs, error) {
 	if err := validateAsOf(asOf); err != nil {
 		return creditflow.KPIs{}, err
 	}
@@ -51,11 +51,11 @@ func ComputeKPIs(ctx context.Context, q Querier, asOf creditflow.Date) (creditfl
 		// in cent-days.
 		settled, payDays, lateDays creditflow.Money
 	)
-	err = q.QueryRowContext(ctx, cfsql.Query("kpis"), asOf, cur).Scan(
-		cfsql.Money(&k.OpenTotal), cfsql.Money(&k.OverdueTotal), cfsql.Money(&current),
-		&k.OpenItems, &k.Customers, cfsql.Money(&k.UnappliedCredit),
-		cfsql.Money(&open30), cfsql.Money(&open90), cfsql.Money(&sales30), cfsql.Money(&sales90),
-		cfsql.Money(&settled), cfsql.Money(&payDays), cfsql.Money(&lateDays))
+	err = q.QueryRowContext(ctx, store.Query("kpis"), asOf, cur).Scan(
+		store.Money(&k.OpenTotal), store.Money(&k.OverdueTotal), store.Money(&current),
+		&k.OpenItems, &k.Customers, store.Money(&k.UnappliedCredit),
+		store.Money(&open30), store.Money(&open90), store.Money(&sales30), store.Money(&sales90),
+		store.Money(&settled), store.Money(&payDays), store.Money(&lateDays))
 	if err != nil {
 		return creditflow.KPIs{}, fmt.Errorf("kpis on %s: %w", asOf, err)
 	}
@@ -80,8 +80,8 @@ func ComputeKPIs(ctx context.Context, q Querier, asOf creditflow.Date) (creditfl
 
 // monthlySales returns the credit sales of A's month and the months before
 // it, most recent first.
-func monthlySales(ctx context.Context, q Querier, asOf creditflow.Date, cur string) ([]monthSales, error) {
-	rows, err := q.QueryContext(ctx, cfsql.Query("kpi_monthly_sales"), asOf, cur)
+func monthlySales(ctx context.Context, q store.Querier, asOf creditflow.Date, cur string) ([]monthSales, error) {
+	rows, err := q.QueryContext(ctx, store.Query("kpi_monthly_sales"), asOf, cur)
 	if err != nil {
 		return nil, fmt.Errorf("monthly sales on %s: %w", asOf, err)
 	}
@@ -93,7 +93,7 @@ func monthlySales(ctx context.Context, q Querier, asOf creditflow.Date, cur stri
 			month creditflow.Date
 			m     monthSales
 		)
-		if err := rows.Scan(&back, &month, &m.days, cfsql.Money(&m.sales)); err != nil {
+		if err := rows.Scan(&back, &month, &m.days, store.Money(&m.sales)); err != nil {
 			return nil, fmt.Errorf("monthly sales on %s: %w", asOf, err)
 		}
 		months = append(months, m)

@@ -11,8 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/store/storetest"
+
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // Monthly credit sales of the hand-checked ledger (see aging_test.go), for
@@ -192,7 +194,7 @@ type report struct {
 	Groups []creditflow.AgingGroup
 }
 
-func reportOn(tb testing.TB, q Querier, asOf creditflow.Date) report {
+func reportOn(tb testing.TB, q store.Querier, asOf creditflow.Date) report {
 	tb.Helper()
 	ctx := context.Background()
 	var r report
@@ -259,7 +261,7 @@ func TestCurrency(t *testing.T) {
 	asOf := date(t, "2025-03-31")
 
 	t.Run("one other currency", func(t *testing.T) {
-		db := mustOpenDB(t)
+		db := storetest.MustOpen(t)
 		usd := strings.ReplaceAll(strings.ReplaceAll(ledgerInvoices, ",EUR\n", ",USD\n"), ",\n", ",USD\n")
 		mustIngest(t, db, writeFiles(t, "customers.csv", ledgerCustomers, "invoices.csv", usd, "payments.csv", ledgerPayments)...)
 		a, err := AgingReport(ctx, db, asOf)
@@ -304,7 +306,7 @@ func TestCurrency(t *testing.T) {
 // payments on many dates of a random ledger, and every figure against a
 // plain Go computation from the ledger and its allocations.
 func TestGeneratedLedger(t *testing.T) {
-	db := mustOpenDB(t)
+	db := storetest.MustOpen(t)
 	files := generateLedger(t, 7, 15, 600)
 	mustIngest(t, db, files...)
 	ref := loadReference(t, db)
@@ -458,7 +460,7 @@ type refAlloc struct {
 	amount creditflow.Money
 }
 
-func loadReference(tb testing.TB, db *cfsql.DB) *reference {
+func loadReference(tb testing.TB, db *store.DB) *reference {
 	tb.Helper()
 	ref := &reference{allocs: map[string][]refAlloc{}, byID: map[string]refInvoice{}}
 	query := func(q string, scan func(*sql.Rows) error) {
@@ -478,21 +480,21 @@ func loadReference(tb testing.TB, db *cfsql.DB) *reference {
 	}
 	query(`SELECT invoice_id, customer_id, invoice_date, due_date, amount, currency FROM invoices ORDER BY invoice_id`, func(r *sql.Rows) error {
 		var i refInvoice
-		err := r.Scan(&i.id, &i.customer, &i.invoiceDate, &i.due, cfsql.Money(&i.amount), &i.cur)
+		err := r.Scan(&i.id, &i.customer, &i.invoiceDate, &i.due, store.Money(&i.amount), &i.cur)
 		ref.invoices = append(ref.invoices, i)
 		ref.byID[i.id] = i
 		return err
 	})
 	query(`SELECT payment_date, amount FROM payments`, func(r *sql.Rows) error {
 		var p refPayment
-		err := r.Scan(&p.date, cfsql.Money(&p.amount))
+		err := r.Scan(&p.date, store.Money(&p.amount))
 		ref.payments = append(ref.payments, p)
 		return err
 	})
 	query(`SELECT invoice_id, allocated_on, amount FROM payment_allocations ORDER BY invoice_id, allocated_on`, func(r *sql.Rows) error {
 		var id string
 		var a refAlloc
-		err := r.Scan(&id, &a.on, cfsql.Money(&a.amount))
+		err := r.Scan(&id, &a.on, store.Money(&a.amount))
 		ref.allocs[id] = append(ref.allocs[id], a)
 		return err
 	})

@@ -5,7 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	dbsql "database/sql"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // tokenPrefix starts every API token, so that leaked tokens are easy to find.
@@ -23,7 +23,7 @@ const tokenPrefix = "cf_"
 
 // CreateToken makes a new random API token with a role, stores only its
 // SHA-256 hash and returns the token itself, which is shown once.
-func CreateToken(ctx context.Context, db *cfsql.DB, role creditflow.Role, name string, now time.Time) (string, error) {
+func CreateToken(ctx context.Context, db *store.DB, role creditflow.Role, name string, now time.Time) (string, error) {
 	if _, err := creditflow.ParseRole(string(role)); err != nil {
 		return "", err
 	}
@@ -32,7 +32,7 @@ func CreateToken(ctx context.Context, db *cfsql.DB, role creditflow.Role, name s
 	}
 	id, secret := randomHex(6), randomHex(24)
 	token := tokenPrefix + id + "_" + secret
-	err := db.WriteTx(ctx, func(tx *dbsql.Tx) error {
+	err := db.WriteTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (token_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
 			id, name, string(role), hashToken(token), now.UTC()); err != nil {
 			return err
@@ -66,7 +66,7 @@ type principal struct {
 }
 
 // checkToken finds the role of a bearer token.
-func checkToken(ctx context.Context, db *cfsql.DB, token string) (principal, error) {
+func checkToken(ctx context.Context, db *store.DB, token string) (principal, error) {
 	rest, ok := strings.CutPrefix(token, tokenPrefix)
 	id, _, ok2 := strings.Cut(rest, "_")
 	if !ok || !ok2 {
@@ -74,7 +74,7 @@ func checkToken(ctx context.Context, db *cfsql.DB, token string) (principal, err
 	}
 	var name, role, hash string
 	err := db.QueryRowContext(ctx, `SELECT name, role, token_hash FROM api_tokens WHERE token_id = ? AND revoked_at IS NULL`, id).Scan(&name, &role, &hash)
-	if errors.Is(err, dbsql.ErrNoRows) {
+	if errors.Is(err, sql.ErrNoRows) {
 		return principal{}, fmt.Errorf("%w: unknown or revoked token", creditflow.ErrUnauthorized)
 	}
 	if err != nil {

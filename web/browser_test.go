@@ -22,7 +22,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
 
@@ -68,7 +68,7 @@ func saveScreenshot(t *testing.T, ctx context.Context, docsPath string) {
 
 // startBrowserServer serves the real web server on db with a fixed clock
 // and returns it with a token of role and the host the browser may talk to.
-func startBrowserServer(t *testing.T, db *cfsql.DB, role creditflow.Role, now time.Time) (srv *httptest.Server, token, host string) {
+func startBrowserServer(t *testing.T, db *store.DB, role creditflow.Role, now time.Time) (srv *httptest.Server, token, host string) {
 	t.Helper()
 	token, err := web.CreateToken(context.Background(), db, role, "browser test", now)
 	if err != nil {
@@ -137,10 +137,10 @@ func newBrowserTab(t *testing.T, ctx context.Context, chrome, host string, width
 // openBrowserTestDB returns a DuckDB file in a temporary directory, loaded
 // with a seeded demo ledger of 60 customers and about 3000 invoices over two
 // years up to browserNow.
-func openBrowserTestDB(tb testing.TB) *cfsql.DB {
+func openBrowserTestDB(tb testing.TB) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := cfsql.Open(ctx, filepath.Join(tb.TempDir(), "ledger.duckdb"))
+	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "ledger.duckdb"))
 	if err != nil {
 		tb.Fatal(err)
 	}

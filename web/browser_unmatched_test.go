@@ -15,7 +15,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // unmatchedScreenshotPath is where the browser test leaves the picture of
@@ -32,10 +32,10 @@ const unmatchedThreshold = 0.97
 // openUnmatchedTestDB returns a DuckDB file loaded with the demo ledger of
 // openBrowserTestDB plus three months of bank statements, matched with a
 // high threshold so that the queue of /unmatched is not empty.
-func openUnmatchedTestDB(tb testing.TB) *cfsql.DB {
+func openUnmatchedTestDB(tb testing.TB) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := cfsql.Open(ctx, filepath.Join(tb.TempDir(), "ledger.duckdb"))
+	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "ledger.duckdb"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -11,14 +11,14 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
 
 // sendFourteenDayLetter records that consumer C2 of the small ledger was
 // sent the 14-day letter (veertiendagenbrief) on 2025-02-03; it ran out on
 // 2025-02-20, so that the formal reminder may follow.
-func sendFourteenDayLetter(tb testing.TB, db *cfsql.DB) {
+func sendFourteenDayLetter(tb testing.TB, db *store.DB) {
 	tb.Helper()
 	d, err := creditflow.ParseDate("2025-02-03")
 	if err != nil {

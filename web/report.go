@@ -16,7 +16,7 @@ import (
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/forecast"
 	"github.com/creditflow/creditflow/risk"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
@@ -112,7 +112,7 @@ type worklistRow struct {
 // asOf, by priority, with the default policy and the learned effects. The
 // report weighs them without risk scores (each customer gets the policy's
 // default risk weight): scoring the ledger again would double its cost.
-func loadWorklist(ctx context.Context, db *cfsql.DB, asOf creditflow.Date) ([]worklistRow, error) {
+func loadWorklist(ctx context.Context, db *store.DB, asOf creditflow.Date) ([]worklistRow, error) {
 	opt := dunning.Options{Policy: dunning.DefaultPolicy(), Limit: reportWorklist}
 	effects, err := dunning.LearnEffects(ctx, db, asOf, opt.Policy)
 	if err != nil {
@@ -134,7 +134,7 @@ func loadWorklist(ctx context.Context, db *cfsql.DB, asOf creditflow.Date) ([]wo
 // WriteReport writes the weekly report on asOf into dir (created if needed):
 // report.html, one self-contained page that opens offline, and report.xlsx
 // with the same tables. now stamps the report; nil means time.Now.
-func WriteReport(ctx context.Context, db *cfsql.DB, asOf creditflow.Date, dir string, now func() time.Time) (ReportFiles, error) {
+func WriteReport(ctx context.Context, db *store.DB, asOf creditflow.Date, dir string, now func() time.Time) (ReportFiles, error) {
 	if now == nil {
 		now = time.Now
 	}
@@ -191,7 +191,7 @@ func writeFileAtomic(path string, b []byte) error {
 // loadReport runs the report's analytics at the same time where they do not
 // depend on each other: the scores feed both the forecast and the alerts.
 // The first error cancels the others.
-func loadReport(ctx context.Context, db *cfsql.DB, asOf creditflow.Date, now func() time.Time) (*reportData, error) {
+func loadReport(ctx context.Context, db *store.DB, asOf creditflow.Date, now func() time.Time) (*reportData, error) {
 	g, ctx := errgroup.WithContext(ctx)
 	d := &reportData{asOf: asOf, generated: now()}
 	run := func(what string, f func() error) { g.Go(labelled(what, f)) }

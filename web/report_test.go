@@ -16,7 +16,7 @@ import (
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
 	"github.com/creditflow/creditflow/risk"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
@@ -27,7 +27,7 @@ var reportNow = time.Date(2025, 6, 18, 7, 0, 0, 0, time.UTC)
 
 // writeTestReport writes the report of the browser test's demo ledger on
 // browserNow's day into a temporary directory.
-func writeTestReport(t *testing.T) (*cfsql.DB, creditflow.Date, web.ReportFiles) {
+func writeTestReport(t *testing.T) (*store.DB, creditflow.Date, web.ReportFiles) {
 	t.Helper()
 	db := openBrowserTestDB(t)
 	asOf := creditflow.NewDate(browserNow)
@@ -301,7 +301,7 @@ func TestReportBrowser(t *testing.T) {
 //	CREDITFLOW_BENCH_DIR=$PWD/bench/1m go test -run '^$' -bench Report -benchtime 1x ./web/
 func BenchmarkReport(b *testing.B) {
 	ctx := context.Background()
-	db, err := cfsql.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
+	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -25,7 +25,7 @@ import (
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
 
@@ -46,10 +46,10 @@ const (
 // openRiskTestDB returns a database with the demo ledger of the risk tests:
 // 200 customers, about 8000 invoices over three years up to riskNow, seed 1,
 // plus nastyCustomer with three invoices.
-func openRiskTestDB(tb testing.TB) *cfsql.DB {
+func openRiskTestDB(tb testing.TB) *store.DB {
 	tb.Helper()
 	ctx := context.Background()
-	db, err := cfsql.Open(ctx, filepath.Join(tb.TempDir(), "risk.duckdb"))
+	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "risk.duckdb"))
 	if err != nil {
 		tb.Fatal(err)
 	}

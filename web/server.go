@@ -19,7 +19,7 @@ import (
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/risk"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/gorilla/mux"
 )
 
@@ -34,7 +34,7 @@ var openAPI []byte
 
 // Config is what the server needs.
 type Config struct {
-	DB     *cfsql.DB
+	DB     *store.DB
 	Logger *slog.Logger
 	// Now gives the current time; as-of dates default to its day.
 	Now func() time.Time
@@ -52,7 +52,7 @@ type Config struct {
 
 // Server is the HTTP service.
 type Server struct {
-	db       *cfsql.DB
+	db       *store.DB
 	log      *slog.Logger
 	now      func() time.Time
 	maxUp    int64

@@ -20,7 +20,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
 
@@ -69,9 +69,9 @@ var ledgerFiles = []upload{
 }
 
 // openAPITestDB returns an empty ledger database in a temporary directory.
-func openAPITestDB(tb testing.TB) *cfsql.DB {
+func openAPITestDB(tb testing.TB) *store.DB {
 	tb.Helper()
-	db, err := cfsql.Open(context.Background(), filepath.Join(tb.TempDir(), "api.duckdb"))
+	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "api.duckdb"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -80,7 +80,7 @@ func openAPITestDB(tb testing.TB) *cfsql.DB {
 }
 
 // ingestLedger loads the small ledger into db, bypassing HTTP.
-func ingestLedger(tb testing.TB, db *cfsql.DB) {
+func ingestLedger(tb testing.TB, db *store.DB) {
 	tb.Helper()
 	dir := tb.TempDir()
 	var paths []string
@@ -101,7 +101,7 @@ type apiTokens struct {
 	viewer, collector, admin string
 }
 
-func createTokens(tb testing.TB, db *cfsql.DB) apiTokens {
+func createTokens(tb testing.TB, db *store.DB) apiTokens {
 	tb.Helper()
 	mk := func(role creditflow.Role) string {
 		tok, err := web.CreateToken(context.Background(), db, role, "test "+string(role), apiNow)
@@ -115,7 +115,7 @@ func createTokens(tb testing.TB, db *cfsql.DB) apiTokens {
 
 // startAPIServer serves db on a local port with the fixed clock, logging
 // warnings into the test log; configure changes the configuration.
-func startAPIServer(tb testing.TB, db *cfsql.DB, configure ...func(*web.Config)) *httptest.Server {
+func startAPIServer(tb testing.TB, db *store.DB, configure ...func(*web.Config)) *httptest.Server {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(testLog{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	cfg := web.Config{DB: db, Logger: log, Now: func() time.Time { return apiNow }}

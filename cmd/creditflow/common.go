@@ -9,7 +9,7 @@ import (
 	"io"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // defaultDB is the database file when neither --db nor CREDITFLOW_DB is set.
@@ -28,8 +28,8 @@ func newFlags(e env, name string) (*flag.FlagSet, *string) {
 }
 
 // openDB opens the database and explains a lock held by another process.
-func openDB(ctx context.Context, path string) (*cfsql.DB, error) {
-	db, err := cfsql.Open(ctx, path)
+func openDB(ctx context.Context, path string) (*store.DB, error) {
+	db, err := store.Open(ctx, path)
 	if errors.Is(err, creditflow.ErrLocked) {
 		return nil, fmt.Errorf(`%w: the database %s is in use by another process (probably "creditflow serve").
 DuckDB lets only one process open a database file. Either stop that process and run the command again,

@@ -8,7 +8,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/risk"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 const dunningUsage = `Usage:
@@ -40,7 +40,7 @@ func runDunning(ctx context.Context, e env, args []string) error {
 
 // dunningOptions reads the policy and fills the risk weights and the
 // learned effects of asOf.
-func dunningOptions(ctx context.Context, e env, db *cfsql.DB, asOf creditflow.Date, policyPath string) (dunning.Options, error) {
+func dunningOptions(ctx context.Context, e env, db *store.DB, asOf creditflow.Date, policyPath string) (dunning.Options, error) {
 	p, err := dunning.LoadPolicy(policyPath)
 	if err != nil {
 		return dunning.Options{}, err

@@ -9,7 +9,7 @@ import (
 	"testing"
 
 	"github.com/creditflow/creditflow/dunning"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 )
 
 // TestDunningRun plans the dunning steps of a small ledger: a second run on
@@ -83,7 +83,7 @@ func TestDunningRun(t *testing.T) {
 		}
 	}
 
-	db, err := cfsql.Open(context.Background(), dbPath)
+	db, err := store.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

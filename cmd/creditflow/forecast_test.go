@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
 
@@ -73,7 +73,7 @@ func TestCLIForecast(t *testing.T) {
 	})
 
 	t.Run("same as the API", func(t *testing.T) {
-		db, err := cfsql.Open(context.Background(), dbPath)
+		db, err := store.Open(context.Background(), dbPath)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -42,7 +42,7 @@ func TestHandoverExport(t *testing.T) {
 	getenv := envOf(map[string]string{"CREDITFLOW_DB": dbPath})
 	mustRunCLI(t, getenv, args...)
 	// H was sent the aanmaning, so that catch-up may go on to the hand-over.
-	db, err := cfsql.Open(context.Background(), dbPath)
+	db, err := store.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}

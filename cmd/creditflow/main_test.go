@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
 
@@ -181,7 +181,7 @@ func TestCLI(t *testing.T) {
 		if token == "" {
 			t.Skip("no token")
 		}
-		db, err := cfsql.Open(context.Background(), dbPath)
+		db, err := store.Open(context.Background(), dbPath)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -261,7 +261,7 @@ func TestHoldDBHelper(t *testing.T) {
 	if path == "" {
 		t.Skip("runs only as the helper process of TestCLIDatabaseLocked")
 	}
-	db, err := cfsql.Open(context.Background(), path)
+	db, err := store.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 	"github.com/robfig/cron/v3"
 )
@@ -109,7 +109,7 @@ type reportScheduler struct {
 // Mondays at 07:00 in loc) and checks the mail settings. It writes the
 // report from db, which may be set later with useDB: the flags are checked
 // before the database opens.
-func newReportScheduler(spec, dir string, m mailConfig, db *cfsql.DB, loc *time.Location, now func() time.Time, log *slog.Logger) (*reportScheduler, error) {
+func newReportScheduler(spec, dir string, m mailConfig, db *store.DB, loc *time.Location, now func() time.Time, log *slog.Logger) (*reportScheduler, error) {
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
 		return nil, fmt.Errorf("%w: --report-schedule %q: %v (expected 5 fields: minute hour day-of-month month day-of-week)", creditflow.ErrInvalid, spec, err)
@@ -129,7 +129,7 @@ func newReportScheduler(spec, dir string, m mailConfig, db *cfsql.DB, loc *time.
 }
 
 // useDB makes the scheduler write its reports from db.
-func (s *reportScheduler) useDB(db *cfsql.DB) {
+func (s *reportScheduler) useDB(db *store.DB) {
 	s.write = func(ctx context.Context, asOf creditflow.Date, dir string) (web.ReportFiles, error) {
 		return web.WriteReport(ctx, db, asOf, dir, s.now)
 	}

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
 
@@ -67,7 +67,7 @@ func TestCLIScore(t *testing.T) {
 	}
 
 	t.Run("same rows as the API", func(t *testing.T) {
-		db, err := cfsql.Open(context.Background(), dbPath)
+		db, err := store.Open(context.Background(), dbPath)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,7 @@ import (
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/demo"
-	cfsql "github.com/creditflow/creditflow/sql"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
 
@@ -91,7 +91,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 
 // loadDemo fills an empty database with the demo ledger and creates an admin
 // token. A database that has invoices is left alone and gets no new token.
-func loadDemo(ctx context.Context, e env, db *cfsql.DB, log *slog.Logger) (string, error) {
+func loadDemo(ctx context.Context, e env, db *store.DB, log *slog.Logger) (string, error) {
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM invoices`).Scan(&n); err != nil {
 		return "", err

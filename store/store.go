@@ -1,12 +1,8 @@
-// Package sql holds the schema migrations and the named analytic queries as
-// .sql files, embedded, and opens the DuckDB database with the schema applied.
-// The files can be read and run as they are in the DuckDB shell.
-package sql
+package store
 
 import (
 	"context"
-	dbsql "database/sql"
-	"embed"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -16,27 +12,35 @@ import (
 	"sync"
 
 	"github.com/creditflow/creditflow"
+	sqlfiles "github.com/creditflow/creditflow/sql"
 	"github.com/duckdb/duckdb-go/v2"
 )
 
-//go:embed *.sql
-var files embed.FS
+// files are the migrations and named queries of the sql folder.
+var files = sqlfiles.FS
 
 // Query returns the text of the named query file (without ".sql"). It
 // panics on an unknown name: query names are constants of the program.
 func Query(name string) string {
 	b, err := files.ReadFile(name + ".sql")
 	if err != nil {
-		panic(fmt.Sprintf("sql: no query %q", name))
+		panic(fmt.Sprintf("store: no query %q", name))
 	}
 	return string(b)
+}
+
+// Querier is what the analytics read from: a *DB, *sql.DB, *sql.Conn or
+// *sql.Tx all fit.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // DB is the ledger database. DuckDB allows one writer at a time, so writes go
 // through Write, which serialises them; reads use the embedded *sql.DB and run
 // concurrently, seeing the last committed state.
 type DB struct {
-	*dbsql.DB
+	*sql.DB
 	Path    string
 	writeMu sync.Mutex
 }
@@ -52,7 +56,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	db := &DB{DB: dbsql.OpenDB(connector), Path: path}
+	db := &DB{DB: sql.OpenDB(connector), Path: path}
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
@@ -68,7 +72,7 @@ func isLockError(err error) bool {
 // Write runs fn on one connection while holding the writer lock. fn manages
 // its own transaction (see WriteTx for the common case); the lock makes sure
 // no other write of this process interleaves.
-func (db *DB) Write(ctx context.Context, fn func(conn *dbsql.Conn) error) error {
+func (db *DB) Write(ctx context.Context, fn func(conn *sql.Conn) error) error {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
 	conn, err := db.Conn(ctx)
@@ -81,7 +85,7 @@ func (db *DB) Write(ctx context.Context, fn func(conn *dbsql.Conn) error) error 
 
 // WriteTx runs fn inside one transaction under the writer lock and commits
 // when fn returns nil.
-func (db *DB) WriteTx(ctx context.Context, fn func(tx *dbsql.Tx) error) error {
+func (db *DB) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	db.writeMu.Lock()
 	defer db.writeMu.Unlock()
 	tx, err := db.BeginTx(ctx, nil)
@@ -122,7 +126,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return db.WriteTx(ctx, func(tx *dbsql.Tx) error {
+	return db.WriteTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 			version INTEGER NOT NULL, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL DEFAULT current_timestamp)`); err != nil {
 			return err
@@ -152,7 +156,7 @@ func (db *DB) migrate(ctx context.Context) error {
 
 // Money returns a scan destination that reads a DECIMAL column into m
 // exactly. NULL reads as zero.
-func Money(m *creditflow.Money) dbsql.Scanner { return moneyScanner{m} }
+func Money(m *creditflow.Money) sql.Scanner { return moneyScanner{m} }
 
 type moneyScanner struct{ m *creditflow.Money }
 
@@ -171,10 +175,10 @@ func (s moneyScanner) Scan(src any) error {
 		case v.Scale < 2:
 			n = new(bigInt).Mul(n, pow10(2-int(v.Scale)))
 		default:
-			return fmt.Errorf("sql.Money: scale %d would lose cents", v.Scale)
+			return fmt.Errorf("store.Money: scale %d would lose cents", v.Scale)
 		}
 		if !n.IsInt64() {
-			return errors.New("sql.Money: amount out of range")
+			return errors.New("store.Money: amount out of range")
 		}
 		*s.m = creditflow.Money(n.Int64())
 	case int64:
@@ -188,7 +192,7 @@ func (s moneyScanner) Scan(src any) error {
 		}
 		*s.m = m
 	default:
-		return fmt.Errorf("sql.Money: cannot scan %T", src)
+		return fmt.Errorf("store.Money: cannot scan %T", src)
 	}
 	return nil
 }

@@ -11,9 +11,9 @@ import (
 	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ingest/demo"
 )
 
 // BenchmarkWorklist computes the worklist of a demo ledger of

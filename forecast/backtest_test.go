@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creditflow/creditflow/ingest/demo"
+	"github.com/creditflow/creditflow/demo"
 )
 
 func TestBacktestBeatsBaselines(t *testing.T) {

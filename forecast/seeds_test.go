@@ -5,7 +5,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/creditflow/creditflow/ingest/demo"
+	"github.com/creditflow/creditflow/demo"
 )
 
 // TestBacktestSeeds runs the backtest on demo ledgers of several seeds, to

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creditflow/creditflow/ingest/demo"
+	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/store"
 )
 

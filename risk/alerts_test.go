@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/demo"
+	"github.com/creditflow/creditflow/demo"
 )
 
 // TestAlertsAreDatedByOnset checks that an alert carries the first weekly

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ingest/demo"
 	"github.com/creditflow/creditflow/store"
 )
 

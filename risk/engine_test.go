@@ -19,8 +19,8 @@ import (
 	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ingest/demo"
 	"github.com/creditflow/creditflow/store"
 )
 

@@ -13,8 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ingest/demo"
 	"github.com/creditflow/creditflow/store"
 )
 

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"github.com/creditflow/creditflow/dunning"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,10 +10,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/dunning"
+
 	"github.com/chromedp/chromedp"
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ingest/demo"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"

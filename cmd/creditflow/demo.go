@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/demo"
+	"github.com/creditflow/creditflow/demo"
 )
 
 func runDemo(ctx context.Context, e env, args []string) error {

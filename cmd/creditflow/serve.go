@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ingest/demo"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )

@@ -225,11 +225,10 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("%w: no files: send them in form field \"file\"", creditflow.ErrInvalid))
 		return
 	}
-	res, err := ingest.Files(r.Context(), s.db, paths, opt)
+	res, err := s.app.Ingest(r.Context(), paths, opt)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.invalidate()
 	writeJSON(w, http.StatusOK, res)
 }

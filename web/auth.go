@@ -2,11 +2,7 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
 	"crypto/subtle"
-	"database/sql"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"net/http"
@@ -15,48 +11,9 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/store"
 )
-
-// tokenPrefix starts every API token, so that leaked tokens are easy to find.
-const tokenPrefix = "cf_"
-
-// CreateToken makes a new random API token with a role, stores only its
-// SHA-256 hash and returns the token itself, which is shown once.
-func CreateToken(ctx context.Context, db *store.DB, role creditflow.Role, name string, now time.Time) (string, error) {
-	if _, err := creditflow.ParseRole(string(role)); err != nil {
-		return "", err
-	}
-	if strings.TrimSpace(name) == "" {
-		return "", fmt.Errorf("%w: a token needs a name (who or what uses it)", creditflow.ErrInvalid)
-	}
-	id, secret := randomHex(6), randomHex(24)
-	token := tokenPrefix + id + "_" + secret
-	err := db.WriteTx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (token_id, name, role, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-			id, name, string(role), hashToken(token), now.UTC()); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, 'cli', 'token_create', json_object('token_id', ?, 'name', ?, 'role', ?))`,
-			now.UTC(), id, name, string(role))
-		return err
-	})
-	if err != nil {
-		return "", fmt.Errorf("create token: %w", err)
-	}
-	return token, nil
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-func hashToken(token string) string {
-	h := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(h[:])
-}
 
 // principal is who makes a request.
 type principal struct {
@@ -67,23 +24,11 @@ type principal struct {
 
 // checkToken finds the role of a bearer token.
 func checkToken(ctx context.Context, db *store.DB, token string) (principal, error) {
-	rest, ok := strings.CutPrefix(token, tokenPrefix)
-	id, _, ok2 := strings.Cut(rest, "_")
-	if !ok || !ok2 {
-		return principal{}, fmt.Errorf("%w: malformed token", creditflow.ErrUnauthorized)
-	}
-	var name, role, hash string
-	err := db.QueryRowContext(ctx, `SELECT name, role, token_hash FROM api_tokens WHERE token_id = ? AND revoked_at IS NULL`, id).Scan(&name, &role, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		return principal{}, fmt.Errorf("%w: unknown or revoked token", creditflow.ErrUnauthorized)
-	}
+	name, role, err := app.CheckToken(ctx, db, token)
 	if err != nil {
 		return principal{}, err
 	}
-	if subtle.ConstantTimeCompare([]byte(hash), []byte(hashToken(token))) != 1 {
-		return principal{}, fmt.Errorf("%w: unknown or revoked token", creditflow.ErrUnauthorized)
-	}
-	return principal{name: name, role: creditflow.Role(role)}, nil
+	return principal{name: name, role: role}, nil
 }
 
 // sessionCookie is the dashboard's session cookie.
@@ -108,22 +53,22 @@ type sessions struct {
 func (ss *sessions) create(p principal, now time.Time) (string, *session) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	id := randomHex(32)
-	s := &session{principal: p, csrf: randomHex(16), expires: now.Add(sessionTTL)}
+	id := app.RandomHex(32)
+	s := &session{principal: p, csrf: app.RandomHex(16), expires: now.Add(sessionTTL)}
 	s.session = s
 	for k, v := range ss.byID { // sweep expired sessions while we hold the lock
 		if now.After(v.expires) {
 			delete(ss.byID, k)
 		}
 	}
-	ss.byID[hashToken(id)] = s
+	ss.byID[app.HashSecret(id)] = s
 	return id, s
 }
 
 func (ss *sessions) get(id string, now time.Time) *session {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	s := ss.byID[hashToken(id)]
+	s := ss.byID[app.HashSecret(id)]
 	if s == nil || now.After(s.expires) {
 		return nil
 	}
@@ -133,7 +78,7 @@ func (ss *sessions) get(id string, now time.Time) *session {
 func (ss *sessions) remove(id string) {
 	ss.mu.Lock()
 	defer ss.mu.Unlock()
-	delete(ss.byID, hashToken(id))
+	delete(ss.byID, app.HashSecret(id))
 }
 
 type ctxKey struct{}

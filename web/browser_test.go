@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
@@ -70,7 +71,7 @@ func saveScreenshot(t *testing.T, ctx context.Context, docsPath string) {
 // and returns it with a token of role and the host the browser may talk to.
 func startBrowserServer(t *testing.T, db *store.DB, role creditflow.Role, now time.Time) (srv *httptest.Server, token, host string) {
 	t.Helper()
-	token, err := web.CreateToken(context.Background(), db, role, "browser test", now)
+	token, err := app.CreateToken(context.Background(), db, role, "browser test", now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,7 +15,7 @@ func (s *Server) handleDossier(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	d, err := dunning.CustomerDossier(r.Context(), s.db, id, asOf, s.dunningPolicy())
+	d, err := dunning.CustomerDossier(r.Context(), s.db, id, asOf, s.app.Policy())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

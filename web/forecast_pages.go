@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/forecast"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -19,13 +19,9 @@ import (
 // customers behind it, and how well the forecast did on the ledger's past.
 
 const (
-	forecastPageWeeks     = DefaultForecastWeeks
-	forecastSoonWeeks     = 4  // the "next 4 weeks" card
-	forecastTopCustomers  = 15 // customers in the table
-	forecastBacktestWeeks = 4  // horizon of the page's backtest
-	// forecastBacktestSpan is how far back the page's backtest makes its
-	// forecasts: about six months before the as-of date.
-	forecastBacktestSpan = 26 * 7
+	forecastPageWeeks    = app.DefaultForecastWeeks
+	forecastSoonWeeks    = 4  // the "next 4 weeks" card
+	forecastTopCustomers = 15 // customers in the table
 	// forecastBacktestWait is how long the page waits for its backtest.
 	// A backtest that takes longer goes on in the background, and the page
 	// says so; the next visit shows it.
@@ -112,11 +108,8 @@ func (s *Server) handleForecastPage(w http.ResponseWriter, r *http.Request, sess
 	}
 	page.setAsOf(asOf)
 	// The backtest starts first: it runs while the forecast is computed.
-	bt := s.forecasts.backtests.start(r.Context(), asOf.String(), func(ctx context.Context) (forecast.BacktestResult, error) {
-		from, to := pageBacktestSpan(asOf)
-		return forecast.Backtest(ctx, s.db, from, to, forecastBacktestWeeks)
-	})
-	f, err := s.forecast(r.Context(), asOf, forecastPageWeeks)
+	bt := s.app.ForecastBacktest(r.Context(), asOf)
+	f, err := s.app.Forecast(r.Context(), asOf, forecastPageWeeks)
 	if err != nil && r.Context().Err() != nil {
 		return // the visitor went away
 	}
@@ -129,7 +122,7 @@ func (s *Server) handleForecastPage(w http.ResponseWriter, r *http.Request, sess
 	timer := time.NewTimer(forecastBacktestWait)
 	defer timer.Stop()
 	select {
-	case <-bt.done:
+	case <-bt.Done():
 	case <-timer.C:
 	case <-r.Context().Done():
 		return
@@ -141,21 +134,14 @@ func (s *Server) handleForecastPage(w http.ResponseWriter, r *http.Request, sess
 		return
 	}
 	if page.Backtest.State == "failed" {
-		s.log.ErrorContext(r.Context(), "forecast backtest", "as_of", asOf.String(), "err", bt.err)
+		s.log.ErrorContext(r.Context(), "forecast backtest", "as_of", asOf.String(), "err", func() error { _, err := bt.Result(); return err }())
 	}
 	s.render(w, r, "forecast.html", page)
 }
 
-// pageBacktestSpan is the span of the as-of dates of the page's backtest:
-// forecasts made in the six months before asOf whose weeks have all
-// passed by asOf.
-func pageBacktestSpan(asOf creditflow.Date) (from, to creditflow.Date) {
-	return asOf.AddDays(-forecastBacktestSpan), asOf.AddDays(-7 * forecastBacktestWeeks)
-}
-
 // fillForecast formats the forecast and the backtest into the page and
 // builds its charts, per request.
-func fillForecast(p *forecastPage, f creditflow.Forecast, bt *memoCacheEntry[forecast.BacktestResult], asOf creditflow.Date) error {
+func fillForecast(p *forecastPage, f creditflow.Forecast, bt *app.Pending[forecast.BacktestResult], asOf creditflow.Date) error {
 	cur := currencyCode(f.Currency)
 	p.Currency = cur
 	p.API = "/api/forecast?" + url.Values{"as_of": {asOf.String()}, "weeks": {fmt.Sprint(forecastPageWeeks)}}.Encode()
@@ -238,25 +224,25 @@ func percentOf(a, b creditflow.Money) float64 {
 }
 
 // forecastBacktestOf describes the page's backtest in its state.
-func forecastBacktestOf(bt *memoCacheEntry[forecast.BacktestResult], asOf creditflow.Date) forecastBacktestBox {
-	from, to := pageBacktestSpan(asOf)
+func forecastBacktestOf(bt *app.Pending[forecast.BacktestResult], asOf creditflow.Date) forecastBacktestBox {
+	from, to := app.BacktestSpan(asOf)
 	select {
-	case <-bt.done:
+	case <-bt.Done():
 	default:
 		return forecastBacktestBox{State: "running", Note: fmt.Sprintf("The backtest of the forecasts made from %s to %s is still being computed. "+
 			"It goes on in the background: reload the page in a minute to see it.", from.Format("2 January 2006"), to.Format("2 January 2006"))}
 	}
-	if bt.err != nil {
+	r, err := bt.Result()
+	if err != nil {
 		return forecastBacktestBox{State: "failed", Note: "The backtest could not be computed (not enough history before " +
 			asOf.Format("2 January 2006") + "?). The error is in the server log."}
 	}
-	r := bt.v
 	if r.Forecasts == 0 || r.Weeks == 0 {
 		return forecastBacktestBox{State: "ready", Note: fmt.Sprintf("The ledger has too little history before %s to backtest the forecast: "+
 			"the page backtests forecasts made from %s to %s.", asOf.Format("2 January 2006"), from.Format("2 January 2006"), to.Format("2 January 2006"))}
 	}
 	box := forecastBacktestBox{State: "ready", Span: fmt.Sprintf("%d forecasts of %d weeks, made every 4 weeks from %s to %s with what was known on the day, against the cash that came in (%d weeks compared). Run for this page, kept until the next ingest.",
-		r.Forecasts, forecastBacktestWeeks, r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.Weeks)}
+		r.Forecasts, app.BacktestWeeks, r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.Weeks)}
 	box.Rows = []forecastBacktestRow{
 		forecastBacktestRowOf("Error on open invoices", "Weighted absolute percentage error (WAPE) of the weekly cash from invoices open when the forecast was made. Lower is better.",
 			r.Model.WAPEOpen, r.DueDate.WAPEOpen, r.DueDatePlusDelay.WAPEOpen),

@@ -1,15 +1,12 @@
 package web
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"net/http"
-	"slices"
-	"strconv"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/risk"
 )
 
@@ -24,75 +21,14 @@ const (
 	sortName     = "name"     // by name
 )
 
-// defaultAlertDays is how far back GET /api/alerts looks without since.
-const defaultAlertDays = 30
-
-// CustomerRisk is one customer of GET /api/customers, and one row of
-// `creditflow score`. Probabilities are in [0,1], rounded to 4 decimals;
-// days are calendar days beyond the due date, rounded to 1 decimal.
-type CustomerRisk struct {
-	CustomerID       string               `json:"customer_id"`
-	Name             string               `json:"name"`
-	Segment          string               `json:"segment"`
-	Score            int                  `json:"score"`
-	RiskClass        creditflow.RiskClass `json:"risk_class"`
-	PLate            float64              `json:"p_late"`
-	PSevere          float64              `json:"p_severe"`
-	ExpectedDaysLate float64              `json:"expected_days_late"`
-	Exposure         creditflow.Money     `json:"exposure"`
-	CreditLimit      creditflow.Money     `json:"credit_limit"`
-	ChangeDetected   bool                 `json:"change_detected"`
-}
-
-// NewCustomerRisk rounds a score for the API.
-func NewCustomerRisk(s creditflow.RiskScore) CustomerRisk {
-	return CustomerRisk{
-		CustomerID: s.CustomerID, Name: s.Name, Segment: s.Segment, Score: s.Score, RiskClass: s.RiskClass,
-		PLate: roundProb(s.PLate), PSevere: roundProb(s.PSevere), ExpectedDaysLate: roundDays(s.ExpectedDaysLate),
-		Exposure: s.Exposure, CreditLimit: s.CreditLimit, ChangeDetected: s.ChangeDetected,
-	}
-}
-
-// CustomerRiskColumns are the CSV columns of CustomerRisk.Record, named as
-// the JSON fields.
-var CustomerRiskColumns = []string{"customer_id", "name", "segment", "score", "risk_class", "p_late", "p_severe",
-	"expected_days_late", "exposure", "credit_limit", "change_detected"}
-
-// Record returns c as a CSV row in the order of CustomerRiskColumns, with
-// the numbers written as in the JSON.
-func (c CustomerRisk) Record() []string {
-	return []string{c.CustomerID, c.Name, c.Segment, strconv.Itoa(c.Score), string(c.RiskClass),
-		strconv.FormatFloat(c.PLate, 'f', -1, 64), strconv.FormatFloat(c.PSevere, 'f', -1, 64),
-		strconv.FormatFloat(c.ExpectedDaysLate, 'f', -1, 64), c.Exposure.String(), c.CreditLimit.String(),
-		strconv.FormatBool(c.ChangeDetected)}
-}
-
-// roundProb rounds a probability to 4 decimals. A probability that is not
-// a number (which the engine should never give) becomes 0, as JSON has no
-// NaN and the encoder would fail half-way through the answer.
-func roundProb(p float64) float64 {
-	if math.IsNaN(p) || math.IsInf(p, 0) {
-		return 0
-	}
-	return math.Round(p*1e4) / 1e4
-}
-
-// roundDays rounds days to 1 decimal; see roundProb for NaN.
-func roundDays(d float64) float64 {
-	if math.IsNaN(d) || math.IsInf(d, 0) {
-		return 0
-	}
-	return math.Round(d*10) / 10
-}
-
 // customersPage is the answer of GET /api/customers.
 type customersPage struct {
-	AsOf      creditflow.Date `json:"as_of"`
-	Currency  string          `json:"currency"`
-	Total     int             `json:"total"`
-	Limit     int             `json:"limit"`
-	Offset    int             `json:"offset"`
-	Customers []CustomerRisk  `json:"customers"`
+	AsOf      creditflow.Date    `json:"as_of"`
+	Currency  string             `json:"currency"`
+	Total     int                `json:"total"`
+	Limit     int                `json:"limit"`
+	Offset    int                `json:"offset"`
+	Customers []app.CustomerRisk `json:"customers"`
 }
 
 // riskSort reads the sort parameter of GET /api/customers.
@@ -137,7 +73,7 @@ func (s *Server) handleCustomers(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	scored, err := s.engine.Scores(r.Context(), asOf)
+	scored, err := s.app.Scores(r.Context(), asOf)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -148,9 +84,9 @@ func (s *Server) handleCustomers(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := customersPage{AsOf: asOf, Currency: scored.Currency, Total: total, Limit: limit, Offset: offset,
-		Customers: make([]CustomerRisk, len(page))}
+		Customers: make([]app.CustomerRisk, len(page))}
 	for i, c := range page {
-		out.Customers[i] = NewCustomerRisk(c)
+		out.Customers[i] = app.NewCustomerRisk(c)
 	}
 	writeJSON(w, http.StatusOK, out)
 }
@@ -160,7 +96,7 @@ func (s *Server) handleCustomers(w http.ResponseWriter, r *http.Request) {
 type customerDetail struct {
 	AsOf     creditflow.Date `json:"as_of"`
 	Currency string          `json:"currency"`
-	CustomerRisk
+	app.CustomerRisk
 	Kind    creditflow.CustomerKind    `json:"kind"`
 	Change  creditflow.BehaviourChange `json:"change"`
 	Reasons []creditflow.Reason        `json:"reasons"`
@@ -178,12 +114,12 @@ func (s *Server) handleCustomer(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	scored, err := s.engine.Scores(r.Context(), asOf)
+	scored, err := s.app.Scores(r.Context(), asOf)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	d, err := s.engine.Customer(r.Context(), asOf, id)
+	d, err := s.app.Customer(r.Context(), asOf, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -198,7 +134,7 @@ func (s *Server) handleCustomer(w http.ResponseWriter, r *http.Request) {
 		history = []risk.PaymentRecord{}
 	}
 	writeJSON(w, http.StatusOK, customerDetail{
-		AsOf: asOf, Currency: scored.Currency, CustomerRisk: NewCustomerRisk(d.Score), Kind: d.Score.Kind,
+		AsOf: asOf, Currency: scored.Currency, CustomerRisk: app.NewCustomerRisk(d.Score), Kind: d.Score.Kind,
 		Change: d.Score.Change, Reasons: nonNilReasons(d.Score.Reasons), Features: d.Features,
 		Limit: roundLimit(d.Limit), PaymentHistory: history, OpenItems: items,
 	})
@@ -210,7 +146,7 @@ func (s *Server) handleCreditLimit(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	l, err := s.engine.CreditLimit(r.Context(), asOf, id)
+	l, err := s.app.CreditLimit(r.Context(), asOf, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -220,7 +156,7 @@ func (s *Server) handleCreditLimit(w http.ResponseWriter, r *http.Request) {
 
 // roundLimit rounds the probability of a credit limit for the API.
 func roundLimit(l creditflow.CreditLimit) creditflow.CreditLimit {
-	l.PSevere = roundProb(l.PSevere)
+	l.PSevere = app.RoundProb(l.PSevere)
 	l.Reasons = nonNilReasons(l.Reasons)
 	return l
 }
@@ -242,11 +178,11 @@ type alertsPage struct {
 }
 
 // sinceParam reads the since parameter: a date on or before asOf, by default
-// defaultAlertDays before it.
+// app.AlertDays before it.
 func sinceParam(r *http.Request, asOf creditflow.Date) (creditflow.Date, error) {
 	v := r.URL.Query().Get("since")
 	if v == "" {
-		return asOf.AddDays(-defaultAlertDays), nil
+		return asOf.AddDays(-app.AlertDays), nil
 	}
 	d, err := creditflow.ParseDate(v)
 	if err != nil {
@@ -269,36 +205,17 @@ func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	alerts, err := s.newestAlerts(r.Context(), asOf, from)
+	alerts, err := s.app.Alerts(r.Context(), asOf, from)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	scored, err := s.engine.Scores(r.Context(), asOf)
+	scored, err := s.app.Scores(r.Context(), asOf)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, alertsPage{AsOf: asOf, Since: from, Currency: scored.Currency, Total: len(alerts), Alerts: alerts})
-}
-
-// newestAlerts returns the alerts detected in [since, asOf], newest first
-// and, on one day, the largest exposure first.
-func (s *Server) newestAlerts(ctx context.Context, asOf, since creditflow.Date) ([]creditflow.Alert, error) {
-	alerts, err := s.engine.Alerts(ctx, asOf, since)
-	if err != nil {
-		return nil, err
-	}
-	if alerts == nil {
-		return []creditflow.Alert{}, nil
-	}
-	slices.SortStableFunc(alerts, func(a, b creditflow.Alert) int {
-		if c := b.DetectedOn.Compare(a.DetectedOn.Time); c != 0 {
-			return c
-		}
-		return cmp.Compare(b.Exposure, a.Exposure)
-	})
-	return alerts, nil
 }
 
 // openItemRisk is an open item of GET /api/open-items and of the customer
@@ -319,7 +236,7 @@ func (s *Server) withPLate(ctx context.Context, asOf creditflow.Date, items []cr
 	if len(items) == 0 {
 		return out, nil
 	}
-	p, err := s.engine.OpenItemPLate(ctx, asOf, items)
+	p, err := s.app.OpenItemPLate(ctx, asOf, items)
 	if err != nil {
 		return nil, err
 	}
@@ -327,7 +244,7 @@ func (s *Server) withPLate(ctx context.Context, asOf creditflow.Date, items []cr
 		return nil, fmt.Errorf("p_late of open items: %d probabilities for %d items", len(p), len(items))
 	}
 	for i, it := range items {
-		out[i] = openItemRisk{OpenItem: it, PLate: roundProb(p[i])}
+		out[i] = openItemRisk{OpenItem: it, PLate: app.RoundProb(p[i])}
 	}
 	return out, nil
 }

@@ -17,11 +17,11 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
-	"golang.org/x/sync/errgroup"
 )
 
 // The payment-risk dashboards: /risk, the overview of the scores, and
@@ -157,40 +157,21 @@ func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request, sess *se
 	s.render(w, r, "risk.html", page)
 }
 
-// riskData is what the risk overview reads from the engine.
+// riskData is what the risk overview shows: the book's risk over the
+// months (app.RiskOverview) and its riskiest customers.
 type riskData struct {
-	asOf        creditflow.Date
-	scored      *risk.Scored
-	historyOn   []creditflow.Date // oldest first, asOf last
-	history     []*risk.Scored
-	alertsSince creditflow.Date
-	alerts      []creditflow.Alert
-	top         []creditflow.RiskScore
+	*app.RiskOverview
+	top []creditflow.RiskScore
 }
 
-// loadRisk scores the as-of date and the month-ends before it at the same
-// time; the first error cancels the others.
+// loadRisk reads the risk overview of asOf.
 func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData, error) {
-	g, ctx := errgroup.WithContext(ctx)
-	d := &riskData{asOf: asOf, historyOn: agingHistoryDates(asOf, riskHistoryDates), alertsSince: asOf.AddDays(-defaultAlertDays)}
-	d.history = make([]*risk.Scored, len(d.historyOn))
-	run := func(what string, f func() error) { g.Go(labelled(what, f)) }
-	for i, day := range d.historyOn {
-		run("scores on "+day.String(), func() (err error) {
-			d.history[i], err = s.engine.Scores(ctx, day)
-			return err
-		})
-	}
-	run("alerts", func() (err error) {
-		d.alerts, err = s.newestAlerts(ctx, asOf, d.alertsSince)
-		return err
-	})
-	if err := g.Wait(); err != nil {
+	o, err := s.app.RiskOverview(ctx, asOf)
+	if err != nil {
 		return nil, err
 	}
-	d.scored = d.history[len(d.history)-1]
-	var err error
-	if d.top, _, err = d.scored.Sorted(sortRisk, "", riskTopCustomers, 0); err != nil {
+	d := &riskData{RiskOverview: o}
+	if d.top, _, err = o.Scored.Sorted(sortRisk, "", riskTopCustomers, 0); err != nil {
 		return nil, fmt.Errorf("riskiest customers: %w", err)
 	}
 	return d, nil
@@ -198,9 +179,9 @@ func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData,
 
 // fill formats d into the page and builds its charts, per request.
 func (d *riskData) fill(p *riskPage) error {
-	cur := currencyCode(d.scored.Currency)
+	cur := currencyCode(d.Scored.Currency)
 	p.Currency = cur
-	cs := d.scored.Customers
+	cs := d.Scored.Customers
 	p.Scored = formatInt(len(cs)) + " customers"
 	for _, c := range riskClasses {
 		p.Classes = append(p.Classes, classHead{Class: c, CSS: classCSS(c)})
@@ -238,36 +219,36 @@ func (d *riskData) fill(p *riskPage) error {
 			Hint:   "Exposure with customers in the two riskiest classes, by their chance of paying more than 60 days late.",
 			Meter:  cssPercent(riskyShare)},
 		{ID: "changes", Label: "Behaviour changes", Value: formatInt(changes),
-			Detail: fmt.Sprintf("customers · %s new alerts since %s", formatInt(len(d.alerts)), d.alertsSince.Format("2 Jan")),
+			Detail: fmt.Sprintf("customers · %s new alerts since %s", formatInt(len(d.Alerts)), d.AlertsSince.Format("2 Jan")),
 			Hint:   "Customers whose payment delays shifted, or who stopped paying, as the change test sees it on the as-of date."},
 		{ID: "overlimit", Label: "Over credit limit", Value: formatInt(over),
 			Detail: "customers · " + formatMoney(cur, above) + " above their limits",
 			Hint:   "Customers whose exposure is above the credit limit that applies to them (manual, else recommended)."},
 	}
 
-	for _, a := range d.alerts[:min(len(d.alerts), riskAlerts)] {
+	for _, a := range d.Alerts[:min(len(d.Alerts), riskAlerts)] {
 		name := a.Name
 		if name == "" {
 			name = a.CustomerID
 		}
 		p.Alerts = append(p.Alerts, alertRow{
-			DetectedOn: a.DetectedOn.String(), Customer: name, CustomerID: a.CustomerID, Link: customerLink(a.CustomerID, d.asOf),
+			DetectedOn: a.DetectedOn.String(), Customer: name, CustomerID: a.CustomerID, Link: customerLink(a.CustomerID, d.AsOf),
 			Kind: a.Kind, KindCSS: changeCSS(a.Kind), Sentence: a.Sentence, Exposure: formatAmount(a.Exposure),
 		})
 	}
-	p.AlertsSince = d.alertsSince.Format("2 January 2006")
-	p.AlertsAPI = "/api/alerts?" + url.Values{"as_of": {d.asOf.String()}, "since": {d.alertsSince.String()}}.Encode()
+	p.AlertsSince = d.AlertsSince.Format("2 January 2006")
+	p.AlertsAPI = "/api/alerts?" + url.Values{"as_of": {d.AsOf.String()}, "since": {d.AlertsSince.String()}}.Encode()
 	for _, c := range d.top {
-		p.Customers = append(p.Customers, newRiskRow(c, d.asOf))
+		p.Customers = append(p.Customers, newRiskRow(c, d.AsOf))
 	}
-	p.CustomersAPI = "/api/customers?" + url.Values{"as_of": {d.asOf.String()}, "sort": {sortRisk}, "limit": {"1000"}}.Encode()
-	p.HistoryFrom = d.historyOn[0].Format("January 2006")
+	p.CustomersAPI = "/api/customers?" + url.Values{"as_of": {d.AsOf.String()}, "sort": {sortRisk}, "limit": {"1000"}}.Encode()
+	p.HistoryFrom = d.Dates[0].Format("January 2006")
 
 	var err error
 	if p.ScoreChart, err = snippetOf(scoreHistogram(cs)); err != nil {
 		return fmt.Errorf("score histogram: %w", err)
 	}
-	if p.HistoryChart, err = snippetOf(classHistoryChart(d.historyOn, d.history)); err != nil {
+	if p.HistoryChart, err = snippetOf(classHistoryChart(d.Dates, d.History)); err != nil {
 		return fmt.Errorf("class history chart: %w", err)
 	}
 	if p.ClassChart, err = snippetOf(classExposureChart(cs, cur)); err != nil {
@@ -613,7 +594,7 @@ type dossierData struct {
 // a call is deferred. An error is kept in the result: the panel says so
 // and the rest of the page still shows.
 func (s *Server) loadDossier(ctx context.Context, asOf creditflow.Date, id string) *dossierData {
-	d := &dossierData{asOf: asOf, id: id, policy: s.dunningPolicy()}
+	d := &dossierData{asOf: asOf, id: id, policy: s.app.Policy()}
 	var err error
 	if d.dossier, err = dunning.CustomerDossier(ctx, s.db, id, asOf, d.policy); err != nil {
 		d.err = fmt.Errorf("dossier: %w", err)
@@ -623,16 +604,8 @@ func (s *Server) loadDossier(ctx context.Context, asOf creditflow.Date, id strin
 		d.err = fmt.Errorf("actions: %w", err)
 		return d
 	}
-	wl, err := s.loadWorklist(ctx, asOf)
-	if err != nil {
+	if d.task, err = s.app.Task(ctx, asOf, id); err != nil {
 		d.err = fmt.Errorf("worklist: %w", err)
-		return d
-	}
-	for i, t := range wl.list.Tasks {
-		if t.CustomerID == id {
-			d.task = &wl.list.Tasks[i]
-			break
-		}
 	}
 	return d
 }
@@ -774,12 +747,12 @@ type customerData struct {
 }
 
 func (s *Server) loadCustomer(ctx context.Context, asOf creditflow.Date, id string) (*customerData, error) {
-	scored, err := s.engine.Scores(ctx, asOf)
+	scored, err := s.app.Scores(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
 	d := &customerData{asOf: asOf, currency: scored.Currency}
-	if d.detail, err = s.engine.Customer(ctx, asOf, id); err != nil {
+	if d.detail, err = s.app.Customer(ctx, asOf, id); err != nil {
 		return nil, err
 	}
 	if d.items, err = s.withPLate(ctx, asOf, d.detail.OpenItems); err != nil {
@@ -960,7 +933,7 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 	)
 	var paid, open []opts.ScatterData
 	for _, pt := range points {
-		v := opts.ScatterData{Name: chartText(pt.InvoiceID), Value: []any{pt.DueDate.String(), roundDays(pt.DaysLate), pt.Amount.Float64(), pt.Censored}}
+		v := opts.ScatterData{Name: chartText(pt.InvoiceID), Value: []any{pt.DueDate.String(), app.RoundDays(pt.DaysLate), pt.Amount.Float64(), pt.Censored}}
 		if pt.Censored {
 			open = append(open, v)
 		} else {
@@ -989,10 +962,10 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 			first, last := points[0].DueDate, points[len(points)-1].DueDate
 			avg := func(name string, from, to creditflow.Date, days float64, color, pos string) []markLineEnd {
 				return []markLineEnd{
-					{Name: name + " " + formatNumber(days) + " days late", Coord: []any{from.String(), roundDays(days)},
+					{Name: name + " " + formatNumber(days) + " days late", Coord: []any{from.String(), app.RoundDays(days)},
 						Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: pos, Color: color},
 						LineStyle: &opts.LineStyle{Color: color, Type: "solid", Width: 2}},
-					{Coord: []any{to.String(), roundDays(days)}},
+					{Coord: []any{to.String(), app.RoundDays(days)}},
 				}
 			}
 			if first.Before(ch.ChangeDate.Time) {

@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
@@ -591,7 +592,7 @@ func checkCustomerFields(t *testing.T, body []byte) {
 	}
 	var rows []map[string]json.RawMessage
 	json.Unmarshal(top["customers"], &rows)
-	want := slices.Clone(web.CustomerRiskColumns)
+	want := slices.Clone(app.CustomerRiskColumns)
 	sort.Strings(want)
 	for _, r := range rows {
 		if got := slices.Sorted(mapKeys(r)); !slices.Equal(got, want) {

@@ -12,13 +12,11 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
 	"github.com/gorilla/mux"
 )
@@ -34,6 +32,9 @@ var openAPI []byte
 
 // Config is what the server needs.
 type Config struct {
+	// App is the application the server is an adapter of. When nil, New
+	// makes one on DB with Now, Logger and DunningPolicy.
+	App    *app.App
 	DB     *store.DB
 	Logger *slog.Logger
 	// Now gives the current time; as-of dates default to its day.
@@ -43,34 +44,21 @@ type Config struct {
 	// DunningPolicy is the policy of the dunning worklist and action
 	// checks; nil means dunning.DefaultPolicy.
 	DunningPolicy *dunning.Policy
-	// Warm computes today's risk scores and forecasts in the background
-	// when ListenAndServe starts and after every change of the ledger, so
-	// that the first visitor of the day does not wait for them (seconds on
-	// a ledger of a million invoices).
+	// Warm computes today's figures in the background while
+	// ListenAndServe runs and after every change of the ledger (app.Warm).
 	Warm bool
 }
 
 // Server is the HTTP service.
 type Server struct {
+	app      *app.App
 	db       *store.DB
 	log      *slog.Logger
 	now      func() time.Time
 	maxUp    int64
 	sessions *sessions
 	router   *mux.Router
-	engine   *risk.Engine
-	// forecasts keeps the cash forecasts until the next ingest, as engine
-	// keeps the scores.
-	forecasts *forecasts
-	// finder proposes matches for unmatched bank transactions, built from
-	// the ledger once until the next ingest or match.
-	finder memoCache[struct{}, *ingest.Finder]
-	policy dunning.Policy
-
-	warm      bool
-	warmMu    sync.Mutex
-	warmCtx   context.Context // set while ListenAndServe runs
-	warmGroup sync.WaitGroup
+	warm     bool
 }
 
 // New builds a server with its routes.
@@ -84,13 +72,11 @@ func New(cfg Config) *Server {
 	if cfg.MaxUploadBytes == 0 {
 		cfg.MaxUploadBytes = 2 << 30
 	}
-	s := &Server{db: cfg.DB, log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes, warm: cfg.Warm,
-		sessions: &sessions{byID: map[string]*session{}},
-		engine:   risk.NewEngine(cfg.DB, risk.EngineOptions{Now: cfg.Now}), forecasts: newForecasts()}
-	s.policy = dunning.DefaultPolicy()
-	if cfg.DunningPolicy != nil {
-		s.policy = *cfg.DunningPolicy
+	if cfg.App == nil {
+		cfg.App = app.New(app.Config{DB: cfg.DB, Logger: cfg.Logger, Now: cfg.Now, Policy: cfg.DunningPolicy})
 	}
+	s := &Server{app: cfg.App, db: cfg.App.DB(), log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes, warm: cfg.Warm,
+		sessions: &sessions{byID: map[string]*session{}}}
 	s.router = s.routes()
 	return s
 }
@@ -200,20 +186,9 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 	}
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
 	if s.warm {
-		warmCtx, stopWarm := context.WithCancel(ctx)
-		s.warmMu.Lock()
-		s.warmCtx = warmCtx
-		s.warmMu.Unlock()
 		// On the way out no warm-up starts any more, and those under way
 		// end before the caller closes the database.
-		defer func() {
-			s.warmMu.Lock()
-			s.warmCtx = nil
-			stopWarm()
-			s.warmMu.Unlock()
-			s.warmGroup.Wait()
-		}()
-		s.warmUp()
+		defer s.app.Warm(ctx)()
 	}
 	if ready != nil {
 		ready(ln.Addr())
@@ -235,30 +210,4 @@ func (s *Server) ListenAndServe(ctx context.Context, addr string, ready func(net
 		return err
 	}
 	return nil
-}
-
-// warmUp computes today's scores, weekly forecast and open items' payment
-// forecasts in the background, when Config.Warm is set and the server runs.
-// The caches share the work with any request that asks meanwhile.
-func (s *Server) warmUp() {
-	s.warmMu.Lock()
-	defer s.warmMu.Unlock()
-	ctx := s.warmCtx
-	if ctx == nil || ctx.Err() != nil {
-		return
-	}
-	s.warmGroup.Go(func() {
-		start := time.Now()
-		asOf := creditflow.NewDate(s.now())
-		_, err := s.forecast(ctx, asOf, DefaultForecastWeeks) // scores first, then the forecast on them
-		if err == nil {
-			_, err = s.itemForecaster(ctx, asOf)
-		}
-		switch {
-		case err == nil:
-			s.log.Info("warmed up", slog.String("as_of", asOf.String()), slog.Float64("seconds", time.Since(start).Seconds()))
-		case ctx.Err() == nil: // not the server shutting down
-			s.log.Warn("warm-up", slog.String("as_of", asOf.String()), slog.Any("error", err))
-		}
-	})
 }

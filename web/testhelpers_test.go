@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
@@ -104,7 +105,7 @@ type apiTokens struct {
 func createTokens(tb testing.TB, db *store.DB) apiTokens {
 	tb.Helper()
 	mk := func(role creditflow.Role) string {
-		tok, err := web.CreateToken(context.Background(), db, role, "test "+string(role), apiNow)
+		tok, err := app.CreateToken(context.Background(), db, role, "test "+string(role), apiNow)
 		if err != nil {
 			tb.Fatalf("create %s token: %v", role, err)
 		}

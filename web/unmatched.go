@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,22 +20,6 @@ import (
 // maxMatchBytes bounds the body of a manual match.
 const maxMatchBytes = 64 << 10
 
-// invalidate drops everything computed from the ledger, after it changed,
-// and warms today's figures up again (Config.Warm).
-func (s *Server) invalidate() {
-	s.engine.Invalidate()
-	s.forecasts.invalidate()
-	s.finder.invalidate()
-	s.warmUp()
-}
-
-// loadFinder returns the candidate finder of the current ledger.
-func (s *Server) loadFinder(ctx context.Context) (*ingest.Finder, error) {
-	return s.finder.get(ctx, struct{}{}, func(ctx context.Context) (*ingest.Finder, error) {
-		return ingest.NewFinder(ctx, s.db)
-	})
-}
-
 // unmatchedPage reads ?limit=&offset= and the page of the queue.
 func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (ingest.UnmatchedPage, int, int, error) {
 	limit, err := intParam(r, "limit", defaultLimit)
@@ -50,11 +33,7 @@ func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (ingest.Unmatc
 	if limit > 500 {
 		return ingest.UnmatchedPage{}, 0, 0, fmt.Errorf("%w: limit %d: at most 500", creditflow.ErrInvalid, limit)
 	}
-	f, err := s.loadFinder(r.Context())
-	if err != nil {
-		return ingest.UnmatchedPage{}, 0, 0, err
-	}
-	page, err := ingest.ListUnmatched(r.Context(), s.db, f, limit, offset)
+	page, err := s.app.Unmatched(r.Context(), limit, offset)
 	return page, limit, offset, err
 }
 
@@ -92,12 +71,11 @@ func (s *Server) handleMatchUnmatched(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("%w: body: %v; expected {\"customer_id\": \"...\", \"invoice_ids\": [\"...\"]}", creditflow.ErrInvalid, err))
 		return
 	}
-	res, err := ingest.MatchByHand(r.Context(), s.db, id, mm, ingest.Options{Actor: "api:" + principalFrom(r.Context()).name, Now: s.now})
+	res, err := s.app.MatchByHand(r.Context(), id, mm, "api:"+principalFrom(r.Context()).name)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.invalidate()
 	writeJSON(w, http.StatusOK, res)
 }
 

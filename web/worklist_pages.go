@@ -1,9 +1,7 @@
 package web
 
 import (
-	"context"
 	"fmt"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
@@ -11,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
 )
 
@@ -127,7 +126,7 @@ func (s *Server) handleWorklistPage(w http.ResponseWriter, r *http.Request, sess
 	page.setAsOf(asOf)
 	q := r.URL.Query()
 	f := worklistFilter{step: q.Get("step"), channel: q.Get("channel"), segment: q.Get("segment")}
-	d, err := s.loadWorklist(r.Context(), asOf)
+	wl, err := s.app.Worklist(r.Context(), asOf)
 	if err != nil && r.Context().Err() != nil {
 		return // the visitor went away
 	}
@@ -140,101 +139,25 @@ func (s *Server) handleWorklistPage(w http.ResponseWriter, r *http.Request, sess
 	page.CanRecord = sess.role.Allows(creditflow.RoleCollector)
 	page.Today = creditflow.NewDate(s.now()).String()
 	page.Types = worklistActionTypes
-	d.fill(&page, f)
+	worklistData{Worklist: wl, policy: s.app.Policy()}.fill(&page, f)
 	s.render(w, r, "worklist.html", page)
 }
 
-// worklistData is what the page reads: the whole worklist, the customers'
-// segments and their overdue invoices.
+// worklistData is what the page shows: the whole worklist (so that the
+// cards and the call capacity see every task) and the policy's steps.
 type worklistData struct {
-	asOf     creditflow.Date
-	policy   dunning.Policy
-	list     dunning.Worklist
-	segments map[string]string   // customer → segment ("" when none)
-	overdue  map[string][]string // customer → overdue invoice ids
-}
-
-// loadWorklist computes the worklist as GET /api/dunning/worklist does, all
-// of it, so that the cards and the call capacity see every task.
-func (s *Server) loadWorklist(ctx context.Context, asOf creditflow.Date) (*worklistData, error) {
-	d := &worklistData{asOf: asOf, policy: s.dunningPolicy()}
-	opt := dunning.Options{Policy: d.policy}
-	if scored, err := s.engine.Scores(ctx, asOf); err == nil {
-		opt.Risk = func(id string) (float64, bool) {
-			c, ok := scored.Customer(id)
-			return c.PSevere, ok
-		}
-	} else if ctx.Err() == nil {
-		s.log.WarnContext(ctx, "worklist page without risk scores", slog.Any("err", err))
-	}
-	var err error
-	if opt.Effects, err = dunning.LearnEffects(ctx, s.db, asOf, opt.Policy); err != nil {
-		return nil, err
-	}
-	if d.list, err = dunning.ComputeWorklist(ctx, s.db, asOf, opt); err != nil {
-		return nil, err
-	}
-	if d.segments, err = s.customerSegments(ctx); err != nil {
-		return nil, err
-	}
-	if d.overdue, err = s.overdueInvoices(ctx, asOf); err != nil {
-		return nil, err
-	}
-	return d, nil
-}
-
-// customerSegments maps every customer to its segment.
-func (s *Server) customerSegments(ctx context.Context) (map[string]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT ON (customer_id) customer_id, coalesce(segment, '') FROM customers`)
-	if err != nil {
-		return nil, fmt.Errorf("customer segments: %w", err)
-	}
-	defer rows.Close()
-	m := map[string]string{}
-	for rows.Next() {
-		var id, seg string
-		if err := rows.Scan(&id, &seg); err != nil {
-			return nil, fmt.Errorf("customer segments: %w", err)
-		}
-		m[id] = seg
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("customer segments: %w", err)
-	}
-	return m, nil
-}
-
-// overdueInvoices lists each customer's open invoices past due on asOf,
-// oldest due first: what a dispute recorded from the page names.
-func (s *Server) overdueInvoices(ctx context.Context, asOf creditflow.Date) (map[string][]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT customer_id, invoice_id FROM open_invoices(CAST(? AS DATE), report_currency())
-		WHERE days_past_due > 0 ORDER BY customer_id, due_date, invoice_id`, asOf)
-	if err != nil {
-		return nil, fmt.Errorf("overdue invoices: %w", err)
-	}
-	defer rows.Close()
-	m := map[string][]string{}
-	for rows.Next() {
-		var c, id string
-		if err := rows.Scan(&c, &id); err != nil {
-			return nil, fmt.Errorf("overdue invoices: %w", err)
-		}
-		m[c] = append(m[c], id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("overdue invoices: %w", err)
-	}
-	return m, nil
+	*app.Worklist
+	policy dunning.Policy
 }
 
 // fill formats the worklist into the page, with the filters applied.
-func (d *worklistData) fill(p *worklistPage, f worklistFilter) {
-	cur := d.list.Currency
+func (d worklistData) fill(p *worklistPage, f worklistFilter) {
+	cur := d.Currency
 	p.Currency = cur
 	p.Step, p.Channel, p.Segment = f.step, f.channel, f.segment
 	p.Filtered = f != worklistFilter{}
-	p.ClearLink = "/worklist?" + url.Values{"as_of": {d.asOf.String()}}.Encode()
-	p.API = "/api/dunning/worklist?" + url.Values{"as_of": {d.asOf.String()}, "limit": {fmt.Sprint(dunning.MaxLimit)}}.Encode()
+	p.ClearLink = "/worklist?" + url.Values{"as_of": {d.AsOf.String()}}.Encode()
+	p.API = "/api/dunning/worklist?" + url.Values{"as_of": {d.AsOf.String()}, "limit": {fmt.Sprint(dunning.MaxLimit)}}.Encode()
 	p.ChannelNote = "The ledger assigns no collectors to customers, so the list filters by channel instead: phone tasks are the collectors' calls."
 
 	// The choices: the policy's steps in ladder order, then the channels
@@ -247,9 +170,9 @@ func (d *worklistData) fill(p *worklistPage, f worklistFilter) {
 	}
 	count := map[string]int{}
 	segs := map[string]bool{}
-	for _, t := range d.list.Tasks {
+	for _, t := range d.Tasks {
 		count[t.Step]++
-		segs[d.segments[t.CustomerID]] = true
+		segs[d.Segments[t.CustomerID]] = true
 	}
 	p.Steps = []filterOption{{Value: "", Label: "All steps", Selected: f.step == ""}}
 	for _, st := range steps {
@@ -282,7 +205,7 @@ func (d *worklistData) fill(p *worklistPage, f worklistFilter) {
 		priority                 float64
 		calls, deferred          int
 	)
-	for _, t := range d.list.Tasks {
+	for _, t := range d.Tasks {
 		if t.Channel == dunning.Phone {
 			if t.Deferred {
 				deferred++
@@ -290,7 +213,7 @@ func (d *worklistData) fill(p *worklistPage, f worklistFilter) {
 				calls++
 			}
 		}
-		seg := d.segments[t.CustomerID]
+		seg := d.Segments[t.CustomerID]
 		if !f.keep(t, seg) {
 			continue
 		}
@@ -303,28 +226,28 @@ func (d *worklistData) fill(p *worklistPage, f worklistFilter) {
 			name = t.CustomerID
 		}
 		p.Rows = append(p.Rows, worklistTaskRow{
-			CustomerID: t.CustomerID, Name: name, Link: customerLink(t.CustomerID, d.asOf), Segment: seg, Kind: string(t.Kind),
+			CustomerID: t.CustomerID, Name: name, Link: customerLink(t.CustomerID, d.AsOf), Segment: seg, Kind: string(t.Kind),
 			Step: t.Step, StepLabel: stepLabel(t.Step), StepTerm: stepTerm(t.Step), Channel: string(t.Channel),
 			Phone: t.Channel == dunning.Phone, Deferred: t.Deferred, DueSince: t.DueSince.String(),
 			Invoices: formatInt(t.Invoices), Overdue: formatAmount(t.AmountOverdue), Interest: formatAmount(t.Interest),
 			Costs: formatAmount(t.Costs), Priority: formatNumber2(t.Priority), Reason: t.Reason,
-			InvoiceIDs: strings.Join(d.overdue[t.CustomerID], ","),
+			InvoiceIDs: strings.Join(d.Overdue[t.CustomerID], ","),
 		})
 	}
 	n := len(p.Rows)
-	p.Shown = fmt.Sprintf("%s of %s tasks", formatInt(n), formatInt(d.list.Total))
-	sk := d.list.Skipped
+	p.Shown = fmt.Sprintf("%s of %s tasks", formatInt(n), formatInt(d.Total))
+	sk := d.Skipped
 	p.Skipped = fmt.Sprintf("Without a task: %d promised to pay, %d disputed, %d do not chase, %d below the minimum, %d not yet due, %d at the end of the ladder.",
 		sk.Promised, sk.Disputed, sk.DoNotChase, sk.BelowMinimum, sk.NotYetDue, sk.LadderDone)
 
-	capacity := d.list.CallCapacity
+	capacity := d.CallCapacity
 	callShare := math.NaN()
 	if capacity > 0 {
 		callShare = 100 * float64(calls) / float64(capacity)
 	}
 	of := ""
 	if p.Filtered {
-		of = fmt.Sprintf(" of %s on the whole list", formatInt(d.list.Total))
+		of = fmt.Sprintf(" of %s on the whole list", formatInt(d.Total))
 	}
 	p.Cards = []kpiCard{
 		{ID: "tasks", Label: "Tasks due", Value: formatInt(n),

@@ -3,11 +3,12 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"text/tabwriter"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -38,30 +39,26 @@ func runDunning(ctx context.Context, e env, args []string) error {
 	return fmt.Errorf("dunning: unknown subcommand %q", args[0])
 }
 
-// dunningOptions reads the policy and fills the risk weights and the
-// learned effects of asOf.
-func dunningOptions(ctx context.Context, e env, db *store.DB, asOf creditflow.Date, policyPath string) (dunning.Options, error) {
+// newApp reads the policy file (none: the built-in policy) and returns the
+// application on db.
+func newApp(e env, db *store.DB, policyPath string) (*app.App, error) {
 	p, err := dunning.LoadPolicy(policyPath)
 	if err != nil {
-		return dunning.Options{}, err
+		return nil, err
 	}
-	opt := dunning.Options{Policy: p}
-	scored, err := risk.NewEngine(db, risk.EngineOptions{Now: e.now}).Scores(ctx, asOf)
-	if err != nil {
+	return app.New(app.Config{DB: db, Now: e.now, Policy: &p, Logger: slog.New(slog.DiscardHandler)}), nil
+}
+
+// warnUnweighted says on stderr when there are no risk scores as of asOf,
+// so that the worklist weighs every customer alike.
+func warnUnweighted(ctx context.Context, e env, a *app.App, asOf creditflow.Date) error {
+	if _, err := a.Scores(ctx, asOf); err != nil {
 		if ctx.Err() != nil {
-			return opt, ctx.Err()
+			return ctx.Err()
 		}
-		fmt.Fprintf(e.stderr, "creditflow: no risk scores (%v); every customer gets risk weight %.2f\n", err, p.DefaultRiskWeight)
-	} else {
-		opt.Risk = func(id string) (float64, bool) {
-			c, ok := scored.Customer(id)
-			return c.PSevere, ok
-		}
+		fmt.Fprintf(e.stderr, "creditflow: no risk scores (%v); every customer gets risk weight %.2f\n", err, a.Policy().DefaultRiskWeight)
 	}
-	if opt.Effects, err = dunning.LearnEffects(ctx, db, asOf, p); err != nil {
-		return opt, err
-	}
-	return opt, nil
+	return nil
 }
 
 // runDunningRun plans the day's steps into dunning_plan, idempotently.
@@ -85,11 +82,14 @@ func runDunningRun(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	opt, err := dunningOptions(ctx, e, db, asOf, *policy)
+	a, err := newApp(e, db, *policy)
 	if err != nil {
 		return err
 	}
-	res, err := dunning.Plan(ctx, db, asOf, opt, e.now)
+	if err := warnUnweighted(ctx, e, a, asOf); err != nil {
+		return err
+	}
+	res, err := a.PlanDunning(ctx, asOf)
 	if err != nil {
 		return err
 	}
@@ -125,12 +125,14 @@ func runDunningWorklist(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	opt, err := dunningOptions(ctx, e, db, asOf, *policy)
+	a, err := newApp(e, db, *policy)
 	if err != nil {
 		return err
 	}
-	opt.Limit = *limit
-	w, err := dunning.ComputeWorklist(ctx, db, asOf, opt)
+	if err := warnUnweighted(ctx, e, a, asOf); err != nil {
+		return err
+	}
+	w, err := a.WorklistTop(ctx, asOf, *limit)
 	if err != nil {
 		return err
 	}

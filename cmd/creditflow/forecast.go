@@ -9,9 +9,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/forecast"
-	"github.com/creditflow/creditflow/risk"
-	"github.com/creditflow/creditflow/web"
 )
 
 // forecastTopCustomers is how many customers the text output lists.
@@ -22,7 +21,7 @@ const forecastTopCustomers = 10
 func runForecast(ctx context.Context, e env, args []string) error {
 	fs, dbPath := newFlags(e, "forecast")
 	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today); the first week is its Monday's")
-	weeks := fs.Int("weeks", web.DefaultForecastWeeks, fmt.Sprintf("number of `weeks`, 1 to %d", web.MaxForecastWeeks))
+	weeks := fs.Int("weeks", app.DefaultForecastWeeks, fmt.Sprintf("number of `weeks`, 1 to %d", app.MaxForecastWeeks))
 	asJSON := fs.Bool("json", false, "print the JSON of GET /api/forecast")
 	asCSV := fs.Bool("csv", false, "print the weeks as CSV with a header row, the fields of a week in --json")
 	if err := fs.Parse(args); err != nil {
@@ -34,8 +33,8 @@ func runForecast(ctx context.Context, e env, args []string) error {
 	if *asJSON && *asCSV {
 		return fmt.Errorf("forecast: choose one of --json and --csv")
 	}
-	if *weeks < 1 || *weeks > web.MaxForecastWeeks {
-		return fmt.Errorf("forecast: --weeks %d: expected 1 to %d", *weeks, web.MaxForecastWeeks)
+	if *weeks < 1 || *weeks > app.MaxForecastWeeks {
+		return fmt.Errorf("forecast: --weeks %d: expected 1 to %d", *weeks, app.MaxForecastWeeks)
 	}
 	asOf, err := asOfFlag(e, *asOfStr)
 	if err != nil {
@@ -47,24 +46,19 @@ func runForecast(ctx context.Context, e env, args []string) error {
 	}
 	defer db.Close()
 
-	scored, err := risk.NewEngine(db, risk.EngineOptions{Now: e.now}).Scores(ctx, asOf)
-	if err != nil {
-		return err
-	}
-	f, err := forecast.Compute(ctx, db, asOf, forecast.Options{Weeks: *weeks, Scores: scored})
+	f, err := app.New(app.Config{DB: db, Now: e.now}).Forecast(ctx, asOf, *weeks)
 	if err != nil {
 		return fmt.Errorf("forecast: %w", err)
 	}
-	f = web.NewForecastAnswer(f)
 
 	switch {
 	case *asJSON:
 		return printJSON(e.stdout, f)
 	case *asCSV:
 		w := csv.NewWriter(e.stdout)
-		w.Write(web.ForecastWeekColumns)
+		w.Write(app.ForecastWeekColumns)
 		for _, wk := range f.Weeks {
-			w.Write(web.ForecastWeekRecord(wk))
+			w.Write(app.ForecastWeekRecord(wk))
 		}
 		w.Flush()
 		return w.Error()
@@ -138,7 +132,7 @@ func forecastFiguresOf(f forecast.BacktestFigures, band bool) forecastBacktestFi
 func runBacktestForecast(ctx context.Context, e env, args []string) error {
 	fs, dbPath := newFlags(e, "backtest forecast")
 	fromStr, toStr := spanFlags(fs)
-	weeks := fs.Int("weeks", web.DefaultForecastWeeks, fmt.Sprintf("horizon of each forecast in `weeks`, 1 to %d", web.MaxForecastWeeks))
+	weeks := fs.Int("weeks", app.DefaultForecastWeeks, fmt.Sprintf("horizon of each forecast in `weeks`, 1 to %d", app.MaxForecastWeeks))
 	asJSON := fs.Bool("json", false, "print JSON")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -150,8 +144,8 @@ func runBacktestForecast(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if *weeks < 1 || *weeks > web.MaxForecastWeeks {
-		return fmt.Errorf("backtest forecast: --weeks %d: expected 1 to %d", *weeks, web.MaxForecastWeeks)
+	if *weeks < 1 || *weeks > app.MaxForecastWeeks {
+		return fmt.Errorf("backtest forecast: --weeks %d: expected 1 to %d", *weeks, app.MaxForecastWeeks)
 	}
 	db, err := openDB(ctx, *dbPath)
 	if err != nil {

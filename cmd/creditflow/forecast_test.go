@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
@@ -45,12 +46,12 @@ func TestCLIForecast(t *testing.T) {
 		if err != nil {
 			t.Fatalf("forecast --csv: %v in %s", err, out)
 		}
-		if len(rows) != 9 || !slices.Equal(rows[0], web.ForecastWeekColumns) {
-			t.Fatalf("forecast --csv: %d rows, header %q; want 9 and %q", len(rows), rows[0], web.ForecastWeekColumns)
+		if len(rows) != 9 || !slices.Equal(rows[0], app.ForecastWeekColumns) {
+			t.Fatalf("forecast --csv: %d rows, header %q; want 9 and %q", len(rows), rows[0], app.ForecastWeekColumns)
 		}
 		for i, wk := range f.Weeks {
-			if !slices.Equal(rows[i+1], web.ForecastWeekRecord(wk)) {
-				t.Errorf("csv row %d = %q, want the JSON's week %q", i+1, rows[i+1], web.ForecastWeekRecord(wk))
+			if !slices.Equal(rows[i+1], app.ForecastWeekRecord(wk)) {
+				t.Errorf("csv row %d = %q, want the JSON's week %q", i+1, rows[i+1], app.ForecastWeekRecord(wk))
 			}
 		}
 	})
@@ -78,7 +79,7 @@ func TestCLIForecast(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		token, err := web.CreateToken(context.Background(), db, creditflow.RoleViewer, "forecast test", time.Now())
+		token, err := app.CreateToken(context.Background(), db, creditflow.RoleViewer, "forecast test", time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,40 +53,16 @@ func runHandover(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	opt, err := dunningOptions(ctx, e, db, asOf, *policy)
+	a, err := newApp(e, db, *policy)
 	if err != nil {
 		return err
 	}
-	rates, err := dunning.DefaultRates()
-	if err != nil {
+	if err := warnUnweighted(ctx, e, a, asOf); err != nil {
 		return err
 	}
-	ids := named
-	if len(ids) == 0 {
-		w, err := dunning.ComputeWorklist(ctx, db, asOf, opt)
-		if err != nil {
-			return err
-		}
-		for _, t := range w.Tasks {
-			if t.Step == "handover" {
-				ids = append(ids, t.CustomerID)
-			}
-		}
-	}
-	model := dunning.DefaultHandoverModel()
-	cases := make([]dunning.HandoverCase, 0, len(ids))
-	for _, id := range ids {
-		ps := math.NaN()
-		if opt.Risk != nil {
-			if v, ok := opt.Risk(id); ok {
-				ps = v
-			}
-		}
-		c, err := dunning.BuildHandoverCase(ctx, db, id, asOf, opt.Policy, rates, model, ps)
-		if err != nil {
-			return fmt.Errorf("handover: %w", err)
-		}
-		cases = append(cases, c)
+	cases, err := a.HandoverCases(ctx, asOf, named)
+	if err != nil {
+		return err
 	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("handover: %w", err)

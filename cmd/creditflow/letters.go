@@ -55,17 +55,15 @@ func runLetters(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	opt, err := dunningOptions(ctx, e, db, asOf, *policy)
+	a, err := newApp(e, db, *policy)
 	if err != nil {
 		return err
 	}
-	opt.Limit = 0
-	w, err := dunning.ComputeWorklist(ctx, db, asOf, opt)
-	if err != nil {
+	if err := warnUnweighted(ctx, e, a, asOf); err != nil {
 		return err
 	}
-	letters, err := dunning.Letters(ctx, db, w, dunning.LetterOptions{
-		Creditor: creditor, PaymentTermDays: *term, FinalTermDays: *finalTerm, Policy: opt.Policy})
+	letters, err := a.Letters(ctx, asOf, dunning.LetterOptions{
+		Creditor: creditor, PaymentTermDays: *term, FinalTermDays: *finalTerm})
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,8 @@ import (
 	"text/tabwriter"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/risk"
-	"github.com/creditflow/creditflow/web"
 )
 
 // runScore prints the payment-risk score of every customer: the rows of
@@ -46,19 +46,19 @@ func runScore(ctx context.Context, e env, args []string) error {
 	}
 	defer db.Close()
 
-	scored, err := risk.NewEngine(db, risk.EngineOptions{Now: e.now}).Scores(ctx, asOf)
+	scored, err := app.New(app.Config{DB: db, Now: e.now}).Scores(ctx, asOf)
 	if err != nil {
 		return err
 	}
 	// Page through the engine's order, which caps a page like the API does.
-	rows := []web.CustomerRisk{}
+	rows := []app.CustomerRisk{}
 	for offset := 0; ; {
 		page, total, err := scored.Sorted(*sort, *segment, risk.MaxLimit, offset)
 		if err != nil {
 			return err
 		}
 		for _, c := range page {
-			rows = append(rows, web.NewCustomerRisk(c))
+			rows = append(rows, app.NewCustomerRisk(c))
 		}
 		offset += len(page)
 		if len(page) == 0 || offset >= total {
@@ -71,7 +71,7 @@ func runScore(ctx context.Context, e env, args []string) error {
 		return printJSON(e.stdout, rows)
 	case *asCSV:
 		w := csv.NewWriter(e.stdout)
-		w.Write(web.CustomerRiskColumns)
+		w.Write(app.CustomerRiskColumns)
 		for _, r := range rows {
 			w.Write(r.Record())
 		}

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
@@ -48,7 +49,7 @@ func TestCLIScore(t *testing.T) {
 	if len(rows) != 200 {
 		t.Fatalf("score --json gave %d rows, want one per customer (200)", len(rows))
 	}
-	want := slices.Sorted(slices.Values(web.CustomerRiskColumns))
+	want := slices.Sorted(slices.Values(app.CustomerRiskColumns))
 	for _, r := range rows {
 		if got := slices.Sorted(func(yield func(string) bool) {
 			for k := range r {
@@ -72,7 +73,7 @@ func TestCLIScore(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer db.Close()
-		token, err := web.CreateToken(context.Background(), db, creditflow.RoleViewer, "score test", time.Now())
+		token, err := app.CreateToken(context.Background(), db, creditflow.RoleViewer, "score test", time.Now())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -101,11 +102,11 @@ func TestCLIScore(t *testing.T) {
 		if err != nil {
 			t.Fatalf("score --csv: %v", err)
 		}
-		if !slices.Equal(recs[0], web.CustomerRiskColumns) || len(recs) != len(rows)+1 {
-			t.Fatalf("score --csv: header %q and %d rows; want %q and %d", recs[0], len(recs)-1, web.CustomerRiskColumns, len(rows))
+		if !slices.Equal(recs[0], app.CustomerRiskColumns) || len(recs) != len(rows)+1 {
+			t.Fatalf("score --csv: header %q and %d rows; want %q and %d", recs[0], len(recs)-1, app.CustomerRiskColumns, len(rows))
 		}
 		for i, rec := range recs[1:] {
-			for j, col := range web.CustomerRiskColumns {
+			for j, col := range app.CustomerRiskColumns {
 				var got any = rec[j]
 				var err error
 				switch rows[i][col].(type) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
@@ -79,10 +80,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 		defer wg.Wait()
 		defer stopSched()
 	}
-	srv := web.New(web.Config{DB: db, Logger: log, Now: e.now, DunningPolicy: policy, Warm: true})
-	return srv.ListenAndServe(ctx, *addr, func(a net.Addr) {
-		log.Info("serving", slog.String("url", "http://"+a.String()+"/"), slog.String("db", *dbPath))
-		fmt.Fprintf(e.stdout, "creditflow is serving on http://%s/\n", a)
+	a := app.New(app.Config{DB: db, Logger: log, Now: e.now, Policy: policy})
+	srv := web.New(web.Config{App: a, Logger: log, Now: e.now, Warm: true})
+	return srv.ListenAndServe(ctx, *addr, func(addr net.Addr) {
+		log.Info("serving", slog.String("url", "http://"+addr.String()+"/"), slog.String("db", *dbPath))
+		fmt.Fprintf(e.stdout, "creditflow is serving on http://%s/\n", addr)
 		if token != "" {
 			fmt.Fprintf(e.stdout, "log in with this admin token (shown once): %s\n", token)
 		}
@@ -132,5 +134,5 @@ func loadDemo(ctx context.Context, e env, db *store.DB, log *slog.Logger) (strin
 		}
 		log.Info(res.Summary())
 	}
-	return web.CreateToken(ctx, db, creditflow.RoleAdmin, "demo admin", e.now())
+	return app.CreateToken(ctx, db, creditflow.RoleAdmin, "demo admin", e.now())
 }

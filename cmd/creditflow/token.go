@@ -5,7 +5,7 @@ import (
 	"fmt"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/web"
+	"github.com/creditflow/creditflow/app"
 )
 
 func runToken(ctx context.Context, e env, args []string) error {
@@ -27,7 +27,7 @@ func runToken(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	token, err := web.CreateToken(ctx, db, r, *name, e.now())
+	token, err := app.CreateToken(ctx, db, r, *name, e.now())
 	if err != nil {
 		return err
 	}

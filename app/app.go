@@ -1,0 +1,167 @@
+package app
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/forecast"
+	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/risk"
+	"github.com/creditflow/creditflow/store"
+)
+
+// Config is what the application needs.
+type Config struct {
+	DB     *store.DB
+	Logger *slog.Logger
+	// Now gives the current time; the warm-up computes its day.
+	Now func() time.Time
+	// Policy is the dunning policy of the worklist and of the action
+	// checks; nil means dunning.DefaultPolicy.
+	Policy *dunning.Policy
+}
+
+// App composes the analytics and keeps their results. It is safe for
+// concurrent use.
+type App struct {
+	db     *store.DB
+	log    *slog.Logger
+	now    func() time.Time
+	policy dunning.Policy
+
+	// engine scores customers and keeps the scores of each as-of date.
+	engine *risk.Engine
+	// forecasts are the weekly cash forecasts, by as-of date and weeks.
+	forecasts memo[forecastKey, creditflow.Forecast]
+	// backtests are the forecast page's backtests, by as-of date.
+	backtests memo[creditflow.Date, forecast.BacktestResult]
+	// items forecast the payment of open items, by as-of date. A fitted
+	// model holds the history it was fitted on (about 100 MB per million
+	// invoices), so only the last two dates asked for are kept.
+	items memo[creditflow.Date, *forecast.ItemForecaster]
+	// worklists are the whole dunning worklists, by as-of date.
+	worklists memo[creditflow.Date, *Worklist]
+	// finder proposes matches for unmatched bank transactions, built from
+	// the ledger as it stands.
+	finder memo[struct{}, *ingest.Finder]
+
+	warm warmer
+}
+
+// forecastKey is what a forecast depends on besides the ledger.
+type forecastKey struct {
+	asOf  creditflow.Date
+	weeks int
+}
+
+// Cache sizes: the most results kept of each kind, the oldest going first.
+const (
+	forecastCacheSize = 64
+	backtestCacheSize = 8
+	itemCacheSize     = 2
+	worklistCacheSize = 16
+)
+
+// New returns the application on cfg.DB.
+func New(cfg Config) *App {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	a := &App{db: cfg.DB, log: cfg.Logger, now: cfg.Now, policy: dunning.DefaultPolicy(),
+		engine:    risk.NewEngine(cfg.DB, risk.EngineOptions{Now: cfg.Now}),
+		forecasts: memo[forecastKey, creditflow.Forecast]{size: forecastCacheSize},
+		backtests: memo[creditflow.Date, forecast.BacktestResult]{size: backtestCacheSize},
+		items:     memo[creditflow.Date, *forecast.ItemForecaster]{size: itemCacheSize},
+		worklists: memo[creditflow.Date, *Worklist]{size: worklistCacheSize},
+	}
+	if cfg.Policy != nil {
+		a.policy = *cfg.Policy
+	}
+	return a
+}
+
+// DB is the ledger database, for the analytics that read it directly and
+// keep nothing (aging, KPIs, open items, dossiers).
+func (a *App) DB() *store.DB { return a.db }
+
+// Policy is the dunning policy of the worklist and of the action checks.
+func (a *App) Policy() dunning.Policy { return a.policy }
+
+// Now is the application's clock.
+func (a *App) Now() time.Time { return a.now() }
+
+// A ChangeKind says what kind of change made results stale.
+type ChangeKind int
+
+const (
+	// LedgerLoaded: files were ingested; any figure may have changed.
+	LedgerLoaded ChangeKind = iota
+	// PaymentBooked: one payment was booked (an unmatched bank
+	// transaction matched by hand). It changes what was known from its
+	// date on, and which transactions wait to be matched.
+	PaymentBooked
+	// ActionRecorded: a dunning action was recorded for one customer. The
+	// ledger did not change: scores and forecasts stand, the worklist and
+	// that customer's dossier do not.
+	ActionRecorded
+)
+
+// A Change is what happened, for Invalidate.
+type Change struct {
+	Kind ChangeKind
+	// Customer is the customer concerned (PaymentBooked, ActionRecorded).
+	Customer string
+	// From is the date of a booked payment: results as of earlier dates
+	// stand.
+	From creditflow.Date
+}
+
+// Invalidate drops what c makes stale, and warms today's figures up again
+// while Warm runs. It is the one place that knows what depends on what.
+func (a *App) Invalidate(c Change) {
+	switch c.Kind {
+	case ActionRecorded:
+		// The worklist is cheap (tens of milliseconds) and ranks every
+		// customer against the others: it is computed again whole. The
+		// dossier is read per request.
+		a.worklists.drop(all)
+	case PaymentBooked:
+		if c.From.IsZero() {
+			a.invalidateAll()
+			break
+		}
+		a.engine.InvalidateFrom(c.From)
+		onOrAfter := func(d creditflow.Date) bool { return !d.Before(c.From.Time) }
+		a.forecasts.drop(func(k forecastKey) bool { return onOrAfter(k.asOf) })
+		a.backtests.drop(onOrAfter)
+		a.items.drop(onOrAfter)
+		a.worklists.drop(onOrAfter)
+		a.finder.drop(all)
+	default:
+		a.invalidateAll()
+	}
+	a.warm.again(a)
+}
+
+func (a *App) invalidateAll() {
+	a.engine.Invalidate()
+	a.forecasts.drop(all)
+	a.backtests.drop(all)
+	a.items.drop(all)
+	a.worklists.drop(all)
+	a.finder.drop(all)
+}
+
+// warmer runs warm-ups while Warm is on.
+type warmer struct {
+	mu    sync.Mutex
+	ctx   context.Context // set while Warm runs
+	group sync.WaitGroup
+}

@@ -1,0 +1,78 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
+)
+
+// PlanDunning plans the steps of the worklist as of asOf into the plan,
+// idempotently.
+func (a *App) PlanDunning(ctx context.Context, asOf creditflow.Date) (dunning.PlanResult, error) {
+	opt, _, err := a.DunningOptions(ctx, asOf)
+	if err != nil {
+		return dunning.PlanResult{}, err
+	}
+	res, err := dunning.Plan(ctx, a.db, asOf, opt, a.now)
+	if err != nil {
+		return res, err
+	}
+	a.Invalidate(Change{Kind: ActionRecorded})
+	return res, nil
+}
+
+// Letters renders the letters and emails of the worklist's tasks as of
+// asOf. The policy of opt is the application's.
+func (a *App) Letters(ctx context.Context, asOf creditflow.Date, opt dunning.LetterOptions) ([]dunning.DunningLetter, error) {
+	w, err := a.WorklistTop(ctx, asOf, 0)
+	if err != nil {
+		return nil, err
+	}
+	opt.Policy = a.policy
+	return dunning.Letters(ctx, a.db, w, opt)
+}
+
+// HandoverCases builds the hand-over files of the customers ids as of
+// asOf, or, when ids is empty, of every customer whose task is the
+// hand-over. Each case carries the customer's p_severe from the scores of
+// asOf (NaN when unscored).
+func (a *App) HandoverCases(ctx context.Context, asOf creditflow.Date, ids []string) ([]dunning.HandoverCase, error) {
+	opt, _, err := a.DunningOptions(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	rates, err := dunning.DefaultRates()
+	if err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		w, err := a.WorklistTop(ctx, asOf, 0)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range w.Tasks {
+			if t.Step == "handover" {
+				ids = append(ids, t.CustomerID)
+			}
+		}
+	}
+	model := dunning.DefaultHandoverModel()
+	cases := make([]dunning.HandoverCase, 0, len(ids))
+	for _, id := range ids {
+		ps := math.NaN()
+		if opt.Risk != nil {
+			if v, ok := opt.Risk(id); ok {
+				ps = v
+			}
+		}
+		c, err := dunning.BuildHandoverCase(ctx, a.db, id, asOf, opt.Policy, rates, model, ps)
+		if err != nil {
+			return nil, fmt.Errorf("handover: %w", err)
+		}
+		cases = append(cases, c)
+	}
+	return cases, nil
+}

@@ -1,0 +1,14 @@
+// Package app is the application layer: it composes the analytics of one
+// as-of date (risk scores, then the cash forecast and the payment forecast of
+// open items on them, then the dunning worklist weighted by them) and keeps
+// their results, so that the web server, the CLI and the weekly report all
+// get the same figures from one place.
+//
+// The results are cached by as-of date until a change makes them stale.
+// Invalidate is the one place that says what each change touches: a loaded
+// file touches everything, a payment booked by hand only the figures as of
+// its date or later, a recorded dunning action only the worklist.
+//
+// It may import the root domain package, store, risk, forecast, dunning,
+// ingest and bank; never web, report or cmd.
+package app

@@ -1,0 +1,163 @@
+package app
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/store"
+)
+
+// Worklist is the whole dunning worklist of a date, with what the pages
+// filter and act on. It is shared: callers must not modify it.
+type Worklist struct {
+	dunning.Worklist
+	// Unweighted, when not nil, is why the tasks carry the policy's
+	// default risk weight instead of each customer's (no risk scores).
+	Unweighted error
+	Segments   map[string]string   // customer → segment ("" when none)
+	Overdue    map[string][]string // customer → overdue invoice ids, oldest due first
+}
+
+// DunningOptions are the worklist's options as of asOf: the policy, the
+// risk weight of each customer from the scores of asOf, and the effects of
+// the steps learned from the ledger. Without scores, every customer gets
+// the policy's default risk weight and unweighted says why.
+func (a *App) DunningOptions(ctx context.Context, asOf creditflow.Date) (opt dunning.Options, unweighted error, err error) {
+	opt = dunning.Options{Policy: a.policy}
+	if scored, err := a.Scores(ctx, asOf); err == nil {
+		opt.Risk = func(id string) (float64, bool) {
+			c, ok := scored.Customer(id)
+			return c.PSevere, ok
+		}
+	} else if ctx.Err() != nil {
+		return opt, nil, ctx.Err()
+	} else {
+		unweighted = err
+	}
+	if opt.Effects, err = dunning.LearnEffects(ctx, a.db, asOf, opt.Policy); err != nil {
+		return opt, unweighted, err
+	}
+	return opt, unweighted, nil
+}
+
+// Worklist returns the whole worklist as of asOf, computed once per date
+// until an action or a change of the ledger.
+func (a *App) Worklist(ctx context.Context, asOf creditflow.Date) (*Worklist, error) {
+	return a.worklists.get(ctx, asOf, func(ctx context.Context) (*Worklist, error) {
+		opt, unweighted, err := a.DunningOptions(ctx, asOf)
+		if err != nil {
+			return nil, err
+		}
+		w := &Worklist{Unweighted: unweighted}
+		if unweighted != nil {
+			a.log.WarnContext(ctx, "dunning worklist without risk scores", "as_of", asOf.String(), "err", unweighted)
+		}
+		if w.Worklist, err = dunning.ComputeWorklist(ctx, a.db, asOf, opt); err != nil {
+			return nil, err
+		}
+		if w.Segments, err = customerSegments(ctx, a.db); err != nil {
+			return nil, err
+		}
+		if w.Overdue, err = overdueInvoices(ctx, a.db, asOf); err != nil {
+			return nil, err
+		}
+		return w, nil
+	})
+}
+
+// WorklistTop returns the first limit tasks of the worklist as of asOf
+// (0: all), by priority.
+func (a *App) WorklistTop(ctx context.Context, asOf creditflow.Date, limit int) (dunning.Worklist, error) {
+	if limit < 0 {
+		return dunning.Worklist{}, fmt.Errorf("%w: limit %d: expected 0 or more", creditflow.ErrInvalid, limit)
+	}
+	w, err := a.Worklist(ctx, asOf)
+	if err != nil {
+		return dunning.Worklist{}, err
+	}
+	top := w.Worklist
+	if limit > 0 && len(top.Tasks) > limit {
+		top.Tasks = top.Tasks[:limit:limit]
+	}
+	return top, nil
+}
+
+// Task returns the customer's task in the worklist as of asOf, or nil when
+// the customer has none.
+func (a *App) Task(ctx context.Context, asOf creditflow.Date, customer string) (*dunning.Task, error) {
+	w, err := a.Worklist(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	for i, t := range w.Tasks {
+		if t.CustomerID == customer {
+			task := w.Tasks[i]
+			return &task, nil
+		}
+	}
+	return nil, nil
+}
+
+// RecordAction records a dunning action for actor and makes the worklist
+// see it.
+func (a *App) RecordAction(ctx context.Context, in dunning.NewAction, actor string) (dunning.Action, error) {
+	act, err := dunning.RecordAction(ctx, a.db, a.policy, in, actor, a.now())
+	if err != nil {
+		return act, err
+	}
+	a.Invalidate(Change{Kind: ActionRecorded, Customer: act.CustomerID})
+	return act, nil
+}
+
+// customerSegments maps every customer to its segment.
+func customerSegments(ctx context.Context, db *store.DB) (map[string]string, error) {
+	m := map[string]string{}
+	err := eachRow(ctx, db, "customer_segments", func(rows *sql.Rows) error {
+		var id, seg string
+		if err := rows.Scan(&id, &seg); err != nil {
+			return err
+		}
+		m[id] = seg
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("customer segments: %w", err)
+	}
+	return m, nil
+}
+
+// overdueInvoices lists each customer's open invoices past due on asOf,
+// oldest due first.
+func overdueInvoices(ctx context.Context, db *store.DB, asOf creditflow.Date) (map[string][]string, error) {
+	m := map[string][]string{}
+	err := eachRow(ctx, db, "overdue_invoice_ids", func(rows *sql.Rows) error {
+		var c, id string
+		if err := rows.Scan(&c, &id); err != nil {
+			return err
+		}
+		m[c] = append(m[c], id)
+		return nil
+	}, asOf)
+	if err != nil {
+		return nil, fmt.Errorf("overdue invoices: %w", err)
+	}
+	return m, nil
+}
+
+// eachRow runs the named query and calls fn for each row.
+func eachRow(ctx context.Context, db *store.DB, query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := db.QueryContext(ctx, store.Query(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

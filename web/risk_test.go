@@ -801,7 +801,6 @@ func BenchmarkRiskAPI(b *testing.B) {
 // task of a customer without actions, the pause of a customer who promised
 // to pay, and the outcomes of promises, kept and broken.
 func TestCustomerDossier(t *testing.T) {
-	ctx := context.Background()
 	db := openRiskTestDB(t)
 	tok := createTokens(t, db)
 	srv := startAPIServer(t, db, func(c *web.Config) { c.Now = func() time.Time { return riskNow } })
@@ -828,10 +827,17 @@ func TestCustomerDossier(t *testing.T) {
 		getJSON(t, srv.URL+"/api/customers/"+url.PathEscape(id)+"/dossier?as_of="+riskAsOf, tok.viewer, &d)
 		return d
 	}
+	// Actions are recorded through the API, as the pages do, so that the
+	// server knows the worklist changed.
 	record := func(t *testing.T, a dunning.NewAction) {
 		t.Helper()
-		if _, err := dunning.RecordAction(ctx, db, dunning.DefaultPolicy(), a, "test", riskNow); err != nil {
-			t.Fatalf("record %+v: %v", a, err)
+		body, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := do(t, newRequest(t, http.MethodPost, srv.URL+"/api/actions", tok.collector, body, "application/json"))
+		if resp.status != http.StatusCreated {
+			t.Fatalf("record %+v: %d %s", a, resp.status, resp.body)
 		}
 	}
 	dates := regexp.MustCompile(`<td class="date">(\d{4}-\d{2}-\d{2})</td>`)

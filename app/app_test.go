@@ -1,0 +1,189 @@
+package app_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/demo"
+	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/store/storetest"
+)
+
+// testEnd is the last day of the test ledger and the clock of the tests.
+var testEnd = time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
+
+var (
+	ledgerOnce sync.Once
+	ledgerDir  string
+	ledgerErr  error
+)
+
+// ledgerFiles writes a small demo ledger with bank statements once per test
+// run and returns its files.
+func ledgerFiles(t *testing.T) []string {
+	t.Helper()
+	ledgerOnce.Do(func() {
+		dir, err := tempDir()
+		if err != nil {
+			ledgerErr = err
+			return
+		}
+		ledgerDir = dir
+		cfg := demo.Config{Customers: 60, Invoices: 6000, Seed: 7, End: testEnd, Years: 2, Statements: true, StatementMonths: 3}
+		_, ledgerErr = demo.Generate(context.Background(), dir, cfg)
+	})
+	if ledgerErr != nil {
+		t.Fatal(ledgerErr)
+	}
+	paths := []string{filepath.Join(ledgerDir, demo.CustomersFile), filepath.Join(ledgerDir, demo.InvoicesFile),
+		filepath.Join(ledgerDir, demo.PaymentsFile), filepath.Join(ledgerDir, demo.CustomerAccountsFile)}
+	statements, err := filepath.Glob(filepath.Join(ledgerDir, demo.StatementsDir, "*"))
+	if err != nil || len(statements) == 0 {
+		t.Fatalf("statements: %v (%d files)", err, len(statements))
+	}
+	return append(paths, statements...)
+}
+
+// newApp returns an application on a fresh database holding the test ledger.
+func newApp(t *testing.T) *app.App {
+	t.Helper()
+	a := app.New(app.Config{DB: storetest.MustOpen(t), Now: func() time.Time { return testEnd.Add(9 * time.Hour) }})
+	if _, err := a.Ingest(context.Background(), ledgerFiles(t), ingest.Options{Actor: "test"}); err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func TestInvalidateDropsOnlyWhatChanged(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t)
+	today := creditflow.NewDate(testEnd)
+	monthAgo := today.AddDays(-30)
+
+	scores := func(d creditflow.Date) any {
+		s, err := a.Scores(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	forecastOf := func(d creditflow.Date) creditflow.Forecast {
+		f, err := a.Forecast(ctx, d, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	worklist := func(d creditflow.Date) *app.Worklist {
+		w, err := a.Worklist(ctx, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	sToday, sMonthAgo, wToday := scores(today), scores(monthAgo), worklist(today)
+	if scores(today) != sToday || worklist(today) != wToday {
+		t.Fatal("a second call computed again instead of keeping the result")
+	}
+	fToday := forecastOf(today)
+
+	// A recorded action changes the worklist, not the scores or the forecast.
+	a.Invalidate(app.Change{Kind: app.ActionRecorded, Customer: wToday.Tasks[0].CustomerID})
+	if scores(today) != sToday {
+		t.Error("an action dropped the scores")
+	}
+	if worklist(today) == wToday {
+		t.Error("an action kept the worklist")
+	}
+	// A payment booked on a date drops what was known from that date on only.
+	a.Invalidate(app.Change{Kind: app.PaymentBooked, From: today.AddDays(-10)})
+	if scores(monthAgo) != sMonthAgo {
+		t.Error("a payment booked 10 days ago dropped the scores of a month ago")
+	}
+	if scores(today) == sToday {
+		t.Error("a payment booked 10 days ago kept today's scores")
+	}
+	if f := forecastOf(today); !slices.Equal(f.Weeks, fToday.Weeks) {
+		t.Error("the forecast computed again on an unchanged ledger differs")
+	}
+	// A loaded file drops everything.
+	sMonthAgo = scores(monthAgo)
+	a.Invalidate(app.Change{Kind: app.LedgerLoaded})
+	if scores(monthAgo) == sMonthAgo {
+		t.Error("an ingest kept the scores of a month ago")
+	}
+}
+
+func TestRecordedActionIsSeenAtOnce(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t)
+	today := creditflow.NewDate(testEnd)
+	w, err := a.Worklist(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Tasks) == 0 {
+		t.Fatal("the test ledger has no task")
+	}
+	task := w.Tasks[0]
+	amount := task.AmountOverdue
+	if _, err := a.RecordAction(ctx, dunning.NewAction{CustomerID: task.CustomerID, Type: dunning.PromiseToPay,
+		ActionDate: today, PromiseDate: today.AddDays(7), Amount: &amount}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := a.Task(ctx, today, task.CustomerID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != nil {
+		t.Errorf("after a promise to pay all that is overdue, %s still has a task: %s", task.CustomerID, got.Step)
+	}
+}
+
+func TestMatchByHandLeavesTheQueue(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t)
+	page, err := a.Unmatched(ctx, 50, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tx *ingest.UnmatchedTransaction
+	for i, it := range page.Items {
+		if it.Amount > 0 && len(it.Candidates) > 0 {
+			tx = &page.Items[i]
+			break
+		}
+	}
+	if tx == nil {
+		t.Fatalf("no unmatched credit with a candidate among %d", page.Total)
+	}
+	scoredBefore, err := a.Scores(ctx, tx.BookingDate.AddDays(-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.MatchByHand(ctx, tx.ID, ingest.ManualMatch{CustomerID: tx.Candidates[0].CustomerID}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	after, err := a.Unmatched(ctx, 500, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Total != page.Total-1 {
+		t.Errorf("after one match the queue holds %d, want %d", after.Total, page.Total-1)
+	}
+	for _, it := range after.Items {
+		if it.ID == tx.ID {
+			t.Errorf("transaction %d is still waiting after its match", tx.ID)
+		}
+	}
+	if s, err := a.Scores(ctx, tx.BookingDate.AddDays(-1)); err != nil || s != scoredBefore {
+		t.Errorf("a payment booked on %s dropped the scores of the day before (err %v)", tx.BookingDate, err)
+	}
+}

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/store"
@@ -642,44 +641,6 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 		Sentence: fmt.Sprintf("Paid regularly until %s; nothing paid since, while %d %s (%s %s) fell due.",
 			lastPayment.Format("2 January 2006"), unpaid, invoices, currency, groupedMoney(unpaidAmount)),
 	}, true
-}
-
-// daysLatePhrase says x days late in words: "4 days late", "on time",
-// "3 days early".
-func daysLatePhrase(x float64) string {
-	n := int(math.Round(x))
-	switch {
-	case n == 0:
-		return "on time"
-	case n == 1:
-		return "1 day late"
-	case n == -1:
-		return "1 day early"
-	case n < 0:
-		return strconv.Itoa(-n) + " days early"
-	}
-	return strconv.Itoa(n) + " days late"
-}
-
-// groupedMoney formats m with thousands separators: 12,340.00.
-func groupedMoney(m creditflow.Money) string {
-	s := m.String()
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	whole, cents := s[:len(s)-3], s[len(s)-3:]
-	var b []byte
-	if neg {
-		b = append(b, '-')
-	}
-	for i := 0; i < len(whole); i++ {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, whole[i])
-	}
-	return string(append(b, cents...))
 }
 
 // sortedQuantile returns the q-quantile (q in [0,1]) of sorted x, linearly

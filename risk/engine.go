@@ -186,17 +186,6 @@ func (s *Scored) Customer(id string) (creditflow.RiskScore, bool) {
 	return s.Customers[i], true
 }
 
-// changeSentence describes a change that came without a sentence.
-func changeSentence(ch creditflow.BehaviourChange) string {
-	switch ch.Kind {
-	case "silence":
-		return fmt.Sprintf("Stopped paying: no payment since %s.", ch.ChangeDate)
-	case "improving":
-		return fmt.Sprintf("Pays %s earlier since %s (%s before, %s now).", daysText(ch.ShiftDays), ch.ChangeDate, lateText(ch.BeforeDays), lateText(ch.AfterDays))
-	}
-	return fmt.Sprintf("Pays %s later since %s (%s before, %s now).", daysText(ch.ShiftDays), ch.ChangeDate, lateText(ch.BeforeDays), lateText(ch.AfterDays))
-}
-
 // compute scores every customer as of asOf.
 func (e *Engine) compute(ctx context.Context, asOf creditflow.Date) (*Scored, error) {
 	sc, err := newScoring(ctx, e.q, asOf)

@@ -61,8 +61,10 @@
 //     applied per customer (ComputeWorklist), the priority, Plan and the
 //     learned effects; notask.go: why a customer has no task
 //     (WhyNoTask), by the ladder's own rules;
-//   - actions.go: the action log; arrangements.go: payment arrangements
-//     with instalments; dossier.go: a customer's timeline;
+//   - arrangements.go: the ladder's further rules (payment arrangements
+//     with instalments, the legal gate before a step, the thank-you
+//     emails);
+//   - actions.go: the action log; dossier.go: a customer's timeline;
 //   - interest.go, rates.go, legal.go: statutory interest, its rates and
 //     the extrajudicial collection costs; letters.go: the dunning letters;
 //     handover.go: the hand-over to a collection agency.

@@ -54,4 +54,26 @@
 // The worklist shows the statutory interest and the extrajudicial
 // collection costs that could be claimed (legal.go, interest.go); they do
 // not enter the priority.
+//
+// # Files
+//
+//   - policy.go: the policy and its ladders; worklist.go: the ladder
+//     applied per customer (ComputeWorklist), the priority, Plan and the
+//     learned effects; notask.go: why a customer has no task
+//     (WhyNoTask), by the ladder's own rules;
+//   - arrangements.go: the ladder's further rules (payment arrangements
+//     with instalments, the legal gate before a step, the thank-you
+//     emails);
+//   - actions.go: the action log; dossier.go: a customer's timeline;
+//   - interest.go, rates.go, legal.go: statutory interest, its rates and
+//     the extrajudicial collection costs; letters.go: the dunning letters;
+//     handover.go: the hand-over to a collection agency.
+//
+// # Imports
+//
+// dunning may import the root domain package
+// (github.com/creditflow/creditflow) and store, and reaches the queries of
+// the sql folder only through store (store.Query). It never imports web,
+// risk or forecast: the risk weights come in as a function
+// (Options.Risk), and the web pages call dunning, not the other way round.
 package dunning

@@ -245,9 +245,9 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 		return Task{}, func(s *Skipped) *int { return &s.Disputed }
 	case c.doNotChase:
 		return Task{}, func(s *Skipped) *int { return &s.DoNotChase }
-	case c.amount < p.MinAmount:
+	case p.belowMinimum(c.amount):
 		return Task{}, func(s *Skipped) *int { return &s.BelowMinimum }
-	case !c.promiseDate.IsZero() && !asOf.After(c.promiseDate.AddDays(p.PromiseGraceDays).Time):
+	case p.promisePauses(c.promiseDate, asOf):
 		return Task{}, func(s *Skipped) *int { return &s.Promised }
 	}
 	ladder, known := p.CustomerLadder(c.kind, c.id, c.ladderName)
@@ -342,6 +342,24 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 	}
 	t.Reason = reason.String()
 	return t, nil
+}
+
+// belowMinimum reports whether an overdue amount is too small to chase:
+// below Policy.MinAmount.
+func (p Policy) belowMinimum(amount creditflow.Money) bool {
+	return amount < p.MinAmount
+}
+
+// promisePauses reports whether a promise to pay by promised (zero: none)
+// still pauses the ladder on asOf: up to and including promiseGraceEnd.
+func (p Policy) promisePauses(promised, asOf creditflow.Date) bool {
+	return !promised.IsZero() && !asOf.After(p.promiseGraceEnd(promised).Time)
+}
+
+// promiseGraceEnd is the last day a promise to pay by promised pauses the
+// ladder: the promised date plus Policy.PromiseGraceDays.
+func (p Policy) promiseGraceEnd(promised creditflow.Date) creditflow.Date {
+	return promised.AddDays(p.PromiseGraceDays)
 }
 
 // Priority is the expected cash (EUR) a step brings forward or saves, less

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -641,7 +640,7 @@ func (d *dossierData) fill(p *dossierPanel, items []creditflow.OpenItem, cur str
 			Reason: t.Reason,
 		}
 	} else {
-		p.NoTask, p.Paused = d.whyNoTask(items, cur)
+		p.NoTask, p.Paused = dunning.WhyNoTask(d.policy, d.asOf, items, d.actions, cur)
 	}
 	es := d.dossier.Entries
 	for _, e := range es[:min(len(es), customerDossier)] {
@@ -664,77 +663,6 @@ func (d *dossierData) fill(p *dossierPanel, items []creditflow.OpenItem, cur str
 	if len(p.Entries) == len(es) {
 		p.Shown = fmt.Sprintf("All %s events", formatInt(len(es)))
 	}
-}
-
-// whyNoTask says why a customer has no task on the worklist, in the order
-// the ladder checks (dunning.ComputeWorklist): nothing overdue, every
-// overdue invoice disputed, the overdue amount below the policy's minimum,
-// a promise to pay or an arrangement still running; otherwise the next
-// step is not yet due, the ladder is done or the customer is not chased.
-// paused is true for a dispute, promise or arrangement.
-func (d *dossierData) whyNoTask(items []creditflow.OpenItem, cur string) (why string, paused bool) {
-	on := d.asOf.Format("2 January 2006")
-	// disputed follows the dispute actions up to the as-of date, else the
-	// ledger's flag, as sql/dunning_customers.sql does.
-	disputed := map[string]bool{}
-	acts := slices.Clone(d.actions)
-	slices.SortStableFunc(acts, func(a, b dunning.Action) int {
-		if c := a.ActionDate.Compare(b.ActionDate.Time); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
-	var promise dunning.Action
-	for _, a := range acts {
-		if a.ActionDate.After(d.asOf.Time) {
-			continue
-		}
-		switch a.Type {
-		case dunning.Dispute, dunning.DisputeResolved:
-			for _, id := range a.InvoiceIDs {
-				disputed[id] = a.Type == dunning.Dispute
-			}
-		case dunning.PromiseToPay, dunning.Arrangement:
-			if !a.PromiseDate.IsZero() && !a.PromiseDate.Before(promise.PromiseDate.Time) {
-				promise = a
-			}
-		}
-	}
-	var overdue, chased int
-	var amount creditflow.Money
-	for _, it := range items {
-		if it.DaysPastDue <= 0 || it.OpenAmount <= 0 {
-			continue
-		}
-		overdue++
-		dis, ok := disputed[it.InvoiceID]
-		if !ok {
-			dis = it.Disputed
-		}
-		if !dis {
-			chased++
-			amount += it.OpenAmount
-		}
-	}
-	switch {
-	case overdue == 0:
-		return "Not overdue: no invoice is past due on " + on + ".", false
-	case chased == 0:
-		return fmt.Sprintf("Paused by a dispute: all %s overdue invoices are disputed.", formatInt(overdue)), true
-	case amount < d.policy.MinAmount:
-		return fmt.Sprintf("Not chased: %s overdue is below the policy's minimum of %s.",
-			formatMoney(cur, amount), formatMoney(cur, d.policy.MinAmount)), false
-	case !promise.PromiseDate.IsZero() && !d.asOf.After(promise.PromiseDate.AddDays(d.policy.PromiseGraceDays).Time):
-		what := "a promise to pay by " + promise.PromiseDate.Format("2 January 2006")
-		if promise.Type == dunning.Arrangement {
-			what = "a payment arrangement until " + promise.PromiseDate.Format("2 January 2006")
-		}
-		return fmt.Sprintf("Paused by %s (made on %s); the ladder resumes after %s, %d days' grace.",
-			what, promise.ActionDate.Format("2 January 2006"),
-			promise.PromiseDate.AddDays(d.policy.PromiseGraceDays).Format("2 January 2006"), d.policy.PromiseGraceDays), true
-	}
-	return fmt.Sprintf("No step is due on %s: %s overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
-		on, formatMoney(cur, amount)), false
 }
 
 // customerData is what the customer page reads.

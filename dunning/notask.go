@@ -1,0 +1,127 @@
+package dunning
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/creditflow/creditflow"
+)
+
+// WhyNoTask says why a customer has no task on the worklist on asOf, in
+// the order the ladder checks (ComputeWorklist): nothing overdue, every
+// overdue invoice disputed, the overdue amount below the policy's minimum,
+// a promise to pay or an arrangement still running; otherwise the next
+// step is not yet due, the ladder is done or the customer is not chased.
+// paused is true for a dispute, promise or arrangement.
+//
+// items are the customer's open items on asOf and cur the currency code
+// of their amounts; actions are the customer's action log, in any order
+// (actions dated after asOf are ignored). The minimum amount and the
+// promise's grace are decided by the ladder's own rules (taskFor uses
+// them too); which invoices are disputed follows the dispute actions up to
+// asOf, else the ledger's flag, as sql/dunning_customers.sql does. Amounts
+// and counts are written as on the web pages: EUR 1,234.56.
+func WhyNoTask(p Policy, asOf creditflow.Date, items []creditflow.OpenItem, actions []Action, cur string) (why string, paused bool) {
+	on := asOf.Format("2 January 2006")
+	// disputed follows the dispute actions up to the as-of date, else the
+	// ledger's flag, as sql/dunning_customers.sql does.
+	disputed := map[string]bool{}
+	acts := slices.Clone(actions)
+	slices.SortStableFunc(acts, func(a, b Action) int {
+		if c := a.ActionDate.Compare(b.ActionDate.Time); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.ID, b.ID)
+	})
+	var promise Action
+	for _, a := range acts {
+		if a.ActionDate.After(asOf.Time) {
+			continue
+		}
+		switch a.Type {
+		case Dispute, DisputeResolved:
+			for _, id := range a.InvoiceIDs {
+				disputed[id] = a.Type == Dispute
+			}
+		case PromiseToPay, Arrangement:
+			if !a.PromiseDate.IsZero() && !a.PromiseDate.Before(promise.PromiseDate.Time) {
+				promise = a
+			}
+		}
+	}
+	var overdue, chased int
+	var amount creditflow.Money
+	for _, it := range items {
+		if it.DaysPastDue <= 0 || it.OpenAmount <= 0 {
+			continue
+		}
+		overdue++
+		dis, ok := disputed[it.InvoiceID]
+		if !ok {
+			dis = it.Disputed
+		}
+		if !dis {
+			chased++
+			amount += it.OpenAmount
+		}
+	}
+	switch {
+	case overdue == 0:
+		return "Not overdue: no invoice is past due on " + on + ".", false
+	case chased == 0:
+		return fmt.Sprintf("Paused by a dispute: all %s overdue invoices are disputed.", countText(overdue)), true
+	case p.belowMinimum(amount):
+		return fmt.Sprintf("Not chased: %s overdue is below the policy's minimum of %s.",
+			moneyText(cur, amount), moneyText(cur, p.MinAmount)), false
+	case p.promisePauses(promise.PromiseDate, asOf):
+		what := "a promise to pay by " + promise.PromiseDate.Format("2 January 2006")
+		if promise.Type == Arrangement {
+			what = "a payment arrangement until " + promise.PromiseDate.Format("2 January 2006")
+		}
+		return fmt.Sprintf("Paused by %s (made on %s); the ladder resumes after %s, %d days' grace.",
+			what, promise.ActionDate.Format("2 January 2006"),
+			p.promiseGraceEnd(promise.PromiseDate).Format("2 January 2006"), p.PromiseGraceDays), true
+	}
+	return fmt.Sprintf("No step is due on %s: %s overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+		on, moneyText(cur, amount)), false
+}
+
+// moneyText writes an amount with its currency code and thousands
+// separators, as the web pages do: EUR 1,234.56, EUR −5.00.
+func moneyText(cur string, m creditflow.Money) string {
+	n := int64(m)
+	sign := ""
+	if n < 0 {
+		sign, n = "−", -n
+	}
+	return fmt.Sprintf("%s %s%s.%02d", cur, sign, groupThousands(strconv.FormatInt(n/100, 10)), n%100)
+}
+
+// countText writes n with thousands separators, as the web pages do.
+func countText(n int) string {
+	if n < 0 {
+		return "−" + groupThousands(strconv.Itoa(-n))
+	}
+	return groupThousands(strconv.Itoa(n))
+}
+
+// groupThousands puts a comma between every three digits from the right.
+func groupThousands(digits string) string {
+	if len(digits) <= 3 {
+		return digits
+	}
+	var b strings.Builder
+	first := len(digits) % 3
+	if first == 0 {
+		first = 3
+	}
+	b.WriteString(digits[:first])
+	for i := first; i < len(digits); i += 3 {
+		b.WriteByte(',')
+		b.WriteString(digits[i : i+3])
+	}
+	return b.String()
+}

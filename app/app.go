@@ -113,6 +113,12 @@ const (
 	ActionRecorded
 )
 
+// Refreshing reports whether figures as of asOf are outdated ones, served
+// while they are computed again after a booked payment.
+func (a *App) Refreshing(asOf creditflow.Date) bool {
+	return a.engine.Refreshing(asOf) || a.forecasts.refreshing(forecastKey{asOf, DefaultForecastWeeks}) || a.items.refreshing(asOf)
+}
+
 // A Change is what happened, for Invalidate.
 type Change struct {
 	Kind ChangeKind
@@ -137,12 +143,18 @@ func (a *App) Invalidate(c Change) {
 			a.invalidateAll()
 			break
 		}
+		// What was known before the payment's date stands. Later figures
+		// are outdated: they are served until they are computed again,
+		// which the warm-up starts at once, so that one booked payment
+		// does not make every page wait seconds. The pages that show the
+		// payment itself (the queue, open items, the dossier) read the
+		// ledger and see it at once.
 		a.engine.InvalidateFrom(c.From)
 		onOrAfter := func(d creditflow.Date) bool { return !d.Before(c.From.Time) }
-		a.forecasts.drop(func(k forecastKey) bool { return onOrAfter(k.asOf) })
-		a.backtests.drop(onOrAfter)
-		a.items.drop(onOrAfter)
-		a.worklists.drop(onOrAfter)
+		a.forecasts.outdate(func(k forecastKey) bool { return onOrAfter(k.asOf) })
+		a.backtests.outdate(onOrAfter)
+		a.items.outdate(onOrAfter)
+		a.worklists.drop(onOrAfter) // cheap, and it lists the payment's customer
 		a.finder.drop(all)
 	default:
 		a.invalidateAll()

@@ -11,15 +11,18 @@ import (
 const memoTimeout = 5 * time.Minute
 
 // memo keeps the results of a slow computation per key until they are
-// dropped. Concurrent callers of one key share one computation, which runs
-// detached from the request that started it, so that a visitor who leaves
-// does not waste it. Failures are not kept. It is safe for concurrent use.
+// dropped or outdated. Concurrent callers of one key share one computation,
+// which runs detached from the request that started it, so that a visitor
+// who leaves does not waste it. Failures are not kept. An outdated result
+// is served while its key is computed again, until the new one is ready.
+// It is safe for concurrent use.
 type memo[K comparable, V any] struct {
 	size int // the most entries kept; the oldest go first
 
 	mu      sync.Mutex
 	entries map[K]*Pending[V]
 	order   []K
+	stale   map[K]*Pending[V] // outdated results, served while computed again
 }
 
 // Pending is one result, ready when Done is closed.
@@ -46,14 +49,24 @@ func (p *Pending[V]) Wait(ctx context.Context) (V, error) {
 	}
 }
 
-// start returns the entry of key, starting its computation when there is
+// start returns the result of key: the outdated one while key is computed
+// again, else the entry of key, starting its computation when there is
 // none.
 func (m *memo[K, V]) start(ctx context.Context, key K, compute func(context.Context) (V, error)) *Pending[V] {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if e, ok := m.entries[key]; ok {
-		return e
+	e, ok := m.entries[key]
+	if !ok {
+		e = m.startLocked(ctx, key, compute)
 	}
+	if old, ok := m.stale[key]; ok {
+		return old
+	}
+	return e
+}
+
+// startLocked starts computing key; m.mu is held.
+func (m *memo[K, V]) startLocked(ctx context.Context, key K, compute func(context.Context) (V, error)) *Pending[V] {
 	if m.entries == nil {
 		m.entries = map[K]*Pending[V]{}
 	}
@@ -69,26 +82,28 @@ func (m *memo[K, V]) start(ctx context.Context, key K, compute func(context.Cont
 		defer cancel()
 		e.v, e.err = compute(cctx)
 		close(e.done)
-		if e.err != nil {
-			m.forget(key, e)
-		}
+		m.settle(key, e)
 	}()
 	return e
+}
+
+// settle retires the outdated result of key once e, its new one, is ready,
+// and forgets e when it failed.
+func (m *memo[K, V]) settle(key K, e *Pending[V]) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.entries[key] != e {
+		return // dropped or outdated meanwhile
+	}
+	delete(m.stale, key)
+	if e.err != nil {
+		m.dropLocked(key)
+	}
 }
 
 // get waits for the result of key, computing it when needed.
 func (m *memo[K, V]) get(ctx context.Context, key K, compute func(context.Context) (V, error)) (V, error) {
 	return m.start(ctx, key, compute).Wait(ctx)
-}
-
-// forget drops e, if it is still the entry of key.
-func (m *memo[K, V]) forget(key K, e *Pending[V]) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.entries[key] != e {
-		return
-	}
-	m.dropLocked(key)
 }
 
 func (m *memo[K, V]) dropLocked(key K) {
@@ -101,8 +116,8 @@ func (m *memo[K, V]) dropLocked(key K) {
 	}
 }
 
-// drop drops the results whose key stale says is stale. Computations under
-// way finish for their callers but are not kept.
+// drop drops the results whose key is stale, outdated ones included.
+// Computations under way finish for their callers but are not kept.
 func (m *memo[K, V]) drop(stale func(K) bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -111,6 +126,44 @@ func (m *memo[K, V]) drop(stale func(K) bool) {
 			m.dropLocked(k)
 		}
 	}
+	for k := range m.stale {
+		if stale(k) {
+			delete(m.stale, k)
+		}
+	}
+}
+
+// outdate marks the ready results whose key is stale as outdated: they are
+// served while computed again on the next call. Computations under way
+// are dropped.
+func (m *memo[K, V]) outdate(stale func(K) bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, k := range append([]K(nil), m.order...) {
+		if !stale(k) {
+			continue
+		}
+		e := m.entries[k]
+		m.dropLocked(k)
+		select {
+		case <-e.done:
+			if e.err == nil {
+				if m.stale == nil {
+					m.stale = map[K]*Pending[V]{}
+				}
+				m.stale[k] = e
+			}
+		default:
+		}
+	}
+}
+
+// refreshing reports whether an outdated result of key is served.
+func (m *memo[K, V]) refreshing(key K) bool {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	_, ok := m.stale[key]
+	return ok
 }
 
 // all is the stale function that drops every result.

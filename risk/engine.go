@@ -64,6 +64,9 @@ type Engine struct {
 	mu    sync.Mutex
 	cache map[string]*scoreEntry // by as-of date
 	order []string               // as-of dates, oldest first
+	// stale are scores that InvalidateFrom outdated, by as-of date: they
+	// are served while their dates are scored again (see Scores).
+	stale map[string]*Scored
 }
 
 // scoreEntry is one as-of date's scores, done when done is closed.
@@ -95,6 +98,7 @@ func (e *Engine) Invalidate() {
 	defer e.mu.Unlock()
 	e.cache = map[string]*scoreEntry{}
 	e.order = nil
+	e.stale = nil
 }
 
 // Scores scores every customer as of asOf (features, change detection,
@@ -108,6 +112,13 @@ func (e *Engine) Scores(ctx context.Context, asOf creditflow.Date) (*Scored, err
 	for {
 		e.mu.Lock()
 		ent, ok := e.cache[key]
+		if old := e.stale[key]; old != nil {
+			if !ok {
+				e.refreshLocked(ctx, asOf, key)
+			}
+			e.mu.Unlock()
+			return old, nil
+		}
 		if !ok {
 			ent = &scoreEntry{done: make(chan struct{})}
 			e.cache[key] = ent

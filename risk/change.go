@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -482,7 +483,7 @@ func (d *changeDetector) shift(p changeParams, points []DelayPoint, asOf creditf
 		BeforeDays: round1(usualBefore),
 		AfterDays:  round1(usualAfter),
 		Sentence: fmt.Sprintf("Usually paid %s until %s, %s since.",
-			daysLatePhrase(usualBefore), changed.Format("January 2006"), daysLatePhrase(usualAfter)),
+			daysLatePhrase(usualBefore), present.EN.MonthYear(changed), daysLatePhrase(usualAfter)),
 	}
 }
 
@@ -647,7 +648,7 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 		BeforeDays: round1(before),
 		AfterDays:  round1(after),
 		Sentence: fmt.Sprintf("Paid regularly until %s; nothing paid since, while %d %s (%s %s) fell due.",
-			lastPayment.Format("2 January 2006"), unpaid, invoices, currency, groupedMoney(unpaidAmount)),
+			present.EN.LongDate(lastPayment), unpaid, invoices, currency, present.EN.TextAmount(unpaidAmount)),
 	}, true
 }
 
@@ -666,27 +667,6 @@ func daysLatePhrase(x float64) string {
 		return strconv.Itoa(-n) + " days early"
 	}
 	return strconv.Itoa(n) + " days late"
-}
-
-// groupedMoney formats m with thousands separators: 12,340.00.
-func groupedMoney(m creditflow.Money) string {
-	s := m.String()
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	whole, cents := s[:len(s)-3], s[len(s)-3:]
-	var b []byte
-	if neg {
-		b = append(b, '-')
-	}
-	for i := 0; i < len(whole); i++ {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, whole[i])
-	}
-	return string(append(b, cents...))
 }
 
 // sortedQuantile returns the q-quantile (q in [0,1]) of sorted x, linearly

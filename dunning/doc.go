@@ -54,4 +54,7 @@
 // The worklist shows the statutory interest and the extrajudicial
 // collection costs that could be claimed (legal.go, interest.go); they do
 // not enter the priority.
+//
+// It may import the root domain package, store and present (for the
+// letters and reason texts); nothing else of ours.
 package dunning

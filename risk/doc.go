@@ -18,5 +18,7 @@
 // currencies, the invoices, credit notes and allocations of the other
 // currencies are left out, and so are the payments of customers who have
 // invoices only in other currencies.
+//
+// It may import the root domain package, store and present (for the
+// reason texts); nothing else of ours.
 package risk
-

@@ -1,6 +1,3 @@
-// Package creditflow holds the domain of the service: customers, invoices,
-// payments and what is computed from them. It imports nothing of ours; every
-// other package depends on it.
 package creditflow
 
 import (

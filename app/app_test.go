@@ -102,13 +102,18 @@ func TestInvalidateDropsOnlyWhatChanged(t *testing.T) {
 	if worklist(today) == wToday {
 		t.Error("an action kept the worklist")
 	}
-	// A payment booked on a date drops what was known from that date on only.
+	// A payment booked on a date outdates what was known from that date on
+	// only: the old scores are served while the date is scored again.
 	a.Invalidate(app.Change{Kind: app.PaymentBooked, From: today.AddDays(-10)})
-	if scores(monthAgo) != sMonthAgo {
-		t.Error("a payment booked 10 days ago dropped the scores of a month ago")
+	if scores(monthAgo) != sMonthAgo || a.Refreshing(monthAgo) {
+		t.Error("a payment booked 10 days ago outdated the scores of a month ago")
 	}
+	if scores(today) != sToday || !a.Refreshing(today) {
+		t.Error("right after a booked payment, today's old scores are not served while they are computed again")
+	}
+	waitFresh(t, a, today)
 	if scores(today) == sToday {
-		t.Error("a payment booked 10 days ago kept today's scores")
+		t.Error("a payment booked 10 days ago kept today's scores once they were computed again")
 	}
 	if f := forecastOf(today); !slices.Equal(f.Weeks, fToday.Weeks) {
 		t.Error("the forecast computed again on an unchanged ledger differs")
@@ -168,6 +173,9 @@ func TestMatchByHandLeavesTheQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := a.Scores(ctx, creditflow.NewDate(testEnd)); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := a.MatchByHand(ctx, tx.ID, ingest.ManualMatch{CustomerID: tx.Candidates[0].CustomerID}, "test"); err != nil {
 		t.Fatal(err)
 	}
@@ -185,5 +193,24 @@ func TestMatchByHandLeavesTheQueue(t *testing.T) {
 	}
 	if s, err := a.Scores(ctx, tx.BookingDate.AddDays(-1)); err != nil || s != scoredBefore {
 		t.Errorf("a payment booked on %s dropped the scores of the day before (err %v)", tx.BookingDate, err)
+	}
+	if !a.Refreshing(creditflow.NewDate(testEnd)) {
+		t.Errorf("a payment booked on %s did not outdate today's scores", tx.BookingDate)
+	}
+}
+
+// waitFresh waits until the figures of asOf are computed again after a
+// change, calling for them as a page would.
+func waitFresh(t *testing.T, a *app.App, asOf creditflow.Date) {
+	t.Helper()
+	deadline := time.Now().Add(2 * time.Minute)
+	for a.Refreshing(asOf) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the figures of %s are still outdated after 2 minutes", asOf)
+		}
+		if _, err := a.Scores(context.Background(), asOf); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

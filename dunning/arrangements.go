@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -53,7 +54,7 @@ func checkArrangement(c dunningCustomer, asOf creditflow.Date, graceDays int) ar
 		if c.arrangementPaid < cum {
 			return arrangementState{
 				missed: fmt.Sprintf("instalment %d of %d (%s due %s) of the arrangement of %s missed: paid %s of %s due",
-					i+1, len(inst), in.Amount, in.Date, c.arrangementDate, c.arrangementPaid, cum),
+					i+1, len(inst), present.EN.Plain(in.Amount), in.Date, c.arrangementDate, present.EN.Plain(c.arrangementPaid), present.EN.Plain(cum)),
 				missedDue: deadline.AddDays(1),
 			}
 		}

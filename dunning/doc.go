@@ -72,7 +72,8 @@
 // # Imports
 //
 // dunning may import the root domain package
-// (github.com/creditflow/creditflow) and store, and reaches the queries of
+// (github.com/creditflow/creditflow), present (the one formatter
+// of money and dates, for the letters and reason texts) and store, and reaches the queries of
 // the sql folder only through store (store.Query). It never imports web,
 // risk or forecast: the risk weights come in as a function
 // (Options.Risk), and the web pages call dunning, not the other way round.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -122,24 +123,24 @@ func CustomerDossier(ctx context.Context, q store.Querier, customerID string, as
 		switch {
 		case r.kind == "invoice" && r.amount < 0:
 			e.Kind, e.rank = CreditNote, 1
-			e.Text = fmt.Sprintf("Credit note %s of %s %s was issued.", r.id, r.currency, (-r.amount).String())
+			e.Text = fmt.Sprintf("Credit note %s of %s %s was issued.", r.id, r.currency, present.EN.Plain(-r.amount))
 		case r.kind == "invoice":
 			invoiceAmount[r.id] = r.amount
 			e.Kind, e.rank = InvoiceIssued, 0
-			e.Text = fmt.Sprintf("Invoice %s of %s %s was issued, due on %s.", r.id, r.currency, r.amount, r.due)
+			e.Text = fmt.Sprintf("Invoice %s of %s %s was issued, due on %s.", r.id, r.currency, present.EN.Plain(r.amount), r.due)
 			if !r.due.IsZero() && !r.due.After(asOf.Time) {
 				due := amt
 				d.Entries = append(d.Entries, Entry{Date: r.due, Kind: InvoiceDue, rank: 1, seq: int64(i), Amount: &due,
-					InvoiceIDs: r.invoiceIDs, Text: fmt.Sprintf("Invoice %s of %s %s fell due.", r.id, r.currency, r.amount)})
+					InvoiceIDs: r.invoiceIDs, Text: fmt.Sprintf("Invoice %s of %s %s fell due.", r.id, r.currency, present.EN.Plain(r.amount))})
 			}
 		case r.amount < 0:
 			payments = append(payments, r)
 			e.Kind, e.rank = Reversal, 3
-			e.Text = fmt.Sprintf("Payment %s was reversed: %s taken back%s.", r.id, (-r.amount).String(), onInvoices(r.invoiceIDs))
+			e.Text = fmt.Sprintf("Payment %s was reversed: %s taken back%s.", r.id, present.EN.Plain(-r.amount), onInvoices(r.invoiceIDs))
 		default:
 			payments = append(payments, r)
 			e.Kind, e.rank = PaymentEntry, 2
-			e.Text = fmt.Sprintf("Payment %s of %s was received%s.", r.id, r.amount, onInvoices(r.invoiceIDs))
+			e.Text = fmt.Sprintf("Payment %s of %s was received%s.", r.id, present.EN.Plain(r.amount), onInvoices(r.invoiceIDs))
 		}
 		d.Entries = append(d.Entries, e)
 	}
@@ -281,7 +282,7 @@ func actionText(a Action) string {
 	case PromiseToPay:
 		s = "The customer promised to pay"
 		if a.Amount != nil {
-			s += " " + a.Amount.String()
+			s += " " + present.EN.Plain(*a.Amount)
 		}
 		s += " by " + a.PromiseDate.String() + on
 	case Dispute:
@@ -291,7 +292,7 @@ func actionText(a Action) string {
 	case Arrangement:
 		s = "A payment arrangement was agreed"
 		if a.Amount != nil {
-			s += " for " + a.Amount.String()
+			s += " for " + present.EN.Plain(*a.Amount)
 		}
 		s += " until " + a.PromiseDate.String() + on
 	case Handover:

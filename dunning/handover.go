@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -126,7 +127,7 @@ func HandoverAdvice(claim Claim, pSevere float64, silent bool, m HandoverModel) 
 		silence = ", silent customer"
 	}
 	basis := fmt.Sprintf("claim %s (p_severe %.2f%s): agency expected to recover %s after fees, keeping %s",
-		creditflow.Money(total), pSevere, silence, a.ExpectedRecovery, a.ExpectedKeep)
+		present.EN.Plain(creditflow.Money(total)), pSevere, silence, present.EN.Plain(a.ExpectedRecovery), present.EN.Plain(a.ExpectedKeep))
 	switch {
 	case a.ExpectedRecovery > a.ExpectedKeep:
 		a.Action = AdviseHandover

@@ -21,6 +21,7 @@ import (
 	"github.com/go-pdf/fpdf"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -461,60 +462,18 @@ func paragraphs(text string) []string {
 // letterFuncs are the formatting functions of the templates, for lang.
 func letterFuncs(lang Language) template.FuncMap {
 	return template.FuncMap{
-		"money": func(m creditflow.Money) string { return FormatMoney(m, lang) },
-		"date":  func(d creditflow.Date) string { return formatDate(d, lang) },
+		"money": lang.lang().Euro,
+		"date":  lang.lang().LongDate,
 	}
 }
 
-// FormatMoney writes an amount in euro: € 1.234,56 in Dutch, €1,234.56 in
-// English.
-func FormatMoney(m creditflow.Money, lang Language) string {
-	s := m.String()
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, cents, _ := strings.Cut(s, ".")
-	sep, dec, prefix := ",", ".", "€"
-	if lang != English {
-		sep, dec, prefix = ".", ",", "€ "
+// lang is the number and date formats of the letter's language: Dutch
+// unless English.
+func (l Language) lang() present.Lang {
+	if l == English {
+		return present.EN
 	}
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(r)
-	}
-	out := prefix + b.String() + dec + cents
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
-
-var (
-	dutchMonths   = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober", "november", "december"}
-	englishMonths = [...]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
-)
-
-// formatDate writes a date in words: 2 maart 2025, 2 March 2025.
-func formatDate(d creditflow.Date, lang Language) string {
-	if d.IsZero() {
-		return ""
-	}
-	months := dutchMonths
-	if lang == English {
-		months = englishMonths
-	}
-	return fmt.Sprintf("%d %s %d", d.Day(), months[d.Month()-1], d.Year())
-}
-
-// shortDate writes a date in a table: 02-03-2025 in Dutch, 2025-03-02 in
-// English (ISO, which no English reader misreads).
-func shortDate(d creditflow.Date, lang Language) string {
-	if lang == English {
-		return d.String()
-	}
-	return d.Format("02-01-2006")
+	return present.NL
 }
 
 // letterLabels are the fixed words of the layout.
@@ -567,7 +526,7 @@ func (l DunningLetter) amountRows() []amountRow {
 		// Businesses owe the commercial rate (handelsrente).
 		lb.Interest, lb.AnnouncedInterest = lb.BusinessInterest, lb.AnnouncedBusinessInterest
 	}
-	m := func(v creditflow.Money) string { return FormatMoney(v, l.Language) }
+	m := l.Language.lang().Euro
 	rows := []amountRow{{Label: lb.Principal, Amount: m(l.Principal)}}
 	switch l.Charging {
 	case ChargeClaim:
@@ -583,17 +542,17 @@ func (l DunningLetter) amountRows() []amountRow {
 
 // paymentText is the sentence that says how and by when to pay.
 func (l DunningLetter) paymentText() string {
-	m := FormatMoney(l.Total, l.Language)
+	m := l.Language.lang().Euro(l.Total)
 	c := l.Creditor
 	if l.Language == English {
-		by := "by " + formatDate(l.Deadline, l.Language)
+		by := "by " + l.Language.lang().LongDate(l.Deadline)
 		if l.Deadline.IsZero() {
 			by = fmt.Sprintf("within %d days of the day after you receive this letter", l.TermDays)
 		}
 		return fmt.Sprintf("Please transfer %s %s to IBAN %s (BIC %s) in the name of %s, quoting payment reference %s.",
 			m, by, c.IBAN, c.BIC, c.Name, l.Reference)
 	}
-	by := "uiterlijk " + formatDate(l.Deadline, l.Language)
+	by := "uiterlijk " + l.Language.lang().LongDate(l.Deadline)
 	if l.Deadline.IsZero() {
 		by = fmt.Sprintf("binnen %d dagen na de dag van ontvangst van deze brief", l.TermDays)
 	}
@@ -620,12 +579,12 @@ type htmlStatementRow struct {
 }
 
 func (l DunningLetter) view() htmlLetter {
-	v := htmlLetter{DunningLetter: l, L: labels[l.Language], DateText: formatDate(l.Date, l.Language),
-		StmtTotal: FormatMoney(l.StatementTotal, l.Language), Amounts: l.amountRows(), PaymentText: l.paymentText(),
+	v := htmlLetter{DunningLetter: l, L: labels[l.Language], DateText: l.Language.lang().LongDate(l.Date),
+		StmtTotal: l.Language.lang().Euro(l.StatementTotal), Amounts: l.amountRows(), PaymentText: l.paymentText(),
 		HasStatement: len(l.Statement) > 0}
 	for _, s := range l.Statement {
-		v.Rows = append(v.Rows, htmlStatementRow{Invoice: s.InvoiceID, InvoiceDate: shortDate(s.InvoiceDate, l.Language),
-			DueDate: shortDate(s.DueDate, l.Language), Open: FormatMoney(s.OpenAmount, l.Language),
+		v.Rows = append(v.Rows, htmlStatementRow{Invoice: s.InvoiceID, InvoiceDate: l.Language.lang().Date(s.InvoiceDate),
+			DueDate: l.Language.lang().Date(s.DueDate), Open: l.Language.lang().Euro(s.OpenAmount),
 			DaysOverdue: s.DaysOverdue, Disputed: s.Disputed})
 	}
 	return v

@@ -16,6 +16,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -228,7 +229,7 @@ func TestLetters(t *testing.T) {
 					t.Fatalf("%s: %v", id, err)
 				}
 				page := html.String()
-				for _, s := range append([]string{dunning.FormatMoney(l.Total, l.Language), l.Reference}, wl.contains...) {
+				for _, s := range append([]string{present.Lang(l.Language).Euro(l.Total), l.Reference}, wl.contains...) {
 					if !strings.Contains(page, s) {
 						t.Errorf("%s %s: HTML lacks %q", id, l.Step, s)
 					}
@@ -261,7 +262,7 @@ func TestLetters(t *testing.T) {
 					t.Errorf("%s: not a PDF (%d bytes)", f.PDF, len(pdf))
 				}
 				// The PDF holds its text in cp1252, where the euro sign is 0x80.
-				total := strings.Replace(dunning.FormatMoney(f.Letter.Total, f.Letter.Language), "€", "\x80", 1)
+				total := strings.Replace(present.Lang(f.Letter.Language).Euro(f.Letter.Total), "€", "\x80", 1)
 				for _, s := range []string{total, f.Letter.Reference, "NL91ABNA0417164300"} {
 					if !bytes.Contains(pdf, []byte(s)) {
 						t.Errorf("%s: PDF lacks %q", f.PDF, s)

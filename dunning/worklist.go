@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -309,7 +310,7 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 
 	var reason strings.Builder
 	fmt.Fprintf(&reason, "oldest overdue invoice %d days past due (%d invoices, %s overdue)",
-		asOf.DaysSince(c.oldestDue), c.invoices, c.amount)
+		asOf.DaysSince(c.oldestDue), c.invoices, present.EN.Plain(c.amount))
 	if lastIdx >= 0 {
 		fmt.Fprintf(&reason, "; last step %s on %s", ladder[lastIdx].Name, lastDate)
 	}
@@ -317,7 +318,7 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 		fmt.Fprintf(&reason, "; caught up past %s", strings.Join(skipped, ", "))
 	}
 	if c.disputedInvoices > 0 {
-		fmt.Fprintf(&reason, "; %d disputed invoices (%s) paused", c.disputedInvoices, c.amountDisputed)
+		fmt.Fprintf(&reason, "; %d disputed invoices (%s) paused", c.disputedInvoices, present.EN.Plain(c.amountDisputed))
 	}
 	if arr.missed != "" {
 		fmt.Fprintf(&reason, "; %s", arr.missed)

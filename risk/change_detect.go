@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 )
 
 // changeDetector holds scratch space reused from one customer to the next.
@@ -219,7 +220,7 @@ func (d *changeDetector) shift(p changeParams, points []DelayPoint, asOf creditf
 		BeforeDays: round1(usualBefore),
 		AfterDays:  round1(usualAfter),
 		Sentence: fmt.Sprintf("Usually paid %s until %s, %s since.",
-			daysLatePhrase(usualBefore), changed.Format("January 2006"), daysLatePhrase(usualAfter)),
+			daysLatePhrase(usualBefore), present.EN.MonthYear(changed), daysLatePhrase(usualAfter)),
 	}
 }
 
@@ -384,7 +385,7 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 		BeforeDays: round1(before),
 		AfterDays:  round1(after),
 		Sentence: fmt.Sprintf("Paid regularly until %s; nothing paid since, while %d %s (%s %s) fell due.",
-			lastPayment.Format("2 January 2006"), unpaid, invoices, currency, groupedMoney(unpaidAmount)),
+			present.EN.LongDate(lastPayment), unpaid, invoices, currency, present.EN.TextAmount(unpaidAmount)),
 	}, true
 }
 

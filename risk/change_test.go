@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 )
 
 // changeJitter is the noise added to hand-made delays, in days: small and
@@ -249,8 +250,8 @@ func TestChangeWords(t *testing.T) {
 		}
 	}
 	for m, want := range map[creditflow.Money]string{0: "0.00", 5: "0.05", 99999: "999.99", 100000: "1,000.00", 1234000: "12,340.00", 123456789: "1,234,567.89", -1234000: "-12,340.00"} {
-		if got := groupedMoney(m); got != want {
-			t.Errorf("groupedMoney(%d) = %q, want %q", m, got, want)
+		if got := present.EN.TextAmount(m); got != want {
+			t.Errorf("present.EN.TextAmount(%d) = %q, want %q", m, got, want)
 		}
 	}
 }

@@ -35,24 +35,3 @@ func daysLatePhrase(x float64) string {
 	}
 	return strconv.Itoa(n) + " days late"
 }
-
-// groupedMoney formats m with thousands separators: 12,340.00.
-func groupedMoney(m creditflow.Money) string {
-	s := m.String()
-	neg := s[0] == '-'
-	if neg {
-		s = s[1:]
-	}
-	whole, cents := s[:len(s)-3], s[len(s)-3:]
-	var b []byte
-	if neg {
-		b = append(b, '-')
-	}
-	for i := 0; i < len(whole); i++ {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, whole[i])
-	}
-	return string(append(b, cents...))
-}

@@ -46,8 +46,9 @@
 //
 // # Imports
 //
-// risk may import the root domain package (github.com/creditflow/creditflow)
-// and store, and reaches the queries of the sql folder only through store
+// risk may import the root domain package (github.com/creditflow/creditflow),
+// present (the one formatter of money, dates and
+// percentages, for the reason texts) and store, and reaches the queries of the sql folder only through store
 // (store.Query). It never imports web, forecast or dunning: web and
 // forecast build on risk, and dunning takes the risk weights it needs
 // through a function (dunning.RiskLookup), not by importing risk.

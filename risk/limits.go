@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 )
 
 // Credit limits.
@@ -173,7 +174,7 @@ func (p *limitPolicy) limit(f *Features, manual *creditflow.Money, rs *creditflo
 	base := baseLimit(f)
 	if f.Invoices > 0 {
 		add("limit_purchases", fmt.Sprintf("Buys about %s a month on %d-day terms; the limit covers the terms plus %d days.",
-			moneyText(p.currency, creditflow.Money(math.Round(monthlyPurchases(f)))), f.PaymentTermsDays, limitMarginDays), 0)
+			present.EN.TextMoney(p.currency, creditflow.Money(math.Round(monthlyPurchases(f)))), f.PaymentTermsDays, limitMarginDays), 0)
 	}
 	if f.Invoices < youngInvoices {
 		st := float64(p.starter(f.Segment))
@@ -184,13 +185,13 @@ func (p *limitPolicy) limit(f *Features, manual *creditflow.Money, rs *creditflo
 				seg = "all"
 			}
 			add("limit_starter", fmt.Sprintf("New customer: starts from %s, the starter limit of %s customers.",
-				moneyText(p.currency, creditflow.Money(st)), seg), 0)
+				present.EN.TextMoney(p.currency, creditflow.Money(st)), seg), 0)
 		}
 	}
 	factor := riskFactor(rs.RiskClass)
 	if factor < 1 {
 		add("limit_risk", fmt.Sprintf("Reduced to %d%% for risk class %s (%s chance of paying more than 60 days late or not at all).",
-			int(math.Round(factor*100)), rs.RiskClass, percentText(rs.PSevere)), math.Log(factor))
+			int(math.Round(factor*100)), rs.RiskClass, present.EN.Probability(rs.PSevere)), math.Log(factor))
 	}
 	switch ch := rs.Change; {
 	case ch.Detected && ch.Kind == "silence":
@@ -207,19 +208,19 @@ func (p *limitPolicy) limit(f *Features, manual *creditflow.Money, rs *creditflo
 	rec := creditflow.Money(math.Round(base * factor))
 	if p.max > 0 && rec > p.max {
 		rec = p.max
-		add("limit_capped", fmt.Sprintf("Capped at the maximum of %s.", moneyText(p.currency, p.max)), 0)
+		add("limit_capped", fmt.Sprintf("Capped at the maximum of %s.", present.EN.TextMoney(p.currency, p.max)), 0)
 	}
 	cl.RecommendedLimit = RoundLimit(rec)
 	cl.CreditLimit = cl.RecommendedLimit
 	if manual != nil {
 		cl.CreditLimit = *manual
 		add("limit_manual", fmt.Sprintf("Set by hand to %s; the recommendation is %s.",
-			moneyText(p.currency, *manual), moneyText(p.currency, cl.RecommendedLimit)), 0)
+			present.EN.TextMoney(p.currency, *manual), present.EN.TextMoney(p.currency, cl.RecommendedLimit)), 0)
 	}
 	cl.Available = cl.CreditLimit - cl.Exposure
 	if cl.Available < 0 {
 		add("over_limit", fmt.Sprintf("Owes %s, %s over the limit.",
-			moneyText(p.currency, cl.Exposure), moneyText(p.currency, -cl.Available)), 0)
+			present.EN.TextMoney(p.currency, cl.Exposure), present.EN.TextMoney(p.currency, -cl.Available)), 0)
 	}
 	return cl
 }
@@ -233,43 +234,6 @@ func silenceSince(f *Features, ch creditflow.BehaviourChange) string {
 		return ch.ChangeDate.String()
 	}
 	return "the first invoice"
-}
-
-// moneyText formats an amount for a sentence: "EUR 12,345.67", without the
-// cents when they are zero ("EUR 12,000").
-func moneyText(currency string, m creditflow.Money) string {
-	neg := m < 0
-	if neg {
-		m = -m
-	}
-	whole := strconv.FormatInt(int64(m/100), 10)
-	var b []byte
-	for i := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, whole[i])
-	}
-	s := string(b)
-	if c := m % 100; c != 0 {
-		s += fmt.Sprintf(".%02d", int64(c))
-	}
-	if neg {
-		s = "-" + s
-	}
-	if currency == "" {
-		currency = "EUR"
-	}
-	return currency + " " + s
-}
-
-// percentText formats a probability in [0,1] as a whole percentage, with
-// one decimal below 10%.
-func percentText(p float64) string {
-	if p < 0.1 {
-		return strconv.FormatFloat(math.Round(p*1000)/10, 'f', -1, 64) + "%"
-	}
-	return strconv.Itoa(int(math.Round(p*100))) + "%"
 }
 
 // daysText formats a number of days: "1 day", "23 days".

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 )
 
 func TestLimitRounding(t *testing.T) {
@@ -126,8 +127,8 @@ func TestLimitMoneyText(t *testing.T) {
 		{"-1000.05", "EUR -1,000.05"},
 	}
 	for _, c := range cases {
-		if got := moneyText("EUR", money(t, c.in)); got != c.want {
-			t.Errorf("moneyText(%s) = %q, want %q", c.in, got, c.want)
+		if got := present.EN.TextMoney("EUR", money(t, c.in)); got != c.want {
+			t.Errorf("present.EN.TextMoney(%s) = %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 )
 
 // reasonGroup maps model inputs to a reason: code when they raise the
@@ -138,7 +139,7 @@ func (sc *scoring) reasonText(code string, f *Features, ch creditflow.BehaviourC
 			return "", false
 		}
 		return fmt.Sprintf("Pays %s on average, against %s for %s customers; %s of its invoices late.",
-			lateText(f.DBT), lateText(f.SegmentDBT), seg, percentText(f.LateShare)), true
+			lateText(f.DBT), lateText(f.SegmentDBT), seg, present.EN.Probability(f.LateShare)), true
 	case "dbt_low":
 		if f.DBTInvoices == 0 || f.DBT > f.SegmentDBT {
 			return "", false
@@ -177,7 +178,7 @@ func (sc *scoring) reasonText(code string, f *Features, ch creditflow.BehaviourC
 			items = "invoices"
 		}
 		return fmt.Sprintf("%d %s overdue, %s in all; the oldest %s past due.",
-			f.OverdueItems, items, moneyText(cur, f.OverdueAmount), daysText(f.OldestOverdueDays)), true
+			f.OverdueItems, items, present.EN.TextMoney(cur, f.OverdueAmount), daysText(f.OldestOverdueDays)), true
 	case "no_overdue":
 		if f.OverdueItems > 0 || f.Invoices == 0 {
 			return "", false
@@ -200,7 +201,7 @@ func (sc *scoring) reasonText(code string, f *Features, ch creditflow.BehaviourC
 		if f.Partials == 0 {
 			return "", false
 		}
-		return fmt.Sprintf("Pays %s of its invoices in parts (%d of %d).", percentText(f.PartialShare), f.Partials, f.Invoices), true
+		return fmt.Sprintf("Pays %s of its invoices in parts (%d of %d).", present.EN.Probability(f.PartialShare), f.Partials, f.Invoices), true
 	case "reversals":
 		if f.Reversals == 0 {
 			return "", false
@@ -210,7 +211,7 @@ func (sc *scoring) reasonText(code string, f *Features, ch creditflow.BehaviourC
 		if f.Disputes == 0 {
 			return "", false
 		}
-		return fmt.Sprintf("%d disputed invoices, %s of them still open.", f.Disputes, moneyText(cur, f.DisputedOpenAmount)), true
+		return fmt.Sprintf("%d disputed invoices, %s of them still open.", f.Disputes, present.EN.TextMoney(cur, f.DisputedOpenAmount)), true
 	case "credit_notes":
 		if f.CreditNotes == 0 {
 			return "", false
@@ -225,19 +226,19 @@ func (sc *scoring) reasonText(code string, f *Features, ch creditflow.BehaviourC
 			if f.Exposure == 0 || months < 1 {
 				return "", false
 			}
-			return fmt.Sprintf("Owes %s, %.1f months of its purchases.", moneyText(cur, f.Exposure), months), true
+			return fmt.Sprintf("Owes %s, %.1f months of its purchases.", present.EN.TextMoney(cur, f.Exposure), months), true
 		}
 		if f.Invoices == 0 || months > 1.5 {
 			return "", false
 		}
-		return fmt.Sprintf("Owes %s, %.1f months of its purchases.", moneyText(cur, f.Exposure), months), true
+		return fmt.Sprintf("Owes %s, %.1f months of its purchases.", present.EN.TextMoney(cur, f.Exposure), months), true
 	case "sales_falling":
 		quarter := creditflow.Money(float64(f.Sales12M) / 4)
 		if f.Sales12M <= 0 || float64(f.Sales3M) >= 0.75*float64(quarter) {
 			return "", false
 		}
 		return fmt.Sprintf("Bought %s in the last 3 months, against %s a quarter over the last year.",
-			moneyText(cur, f.Sales3M), moneyText(cur, quarter)), true
+			present.EN.TextMoney(cur, f.Sales3M), present.EN.TextMoney(cur, quarter)), true
 	case "segment_profile":
 		return fmt.Sprintf("%s customers on %d-day terms pay late more often than most.", strings.ToUpper(seg[:1])+seg[1:], f.PaymentTermsDays), true
 	}

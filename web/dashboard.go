@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -237,32 +238,32 @@ func (d *overviewData) fill(p *overviewPage) error {
 	cur := currencyCode(d.kpis.Currency)
 	p.Currency = cur
 	k := d.kpis
-	money := func(m creditflow.Money) string { return formatMoney(cur, m) }
+	money := func(m creditflow.Money) string { return present.EN.Money(cur, m) }
 
 	p.Cards = []kpiCard{
 		{ID: "open", Label: "Open receivables", Value: money(k.OpenTotal),
-			Detail: fmt.Sprintf("%s open items · %s customers", formatInt(k.OpenItems), formatInt(k.Customers)),
+			Detail: fmt.Sprintf("%s open items · %s customers", present.EN.Count(k.OpenItems), present.EN.Count(k.Customers)),
 			Hint:   "Everything invoiced and not yet paid on the as-of date (openstaande posten)."},
 		{ID: "overdue", Label: "Overdue", Value: money(k.OverdueTotal),
-			Detail: formatPercent(k.OverdueShare*100) + " of open receivables",
+			Detail: present.EN.Percent(k.OverdueShare*100) + " of open receivables",
 			Hint:   "The open amount past its due date.", Meter: cssPercent(k.OverdueShare * 100)},
 		{ID: "unapplied", Label: "Unapplied credit", Value: money(k.UnappliedCredit),
 			Detail: "payments and credit notes not matched to an invoice",
 			Hint:   "Received or credited, not yet set against an open invoice; it lowers what customers really owe."},
-		{ID: "dso", Label: "DSO", Value: formatDays(k.DSO),
+		{ID: "dso", Label: "DSO", Value: present.EN.Days(k.DSO),
 			Detail: "days sales outstanding (countback)",
 			Hint:   "How many days of the most recent sales the open receivables make up."},
-		{ID: "bpdso", Label: "Best-possible DSO", Value: formatDays(k.BestPossibleDSO),
+		{ID: "bpdso", Label: "Best-possible DSO", Value: present.EN.Days(k.BestPossibleDSO),
 			Detail: "DSO of the part not yet due",
 			Hint:   "The DSO if every customer paid on its due date."},
-		{ID: "add", Label: "ADD", Value: formatDays(k.ADD),
+		{ID: "add", Label: "ADD", Value: present.EN.Days(k.ADD),
 			Detail: "average days delinquent (DSO − best-possible)",
 			Hint:   "The days that late payment adds to DSO."},
-		{ID: "cei", Label: "CEI 30 / 90 days", Value: formatPercent(k.CEI30) + " / " + formatPercent(k.CEI90),
+		{ID: "cei", Label: "CEI 30 / 90 days", Value: present.EN.Percent(k.CEI30) + " / " + present.EN.Percent(k.CEI90),
 			Detail: "collection effectiveness index",
 			Hint:   "Share of what was collectable in the last 30 and 90 days that was collected; 100% is everything.",
 			Meter:  cssPercent(k.CEI90)},
-		{ID: "dtp", Label: "Days to pay / late", Value: formatNumber(k.WeightedDaysToPay) + " / " + formatDays(k.WeightedDaysLate),
+		{ID: "dtp", Label: "Days to pay / late", Value: present.EN.Number(k.WeightedDaysToPay) + " / " + present.EN.Days(k.WeightedDaysLate),
 			Detail: "amount-weighted, invoices settled in the last 90 days",
 			Hint:   "Days from invoice date to payment, and from due date to payment, weighted by amount."},
 	}
@@ -275,17 +276,17 @@ func (d *overviewData) fill(p *overviewPage) error {
 		p.Buckets = append(p.Buckets, bucketHead{Label: short, Title: bucketTitle(l), Class: fmt.Sprintf("b%d", i)})
 	}
 	for _, c := range d.customers {
-		row := customerRow{ID: c.Key, Name: c.Name, Open: formatAmount(c.OpenTotal), Overdue: formatAmount(c.OverdueTotal),
+		row := customerRow{ID: c.Key, Name: c.Name, Open: present.EN.Amount(c.OpenTotal), Overdue: present.EN.Amount(c.OverdueTotal),
 			API: "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "customer_id": {c.Key}}.Encode()}
 		if row.Name == "" {
 			row.Name = c.Key
 		}
 		if c.OpenTotal > 0 {
-			row.Share = formatPercent(100 * float64(c.OverdueTotal) / float64(c.OpenTotal))
+			row.Share = present.EN.Percent(100 * float64(c.OverdueTotal) / float64(c.OpenTotal))
 		}
 		amounts := bucketAmounts(c.Buckets)
 		for i, a := range amounts {
-			cell := bucketCell{Amount: formatAmount(a), Class: fmt.Sprintf("b%d", i), Label: bucketTitle(creditflow.AgingBucketLabels[i])}
+			cell := bucketCell{Amount: present.EN.Amount(a), Class: fmt.Sprintf("b%d", i), Label: bucketTitle(creditflow.AgingBucketLabels[i])}
 			if a > 0 && c.OpenTotal > 0 {
 				cell.Width = cssPercent(100 * float64(a) / float64(c.OpenTotal))
 			}
@@ -302,11 +303,11 @@ func (d *overviewData) fill(p *overviewPage) error {
 			Customer: name, CustomerID: it.CustomerID, Invoice: it.InvoiceID,
 			CustomerAPI: "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "customer_id": {it.CustomerID}}.Encode(),
 			InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
-			Open: formatAmount(it.OpenAmount), DaysPastDue: formatInt(it.DaysPastDue),
+			Open: present.EN.Amount(it.OpenAmount), DaysPastDue: present.EN.Count(it.DaysPastDue),
 			Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed,
 		})
 	}
-	p.ItemsTotal = formatInt(d.itemsTotal)
+	p.ItemsTotal = present.EN.Count(d.itemsTotal)
 	p.ItemsAPI = "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "sort": {overviewItemsSort}, "limit": {"1000"}}.Encode()
 	p.CustomersAPI = "/api/aging?" + url.Values{"as_of": {d.asOf.String()}, "group": {"customer"}}.Encode()
 
@@ -399,18 +400,13 @@ func chartOptions(id, height, cur string) []charts.GlobalOpts {
 }
 
 // compactFormatterJS writes axis values as 1.2M or 350k.
-var compactFormatterJS = opts.FuncOpts(`function (v) {
-	var a = Math.abs(v);
-	if (a >= 1e6) { return (v / 1e6).toFixed(a >= 1e7 ? 0 : 1) + 'M'; }
-	if (a >= 1e3) { return (v / 1e3).toFixed(0) + 'k'; }
-	return String(v);
-}`)
+var compactFormatterJS = opts.FuncOpts(present.EN.CompactJS())
 
 // moneyFormatterJS writes tooltip values as the page writes money. cur has
 // been checked by currencyCode, so it is safe inside the script.
 func moneyFormatterJS(cur string) types.FuncStr {
 	return opts.FuncOpts(`function (v) {
-	return '` + cur + ` ' + Number(v).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2});
+	return ` + present.EN.MoneyJS(cur, "Number(v)") + `;
 }`)
 }
 
@@ -490,79 +486,6 @@ func bucketClass(label string) string {
 		}
 	}
 	return ""
-}
-
-// formatMoney writes m as "EUR 1,234,567.89": the currency code, thousands
-// separated by commas, always two decimals. Cents stay exact.
-func formatMoney(cur string, m creditflow.Money) string {
-	return cur + " " + formatAmount(m)
-}
-
-// formatAmount writes m as formatMoney does, without the currency code: the
-// tables name the currency once, above them.
-func formatAmount(m creditflow.Money) string {
-	n := int64(m)
-	sign := ""
-	if n < 0 {
-		sign, n = "−", -n
-	}
-	return fmt.Sprintf("%s%s.%02d", sign, groupThousands(strconv.FormatInt(n/100, 10)), n%100)
-}
-
-// formatInt writes n with thousands separators.
-func formatInt(n int) string {
-	if n < 0 {
-		return "−" + groupThousands(strconv.Itoa(-n))
-	}
-	return groupThousands(strconv.Itoa(n))
-}
-
-func groupThousands(digits string) string {
-	if len(digits) <= 3 {
-		return digits
-	}
-	var b strings.Builder
-	first := len(digits) % 3
-	if first == 0 {
-		first = 3
-	}
-	b.WriteString(digits[:first])
-	for i := first; i < len(digits); i += 3 {
-		b.WriteByte(',')
-		b.WriteString(digits[i : i+3])
-	}
-	return b.String()
-}
-
-// formatNumber writes x with one decimal, or a dash when it is not a number
-// (a KPI without data, such as DSO without sales).
-func formatNumber(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "–"
-	}
-	s := strconv.FormatFloat(math.Abs(x), 'f', 1, 64)
-	whole, frac, _ := strings.Cut(s, ".")
-	sign := ""
-	if x < 0 && s != "0.0" {
-		sign = "−"
-	}
-	return sign + groupThousands(whole) + "." + frac
-}
-
-// formatDays writes a number of days.
-func formatDays(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "–"
-	}
-	return formatNumber(x) + " days"
-}
-
-// formatPercent writes x, already in percent, with one decimal.
-func formatPercent(x float64) string {
-	if math.IsNaN(x) || math.IsInf(x, 0) {
-		return "–"
-	}
-	return formatNumber(x) + "%"
 }
 
 // cssPercent writes x, in percent, as a CSS width clamped to [0,100].

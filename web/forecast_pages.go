@@ -10,6 +10,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/forecast"
+	"github.com/creditflow/creditflow/present"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
@@ -159,27 +160,27 @@ func fillForecast(p *forecastPage, f creditflow.Forecast, bt *app.Pending[foreca
 		}
 		p.Weeks = append(p.Weeks, forecastWeekRow{
 			Week: wk.WeekStart.Format("2 Jan") + " – " + wk.WeekEnd.Format("2 Jan"), Start: wk.WeekStart.String(),
-			Expected: formatAmount(wk.Expected), P10: formatAmount(wk.P10), P50: formatAmount(wk.P50), P90: formatAmount(wk.P90),
-			FromOpen: formatAmount(wk.FromOpen), FromNew: formatAmount(wk.FromNew),
+			Expected: present.EN.Amount(wk.Expected), P10: present.EN.Amount(wk.P10), P50: present.EN.Amount(wk.P50), P90: present.EN.Amount(wk.P90),
+			FromOpen: present.EN.Amount(wk.FromOpen), FromNew: present.EN.Amount(wk.FromNew),
 		})
 	}
-	p.Total = forecastWeekRow{Week: "Total", Expected: formatAmount(total), FromOpen: formatAmount(open), FromNew: formatAmount(fresh)}
+	p.Total = forecastWeekRow{Week: "Total", Expected: present.EN.Amount(total), FromOpen: present.EN.Amount(open), FromNew: present.EN.Amount(fresh)}
 	openShare := math.NaN()
 	if total > 0 {
 		openShare = 100 * float64(open) / float64(total)
 	}
 	soonWeeks := min(forecastSoonWeeks, len(f.Weeks))
 	p.Cards = []kpiCard{
-		{ID: "expected", Label: fmt.Sprintf("Expected in %d weeks", len(f.Weeks)), Value: formatMoney(cur, total),
+		{ID: "expected", Label: fmt.Sprintf("Expected in %d weeks", len(f.Weeks)), Value: present.EN.Money(cur, total),
 			Detail: "cash in from " + p.Horizon,
 			Hint:   "The cash customers are expected to pay in the weeks shown: the average over the simulated futures."},
-		{ID: "soon", Label: fmt.Sprintf("Next %d weeks", soonWeeks), Value: formatMoney(cur, soon),
-			Detail: fmt.Sprintf("%s of the %d weeks", formatPercent(percentOf(soon, total)), len(f.Weeks)),
+		{ID: "soon", Label: fmt.Sprintf("Next %d weeks", soonWeeks), Value: present.EN.Money(cur, soon),
+			Detail: fmt.Sprintf("%s of the %d weeks", present.EN.Percent(percentOf(soon, total)), len(f.Weeks)),
 			Hint:   "Cash expected in the first weeks of the forecast, where it is most certain."},
-		{ID: "open", Label: "From open invoices", Value: formatMoney(cur, open),
-			Detail: formatPercent(openShare) + " of the expected cash",
+		{ID: "open", Label: "From open invoices", Value: present.EN.Money(cur, open),
+			Detail: present.EN.Percent(openShare) + " of the expected cash",
 			Hint:   "Cash expected from invoices that are open on the as-of date.", Meter: cssPercent(openShare)},
-		{ID: "new", Label: "From new invoices", Value: formatMoney(cur, fresh),
+		{ID: "new", Label: "From new invoices", Value: present.EN.Money(cur, fresh),
 			Detail: "invoices not yet sent, paid within the horizon",
 			Hint:   "Cash expected from invoices that are still to be sent, at each customer's usual pace of sales and payment."},
 	}
@@ -195,7 +196,7 @@ func fillForecast(p *forecastPage, f creditflow.Forecast, bt *app.Pending[foreca
 			name = c.CustomerID
 		}
 		row := cashCustomerRow{Link: customerLink(c.CustomerID, asOf), Name: name, ID: c.CustomerID,
-			Expected: formatAmount(c.Expected), Open: formatAmount(c.OpenAmount), Share: formatPercent(percentOf(c.Expected, open))}
+			Expected: present.EN.Amount(c.Expected), Open: present.EN.Amount(c.OpenAmount), Share: present.EN.Percent(percentOf(c.Expected, open))}
 		if first > 0 {
 			row.Width = cssPercent(100 * float64(c.Expected) / float64(first))
 		}
@@ -249,7 +250,7 @@ func forecastBacktestOf(bt *app.Pending[forecast.BacktestResult], asOf creditflo
 		forecastBacktestRowOf("Error on all cash", "WAPE of the weekly cash in total, new invoices included. Lower is better.",
 			r.Model.WAPETotal, r.DueDate.WAPETotal, r.DueDatePlusDelay.WAPETotal),
 		{Label: "Weeks inside the p10–p90 band", Hint: "Share of the weeks whose actual cash fell inside the forecast's 80% band; about 80% is right.",
-			Model: formatPercent(100 * r.Model.Coverage), DueDate: "–", DueDelay: "–"},
+			Model: present.EN.Percent(100 * r.Model.Coverage), DueDate: "–", DueDelay: "–"},
 	}
 	box.Note = "The baselines: every open invoice paid on its due date, or on its due date plus the customer's average delay; invoices still to come as a year earlier. They make no band."
 	return box
@@ -258,7 +259,7 @@ func forecastBacktestOf(bt *app.Pending[forecast.BacktestResult], asOf creditflo
 // forecastBacktestRowOf is one error figure of the model and the two baselines,
 // the lowest marked best.
 func forecastBacktestRowOf(label, hint string, model, due, delay float64) forecastBacktestRow {
-	row := forecastBacktestRow{Label: label, Hint: hint, Model: formatPercent(100 * model), DueDate: formatPercent(100 * due), DueDelay: formatPercent(100 * delay)}
+	row := forecastBacktestRow{Label: label, Hint: hint, Model: present.EN.Percent(100 * model), DueDate: present.EN.Percent(100 * due), DueDelay: present.EN.Percent(100 * delay)}
 	best, bestV := "", math.Inf(1)
 	for _, c := range []struct {
 		name string
@@ -314,7 +315,7 @@ func forecastBandChart(weeks []creditflow.ForecastWeek, cur string) *charts.Line
 	if (!ps || !ps.length) { return ''; }
 	var v = {};
 	ps.forEach(function (p) { v[p.seriesName] = Number(p.value); });
-	var f = function (x) { return '` + cur + ` ' + x.toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2}); };
+	var f = function (x) { return ` + present.EN.MoneyJS(cur, "x") + `; };
 	var lo = v['` + fcSeriesBase + `'], hi = lo + v['` + fcSeriesBand + `'];
 	return 'Week of ' + ps[0].axisValue +
 		'<br>Expected: <b>' + f(v['` + fcSeriesExpected + `']) + '</b>' +

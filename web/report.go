@@ -15,6 +15,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/forecast"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -75,11 +76,11 @@ func (s ReportSummary) Text() string {
 	cur := currencyCode(s.Currency)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Weekly receivables report as of %s.\n\n", s.AsOf)
-	fmt.Fprintf(&b, "Open receivables:        %s\n", formatMoney(cur, s.OpenTotal))
-	fmt.Fprintf(&b, "Overdue:                 %s (%s)\n", formatMoney(cur, s.OverdueTotal), formatPercent(100*s.OverdueShare))
-	fmt.Fprintf(&b, "DSO:                     %s (%s since last week)\n", formatDays(s.DSO), signed(s.DSOChange, " days"))
-	fmt.Fprintf(&b, "Expected cash next week: %s\n", formatMoney(cur, s.CashNextWeek))
-	fmt.Fprintf(&b, "Expected cash, 13 weeks: %s (sum of weekly P10s %s)\n", formatMoney(cur, s.Cash13Weeks), formatMoney(cur, s.CashP10))
+	fmt.Fprintf(&b, "Open receivables:        %s\n", present.EN.Money(cur, s.OpenTotal))
+	fmt.Fprintf(&b, "Overdue:                 %s (%s)\n", present.EN.Money(cur, s.OverdueTotal), present.EN.Percent(100*s.OverdueShare))
+	fmt.Fprintf(&b, "DSO:                     %s (%s since last week)\n", present.EN.Days(s.DSO), signed(s.DSOChange, " days"))
+	fmt.Fprintf(&b, "Expected cash next week: %s\n", present.EN.Money(cur, s.CashNextWeek))
+	fmt.Fprintf(&b, "Expected cash, 13 weeks: %s (sum of weekly P10s %s)\n", present.EN.Money(cur, s.Cash13Weeks), present.EN.Money(cur, s.CashP10))
 	fmt.Fprintf(&b, "Risk alerts:             %d (%d changed in the last 4 weeks)\n", s.Alerts, s.RecentAlerts)
 	b.WriteString("\nThe report is attached: report.html opens in any browser, offline; report.xlsx holds the same tables.\n")
 	return b.String()
@@ -281,7 +282,7 @@ func alertSentence(ch creditflow.BehaviourChange) string {
 		return "No payment since " + ch.ChangeDate.String() + "."
 	}
 	return fmt.Sprintf("Paid %s days late on average, now %s (%s since %s).",
-		formatNumber(ch.BeforeDays), formatNumber(ch.AfterDays), ch.Kind, ch.ChangeDate)
+		present.EN.Number(ch.BeforeDays), present.EN.Number(ch.AfterDays), ch.Kind, ch.ChangeDate)
 }
 
 // recentAlerts counts the alerts whose change is dated in the 28 days up
@@ -355,13 +356,13 @@ func (d *reportData) kpiDeltas() []kpiDelta {
 func (k kpiDelta) format(x float64) string {
 	switch k.Kind {
 	case kpiMoney:
-		return formatAmount(creditflow.Money(roundCents(x)))
+		return present.EN.Amount(creditflow.Money(roundCents(x)))
 	case kpiDays:
-		return formatDays(x)
+		return present.EN.Days(x)
 	case kpiPercent:
-		return formatPercent(x)
+		return present.EN.Percent(x)
 	default:
-		return formatInt(int(x))
+		return present.EN.Count(int(x))
 	}
 }
 
@@ -372,18 +373,18 @@ func (k kpiDelta) formatChange() string {
 	case kpiMoney:
 		m := creditflow.Money(roundCents(c))
 		if m > 0 {
-			return "+" + formatAmount(m)
+			return "+" + present.EN.Amount(m)
 		}
-		return formatAmount(m)
+		return present.EN.Amount(m)
 	case kpiDays:
 		return signed(c, " days")
 	case kpiPercent:
 		return signed(c, " pp")
 	default:
 		if c > 0 {
-			return "+" + formatInt(int(c))
+			return "+" + present.EN.Count(int(c))
 		}
-		return formatInt(int(c))
+		return present.EN.Count(int(c))
 	}
 }
 
@@ -408,9 +409,9 @@ func (k kpiDelta) trend() string {
 func signed(x float64, unit string) string {
 	x = round1(x)
 	if x > 0 {
-		return "+" + formatNumber(x) + unit
+		return "+" + present.EN.Number(x) + unit
 	}
-	return formatNumber(x) + unit
+	return present.EN.Number(x) + unit
 }
 
 func round1(x float64) float64 {
@@ -502,42 +503,42 @@ func (d *reportData) html() ([]byte, error) {
 	}
 	s := d.summary()
 	p.Headline = []kpiCard{
-		{ID: "cash13", Label: "Expected cash, 13 weeks", Value: formatMoney(cur, s.Cash13Weeks),
-			Detail: "next week " + formatMoney(cur, s.CashNextWeek) + " · weekly P10s add up to " + formatMoney(cur, s.CashP10)},
-		{ID: "open", Label: "Open receivables", Value: formatMoney(cur, s.OpenTotal),
-			Detail: formatInt(d.kpis.OpenItems) + " open items · " + formatInt(d.kpis.Customers) + " customers"},
-		{ID: "overdue", Label: "Overdue", Value: formatMoney(cur, s.OverdueTotal),
-			Detail: formatPercent(100*s.OverdueShare) + " of open receivables", Meter: cssPercent(100 * s.OverdueShare)},
-		{ID: "dso", Label: "DSO", Value: formatDays(s.DSO), Detail: signed(s.DSOChange, " days") + " since last week"},
-		{ID: "alerts", Label: "Risk alerts", Value: formatInt(s.Alerts), Detail: formatInt(s.RecentAlerts) + " changed in the last 4 weeks"},
+		{ID: "cash13", Label: "Expected cash, 13 weeks", Value: present.EN.Money(cur, s.Cash13Weeks),
+			Detail: "next week " + present.EN.Money(cur, s.CashNextWeek) + " · weekly P10s add up to " + present.EN.Money(cur, s.CashP10)},
+		{ID: "open", Label: "Open receivables", Value: present.EN.Money(cur, s.OpenTotal),
+			Detail: present.EN.Count(d.kpis.OpenItems) + " open items · " + present.EN.Count(d.kpis.Customers) + " customers"},
+		{ID: "overdue", Label: "Overdue", Value: present.EN.Money(cur, s.OverdueTotal),
+			Detail: present.EN.Percent(100*s.OverdueShare) + " of open receivables", Meter: cssPercent(100 * s.OverdueShare)},
+		{ID: "dso", Label: "DSO", Value: present.EN.Days(s.DSO), Detail: signed(s.DSOChange, " days") + " since last week"},
+		{ID: "alerts", Label: "Risk alerts", Value: present.EN.Count(s.Alerts), Detail: present.EN.Count(s.RecentAlerts) + " changed in the last 4 weeks"},
 	}
 
 	var tot creditflow.ForecastWeek
 	for i, w := range d.forecast.Weeks {
 		p.Weeks = append(p.Weeks, reportWeekRow{Week: fmt.Sprint(i + 1), From: w.WeekStart.String(), To: w.WeekEnd.String(),
-			Expected: formatAmount(w.Expected), P10: formatAmount(w.P10), P50: formatAmount(w.P50), P90: formatAmount(w.P90),
-			FromOpen: formatAmount(w.FromOpen), FromNew: formatAmount(w.FromNew)})
+			Expected: present.EN.Amount(w.Expected), P10: present.EN.Amount(w.P10), P50: present.EN.Amount(w.P50), P90: present.EN.Amount(w.P90),
+			FromOpen: present.EN.Amount(w.FromOpen), FromNew: present.EN.Amount(w.FromNew)})
 		tot.Expected += w.Expected
 		tot.FromOpen += w.FromOpen
 		tot.FromNew += w.FromNew
 	}
-	p.WeeksTotal = reportWeekRow{Expected: formatAmount(tot.Expected), FromOpen: formatAmount(tot.FromOpen), FromNew: formatAmount(tot.FromNew)}
+	p.WeeksTotal = reportWeekRow{Expected: present.EN.Amount(tot.Expected), FromOpen: present.EN.Amount(tot.FromOpen), FromNew: present.EN.Amount(tot.FromNew)}
 
 	amounts := bucketAmounts(d.aging.Buckets)
 	for i, l := range creditflow.AgingBucketLabels {
-		row := reportBucketRow{Label: bucketTitle(l), Class: fmt.Sprintf("b%d", i), Amount: formatAmount(amounts[i])}
+		row := reportBucketRow{Label: bucketTitle(l), Class: fmt.Sprintf("b%d", i), Amount: present.EN.Amount(amounts[i])}
 		for _, b := range d.aging.Buckets {
 			if b.Label == l {
-				row.Count = formatInt(b.Count)
+				row.Count = present.EN.Count(b.Count)
 			}
 		}
 		if d.aging.OpenTotal > 0 {
-			row.Share = formatPercent(100 * float64(amounts[i]) / float64(d.aging.OpenTotal))
+			row.Share = present.EN.Percent(100 * float64(amounts[i]) / float64(d.aging.OpenTotal))
 		}
 		p.Buckets = append(p.Buckets, row)
 	}
-	p.AgingTotal = formatAmount(d.aging.OpenTotal)
-	p.Unapplied = formatAmount(d.aging.UnappliedCredit)
+	p.AgingTotal = present.EN.Amount(d.aging.OpenTotal)
+	p.Unapplied = present.EN.Amount(d.aging.UnappliedCredit)
 
 	for _, k := range d.kpiDeltas() {
 		p.KPIs = append(p.KPIs, reportKPIRow{ID: k.ID, Label: k.Label, Now: k.format(k.Now), Before: k.format(k.Before),
@@ -549,16 +550,16 @@ func (d *reportData) html() ([]byte, error) {
 			break
 		}
 		p.Alerts = append(p.Alerts, reportAlertRow{ChangedOn: a.Change.ChangeDate.String(), Customer: orID(a.Name, a.CustomerID),
-			CustomerID: a.CustomerID, Kind: a.Kind, Exposure: formatAmount(a.Exposure), Sentence: a.Sentence})
+			CustomerID: a.CustomerID, Kind: a.Kind, Exposure: present.EN.Amount(a.Exposure), Sentence: a.Sentence})
 	}
 	for i, c := range d.forecast.TopCustomers {
 		if i == reportCustomers {
 			break
 		}
 		row := reportCustomerRow{Customer: orID(c.Name, c.CustomerID), CustomerID: c.CustomerID,
-			Expected: formatAmount(c.Expected), Open: formatAmount(c.OpenAmount)}
+			Expected: present.EN.Amount(c.Expected), Open: present.EN.Amount(c.OpenAmount)}
 		if c.OpenAmount > 0 {
-			row.Share = formatPercent(100 * float64(c.Expected) / float64(c.OpenAmount))
+			row.Share = present.EN.Percent(100 * float64(c.Expected) / float64(c.OpenAmount))
 		}
 		p.Customers = append(p.Customers, row)
 	}
@@ -567,7 +568,7 @@ func (d *reportData) html() ([]byte, error) {
 			break
 		}
 		p.Worklist = append(p.Worklist, reportWorklistRow{Customer: orID(w.Name, w.CustomerID), CustomerID: w.CustomerID,
-			Action: w.Action, Open: formatAmount(w.Open), DueOn: w.DueOn.String()})
+			Action: w.Action, Open: present.EN.Amount(w.Open), DueOn: w.DueOn.String()})
 	}
 
 	if p.ForecastChart, err = snippetOf(forecastChart(d.forecast.Weeks, cur)); err != nil {
@@ -652,7 +653,7 @@ func forecastChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
 // P10) back into P90. cur has been checked by currencyCode.
 func forecastTooltipJS(cur string) types.FuncStr {
 	return opts.FuncOpts(`function (ps) {
-	var fmt = function (v) { return '` + cur + ` ' + Number(v).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2}); };
+	var fmt = function (v) { return ` + present.EN.MoneyJS(cur, "Number(v)") + `; };
 	var out = ps.length ? ps[0].axisValueLabel : '';
 	var p10 = 0;
 	ps.forEach(function (p) {

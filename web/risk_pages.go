@@ -18,6 +18,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -181,7 +182,7 @@ func (d *riskData) fill(p *riskPage) error {
 	cur := currencyCode(d.Scored.Currency)
 	p.Currency = cur
 	cs := d.Scored.Customers
-	p.Scored = formatInt(len(cs)) + " customers"
+	p.Scored = present.EN.Count(len(cs)) + " customers"
 	for _, c := range riskClasses {
 		p.Classes = append(p.Classes, classHead{Class: c, CSS: classCSS(c)})
 	}
@@ -210,18 +211,18 @@ func (d *riskData) fill(p *riskPage) error {
 		riskyShare = 100 * float64(risky) / float64(exposure)
 	}
 	p.Cards = []kpiCard{
-		{ID: "exposure", Label: "Exposure", Value: formatMoney(cur, exposure),
-			Detail: fmt.Sprintf("%s of %s customers owe something", formatInt(active), formatInt(len(cs))),
+		{ID: "exposure", Label: "Exposure", Value: present.EN.Money(cur, exposure),
+			Detail: fmt.Sprintf("%s of %s customers owe something", present.EN.Count(active), present.EN.Count(len(cs))),
 			Hint:   "What customers owe on the as-of date: their open invoices less unapplied credit."},
-		{ID: "risky", Label: "High risk (classes D–E)", Value: formatMoney(cur, risky),
-			Detail: fmt.Sprintf("%s of exposure · %s customers", formatPercent(riskyShare), formatInt(nRisky)),
+		{ID: "risky", Label: "High risk (classes D–E)", Value: present.EN.Money(cur, risky),
+			Detail: fmt.Sprintf("%s of exposure · %s customers", present.EN.Percent(riskyShare), present.EN.Count(nRisky)),
 			Hint:   "Exposure with customers in the two riskiest classes, by their chance of paying more than 60 days late.",
 			Meter:  cssPercent(riskyShare)},
-		{ID: "changes", Label: "Behaviour changes", Value: formatInt(changes),
-			Detail: fmt.Sprintf("customers · %s new alerts since %s", formatInt(len(d.Alerts)), d.AlertsSince.Format("2 Jan")),
+		{ID: "changes", Label: "Behaviour changes", Value: present.EN.Count(changes),
+			Detail: fmt.Sprintf("customers · %s new alerts since %s", present.EN.Count(len(d.Alerts)), d.AlertsSince.Format("2 Jan")),
 			Hint:   "Customers whose payment delays shifted, or who stopped paying, as the change test sees it on the as-of date."},
-		{ID: "overlimit", Label: "Over credit limit", Value: formatInt(over),
-			Detail: "customers · " + formatMoney(cur, above) + " above their limits",
+		{ID: "overlimit", Label: "Over credit limit", Value: present.EN.Count(over),
+			Detail: "customers · " + present.EN.Money(cur, above) + " above their limits",
 			Hint:   "Customers whose exposure is above the credit limit that applies to them (manual, else recommended)."},
 	}
 
@@ -232,7 +233,7 @@ func (d *riskData) fill(p *riskPage) error {
 		}
 		p.Alerts = append(p.Alerts, alertRow{
 			DetectedOn: a.DetectedOn.String(), Customer: name, CustomerID: a.CustomerID, Link: customerLink(a.CustomerID, d.AsOf),
-			Kind: a.Kind, KindCSS: changeCSS(a.Kind), Sentence: a.Sentence, Exposure: formatAmount(a.Exposure),
+			Kind: a.Kind, KindCSS: changeCSS(a.Kind), Sentence: a.Sentence, Exposure: present.EN.Amount(a.Exposure),
 		})
 	}
 	p.AlertsSince = d.AlertsSince.Format("2 January 2006")
@@ -264,8 +265,8 @@ func newRiskRow(c creditflow.RiskScore, asOf creditflow.Date) riskRow {
 	row := riskRow{
 		Link: customerLink(c.CustomerID, asOf), Name: name, ID: c.CustomerID, Segment: c.Segment,
 		Class: c.RiskClass, ClassCSS: classCSS(c.RiskClass), Score: strconv.Itoa(c.Score),
-		ScoreWidth: cssPercent(float64(c.Score)), PLate: formatPercent(100 * c.PLate), PSevere: formatPercent(100 * c.PSevere),
-		DaysLate: formatNumber(c.ExpectedDaysLate), Exposure: formatAmount(c.Exposure), Limit: formatAmount(c.CreditLimit),
+		ScoreWidth: cssPercent(float64(c.Score)), PLate: present.EN.Percent(100 * c.PLate), PSevere: present.EN.Percent(100 * c.PSevere),
+		DaysLate: present.EN.Number(c.ExpectedDaysLate), Exposure: present.EN.Amount(c.Exposure), Limit: present.EN.Amount(c.CreditLimit),
 		Over: c.Exposure > c.CreditLimit && c.Exposure > 0,
 	}
 	if c.ChangeDetected {
@@ -275,7 +276,7 @@ func newRiskRow(c creditflow.RiskScore, asOf creditflow.Date) riskRow {
 		}
 	}
 	if c.CreditLimit > 0 {
-		row.Use = formatPercent(100 * float64(c.Exposure) / float64(c.CreditLimit))
+		row.Use = present.EN.Percent(100 * float64(c.Exposure) / float64(c.CreditLimit))
 	}
 	return row
 }
@@ -388,7 +389,7 @@ func classExposureChart(cs []creditflow.RiskScore, cur string) *charts.Pie {
 	pie.SetGlobalOptions(chartOptions("risk_exposure", "320px", cur)...)
 	pie.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 		Formatter: opts.FuncOpts(`function (p) {
-	return p.marker + p.name + ': ` + cur + ` ' + Number(p.value).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2}) + ' (' + p.percent + '%)';
+	return p.marker + p.name + ': ' + ` + present.EN.MoneyJS(cur, "Number(p.value)") + ` + ' (' + p.percent + '%)';
 }`)}))
 	data := make([]opts.PieData, len(riskClasses))
 	for k, cl := range riskClasses {
@@ -635,8 +636,8 @@ func (d *dossierData) fill(p *dossierPanel, items []creditflow.OpenItem, cur str
 	if t := d.task; t != nil {
 		p.Task = &dossierTask{
 			Step: stepLabel(t.Step), StepTerm: stepTerm(t.Step), Channel: string(t.Channel), Deferred: t.Deferred,
-			DueSince: t.DueSince.Format("2 January 2006"), Invoices: formatInt(t.Invoices),
-			Overdue: formatMoney(cur, t.AmountOverdue), Interest: formatMoney(cur, t.Interest), Costs: formatMoney(cur, t.Costs),
+			DueSince: t.DueSince.Format("2 January 2006"), Invoices: present.EN.Count(t.Invoices),
+			Overdue: present.EN.Money(cur, t.AmountOverdue), Interest: present.EN.Money(cur, t.Interest), Costs: present.EN.Money(cur, t.Costs),
 			Reason: t.Reason,
 		}
 	} else {
@@ -655,13 +656,13 @@ func (d *dossierData) fill(p *dossierPanel, items []creditflow.OpenItem, cur str
 			row.Highlight = "broken"
 		}
 		if e.Amount != nil {
-			row.Amount = formatAmount(*e.Amount)
+			row.Amount = present.EN.Amount(*e.Amount)
 		}
 		p.Entries = append(p.Entries, row)
 	}
-	p.Shown = fmt.Sprintf("The %s newest of %s events", formatInt(len(p.Entries)), formatInt(len(es)))
+	p.Shown = fmt.Sprintf("The %s newest of %s events", present.EN.Count(len(p.Entries)), present.EN.Count(len(es)))
 	if len(p.Entries) == len(es) {
-		p.Shown = fmt.Sprintf("All %s events", formatInt(len(es)))
+		p.Shown = fmt.Sprintf("All %s events", present.EN.Count(len(es)))
 	}
 }
 
@@ -712,17 +713,17 @@ func (d *customerData) fill(p *customerPage) error {
 		{ID: "score", Label: "Risk score", Value: strconv.Itoa(sc.Score) + " / 100",
 			Detail: "class " + string(sc.RiskClass) + " · 0 is safest, 100 riskiest",
 			Hint:   "The model's overall judgement of the customer's payment risk.", Meter: cssPercent(float64(sc.Score))},
-		{ID: "plate", Label: "Chance of paying late", Value: formatPercent(100 * sc.PLate),
+		{ID: "plate", Label: "Chance of paying late", Value: present.EN.Percent(100 * sc.PLate),
 			Detail: "next invoices paid after their due date",
 			Hint:   "p_late: the probability that an invoice issued now is paid after its due date.", Meter: cssPercent(100 * sc.PLate)},
-		{ID: "psevere", Label: "Chance of 60+ days late", Value: formatPercent(100 * sc.PSevere),
+		{ID: "psevere", Label: "Chance of 60+ days late", Value: present.EN.Percent(100 * sc.PSevere),
 			Detail: "paid more than 60 days late, or not at all",
 			Hint:   "p_severe: the probability that an invoice issued now is paid more than 60 days after its due date, or not at all. It sets the risk class.",
 			Meter:  cssPercent(100 * sc.PSevere)},
-		{ID: "days", Label: "Expected days late", Value: formatDays(sc.ExpectedDaysLate),
+		{ID: "days", Label: "Expected days late", Value: present.EN.Days(sc.ExpectedDaysLate),
 			Detail: "beyond the due date, per invoice",
 			Hint:   "The number of days beyond its due date that the model expects an invoice issued now to be paid."},
-		{ID: "limit", Label: "Exposure / limit", Value: formatMoney(cur, lim.Exposure),
+		{ID: "limit", Label: "Exposure / limit", Value: present.EN.Money(cur, lim.Exposure),
 			Detail: limitDetail(cur, lim, use),
 			Hint:   "What the customer owes against the credit limit that applies (manual if set, else recommended).",
 			Meter:  cssPercent(use)},
@@ -738,7 +739,7 @@ func (d *customerData) fill(p *customerPage) error {
 			parts = append(parts, "detected on "+ch.DetectedOn.Format("2 January 2006"))
 		}
 		if ch.Kind != risk.ChangeSilence {
-			parts = append(parts, fmt.Sprintf("from %s to %s late on average", formatDays(ch.BeforeDays), formatDays(ch.AfterDays)))
+			parts = append(parts, fmt.Sprintf("from %s to %s late on average", present.EN.Days(ch.BeforeDays), present.EN.Days(ch.AfterDays)))
 		}
 		box.Detail = strings.Join(parts, " · ")
 		if box.Sentence == "" {
@@ -748,15 +749,15 @@ func (d *customerData) fill(p *customerPage) error {
 	}
 
 	p.LimitRows = []limitRow{
-		{Label: "Credit limit that applies", Amount: formatAmount(lim.CreditLimit), Hint: "manual if set, else recommended"},
-		{Label: "Recommended limit", Amount: formatAmount(lim.RecommendedLimit), Hint: "what the model thinks is safe"},
+		{Label: "Credit limit that applies", Amount: present.EN.Amount(lim.CreditLimit), Hint: "manual if set, else recommended"},
+		{Label: "Recommended limit", Amount: present.EN.Amount(lim.RecommendedLimit), Hint: "what the model thinks is safe"},
 	}
 	if lim.ManualLimit != nil {
-		p.LimitRows = append(p.LimitRows, limitRow{Label: "Manual limit", Amount: formatAmount(*lim.ManualLimit), Hint: "set in the customer file"})
+		p.LimitRows = append(p.LimitRows, limitRow{Label: "Manual limit", Amount: present.EN.Amount(*lim.ManualLimit), Hint: "set in the customer file"})
 	}
 	p.LimitRows = append(p.LimitRows,
-		limitRow{Label: "Exposure", Amount: formatAmount(lim.Exposure), Hint: "open invoices less unapplied credit"},
-		limitRow{Label: "Available", Amount: formatAmount(lim.Available), Hint: "limit less exposure"})
+		limitRow{Label: "Exposure", Amount: present.EN.Amount(lim.Exposure), Hint: "open invoices less unapplied credit"},
+		limitRow{Label: "Available", Amount: present.EN.Amount(lim.Available), Hint: "limit less exposure"})
 
 	maxW := 0.0
 	for _, r := range sc.Reasons {
@@ -778,9 +779,9 @@ func (d *customerData) fill(p *customerPage) error {
 	for _, it := range d.items {
 		p.Items = append(p.Items, customerItemRow{
 			Invoice: it.InvoiceID, InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
-			Open: formatAmount(it.OpenAmount), DaysPastDue: formatInt(it.DaysPastDue),
+			Open: present.EN.Amount(it.OpenAmount), DaysPastDue: present.EN.Count(it.DaysPastDue),
 			Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket),
-			PLate: formatPercent(100 * it.PLate), PLateWidth: cssPercent(100 * it.PLate), Disputed: it.Disputed,
+			PLate: present.EN.Percent(100 * it.PLate), PLateWidth: cssPercent(100 * it.PLate), Disputed: it.Disputed,
 		})
 	}
 
@@ -788,17 +789,17 @@ func (d *customerData) fill(p *customerPage) error {
 	slices.SortStableFunc(hist, func(a, b risk.PaymentRecord) int { return b.InvoiceDate.Compare(a.InvoiceDate.Time) })
 	for _, h := range hist[:min(len(hist), customerHistory)] {
 		row := historyRow{Invoice: h.InvoiceID, InvoiceDate: h.InvoiceDate.String(), DueDate: h.DueDate.String(),
-			PaidOn: "open", DaysLate: "–", Amount: formatAmount(h.Amount), Open: formatAmount(h.OpenAmount)}
+			PaidOn: "open", DaysLate: "–", Amount: present.EN.Amount(h.Amount), Open: present.EN.Amount(h.OpenAmount)}
 		if !h.PaidOn.IsZero() {
 			row.PaidOn = h.PaidOn.String()
 		}
 		if h.DaysLate != nil {
-			row.DaysLate = formatNumber(*h.DaysLate)
+			row.DaysLate = present.EN.Number(*h.DaysLate)
 			row.Late = *h.DaysLate > 0
 		}
 		p.History = append(p.History, row)
 	}
-	p.HistoryNote = fmt.Sprintf("The %s most recent of %s invoices", formatInt(len(p.History)), formatInt(len(hist)))
+	p.HistoryNote = fmt.Sprintf("The %s most recent of %s invoices", present.EN.Count(len(p.History)), present.EN.Count(len(hist)))
 
 	settled, open := 0, 0
 	for _, pt := range d.delays {
@@ -808,7 +809,7 @@ func (d *customerData) fill(p *customerPage) error {
 			settled++
 		}
 	}
-	p.DelayNote = fmt.Sprintf("%s paid and %s open invoices by due date", formatInt(settled), formatInt(open))
+	p.DelayNote = fmt.Sprintf("%s paid and %s open invoices by due date", present.EN.Count(settled), present.EN.Count(open))
 	if p.DelayChart, err = snippetOf(delayChart(d.delays, sc.Change, cur)); err != nil {
 		return fmt.Errorf("delay chart: %w", err)
 	}
@@ -822,9 +823,9 @@ func (d *customerData) fill(p *customerPage) error {
 // exposure in percent of the limit (NaN without a limit).
 func limitDetail(cur string, lim creditflow.CreditLimit, use float64) string {
 	if lim.CreditLimit <= 0 {
-		return "no credit: the limit is " + formatMoney(cur, lim.CreditLimit)
+		return "no credit: the limit is " + present.EN.Money(cur, lim.CreditLimit)
 	}
-	return "of " + formatMoney(cur, lim.CreditLimit) + " · " + formatPercent(use) + " used"
+	return "of " + present.EN.Money(cur, lim.CreditLimit) + " · " + present.EN.Percent(use) + " used"
 }
 
 // escapeJS is a JavaScript function that escapes text for the HTML of a
@@ -854,7 +855,7 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 	var esc = ` + escapeJS + `;
 	if (p.componentType !== 'series') { return esc(p.name); }
 	var v = p.value;
-	var amount = '` + cur + ` ' + Number(v[2]).toLocaleString('en-US', {minimumFractionDigits: 2, maximumFractionDigits: 2});
+	var amount = ` + present.EN.MoneyJS(cur, "Number(v[2])") + `;
 	var days = (v[3] ? 'open, at least ' : 'paid ') + v[1] + ' days late';
 	return p.marker + esc(p.name) + ' · ' + amount + '<br>due ' + esc(v[0]) + ' · ' + days;
 }`)}),
@@ -890,7 +891,7 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 			first, last := points[0].DueDate, points[len(points)-1].DueDate
 			avg := func(name string, from, to creditflow.Date, days float64, color, pos string) []markLineEnd {
 				return []markLineEnd{
-					{Name: name + " " + formatNumber(days) + " days late", Coord: []any{from.String(), app.RoundDays(days)},
+					{Name: name + " " + present.EN.Number(days) + " days late", Coord: []any{from.String(), app.RoundDays(days)},
 						Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: pos, Color: color},
 						LineStyle: &opts.LineStyle{Color: color, Type: "solid", Width: 2}},
 					{Coord: []any{to.String(), app.RoundDays(days)}},
@@ -1119,16 +1120,16 @@ func featureValue(key string, v any) string {
 		}
 		switch featureUnit(key) {
 		case "share":
-			return formatPercent(100 * f)
+			return present.EN.Percent(100 * f)
 		case "money":
-			return formatAmount(creditflow.Money(math.Round(f * 100)))
+			return present.EN.Amount(creditflow.Money(math.Round(f * 100)))
 		case "days":
-			return formatDays(f)
+			return present.EN.Days(f)
 		}
 		if n, err := x.Int64(); err == nil {
-			return formatInt(int(n))
+			return present.EN.Count(int(n))
 		}
-		return formatNumber(f)
+		return present.EN.Number(f)
 	default:
 		b, _ := json.Marshal(x)
 		return string(b)

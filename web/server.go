@@ -1,5 +1,3 @@
-// Package web serves the HTTP API and the dashboards. It is the only package
-// that speaks HTTP.
 package web
 
 import (

@@ -11,6 +11,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/present"
 	"github.com/gorilla/mux"
 )
 
@@ -146,7 +147,7 @@ func (s *Server) handleUnmatchedPage(w http.ResponseWriter, r *http.Request, ses
 		page.Next = fmt.Sprintf("/unmatched?offset=%d", last)
 	}
 	for _, u := range data.Items {
-		row := unmatchedRow{ID: u.ID, Date: u.BookingDate.String(), Amount: formatMoney(u.Currency, u.Amount), Negative: u.Amount < 0,
+		row := unmatchedRow{ID: u.ID, Date: u.BookingDate.String(), Amount: present.EN.Money(u.Currency, u.Amount), Negative: u.Amount < 0,
 			Payer: u.CounterName, IBAN: u.CounterIBAN, Reference: strings.TrimSpace(u.StructuredRef + " " + u.RemittanceText)}
 		if u.ReturnReason != "" {
 			row.Return = "returned direct debit, reason " + u.ReturnReason
@@ -154,7 +155,7 @@ func (s *Server) handleUnmatchedPage(w http.ResponseWriter, r *http.Request, ses
 		for _, c := range u.Candidates {
 			var invs, ids []string
 			for _, inv := range c.Invoices {
-				invs = append(invs, fmt.Sprintf("%s (%s open)", inv.InvoiceID, formatAmount(inv.Open)))
+				invs = append(invs, fmt.Sprintf("%s (%s open)", inv.InvoiceID, present.EN.Amount(inv.Open)))
 				ids = append(ids, inv.InvoiceID)
 			}
 			name := c.CustomerName

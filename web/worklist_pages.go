@@ -11,6 +11,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/present"
 )
 
 // The collection worklist (/worklist): the day's dunning tasks, highest
@@ -229,13 +230,13 @@ func (d worklistData) fill(p *worklistPage, f worklistFilter) {
 			CustomerID: t.CustomerID, Name: name, Link: customerLink(t.CustomerID, d.AsOf), Segment: seg, Kind: string(t.Kind),
 			Step: t.Step, StepLabel: stepLabel(t.Step), StepTerm: stepTerm(t.Step), Channel: string(t.Channel),
 			Phone: t.Channel == dunning.Phone, Deferred: t.Deferred, DueSince: t.DueSince.String(),
-			Invoices: formatInt(t.Invoices), Overdue: formatAmount(t.AmountOverdue), Interest: formatAmount(t.Interest),
-			Costs: formatAmount(t.Costs), Priority: formatNumber2(t.Priority), Reason: t.Reason,
+			Invoices: present.EN.Count(t.Invoices), Overdue: present.EN.Amount(t.AmountOverdue), Interest: present.EN.Amount(t.Interest),
+			Costs: present.EN.Amount(t.Costs), Priority: formatNumber2(t.Priority), Reason: t.Reason,
 			InvoiceIDs: strings.Join(d.Overdue[t.CustomerID], ","),
 		})
 	}
 	n := len(p.Rows)
-	p.Shown = fmt.Sprintf("%s of %s tasks", formatInt(n), formatInt(d.Total))
+	p.Shown = fmt.Sprintf("%s of %s tasks", present.EN.Count(n), present.EN.Count(d.Total))
 	sk := d.Skipped
 	p.Skipped = fmt.Sprintf("Without a task: %d promised to pay, %d disputed, %d do not chase, %d below the minimum, %d not yet due, %d at the end of the ladder.",
 		sk.Promised, sk.Disputed, sk.DoNotChase, sk.BelowMinimum, sk.NotYetDue, sk.LadderDone)
@@ -247,17 +248,17 @@ func (d worklistData) fill(p *worklistPage, f worklistFilter) {
 	}
 	of := ""
 	if p.Filtered {
-		of = fmt.Sprintf(" of %s on the whole list", formatInt(d.Total))
+		of = fmt.Sprintf(" of %s on the whole list", present.EN.Count(d.Total))
 	}
 	p.Cards = []kpiCard{
-		{ID: "tasks", Label: "Tasks due", Value: formatInt(n),
+		{ID: "tasks", Label: "Tasks due", Value: present.EN.Count(n),
 			Detail: fmt.Sprintf("customers with a dunning step due%s", of),
 			Hint:   "Customers with a step of the dunning ladder due on the as-of date, after pauses for promises, disputes and the minimum amount."},
-		{ID: "overdue", Label: "Overdue in the list", Value: formatMoney(cur, overdue),
-			Detail: fmt.Sprintf("%s interest · %s collection costs", formatMoney(cur, interest), formatMoney(cur, costs)),
+		{ID: "overdue", Label: "Overdue in the list", Value: present.EN.Money(cur, overdue),
+			Detail: fmt.Sprintf("%s interest · %s collection costs", present.EN.Money(cur, interest), present.EN.Money(cur, costs)),
 			Hint:   "The overdue amount the listed tasks chase, with the statutory interest accrued and the extrajudicial collection costs (buitengerechtelijke incassokosten) that could be claimed."},
-		{ID: "calls", Label: "Calls planned", Value: fmt.Sprintf("%s / %s", formatInt(calls), formatInt(capacity)),
-			Detail: fmt.Sprintf("%s deferred beyond the day's capacity", formatInt(deferred)),
+		{ID: "calls", Label: "Calls planned", Value: fmt.Sprintf("%s / %s", present.EN.Count(calls), present.EN.Count(capacity)),
+			Detail: fmt.Sprintf("%s deferred beyond the day's capacity", present.EN.Count(deferred)),
 			Hint:   "Phone steps within the day's call capacity of the whole list, against that capacity; higher priorities get the calls first.",
 			Meter:  cssPercent(callShare)},
 		{ID: "cash", Label: "Expected cash brought forward", Value: cur + " " + formatNumber2(priority),
@@ -271,5 +272,5 @@ func formatNumber2(x float64) string {
 	if math.IsNaN(x) || math.IsInf(x, 0) {
 		return "–"
 	}
-	return formatAmount(creditflow.Money(math.Round(x * 100)))
+	return present.EN.Amount(creditflow.Money(math.Round(x * 100)))
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -153,7 +154,7 @@ func printTasks(e env, tasks []dunning.Task) error {
 	fmt.Fprintln(tw, "\ncustomer\tname\tstep\tchannel\tdue since\tinvoices\toverdue\tpriority\treason")
 	for _, t := range tasks {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%.2f\t%s\n", t.CustomerID, shorten(t.Name, 32), t.Step, t.Channel,
-			t.DueSince, t.Invoices, grouped(t.AmountOverdue), t.Priority, t.Reason)
+			t.DueSince, t.Invoices, present.EN.TextAmount(t.AmountOverdue), t.Priority, t.Reason)
 	}
 	return tw.Flush()
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/forecast"
+	"github.com/creditflow/creditflow/present"
 )
 
 // forecastTopCustomers is how many customers the text output lists.
@@ -79,10 +80,10 @@ func printForecast(w io.Writer, f creditflow.Forecast) error {
 		total += wk.Expected
 		open += wk.FromOpen
 		fresh += wk.FromNew
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", wk.WeekStart, wk.WeekEnd, grouped(wk.Expected),
-			grouped(wk.P10), grouped(wk.P50), grouped(wk.P90), grouped(wk.FromOpen), grouped(wk.FromNew))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", wk.WeekStart, wk.WeekEnd, present.EN.TextAmount(wk.Expected),
+			present.EN.TextAmount(wk.P10), present.EN.TextAmount(wk.P50), present.EN.TextAmount(wk.P90), present.EN.TextAmount(wk.FromOpen), present.EN.TextAmount(wk.FromNew))
 	}
-	fmt.Fprintf(tw, "total\t\t%s\t\t\t\t%s\t%s\t\n", grouped(total), grouped(open), grouped(fresh))
+	fmt.Fprintf(tw, "total\t\t%s\t\t\t\t%s\t%s\t\n", present.EN.TextAmount(total), present.EN.TextAmount(open), present.EN.TextAmount(fresh))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
@@ -93,7 +94,7 @@ func printForecast(w io.Writer, f creditflow.Forecast) error {
 	tw = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "customer\tname\texpected\topen now")
 	for _, c := range f.TopCustomers[:min(len(f.TopCustomers), forecastTopCustomers)] {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.CustomerID, shorten(c.Name, 32), grouped(c.Expected), grouped(c.OpenAmount))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.CustomerID, shorten(c.Name, 32), present.EN.TextAmount(c.Expected), present.EN.TextAmount(c.OpenAmount))
 	}
 	return tw.Flush()
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
@@ -63,7 +64,7 @@ func TestCLIForecast(t *testing.T) {
 			total += wk.Expected
 		}
 		for _, want := range []string{"Cash forecast as of 2025-06-30: 8 weeks", "amounts in EUR", "p10", "p90",
-			f.Weeks[0].WeekStart.String(), grouped(f.Weeks[0].Expected), "total", grouped(total), "Customers expected to pay the most"} {
+			f.Weeks[0].WeekStart.String(), present.EN.TextAmount(f.Weeks[0].Expected), "total", present.EN.TextAmount(total), "Customers expected to pay the most"} {
 			if !strings.Contains(out, want) {
 				t.Errorf("forecast prints no %q:\n%s", want, out)
 			}

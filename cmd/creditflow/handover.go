@@ -10,6 +10,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/present"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -76,7 +77,7 @@ func runHandover(ctx context.Context, e env, args []string) error {
 	fmt.Fprintf(e.stdout, "Hand-over export %s: %d debtors written to %s and %s\n", asOf, len(cases),
 		filepath.Join(*out, handoverCSV), filepath.Join(*out, handoverXLSX))
 	for _, c := range cases {
-		fmt.Fprintf(e.stdout, "  %s  %s  total %s  advice %s\n", c.Debtor.CustomerID, c.Debtor.Name, c.Total, c.Advice.Action)
+		fmt.Fprintf(e.stdout, "  %s  %s  total %s  advice %s\n", c.Debtor.CustomerID, c.Debtor.Name, present.EN.Plain(c.Total), c.Advice.Action)
 	}
 	return nil
 }

@@ -1,5 +1,3 @@
-// Command creditflow loads a receivables ledger into DuckDB and serves its
-// credit-risk and cashflow analytics as an API and dashboards.
 package main
 
 import (

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/risk"
 )
 
@@ -40,9 +41,9 @@ func runAging(ctx context.Context, e env, args []string) error {
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintf(tw, "%s\topen\toverdue\tcurrent\t1-30\t31-60\t61-90\t90+\t\n", *group)
 		for _, g := range groups {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t", g.Key, g.OpenTotal, g.OverdueTotal)
+			fmt.Fprintf(tw, "%s\t%s\t%s\t", g.Key, present.EN.Plain(g.OpenTotal), present.EN.Plain(g.OverdueTotal))
 			for _, b := range g.Buckets {
-				fmt.Fprintf(tw, "%s\t", b.Amount)
+				fmt.Fprintf(tw, "%s\t", present.EN.Plain(b.Amount))
 			}
 			fmt.Fprintln(tw)
 		}
@@ -55,12 +56,12 @@ func runAging(ctx context.Context, e env, args []string) error {
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "bucket\tamount\tinvoices\t")
 	for _, b := range a.Buckets {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t\n", b.Label, b.Amount, b.Count)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t\n", b.Label, present.EN.Plain(b.Amount), b.Count)
 	}
-	fmt.Fprintf(tw, "open total\t%s\t\t\n", a.OpenTotal)
-	fmt.Fprintf(tw, "overdue\t%s\t\t\n", a.OverdueTotal)
-	fmt.Fprintf(tw, "unapplied credit\t%s\t\t\n", a.UnappliedCredit)
-	fmt.Fprintf(tw, "net receivable\t%s\t\t\n", a.OpenTotal-a.UnappliedCredit)
+	fmt.Fprintf(tw, "open total\t%s\t\t\n", present.EN.Plain(a.OpenTotal))
+	fmt.Fprintf(tw, "overdue\t%s\t\t\n", present.EN.Plain(a.OverdueTotal))
+	fmt.Fprintf(tw, "unapplied credit\t%s\t\t\n", present.EN.Plain(a.UnappliedCredit))
+	fmt.Fprintf(tw, "net receivable\t%s\t\t\n", present.EN.Plain(a.OpenTotal-a.UnappliedCredit))
 	return tw.Flush()
 }
 
@@ -89,9 +90,9 @@ func runKPIs(ctx context.Context, e env, args []string) error {
 	}
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "KPIs as of %s (%s)\n", k.AsOf, k.Currency)
-	fmt.Fprintf(tw, "open total\t%s\n", k.OpenTotal)
-	fmt.Fprintf(tw, "overdue total\t%s (%.1f%%)\n", k.OverdueTotal, 100*k.OverdueShare)
-	fmt.Fprintf(tw, "unapplied credit\t%s\n", k.UnappliedCredit)
+	fmt.Fprintf(tw, "open total\t%s\n", present.EN.Plain(k.OpenTotal))
+	fmt.Fprintf(tw, "overdue total\t%s (%.1f%%)\n", present.EN.Plain(k.OverdueTotal), 100*k.OverdueShare)
+	fmt.Fprintf(tw, "unapplied credit\t%s\n", present.EN.Plain(k.UnappliedCredit))
 	fmt.Fprintf(tw, "DSO (countback)\t%.1f days\n", k.DSO)
 	fmt.Fprintf(tw, "best-possible DSO\t%.1f days\n", k.BestPossibleDSO)
 	fmt.Fprintf(tw, "ADD\t%.1f days\n", k.ADD)

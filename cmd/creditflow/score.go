@@ -4,12 +4,10 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
-	"strconv"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/risk"
 )
 
@@ -90,26 +88,9 @@ func runScore(ctx context.Context, e env, args []string) error {
 			change = "changed"
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%s\t%s\t%.1f\t%s\t%s\t%s\n", r.CustomerID, shorten(r.Name, 32), r.Segment, r.RiskClass, r.Score,
-			percent(r.PLate), percent(r.PSevere), r.ExpectedDaysLate, grouped(r.Exposure), grouped(r.CreditLimit), change)
+			present.EN.Percent(100*r.PLate), present.EN.Percent(100*r.PSevere), r.ExpectedDaysLate, present.EN.TextAmount(r.Exposure), present.EN.TextAmount(r.CreditLimit), change)
 	}
 	return tw.Flush()
-}
-
-// percent writes a probability in [0,1] as a percentage with one decimal.
-func percent(p float64) string { return strconv.FormatFloat(100*p, 'f', 1, 64) + "%" }
-
-// grouped writes m with thousands separators: 12,345.67.
-func grouped(m creditflow.Money) string {
-	s := m.String()
-	sign := ""
-	if s[0] == '-' {
-		sign, s = "-", s[1:]
-	}
-	whole, cents, _ := strings.Cut(s, ".")
-	for i := len(whole) - 3; i > 0; i -= 3 {
-		whole = whole[:i] + "," + whole[i:]
-	}
-	return sign + whole + "." + cents
 }
 
 // shorten cuts s to at most n characters, marking the cut.

@@ -1,4 +1,3 @@
-// Package storetest opens real DuckDB databases for tests.
 package storetest
 
 import (

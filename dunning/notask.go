@@ -4,10 +4,9 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 )
 
 // WhyNoTask says why a customer has no task on the worklist on asOf, in
@@ -72,10 +71,10 @@ func WhyNoTask(p Policy, asOf creditflow.Date, items []creditflow.OpenItem, acti
 	case overdue == 0:
 		return "Not overdue: no invoice is past due on " + on + ".", false
 	case chased == 0:
-		return fmt.Sprintf("Paused by a dispute: all %s overdue invoices are disputed.", countText(overdue)), true
+		return fmt.Sprintf("Paused by a dispute: all %s overdue invoices are disputed.", present.EN.Count(overdue)), true
 	case p.belowMinimum(amount):
 		return fmt.Sprintf("Not chased: %s overdue is below the policy's minimum of %s.",
-			moneyText(cur, amount), moneyText(cur, p.MinAmount)), false
+			present.EN.Money(cur, amount), present.EN.Money(cur, p.MinAmount)), false
 	case p.promisePauses(promise.PromiseDate, asOf):
 		what := "a promise to pay by " + promise.PromiseDate.Format("2 January 2006")
 		if promise.Type == Arrangement {
@@ -86,42 +85,5 @@ func WhyNoTask(p Policy, asOf creditflow.Date, items []creditflow.OpenItem, acti
 			p.promiseGraceEnd(promise.PromiseDate).Format("2 January 2006"), p.PromiseGraceDays), true
 	}
 	return fmt.Sprintf("No step is due on %s: %s overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
-		on, moneyText(cur, amount)), false
-}
-
-// moneyText writes an amount with its currency code and thousands
-// separators, as the web pages do: EUR 1,234.56, EUR −5.00.
-func moneyText(cur string, m creditflow.Money) string {
-	n := int64(m)
-	sign := ""
-	if n < 0 {
-		sign, n = "−", -n
-	}
-	return fmt.Sprintf("%s %s%s.%02d", cur, sign, groupThousands(strconv.FormatInt(n/100, 10)), n%100)
-}
-
-// countText writes n with thousands separators, as the web pages do.
-func countText(n int) string {
-	if n < 0 {
-		return "−" + groupThousands(strconv.Itoa(-n))
-	}
-	return groupThousands(strconv.Itoa(n))
-}
-
-// groupThousands puts a comma between every three digits from the right.
-func groupThousands(digits string) string {
-	if len(digits) <= 3 {
-		return digits
-	}
-	var b strings.Builder
-	first := len(digits) % 3
-	if first == 0 {
-		first = 3
-	}
-	b.WriteString(digits[:first])
-	for i := first; i < len(digits); i += 3 {
-		b.WriteByte(',')
-		b.WriteString(digits[i : i+3])
-	}
-	return b.String()
+		on, present.EN.Money(cur, amount)), false
 }

@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/camt"
+	"github.com/creditflow/creditflow/bank/camt"
 	"github.com/creditflow/creditflow/ingest/match"
 	"github.com/creditflow/creditflow/ingest/mt940"
 )

@@ -17,7 +17,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/camt"
+	"github.com/creditflow/creditflow/bank/camt"
 	"github.com/creditflow/creditflow/ingest/match"
 	"github.com/creditflow/creditflow/ingest/mt940"
 	"github.com/creditflow/creditflow/store"

@@ -14,8 +14,8 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/bank/camt"
+	"github.com/creditflow/creditflow/bank/match"
 	"github.com/creditflow/creditflow/bank/mt940"
-	"github.com/creditflow/creditflow/ingest/match"
 )
 
 // statementConfig is a small ledger with a year of bank statements; it is

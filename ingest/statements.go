@@ -18,8 +18,8 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/bank/camt"
+	"github.com/creditflow/creditflow/bank/match"
 	"github.com/creditflow/creditflow/bank/mt940"
-	"github.com/creditflow/creditflow/ingest/match"
 	"github.com/creditflow/creditflow/store"
 	"github.com/duckdb/duckdb-go/v2"
 )

@@ -12,7 +12,7 @@ import (
 	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/match"
+	"github.com/creditflow/creditflow/bank/match"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
 )

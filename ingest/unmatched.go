@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/match"
+	"github.com/creditflow/creditflow/bank/match"
 	"github.com/creditflow/creditflow/store"
 )
 

@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/bank/match"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ingest/match"
 )
 
 // unmatchedStatement is a camt.053 with two credits nobody can place by

@@ -24,7 +24,7 @@ func TestKillHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{afterLoad: func() {
+	opt := Options{AfterLoad: func() {
 		os.Stdout.WriteString("LOADED\n")
 		time.Sleep(time.Minute)
 	}}

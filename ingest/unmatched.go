@@ -228,49 +228,46 @@ func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, op
 			res.InvoiceIDs = append(res.InvoiceIDs, inv)
 		}
 	}
-	err := db.Write(ctx, func(conn *sql.Conn) error {
-		var runID int64
-		return inTransaction(ctx, conn, &runID, func() error {
-			tx, status, err := readBankTransaction(ctx, conn, id)
-			if err != nil {
-				return err
-			}
-			if status != statusUnmatched {
-				return fmt.Errorf("%w: bank transaction %d is %s, not waiting to be matched", creditflow.ErrConflict, id, status)
-			}
-			if err := checkManualMatch(ctx, conn, res.CustomerID, res.InvoiceIDs); err != nil {
-				return err
-			}
-			res.PaymentID = bankPaymentID(id)
-			status = statusMatched
-			if tx.Amount < 0 {
-				status = statusReturned
-			}
-			if _, err := conn.ExecContext(ctx, `UPDATE bank_transactions SET status = ?, payment_id = ?, customer_id = ?, invoice_ids = ?,
-					rule = 'manual', confidence = 1, matched_by = ? WHERE entry_no = ?`,
-				status, res.PaymentID, res.CustomerID, orNull(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
-				return err
-			}
-			l := loader{conn: conn, opt: opt, runID: runID}
-			if _, err := l.bookStatementPayments(ctx, fmt.Sprintf("entry_no = %d", id), fmt.Sprintf("bank transaction %d matched by hand", id)); err != nil {
-				return err
-			}
-			if iban := match.NormalizeIBAN(tx.CounterIBAN); iban != "" {
-				if _, err := conn.ExecContext(ctx, `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
-						SELECT ?, ?, ?, 'manual', ?, ? WHERE NOT EXISTS (SELECT 1 FROM customer_accounts WHERE iban = ? AND customer_id = ?)`,
-					iban, res.CustomerID, orNull(tx.CounterName), opt.Now().UTC(), runID, iban, res.CustomerID); err != nil {
-					return err
-				}
-				res.LearnedIBAN = iban
-			}
-			if _, err := reallocate(ctx, conn, opt.Log); err != nil {
-				return fmt.Errorf("allocate payments: %w", err)
-			}
-			_, err = conn.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'match', ?)`,
-				opt.Now().UTC(), opt.Actor, fmt.Sprintf(`{"bank_transaction": %d, "customer_id": %q, "invoice_ids": %q, "payment_id": %q}`,
-					id, res.CustomerID, res.InvoiceIDs, res.PaymentID))
+	err := InTransaction(ctx, db, opt, func(run *Tx) error {
+		conn, runID := run.Conn(), run.RunID()
+		tx, status, err := readBankTransaction(ctx, conn, id)
+		if err != nil {
 			return err
-		})
+		}
+		if status != statusUnmatched {
+			return fmt.Errorf("%w: bank transaction %d is %s, not waiting to be matched", creditflow.ErrConflict, id, status)
+		}
+		if err := checkManualMatch(ctx, conn, res.CustomerID, res.InvoiceIDs); err != nil {
+			return err
+		}
+		res.PaymentID = bankPaymentID(id)
+		status = statusMatched
+		if tx.Amount < 0 {
+			status = statusReturned
+		}
+		if _, err := conn.ExecContext(ctx, `UPDATE bank_transactions SET status = ?, payment_id = ?, customer_id = ?, invoice_ids = ?,
+				rule = 'manual', confidence = 1, matched_by = ? WHERE entry_no = ?`,
+			status, res.PaymentID, res.CustomerID, orNull(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
+			return err
+		}
+		if _, err := bookStatementPayments(ctx, run, fmt.Sprintf("entry_no = %d", id), fmt.Sprintf("bank transaction %d matched by hand", id)); err != nil {
+			return err
+		}
+		if iban := match.NormalizeIBAN(tx.CounterIBAN); iban != "" {
+			if _, err := conn.ExecContext(ctx, `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
+					SELECT ?, ?, ?, 'manual', ?, ? WHERE NOT EXISTS (SELECT 1 FROM customer_accounts WHERE iban = ? AND customer_id = ?)`,
+				iban, res.CustomerID, orNull(tx.CounterName), opt.Now().UTC(), runID, iban, res.CustomerID); err != nil {
+				return err
+			}
+			res.LearnedIBAN = iban
+		}
+		if _, err := run.Reallocate(ctx); err != nil {
+			return fmt.Errorf("allocate payments: %w", err)
+		}
+		_, err = conn.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'match', ?)`,
+			opt.Now().UTC(), opt.Actor, fmt.Sprintf(`{"bank_transaction": %d, "customer_id": %q, "invoice_ids": %q, "payment_id": %q}`,
+				id, res.CustomerID, res.InvoiceIDs, res.PaymentID))
+		return err
 	})
 	return res, err
 }

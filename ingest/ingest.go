@@ -133,9 +133,6 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 	if opt.Log == nil {
 		opt.Log = slog.New(slog.DiscardHandler)
 	}
-	if opt.Statements == nil {
-		opt.Statements = bookStatements
-	}
 	start := opt.Now()
 	res := Result{Rows: map[Kind]int64{}}
 	if len(paths) == 0 {
@@ -164,6 +161,11 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 		}
 	}
 	sort.SliceStable(files, func(i, j int) bool { return kindOrder(files[i].kind) < kindOrder(files[j].kind) })
+	for _, f := range files {
+		if f.kind == BankStatements && opt.Statements == nil {
+			return res, fmt.Errorf("ingest %s: a bank statement, and this ingest books none (Options.Statements is not set)", f.name)
+		}
+	}
 
 	err := db.Write(ctx, func(conn *sql.Conn) error {
 		var load []inputFile

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/risk"
 )
@@ -195,7 +196,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
-	opt := ingest.Options{Strict: r.FormValue("strict") == "true", Actor: "api:" + principalFrom(r.Context()).name, Now: s.now}
+	opt := ingest.Options{Strict: r.FormValue("strict") == "true", Actor: "api:" + principalFrom(r.Context()).name, Now: s.now, Statements: bank.BookStatements}
 	if v := r.FormValue("match_threshold"); v != "" {
 		th, err := strconv.ParseFloat(v, 64)
 		if err != nil || th <= 0 || th > 1 {

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
 	"github.com/gorilla/mux"
@@ -64,7 +64,7 @@ type Server struct {
 	forecasts *forecasts
 	// finder proposes matches for unmatched bank transactions, built from
 	// the ledger once until the next ingest or match.
-	finder memoCache[struct{}, *ingest.Finder]
+	finder memoCache[struct{}, *bank.Finder]
 	policy dunning.Policy
 
 	warm      bool

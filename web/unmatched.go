@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/gorilla/mux"
 )
@@ -31,30 +32,30 @@ func (s *Server) invalidate() {
 }
 
 // loadFinder returns the candidate finder of the current ledger.
-func (s *Server) loadFinder(ctx context.Context) (*ingest.Finder, error) {
-	return s.finder.get(ctx, struct{}{}, func(ctx context.Context) (*ingest.Finder, error) {
-		return ingest.NewFinder(ctx, s.db)
+func (s *Server) loadFinder(ctx context.Context) (*bank.Finder, error) {
+	return s.finder.get(ctx, struct{}{}, func(ctx context.Context) (*bank.Finder, error) {
+		return bank.NewFinder(ctx, s.db)
 	})
 }
 
 // unmatchedPage reads ?limit=&offset= and the page of the queue.
-func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (ingest.UnmatchedPage, int, int, error) {
+func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (bank.UnmatchedPage, int, int, error) {
 	limit, err := intParam(r, "limit", defaultLimit)
 	if err != nil {
-		return ingest.UnmatchedPage{}, 0, 0, err
+		return bank.UnmatchedPage{}, 0, 0, err
 	}
 	offset, err := intParam(r, "offset", 0)
 	if err != nil {
-		return ingest.UnmatchedPage{}, 0, 0, err
+		return bank.UnmatchedPage{}, 0, 0, err
 	}
 	if limit > 500 {
-		return ingest.UnmatchedPage{}, 0, 0, fmt.Errorf("%w: limit %d: at most 500", creditflow.ErrInvalid, limit)
+		return bank.UnmatchedPage{}, 0, 0, fmt.Errorf("%w: limit %d: at most 500", creditflow.ErrInvalid, limit)
 	}
 	f, err := s.loadFinder(r.Context())
 	if err != nil {
-		return ingest.UnmatchedPage{}, 0, 0, err
+		return bank.UnmatchedPage{}, 0, 0, err
 	}
-	page, err := ingest.ListUnmatched(r.Context(), s.db, f, limit, offset)
+	page, err := bank.ListUnmatched(r.Context(), s.db, f, limit, offset)
 	return page, limit, offset, err
 }
 
@@ -66,7 +67,7 @@ func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
-		ingest.UnmatchedPage
+		bank.UnmatchedPage
 		Limit  int `json:"limit"`
 		Offset int `json:"offset"`
 	}{page, limit, offset})
@@ -85,14 +86,14 @@ func (s *Server) handleMatchUnmatched(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var mm ingest.ManualMatch
+	var mm bank.ManualMatch
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&mm); err != nil {
 		s.writeError(w, r, fmt.Errorf("%w: body: %v; expected {\"customer_id\": \"...\", \"invoice_ids\": [\"...\"]}", creditflow.ErrInvalid, err))
 		return
 	}
-	res, err := ingest.MatchByHand(r.Context(), s.db, id, mm, ingest.Options{Actor: "api:" + principalFrom(r.Context()).name, Now: s.now})
+	res, err := bank.MatchByHand(r.Context(), s.db, id, mm, ingest.Options{Actor: "api:" + principalFrom(r.Context()).name, Now: s.now})
 	if err != nil {
 		s.writeError(w, r, err)
 		return

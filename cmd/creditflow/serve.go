@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
@@ -126,7 +127,7 @@ func loadDemo(ctx context.Context, e env, db *store.DB, log *slog.Logger) (strin
 		for i, p := range paths {
 			names[i], _ = filepath.Rel(dir, p)
 		}
-		res, err := ingest.Files(ctx, db, paths, ingest.Options{Actor: "demo", Now: e.now, Names: names})
+		res, err := ingest.Files(ctx, db, paths, ingest.Options{Actor: "demo", Now: e.now, Names: names, Statements: bank.BookStatements})
 		if err != nil {
 			return "", fmt.Errorf("demo ledger: %w", err)
 		}

@@ -1,4 +1,4 @@
-package ingest
+package bank
 
 import (
 	"bufio"
@@ -20,12 +20,14 @@ import (
 	"github.com/creditflow/creditflow/bank/camt"
 	"github.com/creditflow/creditflow/bank/match"
 	"github.com/creditflow/creditflow/bank/mt940"
+	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 	"github.com/duckdb/duckdb-go/v2"
 )
 
 // DefaultMatchThreshold is the confidence from which a bank credit is booked
-// to invoices without a person looking at it.
+// to invoices without a person looking at it, when the ingest's
+// Options.MatchThreshold is zero.
 const DefaultMatchThreshold = 0.8
 
 // Bank transaction statuses (bank_transactions.status).
@@ -64,7 +66,7 @@ var stmtPaymentColumns = []string{"payment_id", "customer_id", "invoice_id", "pa
 
 // readStatements parses the statement files of a run, on all cores: XML
 // decoding is most of the cost of a big camt.053.
-func readStatements(files []StatementFile) ([]statementTx, []int, error) {
+func readStatements(files []ingest.StatementFile) ([]statementTx, []int, error) {
 	parsed := make([][]creditflow.BankTransaction, len(files))
 	errs := make([]error, len(files))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -97,7 +99,7 @@ func readStatements(files []StatementFile) ([]statementTx, []int, error) {
 }
 
 // readStatement parses one statement file.
-func readStatement(f StatementFile) ([]creditflow.BankTransaction, error) {
+func readStatement(f ingest.StatementFile) ([]creditflow.BankTransaction, error) {
 	r, err := os.Open(f.Path)
 	if err != nil {
 		return nil, err
@@ -105,10 +107,10 @@ func readStatement(f StatementFile) ([]creditflow.BankTransaction, error) {
 	defer r.Close()
 	br := bufio.NewReaderSize(r, 1<<16)
 	switch f.Format {
-	case Camt:
+	case ingest.Camt:
 		st, err := camt.Parse(br, f.Name)
 		return st.Transactions, err
-	case MT940:
+	case ingest.MT940:
 		sts, err := mt940.Parse(br, f.Name)
 		var txs []creditflow.BankTransaction
 		for _, st := range sts {
@@ -119,18 +121,23 @@ func readStatement(f StatementFile) ([]creditflow.BankTransaction, error) {
 	return nil, fmt.Errorf("%w: %s: not a bank statement", creditflow.ErrInvalid, f.Name)
 }
 
-// bookStatements reads bank statements, keeps the transactions not seen
+// BookStatements reads bank statements, keeps the transactions not seen
 // before, matches their credits to open invoices and books the confident
 // matches as payments; the rest waits in the unmatched queue. Returned
 // direct debits become negative payments of what they return.
-func bookStatements(ctx context.Context, tx *Tx, files []StatementFile) ([]FileResult, StatementResult, error) {
-	res := StatementResult{Rules: map[string]int{}}
-	conn, opt, runID := tx.Conn(), tx.Options(), tx.RunID()
-	t := NewPhaseTimer(opt.Log, "bank statements")
+//
+// It is the ingest's statement booker (an ingest.StatementBooker): a run
+// that may include statements sets ingest.Options{Statements:
+// bank.BookStatements}, and they are booked in the run's transaction, at
+// the threshold of its Options.MatchThreshold.
+func BookStatements(ctx context.Context, run *ingest.Tx, files []ingest.StatementFile) ([]ingest.FileResult, ingest.StatementResult, error) {
+	res := ingest.StatementResult{Rules: map[string]int{}}
+	conn, opt, runID := run.Conn(), run.Options(), run.RunID()
+	t := ingest.NewPhaseTimer(opt.Log, "bank statements")
 	defer t.Done()
 	// Payments and invoices loaded earlier in this run must be allocated
 	// before the open amounts the matching starts from are read.
-	if err := tx.AllocatePending(ctx); err != nil {
+	if err := run.AllocatePending(ctx); err != nil {
 		return nil, res, err
 	}
 	t.Phase("allocated earlier files")
@@ -161,9 +168,9 @@ func bookStatements(ctx context.Context, tx *Tx, files []StatementFile) ([]FileR
 	}
 	res.Duplicates = len(txs) - len(fresh)
 	t.Phase("deduplicated")
-	frs := make([]FileResult, len(files))
+	frs := make([]ingest.FileResult, len(files))
 	for i, f := range files {
-		frs[i] = FileResult{File: f.Name, Kind: BankStatements, Format: f.Format, SHA256: f.SHA256, Rows: int64(counts[i])}
+		frs[i] = ingest.FileResult{File: f.Name, Kind: ingest.BankStatements, Format: f.Format, SHA256: f.SHA256, Rows: int64(counts[i])}
 	}
 	for _, tx := range fresh {
 		frs[tx.file].Inserted++
@@ -193,7 +200,7 @@ func bookStatements(ctx context.Context, tx *Tx, files []StatementFile) ([]FileR
 		return nil, res, err
 	}
 	defer os.RemoveAll(tmp)
-	rowsFile, err := CreateBulk(tmp, "bank_transactions.csv")
+	rowsFile, err := ingest.CreateBulk(tmp, "bank_transactions.csv")
 	if err != nil {
 		return nil, res, err
 	}
@@ -237,7 +244,7 @@ func bookStatements(ctx context.Context, tx *Tx, files []StatementFile) ([]FileR
 	if err := book.saveLearned(conn, opt.Now(), runID); err != nil {
 		return nil, res, err
 	}
-	n, err := bookStatementPayments(ctx, tx, fmt.Sprintf("ingest_run_id = %d", runID), "payments from bank statements")
+	n, err := bookStatementPayments(ctx, run, fmt.Sprintf("ingest_run_id = %d", runID), "payments from bank statements")
 	if err != nil {
 		return nil, res, err
 	}
@@ -318,8 +325,8 @@ func newTransactions(ctx context.Context, conn *sql.Conn, txs []statementTx) ([]
 // bookStatementPayments loads the payments booked by the bank transactions
 // that where picks (a SQL condition on bank_transactions) like a payments
 // file, with the same validation and merge.
-func bookStatementPayments(ctx context.Context, tx *Tx, where, name string) (int64, error) {
-	return tx.LoadPayments(ctx, name, store.Query("statement_payments")+" WHERE payment_id IS NOT NULL AND "+where, stmtPaymentColumns)
+func bookStatementPayments(ctx context.Context, run *ingest.Tx, where, name string) (int64, error) {
+	return run.LoadPayments(ctx, name, store.Query("statement_payments")+" WHERE payment_id IS NOT NULL AND "+where, stmtPaymentColumns)
 }
 
 // bankColumns are the columns of bank_transactions, in order, with their
@@ -338,14 +345,14 @@ var bankColumns = [][2]string{
 // that DuckDB then loads in one statement: a million rows through the
 // appender would cost 25 million cgo calls. An empty field is a NULL. It
 // reads every batch, then closes the file and returns its first error.
-func writeBankRows(out *BulkFile, batches <-chan []bankRow, files, formats []string, runID int64) error {
+func writeBankRows(out *ingest.BulkFile, batches <-chan []bankRow, files, formats []string, runID int64) error {
 	var b []byte
 	for rows := range batches {
 		for _, r := range rows {
 			tx := r.tx
 			b = strconv.AppendInt(b[:0], r.entryNo, 10)
-			b = AppendField(b, tx.Account)
-			b = AppendField(b, tx.ID)
+			b = ingest.AppendField(b, tx.Account)
+			b = ingest.AppendField(b, tx.ID)
 			b = append(b, ',')
 			b = tx.BookingDate.AppendFormat(b, creditflow.DateLayout)
 			b = append(b, ',')
@@ -358,24 +365,24 @@ func writeBankRows(out *BulkFile, batches <-chan []bankRow, files, formats []str
 			if currency == "" {
 				currency = "EUR"
 			}
-			b = AppendField(b, currency)
+			b = ingest.AppendField(b, currency)
 			b = append(b, ',')
 			b = strconv.AppendBool(b, tx.Reversal)
-			b = AppendField(b, tx.ReturnReason)
-			b = AppendField(b, tx.CounterName)
-			b = AppendField(b, match.NormalizeIBAN(tx.CounterIBAN))
-			b = AppendField(b, tx.EndToEndID)
-			b = AppendField(b, tx.StructuredRef)
-			b = AppendField(b, tx.RemittanceText)
+			b = ingest.AppendField(b, tx.ReturnReason)
+			b = ingest.AppendField(b, tx.CounterName)
+			b = ingest.AppendField(b, match.NormalizeIBAN(tx.CounterIBAN))
+			b = ingest.AppendField(b, tx.EndToEndID)
+			b = ingest.AppendField(b, tx.StructuredRef)
+			b = ingest.AppendField(b, tx.RemittanceText)
 			b = append(b, ',')
 			b = strconv.AppendInt(b, int64(max(tx.BatchCount, 1)), 10)
-			b = AppendField(b, files[tx.file])
-			b = AppendField(b, formats[tx.file])
-			b = AppendField(b, r.status)
-			b = AppendField(b, r.paymentID)
-			b = AppendField(b, r.customerID)
-			b = AppendField(b, strings.Join(r.invoiceIDs, " "))
-			b = AppendField(b, r.rule)
+			b = ingest.AppendField(b, files[tx.file])
+			b = ingest.AppendField(b, formats[tx.file])
+			b = ingest.AppendField(b, r.status)
+			b = ingest.AppendField(b, r.paymentID)
+			b = ingest.AppendField(b, r.customerID)
+			b = ingest.AppendField(b, strings.Join(r.invoiceIDs, " "))
+			b = ingest.AppendField(b, r.rule)
 			b = append(b, ',')
 			if r.rule != "" {
 				b = strconv.AppendFloat(b, r.confidence, 'g', -1, 64)

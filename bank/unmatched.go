@@ -1,8 +1,9 @@
-package ingest
+package bank
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/bank/match"
+	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -209,7 +211,7 @@ type ManualMatchResult struct {
 // MatchByHand books unmatched transaction id as a person decided: a payment
 // of the customer for the invoices (none: allocated oldest first), and the
 // payer's IBAN is remembered for that customer. All in one transaction.
-func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, opt Options) (ManualMatchResult, error) {
+func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, opt ingest.Options) (ManualMatchResult, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -228,7 +230,7 @@ func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, op
 			res.InvoiceIDs = append(res.InvoiceIDs, inv)
 		}
 	}
-	err := InTransaction(ctx, db, opt, func(run *Tx) error {
+	err := ingest.InTransaction(ctx, db, opt, func(run *ingest.Tx) error {
 		conn, runID := run.Conn(), run.RunID()
 		tx, status, err := readBankTransaction(ctx, conn, id)
 		if err != nil {
@@ -314,4 +316,12 @@ func checkManualMatch(ctx context.Context, conn *sql.Conn, customer string, invo
 		}
 	}
 	return nil
+}
+
+// orNull turns an empty string into a NULL, for query arguments.
+func orNull(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -1,6 +1,3 @@
-// Package ingest loads the canonical input files into the ledger database:
-// it validates whole files, merges them idempotently in one transaction and
-// recomputes the payment allocations of the customers they touch.
 package ingest
 
 import (

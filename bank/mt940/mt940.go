@@ -1,5 +1,3 @@
-// Package mt940 reads SWIFT MT940 and MT942 bank statements, as Dutch and
-// German banks export them, into creditflow bank transactions.
 package mt940
 
 import (

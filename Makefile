@@ -41,7 +41,7 @@ bench: build
 	test -f $(BENCH_DIR)/statements/invoices.csv || \
 		./creditflow demo --out $(BENCH_DIR)/statements --customers 50000 --invoices 1400000 --years 1 --seed 1 --end 2026-11-01 --statements
 	CREDITFLOW_BENCH_DIR=$(CURDIR)/$(BENCH_DIR)/1m go test -run '^$$' -bench '^BenchmarkIngest$$' -benchtime 1x -timeout 30m ./ingest/
-	CREDITFLOW_BENCH_STATEMENTS_DIR=$(CURDIR)/$(BENCH_DIR)/statements go test -run '^$$' -bench BankStatements -benchtime 1x -timeout 30m ./ingest/
+	CREDITFLOW_BENCH_STATEMENTS_DIR=$(CURDIR)/$(BENCH_DIR)/statements go test -run '^$$' -bench BankStatements -benchtime 1x -timeout 30m ./bank/
 	CREDITFLOW_BENCH_INVOICES=1000000 CREDITFLOW_BENCH_CUSTOMERS=50000 \
 		go test -run '^$$' -bench . -benchtime 3x -timeout 60m ./risk/ ./forecast/
 	CREDITFLOW_BENCH_DIR=$(CURDIR)/$(BENCH_DIR)/1m go test -run '^$$' -bench Report -benchtime 1x -timeout 30m ./web/

@@ -7,9 +7,9 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/forecast"
-	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
 )
@@ -47,7 +47,7 @@ type App struct {
 	worklists memo[creditflow.Date, *Worklist]
 	// finder proposes matches for unmatched bank transactions, built from
 	// the ledger as it stands.
-	finder memo[struct{}, *ingest.Finder]
+	finder memo[struct{}, *bank.Finder]
 
 	warm warmer
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
@@ -159,7 +160,7 @@ func TestMatchByHandLeavesTheQueue(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var tx *ingest.UnmatchedTransaction
+	var tx *bank.UnmatchedTransaction
 	for i, it := range page.Items {
 		if it.Amount > 0 && len(it.Candidates) > 0 {
 			tx = &page.Items[i]
@@ -176,7 +177,7 @@ func TestMatchByHandLeavesTheQueue(t *testing.T) {
 	if _, err := a.Scores(ctx, creditflow.NewDate(testEnd)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.MatchByHand(ctx, tx.ID, ingest.ManualMatch{CustomerID: tx.Candidates[0].CustomerID}, "test"); err != nil {
+	if _, err := a.MatchByHand(ctx, tx.ID, bank.ManualMatch{CustomerID: tx.Candidates[0].CustomerID}, "test"); err != nil {
 		t.Fatal(err)
 	}
 	after, err := a.Unmatched(ctx, 500, 0)

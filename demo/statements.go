@@ -15,7 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/match"
+	"github.com/creditflow/creditflow/bank/match"
 )
 
 // The bank statements render the payments of the last months of the ledger

@@ -13,9 +13,9 @@ import (
 	"testing"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/camt"
-	"github.com/creditflow/creditflow/ingest/match"
-	"github.com/creditflow/creditflow/ingest/mt940"
+	"github.com/creditflow/creditflow/bank/camt"
+	"github.com/creditflow/creditflow/bank/match"
+	"github.com/creditflow/creditflow/bank/mt940"
 )
 
 // statementConfig is a small ledger with a year of bank statements; it is

@@ -13,29 +13,35 @@ import (
 )
 
 // Many rows go into DuckDB faster through one CSV file read by read_csv
-// than through the appender, which costs a cgo call per value. A bulkFile
+// than through the appender, which costs a cgo call per value. A BulkFile
 // is such a file: rows are appended as bytes, an empty field is a NULL.
 
-type bulkFile struct {
+// BulkFile is a CSV file written row by row and then loaded into a table in
+// one statement. The allocation writes its results through it, and so does
+// a statement booker its bank transactions.
+type BulkFile struct {
 	path string
 	f    *os.File
 	w    *asyncWriter
 }
 
-func createBulk(dir, name string) (*bulkFile, error) {
+// CreateBulk creates the bulk file name in dir.
+func CreateBulk(dir, name string) (*BulkFile, error) {
 	path := filepath.Join(dir, name)
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, err
 	}
-	return &bulkFile{path: path, f: f, w: newAsyncWriter(f, 1<<20, 4)}, nil
+	return &BulkFile{path: path, f: f, w: newAsyncWriter(f, 1<<20, 4)}, nil
 }
 
-// write writes one row, ended by a newline. A failed write to the file is
-// reported by close.
-func (b *bulkFile) write(row []byte) { b.w.write(row) }
+// Write writes one row, ended by a newline. A failed write to the file is
+// reported by Close.
+func (b *BulkFile) Write(row []byte) { b.w.write(row) }
 
-func (b *bulkFile) close() error {
+// Close writes what is left and closes the file; it returns the first error
+// of a write.
+func (b *BulkFile) Close() error {
 	err := b.w.close()
 	if cerr := b.f.Close(); err == nil {
 		err = cerr
@@ -91,9 +97,9 @@ func (a *asyncWriter) close() error {
 	return <-a.done
 }
 
-// load inserts the file's rows into table, whose columns and types, in
+// Load inserts the file's rows into table, whose columns and types, in
 // order, are given.
-func (b *bulkFile) load(ctx context.Context, conn *sql.Conn, table string, columns [][2]string) error {
+func (b *BulkFile) Load(ctx context.Context, conn *sql.Conn, table string, columns [][2]string) error {
 	cols := make([]string, len(columns))
 	for i, c := range columns {
 		cols[i] = quoteString(c[0]) + ": " + quoteString(c[1])
@@ -103,9 +109,9 @@ func (b *bulkFile) load(ctx context.Context, conn *sql.Conn, table string, colum
 	return err
 }
 
-// appendField appends a comma and s as a CSV field, quoted when it holds a
+// AppendField appends a comma and s as a CSV field, quoted when it holds a
 // quote, comma, line break or surrounding space.
-func appendField(b []byte, s string) []byte {
+func AppendField(b []byte, s string) []byte {
 	b = append(b, ',')
 	return appendFirstField(b, s)
 }

@@ -30,7 +30,7 @@ func TestAppendFieldRoundTrips(t *testing.T) {
 	var b []byte
 	b = appendFirstField(b, fields[0])
 	for _, f := range fields[1:] {
-		b = appendField(b, f)
+		b = AppendField(b, f)
 	}
 	rec, err := csv.NewReader(strings.NewReader(string(b) + "\n")).Read()
 	if err != nil {

@@ -2,6 +2,14 @@
 // it validates whole files, merges them idempotently in one transaction and
 // recomputes the payment allocations of the customers they touch.
 //
-// It may import the root domain package, store and its own readers and
-// matcher (camt, mt940, ubl, match); nothing else of ours.
+// It holds the canonical files (customers, invoices, payments and customer
+// accounts as CSV, Parquet or NDJSON), UBL e-invoices (read by ingest/ubl),
+// the payment allocation, and the recognition of every file's kind, bank
+// statements included. It does not book bank statements: a run hands them,
+// with its open transaction (Tx), to the StatementBooker of
+// Options.Statements, which package bank provides. So every file of a run
+// lands in one transaction, statements too, without ingest knowing banks.
+//
+// It may import the root domain package, store (and through it the named
+// queries of the sql folder) and ingest/ubl; not bank, which imports it.
 package ingest

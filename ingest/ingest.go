@@ -40,16 +40,19 @@ type Options struct {
 	Progress Progress
 	// Log receives the timing of each phase at debug level; nil logs nothing.
 	Log *slog.Logger
-	// MatchThreshold is the confidence from which a bank credit is booked
-	// without a person; zero means DefaultMatchThreshold.
+	// Statements books the run's bank statements into its transaction; a
+	// run with statements and no booker fails. See StatementBooker.
+	Statements StatementBooker
+	// MatchThreshold is for the statement booker: the confidence from which
+	// a bank credit is booked without a person; zero means its default.
 	MatchThreshold float64
 	// Actor is written to the audit log.
 	Actor string
 	// Now gives the time of day for the run's records.
 	Now func() time.Time
-	// afterLoad, when set, runs after the files are loaded and before the
+	// AfterLoad, when set, runs after the files are loaded and before the
 	// commit. Tests use it to kill a run half-way.
-	afterLoad func()
+	AfterLoad func()
 }
 
 // Progress reports the work done, in bytes of input.
@@ -155,6 +158,11 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 		}
 	}
 	sort.SliceStable(files, func(i, j int) bool { return kindOrder(files[i].kind) < kindOrder(files[j].kind) })
+	for _, f := range files {
+		if f.kind == BankStatements && opt.Statements == nil {
+			return res, fmt.Errorf("ingest %s: a bank statement, and this ingest books none (Options.Statements is not set)", f.name)
+		}
+	}
 
 	err := db.Write(ctx, func(conn *sql.Conn) error {
 		var load []inputFile
@@ -238,13 +246,13 @@ func prestage(ctx context.Context, conn *sql.Conn, files []inputFile, opt Option
 	for i := range files {
 		f := &files[i]
 		if f.query == "" && specs[f.kind].key != "" {
-			t := newPhaseTimer(opt.Log, f.name)
+			t := NewPhaseTimer(opt.Log, f.name)
 			st, err := l.stageFile(ctx, *f, fmt.Sprintf("stage_%d", i))
 			if err != nil {
 				return err
 			}
 			f.staged = st
-			t.phase("staged before the transaction")
+			t.Phase("staged before the transaction")
 		}
 		// Documents are read in the transaction; their share of the bar
 		// is counted here all the same.
@@ -380,9 +388,16 @@ func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int6
 		if opt.Progress != nil {
 			opt.Progress.Advance(0, "matching bank statements")
 		}
-		frs, sr, err := l.loadStatements(ctx, statements)
+		docs := make([]StatementFile, len(statements))
+		for i, f := range statements {
+			docs[i] = StatementFile{Path: f.path, Name: f.name, Format: f.format, SHA256: f.sha}
+		}
+		frs, sr, err := opt.Statements(ctx, &Tx{&l}, docs)
 		if err != nil {
 			return err
+		}
+		if len(frs) != len(statements) {
+			return fmt.Errorf("ingest: the statement booker reported on %d of %d file(s)", len(frs), len(statements))
 		}
 		for i, fr := range frs {
 			if err := record(statements[i], fr, started); err != nil {
@@ -414,8 +429,8 @@ func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int6
 		opt.Now().UTC(), opt.Actor, auditDetail(res)); err != nil {
 		return err
 	}
-	if opt.afterLoad != nil {
-		opt.afterLoad()
+	if opt.AfterLoad != nil {
+		opt.AfterLoad()
 	}
 	return nil
 }
@@ -433,7 +448,7 @@ func auditDetail(res *Result) string {
 
 func dropTemp(ctx context.Context, conn *sql.Conn) error {
 	for _, t := range []string{"stage", "stage_narrow", "stage_lines", "affected", "alloc_customers",
-		ublInvoicesTable, ublCustomersTable, "stmt_payments", "stmt_e2e"} {
+		ublInvoicesTable, ublCustomersTable} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
 			return err
 		}
@@ -450,8 +465,8 @@ type loader struct {
 
 func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 	fr := FileResult{File: f.name, Kind: f.kind, Format: f.format, SHA256: f.sha}
-	t := newPhaseTimer(l.opt.Log, f.name)
-	defer t.done()
+	t := NewPhaseTimer(l.opt.Log, f.name)
+	defer t.Done()
 	st := f.staged
 	if st == nil {
 		var err error
@@ -460,7 +475,7 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 		}
 	}
 	spec, checks, stage := specs[f.kind], st.checks, st.table
-	t.phase("staged")
+	t.Phase("staged")
 	var n int64
 	if err := l.conn.QueryRowContext(ctx, checks.quick).Scan(&n); err != nil {
 		return fr, fmt.Errorf("ingest %s: validate: %w", f.name, err)
@@ -485,7 +500,7 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 			return fr, err
 		}
 	}
-	t.phase("validated")
+	t.Phase("validated")
 	table, key := string(f.kind), typedCol(spec.key)
 	var noCustomer int64
 	if err := l.conn.QueryRowContext(ctx, `SELECT count(*), count(*) FILTER (WHERE `+key+` IN (SELECT `+spec.key+` FROM `+table+`)),
@@ -502,7 +517,7 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 		if _, err := l.conn.ExecContext(ctx, stmt, args...); err != nil {
 			return fr, fmt.Errorf("ingest %s: merge: %w", f.name, err)
 		}
-		t.phase("merge: " + strings.Join(strings.Fields(stmt)[:3], " "))
+		t.Phase("merge: " + strings.Join(strings.Fields(stmt)[:3], " "))
 	}
 	return fr, nil
 }
@@ -832,7 +847,7 @@ func (l *loader) numberLines(ctx context.Context, f inputFile, records int64) (b
 		return false, err
 	}
 	defer os.RemoveAll(dir)
-	out, err := createBulk(dir, "lines.csv")
+	out, err := CreateBulk(dir, "lines.csv")
 	if err != nil {
 		return false, err
 	}
@@ -842,21 +857,21 @@ func (l *loader) numberLines(ctx context.Context, f inputFile, records int64) (b
 		if _, err := r.Read(); err == io.EOF {
 			break
 		} else if err != nil {
-			out.close()
+			out.Close()
 			return false, nil // Go reads it otherwise than DuckDB: keep record numbers
 		}
 		line, _ := r.FieldPos(0)
 		row = append(strconv.AppendInt(row[:0], n, 10), ',')
 		row = append(strconv.AppendInt(row, int64(line), 10), '\n')
-		out.write(row)
+		out.Write(row)
 	}
-	if err := out.close(); err != nil || n != records {
+	if err := out.Close(); err != nil || n != records {
 		return false, err
 	}
 	if _, err := l.conn.ExecContext(ctx, `CREATE OR REPLACE TEMP TABLE stage_lines (record BIGINT, line BIGINT)`); err != nil {
 		return false, err
 	}
-	if err := out.load(ctx, l.conn, "stage_lines", [][2]string{{"record", "BIGINT"}, {"line", "BIGINT"}}); err != nil {
+	if err := out.Load(ctx, l.conn, "stage_lines", [][2]string{{"record", "BIGINT"}, {"line", "BIGINT"}}); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -1084,24 +1099,28 @@ const typedPrefix = "__creditflow_"
 // typedCol is the converted value of a contract column in the stage table.
 func typedCol(name string) string { return "s." + quoteIdent(typedPrefix+name) }
 
-// phaseTimer logs how long each phase of a step took, at debug level.
-type phaseTimer struct {
+// PhaseTimer logs how long each phase of a step of a run took, at debug
+// level (creditflow ingest --trace shows it).
+type PhaseTimer struct {
 	log         *slog.Logger
 	step        string
 	start, last time.Time
 }
 
-func newPhaseTimer(log *slog.Logger, step string) *phaseTimer {
+// NewPhaseTimer starts timing step.
+func NewPhaseTimer(log *slog.Logger, step string) *PhaseTimer {
 	now := time.Now()
-	return &phaseTimer{log: log, step: step, start: now, last: now}
+	return &PhaseTimer{log: log, step: step, start: now, last: now}
 }
 
-func (t *phaseTimer) phase(name string) {
+// Phase logs the time since the previous phase ended, as phase name.
+func (t *PhaseTimer) Phase(name string) {
 	now := time.Now()
 	t.log.Debug("ingest phase", "step", t.step, "phase", name, "seconds", now.Sub(t.last).Seconds())
 	t.last = now
 }
 
-func (t *phaseTimer) done() {
+// Done logs the time since the step started.
+func (t *PhaseTimer) Done() {
 	t.log.Debug("ingest step done", "step", t.step, "seconds", time.Since(t.start).Seconds())
 }

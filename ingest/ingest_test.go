@@ -346,6 +346,11 @@ func TestAllocationDoesNotDependOnFileSplit(t *testing.T) {
 	}
 }
 
+// rows is dump without the last newline.
+func rows(tb testing.TB, db *store.DB, q string) string {
+	return strings.TrimSuffix(dump(tb, db, q), "\n")
+}
+
 func dump(tb testing.TB, db *store.DB, q string) string {
 	tb.Helper()
 	rows, err := db.Query(q)

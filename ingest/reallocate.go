@@ -17,8 +17,8 @@ import (
 // temporary table affected, from their whole history, and returns how many
 // allocation rows it wrote.
 func reallocate(ctx context.Context, conn *sql.Conn, log *slog.Logger) (int64, error) {
-	t := newPhaseTimer(log, "allocation")
-	defer t.done()
+	t := NewPhaseTimer(log, "allocation")
+	defer t.Done()
 	stmts := []string{
 		`CREATE OR REPLACE TEMP TABLE alloc_customers AS
 			SELECT DISTINCT customer_id FROM affected WHERE customer_id IS NOT NULL`,
@@ -30,7 +30,7 @@ func reallocate(ctx context.Context, conn *sql.Conn, log *slog.Logger) (int64, e
 			return 0, err
 		}
 	}
-	t.phase("prepared")
+	t.Phase("prepared")
 	tmp, err := os.MkdirTemp("", "creditflow-allocation-")
 	if err != nil {
 		return 0, err
@@ -81,11 +81,11 @@ func reallocate(ctx context.Context, conn *sql.Conn, log *slog.Logger) (int64, e
 	if r.err != nil {
 		return 0, r.err
 	}
-	t.phase("read and replayed")
+	t.Phase("read and replayed")
 	if err := out.load(ctx, conn); err != nil {
 		return 0, err
 	}
-	t.phase("stored")
+	t.Phase("stored")
 
 	return r.written, nil
 }
@@ -93,18 +93,18 @@ func reallocate(ctx context.Context, conn *sql.Conn, log *slog.Logger) (int64, e
 // allocationFiles are the bulk files the replay writes: the allocations and
 // the invoices' settlement.
 type allocationFiles struct {
-	allocs, settled *bulkFile
+	allocs, settled *BulkFile
 	buf             []byte
 }
 
 func newAllocationFiles(dir string) (*allocationFiles, error) {
 	var f allocationFiles
 	var err error
-	if f.allocs, err = createBulk(dir, "allocations.csv"); err != nil {
+	if f.allocs, err = CreateBulk(dir, "allocations.csv"); err != nil {
 		return nil, err
 	}
-	if f.settled, err = createBulk(dir, "settlement.csv"); err != nil {
-		f.allocs.close()
+	if f.settled, err = CreateBulk(dir, "settlement.csv"); err != nil {
+		f.allocs.Close()
 		return nil, err
 	}
 	return &f, nil
@@ -114,17 +114,17 @@ func newAllocationFiles(dir string) (*allocationFiles, error) {
 func (f *allocationFiles) allocations(out []allocation) {
 	for _, o := range out {
 		b := appendFirstField(f.buf[:0], o.customerID)
-		b = appendField(b, o.invoiceID)
-		b = appendField(b, o.sourceKind)
-		b = appendField(b, o.sourceID)
+		b = AppendField(b, o.invoiceID)
+		b = AppendField(b, o.sourceKind)
+		b = AppendField(b, o.sourceID)
 		b = append(b, ',')
 		b = creditflow.Money(o.cents).AppendText(b)
 		b = append(b, ',')
 		b = appendDay(b, o.day)
-		b = appendField(b, o.rule)
+		b = AppendField(b, o.rule)
 		b = append(b, '\n')
 		f.buf = b
-		f.allocs.write(b)
+		f.allocs.Write(b)
 	}
 }
 
@@ -136,7 +136,7 @@ func (f *allocationFiles) settlements(a *allocator) {
 			continue
 		}
 		b := appendFirstField(f.buf[:0], inv.id)
-		b = appendField(b, a.customerID)
+		b = AppendField(b, a.customerID)
 		b = append(b, ',')
 		if inv.remaining == 0 && len(inv.allocs) > 0 {
 			last := a.out[inv.allocs[0]].day
@@ -147,14 +147,14 @@ func (f *allocationFiles) settlements(a *allocator) {
 		}
 		b = append(b, '\n')
 		f.buf = b
-		f.settled.write(b)
+		f.settled.Write(b)
 	}
 }
 
 func (f *allocationFiles) close() error {
 	var first error
-	for _, b := range []*bulkFile{f.allocs, f.settled} {
-		if err := b.close(); err != nil && first == nil {
+	for _, b := range []*BulkFile{f.allocs, f.settled} {
+		if err := b.Close(); err != nil && first == nil {
 			first = err
 		}
 	}
@@ -163,13 +163,13 @@ func (f *allocationFiles) close() error {
 
 // load inserts the files.
 func (f *allocationFiles) load(ctx context.Context, conn *sql.Conn) error {
-	if err := f.allocs.load(ctx, conn, "payment_allocations", [][2]string{
+	if err := f.allocs.Load(ctx, conn, "payment_allocations", [][2]string{
 		{"customer_id", "VARCHAR"}, {"invoice_id", "VARCHAR"}, {"source_kind", "allocation_source"}, {"source_id", "VARCHAR"},
 		{"amount", "DECIMAL(18,2)"}, {"allocated_on", "DATE"}, {"rule", "allocation_rule"},
 	}); err != nil {
 		return err
 	}
-	return f.settled.load(ctx, conn, "invoice_settlement", [][2]string{
+	return f.settled.Load(ctx, conn, "invoice_settlement", [][2]string{
 		{"invoice_id", "VARCHAR"}, {"customer_id", "VARCHAR"}, {"closed_from", "DATE"},
 	})
 }

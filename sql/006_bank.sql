@@ -1,5 +1,5 @@
 -- Bank statements (camt.053/054, MT940) and the matching of their incoming
--- credits to invoices. See package ingest (statements.go) and ingest/match.
+-- credits to invoices. See package bank (statements.go) and bank/match.
 
 -- customer_accounts says which bank account (IBAN) belongs to which customer:
 -- from a customer_accounts input file ('input'), learned from confident

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
@@ -59,7 +60,7 @@ func openUnmatchedTestDB(tb testing.TB) *store.DB {
 	for _, e := range statements {
 		paths = append(paths, filepath.Join(dir, demo.StatementsDir, e.Name()))
 	}
-	res, err := ingest.Files(ctx, db, paths, ingest.Options{Now: func() time.Time { return browserNow }, MatchThreshold: unmatchedThreshold})
+	res, err := ingest.Files(ctx, db, paths, ingest.Options{Now: func() time.Time { return browserNow }, Statements: bank.BookStatements, MatchThreshold: unmatchedThreshold})
 	if err != nil {
 		tb.Fatalf("ingest demo ledger with statements: %v", err)
 	}
@@ -206,7 +207,7 @@ func TestBrowserUnmatched(t *testing.T) {
 		}
 		q := queue(t)
 		checkPage(t, after, q)
-		if slices.ContainsFunc(q.Items, func(u ingest.UnmatchedTransaction) bool { return strconv.FormatInt(u.ID, 10) == id }) {
+		if slices.ContainsFunc(q.Items, func(u bank.UnmatchedTransaction) bool { return strconv.FormatInt(u.ID, 10) == id }) {
 			t.Errorf("GET /api/unmatched still lists transaction %s", id)
 		}
 		for _, p := range probs.take() {

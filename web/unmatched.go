@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/present"
 	"github.com/gorilla/mux"
 )
@@ -22,17 +22,17 @@ import (
 const maxMatchBytes = 64 << 10
 
 // unmatchedPage reads ?limit=&offset= and the page of the queue.
-func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (ingest.UnmatchedPage, int, int, error) {
+func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (bank.UnmatchedPage, int, int, error) {
 	limit, err := intParam(r, "limit", defaultLimit)
 	if err != nil {
-		return ingest.UnmatchedPage{}, 0, 0, err
+		return bank.UnmatchedPage{}, 0, 0, err
 	}
 	offset, err := intParam(r, "offset", 0)
 	if err != nil {
-		return ingest.UnmatchedPage{}, 0, 0, err
+		return bank.UnmatchedPage{}, 0, 0, err
 	}
 	if limit > 500 {
-		return ingest.UnmatchedPage{}, 0, 0, fmt.Errorf("%w: limit %d: at most 500", creditflow.ErrInvalid, limit)
+		return bank.UnmatchedPage{}, 0, 0, fmt.Errorf("%w: limit %d: at most 500", creditflow.ErrInvalid, limit)
 	}
 	page, err := s.app.Unmatched(r.Context(), limit, offset)
 	return page, limit, offset, err
@@ -46,7 +46,7 @@ func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, struct {
-		ingest.UnmatchedPage
+		bank.UnmatchedPage
 		Limit  int `json:"limit"`
 		Offset int `json:"offset"`
 	}{page, limit, offset})
@@ -65,7 +65,7 @@ func (s *Server) handleMatchUnmatched(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var mm ingest.ManualMatch
+	var mm bank.ManualMatch
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&mm); err != nil {

@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/bank"
+	"github.com/creditflow/creditflow/bank/match"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ingest/match"
 )
 
 // unmatchedStatement is a camt.053 with two credits nobody can place by
@@ -35,9 +36,9 @@ func unmatchedStatement() string {
 
 // unmatchedAnswer is GET /api/unmatched.
 type unmatchedAnswer struct {
-	Total int64                         `json:"total"`
-	Limit int                           `json:"limit"`
-	Items []ingest.UnmatchedTransaction `json:"items"`
+	Total int64                       `json:"total"`
+	Limit int                         `json:"limit"`
+	Items []bank.UnmatchedTransaction `json:"items"`
 }
 
 func TestAPIUnmatched(t *testing.T) {
@@ -47,7 +48,7 @@ func TestAPIUnmatched(t *testing.T) {
 	if err := os.WriteFile(p, []byte(unmatchedStatement()), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res, err := ingest.Files(context.Background(), db, []string{p}, ingest.Options{Now: func() time.Time { return apiNow }})
+	res, err := ingest.Files(context.Background(), db, []string{p}, ingest.Options{Now: func() time.Time { return apiNow }, Statements: bank.BookStatements})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,7 +107,7 @@ func TestAPIUnmatched(t *testing.T) {
 	if resp.status != http.StatusOK {
 		t.Fatalf("match: %d %s", resp.status, resp.body)
 	}
-	var mr ingest.ManualMatchResult
+	var mr bank.ManualMatchResult
 	if err := json.Unmarshal(resp.body, &mr); err != nil || mr.PaymentID == "" || mr.LearnedIBAN != first.CounterIBAN {
 		t.Errorf("match result %s (%v)", resp.body, err)
 	}

@@ -11,7 +11,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/risk"
 )
 
@@ -312,7 +312,7 @@ func runBacktestMatching(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	rep, err := ingest.EvaluateMatching(ctx, db, *truth)
+	rep, err := bank.EvaluateMatching(ctx, db, *truth)
 	if err != nil {
 		return err
 	}
@@ -324,7 +324,7 @@ func runBacktestMatching(ctx context.Context, e env, args []string) error {
 		rep.Credits, rep.Auto, rep.AutoShare*100, rep.Wrong, rep.WrongCustomer, rep.OnAccount, rep.Incomplete, rep.Unmatched)
 	fmt.Fprintf(w, "returned direct debits: %d, booked to the right customer: %d, to a wrong one: %d; truth rows not in the database: %d\n",
 		rep.Returns, rep.ReturnsBooked, rep.ReturnsWrong, rep.Missing)
-	printCounts := func(title string, m map[string]*ingest.RuleCount) {
+	printCounts := func(title string, m map[string]*bank.RuleCount) {
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)

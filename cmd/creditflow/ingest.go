@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/pprof"
 
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/ingest"
 	"golang.org/x/term"
 )
@@ -20,7 +21,7 @@ func runIngest(ctx context.Context, e env, args []string) error {
 	kind := fs.String("kind", "", "table of every file: customers, invoices, payments or customer_accounts (default: from the file name; bank statements and e-invoices are recognised by content)")
 	trace := fs.Bool("trace", false, "log how long each phase of the ingest takes, on stderr")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ingest to `file` (for developers: go tool pprof)")
-	threshold := fs.Float64("match-threshold", ingest.DefaultMatchThreshold, "confidence (0-1) from which a bank credit is booked without a person; below it, it waits in the unmatched queue")
+	threshold := fs.Float64("match-threshold", bank.DefaultMatchThreshold, "confidence (0-1) from which a bank credit is booked without a person; below it, it waits in the unmatched queue")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -30,7 +31,7 @@ func runIngest(ctx context.Context, e env, args []string) error {
 	if *threshold <= 0 || *threshold > 1 {
 		return fmt.Errorf("ingest: --match-threshold %v: expected a confidence above 0 and at most 1", *threshold)
 	}
-	opt := ingest.Options{Strict: *strict, Now: e.now, MatchThreshold: *threshold}
+	opt := ingest.Options{Strict: *strict, Now: e.now, Statements: bank.BookStatements, MatchThreshold: *threshold}
 	if *trace {
 		opt.Log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
@@ -128,7 +129,7 @@ func loadDemo(ctx context.Context, e env, db *store.DB, log *slog.Logger) (strin
 		for i, p := range paths {
 			names[i], _ = filepath.Rel(dir, p)
 		}
-		res, err := ingest.Files(ctx, db, paths, ingest.Options{Actor: "demo", Now: e.now, Names: names})
+		res, err := ingest.Files(ctx, db, paths, ingest.Options{Actor: "demo", Now: e.now, Names: names, Statements: bank.BookStatements})
 		if err != nil {
 			return "", fmt.Errorf("demo ledger: %w", err)
 		}

@@ -1,4 +1,4 @@
-package ingest
+package bank
 
 import (
 	"bufio"
@@ -17,40 +17,18 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/camt"
-	"github.com/creditflow/creditflow/ingest/match"
-	"github.com/creditflow/creditflow/ingest/mt940"
+	"github.com/creditflow/creditflow/bank/camt"
+	"github.com/creditflow/creditflow/bank/match"
+	"github.com/creditflow/creditflow/bank/mt940"
+	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 	"github.com/duckdb/duckdb-go/v2"
 )
 
 // DefaultMatchThreshold is the confidence from which a bank credit is booked
-// to invoices without a person looking at it.
+// to invoices without a person looking at it, when the ingest's
+// Options.MatchThreshold is zero.
 const DefaultMatchThreshold = 0.8
-
-// StatementResult counts what became of the transactions of the bank
-// statements of one run.
-type StatementResult struct {
-	Transactions int `json:"transactions"` // read from the files
-	Duplicates   int `json:"duplicates"`   // seen before (statements overlap): not booked again
-	Credits      int `json:"credits"`      // new incoming credits
-	Matched      int `json:"matched"`      // credits booked automatically
-	Unmatched    int `json:"unmatched"`    // credits (and returns) waiting for a person
-	Returned     int `json:"returned"`     // returned direct debits booked as negative payments
-	Debits       int `json:"debits"`       // outgoing money, not receivables
-	// Booked is the number of payments made from the statements.
-	Booked int64 `json:"payments"`
-	// Rules counts the automatic matches per rule.
-	Rules map[string]int `json:"rules"`
-}
-
-// MatchedShare is the share of new credits matched automatically.
-func (s StatementResult) MatchedShare() float64 {
-	if s.Credits == 0 {
-		return 0
-	}
-	return float64(s.Matched) / float64(s.Credits)
-}
 
 // Bank transaction statuses (bank_transactions.status).
 const (
@@ -88,7 +66,7 @@ var stmtPaymentColumns = []string{"payment_id", "customer_id", "invoice_id", "pa
 
 // readStatements parses the statement files of a run, on all cores: XML
 // decoding is most of the cost of a big camt.053.
-func readStatements(files []inputFile) ([]statementTx, []int, error) {
+func readStatements(files []ingest.StatementFile) ([]statementTx, []int, error) {
 	parsed := make([][]creditflow.BankTransaction, len(files))
 	errs := make([]error, len(files))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
@@ -121,42 +99,48 @@ func readStatements(files []inputFile) ([]statementTx, []int, error) {
 }
 
 // readStatement parses one statement file.
-func readStatement(f inputFile) ([]creditflow.BankTransaction, error) {
-	r, err := os.Open(f.path)
+func readStatement(f ingest.StatementFile) ([]creditflow.BankTransaction, error) {
+	r, err := os.Open(f.Path)
 	if err != nil {
 		return nil, err
 	}
 	defer r.Close()
 	br := bufio.NewReaderSize(r, 1<<16)
-	switch f.format {
-	case Camt:
-		st, err := camt.Parse(br, f.name)
+	switch f.Format {
+	case ingest.Camt:
+		st, err := camt.Parse(br, f.Name)
 		return st.Transactions, err
-	case MT940:
-		sts, err := mt940.Parse(br, f.name)
+	case ingest.MT940:
+		sts, err := mt940.Parse(br, f.Name)
 		var txs []creditflow.BankTransaction
 		for _, st := range sts {
 			txs = append(txs, st.Transactions...)
 		}
 		return txs, err
 	}
-	return nil, fmt.Errorf("%w: %s: not a bank statement", creditflow.ErrInvalid, f.name)
+	return nil, fmt.Errorf("%w: %s: not a bank statement", creditflow.ErrInvalid, f.Name)
 }
 
-// loadStatements reads bank statements, keeps the transactions not seen
+// BookStatements reads bank statements, keeps the transactions not seen
 // before, matches their credits to open invoices and books the confident
 // matches as payments; the rest waits in the unmatched queue. Returned
 // direct debits become negative payments of what they return.
-func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileResult, StatementResult, error) {
-	res := StatementResult{Rules: map[string]int{}}
-	t := newPhaseTimer(l.opt.Log, "bank statements")
-	defer t.done()
+//
+// It is the ingest's statement booker (an ingest.StatementBooker): a run
+// that may include statements sets ingest.Options{Statements:
+// bank.BookStatements}, and they are booked in the run's transaction, at
+// the threshold of its Options.MatchThreshold.
+func BookStatements(ctx context.Context, run *ingest.Tx, files []ingest.StatementFile) ([]ingest.FileResult, ingest.StatementResult, error) {
+	res := ingest.StatementResult{Rules: map[string]int{}}
+	conn, opt, runID := run.Conn(), run.Options(), run.RunID()
+	t := ingest.NewPhaseTimer(opt.Log, "bank statements")
+	defer t.Done()
 	// Payments and invoices loaded earlier in this run must be allocated
 	// before the open amounts the matching starts from are read.
-	if err := l.allocatePending(ctx); err != nil {
+	if err := run.AllocatePending(ctx); err != nil {
 		return nil, res, err
 	}
-	t.phase("allocated earlier files")
+	t.Phase("allocated earlier files")
 	// The matcher is read from the database while the files are parsed.
 	type built struct {
 		book *bookkeeper
@@ -164,7 +148,7 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 	}
 	bookc := make(chan built, 1)
 	go func() {
-		b, err := newBookkeeper(ctx, l.conn, l.opt.MatchThreshold)
+		b, err := newBookkeeper(ctx, conn, opt.MatchThreshold)
 		bookc <- built{b, err}
 	}()
 	txs, counts, parseErr := readStatements(files)
@@ -177,16 +161,16 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 	}
 	book := b.book
 	res.Transactions = len(txs)
-	t.phase("parsed, matcher built")
-	fresh, err := l.newTransactions(ctx, txs)
+	t.Phase("parsed, matcher built")
+	fresh, err := newTransactions(ctx, conn, txs)
 	if err != nil {
 		return nil, res, err
 	}
 	res.Duplicates = len(txs) - len(fresh)
-	t.phase("deduplicated")
-	frs := make([]FileResult, len(files))
+	t.Phase("deduplicated")
+	frs := make([]ingest.FileResult, len(files))
 	for i, f := range files {
-		frs[i] = FileResult{File: f.name, Kind: BankStatements, Format: f.format, SHA256: f.sha, Rows: int64(counts[i])}
+		frs[i] = ingest.FileResult{File: f.Name, Kind: ingest.BankStatements, Format: f.Format, SHA256: f.SHA256, Rows: int64(counts[i])}
 	}
 	for _, tx := range fresh {
 		frs[tx.file].Inserted++
@@ -197,17 +181,17 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 	if len(fresh) == 0 {
 		return frs, res, nil
 	}
-	if err := book.loadReturnedOriginals(ctx, l.conn, fresh); err != nil {
+	if err := book.loadReturnedOriginals(ctx, conn, fresh); err != nil {
 		return nil, res, err
 	}
 	var next int64
-	if err := l.conn.QueryRowContext(ctx, `SELECT coalesce(max(entry_no), 0) + 1 FROM bank_transactions`).Scan(&next); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT coalesce(max(entry_no), 0) + 1 FROM bank_transactions`).Scan(&next); err != nil {
 		return nil, res, err
 	}
 	names := make([]string, len(files))
 	formats := make([]string, len(files))
 	for i, f := range files {
-		names[i], formats[i] = f.name, string(f.format)
+		names[i], formats[i] = f.Name, string(f.Format)
 	}
 	// Matching is sequential (each booking changes what is open); the rows
 	// are written out on another core while the next ones are matched.
@@ -216,7 +200,7 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 		return nil, res, err
 	}
 	defer os.RemoveAll(tmp)
-	rowsFile, err := createBulk(tmp, "bank_transactions.csv")
+	rowsFile, err := ingest.CreateBulk(tmp, "bank_transactions.csv")
 	if err != nil {
 		return nil, res, err
 	}
@@ -224,7 +208,7 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 	batches := make(chan []bankRow, 8)
 	written := make(chan error, 1)
 	go func() {
-		written <- writeBankRows(rowsFile, batches, names, formats, l.runID)
+		written <- writeBankRows(rowsFile, batches, names, formats, runID)
 	}()
 	const batch = 8192
 	for i := range fresh {
@@ -252,15 +236,15 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 	if err := <-written; err != nil {
 		return nil, res, fmt.Errorf("ingest bank statements: %w", err)
 	}
-	t.phase("matched")
-	if err := rowsFile.load(ctx, l.conn, "bank_transactions", bankColumns); err != nil {
+	t.Phase("matched")
+	if err := rowsFile.Load(ctx, conn, "bank_transactions", bankColumns); err != nil {
 		return nil, res, fmt.Errorf("ingest bank statements: %w", err)
 	}
-	t.phase("stored")
-	if err := book.saveLearned(l.conn, l.opt.Now(), l.runID); err != nil {
+	t.Phase("stored")
+	if err := book.saveLearned(conn, opt.Now(), runID); err != nil {
 		return nil, res, err
 	}
-	n, err := l.bookStatementPayments(ctx, fmt.Sprintf("ingest_run_id = %d", l.runID), "payments from bank statements")
+	n, err := bookStatementPayments(ctx, run, fmt.Sprintf("ingest_run_id = %d", runID), "payments from bank statements")
 	if err != nil {
 		return nil, res, err
 	}
@@ -271,7 +255,7 @@ func (l *loader) loadStatements(ctx context.Context, files []inputFile) ([]FileR
 // newTransactions drops the transactions already stored (overlapping
 // statements) and the repeats within the run, and sorts the rest by
 // booking date, then file order.
-func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]statementTx, error) {
+func newTransactions(ctx context.Context, conn *sql.Conn, txs []statementTx) ([]statementTx, error) {
 	type key struct{ account, id string }
 	seen := make(map[key]struct{}, len(txs))
 	keep := make([]bool, len(txs))
@@ -301,7 +285,7 @@ func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]stat
 	}
 	stored := map[key]bool{}
 	for acct, sp := range spans {
-		err := eachRow(ctx, l.conn, `SELECT transaction_id FROM bank_transactions WHERE account = ? AND booking_date BETWEEN ? AND ?`,
+		err := eachRow(ctx, conn, `SELECT transaction_id FROM bank_transactions WHERE account = ? AND booking_date BETWEEN ? AND ?`,
 			func(r *sql.Rows) error {
 				var id string
 				if err := r.Scan(&id); err != nil {
@@ -338,30 +322,11 @@ func (l *loader) newTransactions(ctx context.Context, txs []statementTx) ([]stat
 	return out, nil
 }
 
-// allocatePending allocates what the run loaded so far, so that open amounts
-// are current, and empties the list of affected customers.
-func (l *loader) allocatePending(ctx context.Context) error {
-	var n int
-	if err := l.conn.QueryRowContext(ctx, `SELECT count(*) FROM affected`).Scan(&n); err != nil {
-		return err
-	}
-	if n == 0 {
-		return nil
-	}
-	if _, err := reallocate(ctx, l.conn, l.opt.Log); err != nil {
-		return fmt.Errorf("allocate payments: %w", err)
-	}
-	_, err := l.conn.ExecContext(ctx, `DELETE FROM affected`)
-	return err
-}
-
 // bookStatementPayments loads the payments booked by the bank transactions
 // that where picks (a SQL condition on bank_transactions) like a payments
 // file, with the same validation and merge.
-func (l *loader) bookStatementPayments(ctx context.Context, where, name string) (int64, error) {
-	fr, err := l.load(ctx, inputFile{name: name, kind: Payments, format: Derived,
-		query: store.Query("statement_payments") + " WHERE payment_id IS NOT NULL AND " + where, columns: stmtPaymentColumns})
-	return fr.Rows, err
+func bookStatementPayments(ctx context.Context, run *ingest.Tx, where, name string) (int64, error) {
+	return run.LoadPayments(ctx, name, store.Query("statement_payments")+" WHERE payment_id IS NOT NULL AND "+where, stmtPaymentColumns)
 }
 
 // bankColumns are the columns of bank_transactions, in order, with their
@@ -380,14 +345,14 @@ var bankColumns = [][2]string{
 // that DuckDB then loads in one statement: a million rows through the
 // appender would cost 25 million cgo calls. An empty field is a NULL. It
 // reads every batch, then closes the file and returns its first error.
-func writeBankRows(out *bulkFile, batches <-chan []bankRow, files, formats []string, runID int64) error {
+func writeBankRows(out *ingest.BulkFile, batches <-chan []bankRow, files, formats []string, runID int64) error {
 	var b []byte
 	for rows := range batches {
 		for _, r := range rows {
 			tx := r.tx
 			b = strconv.AppendInt(b[:0], r.entryNo, 10)
-			b = appendField(b, tx.Account)
-			b = appendField(b, tx.ID)
+			b = ingest.AppendField(b, tx.Account)
+			b = ingest.AppendField(b, tx.ID)
 			b = append(b, ',')
 			b = tx.BookingDate.AppendFormat(b, creditflow.DateLayout)
 			b = append(b, ',')
@@ -400,24 +365,24 @@ func writeBankRows(out *bulkFile, batches <-chan []bankRow, files, formats []str
 			if currency == "" {
 				currency = "EUR"
 			}
-			b = appendField(b, currency)
+			b = ingest.AppendField(b, currency)
 			b = append(b, ',')
 			b = strconv.AppendBool(b, tx.Reversal)
-			b = appendField(b, tx.ReturnReason)
-			b = appendField(b, tx.CounterName)
-			b = appendField(b, match.NormalizeIBAN(tx.CounterIBAN))
-			b = appendField(b, tx.EndToEndID)
-			b = appendField(b, tx.StructuredRef)
-			b = appendField(b, tx.RemittanceText)
+			b = ingest.AppendField(b, tx.ReturnReason)
+			b = ingest.AppendField(b, tx.CounterName)
+			b = ingest.AppendField(b, match.NormalizeIBAN(tx.CounterIBAN))
+			b = ingest.AppendField(b, tx.EndToEndID)
+			b = ingest.AppendField(b, tx.StructuredRef)
+			b = ingest.AppendField(b, tx.RemittanceText)
 			b = append(b, ',')
 			b = strconv.AppendInt(b, int64(max(tx.BatchCount, 1)), 10)
-			b = appendField(b, files[tx.file])
-			b = appendField(b, formats[tx.file])
-			b = appendField(b, r.status)
-			b = appendField(b, r.paymentID)
-			b = appendField(b, r.customerID)
-			b = appendField(b, strings.Join(r.invoiceIDs, " "))
-			b = appendField(b, r.rule)
+			b = ingest.AppendField(b, files[tx.file])
+			b = ingest.AppendField(b, formats[tx.file])
+			b = ingest.AppendField(b, r.status)
+			b = ingest.AppendField(b, r.paymentID)
+			b = ingest.AppendField(b, r.customerID)
+			b = ingest.AppendField(b, strings.Join(r.invoiceIDs, " "))
+			b = ingest.AppendField(b, r.rule)
 			b = append(b, ',')
 			if r.rule != "" {
 				b = strconv.AppendFloat(b, r.confidence, 'g', -1, 64)
@@ -426,10 +391,10 @@ func writeBankRows(out *bulkFile, batches <-chan []bankRow, files, formats []str
 			b = append(b, ',')
 			b = strconv.AppendInt(b, runID, 10)
 			b = append(b, '\n')
-			out.write(b)
+			out.Write(b)
 		}
 	}
-	return out.close()
+	return out.Close()
 }
 
 // bankPaymentID names the payment booked from a bank transaction.
@@ -583,7 +548,7 @@ func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *sql.Conn, 
 	if err != nil {
 		return err
 	}
-	return eachRow(ctx, conn, `SELECT end_to_end_id, customer_id, coalesce(invoice_ids, '')
+	err = eachRow(ctx, conn, `SELECT end_to_end_id, customer_id, coalesce(invoice_ids, '')
 		FROM bank_transactions WHERE status = 'matched' AND amount > 0 AND end_to_end_id IN (SELECT end_to_end_id FROM stmt_e2e)
 		ORDER BY entry_no`, func(r *sql.Rows) error {
 		var e2e, ids string
@@ -595,6 +560,11 @@ func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *sql.Conn, 
 		b.originals[e2e] = bk
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	_, err = conn.ExecContext(ctx, `DROP TABLE temp.stmt_e2e`)
+	return err
 }
 
 // isReturn tells a returned direct debit (*stornering*) from other money

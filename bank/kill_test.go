@@ -1,4 +1,4 @@
-package ingest
+package bank
 
 import (
 	"bufio"
@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -24,21 +25,24 @@ func TestKillHelper(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opt := Options{afterLoad: func() {
+	opt := ingest.Options{Statements: BookStatements, AfterLoad: func() {
 		os.Stdout.WriteString("LOADED\n")
 		time.Sleep(time.Minute)
 	}}
-	Files(context.Background(), db, strings.Split(os.Getenv("CREDITFLOW_KILL_FILES"), ","), opt)
+	ingest.Files(context.Background(), db, strings.Split(os.Getenv("CREDITFLOW_KILL_FILES"), ","), opt)
 	t.Fatal("the helper should have been killed before the commit")
 }
 
+// A run killed when everything is loaded and allocated, before the commit,
+// leaves the database as it was: the canonical files and the statement the
+// booker booked into the run's transaction alike.
 func TestIngestKilledHalfWay(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "killed.duckdb")
 	db, err := store.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustIngest(t, db, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
+	mustIngest(t, db, ingest.Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
 	before := ledgerDump(t, db)
 	db.Close()
 
@@ -93,5 +97,5 @@ func TestIngestKilledHalfWay(t *testing.T) {
 		t.Errorf("a killed ingest left %s bank transactions and accounts", got)
 	}
 	// And the same files load fine afterwards.
-	mustIngest(t, db, Options{}, files...)
+	mustIngest(t, db, ingest.Options{}, files...)
 }

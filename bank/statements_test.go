@@ -1,18 +1,17 @@
-package ingest
+package bank
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/match"
+	"github.com/creditflow/creditflow/bank/match"
+	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
 )
@@ -133,7 +132,7 @@ func mt940Statement() string {
 func bankLedger(t *testing.T) *store.DB {
 	t.Helper()
 	db := storetest.MustOpen(t)
-	mustIngest(t, db, Options{}, writeFiles(t,
+	mustIngest(t, db, ingest.Options{}, writeFiles(t,
 		"customers.csv", bankCustomersCSV,
 		"invoices.csv", bankInvoicesCSV,
 		"customer_accounts.csv", "customer_id,iban,name\nC2,"+strings.ToLower(jansen[:4])+" "+jansen[4:]+",J. Jansen\n")...)
@@ -145,7 +144,7 @@ func TestIngestBankStatements(t *testing.T) {
 	paths := writeFiles(t,
 		"afschrift-februari.xml", camtStatement("S1", februaryEntries...),
 		"MT940_ING.STA", mt940Statement())
-	res := mustIngest(t, db, Options{}, paths...)
+	res := mustIngest(t, db, ingest.Options{}, paths...)
 	s := res.Statements
 	if s == nil {
 		t.Fatal("no statement result")
@@ -154,7 +153,7 @@ func TestIngestBankStatements(t *testing.T) {
 		t.Errorf("statement result = %+v", *s)
 	}
 	for _, f := range res.Files {
-		if f.Kind != BankStatements {
+		if f.Kind != ingest.BankStatements {
 			t.Errorf("file %s: kind %s, want bank_statements (recognised by content)", f.File, f.Kind)
 		}
 	}
@@ -200,13 +199,13 @@ func TestIngestBankStatements(t *testing.T) {
 
 	// The same file again is skipped; an overlapping statement books only
 	// what is new.
-	again := mustIngest(t, db, Options{}, paths[0])
+	again := mustIngest(t, db, ingest.Options{}, paths[0])
 	if !again.Files[0].Skipped {
 		t.Errorf("identical statement not skipped: %+v", again.Files[0])
 	}
 	overlap := writeFiles(t, "afschrift-feb-2.xml", camtStatement("S2", februaryEntries[3],
 		camtEntry{ref: "E7", date: "2025-02-07", amount: "60.00", ind: "CRDT", name: "Jan Jansen", iban: jansen}))
-	res = mustIngest(t, db, Options{}, overlap...)
+	res = mustIngest(t, db, ingest.Options{}, overlap...)
 	if s := res.Statements; s.Transactions != 2 || s.Duplicates != 1 || s.Matched != 1 || s.Unmatched != 0 {
 		t.Errorf("overlapping statement: %+v", *s)
 	}
@@ -217,7 +216,7 @@ func TestIngestBankStatements(t *testing.T) {
 
 func TestMatchByHand(t *testing.T) {
 	db := bankLedger(t)
-	mustIngest(t, db, Options{}, writeFiles(t, "feb.xml", camtStatement("S1", februaryEntries[3]))...)
+	mustIngest(t, db, ingest.Options{}, writeFiles(t, "feb.xml", camtStatement("S1", februaryEntries[3]))...)
 	ctx := context.Background()
 	f, err := NewFinder(ctx, db)
 	if err != nil {
@@ -244,22 +243,22 @@ func TestMatchByHand(t *testing.T) {
 		{ManualMatch{CustomerID: "C3", InvoiceIDs: []string{"INV-2025-000001"}}, creditflow.ErrInvalid, `belongs to customer "C1"`},
 		{ManualMatch{CustomerID: "C3", InvoiceIDs: []string{"INV-X"}}, creditflow.ErrInvalid, "no such invoice"},
 	} {
-		_, err := MatchByHand(ctx, db, id, tt.mm, Options{Now: fixedNow})
+		_, err := MatchByHand(ctx, db, id, tt.mm, ingest.Options{Now: fixedNow})
 		if !errors.Is(err, tt.want) || !strings.Contains(err.Error(), tt.msg) {
 			t.Errorf("MatchByHand(%+v) = %v, want %v containing %q", tt.mm, err, tt.want, tt.msg)
 		}
 	}
-	if _, err := MatchByHand(ctx, db, 999, ManualMatch{CustomerID: "C3"}, Options{Now: fixedNow}); !errors.Is(err, creditflow.ErrNotFound) {
+	if _, err := MatchByHand(ctx, db, 999, ManualMatch{CustomerID: "C3"}, ingest.Options{Now: fixedNow}); !errors.Is(err, creditflow.ErrNotFound) {
 		t.Errorf("unknown id: %v, want ErrNotFound", err)
 	}
-	res, err := MatchByHand(ctx, db, id, ManualMatch{CustomerID: "C3", InvoiceIDs: []string{"INV-2025-000006"}}, Options{Now: fixedNow, Actor: "anna"})
+	res, err := MatchByHand(ctx, db, id, ManualMatch{CustomerID: "C3", InvoiceIDs: []string{"INV-2025-000006"}}, ingest.Options{Now: fixedNow, Actor: "anna"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.PaymentID == "" || res.LearnedIBAN != stranger {
 		t.Errorf("result = %+v", res)
 	}
-	if _, err := MatchByHand(ctx, db, id, ManualMatch{CustomerID: "C3"}, Options{Now: fixedNow}); !errors.Is(err, creditflow.ErrConflict) {
+	if _, err := MatchByHand(ctx, db, id, ManualMatch{CustomerID: "C3"}, ingest.Options{Now: fixedNow}); !errors.Is(err, creditflow.ErrConflict) {
 		t.Errorf("second match: %v, want ErrConflict", err)
 	}
 	if got := rows(t, db, `SELECT customer_id, invoice_id, amount, reference FROM payments`); got != `C3 INV-2025-000006 123.45 bestelling "77", spoed` {
@@ -270,7 +269,7 @@ func TestMatchByHand(t *testing.T) {
 	}
 	// The IBAN is now known: the next payment from it for the rest of the
 	// invoice is booked by itself.
-	res2 := mustIngest(t, db, Options{}, writeFiles(t, "mar.xml", camtStatement("S3",
+	res2 := mustIngest(t, db, ingest.Options{}, writeFiles(t, "mar.xml", camtStatement("S3",
 		camtEntry{ref: "E9", date: "2025-03-01", amount: "376.55", ind: "CRDT", name: "Onbekende Betaler", iban: stranger}))...)
 	if s := res2.Statements; s.Matched != 1 {
 		t.Errorf("payment from the learned IBAN: %+v", *s)
@@ -285,7 +284,7 @@ func TestBadStatementLeavesDatabaseAsItWas(t *testing.T) {
 	before := ledgerDump(t, db)
 	bad := strings.Replace(camtStatement("S1", februaryEntries...), `<Amt Ccy="EUR">250.00</Amt>`, `<Amt Ccy="EUR">25O.00</Amt>`, 1)
 	paths := writeFiles(t, "good.xml", camtStatement("S0", februaryEntries[0]), "bad.xml", bad)
-	_, err := Files(context.Background(), db, paths, Options{Now: fixedNow})
+	_, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: fixedNow, Statements: BookStatements})
 	if err == nil || !errors.Is(err, creditflow.ErrInvalid) || !strings.Contains(err.Error(), "bad.xml") || !strings.Contains(err.Error(), "E2") {
 		t.Fatalf("err = %v, want an error naming bad.xml and entry E2", err)
 	}
@@ -294,83 +293,6 @@ func TestBadStatementLeavesDatabaseAsItWas(t *testing.T) {
 	}
 	if got := rows(t, db, `SELECT count(*) FROM bank_transactions`); got != "0" {
 		t.Errorf("bank transactions after a failed run: %s", got)
-	}
-}
-
-func TestSniff(t *testing.T) {
-	tests := []struct {
-		head   string
-		kind   Kind
-		format Format
-	}{
-		{`<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">`, BankStatements, Camt},
-		{"\ufeff  <Document><BkToCstmrDbtCdtNtfctn>", BankStatements, Camt},
-		{`<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2">`, EInvoices, UBL},
-		{`<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2">`, EInvoices, UBL},
-		{"{1:F01INGBNL2AXXXX0000000000}{2:I940INGBNL2AXXXXN}{4:\r\n:20:X", BankStatements, MT940},
-		{":20:940S130403\r\n:25:NL69INGB0123456789EUR", BankStatements, MT940},
-		{"0000 01INGBNL2AXXXX00001\r\n0000 01INGBNL2AXXXX00001\r\n940 00\r\n:20:P140220000000001\r\n:25:NL", BankStatements, MT940},
-		{"invoice_id,customer_id\n", "", ""},
-		{`<html><body>`, "", ""},
-	}
-	for _, tt := range tests {
-		k, f := sniff([]byte(tt.head))
-		if k != tt.kind || f != tt.format {
-			t.Errorf("sniff(%.40q) = %s %s, want %s %s", tt.head, k, f, tt.kind, tt.format)
-		}
-	}
-}
-
-func TestIngestEInvoices(t *testing.T) {
-	dir := filepath.Join("..", "..", "shared", "fixtures", "en16931_ubl")
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Skipf("UBL fixtures not found in %s: %v", dir, err)
-	}
-	var paths []string
-	for _, e := range entries {
-		if strings.EqualFold(filepath.Ext(e.Name()), ".xml") {
-			paths = append(paths, filepath.Join(dir, e.Name()))
-		}
-	}
-	if len(paths) == 0 {
-		t.Skip("no UBL fixtures")
-	}
-	db := storetest.MustOpen(t)
-	res := mustIngest(t, db, Options{}, paths...)
-	// Some fixtures are variants of one invoice: the last file of an id wins.
-	ids := map[string]bool{}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, rest, _ := strings.Cut(string(b), "<cbc:ID>")
-		id, _, _ := strings.Cut(rest, "</cbc:ID>")
-		ids[id] = true
-	}
-	if got := res.Rows[EInvoices]; got != int64(len(ids)) {
-		t.Errorf("e-invoices loaded %d, want %d", got, len(ids))
-	}
-	if got := rows(t, db, `SELECT count(*) FROM invoices`); got != fmt.Sprint(len(ids)) {
-		t.Errorf("invoices = %s, want %d", got, len(ids))
-	}
-	if got := rows(t, db, `SELECT count(*) FROM customers WHERE bare OR name IS NULL`); got != "0" {
-		t.Errorf("buyers without name: %s", got)
-	}
-	// Again: recognised as identical files.
-	again := mustIngest(t, db, Options{}, paths...)
-	for _, f := range again.Files {
-		if !f.Skipped {
-			t.Errorf("%s not skipped", f.File)
-		}
-	}
-	// An order is refused with a clear error.
-	order := writeFiles(t, "order.xml", `<?xml version="1.0"?>
-<Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"><cbc:ID>1</cbc:ID></Order>`)
-	_, err = Files(context.Background(), db, order, Options{Now: fixedNow})
-	if err == nil || !strings.Contains(err.Error(), "not an invoice or credit note") {
-		t.Errorf("order: %v", err)
 	}
 }
 
@@ -383,7 +305,7 @@ func rows(tb testing.TB, db *store.DB, q string) string {
 // candidates; its customer stays, to book on account.
 func TestCandidatesLeaveOutSettledInvoices(t *testing.T) {
 	db := bankLedger(t)
-	mustIngest(t, db, Options{}, writeFiles(t, "payments.csv",
+	mustIngest(t, db, ingest.Options{}, writeFiles(t, "payments.csv",
 		"payment_id,customer_id,invoice_id,payment_date,amount\nP1,C2,INV-2025-000004,2025-02-10,40.25\n")...)
 	items := []UnmatchedTransaction{{Candidates: []Candidate{{CustomerID: "C2", Invoices: []CandidateInvoice{
 		{InvoiceID: "INV-2025-000004"}, {InvoiceID: "INV-2025-000005"}}}}}}
@@ -410,7 +332,7 @@ func TestProgressAddsUp(t *testing.T) {
 	var p recordedProgress
 	paths := writeFiles(t, "customers.csv", bankCustomersCSV, "invoices.csv", bankInvoicesCSV,
 		"afschrift-februari.xml", camtStatement("S1", februaryEntries...), "MT940_ING.STA", mt940Statement())
-	mustIngest(t, db, Options{Progress: &p}, paths...)
+	mustIngest(t, db, ingest.Options{Progress: &p}, paths...)
 	if p.total == 0 || p.done != p.total {
 		t.Errorf("progress advanced %d of %d", p.done, p.total)
 	}

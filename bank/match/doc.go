@@ -4,5 +4,5 @@
 // carries the rule that found it and a confidence; below a threshold the
 // transaction waits for a person.
 //
-// It may import the root domain package and the standard library only.
+// It may import the root domain package; nothing else of ours.
 package match

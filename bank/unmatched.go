@@ -1,8 +1,9 @@
-package ingest
+package bank
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -12,7 +13,8 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest/match"
+	"github.com/creditflow/creditflow/bank/match"
+	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -204,12 +206,15 @@ type ManualMatchResult struct {
 	CustomerID  string   `json:"customer_id"`
 	InvoiceIDs  []string `json:"invoice_ids"`
 	LearnedIBAN string   `json:"learned_iban,omitempty"`
+	// PaymentDate is the date of the booked payment: the value date,
+	// else the booking date. What was known before it does not change.
+	PaymentDate creditflow.Date `json:"payment_date"`
 }
 
 // MatchByHand books unmatched transaction id as a person decided: a payment
 // of the customer for the invoices (none: allocated oldest first), and the
 // payer's IBAN is remembered for that customer. All in one transaction.
-func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, opt Options) (ManualMatchResult, error) {
+func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, opt ingest.Options) (ManualMatchResult, error) {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -228,49 +233,50 @@ func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, op
 			res.InvoiceIDs = append(res.InvoiceIDs, inv)
 		}
 	}
-	err := db.Write(ctx, func(conn *sql.Conn) error {
-		var runID int64
-		return inTransaction(ctx, conn, &runID, func() error {
-			tx, status, err := readBankTransaction(ctx, conn, id)
-			if err != nil {
-				return err
-			}
-			if status != statusUnmatched {
-				return fmt.Errorf("%w: bank transaction %d is %s, not waiting to be matched", creditflow.ErrConflict, id, status)
-			}
-			if err := checkManualMatch(ctx, conn, res.CustomerID, res.InvoiceIDs); err != nil {
-				return err
-			}
-			res.PaymentID = bankPaymentID(id)
-			status = statusMatched
-			if tx.Amount < 0 {
-				status = statusReturned
-			}
-			if _, err := conn.ExecContext(ctx, `UPDATE bank_transactions SET status = ?, payment_id = ?, customer_id = ?, invoice_ids = ?,
-					rule = 'manual', confidence = 1, matched_by = ? WHERE entry_no = ?`,
-				status, res.PaymentID, res.CustomerID, orNull(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
-				return err
-			}
-			l := loader{conn: conn, opt: opt, runID: runID}
-			if _, err := l.bookStatementPayments(ctx, fmt.Sprintf("entry_no = %d", id), fmt.Sprintf("bank transaction %d matched by hand", id)); err != nil {
-				return err
-			}
-			if iban := match.NormalizeIBAN(tx.CounterIBAN); iban != "" {
-				if _, err := conn.ExecContext(ctx, `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
-						SELECT ?, ?, ?, 'manual', ?, ? WHERE NOT EXISTS (SELECT 1 FROM customer_accounts WHERE iban = ? AND customer_id = ?)`,
-					iban, res.CustomerID, orNull(tx.CounterName), opt.Now().UTC(), runID, iban, res.CustomerID); err != nil {
-					return err
-				}
-				res.LearnedIBAN = iban
-			}
-			if _, err := reallocate(ctx, conn, opt.Log); err != nil {
-				return fmt.Errorf("allocate payments: %w", err)
-			}
-			_, err = conn.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'match', ?)`,
-				opt.Now().UTC(), opt.Actor, fmt.Sprintf(`{"bank_transaction": %d, "customer_id": %q, "invoice_ids": %q, "payment_id": %q}`,
-					id, res.CustomerID, res.InvoiceIDs, res.PaymentID))
+	err := ingest.InTransaction(ctx, db, opt, func(run *ingest.Tx) error {
+		conn, runID := run.Conn(), run.RunID()
+		tx, status, err := readBankTransaction(ctx, conn, id)
+		if err != nil {
 			return err
-		})
+		}
+		res.PaymentDate = tx.ValueDate
+		if res.PaymentDate.IsZero() {
+			res.PaymentDate = tx.BookingDate
+		}
+		if status != statusUnmatched {
+			return fmt.Errorf("%w: bank transaction %d is %s, not waiting to be matched", creditflow.ErrConflict, id, status)
+		}
+		if err := checkManualMatch(ctx, conn, res.CustomerID, res.InvoiceIDs); err != nil {
+			return err
+		}
+		res.PaymentID = bankPaymentID(id)
+		status = statusMatched
+		if tx.Amount < 0 {
+			status = statusReturned
+		}
+		if _, err := conn.ExecContext(ctx, `UPDATE bank_transactions SET status = ?, payment_id = ?, customer_id = ?, invoice_ids = ?,
+				rule = 'manual', confidence = 1, matched_by = ? WHERE entry_no = ?`,
+			status, res.PaymentID, res.CustomerID, orNull(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
+			return err
+		}
+		if _, err := bookStatementPayments(ctx, run, fmt.Sprintf("entry_no = %d", id), fmt.Sprintf("bank transaction %d matched by hand", id)); err != nil {
+			return err
+		}
+		if iban := match.NormalizeIBAN(tx.CounterIBAN); iban != "" {
+			if _, err := conn.ExecContext(ctx, `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
+					SELECT ?, ?, ?, 'manual', ?, ? WHERE NOT EXISTS (SELECT 1 FROM customer_accounts WHERE iban = ? AND customer_id = ?)`,
+				iban, res.CustomerID, orNull(tx.CounterName), opt.Now().UTC(), runID, iban, res.CustomerID); err != nil {
+				return err
+			}
+			res.LearnedIBAN = iban
+		}
+		if _, err := run.Reallocate(ctx); err != nil {
+			return fmt.Errorf("allocate payments: %w", err)
+		}
+		_, err = conn.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'match', ?)`,
+			opt.Now().UTC(), opt.Actor, fmt.Sprintf(`{"bank_transaction": %d, "customer_id": %q, "invoice_ids": %q, "payment_id": %q}`,
+				id, res.CustomerID, res.InvoiceIDs, res.PaymentID))
+		return err
 	})
 	return res, err
 }
@@ -317,4 +323,12 @@ func checkManualMatch(ctx context.Context, conn *sql.Conn, customer string, invo
 		}
 	}
 	return nil
+}
+
+// orNull turns an empty string into a NULL, for query arguments.
+func orNull(s string) driver.Value {
+	if s == "" {
+		return nil
+	}
+	return s
 }

@@ -6,5 +6,5 @@
 // Elements are matched on their local names, so the namespaces of all
 // versions are read the same way.
 //
-// It may import the root domain package and the standard library only.
+// It may import the root domain package; nothing else of ours.
 package camt

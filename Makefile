@@ -44,7 +44,7 @@ bench: build
 	CREDITFLOW_BENCH_STATEMENTS_DIR=$(CURDIR)/$(BENCH_DIR)/statements go test -run '^$$' -bench BankStatements -benchtime 1x -timeout 30m ./bank/
 	CREDITFLOW_BENCH_INVOICES=1000000 CREDITFLOW_BENCH_CUSTOMERS=50000 \
 		go test -run '^$$' -bench . -benchtime 3x -timeout 60m ./risk/ ./forecast/
-	CREDITFLOW_BENCH_DIR=$(CURDIR)/$(BENCH_DIR)/1m go test -run '^$$' -bench Report -benchtime 1x -timeout 30m ./web/
+	CREDITFLOW_BENCH_DIR=$(CURDIR)/$(BENCH_DIR)/1m go test -run '^$$' -bench Report -benchtime 1x -timeout 30m ./report/
 
 clean:
 	rm -f creditflow $(ECHARTS)

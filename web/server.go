@@ -5,7 +5,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -16,11 +15,9 @@ import (
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/store"
+	"github.com/creditflow/creditflow/web/static"
 	"github.com/gorilla/mux"
 )
-
-//go:embed all:static
-var staticFiles embed.FS
 
 //go:embed templates/*.html
 var templateFiles embed.FS
@@ -113,8 +110,7 @@ func (s *Server) routes() *mux.Router {
 	api("/unmatched/{id}/match", creditflow.RoleCollector, s.handleMatchUnmatched, http.MethodPost)
 	r.HandleFunc("/api/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 
-	static, _ := fs.Sub(staticFiles, "static")
-	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", http.FileServer(http.FS(static))))
+	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", http.FileServer(http.FS(static.FS))))
 	r.HandleFunc("/login", s.handleLoginPage).Methods(http.MethodGet)
 	r.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)

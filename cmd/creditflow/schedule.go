@@ -25,8 +25,8 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/store"
-	"github.com/creditflow/creditflow/web"
+	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/report"
 	"github.com/robfig/cron/v3"
 )
 
@@ -100,16 +100,16 @@ type reportScheduler struct {
 	loc   *time.Location // the schedule's time zone: the server's
 	now   func() time.Time
 	log   *slog.Logger
-	// write writes the report on asOf into a directory: web.WriteReport in
+	// write writes the report on asOf into a directory: report.Write in
 	// the service.
-	write func(ctx context.Context, asOf creditflow.Date, dir string) (web.ReportFiles, error)
+	write func(ctx context.Context, asOf creditflow.Date, dir string) (report.Files, error)
 }
 
 // newReportScheduler parses a standard 5-field cron spec ("0 7 * * 1" is
 // Mondays at 07:00 in loc) and checks the mail settings. It writes the
-// report from db, which may be set later with useDB: the flags are checked
-// before the database opens.
-func newReportScheduler(spec, dir string, m mailConfig, db *store.DB, loc *time.Location, now func() time.Time, log *slog.Logger) (*reportScheduler, error) {
+// report with the application a, which may be set later with useApp: the
+// flags are checked before the database opens.
+func newReportScheduler(spec, dir string, m mailConfig, a *app.App, loc *time.Location, now func() time.Time, log *slog.Logger) (*reportScheduler, error) {
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
 		return nil, fmt.Errorf("%w: --report-schedule %q: %v (expected 5 fields: minute hour day-of-month month day-of-week)", creditflow.ErrInvalid, spec, err)
@@ -124,14 +124,15 @@ func newReportScheduler(spec, dir string, m mailConfig, db *store.DB, loc *time.
 		log = slog.Default()
 	}
 	s := &reportScheduler{spec: spec, sched: sched, dir: dir, mail: m, loc: loc, now: now, log: log}
-	s.useDB(db)
+	s.useApp(a)
 	return s, nil
 }
 
-// useDB makes the scheduler write its reports from db.
-func (s *reportScheduler) useDB(db *store.DB) {
-	s.write = func(ctx context.Context, asOf creditflow.Date, dir string) (web.ReportFiles, error) {
-		return web.WriteReport(ctx, db, asOf, dir, s.now)
+// useApp makes the scheduler write its reports with a, whose figures the
+// pages share.
+func (s *reportScheduler) useApp(a *app.App) {
+	s.write = func(ctx context.Context, asOf creditflow.Date, dir string) (report.Files, error) {
+		return report.Write(ctx, a, asOf, dir)
 	}
 }
 
@@ -251,7 +252,7 @@ func (s *reportScheduler) saveRun(run reportRun) error {
 
 // sendReportMail mails the report's files to m.To with its headline as the
 // text. It uses STARTTLS when the server offers it.
-func sendReportMail(ctx context.Context, m mailConfig, files web.ReportFiles, now time.Time) error {
+func sendReportMail(ctx context.Context, m mailConfig, files report.Files, now time.Time) error {
 	msg, err := reportMessage(m, files, now)
 	if err != nil {
 		return err
@@ -324,7 +325,7 @@ func sendReportMail(ctx context.Context, m mailConfig, files web.ReportFiles, no
 
 // reportMessage builds the multipart/mixed mail: the headline as plain
 // text, report.html and report.xlsx attached.
-func reportMessage(m mailConfig, files web.ReportFiles, now time.Time) ([]byte, error) {
+func reportMessage(m mailConfig, files report.Files, now time.Time) ([]byte, error) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 

@@ -71,8 +71,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 			return err
 		}
 	}
+	a := app.New(app.Config{DB: db, Logger: log, Now: e.now, Policy: policy})
 	if sched != nil {
-		sched.useDB(db)
+		sched.useApp(a)
 		sched.log = log
 		// The scheduler ends, and its report with it, before the database closes.
 		schedCtx, stopSched := context.WithCancel(ctx)
@@ -81,7 +82,6 @@ func runServe(ctx context.Context, e env, args []string) error {
 		defer wg.Wait()
 		defer stopSched()
 	}
-	a := app.New(app.Config{DB: db, Logger: log, Now: e.now, Policy: policy})
 	srv := web.New(web.Config{App: a, Logger: log, Now: e.now, Warm: true})
 	return srv.ListenAndServe(ctx, *addr, func(addr net.Addr) {
 		log.Info("serving", slog.String("url", "http://"+addr.String()+"/"), slog.String("db", *dbPath))

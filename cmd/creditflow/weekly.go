@@ -5,7 +5,8 @@ import (
 	"fmt"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/web"
+	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/report"
 )
 
 // runReport writes the weekly report: report.html and report.xlsx.
@@ -28,7 +29,7 @@ func runReport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	files, err := web.WriteReport(ctx, db, asOf, *out, e.now)
+	files, err := report.Write(ctx, app.New(app.Config{DB: db, Now: e.now}), asOf, *out)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/web"
+	"github.com/creditflow/creditflow/report"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
 	"github.com/xuri/excelize/v2"
@@ -195,8 +195,8 @@ func checkReportMail(t *testing.T, m sentMail, wantTo []string, asOf string, htm
 	if f, err := excelize.OpenReader(bytes.NewReader(attached["report.xlsx"])); err != nil {
 		t.Errorf("report.xlsx attachment does not open: %v", err)
 	} else {
-		if idx, _ := f.GetSheetIndex(web.SheetForecast); idx < 0 {
-			t.Errorf("report.xlsx attachment has no %s sheet", web.SheetForecast)
+		if idx, _ := f.GetSheetIndex(report.SheetForecast); idx < 0 {
+			t.Errorf("report.xlsx attachment has no %s sheet", report.SheetForecast)
 		}
 		f.Close()
 	}
@@ -225,8 +225,8 @@ func TestWeeklyReport(t *testing.T) {
 		t.Errorf("report without --out: %v, want ErrInvalid", err)
 	}
 
-	files := web.ReportFiles{HTML: filepath.Join(out, "report.html"), XLSX: filepath.Join(out, "report.xlsx"),
-		Summary: web.ReportSummary{AsOf: mustDate(t, "2025-06-30"), Currency: "EUR", OpenTotal: 123456}}
+	files := report.Files{HTML: filepath.Join(out, "report.html"), XLSX: filepath.Join(out, "report.xlsx"),
+		Summary: report.Summary{AsOf: mustDate(t, "2025-06-30"), Currency: "EUR", OpenTotal: 123456}}
 	for _, tc := range []struct {
 		name, user, password string
 	}{
@@ -303,11 +303,11 @@ func testScheduler(t *testing.T, dir string, clock *fakeClock, runs *[]creditflo
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.write = func(_ context.Context, asOf creditflow.Date, dir string) (web.ReportFiles, error) {
+	s.write = func(_ context.Context, asOf creditflow.Date, dir string) (report.Files, error) {
 		mu.Lock()
 		defer mu.Unlock()
 		*runs = append(*runs, asOf)
-		return web.ReportFiles{HTML: filepath.Join(dir, "report.html"), XLSX: filepath.Join(dir, "report.xlsx")}, nil
+		return report.Files{HTML: filepath.Join(dir, "report.html"), XLSX: filepath.Join(dir, "report.xlsx")}, nil
 	}
 	return s
 }

@@ -1,9 +1,10 @@
-package web
+package report
 
 import (
 	"bytes"
 	"cmp"
 	"context"
+	"embed"
 	"fmt"
 	"html/template"
 	"os"
@@ -13,11 +14,13 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/forecast"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/present/view"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
+	"github.com/creditflow/creditflow/web/static"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 	"github.com/go-echarts/go-echarts/v2/types"
@@ -31,25 +34,30 @@ const (
 	reportAlerts    = 20 // newest risk alerts
 	reportCustomers = 15 // customers by expected cash
 	reportWorklist  = 20 // top of the collection worklist
-	reportSeed      = 1  // seed of the forecast's simulation: reruns give the same report
 )
 
-// Names of the files WriteReport writes.
+//go:embed report.html
+var templateFile embed.FS
+
+// pageTemplate is report.html.
+var pageTemplate = template.Must(template.New("").Funcs(template.FuncMap{"join": strings.Join}).ParseFS(templateFile, "report.html"))
+
+// Names of the files Write writes.
 const (
-	ReportHTMLFile = "report.html"
-	ReportXLSXFile = "report.xlsx"
+	HTMLFile = "report.html"
+	XLSXFile = "report.xlsx"
 )
 
-// ReportFiles are the files of a written weekly report and its headline
+// Files are the files of a written weekly report and its headline
 // figures, for the mail that carries it.
-type ReportFiles struct {
+type Files struct {
 	HTML    string
 	XLSX    string
-	Summary ReportSummary
+	Summary Summary
 }
 
-// ReportSummary is the headline of a weekly report. Money is in Currency.
-type ReportSummary struct {
+// Summary is the headline of a weekly report. Money is in Currency.
+type Summary struct {
 	AsOf         creditflow.Date
 	Currency     string
 	OpenTotal    creditflow.Money
@@ -67,13 +75,13 @@ type ReportSummary struct {
 }
 
 // Subject is the subject line of the report's mail.
-func (s ReportSummary) Subject() string {
+func (s Summary) Subject() string {
 	return "creditflow weekly report " + s.AsOf.String()
 }
 
 // Text is the headline as plain text, one figure a line.
-func (s ReportSummary) Text() string {
-	cur := currencyCode(s.Currency)
+func (s Summary) Text() string {
+	cur := view.CurrencyCode(s.Currency)
 	var b strings.Builder
 	fmt.Fprintf(&b, "Weekly receivables report as of %s.\n\n", s.AsOf)
 	fmt.Fprintf(&b, "Open receivables:        %s\n", present.EN.Money(cur, s.OpenTotal))
@@ -132,37 +140,34 @@ func loadWorklist(ctx context.Context, db *store.DB, asOf creditflow.Date) ([]wo
 	return rows, nil
 }
 
-// WriteReport writes the weekly report on asOf into dir (created if needed):
+// Write writes the weekly report on asOf into dir (created if needed):
 // report.html, one self-contained page that opens offline, and report.xlsx
-// with the same tables. now stamps the report; nil means time.Now.
-func WriteReport(ctx context.Context, db *store.DB, asOf creditflow.Date, dir string, now func() time.Time) (ReportFiles, error) {
-	if now == nil {
-		now = time.Now
-	}
+// with the same tables, stamped with the application's clock.
+func Write(ctx context.Context, a *app.App, asOf creditflow.Date, dir string) (Files, error) {
 	if asOf.IsZero() {
-		return ReportFiles{}, fmt.Errorf("report: %w: as-of date is required", creditflow.ErrInvalid)
+		return Files{}, fmt.Errorf("report: %w: as-of date is required", creditflow.ErrInvalid)
 	}
-	d, err := loadReport(ctx, db, asOf, now)
+	d, err := load(ctx, a, asOf)
 	if err != nil {
-		return ReportFiles{}, fmt.Errorf("report on %s: %w", asOf, err)
+		return Files{}, fmt.Errorf("report on %s: %w", asOf, err)
 	}
 	html, err := d.html()
 	if err != nil {
-		return ReportFiles{}, fmt.Errorf("report on %s: html: %w", asOf, err)
+		return Files{}, fmt.Errorf("report on %s: html: %w", asOf, err)
 	}
 	book, err := d.workbook()
 	if err != nil {
-		return ReportFiles{}, fmt.Errorf("report on %s: xlsx: %w", asOf, err)
+		return Files{}, fmt.Errorf("report on %s: xlsx: %w", asOf, err)
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return ReportFiles{}, fmt.Errorf("report: %w", err)
+		return Files{}, fmt.Errorf("report: %w", err)
 	}
-	files := ReportFiles{HTML: filepath.Join(dir, ReportHTMLFile), XLSX: filepath.Join(dir, ReportXLSXFile), Summary: d.summary()}
+	files := Files{HTML: filepath.Join(dir, HTMLFile), XLSX: filepath.Join(dir, XLSXFile), Summary: d.summary()}
 	if err := writeFileAtomic(files.HTML, html); err != nil {
-		return ReportFiles{}, fmt.Errorf("report: %w", err)
+		return Files{}, fmt.Errorf("report: %w", err)
 	}
 	if err := writeFileAtomic(files.XLSX, book); err != nil {
-		return ReportFiles{}, fmt.Errorf("report: %w", err)
+		return Files{}, fmt.Errorf("report: %w", err)
 	}
 	return files, nil
 }
@@ -189,21 +194,22 @@ func writeFileAtomic(path string, b []byte) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// loadReport runs the report's analytics at the same time where they do not
-// depend on each other: the scores feed both the forecast and the alerts.
-// The first error cancels the others.
-func loadReport(ctx context.Context, db *store.DB, asOf creditflow.Date, now func() time.Time) (*reportData, error) {
+// load runs the report's analytics at the same time where they do not
+// depend on each other: the scores (of the application, shared with the
+// pages) feed both the forecast and the alerts. The first error cancels
+// the others.
+func load(ctx context.Context, a *app.App, asOf creditflow.Date) (*reportData, error) {
 	g, ctx := errgroup.WithContext(ctx)
-	d := &reportData{asOf: asOf, generated: now()}
-	run := func(what string, f func() error) { g.Go(labelled(what, f)) }
-	engine := risk.NewEngine(db, risk.EngineOptions{Now: now})
+	db := a.DB()
+	d := &reportData{asOf: asOf, generated: a.Now()}
+	run := func(what string, f func() error) { g.Go(app.Labelled(what, f)) }
 	run("scores", func() error {
-		scored, err := engine.Scores(ctx, asOf)
+		scored, err := a.Scores(ctx, asOf)
 		if err != nil {
 			return err
 		}
 		d.alerts = alertsOf(scored)
-		if d.forecast, err = forecast.Compute(ctx, db, asOf, forecast.Options{Weeks: reportWeeks, Seed: reportSeed, Scores: scored}); err != nil {
+		if d.forecast, err = a.Forecast(ctx, asOf, reportWeeks); err != nil {
 			return fmt.Errorf("forecast: %w", err)
 		}
 		return nil
@@ -233,9 +239,9 @@ func loadReport(ctx context.Context, db *store.DB, asOf creditflow.Date, now fun
 // currency is the report's currency code.
 func (d *reportData) currency() string {
 	if d.kpis.Currency != "" {
-		return currencyCode(d.kpis.Currency)
+		return view.CurrencyCode(d.kpis.Currency)
 	}
-	return currencyCode(d.forecast.Currency)
+	return view.CurrencyCode(d.forecast.Currency)
 }
 
 // alertsOf returns the customers whose payment behaviour changed, as the
@@ -298,8 +304,8 @@ func (d *reportData) recentAlerts() int {
 	return n
 }
 
-func (d *reportData) summary() ReportSummary {
-	s := ReportSummary{AsOf: d.asOf, Currency: d.currency(), OpenTotal: d.kpis.OpenTotal,
+func (d *reportData) summary() Summary {
+	s := Summary{AsOf: d.asOf, Currency: d.currency(), OpenTotal: d.kpis.OpenTotal,
 		OverdueTotal: d.kpis.OverdueTotal, OverdueShare: d.kpis.OverdueShare,
 		DSO: d.kpis.DSO, DSOChange: round1(d.kpis.DSO - d.kpisPrev.DSO), Alerts: len(d.alerts), RecentAlerts: d.recentAlerts()}
 	for i, w := range d.forecast.Weeks {
@@ -440,9 +446,9 @@ type reportPage struct {
 	Style     template.CSS
 	EchartsJS template.JS
 
-	Headline      []kpiCard
-	ForecastChart chartSnippet
-	AgingChart    chartSnippet
+	Headline      []view.Card
+	ForecastChart view.Chart
+	AgingChart    view.Chart
 	Weeks         []reportWeekRow
 	WeeksTotal    reportWeekRow
 	Buckets       []reportBucketRow
@@ -484,11 +490,11 @@ type reportWorklistRow struct {
 // inside it: the file opens offline and from a mail attachment.
 func (d *reportData) html() ([]byte, error) {
 	cur := d.currency()
-	css, err := staticFiles.ReadFile("static/app.css")
+	css, err := static.FS.ReadFile("app.css")
 	if err != nil {
 		return nil, err
 	}
-	js, err := staticFiles.ReadFile("static/echarts.min.js")
+	js, err := static.FS.ReadFile("echarts.min.js")
 	if err != nil {
 		return nil, err
 	}
@@ -502,13 +508,13 @@ func (d *reportData) html() ([]byte, error) {
 		Style: template.CSS(css), EchartsJS: template.JS(js),
 	}
 	s := d.summary()
-	p.Headline = []kpiCard{
+	p.Headline = []view.Card{
 		{ID: "cash13", Label: "Expected cash, 13 weeks", Value: present.EN.Money(cur, s.Cash13Weeks),
 			Detail: "next week " + present.EN.Money(cur, s.CashNextWeek) + " · weekly P10s add up to " + present.EN.Money(cur, s.CashP10)},
 		{ID: "open", Label: "Open receivables", Value: present.EN.Money(cur, s.OpenTotal),
 			Detail: present.EN.Count(d.kpis.OpenItems) + " open items · " + present.EN.Count(d.kpis.Customers) + " customers"},
 		{ID: "overdue", Label: "Overdue", Value: present.EN.Money(cur, s.OverdueTotal),
-			Detail: present.EN.Percent(100*s.OverdueShare) + " of open receivables", Meter: cssPercent(100 * s.OverdueShare)},
+			Detail: present.EN.Percent(100*s.OverdueShare) + " of open receivables", Meter: view.MeterWidth(100 * s.OverdueShare)},
 		{ID: "dso", Label: "DSO", Value: present.EN.Days(s.DSO), Detail: signed(s.DSOChange, " days") + " since last week"},
 		{ID: "alerts", Label: "Risk alerts", Value: present.EN.Count(s.Alerts), Detail: present.EN.Count(s.RecentAlerts) + " changed in the last 4 weeks"},
 	}
@@ -524,9 +530,9 @@ func (d *reportData) html() ([]byte, error) {
 	}
 	p.WeeksTotal = reportWeekRow{Expected: present.EN.Amount(tot.Expected), FromOpen: present.EN.Amount(tot.FromOpen), FromNew: present.EN.Amount(tot.FromNew)}
 
-	amounts := bucketAmounts(d.aging.Buckets)
+	amounts := view.BucketAmounts(d.aging.Buckets)
 	for i, l := range creditflow.AgingBucketLabels {
-		row := reportBucketRow{Label: bucketTitle(l), Class: fmt.Sprintf("b%d", i), Amount: present.EN.Amount(amounts[i])}
+		row := reportBucketRow{Label: view.BucketTitle(l), Class: fmt.Sprintf("b%d", i), Amount: present.EN.Amount(amounts[i])}
 		for _, b := range d.aging.Buckets {
 			if b.Label == l {
 				row.Count = present.EN.Count(b.Count)
@@ -571,14 +577,14 @@ func (d *reportData) html() ([]byte, error) {
 			Action: w.Action, Open: present.EN.Amount(w.Open), DueOn: w.DueOn.String()})
 	}
 
-	if p.ForecastChart, err = snippetOf(forecastChart(d.forecast.Weeks, cur)); err != nil {
+	if p.ForecastChart, err = view.Render(forecastChart(d.forecast.Weeks, cur)); err != nil {
 		return nil, fmt.Errorf("forecast chart: %w", err)
 	}
-	if p.AgingChart, err = snippetOf(agingBucketChart(amounts, cur)); err != nil {
+	if p.AgingChart, err = view.Render(agingBucketChart(amounts, cur)); err != nil {
 		return nil, fmt.Errorf("aging chart: %w", err)
 	}
 	var buf bytes.Buffer
-	if err := pageTemplates.ExecuteTemplate(&buf, "report.html", p); err != nil {
+	if err := pageTemplate.ExecuteTemplate(&buf, HTMLFile, p); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
@@ -614,7 +620,7 @@ func forecastChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
 			Data: []string{seriesFromOpen, seriesFromNew, seriesBand, seriesP50}}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", Formatter: forecastTooltipJS(cur),
 			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: view.CompactFormatter, Color: "#5b6577"},
 			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0"},
 			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
@@ -675,9 +681,9 @@ func agingBucketChart(amounts []creditflow.Money, cur string) *charts.Bar {
 	bar.SetGlobalOptions(reportChartOptions("aging_buckets", "300px")...)
 	bar.SetGlobalOptions(
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: view.MoneyFormatter(cur),
 			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: view.CompactFormatter, Color: "#5b6577"},
 			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0"},
 			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}}),
@@ -685,12 +691,12 @@ func agingBucketChart(amounts []creditflow.Money, cur string) *charts.Bar {
 	labels := make([]string, len(creditflow.AgingBucketLabels))
 	data := make([]opts.BarData, len(creditflow.AgingBucketLabels))
 	for i, l := range creditflow.AgingBucketLabels {
-		labels[i] = bucketTitle(l)
+		labels[i] = view.BucketTitle(l)
 		var a creditflow.Money
 		if i < len(amounts) {
 			a = amounts[i]
 		}
-		data[i] = opts.BarData{Value: a.Float64(), ItemStyle: &opts.ItemStyle{Color: bucketColors[i]}}
+		data[i] = opts.BarData{Value: a.Float64(), ItemStyle: &opts.ItemStyle{Color: view.BucketColors[i]}}
 	}
 	bar.SetXAxis(labels)
 	bar.AddSeries("Open amount", data, charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "35%"}))
@@ -813,7 +819,7 @@ func (d *reportData) workbook() ([]byte, error) {
 		[]string{"Week", "Week start", "Week end", "Expected (" + cur + ")", "P10", "P50", "P90", "From open invoices", "From new invoices"}, rows)
 
 	rows = nil
-	amounts := bucketAmounts(d.aging.Buckets)
+	amounts := view.BucketAmounts(d.aging.Buckets)
 	for i, l := range creditflow.AgingBucketLabels {
 		count := 0
 		for _, b := range d.aging.Buckets {
@@ -825,7 +831,7 @@ func (d *reportData) workbook() ([]byte, error) {
 		if d.aging.OpenTotal > 0 {
 			share = float64(amounts[i]) / float64(d.aging.OpenTotal)
 		}
-		rows = append(rows, []cell{{bucketTitle(l), 0}, m(amounts[i]), {count, integer}, {share, pct}})
+		rows = append(rows, []cell{{view.BucketTitle(l), 0}, m(amounts[i]), {count, integer}, {share, pct}})
 	}
 	rows = append(rows, []cell{{"Open total", 0}, m(d.aging.OpenTotal)}, []cell{{"Overdue", 0}, m(d.aging.OverdueTotal)},
 		[]cell{{"Unapplied credit", 0}, m(d.aging.UnappliedCredit)})

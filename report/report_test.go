@@ -1,4 +1,4 @@
-package web_test
+package report_test
 
 import (
 	"context"
@@ -10,7 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/report"
+	"github.com/creditflow/creditflow/store/storetest"
+	"github.com/creditflow/creditflow/web/browsertest"
 
 	"github.com/chromedp/chromedp"
 	"github.com/creditflow/creditflow"
@@ -18,7 +22,6 @@ import (
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
-	"github.com/creditflow/creditflow/web"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/net/html"
 )
@@ -26,15 +29,15 @@ import (
 // reportNow is the fixed clock of the report tests.
 var reportNow = time.Date(2025, 6, 18, 7, 0, 0, 0, time.UTC)
 
-// writeTestReport writes the report of the browser test's demo ledger on
-// browserNow's day into a temporary directory.
-func writeTestReport(t *testing.T) (*store.DB, creditflow.Date, web.ReportFiles) {
+// writeTestReport writes the report of the test demo ledger on
+// its last day into a temporary directory.
+func writeTestReport(t *testing.T) (*store.DB, creditflow.Date, report.Files) {
 	t.Helper()
-	db := openBrowserTestDB(t)
-	asOf := creditflow.NewDate(browserNow)
-	files, err := web.WriteReport(context.Background(), db, asOf, filepath.Join(t.TempDir(), "out"), func() time.Time { return reportNow })
+	db := openDemoDB(t)
+	asOf := creditflow.NewDate(ledgerEnd)
+	files, err := report.Write(context.Background(), newApp(db), asOf, filepath.Join(t.TempDir(), "out"))
 	if err != nil {
-		t.Fatalf("WriteReport: %v", err)
+		t.Fatalf("Write: %v", err)
 	}
 	return db, asOf, files
 }
@@ -98,12 +101,12 @@ func TestReport(t *testing.T) {
 		}
 		defer f.Close()
 		sheets := f.GetSheetList()
-		for _, want := range []string{web.SheetForecast, web.SheetAging, web.SheetKPIs, web.SheetAlerts, web.SheetCustomers, web.SheetWorklist} {
+		for _, want := range []string{report.SheetForecast, report.SheetAging, report.SheetKPIs, report.SheetAlerts, report.SheetCustomers, report.SheetWorklist} {
 			if !contains(sheets, want) {
 				t.Errorf("sheets %q lack %q", sheets, want)
 			}
 		}
-		rows, err := f.GetRows(web.SheetForecast)
+		rows, err := f.GetRows(report.SheetForecast)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,11 +118,11 @@ func TestReport(t *testing.T) {
 			sheet, cell string
 			format      string
 		}{
-			{web.SheetForecast, "D2", "#,##0.00"},
-			{web.SheetForecast, "B2", "yyyy-mm-dd"},
-			{web.SheetAging, "B7", "#,##0.00"}, // open total
-			{web.SheetKPIs, "C2", "#,##0.00"},
-			{web.SheetCustomers, "C2", "#,##0.00"},
+			{report.SheetForecast, "D2", "#,##0.00"},
+			{report.SheetForecast, "B2", "yyyy-mm-dd"},
+			{report.SheetAging, "B7", "#,##0.00"}, // open total
+			{report.SheetKPIs, "C2", "#,##0.00"},
+			{report.SheetCustomers, "C2", "#,##0.00"},
 		} {
 			typ, err := f.GetCellType(c.sheet, c.cell)
 			if err != nil {
@@ -147,11 +150,11 @@ func TestReport(t *testing.T) {
 				t.Errorf("%s!%s has number format %v, want %q", c.sheet, c.cell, st.CustomNumFmt, c.format)
 			}
 		}
-		raw, _ := f.GetCellValue(web.SheetAging, "B7", excelize.Options{RawCellValue: true})
+		raw, _ := f.GetCellValue(report.SheetAging, "B7", excelize.Options{RawCellValue: true})
 		if v, _ := strconv.ParseFloat(raw, 64); creditflow.Money(v*100+0.5) != k.OpenTotal {
 			t.Errorf("Aging!B7 (open total) is %s, want %s", raw, k.OpenTotal)
 		}
-		if v, _ := f.GetCellValue(web.SheetForecast, "B2"); v != files.Summary.AsOf.String() && !strings.HasPrefix(v, "2025-06-") {
+		if v, _ := f.GetCellValue(report.SheetForecast, "B2"); v != files.Summary.AsOf.String() && !strings.HasPrefix(v, "2025-06-") {
 			t.Errorf("Forecast!B2 shows %q, want a June 2025 date", v)
 		}
 	})
@@ -260,7 +263,7 @@ const reportChartsJS = `[["forecast_weeks", 5], ["aging_buckets", 1]].every(([id
 // charts render, with no JavaScript error and no request at all beyond the
 // file itself.
 func TestReportBrowser(t *testing.T) {
-	chrome := requireChromium(t)
+	chrome := browsertest.RequireChromium(t)
 	_, _, files := writeTestReport(t)
 	abs, err := filepath.Abs(files.HTML)
 	if err != nil {
@@ -269,7 +272,7 @@ func TestReportBrowser(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	// A file:// URL has no host: every request with one leaves the file.
-	ctx, probs := newBrowserTab(t, ctx, chrome, "", 1280)
+	ctx, probs := browsertest.NewTab(t, ctx, chrome, "", 1280)
 	fileURL := "file://" + filepath.ToSlash(abs)
 	if err := chromedp.Do(ctx,
 		chromedp.EmulateViewport(1280, 900),
@@ -289,17 +292,17 @@ func TestReportBrowser(t *testing.T) {
 	if weeks != 13 {
 		t.Errorf("forecast chart has %d weeks, want 13", weeks)
 	}
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("report.html: %s", p)
 	}
 }
 
-// BenchmarkReport times WriteReport on a demo ledger of
+// BenchmarkReport times Write on a demo ledger of
 // CREDITFLOW_BENCH_INVOICES invoices (default 50000), or on the ledger
 // files in CREDITFLOW_BENCH_DIR (such as bench/1m of make bench), as of its
 // last invoice date.
 //
-//	CREDITFLOW_BENCH_DIR=$PWD/bench/1m go test -run '^$' -bench Report -benchtime 1x ./web/
+//	CREDITFLOW_BENCH_DIR=$PWD/bench/1m go test -run '^$' -bench Report -benchtime 1x ./report/
 func BenchmarkReport(b *testing.B) {
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
@@ -334,7 +337,8 @@ func BenchmarkReport(b *testing.B) {
 	out := b.TempDir()
 	b.ResetTimer()
 	for b.Loop() {
-		if _, err := web.WriteReport(ctx, db, asOf, out, nil); err != nil {
+		// A new application each time: the report computes everything.
+		if _, err := report.Write(ctx, app.New(app.Config{DB: db}), asOf, out); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -344,10 +348,10 @@ func BenchmarkReport(b *testing.B) {
 // TestReportEmptyLedger writes the report of a database without data: it
 // says so instead of failing.
 func TestReportEmptyLedger(t *testing.T) {
-	db := openAPITestDB(t)
-	files, err := web.WriteReport(context.Background(), db, creditflow.NewDate(reportNow), t.TempDir(), func() time.Time { return reportNow })
+	db := storetest.MustOpen(t)
+	files, err := report.Write(context.Background(), newApp(db), creditflow.NewDate(reportNow), t.TempDir())
 	if err != nil {
-		t.Fatalf("WriteReport on an empty ledger: %v", err)
+		t.Fatalf("Write on an empty ledger: %v", err)
 	}
 	b, err := os.ReadFile(files.HTML)
 	if err != nil {

@@ -15,11 +15,9 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
-	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/present/view"
 	"github.com/creditflow/creditflow/risk"
-	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web/static"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -103,8 +101,7 @@ type reportData struct {
 	kpis      creditflow.KPIs // on asOf
 	kpisPrev  creditflow.KPIs // on asOf - 7 days
 	alerts    []creditflow.Alert
-	// worklist is the top of the collection worklist; it stays empty until
-	// the dunning module exists (see loadWorklist).
+	// worklist is the top of the collection worklist.
 	worklist []worklistRow
 }
 
@@ -117,18 +114,11 @@ type worklistRow struct {
 	DueOn      creditflow.Date
 }
 
-// loadWorklist returns the first actions of the collection worklist on
-// asOf, by priority, with the default policy and the learned effects. The
-// report weighs them without risk scores (each customer gets the policy's
-// default risk weight): scoring the ledger again would double its cost.
-func loadWorklist(ctx context.Context, db *store.DB, asOf creditflow.Date) ([]worklistRow, error) {
-	opt := dunning.Options{Policy: dunning.DefaultPolicy(), Limit: reportWorklist}
-	effects, err := dunning.LearnEffects(ctx, db, asOf, opt.Policy)
-	if err != nil {
-		return nil, fmt.Errorf("worklist: %w", err)
-	}
-	opt.Effects = effects
-	wl, err := dunning.ComputeWorklist(ctx, db, asOf, opt)
+// worklistRows returns the first actions of the collection worklist on
+// asOf, by priority: the worklist of the pages and the CLI, weighted by the
+// same risk scores.
+func worklistRows(ctx context.Context, a *app.App, asOf creditflow.Date) ([]worklistRow, error) {
+	wl, err := a.WorklistTop(ctx, asOf, reportWorklist)
 	if err != nil {
 		return nil, fmt.Errorf("worklist: %w", err)
 	}
@@ -227,7 +217,7 @@ func load(ctx context.Context, a *app.App, asOf creditflow.Date) (*reportData, e
 		return err
 	})
 	run("worklist", func() (err error) {
-		d.worklist, err = loadWorklist(ctx, db, asOf)
+		d.worklist, err = worklistRows(ctx, a, asOf)
 		return err
 	})
 	if err := g.Wait(); err != nil {

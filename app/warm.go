@@ -39,7 +39,7 @@ func (w *warmer) again(a *App) {
 	w.group.Go(func() {
 		start := time.Now()
 		asOf := creditflow.NewDate(a.now())
-		err := a.warmUp(ctx, asOf)
+		err := a.WarmUp(ctx, asOf)
 		switch {
 		case err == nil:
 			a.log.Info("warmed up", slog.String("as_of", asOf.String()), slog.Float64("seconds", time.Since(start).Seconds()))
@@ -49,12 +49,12 @@ func (w *warmer) again(a *App) {
 	})
 }
 
-// warmUp computes what the pages of asOf show, the slowest first: the
+// WarmUp computes what the pages of asOf show, the slowest first: the
 // scores of asOf, the forecast and the payment model of open items on
 // them, the worklist, then the risk overview's months and alerts and the
 // forecast page's backtest. The caches share the work with any request
 // that asks meanwhile.
-func (a *App) warmUp(ctx context.Context, asOf creditflow.Date) error {
+func (a *App) WarmUp(ctx context.Context, asOf creditflow.Date) error {
 	if _, err := a.Forecast(ctx, asOf, DefaultForecastWeeks); err != nil { // scores first, then the forecast on them
 		return err
 	}

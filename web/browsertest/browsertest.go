@@ -1,7 +1,3 @@
-// Package browsertest opens pages in headless Chromium for the tests of
-// the dashboards and the weekly report, and collects what must not happen
-// on them: JavaScript errors, failed requests and requests leaving the
-// page's host (the service works offline).
 package browsertest
 
 import (

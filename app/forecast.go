@@ -26,7 +26,7 @@ const (
 // built on the scores of that date. Its lists are never nil.
 func (a *App) Forecast(ctx context.Context, asOf creditflow.Date, weeks int) (creditflow.Forecast, error) {
 	return a.forecasts.get(ctx, forecastKey{asOf: asOf, weeks: weeks}, func(ctx context.Context) (creditflow.Forecast, error) {
-		scored, err := a.Scores(ctx, asOf)
+		scored, err := a.engine.FreshScores(ctx, asOf)
 		if err != nil {
 			return creditflow.Forecast{}, err
 		}
@@ -64,7 +64,7 @@ func (a *App) ForecastBacktest(ctx context.Context, asOf creditflow.Date) *Pendi
 // fitted on the scores of that date.
 func (a *App) ItemForecaster(ctx context.Context, asOf creditflow.Date) (*forecast.ItemForecaster, error) {
 	return a.items.get(ctx, asOf, func(ctx context.Context) (*forecast.ItemForecaster, error) {
-		scored, err := a.Scores(ctx, asOf)
+		scored, err := a.engine.FreshScores(ctx, asOf)
 		if err != nil {
 			return nil, err
 		}

@@ -2,11 +2,11 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"golang.org/x/sync/errgroup"
 )
 
 // Warm computes today's figures in the background now and again after
@@ -49,26 +49,20 @@ func (w *warmer) again(a *App) {
 	})
 }
 
-// WarmUp computes what the pages of asOf show, the slowest first: the
-// scores of asOf, the forecast and the payment model of open items on
-// them, the worklist, then the risk overview's months and alerts and the
-// forecast page's backtest. The caches share the work with any request
-// that asks meanwhile.
+// WarmUp computes what the pages of asOf show: first the worklist, which
+// is cheap and is what a change most often touches; then the scores of
+// asOf, the forecast and the payment model of open items on them; then the
+// risk overview's months and alerts and the forecast page's backtest. The
+// caches share the work with any request that asks meanwhile.
 func (a *App) WarmUp(ctx context.Context, asOf creditflow.Date) error {
+	if _, err := a.Worklist(ctx, asOf); err != nil {
+		return err
+	}
 	if _, err := a.Forecast(ctx, asOf, DefaultForecastWeeks); err != nil { // scores first, then the forecast on them
 		return err
 	}
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(Labelled("payment model of open items", func() error {
-		_, err := a.ItemForecaster(gctx, asOf)
-		return err
-	}))
-	g.Go(Labelled("worklist", func() error {
-		_, err := a.Worklist(gctx, asOf)
-		return err
-	}))
-	if err := g.Wait(); err != nil {
-		return err
+	if _, err := a.ItemForecaster(ctx, asOf); err != nil {
+		return fmt.Errorf("payment model of open items: %w", err)
 	}
 	if _, err := a.RiskOverview(ctx, asOf); err != nil {
 		return err

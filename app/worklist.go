@@ -17,6 +17,10 @@ type Worklist struct {
 	// Unweighted, when not nil, is why the tasks carry the policy's
 	// default risk weight instead of each customer's (no risk scores).
 	Unweighted error
+	// provisional is set when the risk weights came from outdated scores
+	// (a payment was booked and the date is being scored again): the
+	// worklist is made again once the new scores are there.
+	provisional bool
 	Segments   map[string]string   // customer → segment ("" when none)
 	Overdue    map[string][]string // customer → overdue invoice ids, oldest due first
 }
@@ -44,14 +48,26 @@ func (a *App) DunningOptions(ctx context.Context, asOf creditflow.Date) (opt dun
 }
 
 // Worklist returns the whole worklist as of asOf, computed once per date
-// until an action or a change of the ledger.
+// until an action or a change of the ledger. Right after a booked payment
+// it shows the payment at once, weighted by the outdated risk scores, and
+// is made again when the new scores are there.
 func (a *App) Worklist(ctx context.Context, asOf creditflow.Date) (*Worklist, error) {
-	return a.worklists.get(ctx, asOf, func(ctx context.Context) (*Worklist, error) {
+	w, err := a.worklists.get(ctx, asOf, a.computeWorklist(asOf))
+	if err == nil && w.provisional && !a.engine.Refreshing(asOf) {
+		a.worklists.drop(func(d creditflow.Date) bool { return d == asOf })
+		return a.worklists.get(ctx, asOf, a.computeWorklist(asOf))
+	}
+	return w, err
+}
+
+func (a *App) computeWorklist(asOf creditflow.Date) func(context.Context) (*Worklist, error) {
+	return func(ctx context.Context) (*Worklist, error) {
+		provisional := a.engine.Refreshing(asOf)
 		opt, unweighted, err := a.DunningOptions(ctx, asOf)
 		if err != nil {
 			return nil, err
 		}
-		w := &Worklist{Unweighted: unweighted}
+		w := &Worklist{Unweighted: unweighted, provisional: provisional}
 		if unweighted != nil {
 			a.log.WarnContext(ctx, "dunning worklist without risk scores", "as_of", asOf.String(), "err", unweighted)
 		}
@@ -65,7 +81,7 @@ func (a *App) Worklist(ctx context.Context, asOf creditflow.Date) (*Worklist, er
 			return nil, err
 		}
 		return w, nil
-	})
+	}
 }
 
 // WorklistTop returns the first limit tasks of the worklist as of asOf

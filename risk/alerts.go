@@ -18,7 +18,7 @@ func (e *Engine) Alerts(ctx context.Context, asOf, since creditflow.Date) ([]cre
 		return nil, err
 	}
 	// Computed once per scored date; a cancelled request must not spoil it for the next.
-	s.onsetOnce.Do(func() { s.onsets, s.onsetErr = e.onsets(context.WithoutCancel(ctx), s) })
+	e.dateOnsets(ctx, s)
 	if s.onsetErr != nil {
 		return nil, s.onsetErr
 	}
@@ -87,4 +87,10 @@ func (e *Engine) onsets(ctx context.Context, s *Scored) (map[string]creditflow.D
 		}
 	}
 	return onsets, nil
+}
+
+// dateOnsets dates the changes of s once; a cancelled request must not
+// spoil it for the next.
+func (e *Engine) dateOnsets(ctx context.Context, s *Scored) {
+	s.onsetOnce.Do(func() { s.onsets, s.onsetErr = e.onsets(context.WithoutCancel(ctx), s) })
 }

@@ -67,6 +67,9 @@ type Engine struct {
 	// stale are scores that InvalidateFrom outdated, by as-of date: they
 	// are served while their dates are scored again (see Scores).
 	stale map[string]*Scored
+	// refreshing holds a slot for each date scored again in the
+	// background (refreshSlots).
+	refreshing chan struct{}
 }
 
 // scoreEntry is one as-of date's scores, done when done is closed.
@@ -87,7 +90,7 @@ func NewEngine(q store.Querier, opt EngineOptions) *Engine {
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
-	return &Engine{q: q, opt: opt, cache: map[string]*scoreEntry{}}
+	return &Engine{q: q, opt: opt, cache: map[string]*scoreEntry{}, refreshing: make(chan struct{}, refreshSlots)}
 }
 
 // Invalidate drops the cache; the ingest calls it (via the server) after

@@ -11,6 +11,10 @@ import (
 // refreshTimeout bounds the scoring of a date in the background.
 const refreshTimeout = 5 * time.Minute
 
+// refreshSlots is how many dates are scored again in the background at
+// once: one, so that the pages served meanwhile keep a core.
+const refreshSlots = 1
+
 // InvalidateFrom outdates the scores of from and of every later as-of
 // date: a payment booked on from changes what was known on those dates
 // only, and the scores of earlier dates stand. Until an outdated date is
@@ -41,6 +45,34 @@ func (e *Engine) InvalidateFrom(from creditflow.Date) {
 	})
 }
 
+// FreshScores is Scores without outdated scores: it waits for a date that
+// is being scored again. Analytics built on the scores (the forecast, the
+// worklist's weights) use it, so that they are never computed from
+// outdated ones.
+func (e *Engine) FreshScores(ctx context.Context, asOf creditflow.Date) (*Scored, error) {
+	e.mu.Lock()
+	key := asOf.String()
+	if _, ok := e.stale[key]; ok {
+		ent, running := e.cache[key]
+		if !running {
+			ent = e.refreshLocked(ctx, asOf, key)
+		}
+		e.mu.Unlock()
+		select {
+		case <-ent.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if ent.err == nil {
+			return ent.s, nil
+		}
+		// The refresh failed: score the date in this request.
+	} else {
+		e.mu.Unlock()
+	}
+	return e.Scores(ctx, asOf)
+}
+
 // Refreshing reports whether Scores serves outdated scores of asOf while
 // it scores the date again.
 func (e *Engine) Refreshing(asOf creditflow.Date) bool {
@@ -53,7 +85,7 @@ func (e *Engine) Refreshing(asOf creditflow.Date) bool {
 // refreshLocked scores asOf anew in the background, detached from the
 // request that asked; the outdated scores go when the new ones are ready.
 // e.mu is held.
-func (e *Engine) refreshLocked(ctx context.Context, asOf creditflow.Date, key string) {
+func (e *Engine) refreshLocked(ctx context.Context, asOf creditflow.Date, key string) *scoreEntry {
 	ent := &scoreEntry{done: make(chan struct{})}
 	e.cache[key] = ent
 	e.order = append(e.order, key)
@@ -61,7 +93,14 @@ func (e *Engine) refreshLocked(ctx context.Context, asOf creditflow.Date, key st
 	go func() {
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), refreshTimeout)
 		defer cancel()
+		e.refreshing <- struct{}{}
 		ent.s, ent.err = e.compute(ctx, asOf)
+		if ent.err == nil {
+			// The alerts are dated before the new scores replace the old,
+			// so that they never keep a page waiting either.
+			e.dateOnsets(ctx, ent.s)
+		}
+		<-e.refreshing
 		close(ent.done)
 		e.mu.Lock()
 		defer e.mu.Unlock()
@@ -74,4 +113,5 @@ func (e *Engine) refreshLocked(ctx context.Context, asOf creditflow.Date, key st
 			e.order = slices.DeleteFunc(e.order, func(k string) bool { return k == key })
 		}
 	}()
+	return ent
 }

@@ -206,8 +206,7 @@ func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, opt L
 		Reference: paymentReference(t.CustomerID, w.AsOf),
 	}
 	var email, attrs string
-	err := q.QueryRowContext(ctx, `SELECT coalesce(email, ''), coalesce(CAST(attributes AS VARCHAR), '') FROM customers WHERE customer_id = ?`,
-		t.CustomerID).Scan(&email, &attrs)
+	err := q.QueryRowContext(ctx, store.Query("dunning_letter_customer"), t.CustomerID).Scan(&email, &attrs)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return l, err
 	}

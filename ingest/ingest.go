@@ -161,7 +161,7 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 		var load []inputFile
 		for _, f := range files {
 			var seen int
-			if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM ingest_runs WHERE sha256 = ? AND outcome = 'ok'`, f.sha).Scan(&seen); err != nil {
+			if err := conn.QueryRowContext(ctx, store.Query("ingest_file_seen"), f.sha).Scan(&seen); err != nil {
 				return err
 			}
 			if seen > 0 {

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/creditflow/creditflow/store"
 )
 
 // run reads the files into their stages, then loads them inside one
@@ -116,9 +118,7 @@ func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int6
 	record := func(f inputFile, fr FileResult, started time.Time) error {
 		res.Files = append(res.Files, fr)
 		res.Rows[f.kind] += fr.Rows
-		_, err := conn.ExecContext(ctx, `INSERT INTO ingest_runs
-			(run_id, file_name, sha256, kind, format, rows_read, rows_inserted, rows_updated, started_at, finished_at, outcome)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'ok')`,
+		_, err := conn.ExecContext(ctx, store.Query("ingest_run_insert"),
 			res.RunID, f.name, f.sha, string(f.kind), string(f.format), fr.Rows, fr.Inserted, fr.Updated, started.UTC(), opt.Now().UTC())
 		return err
 	}
@@ -217,7 +217,7 @@ func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int6
 	if opt.Progress != nil {
 		opt.Progress.Advance(total, "allocated payments")
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'ingest', ?)`,
+	if _, err := conn.ExecContext(ctx, store.Query("ingest_audit"),
 		opt.Now().UTC(), opt.Actor, auditDetail(res)); err != nil {
 		return err
 	}

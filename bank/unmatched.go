@@ -6,11 +6,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/bank/match"
@@ -210,15 +208,7 @@ type ManualMatchResult struct {
 // of the customer for the invoices (none: allocated oldest first), and the
 // payer's IBAN is remembered for that customer. All in one transaction.
 func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, opt ingest.Options) (ManualMatchResult, error) {
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
-	if opt.Actor == "" {
-		opt.Actor = "cli"
-	}
-	if opt.Log == nil {
-		opt.Log = slog.New(slog.DiscardHandler)
-	}
+	opt = opt.WithDefaults()
 	res := ManualMatchResult{ID: id, CustomerID: strings.TrimSpace(mm.CustomerID)}
 	if res.CustomerID == "" {
 		return res, fmt.Errorf("%w: customer_id is required", creditflow.ErrInvalid)

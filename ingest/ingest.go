@@ -48,6 +48,21 @@ type Options struct {
 	AfterLoad func()
 }
 
+// WithDefaults returns opt with the defaults of a run set where opt leaves
+// them unset: the clock, the actor "cli" and a logger that logs nothing.
+func (opt Options) WithDefaults() Options {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Actor == "" {
+		opt.Actor = "cli"
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	return opt
+}
+
 // Progress reports the work done, in bytes of input.
 type Progress interface {
 	Start(total int64)
@@ -114,15 +129,7 @@ type inputFile struct {
 // Files ingests the files in one transaction: either all of them land or
 // none does, and the database is left as it was.
 func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Result, error) {
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
-	if opt.Actor == "" {
-		opt.Actor = "cli"
-	}
-	if opt.Log == nil {
-		opt.Log = slog.New(slog.DiscardHandler)
-	}
+	opt = opt.WithDefaults()
 	start := opt.Now()
 	res := Result{Rows: map[Kind]int64{}}
 	if len(paths) == 0 {

@@ -2,72 +2,15 @@ package dunning_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/creditflow/creditflow/store/storetest"
-
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 )
-
-// loadLedgerHeader is loadLedger with another customers header, for
-// customer attributes beyond do_not_chase.
-func loadLedgerHeader(tb testing.TB, custHeader string, l ledger) *store.DB {
-	tb.Helper()
-	db := storetest.MustOpen(tb)
-	dir := tb.TempDir()
-	var paths []string
-	for _, f := range []struct{ name, header, rows string }{
-		{"customers.csv", custHeader, l.customers},
-		{"invoices.csv", invoicesHeader, l.invoices},
-		{"payments.csv", paymentsHeader, l.payments},
-	} {
-		if strings.TrimSpace(f.rows) == "" {
-			continue
-		}
-		p := filepath.Join(dir, f.name)
-		if err := os.WriteFile(p, []byte(f.header+strings.TrimLeft(f.rows, "\n")), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	now := func() time.Time { return time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) }
-	if _, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: now}); err != nil {
-		tb.Fatalf("ingest: %v", err)
-	}
-	return db
-}
-
-// worklistOn computes the worklist of asOf under p and indexes its tasks
-// by customer.
-func worklistOn(tb testing.TB, db *store.DB, asOf string, p dunning.Policy) (dunning.Worklist, map[string]dunning.Task) {
-	tb.Helper()
-	w, err := dunning.ComputeWorklist(context.Background(), db, day(tb, asOf), dunning.Options{Policy: p})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tasks := map[string]dunning.Task{}
-	for _, t := range w.Tasks {
-		tasks[t.CustomerID] = t
-	}
-	return w, tasks
-}
-
-func money(tb testing.TB, s string) creditflow.Money {
-	tb.Helper()
-	m, err := creditflow.ParseMoney(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
 
 // TestArrangement: customer A owes EUR 1,000.00 due 2025-03-01, had the
 // friendly and the second reminder and agreed on 2025-03-20 to pay 300 on

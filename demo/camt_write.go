@@ -80,10 +80,8 @@ func (cw *camtWriter) write(ctx context.Context, w *csvWriter) error {
 	w.line = b[:0]
 
 	for i := 0; i < len(txs); {
-		if i%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := cancelled(ctx, i); err != nil {
+			return err
 		}
 		j := i + 1
 		for j < len(txs) && txs[j].entry == txs[i].entry {

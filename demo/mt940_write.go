@@ -39,10 +39,8 @@ func (mw *mt940Writer) write(ctx context.Context, w *csvWriter) error {
 	}
 	w.line = b[:0]
 	for i := range txs {
-		if i%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := cancelled(ctx, i); err != nil {
+			return err
 		}
 		b := mw.appendTx(w.line, &txs[i])
 		if _, err := w.w.Write(b); err != nil {

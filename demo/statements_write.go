@@ -47,15 +47,12 @@ func (s *statements) write(ctx context.Context, dir string) ([]string, error) {
 }
 
 func (s *statements) writeCustomerAccounts(ctx context.Context, w *csvWriter) error {
-	w.line = append(w.line, "customer_id,iban,name"...)
-	if err := w.end(); err != nil {
+	if err := w.header("customer_id,iban,name"); err != nil {
 		return err
 	}
 	for i := range s.payers {
-		if i%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := cancelled(ctx, i); err != nil {
+			return err
 		}
 		py := &s.payers[i]
 		for k := range int(py.nIBAN) {
@@ -74,8 +71,7 @@ func (s *statements) writeCustomerAccounts(ctx context.Context, w *csvWriter) er
 }
 
 func (s *statements) writeTruth(ctx context.Context, w *csvWriter) error {
-	w.line = append(w.line, "transaction_id,account,booking_date,amount,payment_id,customer_id,invoice_ids,kind,noise"...)
-	if err := w.end(); err != nil {
+	if err := w.header("transaction_id,account,booking_date,amount,payment_id,customer_id,invoice_ids,kind,noise"); err != nil {
 		return err
 	}
 	l := s.l
@@ -83,10 +79,9 @@ func (s *statements) writeTruth(ctx context.Context, w *csvWriter) error {
 	for a := range s.acct {
 		acct := &s.acct[a]
 		for i := range acct.txs {
-			if n++; n%ctxEvery == 0 {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
+			n++
+			if err := cancelled(ctx, n); err != nil {
+				return err
 			}
 			t := &acct.txs[i]
 			b := s.appendTxID(w.line, a, t)

@@ -28,6 +28,20 @@ func (w *csvWriter) end() error {
 	return err
 }
 
+// header writes the header line h.
+func (w *csvWriter) header(h string) error {
+	w.line = append(w.line, h...)
+	return w.end()
+}
+
+// cancelled returns ctx's error at every ctxEvery-th row i, nil otherwise.
+func cancelled(ctx context.Context, i int) error {
+	if i%ctxEvery == 0 {
+		return ctx.Err()
+	}
+	return nil
+}
+
 // writeFile writes path through a temporary file that is renamed into place
 // only when write succeeded.
 func writeFile(ctx context.Context, path string, write func(context.Context, *csvWriter) error) (err error) {
@@ -138,15 +152,12 @@ func (l *ledger) appendDescription(b []byte, i int32) []byte {
 }
 
 func (l *ledger) writeCustomers(ctx context.Context, w *csvWriter) error {
-	w.line = append(w.line, "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,account_manager"...)
-	if err := w.end(); err != nil {
+	if err := w.header("customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,account_manager"); err != nil {
 		return err
 	}
 	for i := range l.customers {
-		if i%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := cancelled(ctx, i); err != nil {
+			return err
 		}
 		c := &l.customers[i]
 		b := appendCustomerID(w.line, int32(i))
@@ -185,15 +196,12 @@ func (l *ledger) writeCustomers(ctx context.Context, w *csvWriter) error {
 }
 
 func (l *ledger) writeInvoices(ctx context.Context, w *csvWriter) error {
-	w.line = append(w.line, "invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed,description,po_number"...)
-	if err := w.end(); err != nil {
+	if err := w.header("invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed,description,po_number"); err != nil {
 		return err
 	}
 	for k, i := range l.order {
-		if k%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := cancelled(ctx, k); err != nil {
+			return err
 		}
 		inv := &l.invoices[i]
 		c := &l.customers[inv.cust]
@@ -237,15 +245,12 @@ func (l *ledger) writePayments(ctx context.Context, w *csvWriter) error {
 // writePaymentsBefore writes the first n payments by date; the others are
 // left to the bank statements, so that each payment is written once.
 func (l *ledger) writePaymentsBefore(ctx context.Context, w *csvWriter, n int) error {
-	w.line = append(w.line, "payment_id,customer_id,invoice_id,payment_date,amount,method,reference"...)
-	if err := w.end(); err != nil {
+	if err := w.header("payment_id,customer_id,invoice_id,payment_date,amount,method,reference"); err != nil {
 		return err
 	}
 	for k := range l.payments[:n] {
-		if k%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := cancelled(ctx, k); err != nil {
+			return err
 		}
 		p := &l.payments[k]
 		b := appendPadded(append(w.line, "PAY-"...), int64(k)+1, 9)
@@ -329,15 +334,12 @@ func (l *ledger) appendReferenceText(b []byte, p *payment) []byte {
 }
 
 func (l *ledger) writeTruth(ctx context.Context, w *csvWriter) error {
-	w.line = append(w.line, "customer_id,behaviour,base_delay_days,change_date,shift_days,default_date"...)
-	if err := w.end(); err != nil {
+	if err := w.header("customer_id,behaviour,base_delay_days,change_date,shift_days,default_date"); err != nil {
 		return err
 	}
 	for i := range l.customers {
-		if i%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := cancelled(ctx, i); err != nil {
+			return err
 		}
 		c := &l.customers[i]
 		b := appendCustomerID(w.line, int32(i))

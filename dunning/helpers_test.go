@@ -145,3 +145,26 @@ func worklistCase(tb testing.TB, l ledger, actions []dunning.NewAction, policy f
 	w, tasks := worklistOn(tb, db, asOf, p)
 	return db, p, w, tasks
 }
+
+// expectTask returns customer's task on w and true when wantStep names a
+// step, and fails the test when there is none. When wantStep is "", it
+// fails when there is a task or when skipped, the count of cause among
+// w's skipped customers, is not 1; it returns false.
+func expectTask(tb testing.TB, w dunning.Worklist, tasks map[string]dunning.Task, customer, wantStep, cause string,
+	skipped func(dunning.Skipped) int) (dunning.Task, bool) {
+	tb.Helper()
+	task, ok := tasks[customer]
+	if wantStep == "" {
+		if ok {
+			tb.Fatalf("%s: task %s (%s), want none", customer, task.Step, task.Reason)
+		}
+		if skipped(w.Skipped) != 1 {
+			tb.Errorf("skipped %+v, want %s skipped as %s", w.Skipped, customer, cause)
+		}
+		return task, false
+	}
+	if !ok {
+		tb.Fatalf("%s: no task, want %s (skipped %+v)", customer, wantStep, w.Skipped)
+	}
+	return task, true
+}

@@ -57,18 +57,9 @@ func TestArrangement(t *testing.T) {
 				t.Fatalf("recorded %+v: want promise date 2025-06-01 and 3 instalments", a)
 			}
 			w, tasks := worklistOn(t, db, tc.asOf, dunning.DefaultPolicy())
-			task, ok := tasks["A"]
-			if tc.wantStep == "" {
-				if ok {
-					t.Fatalf("task %s (%s), want none: the arrangement is kept", task.Step, task.Reason)
-				}
-				if w.Skipped.Arrangement != 1 {
-					t.Errorf("skipped %+v, want 1 arrangement", w.Skipped)
-				}
-				return
-			}
+			task, ok := expectTask(t, w, tasks, "A", tc.wantStep, "arrangement", func(s dunning.Skipped) int { return s.Arrangement })
 			if !ok {
-				t.Fatalf("no task, want %s (skipped %+v)", tc.wantStep, w.Skipped)
+				return
 			}
 			if task.Step != tc.wantStep || task.DueSince.String() != tc.dueSince || !strings.Contains(task.Reason, tc.reason) {
 				t.Errorf("task %s due since %s (%s), want %s due since %s with reason %q", task.Step, task.DueSince, task.Reason,
@@ -187,26 +178,11 @@ func TestLegalGating(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			db := loadLedger(t, ledger{
-				customers: baseCustomers,
-				invoices:  "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\nC1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n",
-			})
-			for _, a := range tc.actions {
-				record(t, db, a)
-			}
-			w, tasks := worklistOn(t, db, tc.asOf, dunning.DefaultPolicy())
-			task, ok := tasks[tc.customer]
-			if tc.wantStep == "" {
-				if ok {
-					t.Fatalf("task %s (%s), want none", task.Step, task.Reason)
-				}
-				if w.Skipped.NotYetDue != 1 {
-					t.Errorf("skipped %+v, want %s not yet due", w.Skipped, tc.customer)
-				}
-				return
-			}
+			l := ledger{customers: baseCustomers, invoices: invoiceA1 + "C1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n"}
+			_, _, w, tasks := worklistCase(t, l, tc.actions, nil, tc.asOf)
+			task, ok := expectTask(t, w, tasks, tc.customer, tc.wantStep, "not yet due", func(s dunning.Skipped) int { return s.NotYetDue })
 			if !ok {
-				t.Fatalf("no task, want %s (skipped %+v)", tc.wantStep, w.Skipped)
+				return
 			}
 			if task.Step != tc.wantStep || task.Costs.String() != tc.wantCosts || !strings.Contains(task.Reason, tc.reason) {
 				t.Errorf("task %s with costs %s (%s), want %s with costs %s, reason %q", task.Step, task.Costs, task.Reason,

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/creditflow/creditflow"
@@ -46,15 +47,7 @@ func (m *Matcher) result() []Match {
 		return nil
 	}
 	// Stable: at equal confidence the earlier (stronger) rule stays first.
-	slices.SortStableFunc(s.cands, func(a, b cand) int {
-		switch {
-		case a.conf > b.conf:
-			return -1
-		case a.conf < b.conf:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(s.cands, func(a, b cand) int { return cmp.Compare(b.conf, a.conf) })
 	out := make([]Match, 0, min(len(s.cands), maxCandidates))
 	for i, c := range s.cands {
 		if len(out) == maxCandidates {

@@ -180,6 +180,23 @@ func (s *statements) number(a int) {
 	}
 }
 
+// statementMonth is the month of one of our accounts that one statement
+// file holds, with its balances.
+type statementMonth struct {
+	s                *statements
+	acct, month      int
+	opening, closing int64 // cents
+}
+
+// span returns the month's transactions and its first and last day, and
+// sets the closing balance from them.
+func (sm *statementMonth) span() (txs []stmtTx, first, last int32) {
+	s := sm.s
+	txs = s.monthRange(sm.acct, sm.month)
+	sm.closing = sm.opening + monthSum(txs)
+	return txs, s.months[sm.month], s.months[sm.month+1] - 1
+}
+
 // monthRange returns the transactions of account a in month m.
 func (s *statements) monthRange(a, m int) []stmtTx {
 	txs := s.acct[a].txs

@@ -33,11 +33,11 @@ func (s *statements) write(ctx context.Context, dir string) ([]string, error) {
 	balance := [2]int64{s.acct[0].opening, s.acct[1].opening}
 	for m := range len(s.months) - 1 {
 		month := string(s.l.cal.text[s.months[m]][:7])
-		cw := camtWriter{s: s, month: m, opening: balance[0]}
+		cw := camtWriter{statementMonth: statementMonth{s: s, acct: 0, month: m, opening: balance[0]}}
 		if err := put(filepath.Join(sdir, "camt053-"+month+".xml"), cw.write); err != nil {
 			return nil, err
 		}
-		mw := mt940Writer{s: s, month: m, opening: balance[1]}
+		mw := mt940Writer{statementMonth: statementMonth{s: s, acct: 1, month: m, opening: balance[1]}}
 		if err := put(filepath.Join(sdir, "mt940-"+month+".sta"), mw.write); err != nil {
 			return nil, err
 		}

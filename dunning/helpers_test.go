@@ -114,6 +114,21 @@ func promise(tb testing.TB, customer, on, by string) dunning.NewAction {
 	return dunning.NewAction{CustomerID: customer, Type: dunning.PromiseToPay, ActionDate: day(tb, on), PromiseDate: day(tb, by)}
 }
 
+// arrangementA is A's way to an arrangement: the friendly and the second
+// reminder, then on 2025-03-20 an arrangement to pay 300 on 1 April, 300 on
+// 1 May and 400 on 1 June; the arrangement comes last.
+func arrangementA(tb testing.TB) []dunning.NewAction {
+	return []dunning.NewAction{
+		stepAction(tb, "A", "friendly_reminder", "2025-03-02"),
+		stepAction(tb, "A", "second_reminder", "2025-03-15"),
+		{CustomerID: "A", Type: dunning.Arrangement, ActionDate: day(tb, "2025-03-20"), Instalments: []dunning.Instalment{
+			{Date: day(tb, "2025-04-01"), Amount: money(tb, "300.00")},
+			{Date: day(tb, "2025-05-01"), Amount: money(tb, "300.00")},
+			{Date: day(tb, "2025-06-01"), Amount: money(tb, "400.00")},
+		}},
+	}
+}
+
 // worklistOn computes the worklist of asOf under p and indexes its tasks
 // by customer.
 func worklistOn(tb testing.TB, db *store.DB, asOf string, p dunning.Policy) (dunning.Worklist, map[string]dunning.Task) {

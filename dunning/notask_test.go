@@ -150,15 +150,6 @@ func ladderWhy(day, overdue string) string {
 // WhyNoTask, given the same policy, open items and actions, must explain
 // that decision (explains), word for word (why).
 func TestWhyNoTask(t *testing.T) {
-	arrangement := []dunning.NewAction{
-		stepAction(t, "A", "friendly_reminder", "2025-03-02"),
-		stepAction(t, "A", "second_reminder", "2025-03-15"),
-		{CustomerID: "A", Type: dunning.Arrangement, ActionDate: day(t, "2025-03-20"), Instalments: []dunning.Instalment{
-			{Date: day(t, "2025-04-01"), Amount: money(t, "300.00")},
-			{Date: day(t, "2025-05-01"), Amount: money(t, "300.00")},
-			{Date: day(t, "2025-06-01"), Amount: money(t, "400.00")},
-		}},
-	}
 	cases := []struct {
 		name     string
 		customer string // "" for A
@@ -302,7 +293,7 @@ func TestWhyNoTask(t *testing.T) {
 		{
 			name:    "an arrangement with instalments, kept",
 			ledger:  ledger{customers: baseCustomers, invoices: invoiceA1, payments: "P1,A,A1,2025-03-31,300.00,transfer,\n"},
-			actions: arrangement,
+			actions: arrangementA(t),
 			asOf:    "2025-04-20",
 			ladder:  outArrangement,
 			why:     "Paused by a payment arrangement until 1 June 2025 (made on 20 March 2025); the ladder resumes after 4 June 2025, 3 days' grace.",
@@ -310,7 +301,7 @@ func TestWhyNoTask(t *testing.T) {
 		{
 			name:    "an arrangement with instalments, paid in full",
 			ledger:  ledger{customers: baseCustomers, invoices: invoiceA1, payments: "P1,A,A1,2025-03-31,1000.00,transfer,\n"},
-			actions: arrangement,
+			actions: arrangementA(t),
 			asOf:    "2025-04-20",
 			ladder:  outNotOverdue,
 			why:     "Not overdue: no invoice is past due on 20 April 2025.",
@@ -321,7 +312,7 @@ func TestWhyNoTask(t *testing.T) {
 			// since the arrangement and still takes it for running.
 			name:    "an arrangement with instalments, one missed",
 			ledger:  ledgerA1,
-			actions: arrangement,
+			actions: arrangementA(t),
 			asOf:    "2025-04-05",
 			ladder:  outTask,
 			why:     ladderWhy("5 April 2025", "EUR 1,000.00"),

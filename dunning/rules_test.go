@@ -45,14 +45,10 @@ func TestArrangement(t *testing.T) {
 				invoices:  "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n",
 				payments:  tc.payments,
 			})
-			record(t, db, stepAction(t, "A", "friendly_reminder", "2025-03-02"))
-			record(t, db, stepAction(t, "A", "second_reminder", "2025-03-15"))
-			a := record(t, db, dunning.NewAction{CustomerID: "A", Type: dunning.Arrangement, ActionDate: day(t, "2025-03-20"),
-				Instalments: []dunning.Instalment{
-					{Date: day(t, "2025-04-01"), Amount: money(t, "300.00")},
-					{Date: day(t, "2025-05-01"), Amount: money(t, "300.00")},
-					{Date: day(t, "2025-06-01"), Amount: money(t, "400.00")},
-				}})
+			var a dunning.Action
+			for _, na := range arrangementA(t) {
+				a = record(t, db, na)
+			}
 			if a.PromiseDate.String() != "2025-06-01" || len(a.Instalments) != 3 {
 				t.Fatalf("recorded %+v: want promise date 2025-06-01 and 3 instalments", a)
 			}

@@ -4,42 +4,14 @@ import (
 	"context"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ingest/ingesttest"
 	"github.com/creditflow/creditflow/store"
 )
-
-// envInt, peakRSS and resetPeakRSS are as in the ingest's benchmarks.
-
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
-		return n
-	}
-	return def
-}
-
-// peakRSS returns the process's peak resident memory in MiB (Linux).
-func peakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
-
-// resetPeakRSS starts a new peak measurement (Linux: clear_refs 5).
-func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
 // BenchmarkBankStatements times the import of a year of bank statements
 // (camt.053 and MT940: parse, match, book, allocate) into a ledger holding
@@ -51,7 +23,7 @@ func BenchmarkBankStatements(b *testing.B) {
 	dir := os.Getenv("CREDITFLOW_BENCH_STATEMENTS_DIR")
 	if dir == "" {
 		dir = b.TempDir()
-		invoices := envInt("CREDITFLOW_BENCH_INVOICES", 50_000)
+		invoices := ingesttest.EnvInt("CREDITFLOW_BENCH_INVOICES", 50_000)
 		cfg := demo.Config{Customers: max(invoices/28, 50), Invoices: invoices, Seed: 1, Years: 1, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC),
 			Statements: true, StatementMonths: 12}
 		if _, err := demo.Generate(context.Background(), dir, cfg); err != nil {
@@ -74,7 +46,7 @@ func BenchmarkBankStatements(b *testing.B) {
 		if _, err := ingest.Files(ctx, db, base, ingest.Options{}); err != nil {
 			b.Fatal(err)
 		}
-		resetPeakRSS()
+		ingesttest.ResetPeakRSS()
 		b.StartTimer()
 		start := time.Now()
 		res, err := ingest.Files(ctx, db, statements, ingest.Options{Statements: BookStatements})
@@ -89,7 +61,7 @@ func BenchmarkBankStatements(b *testing.B) {
 		b.ReportMetric(float64(s.Transactions), "transactions")
 		b.ReportMetric(float64(s.Booked), "payments")
 		b.ReportMetric(100*s.MatchedShare(), "auto_matched_%")
-		b.ReportMetric(peakRSS(), "peak_rss_MiB")
+		b.ReportMetric(ingesttest.PeakRSS(), "peak_rss_MiB")
 		b.StartTimer()
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ingest/ingesttest"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -42,12 +43,12 @@ func TestIngestKilledHalfWay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustIngest(t, db, ingest.Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
-	before := ledgerDump(t, db)
+	mustIngest(t, db, ingest.Options{}, ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)...)
+	before := ingesttest.LedgerDump(t, db)
 	db.Close()
 
-	changed := strings.ReplaceAll(invoicesCSV, "EUR", "USD")
-	files := writeFiles(t, "invoices-changed.csv", changed, "payments.csv", paymentsCSV,
+	changed := strings.ReplaceAll(ingesttest.InvoicesCSV, "EUR", "USD")
+	files := ingesttest.WriteFiles(t, "invoices-changed.csv", changed, "payments.csv", ingesttest.PaymentsCSV,
 		"customer_accounts.csv", "customer_id,iban\nC1,"+deVries+"\n",
 		"statement.xml", camtStatement("K1", februaryEntries[3]))
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$", "-test.v")
@@ -90,7 +91,7 @@ func TestIngestKilledHalfWay(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if after := ledgerDump(t, db); after != before {
+	if after := ingesttest.LedgerDump(t, db); after != before {
 		t.Errorf("a killed ingest changed the database:\nbefore\n%s\nafter\n%s", before, after)
 	}
 	if got := rows(t, db, `SELECT (SELECT count(*) FROM bank_transactions) + (SELECT count(*) FROM customer_accounts)`); got != "0" {

@@ -78,9 +78,7 @@ func EvaluateMatching(ctx context.Context, db *store.DB, truthPath string) (Matc
 		confidence                       float64
 	}
 	got := map[string]stored{}
-	err := eachRow(ctx, db, `SELECT account, transaction_id, status, coalesce(customer_id, ''), coalesce(invoice_ids, ''), coalesce(rule, ''),
-			coalesce(confidence, 0)
-		FROM bank_transactions`, func(r *sql.Rows) error {
+	err := eachRow(ctx, db, store.Query("bank_matching_stored"), func(r *sql.Rows) error {
 		var acct, id string
 		var s stored
 		if err := r.Scan(&acct, &id, &s.status, &s.customer, &s.invoices, &s.rule, &s.confidence); err != nil {

@@ -285,7 +285,7 @@ func newTransactions(ctx context.Context, conn *sql.Conn, txs []statementTx) ([]
 	}
 	stored := map[key]bool{}
 	for acct, sp := range spans {
-		err := eachRow(ctx, conn, `SELECT transaction_id FROM bank_transactions WHERE account = ? AND booking_date BETWEEN ? AND ?`,
+		err := eachRow(ctx, conn, store.Query("bank_transaction_ids"),
 			func(r *sql.Rows) error {
 				var id string
 				if err := r.Scan(&id); err != nil {
@@ -440,7 +440,7 @@ type queryer interface {
 // matcher. It also returns the IBANs that belong to exactly one customer.
 func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]string, error) {
 	var customers []match.Customer
-	err := eachRow(ctx, q, `SELECT customer_id, coalesce(name, '') FROM customers`, func(r *sql.Rows) error {
+	err := eachRow(ctx, q, store.Query("match_customers"), func(r *sql.Rows) error {
 		var c match.Customer
 		if err := r.Scan(&c.ID, &c.Name); err != nil {
 			return err
@@ -466,7 +466,7 @@ func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]st
 		return nil, nil, fmt.Errorf("matching: open invoices: %w", err)
 	}
 	owners := map[string][]string{}
-	err = eachRow(ctx, q, `SELECT DISTINCT iban, customer_id FROM customer_accounts ORDER BY iban, customer_id`, func(r *sql.Rows) error {
+	err = eachRow(ctx, q, store.Query("match_customer_accounts"), func(r *sql.Rows) error {
 		var iban, cust string
 		if err := r.Scan(&iban, &cust); err != nil {
 			return err
@@ -548,9 +548,7 @@ func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *sql.Conn, 
 	if err != nil {
 		return err
 	}
-	err = eachRow(ctx, conn, `SELECT end_to_end_id, customer_id, coalesce(invoice_ids, '')
-		FROM bank_transactions WHERE status = 'matched' AND amount > 0 AND end_to_end_id IN (SELECT end_to_end_id FROM stmt_e2e)
-		ORDER BY entry_no`, func(r *sql.Rows) error {
+	err = eachRow(ctx, conn, store.Query("bank_returned_originals"), func(r *sql.Rows) error {
 		var e2e, ids string
 		var bk booking
 		if err := r.Scan(&e2e, &bk.customerID, &ids); err != nil {

@@ -6,11 +6,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
-	"log/slog"
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/bank/match"
@@ -87,14 +85,11 @@ func NewFinder(ctx context.Context, db *store.DB) (*Finder, error) {
 // candidates of each transaction.
 func ListUnmatched(ctx context.Context, db *store.DB, f *Finder, limit, offset int) (UnmatchedPage, error) {
 	var page UnmatchedPage
-	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM bank_transactions WHERE status = 'unmatched'`).Scan(&page.Total); err != nil {
+	if err := db.QueryRowContext(ctx, store.Query("bank_unmatched_count")).Scan(&page.Total); err != nil {
 		return page, fmt.Errorf("unmatched: %w", err)
 	}
 	page.Items = []UnmatchedTransaction{}
-	err := eachRow(ctx, db, `SELECT entry_no, account, booking_date, amount, currency, coalesce(counter_name, ''), coalesce(counter_iban, ''),
-			coalesce(structured_ref, ''), coalesce(remittance_text, ''), coalesce(return_reason, ''), file_name, reversal,
-			coalesce(end_to_end_id, '')
-		FROM bank_transactions WHERE status = 'unmatched' ORDER BY booking_date, entry_no LIMIT ? OFFSET ?`,
+	err := eachRow(ctx, db, store.Query("bank_unmatched"),
 		func(r *sql.Rows) error {
 			var u UnmatchedTransaction
 			var tx creditflow.BankTransaction
@@ -146,7 +141,7 @@ func fillCandidates(ctx context.Context, db *store.DB, items []UnmatchedTransact
 		return nil
 	}
 	names := map[string]string{}
-	err := eachRow(ctx, db, `SELECT customer_id, coalesce(name, customer_id) FROM customers WHERE list_contains(string_split(?, chr(31)), customer_id)`,
+	err := eachRow(ctx, db, store.Query("bank_candidate_customers"),
 		func(r *sql.Rows) error {
 			var id, name string
 			if err := r.Scan(&id, &name); err != nil {
@@ -160,9 +155,7 @@ func fillCandidates(ctx context.Context, db *store.DB, items []UnmatchedTransact
 	}
 	details := map[string]CandidateInvoice{}
 	if len(invoices) > 0 {
-		err = eachRow(ctx, db, `SELECT i.invoice_id, i.invoice_date, i.due_date, i.amount,
-				i.amount - coalesce((SELECT sum(a.amount) FROM payment_allocations a WHERE a.invoice_id = i.invoice_id), 0)
-			FROM invoices i WHERE list_contains(string_split(?, chr(31)), i.invoice_id)`,
+		err = eachRow(ctx, db, store.Query("bank_candidate_invoices"),
 			func(r *sql.Rows) error {
 				var d CandidateInvoice
 				if err := r.Scan(&d.InvoiceID, &d.InvoiceDate, &d.DueDate, store.Money(&d.Amount), store.Money(&d.Open)); err != nil {
@@ -215,15 +208,7 @@ type ManualMatchResult struct {
 // of the customer for the invoices (none: allocated oldest first), and the
 // payer's IBAN is remembered for that customer. All in one transaction.
 func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, opt ingest.Options) (ManualMatchResult, error) {
-	if opt.Now == nil {
-		opt.Now = time.Now
-	}
-	if opt.Actor == "" {
-		opt.Actor = "cli"
-	}
-	if opt.Log == nil {
-		opt.Log = slog.New(slog.DiscardHandler)
-	}
+	opt = opt.WithDefaults()
 	res := ManualMatchResult{ID: id, CustomerID: strings.TrimSpace(mm.CustomerID)}
 	if res.CustomerID == "" {
 		return res, fmt.Errorf("%w: customer_id is required", creditflow.ErrInvalid)
@@ -254,8 +239,7 @@ func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, op
 		if tx.Amount < 0 {
 			status = statusReturned
 		}
-		if _, err := conn.ExecContext(ctx, `UPDATE bank_transactions SET status = ?, payment_id = ?, customer_id = ?, invoice_ids = ?,
-				rule = 'manual', confidence = 1, matched_by = ? WHERE entry_no = ?`,
+		if _, err := conn.ExecContext(ctx, store.Query("bank_match_by_hand"),
 			status, res.PaymentID, res.CustomerID, orNull(strings.Join(res.InvoiceIDs, " ")), opt.Actor, id); err != nil {
 			return err
 		}
@@ -263,8 +247,7 @@ func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, op
 			return err
 		}
 		if iban := match.NormalizeIBAN(tx.CounterIBAN); iban != "" {
-			if _, err := conn.ExecContext(ctx, `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
-					SELECT ?, ?, ?, 'manual', ?, ? WHERE NOT EXISTS (SELECT 1 FROM customer_accounts WHERE iban = ? AND customer_id = ?)`,
+			if _, err := conn.ExecContext(ctx, store.Query("bank_learn_account"),
 				iban, res.CustomerID, orNull(tx.CounterName), opt.Now().UTC(), runID, iban, res.CustomerID); err != nil {
 				return err
 			}
@@ -273,7 +256,7 @@ func MatchByHand(ctx context.Context, db *store.DB, id int64, mm ManualMatch, op
 		if _, err := run.Reallocate(ctx); err != nil {
 			return fmt.Errorf("allocate payments: %w", err)
 		}
-		_, err = conn.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'match', ?)`,
+		_, err = conn.ExecContext(ctx, store.Query("bank_match_audit"),
 			opt.Now().UTC(), opt.Actor, fmt.Sprintf(`{"bank_transaction": %d, "customer_id": %q, "invoice_ids": %q, "payment_id": %q}`,
 				id, res.CustomerID, res.InvoiceIDs, res.PaymentID))
 		return err
@@ -285,10 +268,7 @@ func readBankTransaction(ctx context.Context, conn *sql.Conn, id int64) (creditf
 	var tx creditflow.BankTransaction
 	var status string
 	var value sql.NullTime
-	err := conn.QueryRowContext(ctx, `SELECT account, transaction_id, booking_date, value_date, amount, currency, reversal,
-			coalesce(return_reason, ''), coalesce(counter_name, ''), coalesce(counter_iban, ''), coalesce(end_to_end_id, ''),
-			coalesce(structured_ref, ''), coalesce(remittance_text, ''), status
-		FROM bank_transactions WHERE entry_no = ?`, id).Scan(&tx.Account, &tx.ID, &tx.BookingDate, &value, store.Money(&tx.Amount),
+	err := conn.QueryRowContext(ctx, store.Query("bank_transaction"), id).Scan(&tx.Account, &tx.ID, &tx.BookingDate, &value, store.Money(&tx.Amount),
 		&tx.Currency, &tx.Reversal, &tx.ReturnReason, &tx.CounterName, &tx.CounterIBAN, &tx.EndToEndID, &tx.StructuredRef,
 		&tx.RemittanceText, &status)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -303,7 +283,7 @@ func readBankTransaction(ctx context.Context, conn *sql.Conn, id int64) (creditf
 // checkManualMatch checks that the customer exists and the invoices are its.
 func checkManualMatch(ctx context.Context, conn *sql.Conn, customer string, invoices []string) error {
 	var n int
-	if err := conn.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE customer_id = ?`, customer).Scan(&n); err != nil {
+	if err := conn.QueryRowContext(ctx, store.Query("customer_count"), customer).Scan(&n); err != nil {
 		return err
 	}
 	if n == 0 {

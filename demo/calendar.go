@@ -49,12 +49,13 @@ func newCalendar(end time.Time, years int) *calendar {
 		y, m, dd := t.Date()
 		_, w := t.ISOWeek()
 		c.year[d], c.month[d], c.week[d] = int16(y), uint8(m), uint8(w)
+		// b shares the array of c.text[d]: the appends write the date in place.
 		b := c.text[d][:0]
 		b = appendPadded(b, int64(y), 4)
 		b = append(b, '-')
 		b = appendPadded(b, int64(m), 2)
 		b = append(b, '-')
-		b = appendPadded(b, int64(dd), 2)
+		appendPadded(b, int64(dd), 2)
 		if d > int(last) {
 			continue
 		}
@@ -70,11 +71,6 @@ func newCalendar(end time.Time, years int) *calendar {
 		c.cum[1][d+1] = c.cum[1][d] + base*weekdayB2C
 	}
 	return c
-}
-
-// day returns the day number of the date t.
-func (c *calendar) day(t time.Time) int32 {
-	return int32(t.Sub(c.first).Hours()/24 + 0.5)
 }
 
 // mass returns the invoicing density summed over days [lo, hi].

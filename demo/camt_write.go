@@ -9,10 +9,8 @@ import (
 
 // camtWriter writes one month of account A as a camt.053.001.02 statement.
 type camtWriter struct {
-	s                *statements
-	month            int
-	opening, closing int64  // cents
-	text             []byte // scratch for remittance text
+	statementMonth
+	text []byte // scratch for remittance text
 }
 
 // camtNamespace is the namespace of the camt.053 version written.
@@ -21,9 +19,7 @@ const camtNamespace = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"
 func (cw *camtWriter) write(ctx context.Context, w *csvWriter) error {
 	s := cw.s
 	cal := s.l.cal
-	txs := s.monthRange(0, cw.month)
-	cw.closing = cw.opening + monthSum(txs)
-	first, last := s.months[cw.month], s.months[cw.month+1]-1
+	txs, first, last := cw.span()
 	created := cal.text[last+1]
 
 	// Entry totals for the summary: a batch entry counts once.
@@ -80,10 +76,8 @@ func (cw *camtWriter) write(ctx context.Context, w *csvWriter) error {
 	w.line = b[:0]
 
 	for i := 0; i < len(txs); {
-		if i%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := cancelled(ctx, i); err != nil {
+			return err
 		}
 		j := i + 1
 		for j < len(txs) && txs[j].entry == txs[i].entry {

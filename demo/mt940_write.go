@@ -10,10 +10,8 @@ import (
 // mt940Writer writes one month of account B as an MT940 statement in ING's
 // structured :86: style.
 type mt940Writer struct {
-	s                *statements
-	month            int
-	opening, closing int64  // cents
-	text, details    []byte // scratch for remittance text and :86: content
+	statementMonth
+	text, details []byte // scratch for remittance text and :86: content
 }
 
 // mt940Width is the longest line ING writes.
@@ -22,9 +20,7 @@ const mt940Width = 65
 func (mw *mt940Writer) write(ctx context.Context, w *csvWriter) error {
 	s := mw.s
 	cal := s.l.cal
-	txs := s.monthRange(1, mw.month)
-	mw.closing = mw.opening + monthSum(txs)
-	first, last := s.months[mw.month], s.months[mw.month+1]-1
+	txs, first, last := mw.span()
 
 	b := append(w.line, ":20:P"...)
 	b = appendYYMMDD(b, cal.text[last])
@@ -39,10 +35,8 @@ func (mw *mt940Writer) write(ctx context.Context, w *csvWriter) error {
 	}
 	w.line = b[:0]
 	for i := range txs {
-		if i%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+		if err := cancelled(ctx, i); err != nil {
+			return err
 		}
 		b := mw.appendTx(w.line, &txs[i])
 		if _, err := w.w.Write(b); err != nil {

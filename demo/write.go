@@ -28,6 +28,38 @@ func (w *csvWriter) end() error {
 	return err
 }
 
+// header writes the header line h.
+func (w *csvWriter) header(h string) error {
+	w.line = append(w.line, h...)
+	return w.end()
+}
+
+// rows writes the header line, then n rows: row appends the fields of row
+// i to b and returns it; rows ends the line and checks for cancellation.
+func (w *csvWriter) rows(ctx context.Context, header string, n int, row func(b []byte, i int) []byte) error {
+	if err := w.header(header); err != nil {
+		return err
+	}
+	for i := range n {
+		if err := cancelled(ctx, i); err != nil {
+			return err
+		}
+		w.line = row(w.line, i)
+		if err := w.end(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cancelled returns ctx's error at every ctxEvery-th row i, nil otherwise.
+func cancelled(ctx context.Context, i int) error {
+	if i%ctxEvery == 0 {
+		return ctx.Err()
+	}
+	return nil
+}
+
 // writeFile writes path through a temporary file that is renamed into place
 // only when write succeeded.
 func writeFile(ctx context.Context, path string, write func(context.Context, *csvWriter) error) (err error) {
@@ -138,18 +170,10 @@ func (l *ledger) appendDescription(b []byte, i int32) []byte {
 }
 
 func (l *ledger) writeCustomers(ctx context.Context, w *csvWriter) error {
-	w.line = append(w.line, "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,account_manager"...)
-	if err := w.end(); err != nil {
-		return err
-	}
-	for i := range l.customers {
-		if i%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
+	const header = "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,account_manager"
+	return w.rows(ctx, header, len(l.customers), func(b []byte, i int) []byte {
 		c := &l.customers[i]
-		b := appendCustomerID(w.line, int32(i))
+		b = appendCustomerID(b, int32(i))
 		b = append(b, ',')
 		b = appendField(b, c.name)
 		b = append(b, ',')
@@ -176,28 +200,17 @@ func (l *ledger) writeCustomers(ctx context.Context, w *csvWriter) error {
 		b = appendField(b, c.phone)
 		b = append(b, ',')
 		b = appendField(b, c.manager)
-		w.line = b
-		if err := w.end(); err != nil {
-			return err
-		}
-	}
-	return nil
+		return b
+	})
 }
 
 func (l *ledger) writeInvoices(ctx context.Context, w *csvWriter) error {
-	w.line = append(w.line, "invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed,description,po_number"...)
-	if err := w.end(); err != nil {
-		return err
-	}
-	for k, i := range l.order {
-		if k%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
+	const header = "invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed,description,po_number"
+	return w.rows(ctx, header, len(l.order), func(b []byte, k int) []byte {
+		i := l.order[k]
 		inv := &l.invoices[i]
 		c := &l.customers[inv.cust]
-		b := l.appendInvoiceID(w.line, i)
+		b = l.appendInvoiceID(b, i)
 		b = append(b, ',')
 		b = appendCustomerID(b, inv.cust)
 		b = append(b, ',')
@@ -222,12 +235,8 @@ func (l *ledger) writeInvoices(ctx context.Context, w *csvWriter) error {
 		default:
 			b = appendPadded(append(b, "PO-"...), int64(inv.po), 5)
 		}
-		w.line = b
-		if err := w.end(); err != nil {
-			return err
-		}
-	}
-	return nil
+		return b
+	})
 }
 
 func (l *ledger) writePayments(ctx context.Context, w *csvWriter) error {
@@ -237,18 +246,10 @@ func (l *ledger) writePayments(ctx context.Context, w *csvWriter) error {
 // writePaymentsBefore writes the first n payments by date; the others are
 // left to the bank statements, so that each payment is written once.
 func (l *ledger) writePaymentsBefore(ctx context.Context, w *csvWriter, n int) error {
-	w.line = append(w.line, "payment_id,customer_id,invoice_id,payment_date,amount,method,reference"...)
-	if err := w.end(); err != nil {
-		return err
-	}
-	for k := range l.payments[:n] {
-		if k%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
+	const header = "payment_id,customer_id,invoice_id,payment_date,amount,method,reference"
+	return w.rows(ctx, header, n, func(b []byte, k int) []byte {
 		p := &l.payments[k]
-		b := appendPadded(append(w.line, "PAY-"...), int64(k)+1, 9)
+		b = appendPadded(append(b, "PAY-"...), int64(k)+1, 9)
 		b = append(b, ',')
 		b = appendCustomerID(b, p.cust)
 		b = append(b, ',')
@@ -263,12 +264,8 @@ func (l *ledger) writePaymentsBefore(ctx context.Context, w *csvWriter, n int) e
 		b = append(b, methodNames[p.method]...)
 		b = append(b, ',')
 		b = l.appendReference(b, p)
-		w.line = b
-		if err := w.end(); err != nil {
-			return err
-		}
-	}
-	return nil
+		return b
+	})
 }
 
 // appendReference appends the bank statement reference of p, quoted when
@@ -329,18 +326,10 @@ func (l *ledger) appendReferenceText(b []byte, p *payment) []byte {
 }
 
 func (l *ledger) writeTruth(ctx context.Context, w *csvWriter) error {
-	w.line = append(w.line, "customer_id,behaviour,base_delay_days,change_date,shift_days,default_date"...)
-	if err := w.end(); err != nil {
-		return err
-	}
-	for i := range l.customers {
-		if i%ctxEvery == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-		}
+	const header = "customer_id,behaviour,base_delay_days,change_date,shift_days,default_date"
+	return w.rows(ctx, header, len(l.customers), func(b []byte, i int) []byte {
 		c := &l.customers[i]
-		b := appendCustomerID(w.line, int32(i))
+		b = appendCustomerID(b, int32(i))
 		b = append(b, ',')
 		b = append(b, behaviourNames[c.behaviour]...)
 		b = append(b, ',')
@@ -361,10 +350,6 @@ func (l *ledger) writeTruth(ctx context.Context, w *csvWriter) error {
 		if c.dflt >= 0 {
 			b = append(b, l.cal.text[c.dflt][:]...)
 		}
-		w.line = b
-		if err := w.end(); err != nil {
-			return err
-		}
-	}
-	return nil
+		return b
+	})
 }

@@ -166,7 +166,7 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 	var out Action
 	err := db.WriteTx(ctx, func(tx *sql.Tx) error {
 		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM customers WHERE customer_id = ?`, a.CustomerID).Scan(&n); err != nil {
+		if err := tx.QueryRowContext(ctx, store.Query("customer_count"), a.CustomerID).Scan(&n); err != nil {
 			return err
 		}
 		if n == 0 {
@@ -177,9 +177,7 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 			// Every invoice must be the customer's.
 			b, _ := json.Marshal(ids)
 			var found int
-			if err := tx.QueryRowContext(ctx, `SELECT count(DISTINCT invoice_id) FROM invoices
-				WHERE customer_id = ? AND invoice_id IN (SELECT unnest(from_json(CAST(? AS JSON), '["VARCHAR"]')))`,
-				a.CustomerID, string(b)).Scan(&found); err != nil {
+			if err := tx.QueryRowContext(ctx, store.Query("dunning_action_invoices_found"), a.CustomerID, string(b)).Scan(&found); err != nil {
 				return err
 			}
 			if found != len(ids) {
@@ -200,10 +198,7 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 			for _, in := range a.Instalments {
 				sum += in.Amount
 			}
-			if err := tx.QueryRowContext(ctx, `SELECT coalesce(sum(open_amount), 0) FROM open_invoices(CAST(? AS DATE), report_currency())
-				WHERE customer_id = ? AND days_past_due > 0
-				  AND invoice_id IN (SELECT unnest(from_json(CAST(? AS JSON), '["VARCHAR"]')))`,
-				a.ActionDate, a.CustomerID, string(b)).Scan(store.Money(&overdue)); err != nil {
+			if err := tx.QueryRowContext(ctx, store.Query("dunning_action_overdue"), a.ActionDate, a.CustomerID, string(b)).Scan(store.Money(&overdue)); err != nil {
 				return err
 			}
 			if sum > overdue {
@@ -215,17 +210,13 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 			amount = a.Amount.String()
 		}
 		created := now.UTC()
-		err := tx.QueryRowContext(ctx, `INSERT INTO dunning_actions (customer_id, invoice_ids, type, action_date, promise_date,
-				amount, note, step, created_by, created_at)
-			VALUES (?, from_json(CAST(? AS JSON), '["VARCHAR"]'), ?, ?, ?, CAST(? AS DECIMAL(18,2)), ?, ?, ?, ?)
-			RETURNING action_id`,
+		err := tx.QueryRowContext(ctx, store.Query("dunning_action_insert"),
 			a.CustomerID, string(b), string(a.Type), a.ActionDate, a.PromiseDate, amount, a.Note, a.Step, actor, created).Scan(&out.ID)
 		if err != nil {
 			return err
 		}
 		for i, in := range a.Instalments {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO dunning_instalments (action_id, instalment, due_date, amount)
-				VALUES (?, ?, ?, CAST(? AS DECIMAL(18,2)))`, out.ID, i+1, in.Date, in.Amount.String()); err != nil {
+			if _, err := tx.ExecContext(ctx, store.Query("dunning_instalment_insert"), out.ID, i+1, in.Date, in.Amount.String()); err != nil {
 				return err
 			}
 		}
@@ -233,8 +224,7 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, Instalments: a.Instalments,
 			CreatedBy: actor, CreatedAt: created}
 		detail, _ := json.Marshal(out)
-		_, err = tx.ExecContext(ctx, `INSERT INTO audit_log (logged_at, actor, action, detail) VALUES (?, ?, 'dunning_action', CAST(? AS JSON))`,
-			created, actor, string(detail))
+		_, err = tx.ExecContext(ctx, store.Query("dunning_action_audit"), created, actor, string(detail))
 		return err
 	})
 	if err != nil {
@@ -246,8 +236,7 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 // overdueInvoiceIDs are the customer's open invoices past their due date on
 // day, oldest due first.
 func overdueInvoiceIDs(ctx context.Context, q store.Querier, customerID string, day creditflow.Date) ([]string, error) {
-	rows, err := q.QueryContext(ctx, `SELECT invoice_id FROM open_invoices(CAST(? AS DATE), report_currency())
-		WHERE customer_id = ? AND days_past_due > 0 ORDER BY due_date, invoice_id`, day, customerID)
+	rows, err := q.QueryContext(ctx, store.Query("customer_overdue_invoice_ids"), day, customerID)
 	if err != nil {
 		return nil, err
 	}
@@ -265,9 +254,7 @@ func overdueInvoiceIDs(ctx context.Context, q store.Querier, customerID string, 
 
 // Actions lists a customer's actions, newest first.
 func Actions(ctx context.Context, q store.Querier, customerID string) ([]Action, error) {
-	rows, err := q.QueryContext(ctx, `SELECT action_id, customer_id, CAST(to_json(invoice_ids) AS VARCHAR), type, action_date,
-			promise_date, amount, amount IS NOT NULL, coalesce(note, ''), coalesce(step, ''), created_by, created_at
-		FROM dunning_actions WHERE customer_id = ? ORDER BY action_date DESC, action_id DESC`, customerID)
+	rows, err := q.QueryContext(ctx, store.Query("dunning_actions"), customerID)
 	if err != nil {
 		return nil, fmt.Errorf("actions of %s: %w", customerID, err)
 	}
@@ -303,9 +290,7 @@ func Actions(ctx context.Context, q store.Querier, customerID string) ([]Action,
 // attachInstalments fills the instalments of the customer's arrangements
 // in acts.
 func attachInstalments(ctx context.Context, q store.Querier, customerID string, acts []Action) error {
-	rows, err := q.QueryContext(ctx, `SELECT i.action_id, i.due_date, i.amount FROM dunning_instalments i
-		JOIN dunning_actions a ON a.action_id = i.action_id
-		WHERE a.customer_id = ? ORDER BY i.action_id, i.instalment`, customerID)
+	rows, err := q.QueryContext(ctx, store.Query("dunning_instalments"), customerID)
 	if err != nil {
 		return err
 	}

@@ -66,8 +66,11 @@
 //     emails);
 //   - actions.go: the action log; dossier.go: a customer's timeline;
 //   - interest.go, rates.go, legal.go: statutory interest, its rates and
-//     the extrajudicial collection costs; letters.go: the dunning letters;
-//     handover.go: the hand-over to a collection agency.
+//     the extrajudicial collection costs;
+//   - letters.go: the dunning letters, with letters_creditor.go (the
+//     creditor's details), letters_wording.go (the texts and amounts),
+//     letters_render.go (HTML and PDF) and letters_files.go (the files
+//     and their index); handover.go: the hand-over to a collection agency.
 //
 // # Imports
 //

@@ -247,9 +247,7 @@ func BuildHandoverCase(ctx context.Context, q store.Querier, customerID string, 
 	if c.Debtor.Kind == creditflow.B2C {
 		legal = creditflow.B2C
 	}
-	rows, err := q.QueryContext(ctx, `SELECT invoice_id, invoice_date, due_date, amount, open_amount, days_past_due
-		FROM open_invoices(CAST(? AS DATE), report_currency())
-		WHERE customer_id = ? AND days_past_due > 0 ORDER BY due_date, invoice_id`, asOf, customerID)
+	rows, err := q.QueryContext(ctx, store.Query("dunning_handover_invoices"), asOf, customerID)
 	if err != nil {
 		return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
 	}

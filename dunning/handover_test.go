@@ -2,6 +2,7 @@ package dunning_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/creditflow/creditflow"
@@ -72,16 +73,7 @@ func TestAdviseHandovers(t *testing.T) {
 	if err := dunning.AdviseHandovers(t.Context(), db, &w, opt, dunning.DefaultHandoverModel()); err != nil {
 		t.Fatal(err)
 	}
-	if r := w.Tasks[0].Reason; !containsStr(r, "hand over: claim") || !containsStr(r, "silent customer") {
+	if r := w.Tasks[0].Reason; !strings.Contains(r, "hand over: claim") || !strings.Contains(r, "silent customer") {
 		t.Errorf("reason %q", r)
 	}
-}
-
-func containsStr(s, sub string) bool {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if s[i:i+len(sub)] == sub {
-			return true
-		}
-	}
-	return false
 }

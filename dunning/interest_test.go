@@ -11,15 +11,6 @@ import (
 	"github.com/creditflow/creditflow/dunning"
 )
 
-func legalDate(tb testing.TB, s string) creditflow.Date {
-	tb.Helper()
-	d, err := creditflow.ParseDate(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
-}
-
 func legalRates(tb testing.TB) dunning.RateTable {
 	tb.Helper()
 	rt, err := dunning.DefaultRates()
@@ -123,12 +114,12 @@ func TestStatutoryInterest(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			p := legalMoney(t, tt.principal)
-			c, err := dunning.StatutoryInterest(p, legalDate(t, tt.from), legalDate(t, tt.to), tt.kind, rates)
+			p := money(t, tt.principal)
+			c, err := dunning.StatutoryInterest(p, day(t, tt.from), day(t, tt.to), tt.kind, rates)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if c.Interest != legalMoney(t, tt.want) || c.Total != p+c.Interest {
+			if c.Interest != money(t, tt.want) || c.Total != p+c.Interest {
 				t.Errorf("interest %s total %s, want %s", c.Interest, c.Total, tt.want)
 			}
 			if len(c.Lines) != len(tt.lines) {
@@ -174,7 +165,7 @@ func TestStatutoryInterestInvalid(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := dunning.StatutoryInterest(tt.principal, legalDate(t, tt.from), legalDate(t, tt.to), tt.kind, rates)
+			_, err := dunning.StatutoryInterest(tt.principal, day(t, tt.from), day(t, tt.to), tt.kind, rates)
 			if !errors.Is(err, creditflow.ErrInvalid) {
 				t.Errorf("err %v, want ErrInvalid", err)
 			}
@@ -207,7 +198,7 @@ func TestDefaultRates(t *testing.T) {
 		{creditflow.B2B, "2026-12-31", "10.15"},
 	}
 	for _, tt := range tests {
-		r, ok := rates.At(tt.kind, legalDate(t, tt.day))
+		r, ok := rates.At(tt.kind, day(t, tt.day))
 		if !ok || r.RatePercent.String() != tt.want || r.Source == "" {
 			t.Errorf("%s on %s: %+v %v, want %s%% with a source", tt.kind, tt.day, r, ok, tt.want)
 		}
@@ -227,7 +218,7 @@ func TestLoadRates(t *testing.T) {
 		{"2025-07-01", "4.50", "own check"},
 		{"2026-07-01", "3.25", "own check"},
 	} {
-		r, ok := rates.At(creditflow.B2C, legalDate(t, tt.day))
+		r, ok := rates.At(creditflow.B2C, day(t, tt.day))
 		if !ok || r.RatePercent.String() != tt.want || !strings.Contains(r.Source, tt.source) {
 			t.Errorf("b2c on %s: %+v, want %s%% from %q", tt.day, r, tt.want, tt.source)
 		}
@@ -236,7 +227,7 @@ func TestLoadRates(t *testing.T) {
 		t.Errorf("%d rows after the merge, want %d", n, m+1)
 	}
 	// The merge splits the interest at the user's new rate.
-	c, err := dunning.StatutoryInterest(legalMoney(t, "1000.00"), legalDate(t, "2026-06-29"), legalDate(t, "2026-07-02"), creditflow.B2C, rates)
+	c, err := dunning.StatutoryInterest(money(t, "1000.00"), day(t, "2026-06-29"), day(t, "2026-07-02"), creditflow.B2C, rates)
 	if err != nil {
 		t.Fatal(err)
 	}

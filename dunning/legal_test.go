@@ -8,16 +8,6 @@ import (
 	"github.com/creditflow/creditflow/dunning"
 )
 
-// legalMoney reads an amount for a test table.
-func legalMoney(tb testing.TB, s string) creditflow.Money {
-	tb.Helper()
-	m, err := creditflow.ParseMoney(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
-
 func TestCollectionCosts(t *testing.T) {
 	tests := []struct {
 		name, principal string
@@ -54,11 +44,11 @@ func TestCollectionCosts(t *testing.T) {
 	for _, kind := range []creditflow.CustomerKind{creditflow.B2C, creditflow.B2B} {
 		for _, tt := range tests {
 			t.Run(string(kind)+"/"+tt.name, func(t *testing.T) {
-				c, err := dunning.CollectionCosts(legalMoney(t, tt.principal), kind)
+				c, err := dunning.CollectionCosts(money(t, tt.principal), kind)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if c.Amount != legalMoney(t, tt.want) || c.Scale != legalMoney(t, tt.scale) || len(c.Lines) != tt.lines ||
+				if c.Amount != money(t, tt.want) || c.Scale != money(t, tt.scale) || len(c.Lines) != tt.lines ||
 					c.MinimumApplied != tt.min || c.CapApplied != tt.capped {
 					t.Errorf("got amount %s scale %s, %d lines, minimum %v, cap %v; want %s %s %d %v %v: %+v",
 						c.Amount, c.Scale, len(c.Lines), c.MinimumApplied, c.CapApplied, tt.want, tt.scale, tt.lines, tt.min, tt.capped, c)
@@ -77,7 +67,7 @@ func TestCollectionCosts(t *testing.T) {
 }
 
 func TestCollectionCostsLines(t *testing.T) {
-	c, err := dunning.CollectionCosts(legalMoney(t, "12345.67"), creditflow.B2B)
+	c, err := dunning.CollectionCosts(money(t, "12345.67"), creditflow.B2B)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +87,7 @@ func TestCollectionCostsLines(t *testing.T) {
 			t.Errorf("line %d: %s × %s%% = %s, want %s × %s%% = %s", i, l.Base, l.RatePercent, l.Amount, w.base, w.rate, w.amount)
 		}
 	}
-	if c.Amount != legalMoney(t, "898.46") {
+	if c.Amount != money(t, "898.46") {
 		t.Errorf("amount %s, want 898.46", c.Amount)
 	}
 	if c.Lines[3].Band != "10000.00 - 200000.00" || c.Lines[3].BandTo == nil {
@@ -117,15 +107,15 @@ func TestCollectionCostsInvalid(t *testing.T) {
 func TestCollectionCostsPerInvoice(t *testing.T) {
 	// 100 → minimum 40; 3,000 → 375 + 50 = 425; 266.67 → 40.00. Total 505.00,
 	// where the scale over the total 3,366.67 would give 375 + 86.667 = 461.67.
-	c, err := dunning.CollectionCostsPerInvoice([]creditflow.Money{legalMoney(t, "100"), legalMoney(t, "3000"), legalMoney(t, "266.67")}, creditflow.B2B)
+	c, err := dunning.CollectionCostsPerInvoice([]creditflow.Money{money(t, "100"), money(t, "3000"), money(t, "266.67")}, creditflow.B2B)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Amount != legalMoney(t, "505.00") || c.Principal != legalMoney(t, "3366.67") || len(c.Invoices) != 3 {
+	if c.Amount != money(t, "505.00") || c.Principal != money(t, "3366.67") || len(c.Invoices) != 3 {
 		t.Errorf("got %s over %s in %d invoices, want 505.00 over 3366.67 in 3", c.Amount, c.Principal, len(c.Invoices))
 	}
-	total, _ := dunning.CollectionCosts(legalMoney(t, "3366.67"), creditflow.B2B)
-	if total.Amount != legalMoney(t, "461.67") {
+	total, _ := dunning.CollectionCosts(money(t, "3366.67"), creditflow.B2B)
+	if total.Amount != money(t, "461.67") {
 		t.Errorf("over the total: %s, want 461.67", total.Amount)
 	}
 	if _, err := dunning.CollectionCostsPerInvoice([]creditflow.Money{100}, creditflow.B2C); !errors.Is(err, creditflow.ErrInvalid) {
@@ -137,7 +127,7 @@ func TestCollectionCostsPerInvoice(t *testing.T) {
 }
 
 func TestFourteenDayLetterExpired(t *testing.T) {
-	received := legalDate(t, "2025-03-01")
+	received := day(t, "2025-03-01")
 	tests := []struct {
 		on   string
 		want bool
@@ -147,42 +137,42 @@ func TestFourteenDayLetterExpired(t *testing.T) {
 		{"2025-03-16", true},
 	}
 	for _, tt := range tests {
-		if got := dunning.FourteenDayLetterExpired(received, legalDate(t, tt.on)); got != tt.want {
+		if got := dunning.FourteenDayLetterExpired(received, day(t, tt.on)); got != tt.want {
 			t.Errorf("on %s: %v, want %v", tt.on, got, tt.want)
 		}
 	}
 }
 
 func TestApplyPayment(t *testing.T) {
-	claim := dunning.Claim{Principal: legalMoney(t, "1000.00"), Interest: legalMoney(t, "50.00"), Costs: legalMoney(t, "150.00")}
+	claim := dunning.Claim{Principal: money(t, "1000.00"), Interest: money(t, "50.00"), Costs: money(t, "150.00")}
 	tests := []struct {
 		name, payment string
 		left          dunning.Claim
 		applied       dunning.Application
 	}{
 		{name: "less than the costs", payment: "100.00",
-			left:    dunning.Claim{Principal: legalMoney(t, "1000.00"), Interest: legalMoney(t, "50.00"), Costs: legalMoney(t, "50.00")},
-			applied: dunning.Application{Costs: legalMoney(t, "100.00")}},
+			left:    dunning.Claim{Principal: money(t, "1000.00"), Interest: money(t, "50.00"), Costs: money(t, "50.00")},
+			applied: dunning.Application{Costs: money(t, "100.00")}},
 		{name: "costs and part of the interest", payment: "180.00",
-			left:    dunning.Claim{Principal: legalMoney(t, "1000.00"), Interest: legalMoney(t, "20.00")},
-			applied: dunning.Application{Costs: legalMoney(t, "150.00"), Interest: legalMoney(t, "30.00")}},
+			left:    dunning.Claim{Principal: money(t, "1000.00"), Interest: money(t, "20.00")},
+			applied: dunning.Application{Costs: money(t, "150.00"), Interest: money(t, "30.00")}},
 		{name: "costs, interest and part of the principal", payment: "700.01",
-			left:    dunning.Claim{Principal: legalMoney(t, "499.99")},
-			applied: dunning.Application{Costs: legalMoney(t, "150.00"), Interest: legalMoney(t, "50.00"), Principal: legalMoney(t, "500.01")}},
+			left:    dunning.Claim{Principal: money(t, "499.99")},
+			applied: dunning.Application{Costs: money(t, "150.00"), Interest: money(t, "50.00"), Principal: money(t, "500.01")}},
 		{name: "exactly", payment: "1200.00",
-			applied: dunning.Application{Costs: legalMoney(t, "150.00"), Interest: legalMoney(t, "50.00"), Principal: legalMoney(t, "1000.00")}},
+			applied: dunning.Application{Costs: money(t, "150.00"), Interest: money(t, "50.00"), Principal: money(t, "1000.00")}},
 		{name: "overpaid", payment: "1300.00",
-			applied: dunning.Application{Costs: legalMoney(t, "150.00"), Interest: legalMoney(t, "50.00"), Principal: legalMoney(t, "1000.00"), Overpaid: legalMoney(t, "100.00")}},
+			applied: dunning.Application{Costs: money(t, "150.00"), Interest: money(t, "50.00"), Principal: money(t, "1000.00"), Overpaid: money(t, "100.00")}},
 		{name: "nothing", payment: "0", left: claim},
 		{name: "negative", payment: "-5.00", left: claim},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			left, applied := dunning.ApplyPayment(claim, legalMoney(t, tt.payment))
+			left, applied := dunning.ApplyPayment(claim, money(t, tt.payment))
 			if left != tt.left || applied != tt.applied {
 				t.Errorf("left %+v applied %+v, want %+v %+v", left, applied, tt.left, tt.applied)
 			}
-			if p := legalMoney(t, tt.payment); p > 0 && applied.Costs+applied.Interest+applied.Principal+applied.Overpaid != p {
+			if p := money(t, tt.payment); p > 0 && applied.Costs+applied.Interest+applied.Principal+applied.Overpaid != p {
 				t.Errorf("applied %+v does not add up to %s", applied, p)
 			}
 		})

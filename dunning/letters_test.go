@@ -9,13 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
@@ -44,21 +40,7 @@ D1,D,2025-02-15,2025-03-01,3210.50,EUR,false,
 // loadLetterLedger ingests the letters' ledger into a fresh database.
 func loadLetterLedger(tb testing.TB) *store.DB {
 	tb.Helper()
-	db := storetest.MustOpen(tb)
-	dir := tb.TempDir()
-	var paths []string
-	for name, content := range map[string]string{"customers.csv": letterCustomers, "invoices.csv": letterInvoices} {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	now := func() time.Time { return time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) }
-	if _, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: now}); err != nil {
-		tb.Fatalf("ingest: %v", err)
-	}
-	return db
+	return ingestFiles(tb, "customers.csv", letterCustomers, "invoices.csv", letterInvoices)
 }
 
 func testCreditor() dunning.Creditor {

@@ -138,28 +138,23 @@ var explains = map[string]struct {
 	outLadderDone:   {[]string{whyLadder}, false},
 }
 
+// ladderWhy is WhyNoTask's explanation when it leaves the matter to the
+// ladder's state: the amount overdue on the day, and no cause of its own.
+func ladderWhy(day, overdue string) string {
+	return "No step is due on " + day + ": " + overdue + " overdue, but the next step of the ladder is not yet due, " +
+		"the ladder is done, or the customer is marked do-not-chase."
+}
+
 // TestWhyNoTask checks WhyNoTask against the ladder: for each hand-built
 // ledger, ComputeWorklist decides customer A's (or C's) task, and
 // WhyNoTask, given the same policy, open items and actions, must explain
 // that decision (explains), word for word (why).
 func TestWhyNoTask(t *testing.T) {
-	const invoiceA1 = "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"
-	arrangement := func(t *testing.T) []dunning.NewAction {
-		return []dunning.NewAction{
-			stepAction(t, "A", "friendly_reminder", "2025-03-02"),
-			stepAction(t, "A", "second_reminder", "2025-03-15"),
-			{CustomerID: "A", Type: dunning.Arrangement, ActionDate: day(t, "2025-03-20"), Instalments: []dunning.Instalment{
-				{Date: day(t, "2025-04-01"), Amount: money(t, "300.00")},
-				{Date: day(t, "2025-05-01"), Amount: money(t, "300.00")},
-				{Date: day(t, "2025-06-01"), Amount: money(t, "400.00")},
-			}},
-		}
-	}
 	cases := []struct {
 		name     string
 		customer string // "" for A
 		ledger   ledger
-		actions  func(t *testing.T) []dunning.NewAction
+		actions  []dunning.NewAction
 		policy   func(p *dunning.Policy)
 		asOf     string
 		ladder   string // the ladder's outcome
@@ -168,7 +163,7 @@ func TestWhyNoTask(t *testing.T) {
 	}{
 		{
 			name:   "not yet overdue on the due date",
-			ledger: ledger{customers: baseCustomers, invoices: invoiceA1},
+			ledger: ledgerA1,
 			asOf:   "2025-03-01",
 			ladder: outNotOverdue,
 			why:    "Not overdue: no invoice is past due on 1 March 2025.",
@@ -182,10 +177,10 @@ func TestWhyNoTask(t *testing.T) {
 		},
 		{
 			name:   "a reminder the day after the due date",
-			ledger: ledger{customers: baseCustomers, invoices: invoiceA1},
+			ledger: ledgerA1,
 			asOf:   "2025-03-02",
 			ladder: outTask,
-			why:    "No step is due on 2 March 2025: EUR 1,000.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			why:    ladderWhy("2 March 2025", "EUR 1,000.00"),
 		},
 		{
 			name:   "disputed in the ledger",
@@ -197,43 +192,37 @@ func TestWhyNoTask(t *testing.T) {
 		{
 			name:   "disputed, resolved and disputed again by actions",
 			ledger: ledger{customers: baseCustomers, invoices: invoiceA1 + "A2,A,2025-02-01,2025-03-03,500.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{
-					{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1", "A2"}, ActionDate: day(t, "2025-03-03")},
-					{CustomerID: "A", Type: dunning.DisputeResolved, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-10")},
-					{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-12")},
-				}
+			actions: []dunning.NewAction{
+				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1", "A2"}, ActionDate: day(t, "2025-03-03")},
+				{CustomerID: "A", Type: dunning.DisputeResolved, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-10")},
+				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-12")},
 			},
 			asOf:   "2025-03-20",
 			ladder: outDisputed,
 			why:    "Paused by a dispute: all 2 overdue invoices are disputed.",
 		},
 		{
-			name:   "a ledger dispute resolved by an action",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,true,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{{CustomerID: "A", Type: dunning.DisputeResolved, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-10")}}
-			},
-			asOf:   "2025-03-20",
-			ladder: outTask,
-			why:    "No step is due on 20 March 2025: EUR 1,000.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			name:    "a ledger dispute resolved by an action",
+			ledger:  ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,true,\n"},
+			actions: []dunning.NewAction{{CustomerID: "A", Type: dunning.DisputeResolved, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-10")}},
+			asOf:    "2025-03-20",
+			ladder:  outTask,
+			why:     ladderWhy("20 March 2025", "EUR 1,000.00"),
 		},
 		{
-			name:   "a dispute after the as-of date does not count yet",
-			ledger: ledger{customers: baseCustomers, invoices: invoiceA1},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-25")}}
-			},
-			asOf:   "2025-03-20",
-			ladder: outTask,
-			why:    "No step is due on 20 March 2025: EUR 1,000.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			name:    "a dispute after the as-of date does not count yet",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-25")}},
+			asOf:    "2025-03-20",
+			ladder:  outTask,
+			why:     ladderWhy("20 March 2025", "EUR 1,000.00"),
 		},
 		{
 			name:   "one of two invoices disputed",
 			ledger: ledger{customers: baseCustomers, invoices: invoiceA1 + "A2,A,2025-02-01,2025-03-03,500.00,EUR,true,\n"},
 			asOf:   "2025-03-20",
 			ladder: outTask,
-			why:    "No step is due on 20 March 2025: EUR 1,000.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			why:    ladderWhy("20 March 2025", "EUR 1,000.00"),
 		},
 		{
 			name:   "below the minimum amount",
@@ -247,7 +236,7 @@ func TestWhyNoTask(t *testing.T) {
 			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,25.00,EUR,false,\n"},
 			asOf:   "2025-03-20",
 			ladder: outTask,
-			why:    "No step is due on 20 March 2025: EUR 25.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			why:    ladderWhy("20 March 2025", "EUR 25.00"),
 		},
 		{
 			name:   "below the policy's own minimum once the disputed invoice is left out",
@@ -258,63 +247,53 @@ func TestWhyNoTask(t *testing.T) {
 			why:    "Not chased: EUR 1,500.00 overdue is below the policy's minimum of EUR 2,000.00.",
 		},
 		{
-			name:   "a promise to pay within the grace days",
-			ledger: ledger{customers: baseCustomers, invoices: invoiceA1},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{{CustomerID: "A", Type: dunning.PromiseToPay, ActionDate: day(t, "2025-03-05"), PromiseDate: day(t, "2025-03-20")}}
-			},
-			asOf:   "2025-03-23",
-			ladder: outPromised,
-			why:    "Paused by a promise to pay by 20 March 2025 (made on 5 March 2025); the ladder resumes after 23 March 2025, 3 days' grace.",
+			name:    "a promise to pay within the grace days",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{promise(t, "A", "2025-03-05", "2025-03-20")},
+			asOf:    "2025-03-23",
+			ladder:  outPromised,
+			why:     "Paused by a promise to pay by 20 March 2025 (made on 5 March 2025); the ladder resumes after 23 March 2025, 3 days' grace.",
 		},
 		{
-			name:   "a promise to pay past the grace days",
-			ledger: ledger{customers: baseCustomers, invoices: invoiceA1},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{{CustomerID: "A", Type: dunning.PromiseToPay, ActionDate: day(t, "2025-03-05"), PromiseDate: day(t, "2025-03-20")}}
-			},
-			asOf:   "2025-03-24",
-			ladder: outTask,
-			why:    "No step is due on 24 March 2025: EUR 1,000.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			name:    "a promise to pay past the grace days",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{promise(t, "A", "2025-03-05", "2025-03-20")},
+			asOf:    "2025-03-24",
+			ladder:  outTask,
+			why:     ladderWhy("24 March 2025", "EUR 1,000.00"),
 		},
 		{
-			name:   "the policy's grace days",
-			ledger: ledger{customers: baseCustomers, invoices: invoiceA1},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{{CustomerID: "A", Type: dunning.PromiseToPay, ActionDate: day(t, "2025-03-05"), PromiseDate: day(t, "2025-03-20")}}
-			},
-			policy: func(p *dunning.Policy) { p.PromiseGraceDays = 10 },
-			asOf:   "2025-03-30",
-			ladder: outPromised,
-			why:    "Paused by a promise to pay by 20 March 2025 (made on 5 March 2025); the ladder resumes after 30 March 2025, 10 days' grace.",
+			name:    "the policy's grace days",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{promise(t, "A", "2025-03-05", "2025-03-20")},
+			policy:  func(p *dunning.Policy) { p.PromiseGraceDays = 10 },
+			asOf:    "2025-03-30",
+			ladder:  outPromised,
+			why:     "Paused by a promise to pay by 20 March 2025 (made on 5 March 2025); the ladder resumes after 30 March 2025, 10 days' grace.",
 		},
 		{
 			name:   "the latest of two promises",
-			ledger: ledger{customers: baseCustomers, invoices: invoiceA1},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{
-					{CustomerID: "A", Type: dunning.PromiseToPay, ActionDate: day(t, "2025-03-05"), PromiseDate: day(t, "2025-03-28")},
-					{CustomerID: "A", Type: dunning.PromiseToPay, ActionDate: day(t, "2025-03-10"), PromiseDate: day(t, "2025-03-15")},
-				}
+			ledger: ledgerA1,
+			actions: []dunning.NewAction{
+				promise(t, "A", "2025-03-05", "2025-03-28"),
+				promise(t, "A", "2025-03-10", "2025-03-15"),
 			},
 			asOf:   "2025-03-25",
 			ladder: outPromised,
 			why:    "Paused by a promise to pay by 28 March 2025 (made on 5 March 2025); the ladder resumes after 31 March 2025, 3 days' grace.",
 		},
 		{
-			name:   "an arrangement without instalments",
-			ledger: ledger{customers: baseCustomers, invoices: invoiceA1},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{{CustomerID: "A", Type: dunning.Arrangement, ActionDate: day(t, "2025-03-10"), PromiseDate: day(t, "2025-04-30")}}
-			},
-			asOf:   "2025-04-02",
-			ladder: outPromised,
-			why:    "Paused by a payment arrangement until 30 April 2025 (made on 10 March 2025); the ladder resumes after 3 May 2025, 3 days' grace.",
+			name:    "an arrangement without instalments",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{{CustomerID: "A", Type: dunning.Arrangement, ActionDate: day(t, "2025-03-10"), PromiseDate: day(t, "2025-04-30")}},
+			asOf:    "2025-04-02",
+			ladder:  outPromised,
+			why:     "Paused by a payment arrangement until 30 April 2025 (made on 10 March 2025); the ladder resumes after 3 May 2025, 3 days' grace.",
 		},
 		{
 			name:    "an arrangement with instalments, kept",
 			ledger:  ledger{customers: baseCustomers, invoices: invoiceA1, payments: "P1,A,A1,2025-03-31,300.00,transfer,\n"},
-			actions: arrangement,
+			actions: arrangementA(t),
 			asOf:    "2025-04-20",
 			ladder:  outArrangement,
 			why:     "Paused by a payment arrangement until 1 June 2025 (made on 20 March 2025); the ladder resumes after 4 June 2025, 3 days' grace.",
@@ -322,7 +301,7 @@ func TestWhyNoTask(t *testing.T) {
 		{
 			name:    "an arrangement with instalments, paid in full",
 			ledger:  ledger{customers: baseCustomers, invoices: invoiceA1, payments: "P1,A,A1,2025-03-31,1000.00,transfer,\n"},
-			actions: arrangement,
+			actions: arrangementA(t),
 			asOf:    "2025-04-20",
 			ladder:  outNotOverdue,
 			why:     "Not overdue: no invoice is past due on 20 April 2025.",
@@ -332,11 +311,11 @@ func TestWhyNoTask(t *testing.T) {
 			// WhyNoTask knows neither the instalments nor the payments
 			// since the arrangement and still takes it for running.
 			name:    "an arrangement with instalments, one missed",
-			ledger:  ledger{customers: baseCustomers, invoices: invoiceA1},
-			actions: arrangement,
+			ledger:  ledgerA1,
+			actions: arrangementA(t),
 			asOf:    "2025-04-05",
 			ladder:  outTask,
-			why:     "No step is due on 5 April 2025: EUR 1,000.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			why:     ladderWhy("5 April 2025", "EUR 1,000.00"),
 			known:   "WhyNoTask does not see a missed instalment: it still says the arrangement pauses the ladder",
 		},
 		{
@@ -344,38 +323,32 @@ func TestWhyNoTask(t *testing.T) {
 			ledger: ledger{customers: "A,Alfa B.V.,NL,retail,b2b,30,,,,,true\n", invoices: invoiceA1},
 			asOf:   "2025-03-20",
 			ladder: outDoNotChase,
-			why:    "No step is due on 20 March 2025: EUR 1,000.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			why:    ladderWhy("20 March 2025", "EUR 1,000.00"),
 		},
 		{
-			name:   "the next step not yet due",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1234567.89,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")}
-			},
-			asOf:   "2025-03-14",
-			ladder: outNotYetDue,
-			why:    "No step is due on 14 March 2025: EUR 1,234,567.89 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			name:    "the next step not yet due",
+			ledger:  ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1234567.89,EUR,false,\n"},
+			actions: []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")},
+			asOf:    "2025-03-14",
+			ladder:  outNotYetDue,
+			why:     ladderWhy("14 March 2025", "EUR 1,234,567.89"),
 		},
 		{
-			name:   "the ladder done",
-			ledger: ledger{customers: baseCustomers, invoices: invoiceA1},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "A", "handover", "2025-05-05")}
-			},
-			asOf:   "2025-05-20",
-			ladder: outLadderDone,
-			why:    "No step is due on 20 May 2025: EUR 1,000.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			name:    "the ladder done",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{stepAction(t, "A", "handover", "2025-05-05")},
+			asOf:    "2025-05-20",
+			ladder:  outLadderDone,
+			why:     ladderWhy("20 May 2025", "EUR 1,000.00"),
 		},
 		{
 			name:     "a consumer's 14-day letter",
 			customer: "C",
 			ledger:   ledger{customers: baseCustomers, invoices: "C1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "C", "reminder", "2025-03-02")}
-			},
-			asOf:   "2025-03-15",
-			ladder: outTask,
-			why:    "No step is due on 15 March 2025: EUR 1,000.00 overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+			actions:  []dunning.NewAction{stepAction(t, "C", "reminder", "2025-03-02")},
+			asOf:     "2025-03-15",
+			ladder:   outTask,
+			why:      ladderWhy("15 March 2025", "EUR 1,000.00"),
 		},
 	}
 	for _, tc := range cases {
@@ -387,21 +360,8 @@ func TestWhyNoTask(t *testing.T) {
 			if customer == "" {
 				customer = "A"
 			}
-			db := loadLedger(t, tc.ledger)
-			if tc.actions != nil {
-				for _, a := range tc.actions(t) {
-					record(t, db, a)
-				}
-			}
-			p := dunning.DefaultPolicy()
-			if tc.policy != nil {
-				tc.policy(&p)
-			}
+			db, p, w, _ := worklistCase(t, tc.ledger, tc.actions, tc.policy, tc.asOf)
 			asOf := day(t, tc.asOf)
-			w, err := dunning.ComputeWorklist(context.Background(), db, asOf, dunning.Options{Policy: p})
-			if err != nil {
-				t.Fatal(err)
-			}
 			got := ladderOutcome(t, w, customer)
 			if got != tc.ladder {
 				t.Fatalf("the ladder's outcome is %s (tasks %+v), the case expects %s", got, w.Tasks, tc.ladder)

@@ -2,72 +2,15 @@ package dunning_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/creditflow/creditflow/store/storetest"
-
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 )
-
-// loadLedgerHeader is loadLedger with another customers header, for
-// customer attributes beyond do_not_chase.
-func loadLedgerHeader(tb testing.TB, custHeader string, l ledger) *store.DB {
-	tb.Helper()
-	db := storetest.MustOpen(tb)
-	dir := tb.TempDir()
-	var paths []string
-	for _, f := range []struct{ name, header, rows string }{
-		{"customers.csv", custHeader, l.customers},
-		{"invoices.csv", invoicesHeader, l.invoices},
-		{"payments.csv", paymentsHeader, l.payments},
-	} {
-		if strings.TrimSpace(f.rows) == "" {
-			continue
-		}
-		p := filepath.Join(dir, f.name)
-		if err := os.WriteFile(p, []byte(f.header+strings.TrimLeft(f.rows, "\n")), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	now := func() time.Time { return time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) }
-	if _, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: now}); err != nil {
-		tb.Fatalf("ingest: %v", err)
-	}
-	return db
-}
-
-// worklistOn computes the worklist of asOf under p and indexes its tasks
-// by customer.
-func worklistOn(tb testing.TB, db *store.DB, asOf string, p dunning.Policy) (dunning.Worklist, map[string]dunning.Task) {
-	tb.Helper()
-	w, err := dunning.ComputeWorklist(context.Background(), db, day(tb, asOf), dunning.Options{Policy: p})
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tasks := map[string]dunning.Task{}
-	for _, t := range w.Tasks {
-		tasks[t.CustomerID] = t
-	}
-	return w, tasks
-}
-
-func money(tb testing.TB, s string) creditflow.Money {
-	tb.Helper()
-	m, err := creditflow.ParseMoney(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
 
 // TestArrangement: customer A owes EUR 1,000.00 due 2025-03-01, had the
 // friendly and the second reminder and agreed on 2025-03-20 to pay 300 on
@@ -102,30 +45,17 @@ func TestArrangement(t *testing.T) {
 				invoices:  "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n",
 				payments:  tc.payments,
 			})
-			record(t, db, stepAction(t, "A", "friendly_reminder", "2025-03-02"))
-			record(t, db, stepAction(t, "A", "second_reminder", "2025-03-15"))
-			a := record(t, db, dunning.NewAction{CustomerID: "A", Type: dunning.Arrangement, ActionDate: day(t, "2025-03-20"),
-				Instalments: []dunning.Instalment{
-					{Date: day(t, "2025-04-01"), Amount: money(t, "300.00")},
-					{Date: day(t, "2025-05-01"), Amount: money(t, "300.00")},
-					{Date: day(t, "2025-06-01"), Amount: money(t, "400.00")},
-				}})
+			var a dunning.Action
+			for _, na := range arrangementA(t) {
+				a = record(t, db, na)
+			}
 			if a.PromiseDate.String() != "2025-06-01" || len(a.Instalments) != 3 {
 				t.Fatalf("recorded %+v: want promise date 2025-06-01 and 3 instalments", a)
 			}
 			w, tasks := worklistOn(t, db, tc.asOf, dunning.DefaultPolicy())
-			task, ok := tasks["A"]
-			if tc.wantStep == "" {
-				if ok {
-					t.Fatalf("task %s (%s), want none: the arrangement is kept", task.Step, task.Reason)
-				}
-				if w.Skipped.Arrangement != 1 {
-					t.Errorf("skipped %+v, want 1 arrangement", w.Skipped)
-				}
-				return
-			}
+			task, ok := expectTask(t, w, tasks, "A", tc.wantStep, "arrangement", func(s dunning.Skipped) int { return s.Arrangement })
 			if !ok {
-				t.Fatalf("no task, want %s (skipped %+v)", tc.wantStep, w.Skipped)
+				return
 			}
 			if task.Step != tc.wantStep || task.DueSince.String() != tc.dueSince || !strings.Contains(task.Reason, tc.reason) {
 				t.Errorf("task %s due since %s (%s), want %s due since %s with reason %q", task.Step, task.DueSince, task.Reason,
@@ -244,26 +174,11 @@ func TestLegalGating(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			db := loadLedger(t, ledger{
-				customers: baseCustomers,
-				invoices:  "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\nC1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n",
-			})
-			for _, a := range tc.actions {
-				record(t, db, a)
-			}
-			w, tasks := worklistOn(t, db, tc.asOf, dunning.DefaultPolicy())
-			task, ok := tasks[tc.customer]
-			if tc.wantStep == "" {
-				if ok {
-					t.Fatalf("task %s (%s), want none", task.Step, task.Reason)
-				}
-				if w.Skipped.NotYetDue != 1 {
-					t.Errorf("skipped %+v, want %s not yet due", w.Skipped, tc.customer)
-				}
-				return
-			}
+			l := ledger{customers: baseCustomers, invoices: invoiceA1 + "C1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n"}
+			_, _, w, tasks := worklistCase(t, l, tc.actions, nil, tc.asOf)
+			task, ok := expectTask(t, w, tasks, tc.customer, tc.wantStep, "not yet due", func(s dunning.Skipped) int { return s.NotYetDue })
 			if !ok {
-				t.Fatalf("no task, want %s (skipped %+v)", tc.wantStep, w.Skipped)
+				return
 			}
 			if task.Step != tc.wantStep || task.Costs.String() != tc.wantCosts || !strings.Contains(task.Reason, tc.reason) {
 				t.Errorf("task %s with costs %s (%s), want %s with costs %s, reason %q", task.Step, task.Costs, task.Reason,

@@ -492,7 +492,7 @@ func Plan(ctx context.Context, db *store.DB, asOf creditflow.Date, opt Options, 
 		today := map[string]bool{}
 		cycle := map[string]bool{}
 		// Deferred calls are planned again on a later day.
-		rows, err := tx.QueryContext(ctx, `SELECT customer_id, step, cycle_start, plan_date = ?, deferred FROM dunning_plan`, asOf)
+		rows, err := tx.QueryContext(ctx, store.Query("dunning_plan_planned"), asOf)
 		if err != nil {
 			return err
 		}

@@ -2,18 +2,16 @@ package dunning_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
-
-	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ingest/ingesttest"
+	"github.com/creditflow/creditflow/store/storetest"
 )
 
 // BenchmarkWorklist computes the worklist of a demo ledger of
@@ -25,14 +23,7 @@ import (
 //	CREDITFLOW_BENCH_INVOICES=1000000 go test -run '^$' -bench Worklist ./dunning/
 func BenchmarkWorklist(b *testing.B) {
 	ctx := context.Background()
-	n := 100_000
-	if s := os.Getenv("CREDITFLOW_BENCH_INVOICES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("CREDITFLOW_BENCH_INVOICES=%q: want a positive number", s)
-		}
-		n = v
-	}
+	n := ingesttest.EnvInt("CREDITFLOW_BENCH_INVOICES", 100_000)
 	end := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
 	dir := b.TempDir()
 	cfg := demo.Config{Customers: max(n/20, 50), Invoices: n, Seed: 1, End: end, Years: 3}

@@ -2,93 +2,14 @@ package dunning_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/creditflow/creditflow/store/storetest"
-
-	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/store"
 )
-
-// mustOpenDB returns an empty ledger database in a temporary directory.
-// CSV headers of the test ledgers; the rows follow them.
-const (
-	customersHeader = "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,do_not_chase\n"
-	invoicesHeader  = "invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed,description\n"
-	paymentsHeader  = "payment_id,customer_id,invoice_id,payment_date,amount,method,reference\n"
-)
-
-// ledger is a small ledger as CSV rows without headers.
-type ledger struct {
-	customers, invoices, payments string
-}
-
-// loadLedger writes l as CSV files and ingests them into a fresh database.
-func loadLedger(tb testing.TB, l ledger) *store.DB {
-	tb.Helper()
-	db := storetest.MustOpen(tb)
-	dir := tb.TempDir()
-	var paths []string
-	for _, f := range []struct{ name, header, rows string }{
-		{"customers.csv", customersHeader, l.customers},
-		{"invoices.csv", invoicesHeader, l.invoices},
-		{"payments.csv", paymentsHeader, l.payments},
-	} {
-		if strings.TrimSpace(f.rows) == "" {
-			continue
-		}
-		p := filepath.Join(dir, f.name)
-		if err := os.WriteFile(p, []byte(f.header+strings.TrimLeft(f.rows, "\n")), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	now := func() time.Time { return time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) }
-	if _, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: now}); err != nil {
-		tb.Fatalf("ingest: %v", err)
-	}
-	return db
-}
-
-func day(tb testing.TB, s string) creditflow.Date {
-	tb.Helper()
-	d, err := creditflow.ParseDate(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
-}
-
-// record stores an action dated on its action date, as collector "test".
-func record(tb testing.TB, db *store.DB, a dunning.NewAction) dunning.Action {
-	tb.Helper()
-	now := a.ActionDate.Time.Add(10 * time.Hour)
-	got, err := dunning.RecordAction(context.Background(), db, dunning.DefaultPolicy(), a, "test", now)
-	if err != nil {
-		tb.Fatalf("record %+v: %v", a, err)
-	}
-	return got
-}
-
-// stepAction is a ladder step done on a day, covering all overdue invoices.
-func stepAction(tb testing.TB, customer, step, on string) dunning.NewAction {
-	return dunning.NewAction{CustomerID: customer, Type: dunning.ReminderSent, Step: step, ActionDate: day(tb, on)}
-}
-
-// The base ledger of the worklist tests: every customer has one invoice of
-// EUR 1,000.00 due on 2025-03-01 unless a case says otherwise.
-const baseCustomers = `
-A,Alfa B.V.,NL,retail,b2b,30,,,,,
-C,Carla Consument,NL,consumer,b2c,14,,,,,
-`
 
 func TestWorklist(t *testing.T) {
 	type want struct {
@@ -100,7 +21,7 @@ func TestWorklist(t *testing.T) {
 	cases := []struct {
 		name    string
 		ledger  ledger
-		actions func(t *testing.T) []dunning.NewAction
+		actions []dunning.NewAction
 		policy  func(p *dunning.Policy)
 		asOf    string
 		want    map[string]want
@@ -108,50 +29,42 @@ func TestWorklist(t *testing.T) {
 	}{
 		{
 			name:   "not yet overdue on the due date",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"},
+			ledger: ledgerA1,
 			asOf:   "2025-03-01",
 			want:   map[string]want{"A": {}},
 		},
 		{
 			name:   "friendly reminder the day after the due date",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"},
+			ledger: ledgerA1,
 			asOf:   "2025-03-02",
 			want:   map[string]want{"A": {step: "friendly_reminder", dueSince: "2025-03-02", channel: dunning.Email}},
 		},
 		{
-			name:   "next step waits for its trigger",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")}
-			},
+			name:    "next step waits for its trigger",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")},
 			asOf:    "2025-03-14",
 			want:    map[string]want{"A": {}},
 			skipped: dunning.Skipped{NotYetDue: 1},
 		},
 		{
-			name:   "next step after the trigger days",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")}
-			},
-			asOf: "2025-03-15",
-			want: map[string]want{"A": {step: "second_reminder", dueSince: "2025-03-15", channel: dunning.Email}},
+			name:    "next step after the trigger days",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")},
+			asOf:    "2025-03-15",
+			want:    map[string]want{"A": {step: "second_reminder", dueSince: "2025-03-15", channel: dunning.Email}},
 		},
 		{
-			name:   "missed days catch up with the most advanced step",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")}
-			},
-			asOf: "2025-04-02",
-			want: map[string]want{"A": {step: "aanmaning", dueSince: "2025-03-31", channel: dunning.Letter}},
+			name:    "missed days catch up with the most advanced step",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")},
+			asOf:    "2025-04-02",
+			want:    map[string]want{"A": {step: "aanmaning", dueSince: "2025-03-31", channel: dunning.Letter}},
 		},
 		{
-			name:   "a done step is never repeated",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "A", "aanmaning", "2025-03-31")}
-			},
+			name:    "a done step is never repeated",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{stepAction(t, "A", "aanmaning", "2025-03-31")},
 			asOf:    "2025-04-05",
 			want:    map[string]want{"A": {}},
 			skipped: dunning.Skipped{NotYetDue: 1},
@@ -167,9 +80,7 @@ func TestWorklist(t *testing.T) {
 			name: "a payment of the oldest invoice restarts nothing",
 			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\nA2,A,2025-02-05,2025-03-07,500.00,EUR,false,\n",
 				payments: "P1,A,A1,2025-03-20,1000.00,transfer,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "A", "second_reminder", "2025-03-15")}
-			},
+			actions: []dunning.NewAction{stepAction(t, "A", "second_reminder", "2025-03-15")},
 			// A2 is 14 days past due on 03-21: the second reminder is done in
 			// this cycle, the call (21 days) is not yet due.
 			asOf:    "2025-03-21",
@@ -185,36 +96,30 @@ func TestWorklist(t *testing.T) {
 		},
 		{
 			name:   "disputed by an action is paused, resolved resumes",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{
-					{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-03")},
-					{CustomerID: "A", Type: dunning.DisputeResolved, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-10")},
-					{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-12")},
-				}
+			ledger: ledgerA1,
+			actions: []dunning.NewAction{
+				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-03")},
+				{CustomerID: "A", Type: dunning.DisputeResolved, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-10")},
+				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-12")},
 			},
 			asOf:    "2025-03-20",
 			want:    map[string]want{"A": {}},
 			skipped: dunning.Skipped{Disputed: 1},
 		},
 		{
-			name:   "promise to pay pauses until the promised date plus grace",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{{CustomerID: "A", Type: dunning.PromiseToPay, ActionDate: day(t, "2025-03-05"), PromiseDate: day(t, "2025-03-20")}}
-			},
+			name:    "promise to pay pauses until the promised date plus grace",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{promise(t, "A", "2025-03-05", "2025-03-20")},
 			asOf:    "2025-03-23",
 			want:    map[string]want{"A": {}},
 			skipped: dunning.Skipped{Promised: 1},
 		},
 		{
 			name:   "broken promise: the ladder resumes after the grace days",
-			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{
-					stepAction(t, "A", "friendly_reminder", "2025-03-02"),
-					{CustomerID: "A", Type: dunning.PromiseToPay, ActionDate: day(t, "2025-03-05"), PromiseDate: day(t, "2025-03-20")},
-				}
+			ledger: ledgerA1,
+			actions: []dunning.NewAction{
+				stepAction(t, "A", "friendly_reminder", "2025-03-02"),
+				promise(t, "A", "2025-03-05", "2025-03-20"),
 			},
 			asOf: "2025-03-24",
 			want: map[string]want{"A": {step: "call", dueSince: "2025-03-22", channel: dunning.Phone}},
@@ -223,20 +128,16 @@ func TestWorklist(t *testing.T) {
 			name: "promise kept: paid before the promised date",
 			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\n",
 				payments: "P1,A,A1,2025-03-19,1000.00,transfer,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{{CustomerID: "A", Type: dunning.PromiseToPay, ActionDate: day(t, "2025-03-05"), PromiseDate: day(t, "2025-03-20")}}
-			},
-			asOf: "2025-03-24",
-			want: map[string]want{"A": {}},
+			actions: []dunning.NewAction{promise(t, "A", "2025-03-05", "2025-03-20")},
+			asOf:    "2025-03-24",
+			want:    map[string]want{"A": {}},
 		},
 		{
-			name:   "B2C ladder has the 14-day letter",
-			ledger: ledger{customers: baseCustomers, invoices: "C1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "C", "reminder", "2025-03-02")}
-			},
-			asOf: "2025-03-15",
-			want: map[string]want{"C": {step: "veertiendagenbrief", dueSince: "2025-03-15", channel: dunning.Letter}},
+			name:    "B2C ladder has the 14-day letter",
+			ledger:  ledger{customers: baseCustomers, invoices: "C1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n"},
+			actions: []dunning.NewAction{stepAction(t, "C", "reminder", "2025-03-02")},
+			asOf:    "2025-03-15",
+			want:    map[string]want{"C": {step: "veertiendagenbrief", dueSince: "2025-03-15", channel: dunning.Letter}},
 		},
 		{
 			name:    "below the minimum amount is not chased",
@@ -256,11 +157,9 @@ func TestWorklist(t *testing.T) {
 			name: "phone capacity defers the lower-priority call",
 			ledger: ledger{customers: baseCustomers + "B,Bravo B.V.,NL,retail,b2b,30,,,,,\n",
 				invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\nB1,B,2025-01-30,2025-03-01,5000.00,EUR,false,\n"},
-			actions: func(t *testing.T) []dunning.NewAction {
-				return []dunning.NewAction{stepAction(t, "A", "second_reminder", "2025-03-15"), stepAction(t, "B", "second_reminder", "2025-03-15")}
-			},
-			policy: func(p *dunning.Policy) { p.CallCapacity = 1 },
-			asOf:   "2025-03-22",
+			actions: []dunning.NewAction{stepAction(t, "A", "second_reminder", "2025-03-15"), stepAction(t, "B", "second_reminder", "2025-03-15")},
+			policy:  func(p *dunning.Policy) { p.CallCapacity = 1 },
+			asOf:    "2025-03-22",
 			want: map[string]want{
 				"B": {step: "call", dueSince: "2025-03-22", channel: dunning.Phone},
 				"A": {step: "call", dueSince: "2025-03-22", channel: dunning.Phone, deferred: true},
@@ -269,24 +168,7 @@ func TestWorklist(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			db := loadLedger(t, tc.ledger)
-			if tc.actions != nil {
-				for _, a := range tc.actions(t) {
-					record(t, db, a)
-				}
-			}
-			p := dunning.DefaultPolicy()
-			if tc.policy != nil {
-				tc.policy(&p)
-			}
-			w, err := dunning.ComputeWorklist(context.Background(), db, day(t, tc.asOf), dunning.Options{Policy: p})
-			if err != nil {
-				t.Fatal(err)
-			}
-			got := map[string]dunning.Task{}
-			for _, task := range w.Tasks {
-				got[task.CustomerID] = task
-			}
+			_, _, w, got := worklistCase(t, tc.ledger, tc.actions, tc.policy, tc.asOf)
 			for id, wt := range tc.want {
 				task, ok := got[id]
 				if wt.step == "" {

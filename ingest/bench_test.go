@@ -6,12 +6,11 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/creditflow/creditflow/demo"
+	"github.com/creditflow/creditflow/ingest/ingesttest"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -25,8 +24,8 @@ func benchLedger(b *testing.B) string {
 	if dir := os.Getenv("CREDITFLOW_BENCH_DIR"); dir != "" {
 		return dir
 	}
-	invoices := envInt("CREDITFLOW_BENCH_INVOICES", 100_000)
-	customers := envInt("CREDITFLOW_BENCH_CUSTOMERS", max(invoices/20, 50))
+	invoices := ingesttest.EnvInt("CREDITFLOW_BENCH_INVOICES", 100_000)
+	customers := ingesttest.EnvInt("CREDITFLOW_BENCH_CUSTOMERS", max(invoices/20, 50))
 	dir := b.TempDir()
 	cfg := demo.Config{Customers: customers, Invoices: invoices, Seed: 1, Years: 3, End: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
 	if _, err := demo.Generate(context.Background(), dir, cfg); err != nil {
@@ -34,31 +33,6 @@ func benchLedger(b *testing.B) string {
 	}
 	return dir
 }
-
-func envInt(name string, def int) int {
-	if n, err := strconv.Atoi(os.Getenv(name)); err == nil && n > 0 {
-		return n
-	}
-	return def
-}
-
-// peakRSS returns the process's peak resident memory in MiB (Linux).
-func peakRSS() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
-
-// resetPeakRSS starts a new peak measurement (Linux: clear_refs 5).
-func resetPeakRSS() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
 
 // BenchmarkIngest times the full ingest (validation, merge, allocation, one
 // transaction) against DuckDB's own bare CSV load of the same files, in the
@@ -86,7 +60,7 @@ func BenchmarkIngest(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		resetPeakRSS()
+		ingesttest.ResetPeakRSS()
 		b.StartTimer()
 		start = time.Now()
 		opt := Options{}
@@ -103,7 +77,7 @@ func BenchmarkIngest(b *testing.B) {
 		b.ReportMetric(bareTime.Seconds(), "duckdb_csv_s")
 		b.ReportMetric(ingestTime.Seconds(), "ingest_s")
 		b.ReportMetric(ingestTime.Seconds()/bareTime.Seconds(), "ratio")
-		b.ReportMetric(peakRSS(), "peak_rss_MiB")
+		b.ReportMetric(ingesttest.PeakRSS(), "peak_rss_MiB")
 		b.ReportMetric(float64(res.Rows[Invoices]), "invoices")
 		b.ReportMetric(float64(res.Rows[Payments]), "payments")
 		b.StartTimer()

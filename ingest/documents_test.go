@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/creditflow/creditflow/ingest/ingesttest"
 	"github.com/creditflow/creditflow/store/storetest"
 )
 
@@ -80,9 +81,9 @@ func TestIngestEInvoices(t *testing.T) {
 		}
 	}
 	// An order is refused with a clear error.
-	order := writeFiles(t, "order.xml", `<?xml version="1.0"?>
+	order := ingesttest.WriteFiles(t, "order.xml", `<?xml version="1.0"?>
 <Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"><cbc:ID>1</cbc:ID></Order>`)
-	_, err = Files(context.Background(), db, order, Options{Now: fixedNow})
+	_, err = Files(context.Background(), db, order, Options{Now: ingesttest.FixedNow})
 	if err == nil || !strings.Contains(err.Error(), "not an invoice or credit note") {
 		t.Errorf("order: %v", err)
 	}
@@ -92,9 +93,9 @@ func TestIngestEInvoices(t *testing.T) {
 // touches the database.
 func TestStatementsNeedABooker(t *testing.T) {
 	db := storetest.MustOpen(t)
-	paths := writeFiles(t, "customers.csv", customersCSV,
+	paths := ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV,
 		"afschrift.xml", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt></BkToCstmrStmt></Document>`)
-	_, err := Files(context.Background(), db, paths, Options{Now: fixedNow})
+	_, err := Files(context.Background(), db, paths, Options{Now: ingesttest.FixedNow})
 	if err == nil || !strings.Contains(err.Error(), "afschrift.xml") || !strings.Contains(err.Error(), "Options.Statements") {
 		t.Fatalf("err = %v, want an error naming afschrift.xml and Options.Statements", err)
 	}

@@ -11,35 +11,16 @@ import (
 	"reflect"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest/ingesttest"
 	"github.com/creditflow/creditflow/store"
+	"github.com/creditflow/creditflow/store/storetest"
 )
-
-// writeFiles writes name → content into a temporary directory and returns
-// the paths in the order given.
-func writeFiles(tb testing.TB, files ...string) []string {
-	tb.Helper()
-	dir := tb.TempDir()
-	var paths []string
-	for i := 0; i+1 < len(files); i += 2 {
-		p := filepath.Join(dir, files[i])
-		if err := os.WriteFile(p, []byte(strings.TrimLeft(files[i+1], "\n")), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	return paths
-}
-
-func fixedNow() time.Time { return time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC) }
 
 func mustIngest(tb testing.TB, db *store.DB, opt Options, paths ...string) Result {
 	tb.Helper()
-	opt.Now = fixedNow
+	opt.Now = ingesttest.FixedNow
 	res, err := Files(context.Background(), db, paths, opt)
 	if err != nil {
 		tb.Fatalf("ingest: %v", err)
@@ -47,32 +28,9 @@ func mustIngest(tb testing.TB, db *store.DB, opt Options, paths ...string) Resul
 	return res
 }
 
-const customersCSV = `
-customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,account_manager
-C1,Bakkerij de Vries B.V.,NL,retail,b2b,30,5000.00,12345678,info@devries.nl,+31201234567,Anna
-C2,Jan Jansen,NL,consumer,b2c,14,,,jan@example.nl,,Piet
-`
-
-const invoicesCSV = `
-invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed,description
-I1,C1,2025-01-01,2025-01-31,100.00,EUR,false,first
-I2,C1,2025-01-10,,250.50,EUR,no,second
-I3,C2,2025-01-05,2025-01-19,80.25,,0,
-CN1,C1,2025-02-01,2025-02-01,-20.00,EUR,false,credit note on I2
-I4,C3,2025-02-10,2025-03-12,40.00,EUR,true,unknown customer becomes bare
-`
-
-const paymentsCSV = `
-payment_id,customer_id,invoice_id,payment_date,amount,method,reference
-P1,C1,I1,2025-02-05,100.00,transfer,I1
-P2,C1,,2025-02-20,200.00,transfer,lump
-P3,C2,I3,2025-01-20,80.25,direct_debit,
-P4,C2,I3,2025-01-25,-80.25,direct_debit,stornering
-`
-
 func TestIngestGoodFiles(t *testing.T) {
 	db := storetest.MustOpen(t)
-	paths := writeFiles(t, "payments.csv", paymentsCSV, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)
+	paths := ingesttest.WriteFiles(t, "payments.csv", ingesttest.PaymentsCSV, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)
 	res := mustIngest(t, db, Options{}, paths...)
 	if res.Rows[Customers] != 2 || res.Rows[Invoices] != 5 || res.Rows[Payments] != 4 {
 		t.Fatalf("rows = %v", res.Rows)
@@ -94,7 +52,7 @@ func TestIngestGoodFiles(t *testing.T) {
 
 func TestIngestAllocationAndBareCustomers(t *testing.T) {
 	db := storetest.MustOpen(t)
-	mustIngest(t, db, Options{}, writeFiles(t, "payments.csv", paymentsCSV, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
+	mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "payments.csv", ingesttest.PaymentsCSV, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)...)
 	// Expected open amounts on 2025-03-01, worked out by hand:
 	// I1 100.00: credit note CN1 (2025-02-01) is first guessed to settle 20.00 of the oldest invoice, I1;
 	//   on 2025-02-05 P1 names I1 for the full 100.00, so the guess is undone and CN1's 20.00 moves to the
@@ -128,43 +86,9 @@ func TestIngestAllocationAndBareCustomers(t *testing.T) {
 		t.Errorf("unapplied credit = %s, %v; want 0.00", unapplied, err)
 	}
 	// Only I1 is settled for good, from the day P1 paid it; the others are open.
-	if got := dump(t, db, `SELECT invoice_id, CAST(closed_from AS VARCHAR) FROM invoice_settlement ORDER BY ALL`); got != "I1 2025-02-05\nI2 <nil>\nI3 <nil>\nI4 <nil>\n" {
+	if got := ingesttest.Dump(t, db, `SELECT invoice_id, CAST(closed_from AS VARCHAR) FROM invoice_settlement ORDER BY ALL`); got != "I1 2025-02-05\nI2 <nil>\nI3 <nil>\nI4 <nil>\n" {
 		t.Errorf("invoice_settlement = %q, want I1 closed from 2025-02-05, the others open", got)
 	}
-}
-
-// ledgerDump is the content of the ledger tables, to compare databases.
-func ledgerDump(tb testing.TB, db *store.DB) string {
-	tb.Helper()
-	var b strings.Builder
-	for _, q := range []string{
-		`SELECT customer_id, name, kind, payment_terms_days, CAST(credit_limit AS VARCHAR), bare FROM customers ORDER BY ALL`,
-		`SELECT invoice_id, customer_id, invoice_date, due_date, CAST(amount AS VARCHAR), currency, disputed FROM invoices ORDER BY ALL`,
-		`SELECT payment_id, customer_id, invoice_id, payment_date, CAST(amount AS VARCHAR) FROM payments ORDER BY ALL`,
-		`SELECT customer_id, invoice_id, source_kind, source_id, CAST(amount AS VARCHAR), allocated_on, rule FROM payment_allocations ORDER BY ALL`,
-		`SELECT count(*) FROM ingest_runs`,
-		`SELECT count(*) FROM audit_log`,
-	} {
-		rows, err := db.Query(q)
-		if err != nil {
-			tb.Fatal(err)
-		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				tb.Fatal(err)
-			}
-			fmt.Fprintln(&b, vals...)
-		}
-		rows.Close()
-		b.WriteString("--\n")
-	}
-	return b.String()
 }
 
 func TestIngestRejectsBadFiles(t *testing.T) {
@@ -265,10 +189,10 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := storetest.MustOpen(t)
-			mustIngest(t, db, Options{}, writeFiles(t, "customers.csv", customersCSV)...)
-			before := ledgerDump(t, db)
-			tt.opt.Now = fixedNow
-			_, err := Files(context.Background(), db, writeFiles(t, tt.files...), tt.opt)
+			mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV)...)
+			before := ingesttest.LedgerDump(t, db)
+			tt.opt.Now = ingesttest.FixedNow
+			_, err := Files(context.Background(), db, ingesttest.WriteFiles(t, tt.files...), tt.opt)
 			if err == nil {
 				t.Fatal("bad file accepted")
 			}
@@ -288,7 +212,7 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 			if tt.problem > 0 && (!errors.As(err, &fe) || len(fe.Problems) != tt.problem) {
 				t.Errorf("want %d problems listed, got %v", tt.problem, fe)
 			}
-			if after := ledgerDump(t, db); after != before {
+			if after := ingesttest.LedgerDump(t, db); after != before {
 				t.Errorf("a rejected run changed the database:\nbefore\n%s\nafter\n%s", before, after)
 			}
 		})
@@ -297,9 +221,9 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 
 func TestIngestIsIdempotent(t *testing.T) {
 	db := storetest.MustOpen(t)
-	paths := writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV, "payments.csv", paymentsCSV)
+	paths := ingesttest.LedgerFiles(t)
 	mustIngest(t, db, Options{}, paths...)
-	first := ledgerDump(t, db)
+	first := ingesttest.LedgerDump(t, db)
 
 	res := mustIngest(t, db, Options{}, paths...)
 	for _, f := range res.Files {
@@ -307,13 +231,13 @@ func TestIngestIsIdempotent(t *testing.T) {
 			t.Errorf("%s not recognised as identical", f.File)
 		}
 	}
-	if got := ledgerDump(t, db); got != first {
+	if got := ingesttest.LedgerDump(t, db); got != first {
 		t.Errorf("second identical ingest changed the database")
 	}
 
 	// The same rows in a new file (a trailing comment column) update, never duplicate.
-	changed := strings.Replace(invoicesCSV, "I2,C1,2025-01-10,,250.50", "I2,C1,2025-01-10,,260.50", 1)
-	res = mustIngest(t, db, Options{}, writeFiles(t, "invoices-2.csv", changed)...)
+	changed := strings.Replace(ingesttest.InvoicesCSV, "I2,C1,2025-01-10,,250.50", "I2,C1,2025-01-10,,260.50", 1)
+	res = mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "invoices-2.csv", changed)...)
 	if f := res.Files[0]; f.Inserted != 0 || f.Updated != 5 {
 		t.Errorf("re-ingest: inserted %d updated %d, want 0 and 5", f.Inserted, f.Updated)
 	}
@@ -326,58 +250,35 @@ func TestIngestIsIdempotent(t *testing.T) {
 
 func TestAllocationDoesNotDependOnFileSplit(t *testing.T) {
 	whole := storetest.MustOpen(t)
-	mustIngest(t, whole, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV, "payments.csv", paymentsCSV)...)
+	mustIngest(t, whole, Options{}, ingesttest.LedgerFiles(t)...)
 
 	split := storetest.MustOpen(t)
-	invLines := strings.Split(strings.TrimSpace(invoicesCSV), "\n")
-	payLines := strings.Split(strings.TrimSpace(paymentsCSV), "\n")
+	invLines := strings.Split(strings.TrimSpace(ingesttest.InvoicesCSV), "\n")
+	payLines := strings.Split(strings.TrimSpace(ingesttest.PaymentsCSV), "\n")
 	// Later invoices and payments arrive first, in separate runs.
 	header := func(lines []string, from int) string {
 		return lines[0] + "\n" + strings.Join(lines[from:], "\n") + "\n"
 	}
-	mustIngest(t, split, Options{}, writeFiles(t, "invoices-b.csv", header(invLines, 3))...)
-	mustIngest(t, split, Options{}, writeFiles(t, "payments-b.csv", header(payLines, 2))...)
-	mustIngest(t, split, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices-a.csv", strings.Join(invLines[:3], "\n")+"\n")...)
-	mustIngest(t, split, Options{}, writeFiles(t, "payments-a.csv", strings.Join(payLines[:2], "\n")+"\n")...)
+	mustIngest(t, split, Options{}, ingesttest.WriteFiles(t, "invoices-b.csv", header(invLines, 3))...)
+	mustIngest(t, split, Options{}, ingesttest.WriteFiles(t, "payments-b.csv", header(payLines, 2))...)
+	mustIngest(t, split, Options{}, ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices-a.csv", strings.Join(invLines[:3], "\n")+"\n")...)
+	mustIngest(t, split, Options{}, ingesttest.WriteFiles(t, "payments-a.csv", strings.Join(payLines[:2], "\n")+"\n")...)
 
 	q := `SELECT customer_id, invoice_id, source_kind, source_id, CAST(amount AS VARCHAR), allocated_on, rule FROM payment_allocations ORDER BY ALL`
-	if a, b := dump(t, whole, q), dump(t, split, q); a != b {
+	if a, b := ingesttest.Dump(t, whole, q), ingesttest.Dump(t, split, q); a != b {
 		t.Errorf("allocations differ\none file:\n%s\nsplit:\n%s", a, b)
 	}
 }
 
 // rows is dump without the last newline.
 func rows(tb testing.TB, db *store.DB, q string) string {
-	return strings.TrimSuffix(dump(tb, db, q), "\n")
-}
-
-func dump(tb testing.TB, db *store.DB, q string) string {
-	tb.Helper()
-	rows, err := db.Query(q)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rows.Close()
-	cols, _ := rows.Columns()
-	var b strings.Builder
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			tb.Fatal(err)
-		}
-		fmt.Fprintln(&b, vals...)
-	}
-	return b.String()
+	return strings.TrimSuffix(ingesttest.Dump(tb, db, q), "\n")
 }
 
 func TestIngestParquetAndNDJSON(t *testing.T) {
 	db := storetest.MustOpen(t)
 	dir := t.TempDir()
-	csvPaths := writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV, "payments.csv", paymentsCSV)
+	csvPaths := ingesttest.LedgerFiles(t)
 	// DuckDB itself writes the Parquet and NDJSON versions of the CSV files.
 	for i, kind := range []string{"customers", "invoices", "payments"} {
 		format := "PARQUET"
@@ -391,18 +292,18 @@ func TestIngestParquetAndNDJSON(t *testing.T) {
 		}
 	}
 	mustIngest(t, db, Options{}, filepath.Join(dir, "customers.parquet"), filepath.Join(dir, "invoices.parquet"), filepath.Join(dir, "payments.ndjson"))
-	fromOthers := ledgerDump(t, db)
+	fromOthers := ingesttest.LedgerDump(t, db)
 
 	ref := storetest.MustOpen(t)
 	mustIngest(t, ref, Options{}, csvPaths...)
-	if fromCSV := ledgerDump(t, ref); fromCSV != fromOthers {
+	if fromCSV := ingesttest.LedgerDump(t, ref); fromCSV != fromOthers {
 		t.Errorf("Parquet/NDJSON ingest differs from CSV:\n%s\nvs\n%s", fromOthers, fromCSV)
 	}
 
 	bad := filepath.Join(dir, "invoices-bad.ndjson")
 	os.WriteFile(bad, []byte(`{"invoice_id":"X1","customer_id":"C1","invoice_date":"2025-01-01","amount":"10.00"}`+"\n"+
 		`{"invoice_id":"X2","customer_id":"C1","invoice_date":"2025-13-01","amount":"10.00"}`+"\n"), 0o644)
-	_, err := Files(context.Background(), db, []string{bad}, Options{Now: fixedNow})
+	_, err := Files(context.Background(), db, []string{bad}, Options{Now: ingesttest.FixedNow})
 	if err == nil || !strings.Contains(err.Error(), "line 2, column invoice_date") {
 		t.Errorf("bad NDJSON: %v", err)
 	}
@@ -410,8 +311,8 @@ func TestIngestParquetAndNDJSON(t *testing.T) {
 
 func TestPaymentWithoutCustomerBelongsToItsInvoicesCustomer(t *testing.T) {
 	db := storetest.MustOpen(t)
-	mustIngest(t, db, Options{}, writeFiles(t, "customers.csv", customersCSV, "invoices.csv", invoicesCSV)...)
-	mustIngest(t, db, Options{}, writeFiles(t, "payments.csv", "payment_id,customer_id,invoice_id,payment_date,amount\nP9,,I3,2025-01-21,80.25\nP10,C1,I1,2025-01-21,1.00\n")...)
+	mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)...)
+	mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "payments.csv", "payment_id,customer_id,invoice_id,payment_date,amount\nP9,,I3,2025-01-21,80.25\nP10,C1,I1,2025-01-21,1.00\n")...)
 	got := map[string]string{}
 	rows, err := db.Query(`SELECT payment_id, customer_id FROM payments`)
 	if err != nil {
@@ -445,7 +346,7 @@ func TestIngestGzippedCSV(t *testing.T) {
 		return p
 	}
 	db := storetest.MustOpen(t)
-	good := gz("invoices.csv.gz", strings.TrimLeft(invoicesCSV, "\n"))
+	good := gz("invoices.csv.gz", strings.TrimLeft(ingesttest.InvoicesCSV, "\n"))
 	if res := mustIngest(t, db, Options{}, good); res.Rows[Invoices] != 5 {
 		t.Fatalf("rows = %v, want 5 invoices", res.Rows)
 	}

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 	"unicode"
@@ -377,11 +378,8 @@ func (m *Matcher) matchName(tx creditflow.BankTransaction, day int32) {
 		}
 	}
 	slices.SortFunc(ns.scored, func(a, b scoredName) int {
-		switch {
-		case a.sim > b.sim:
-			return -1
-		case a.sim < b.sim:
-			return 1
+		if c := cmp.Compare(b.sim, a.sim); c != 0 {
+			return c
 		}
 		return int(a.cust - b.cust)
 	})

@@ -1,0 +1,2 @@
+-- match_customers: every customer with its name, for matching bank credits.
+SELECT customer_id, coalesce(name, '') FROM customers

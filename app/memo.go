@@ -156,6 +156,15 @@ func (m *memo[K, V]) outdate(stale func(K) bool) {
 		default:
 		}
 	}
+	// Outdated results that are never asked for again must not pile up
+	// (a fitted payment model holds a ledger's history): beyond size, any
+	// go, and their keys are computed afresh when asked for.
+	for k := range m.stale {
+		if len(m.stale) <= max(m.size, 1) {
+			break
+		}
+		delete(m.stale, k)
+	}
 }
 
 // refreshing reports whether an outdated result of key is served.

@@ -43,6 +43,13 @@ func (e *Engine) InvalidateFrom(from creditflow.Date) {
 		}
 		return true
 	})
+	// Outdated scores that are never asked for again must not pile up.
+	for k := range e.stale {
+		if len(e.stale) <= maxCachedDates {
+			break
+		}
+		delete(e.stale, k)
+	}
 }
 
 // FreshScores is Scores without outdated scores: it waits for a date that

@@ -9,17 +9,17 @@ import (
 )
 
 func runDemo(ctx context.Context, e env, args []string) error {
-	fs, _ := newFlags(e, "demo")
+	c := newCommand(e, "demo")
 	def := demo.DefaultConfig(creditflow.NewDate(e.now()).Time)
-	out := fs.String("out", "", "`directory` to write customers.csv, invoices.csv, payments.csv and truth.csv into")
-	customers := fs.Int("customers", def.Customers, "number of customers")
-	invoices := fs.Int("invoices", def.Invoices, "number of invoices (about)")
-	seed := fs.Uint64("seed", def.Seed, "random seed: the same seed gives the same ledger")
-	years := fs.Int("years", def.Years, "years of history up to today")
-	end := fs.String("end", "", "last `date` of the ledger (default today)")
-	statements := fs.Bool("statements", false, "also write bank statements (camt.053 and MT940) for the payments of the last months, customer_accounts.csv and statement_truth.csv; those payments are then left out of payments.csv")
-	months := fs.Int("statement-months", 12, "months of bank statements, with --statements")
-	if err := fs.Parse(args); err != nil {
+	out := c.String("out", "", "`directory` to write customers.csv, invoices.csv, payments.csv and truth.csv into")
+	customers := c.Int("customers", def.Customers, "number of customers")
+	invoices := c.Int("invoices", def.Invoices, "number of invoices (about)")
+	seed := c.Uint64("seed", def.Seed, "random seed: the same seed gives the same ledger")
+	years := c.Int("years", def.Years, "years of history up to today")
+	end := c.String("end", "", "last `date` of the ledger (default today)")
+	statements := c.Bool("statements", false, "also write bank statements (camt.053 and MT940) for the payments of the last months, customer_accounts.csv and statement_truth.csv; those payments are then left out of payments.csv")
+	months := c.Int("statement-months", 12, "months of bank statements, with --statements")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
 	if *out == "" {

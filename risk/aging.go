@@ -172,7 +172,7 @@ func AgingByGroup(ctx context.Context, q store.Querier, asOf creditflow.Date, gr
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, store.Query("aging_by_"+group), asOf, cur, limit, offset)
+	rows, err := q.QueryContext(ctx, store.Query("aging_by_group"), asOf, cur, limit, offset, group)
 	if err != nil {
 		return nil, fmt.Errorf("aging by %s: %w", group, err)
 	}
@@ -181,11 +181,7 @@ func AgingByGroup(ctx context.Context, q store.Querier, asOf creditflow.Date, gr
 	for rows.Next() {
 		var g creditflow.AgingGroup
 		var b bucketRow
-		dest := []any{&g.Key}
-		if group == GroupCustomer {
-			dest = append(dest, &g.Name)
-		}
-		dest = append(dest, store.Money(&g.OpenTotal), store.Money(&g.OverdueTotal))
+		dest := []any{&g.Key, &g.Name, store.Money(&g.OpenTotal), store.Money(&g.OverdueTotal)}
 		if err := rows.Scan(append(dest, b.dest()...)...); err != nil {
 			return nil, fmt.Errorf("aging by %s: %w", group, err)
 		}

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -17,22 +16,6 @@ import (
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 )
-
-// WriteFiles writes name, content pairs into a new temporary directory and
-// returns their paths in order. A content's leading newlines are dropped.
-func WriteFiles(tb testing.TB, files ...string) []string {
-	tb.Helper()
-	dir := tb.TempDir()
-	var paths []string
-	for i := 0; i+1 < len(files); i += 2 {
-		p := filepath.Join(dir, files[i])
-		if err := os.WriteFile(p, []byte(strings.TrimLeft(files[i+1], "\n")), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	return paths
-}
 
 // Ingest loads the files into db, the run's clock standing at now.
 func Ingest(tb testing.TB, db *store.DB, now time.Time, paths ...string) {

@@ -91,7 +91,7 @@ func mustIngest(tb testing.TB, db *store.DB, paths ...string) {
 func ledgerDB(tb testing.TB) *store.DB {
 	tb.Helper()
 	db := storetest.MustOpen(tb)
-	mustIngest(tb, db, ledgertest.WriteFiles(tb,
+	mustIngest(tb, db, storetest.WriteFiles(tb,
 		"customers.csv", ledgerCustomers, "invoices.csv", ledgerInvoices, "payments.csv", ledgerPayments)...)
 	return db
 }

@@ -297,7 +297,7 @@ func TestEngineNoLeakage(t *testing.T) {
 		asOf := date(t, "2025-04-30")
 		without := ledgerDB(t)
 		with := ledgerDB(t)
-		mustIngest(t, with, ledgertest.WriteFiles(t, "invoices.csv", laterInvoices, "payments.csv", laterPayments)...)
+		mustIngest(t, with, storetest.WriteFiles(t, "invoices.csv", laterInvoices, "payments.csv", laterPayments)...)
 		compareScores(t, without, with, asOf)
 	})
 	t.Run("demo", func(t *testing.T) {

@@ -17,19 +17,19 @@ import (
 
 // runBacktest runs one of the backtests: how well a model would have done
 // on the ledger's own past.
-func runBacktest(ctx context.Context, e env, args []string) error {
+func runBacktest(ctx context.Context, c *command, args []string) error {
 	if len(args) == 0 {
 		return fmt.Errorf("backtest: name what to test: `backtest risk`, `backtest change`, `backtest forecast` or `backtest matching`")
 	}
 	switch args[0] {
 	case "risk":
-		return runBacktestRisk(ctx, e, args[1:])
+		return runBacktestRisk(ctx, c.sub("risk"), args[1:])
 	case "change":
-		return runBacktestChange(ctx, e, args[1:])
+		return runBacktestChange(ctx, c.sub("change"), args[1:])
 	case "forecast":
-		return runBacktestForecast(ctx, e, args[1:])
+		return runBacktestForecast(ctx, c.sub("forecast"), args[1:])
 	case "matching":
-		return runBacktestMatching(ctx, e, args[1:])
+		return runBacktestMatching(ctx, c.sub("matching"), args[1:])
 	}
 	return fmt.Errorf("backtest: unknown backtest %q: expected risk, change, forecast or matching", args[0])
 }
@@ -91,8 +91,7 @@ func calibrationOf(bins []risk.CalibrationBin) []calibrationJSON {
 	return out
 }
 
-func runBacktestRisk(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "backtest risk")
+func runBacktestRisk(ctx context.Context, c *command, args []string) error {
 	c.spanFlags()
 	c.jsonFlag("print JSON")
 	if err := c.Parse(args); err != nil {
@@ -204,8 +203,7 @@ type changeEvaluationJSON struct {
 	MedianShiftErrorDays      number          `json:"median_shift_error_days"`
 }
 
-func runBacktestChange(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "backtest change")
+func runBacktestChange(ctx context.Context, c *command, args []string) error {
 	truthPath := c.String("truth", "", "the `truth.csv` of the demo ledger: what really happened to each customer (required)")
 	c.spanFlags()
 	step := c.Int("step", 14, "run the change test every this many `days`")
@@ -268,8 +266,7 @@ func hits(rate float64, n int) int { return int(math.Round(rate * float64(n))) }
 
 // runBacktestMatching compares the matching of imported bank statements
 // with the truth file of a generated ledger.
-func runBacktestMatching(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "backtest matching")
+func runBacktestMatching(ctx context.Context, c *command, args []string) error {
 	truth := c.String("truth", "", "statement_truth.csv written by `creditflow demo --statements` (required)")
 	c.jsonFlag("print JSON")
 	if err := c.Parse(args); err != nil {

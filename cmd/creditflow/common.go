@@ -48,6 +48,9 @@ func newCommand(e env, name string) *command {
 	return c
 }
 
+// sub makes the flag set of the subcommand name of c.
+func (c *command) sub(name string) *command { return newCommand(c.e, c.name+" "+name) }
+
 // asOfFlag adds --as-of, today by default; usage "" is asOfUsage.
 func (c *command) asOfFlag(usage string) {
 	if usage == "" {

@@ -8,9 +8,8 @@ import (
 	"github.com/creditflow/creditflow/demo"
 )
 
-func runDemo(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "demo")
-	def := demo.DefaultConfig(creditflow.NewDate(e.now()).Time)
+func runDemo(ctx context.Context, c *command, args []string) error {
+	def := demo.DefaultConfig(creditflow.NewDate(c.e.now()).Time)
 	out := c.String("out", "", "`directory` to write customers.csv, invoices.csv, payments.csv and truth.csv into")
 	customers := c.Int("customers", def.Customers, "number of customers")
 	invoices := c.Int("invoices", def.Invoices, "number of invoices (about)")
@@ -35,12 +34,12 @@ func runDemo(ctx context.Context, e env, args []string) error {
 		}
 		cfg.End = d.Time
 	}
-	start := e.now()
+	start := c.e.now()
 	sum, err := demo.Generate(ctx, *out, cfg)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "wrote %d customers, %d invoices, %d payments to %s in %.1f s\n",
-		sum.Customers, sum.Invoices, sum.Payments, *out, e.now().Sub(start).Seconds())
+	fmt.Fprintf(c.e.stdout, "wrote %d customers, %d invoices, %d payments to %s in %.1f s\n",
+		sum.Customers, sum.Invoices, sum.Payments, *out, c.e.now().Sub(start).Seconds())
 	return nil
 }

@@ -21,23 +21,23 @@ const dunningUsage = `Usage:
 `
 
 // runDunning dispatches the dunning subcommands.
-func runDunning(ctx context.Context, e env, args []string) error {
+func runDunning(ctx context.Context, c *command, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(e.stderr, dunningUsage)
+		fmt.Fprint(c.e.stderr, dunningUsage)
 		return fmt.Errorf("dunning: expected run, worklist or policy")
 	}
 	switch args[0] {
 	case "run":
-		return runDunningRun(ctx, e, args[1:])
+		return runDunningRun(ctx, c.sub("run"), args[1:])
 	case "worklist":
-		return runDunningWorklist(ctx, e, args[1:])
+		return runDunningWorklist(ctx, c.sub("worklist"), args[1:])
 	case "policy":
 		if len(args) > 1 {
 			return fmt.Errorf("dunning policy: unexpected argument %q", args[1])
 		}
-		return printJSON(e.stdout, dunning.DefaultPolicy())
+		return printJSON(c.e.stdout, dunning.DefaultPolicy())
 	}
-	fmt.Fprint(e.stderr, dunningUsage)
+	fmt.Fprint(c.e.stderr, dunningUsage)
 	return fmt.Errorf("dunning: unknown subcommand %q", args[0])
 }
 
@@ -64,8 +64,7 @@ func warnUnweighted(ctx context.Context, e env, a *app.App, asOf creditflow.Date
 }
 
 // runDunningRun plans the day's steps into dunning_plan, idempotently.
-func runDunningRun(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "dunning run")
+func runDunningRun(ctx context.Context, c *command, args []string) error {
 	c.asOfFlag("plan `date` YYYY-MM-DD (default today)")
 	c.policyFlag()
 	c.jsonFlag("print the planned steps as JSON")
@@ -85,8 +84,7 @@ func runDunningRun(ctx context.Context, e env, args []string) error {
 }
 
 // runDunningWorklist prints the worklist of GET /api/dunning/worklist.
-func runDunningWorklist(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "dunning worklist")
+func runDunningWorklist(ctx context.Context, c *command, args []string) error {
 	c.asOfFlag("")
 	c.policyFlag()
 	limit := c.Int("limit", 0, "show at most `N` tasks (0: all)")

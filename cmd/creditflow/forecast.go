@@ -19,8 +19,7 @@ const forecastTopCustomers = 10
 
 // runForecast prints the weekly cash forecast: the answer of
 // GET /api/forecast, as a table, CSV or JSON.
-func runForecast(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "forecast")
+func runForecast(ctx context.Context, c *command, args []string) error {
 	c.asOfFlag(asOfUsage + "; the first week is its Monday's")
 	weeks := c.weeksFlag("number of `weeks`")
 	c.jsonFlag("print the JSON of GET /api/forecast")
@@ -32,7 +31,7 @@ func runForecast(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	return c.withDB(ctx, func(db *store.DB, asOf creditflow.Date) error {
-		f, err := app.New(app.Config{DB: db, Now: e.now}).Forecast(ctx, asOf, *weeks)
+		f, err := app.New(app.Config{DB: db, Now: c.e.now}).Forecast(ctx, asOf, *weeks)
 		if err != nil {
 			return fmt.Errorf("forecast: %w", err)
 		}
@@ -110,8 +109,7 @@ func forecastFiguresOf(f forecast.BacktestFigures, band bool) forecastBacktestFi
 	return out
 }
 
-func runBacktestForecast(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "backtest forecast")
+func runBacktestForecast(ctx context.Context, c *command, args []string) error {
 	c.spanFlags()
 	weeks := c.weeksFlag("horizon of each forecast in `weeks`")
 	c.jsonFlag("print JSON")

@@ -24,8 +24,7 @@ const (
 // runHandover writes the hand-over export for the collection agency
 // (*incassobureau*): the customers whose worklist step on --as-of is the
 // hand-over, or the ones named with --customer.
-func runHandover(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "handover")
+func runHandover(ctx context.Context, c *command, args []string) error {
 	c.asOfFlag("")
 	out := c.String("out", "", "output `directory` (required)")
 	c.policyFlag()
@@ -57,10 +56,10 @@ func runHandover(ctx context.Context, e env, args []string) error {
 		if err := writeHandoverXLSX(filepath.Join(*out, handoverXLSX), cases); err != nil {
 			return err
 		}
-		fmt.Fprintf(e.stdout, "Hand-over export %s: %d debtors written to %s and %s\n", asOf, len(cases),
+		fmt.Fprintf(c.e.stdout, "Hand-over export %s: %d debtors written to %s and %s\n", asOf, len(cases),
 			filepath.Join(*out, handoverCSV), filepath.Join(*out, handoverXLSX))
 		for _, hc := range cases {
-			fmt.Fprintf(e.stdout, "  %s  %s  total %s  advice %s\n", hc.Debtor.CustomerID, hc.Debtor.Name, present.EN.Plain(hc.Total), hc.Advice.Action)
+			fmt.Fprintf(c.e.stdout, "  %s  %s  total %s  advice %s\n", hc.Debtor.CustomerID, hc.Debtor.Name, present.EN.Plain(hc.Total), hc.Advice.Action)
 		}
 		return nil
 	})

@@ -15,8 +15,7 @@ import (
 // progressThreshold is the input size from which a terminal gets a progress bar.
 const progressThreshold = 4 << 20
 
-func runIngest(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "ingest")
+func runIngest(ctx context.Context, c *command, args []string) error {
 	strict := c.Bool("strict", false, "reject invoices and payments of unknown customers instead of creating bare customers")
 	kind := c.String("kind", "", "table of every file: customers, invoices, payments or customer_accounts (default: from the file name; bank statements and e-invoices are recognised by content)")
 	trace := c.Bool("trace", false, "log how long each phase of the ingest takes, on stderr")
@@ -31,9 +30,9 @@ func runIngest(ctx context.Context, e env, args []string) error {
 	if *threshold <= 0 || *threshold > 1 {
 		return fmt.Errorf("ingest: --match-threshold %v: expected a confidence above 0 and at most 1", *threshold)
 	}
-	opt := ingest.Options{Strict: *strict, Now: e.now, Statements: bank.BookStatements, MatchThreshold: *threshold}
+	opt := ingest.Options{Strict: *strict, Now: c.e.now, Statements: bank.BookStatements, MatchThreshold: *threshold}
 	if *trace {
-		opt.Log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opt.Log = slog.New(slog.NewTextHandler(c.e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	if *kind != "" {
 		k, err := ingest.ParseKind(*kind)
@@ -42,7 +41,7 @@ func runIngest(ctx context.Context, e env, args []string) error {
 		}
 		opt.Kind = k
 	}
-	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && totalSize(c.Args()) >= progressThreshold {
+	if f, ok := c.e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && totalSize(c.Args()) >= progressThreshold {
 		opt.Progress = newBarProgress(f)
 	}
 	db, _, err := c.open(ctx)
@@ -64,13 +63,13 @@ func runIngest(ctx context.Context, e env, args []string) error {
 	res, err := ingest.Files(ctx, db, c.Args(), opt)
 	for _, f := range res.Files {
 		if f.Skipped {
-			fmt.Fprintf(e.stderr, "%s: %s\n", f.File, f.Message)
+			fmt.Fprintf(c.e.stderr, "%s: %s\n", f.File, f.Message)
 		}
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, res.Summary())
+	fmt.Fprintln(c.e.stdout, res.Summary())
 	return nil
 }
 

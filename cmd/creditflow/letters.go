@@ -13,8 +13,7 @@ import (
 
 // runLetters renders the letters and emails of the dunning steps due on a
 // day, in each customer's language, as HTML and PDF with an index.csv.
-func runLetters(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "letters")
+func runLetters(ctx context.Context, c *command, args []string) error {
 	c.asOfFlag("worklist `date` YYYY-MM-DD (default today)")
 	out := c.String("out", "", "output `directory` (required)")
 	c.policyFlag()
@@ -56,12 +55,12 @@ func runLetters(ctx context.Context, e env, args []string) error {
 			return err
 		}
 		if m := creditor.Missing(); len(m) > 0 && len(files) > 0 {
-			fmt.Fprintf(e.stderr, "creditflow: creditor %s missing: the letters show a marked placeholder; set --creditor FILE or --creditor-* flags\n",
+			fmt.Fprintf(c.e.stderr, "creditflow: creditor %s missing: the letters show a marked placeholder; set --creditor FILE or --creditor-* flags\n",
 				strings.Join(m, ", "))
 		}
-		fmt.Fprintf(e.stdout, "Letters %s: %d written to %s (index.csv lists them)\n", asOf, len(files), *out)
+		fmt.Fprintf(c.e.stdout, "Letters %s: %d written to %s (index.csv lists them)\n", asOf, len(files), *out)
 		for _, f := range files {
-			fmt.Fprintf(e.stdout, "  %s\t%s\t%s\t%s\n", f.Letter.CustomerID, f.Letter.Step, f.Letter.Language, filepath.Join(*out, f.PDF))
+			fmt.Fprintf(c.e.stdout, "  %s\t%s\t%s\t%s\n", f.Letter.CustomerID, f.Letter.Step, f.Letter.Language, filepath.Join(*out, f.PDF))
 		}
 		return nil
 	})

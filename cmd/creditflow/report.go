@@ -12,8 +12,7 @@ import (
 	"github.com/creditflow/creditflow/store"
 )
 
-func runAging(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "aging")
+func runAging(ctx context.Context, c *command, args []string) error {
 	c.asOfFlag("")
 	group := c.String("group", "", "also break down by customer or segment")
 	c.jsonFlag("print JSON, the same as GET /api/aging")
@@ -66,8 +65,7 @@ func printAgingGroups(w io.Writer, group string, groups []creditflow.AgingGroup)
 	return tw.Flush()
 }
 
-func runKPIs(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "kpis")
+func runKPIs(ctx context.Context, c *command, args []string) error {
 	c.asOfFlag("")
 	c.jsonFlag("print JSON, the same as GET /api/kpis")
 	if err := c.Parse(args); err != nil {
@@ -97,8 +95,7 @@ func printKPIs(w io.Writer, k creditflow.KPIs) error {
 	return tw.Flush()
 }
 
-func runStats(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "stats")
+func runStats(ctx context.Context, c *command, args []string) error {
 	c.jsonFlag("print JSON")
 	if err := c.Parse(args); err != nil {
 		return err

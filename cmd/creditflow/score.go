@@ -15,8 +15,7 @@ import (
 
 // runScore prints the payment-risk score of every customer: the rows of
 // GET /api/customers, as a table, CSV or JSON.
-func runScore(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "score")
+func runScore(ctx context.Context, c *command, args []string) error {
 	c.asOfFlag("")
 	c.jsonFlag("print a JSON array of the rows of GET /api/customers")
 	c.csvFlag("print CSV with a header row, the same fields as --json")
@@ -31,7 +30,7 @@ func runScore(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("score: --sort %q: expected risk, exposure or name", *sort)
 	}
 	return c.withDB(ctx, func(db *store.DB, asOf creditflow.Date) error {
-		scored, err := app.New(app.Config{DB: db, Now: e.now}).Scores(ctx, asOf)
+		scored, err := app.New(app.Config{DB: db, Now: c.e.now}).Scores(ctx, asOf)
 		if err != nil {
 			return err
 		}

@@ -20,8 +20,7 @@ import (
 	"github.com/creditflow/creditflow/web"
 )
 
-func runServe(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "serve")
+func runServe(ctx context.Context, c *command, args []string) error {
 	addr := c.String("addr", "127.0.0.1:8080", "`address` to listen on")
 	withDemo := c.Bool("demo", false, "when the database is empty, load the demo ledger and create an admin token")
 	logJSON := c.Bool("log-json", false, "write logs as JSON")
@@ -31,7 +30,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	smtpFrom := c.String("smtp-from", "", "sender `address` of the report mail")
 	reportTo := c.String("report-to", "", "comma-separated `addresses` the report is mailed to")
 	smtpUser := c.String("smtp-user", "", "SMTP user `name` (optional)")
-	smtpPassword := c.String("smtp-password", e.getenv("CREDITFLOW_SMTP_PASSWORD"), "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
+	smtpPassword := c.String("smtp-password", c.e.getenv("CREDITFLOW_SMTP_PASSWORD"), "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
 	policyPath := c.String("dunning-policy", "", "dunning policy JSON `file` (default: the built-in policy; see creditflow dunning policy)")
 	if err := c.Parse(args); err != nil {
 		return err
@@ -51,13 +50,13 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var sched *reportScheduler
 	if *reportSchedule != "" {
 		var err error
-		if sched, err = newReportScheduler(*reportSchedule, *reportDir, mailCfg, nil, time.Local, e.now, nil); err != nil {
+		if sched, err = newReportScheduler(*reportSchedule, *reportDir, mailCfg, nil, time.Local, c.e.now, nil); err != nil {
 			return err
 		}
 	}
-	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
+	var handler slog.Handler = slog.NewTextHandler(c.e.stderr, nil)
 	if *logJSON {
-		handler = slog.NewJSONHandler(e.stderr, nil)
+		handler = slog.NewJSONHandler(c.e.stderr, nil)
 	}
 	log := slog.New(handler)
 	db, _, err := c.open(ctx)
@@ -67,7 +66,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	defer db.Close()
 	var token string
 	if *withDemo {
-		if token, err = loadDemo(ctx, e, db, log); err != nil {
+		if token, err = loadDemo(ctx, c.e, db, log); err != nil {
 			return err
 		}
 	}
@@ -81,12 +80,12 @@ func runServe(ctx context.Context, e env, args []string) error {
 		defer wg.Wait()
 		defer stopSched()
 	}
-	a := app.New(app.Config{DB: db, Logger: log, Now: e.now, Policy: policy})
-	return newServer(a, log, e.now, true).ListenAndServe(ctx, *addr, func(addr net.Addr) {
+	a := app.New(app.Config{DB: db, Logger: log, Now: c.e.now, Policy: policy})
+	return newServer(a, log, c.e.now, true).ListenAndServe(ctx, *addr, func(addr net.Addr) {
 		log.Info("serving", slog.String("url", "http://"+addr.String()+"/"), slog.String("db", *c.db))
-		fmt.Fprintf(e.stdout, "creditflow is serving on http://%s/\n", addr)
+		fmt.Fprintf(c.e.stdout, "creditflow is serving on http://%s/\n", addr)
 		if token != "" {
-			fmt.Fprintf(e.stdout, "log in with this admin token (shown once): %s\n", token)
+			fmt.Fprintf(c.e.stdout, "log in with this admin token (shown once): %s\n", token)
 		}
 	})
 }

@@ -9,8 +9,8 @@ import (
 )
 
 // runReport writes the weekly report: report.html and report.xlsx.
-func runReport(ctx context.Context, e env, args []string) error {
-	c := newCommand(e, "report")
+func runReport(ctx context.Context, c *command, args []string) error {
+	e := c.e
 	c.asOfFlag("")
 	out := c.String("out", "", "`directory` to write report.html and report.xlsx into (required)")
 	if err := c.Parse(args); err != nil {

@@ -131,7 +131,7 @@ func (a *App) RecordAction(ctx context.Context, in dunning.NewAction, actor stri
 // customerSegments maps every customer to its segment.
 func customerSegments(ctx context.Context, db *store.DB) (map[string]string, error) {
 	m := map[string]string{}
-	err := eachRow(ctx, db, "customer_segments", func(rows *sql.Rows) error {
+	err := store.EachRow(ctx, db, store.Query("customer_segments"), func(rows *sql.Rows) error {
 		var id, seg string
 		if err := rows.Scan(&id, &seg); err != nil {
 			return err
@@ -149,7 +149,7 @@ func customerSegments(ctx context.Context, db *store.DB) (map[string]string, err
 // oldest due first.
 func overdueInvoices(ctx context.Context, db *store.DB, asOf creditflow.Date) (map[string][]string, error) {
 	m := map[string][]string{}
-	err := eachRow(ctx, db, "overdue_invoice_ids", func(rows *sql.Rows) error {
+	err := store.EachRow(ctx, db, store.Query("overdue_invoice_ids"), func(rows *sql.Rows) error {
 		var c, id string
 		if err := rows.Scan(&c, &id); err != nil {
 			return err
@@ -161,19 +161,4 @@ func overdueInvoices(ctx context.Context, db *store.DB, asOf creditflow.Date) (m
 		return nil, fmt.Errorf("overdue invoices: %w", err)
 	}
 	return m, nil
-}
-
-// eachRow runs the named query and calls fn for each row.
-func eachRow(ctx context.Context, db *store.DB, query string, fn func(*sql.Rows) error, args ...any) error {
-	rows, err := db.QueryContext(ctx, store.Query(query), args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

@@ -2,22 +2,20 @@ package forecast
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/ledgertest"
 	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
-	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/store"
 )
@@ -89,7 +87,7 @@ func TestCustomerShrinkage(t *testing.T) {
 	add("A", 2000, 0)    // the segment pays on the due date
 	add("LATE", 200, 40) // pays 40 days late
 	add("NEW", 1, 40)    // one late invoice: not enough to tell
-	slices.SortFunc(recs, func(a, b record) int { return cmpString(a.customer, b.customer) })
+	slices.SortFunc(recs, func(a, b record) int { return strings.Compare(a.customer, b.customer) })
 	m := fitModel(&ledger{asOf: asOf, records: recs}, nil)
 	mean := func(id string) float64 { return meanDelay(m.customer(id, "s").h, -30) }
 	if d := mean("LATE"); math.Abs(d-40) > 3 {
@@ -98,16 +96,6 @@ func TestCustomerShrinkage(t *testing.T) {
 	if d := mean("NEW"); d > 15 {
 		t.Errorf("NEW mean delay %.1f, want near the segment's (about 4)", d)
 	}
-}
-
-func cmpString(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // TestHoltWintersBeatsSeasonalNaive fits a trending seasonal weekly series
@@ -166,58 +154,7 @@ func TestHorizon(t *testing.T) {
 // are in the returned directory.
 func smallDemo(tb testing.TB) (*store.DB, string) {
 	tb.Helper()
-	dir := tb.TempDir()
-	cfg := demo.Config{Customers: 120, Invoices: 6000, Seed: 2, Years: 2, End: demoEnd}
-	if _, err := demo.Generate(context.Background(), dir, cfg); err != nil {
-		tb.Fatal(err)
-	}
-	db := storetest.MustOpen(tb)
-	ingestDir(tb, db, dir)
-	return db, dir
-}
-
-func ingestDir(tb testing.TB, db *store.DB, dir string) {
-	tb.Helper()
-	paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile)}
-	if _, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: func() time.Time { return demoEnd }}); err != nil {
-		tb.Fatal(err)
-	}
-}
-
-// cutCSV copies the CSV file src to dst without the rows whose column col
-// is a date after last.
-func cutCSV(tb testing.TB, src, dst, col, last string) {
-	tb.Helper()
-	f, err := os.Open(src)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	k := slices.Index(rows[0], col)
-	if k < 0 {
-		tb.Fatalf("%s: no column %s", src, col)
-	}
-	out := rows[:1]
-	for _, r := range rows[1:] {
-		if r[k] <= last {
-			out = append(out, r)
-		}
-	}
-	g, err := os.Create(dst)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	w := csv.NewWriter(g)
-	if err := w.WriteAll(out); err != nil {
-		tb.Fatal(err)
-	}
-	if err := g.Close(); err != nil {
-		tb.Fatal(err)
-	}
+	return ledgertest.DemoDB(tb, demo.Config{Customers: 120, Invoices: 6000, Seed: 2, Years: 2, End: demoEnd}, "")
 }
 
 func TestCompute(t *testing.T) {
@@ -299,13 +236,8 @@ func TestCompute(t *testing.T) {
 	})
 
 	t.Run("no leakage", func(t *testing.T) {
-		cut := t.TempDir()
-		last := asOf.String()
-		cutCSV(t, filepath.Join(dir, demo.CustomersFile), filepath.Join(cut, demo.CustomersFile), "customer_id", "~")
-		cutCSV(t, filepath.Join(dir, demo.InvoicesFile), filepath.Join(cut, demo.InvoicesFile), "invoice_date", last)
-		cutCSV(t, filepath.Join(dir, demo.PaymentsFile), filepath.Join(cut, demo.PaymentsFile), "payment_date", last)
 		db2 := storetest.MustOpen(t)
-		ingestDir(t, db2, cut)
+		ledgertest.Ingest(t, db2, demoEnd, ledgertest.DemoFiles(ledgertest.CutDemo(t, dir, asOf))...)
 		g, err := Compute(ctx, db2, asOf, Options{})
 		if err != nil {
 			t.Fatal(err)

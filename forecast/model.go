@@ -2,6 +2,7 @@ package forecast
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"time"
@@ -86,60 +87,44 @@ func loadLedger(ctx context.Context, q store.Querier, asOf creditflow.Date) (*le
 		return nil, err
 	}
 	l := &ledger{asOf: dayNumber(asOf), currency: cur, invoicing: map[int]int64{}, receipts: map[int]int64{}}
-	rows, err := q.QueryContext(ctx, store.Query("forecast_history"), asOf, cur, asOf.AddDays(-historyDays))
-	if err != nil {
-		return nil, fmt.Errorf("forecast history: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
+	err = store.EachRow(ctx, q, store.Query("forecast_history"), func(rows *sql.Rows) error {
 		var r record
 		var issued, due, settled creditflow.Date
 		if err := rows.Scan(&r.customer, &r.segment, &issued, &due, &r.disputed, &r.amountCent, &r.openCent, &settled, &r.invoiceID); err != nil {
-			return nil, fmt.Errorf("forecast history: %w", err)
+			return err
 		}
 		r.issued, r.due, r.settled = dayNumber(issued), dayNumber(due), -1
 		if !settled.IsZero() {
 			r.settled = dayNumber(settled)
 		}
 		l.records = append(l.records, r)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, asOf, cur, asOf.AddDays(-historyDays))
+	if err != nil {
 		return nil, fmt.Errorf("forecast history: %w", err)
 	}
-	wrows, err := q.QueryContext(ctx, store.Query("forecast_invoicing"), asOf, cur)
-	if err != nil {
-		return nil, fmt.Errorf("forecast invoicing: %w", err)
-	}
-	defer wrows.Close()
-	for wrows.Next() {
-		var week creditflow.Date
-		var cents int64
-		if err := wrows.Scan(&week, &cents); err != nil {
-			return nil, fmt.Errorf("forecast invoicing: %w", err)
-		}
-		l.invoicing[dayNumber(week)] = cents
-	}
-	if err := wrows.Err(); err != nil {
+	if err := readWeeks(ctx, q, "forecast_invoicing", l.invoicing, asOf, cur); err != nil {
 		return nil, fmt.Errorf("forecast invoicing: %w", err)
 	}
 	first := dateOf(mondayOf(l.asOf+1) - 7*receiptWeeks)
-	prows, err := q.QueryContext(ctx, store.Query("forecast_receipts"), asOf, cur, first)
-	if err != nil {
-		return nil, fmt.Errorf("forecast receipts: %w", err)
-	}
-	defer prows.Close()
-	for prows.Next() {
-		var week creditflow.Date
-		var cents int64
-		if err := prows.Scan(&week, &cents); err != nil {
-			return nil, fmt.Errorf("forecast receipts: %w", err)
-		}
-		l.receipts[dayNumber(week)] = cents
-	}
-	if err := prows.Err(); err != nil {
+	if err := readWeeks(ctx, q, "forecast_receipts", l.receipts, asOf, cur, first); err != nil {
 		return nil, fmt.Errorf("forecast receipts: %w", err)
 	}
 	return l, nil
+}
+
+// readWeeks reads the rows (week, cents) of the named query into weeks, by
+// the week's day number.
+func readWeeks(ctx context.Context, q store.Querier, query string, weeks map[int]int64, args ...any) error {
+	return store.EachRow(ctx, q, store.Query(query), func(rows *sql.Rows) error {
+		var week creditflow.Date
+		var cents int64
+		if err := rows.Scan(&week, &cents); err != nil {
+			return err
+		}
+		weeks[dayNumber(week)] = cents
+		return nil
+	}, args...)
 }
 
 // model holds the fitted payment hazards on one as-of date.

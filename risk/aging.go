@@ -2,6 +2,7 @@ package risk
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"slices"
@@ -102,22 +103,18 @@ func OpenItems(ctx context.Context, q store.Querier, oq OpenItemsQuery) (items [
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := q.QueryContext(ctx, store.Query("open_items"), oq.AsOf, cur, oq.CustomerID, oq.Sort, oq.Limit, oq.Offset)
-	if err != nil {
-		return nil, 0, fmt.Errorf("open items: %w", err)
-	}
-	defer rows.Close()
 	items = []creditflow.OpenItem{}
-	for rows.Next() {
+	err = store.EachRow(ctx, q, store.Query("open_items"), func(rows *sql.Rows) error {
 		var it creditflow.OpenItem
 		if err := rows.Scan(&it.InvoiceID, &it.CustomerID, &it.CustomerName, &it.Segment,
 			&it.InvoiceDate, &it.DueDate, store.Money(&it.Amount), store.Money(&it.OpenAmount),
 			&it.DaysPastDue, &it.Bucket, &it.Disputed, &total); err != nil {
-			return nil, 0, fmt.Errorf("open items: %w", err)
+			return err
 		}
 		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, oq.AsOf, cur, oq.CustomerID, oq.Sort, oq.Limit, oq.Offset)
+	if err != nil {
 		return nil, 0, fmt.Errorf("open items: %w", err)
 	}
 	if len(items) == 0 && oq.Offset > 0 {
@@ -172,27 +169,19 @@ func AgingByGroup(ctx context.Context, q store.Querier, asOf creditflow.Date, gr
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, store.Query("aging_by_"+group), asOf, cur, limit, offset)
-	if err != nil {
-		return nil, fmt.Errorf("aging by %s: %w", group, err)
-	}
-	defer rows.Close()
 	groups := []creditflow.AgingGroup{}
-	for rows.Next() {
+	err = store.EachRow(ctx, q, store.Query("aging_by_group"), func(rows *sql.Rows) error {
 		var g creditflow.AgingGroup
 		var b bucketRow
-		dest := []any{&g.Key}
-		if group == GroupCustomer {
-			dest = append(dest, &g.Name)
-		}
-		dest = append(dest, store.Money(&g.OpenTotal), store.Money(&g.OverdueTotal))
+		dest := []any{&g.Key, &g.Name, store.Money(&g.OpenTotal), store.Money(&g.OverdueTotal)}
 		if err := rows.Scan(append(dest, b.dest()...)...); err != nil {
-			return nil, fmt.Errorf("aging by %s: %w", group, err)
+			return err
 		}
 		g.Buckets = b.buckets()
 		groups = append(groups, g)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, asOf, cur, limit, offset, group)
+	if err != nil {
 		return nil, fmt.Errorf("aging by %s: %w", group, err)
 	}
 	return groups, nil
@@ -220,23 +209,19 @@ func AgingHistory(ctx context.Context, q store.Querier, dates []creditflow.Date)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := q.QueryContext(ctx, store.Query("aging_history"), strings.Join(list, ","), cur)
-	if err != nil {
-		return nil, fmt.Errorf("aging history: %w", err)
-	}
-	defer rows.Close()
 	byDate := make(map[string]creditflow.Aging, len(dates))
-	for rows.Next() {
+	err = store.EachRow(ctx, q, store.Query("aging_history"), func(rows *sql.Rows) error {
 		a := creditflow.Aging{Currency: cur}
 		var b bucketRow
 		dest := append([]any{&a.AsOf, store.Money(&a.OpenTotal), store.Money(&a.OverdueTotal), store.Money(&a.UnappliedCredit)}, b.dest()...)
 		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("aging history: %w", err)
+			return err
 		}
 		a.Buckets = b.buckets()
 		byDate[a.AsOf.String()] = a
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, strings.Join(list, ","), cur)
+	if err != nil {
 		return nil, fmt.Errorf("aging history: %w", err)
 	}
 	for _, d := range list {

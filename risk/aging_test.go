@@ -3,18 +3,15 @@ package risk
 import (
 	"context"
 	"errors"
-	"os"
-	"path/filepath"
 	"reflect"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
+	"github.com/creditflow/creditflow/ledgertest"
 	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -84,56 +81,26 @@ P9,C1,I3,2025-05-02,-50.00,transfer
 `
 )
 
-// writeFiles writes name → content pairs into a temporary directory and
-// returns the paths.
-func writeFiles(tb testing.TB, files ...string) []string {
-	tb.Helper()
-	dir := tb.TempDir()
-	var paths []string
-	for i := 0; i+1 < len(files); i += 2 {
-		p := filepath.Join(dir, files[i])
-		if err := os.WriteFile(p, []byte(strings.TrimLeft(files[i+1], "\n")), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	return paths
-}
-
+// mustIngest loads the files at the clock of the tests' engines.
 func mustIngest(tb testing.TB, db *store.DB, paths ...string) {
 	tb.Helper()
-	now := func() time.Time { return time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC) }
-	if _, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: now}); err != nil {
-		tb.Fatalf("ingest: %v", err)
-	}
+	ledgertest.Ingest(tb, db, fixedNow(), paths...)
 }
 
 // ledgerDB returns a database with the hand-checked ledger.
 func ledgerDB(tb testing.TB) *store.DB {
 	tb.Helper()
 	db := storetest.MustOpen(tb)
-	mustIngest(tb, db, writeFiles(tb,
+	mustIngest(tb, db, storetest.WriteFiles(tb,
 		"customers.csv", ledgerCustomers, "invoices.csv", ledgerInvoices, "payments.csv", ledgerPayments)...)
 	return db
 }
 
-func date(tb testing.TB, s string) creditflow.Date {
-	tb.Helper()
-	d, err := creditflow.ParseDate(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
-}
-
-func money(tb testing.TB, s string) creditflow.Money {
-	tb.Helper()
-	m, err := creditflow.ParseMoney(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
+// date and money parse a YYYY-MM-DD date and an amount.
+var (
+	date  = ledgertest.Date
+	money = ledgertest.Money
+)
 
 // buckets builds the five buckets from "amount/count" per bucket, in order.
 func buckets(tb testing.TB, spec ...string) []creditflow.AgingBucket {

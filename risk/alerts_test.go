@@ -17,7 +17,7 @@ func TestAlertsAreDatedByOnset(t *testing.T) {
 	}
 	ctx := context.Background()
 	end := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	db, _ := changeLedger(t, t.TempDir(), demo.Config{Customers: 300, Invoices: 15000, Seed: 5, End: end, Years: 3})
+	db, _ := changeLedger(t, demo.Config{Customers: 300, Invoices: 15000, Seed: 5, End: end, Years: 3})
 	asOf := creditflow.NewDate(end)
 	e := NewEngine(db, EngineOptions{Now: fixedNow})
 

@@ -3,60 +3,18 @@ package risk
 import (
 	"context"
 	"errors"
-	"fmt"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
-	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/store"
+	"github.com/creditflow/creditflow/ledgertest"
 )
 
 // riskDemoEnd is the last day of the demo ledgers of the risk tests.
 var riskDemoEnd = time.Date(2025, 12, 31, 0, 0, 0, 0, time.UTC)
-
-// riskDemoDB generates a demo ledger with cfg and ingests it into a DuckDB
-// file. With CREDITFLOW_RISK_DEMO_DIR set, the ledger and the database are
-// kept in a folder of it named after cfg and reused by later runs.
-func riskDemoDB(tb testing.TB, cfg demo.Config) *store.DB {
-	tb.Helper()
-	ctx := context.Background()
-	dir := tb.TempDir()
-	if keep := os.Getenv("CREDITFLOW_RISK_DEMO_DIR"); keep != "" {
-		dir = filepath.Join(keep, fmt.Sprintf("%s-%d-%d-%d-%d", cfg.End.Format("20060102"), cfg.Customers, cfg.Invoices, cfg.Seed, cfg.Years))
-	}
-	path := filepath.Join(dir, "ledger.duckdb")
-	_, statErr := os.Stat(path)
-	fresh := statErr != nil
-	if fresh {
-		if _, err := demo.Generate(ctx, dir, cfg); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	db, err := store.Open(ctx, path)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if fresh {
-		paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile)}
-		if _, err := ingest.Files(ctx, db, paths, ingest.Options{Now: func() time.Time { return riskDemoEnd }}); err != nil {
-			db.Close()
-			os.Remove(path)
-			tb.Fatal(err)
-		}
-	}
-	return db
-}
-
-func itoa(n int) string {
-	return creditflow.Money(n * 100).String()[:len(creditflow.Money(n*100).String())-3]
-}
 
 // TestBacktestDemo backtests the scores on a demo ledger of 1000 customers
 // and 60,000 invoices over three years: at each month-end of its second
@@ -68,7 +26,8 @@ func TestBacktestDemo(t *testing.T) {
 	if testing.Short() {
 		t.Skip("backtest on a demo ledger: skipped under -short")
 	}
-	db := riskDemoDB(t, demo.Config{Customers: 1000, Invoices: 60_000, Seed: 1, End: riskDemoEnd, Years: 3})
+	// With CREDITFLOW_RISK_DEMO_DIR set, the ledger is kept there and reused.
+	db, _ := ledgertest.DemoDB(t, demo.Config{Customers: 1000, Invoices: 60_000, Seed: 1, End: riskDemoEnd, Years: 3}, "CREDITFLOW_RISK_DEMO_DIR")
 	from := date(t, "2024-06-30")
 	to := date(t, "2025-07-31")
 	start := time.Now()

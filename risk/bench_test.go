@@ -13,6 +13,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ledgertest"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -53,13 +54,9 @@ func benchDB(b *testing.B) (*store.DB, creditflow.Date) {
 
 func buildBenchDB() (*store.DB, error) {
 	ctx := context.Background()
-	n := 100_000
-	if s := os.Getenv("CREDITFLOW_BENCH_INVOICES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			return nil, fmt.Errorf("CREDITFLOW_BENCH_INVOICES=%q: want a positive number", s)
-		}
-		n = v
+	n, err := ledgertest.BenchInvoices()
+	if err != nil {
+		return nil, err
 	}
 	path := os.Getenv("CREDITFLOW_BENCH_DB")
 	if path != "" {
@@ -104,65 +101,56 @@ func buildBenchDB() (*store.DB, error) {
 	return db, nil
 }
 
-// The benchmarks run the function once before timing it, so that the
-// ledger is in DuckDB's buffer pool, as in a running service.
-
-func BenchmarkAging(b *testing.B) {
+// benchQuery times f on the bench ledger. It runs f once before timing
+// it, so that the ledger is in DuckDB's buffer pool, as in a running
+// service.
+func benchQuery(b *testing.B, f func(ctx context.Context, db *store.DB, asOf creditflow.Date) error) {
 	db, asOf := benchDB(b)
 	ctx := context.Background()
-	AgingReport(ctx, db, asOf)
+	f(ctx, db, asOf)
 	for b.Loop() {
-		if _, err := AgingReport(ctx, db, asOf); err != nil {
+		if err := f(ctx, db, asOf); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
+func BenchmarkAging(b *testing.B) {
+	benchQuery(b, func(ctx context.Context, db *store.DB, asOf creditflow.Date) error {
+		_, err := AgingReport(ctx, db, asOf)
+		return err
+	})
+}
+
 func BenchmarkKPIs(b *testing.B) {
-	db, asOf := benchDB(b)
-	ctx := context.Background()
-	ComputeKPIs(ctx, db, asOf)
-	for b.Loop() {
-		if _, err := ComputeKPIs(ctx, db, asOf); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchQuery(b, func(ctx context.Context, db *store.DB, asOf creditflow.Date) error {
+		_, err := ComputeKPIs(ctx, db, asOf)
+		return err
+	})
 }
 
 // BenchmarkAgingHistory asks for the last 12 month-ends, as the dashboard.
 func BenchmarkAgingHistory(b *testing.B) {
-	db, asOf := benchDB(b)
-	ctx := context.Background()
 	var dates []creditflow.Date
 	for m := 11; m >= 0; m-- {
-		dates = append(dates, creditflow.NewDate(time.Date(asOf.Year(), asOf.Month()-time.Month(m), 1, 0, 0, 0, 0, time.UTC)).MonthEnd())
+		dates = append(dates, creditflow.NewDate(time.Date(benchEnd.Year(), benchEnd.Month()-time.Month(m), 1, 0, 0, 0, 0, time.UTC)).MonthEnd())
 	}
-	AgingHistory(ctx, db, dates)
-	for b.Loop() {
-		if _, err := AgingHistory(ctx, db, dates); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchQuery(b, func(ctx context.Context, db *store.DB, _ creditflow.Date) error {
+		_, err := AgingHistory(ctx, db, dates)
+		return err
+	})
 }
 
 func BenchmarkOpenItems(b *testing.B) {
-	db, asOf := benchDB(b)
-	ctx := context.Background()
-	OpenItems(ctx, db, OpenItemsQuery{AsOf: asOf})
-	for b.Loop() {
-		if _, _, err := OpenItems(ctx, db, OpenItemsQuery{AsOf: asOf}); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchQuery(b, func(ctx context.Context, db *store.DB, asOf creditflow.Date) error {
+		_, _, err := OpenItems(ctx, db, OpenItemsQuery{AsOf: asOf})
+		return err
+	})
 }
 
 func BenchmarkAgingByCustomer(b *testing.B) {
-	db, asOf := benchDB(b)
-	ctx := context.Background()
-	AgingByGroup(ctx, db, asOf, GroupCustomer, 0, 0)
-	for b.Loop() {
-		if _, err := AgingByGroup(ctx, db, asOf, GroupCustomer, 0, 0); err != nil {
-			b.Fatal(err)
-		}
-	}
+	benchQuery(b, func(ctx context.Context, db *store.DB, asOf creditflow.Date) error {
+		_, err := AgingByGroup(ctx, db, asOf, GroupCustomer, 0, 0)
+		return err
+	})
 }

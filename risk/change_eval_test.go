@@ -5,33 +5,20 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
-	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ledgertest"
 	"github.com/creditflow/creditflow/store"
 )
 
-// changeLedger generates a demo ledger with cfg into dir, ingests it into a
-// DuckDB there and returns the database and the truth.
-func changeLedger(tb testing.TB, dir string, cfg demo.Config) (*store.DB, []TruthRow) {
+// changeLedger generates a demo ledger with cfg, ingests it and returns
+// the database and the truth.
+func changeLedger(tb testing.TB, cfg demo.Config) (*store.DB, []TruthRow) {
 	tb.Helper()
-	ctx := context.Background()
-	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
-		tb.Fatal(err)
-	}
-	db, err := store.Open(ctx, filepath.Join(dir, "ledger.duckdb"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile)}
-	if _, err := ingest.Files(ctx, db, paths, ingest.Options{}); err != nil {
-		tb.Fatal(err)
-	}
+	db, dir := ledgertest.DemoDB(tb, cfg, "")
 	f, err := os.Open(filepath.Join(dir, demo.TruthFile))
 	if err != nil {
 		tb.Fatal(err)
@@ -61,7 +48,7 @@ func TestChangeDetectionAgainstTruth(t *testing.T) {
 	for _, seed := range []uint64{7, 11, 41} {
 		t.Run(fmt.Sprintf("seed %d", seed), func(t *testing.T) {
 			cfg := demo.Config{Customers: 1000, Invoices: 60000, Seed: seed, End: end, Years: 3}
-			db, truth := changeLedger(t, t.TempDir(), cfg)
+			db, truth := changeLedger(t, cfg)
 			e, err := EvaluateChangeDetection(context.Background(), db, truth, from, to, 14)
 			if err != nil {
 				t.Fatal(err)
@@ -109,16 +96,12 @@ func TestChangeDetectionAgainstTruth(t *testing.T) {
 //
 //	CREDITFLOW_BENCH_INVOICES=1000000 go test -run '^$' -bench DetectChanges ./risk/
 func BenchmarkDetectChanges(b *testing.B) {
-	n := 100_000
-	if s := os.Getenv("CREDITFLOW_BENCH_INVOICES"); s != "" {
-		v, err := strconv.Atoi(s)
-		if err != nil || v <= 0 {
-			b.Fatalf("CREDITFLOW_BENCH_INVOICES=%q: want a positive number", s)
-		}
-		n = v
+	n, err := ledgertest.BenchInvoices()
+	if err != nil {
+		b.Fatal(err)
 	}
 	end := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
-	db, _ := changeLedger(b, b.TempDir(), demo.Config{Customers: max(n/20, 1), Invoices: n, Seed: 1, End: end, Years: 3})
+	db, _ := changeLedger(b, demo.Config{Customers: max(n/20, 1), Invoices: n, Seed: 1, End: end, Years: 3})
 	ctx := context.Background()
 	asOf := creditflow.NewDate(end)
 	var found int

@@ -70,12 +70,7 @@ func readDelays(ctx context.Context, q store.Querier, asOf creditflow.Date, cur,
 			return err
 		}
 	}
-	rows, err := q.QueryContext(ctx, query, asOf, cur, customerID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
+	return store.EachRow(ctx, q, query, func(rows *sql.Rows) error {
 		var r delayRow
 		var open bool
 		var days int
@@ -85,11 +80,8 @@ func readDelays(ctx context.Context, q store.Querier, asOf creditflow.Date, cur,
 			return err
 		}
 		r.point.Censored, r.point.DaysLate, r.point.Amount = open, float64(days), creditflow.Money(cents)
-		if err := fn(r.customerID, r.point, r.lastPayment); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return fn(r.customerID, r.point, r.lastPayment)
+	}, asOf, cur, customerID)
 }
 
 var errNoRawQuery = errors.New("driver connection cannot query")

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/creditflow/creditflow"
@@ -55,16 +56,11 @@ func (e *Engine) Customer(ctx context.Context, asOf creditflow.Date, id string) 
 
 // paymentHistory runs risk_customer_history.sql.
 func paymentHistory(ctx context.Context, q store.Querier, asOf creditflow.Date, cur, id string) ([]PaymentRecord, error) {
-	rows, err := q.QueryContext(ctx, store.Query("risk_customer_history"), asOf, cur, id)
-	if err != nil {
-		return nil, fmt.Errorf("payment history of %s: %w", id, err)
-	}
-	defer rows.Close()
 	out := []PaymentRecord{}
-	for rows.Next() {
+	err := store.EachRow(ctx, q, store.Query("risk_customer_history"), func(rows *sql.Rows) error {
 		var r PaymentRecord
 		if err := rows.Scan(&r.InvoiceID, &r.InvoiceDate, &r.DueDate, &r.PaidOn, store.Money(&r.Amount), store.Money(&r.OpenAmount)); err != nil {
-			return nil, fmt.Errorf("payment history of %s: %w", id, err)
+			return err
 		}
 		switch {
 		case !r.PaidOn.IsZero():
@@ -75,8 +71,9 @@ func paymentHistory(ctx context.Context, q store.Querier, asOf creditflow.Date, 
 			r.DaysLate = &d
 		}
 		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, asOf, cur, id)
+	if err != nil {
 		return nil, fmt.Errorf("payment history of %s: %w", id, err)
 	}
 	return out, nil

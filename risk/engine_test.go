@@ -2,102 +2,33 @@ package risk
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/ledgertest"
 	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
-	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 )
-
-// scoreBench is the ledger of BenchmarkScore: CREDITFLOW_BENCH_INVOICES
-// invoices (default 100000) of invoices/20 customers over three years.
-// Set CREDITFLOW_SCORE_BENCH_DB to a file path to keep the database and
-// reuse it in later runs (it is built when the file does not exist).
-var scoreBench struct {
-	once sync.Once
-	db   *store.DB
-	end  creditflow.Date
-	err  error
-}
-
-func scoreBenchDB(b *testing.B) (*store.DB, creditflow.Date) {
-	b.Helper()
-	scoreBench.once.Do(func() {
-		ctx := context.Background()
-		n := 100_000
-		if s := os.Getenv("CREDITFLOW_BENCH_INVOICES"); s != "" {
-			v, err := strconv.Atoi(s)
-			if err != nil || v <= 0 {
-				scoreBench.err = fmt.Errorf("CREDITFLOW_BENCH_INVOICES=%q: want a positive number", s)
-				return
-			}
-			n = v
-		}
-		path := os.Getenv("CREDITFLOW_SCORE_BENCH_DB")
-		if path != "" {
-			if _, err := os.Stat(path); err == nil {
-				scoreBench.db, scoreBench.err = store.Open(ctx, path)
-				if scoreBench.err == nil {
-					scoreBench.err = scoreBench.db.QueryRowContext(ctx, store.Query("risk_ledger_end")).Scan(&scoreBench.end)
-				}
-				return
-			}
-		}
-		dir, err := os.MkdirTemp("", "creditflow-score-bench-")
-		if err != nil {
-			scoreBench.err = err
-			return
-		}
-		defer os.RemoveAll(dir)
-		if path == "" {
-			path = filepath.Join(dir, "bench.duckdb")
-		}
-		cfg := demo.Config{Customers: max(n/20, 50), Invoices: n, Seed: 1, End: benchEnd, Years: 3}
-		if _, err := demo.Generate(ctx, dir, cfg); err != nil {
-			scoreBench.err = err
-			return
-		}
-		db, err := store.Open(ctx, path)
-		if err != nil {
-			scoreBench.err = err
-			return
-		}
-		paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile)}
-		if _, err := ingest.Files(ctx, db, paths, ingest.Options{}); err != nil {
-			db.Close()
-			scoreBench.err = err
-			return
-		}
-		scoreBench.db, scoreBench.end = db, creditflow.NewDate(benchEnd)
-	})
-	if scoreBench.err != nil {
-		b.Fatal(scoreBench.err)
-	}
-	return scoreBench.db, scoreBench.end
-}
 
 // BenchmarkScore times Engine.Scores end to end (features, change
 // detection, training, scores and limits of every customer) and then
 // CreditLimit of one customer on the cached as-of date.
 //
+// It runs on the ledger of the other benchmarks (see bench_test.go):
+//
 //	CREDITFLOW_BENCH_INVOICES=1000000 go test -run '^$' -bench Score -benchtime 1x ./risk/
 func BenchmarkScore(b *testing.B) {
-	db, asOf := scoreBenchDB(b)
+	db, asOf := benchDB(b)
 	ctx := context.Background()
 	b.Run("Scores", func(b *testing.B) {
 		for b.Loop() {
@@ -133,6 +64,17 @@ func BenchmarkScore(b *testing.B) {
 // fixedNow is the clock of the engines of the tests.
 func fixedNow() time.Time { return time.Date(2025, 6, 1, 9, 0, 0, 0, time.UTC) }
 
+// scoreAsOf scores db as of asOf with a new engine on the tests' clock.
+func scoreAsOf(t *testing.T, db store.Querier, asOf creditflow.Date) (*Engine, *Scored) {
+	t.Helper()
+	e := NewEngine(db, EngineOptions{Now: fixedNow})
+	s, err := e.Scores(context.Background(), asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, s
+}
+
 // TestEngineLedger scores the hand-checked ledger of aging_test.go on
 // 2025-04-30 (its features are checked in TestFeaturesLedger). It is far
 // too small to fit a model: the shrunk rates serve as the scores.
@@ -140,11 +82,7 @@ func TestEngineLedger(t *testing.T) {
 	db := ledgerDB(t)
 	ctx := context.Background()
 	asOf := date(t, "2025-04-30")
-	e := NewEngine(db, EngineOptions{Now: fixedNow})
-	s, err := e.Scores(ctx, asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, s := scoreAsOf(t, db, asOf)
 	if s.Currency != "EUR" || !s.AsOf.Equal(asOf.Time) || len(s.Customers) != 3 || !s.ComputedAt.Equal(fixedNow()) {
 		t.Fatalf("scored %s in %s at %s: %d customers", s.AsOf, s.Currency, s.ComputedAt, len(s.Customers))
 	}
@@ -355,31 +293,24 @@ func recordsText(rs []PaymentRecord) string {
 // model must be identical. Once on the hand-checked ledger (with the later
 // rows of aging_test.go), once on a demo ledger cut in two.
 func TestEngineNoLeakage(t *testing.T) {
-	ctx := context.Background()
 	t.Run("ledger", func(t *testing.T) {
 		asOf := date(t, "2025-04-30")
 		without := ledgerDB(t)
 		with := ledgerDB(t)
-		mustIngest(t, with, writeFiles(t, "invoices.csv", laterInvoices, "payments.csv", laterPayments)...)
-		compareScores(t, ctx, without, with, asOf)
+		mustIngest(t, with, storetest.WriteFiles(t, "invoices.csv", laterInvoices, "payments.csv", laterPayments)...)
+		compareScores(t, without, with, asOf)
 	})
 	t.Run("demo", func(t *testing.T) {
 		if testing.Short() {
 			t.Skip("demo ledger: skipped under -short")
 		}
 		dir := t.TempDir()
-		cfg := demo.Config{Customers: 300, Invoices: 15_000, Seed: 3, End: riskDemoEnd, Years: 2}
-		if _, err := demo.Generate(ctx, dir, cfg); err != nil {
-			t.Fatal(err)
-		}
+		ledgertest.Demo(t, dir, demo.Config{Customers: 300, Invoices: 15_000, Seed: 3, End: riskDemoEnd, Years: 2})
 		asOf := date(t, "2025-06-30")
-		cut := t.TempDir()
-		filterCSV(t, filepath.Join(dir, demo.InvoicesFile), filepath.Join(cut, demo.InvoicesFile), "invoice_date", asOf)
-		filterCSV(t, filepath.Join(dir, demo.PaymentsFile), filepath.Join(cut, demo.PaymentsFile), "payment_date", asOf)
 		without, with := storetest.MustOpen(t), storetest.MustOpen(t)
-		mustIngest(t, without, filepath.Join(dir, demo.CustomersFile), filepath.Join(cut, demo.InvoicesFile), filepath.Join(cut, demo.PaymentsFile))
-		mustIngest(t, with, filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile))
-		s := compareScores(t, ctx, without, with, asOf)
+		mustIngest(t, without, ledgertest.DemoFiles(ledgertest.CutDemo(t, dir, asOf))...)
+		mustIngest(t, with, ledgertest.DemoFiles(dir)...)
+		s := compareScores(t, without, with, asOf)
 		if len(s.Model.Fallback) > 0 || s.Model.TrainingRows == 0 {
 			t.Errorf("demo ledger: no fitted model: %+v", s.Model)
 		}
@@ -387,17 +318,11 @@ func TestEngineNoLeakage(t *testing.T) {
 }
 
 // compareScores scores both databases as of asOf and reports differences.
-func compareScores(t *testing.T, ctx context.Context, a, b store.Querier, asOf creditflow.Date) *Scored {
+func compareScores(t *testing.T, a, b store.Querier, asOf creditflow.Date) *Scored {
 	t.Helper()
-	ea, eb := NewEngine(a, EngineOptions{Now: fixedNow}), NewEngine(b, EngineOptions{Now: fixedNow})
-	sa, err := ea.Scores(ctx, asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sb, err := eb.Scores(ctx, asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx := context.Background()
+	ea, sa := scoreAsOf(t, a, asOf)
+	eb, sb := scoreAsOf(t, b, asOf)
 	if !reflect.DeepEqual(sa.Model, sb.Model) {
 		t.Errorf("models differ:\n%+v\n%+v", sa.Model, sb.Model)
 	}
@@ -431,61 +356,13 @@ func compareScores(t *testing.T, ctx context.Context, a, b store.Querier, asOf c
 	return sa
 }
 
-// filterCSV copies the rows of a CSV file whose column col is on or
-// before asOf.
-func filterCSV(t *testing.T, from, to, col string, asOf creditflow.Date) {
-	t.Helper()
-	in, err := os.Open(from)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer in.Close()
-	r := csv.NewReader(in)
-	recs, err := r.ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	k := slices.Index(recs[0], col)
-	if k < 0 {
-		t.Fatalf("%s: no column %s", from, col)
-	}
-	out, err := os.Create(to)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := csv.NewWriter(out)
-	kept := 0
-	for i, rec := range recs {
-		if i == 0 || rec[k] <= asOf.String() {
-			if err := w.Write(rec); err != nil {
-				t.Fatal(err)
-			}
-			kept++
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		t.Fatal(err)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if kept == len(recs) {
-		t.Fatalf("%s: nothing after %s", from, asOf)
-	}
-}
-
 // TestEngineEmptyLedger scores a ledger without invoices: no customers,
 // no model, no error.
 func TestEngineEmptyLedger(t *testing.T) {
 	db := storetest.MustOpen(t)
 	ctx := context.Background()
 	asOf := date(t, "2025-04-30")
-	e := NewEngine(db, EngineOptions{Now: fixedNow})
-	s, err := e.Scores(ctx, asOf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, s := scoreAsOf(t, db, asOf)
 	if len(s.Customers) != 0 || s.Currency != "EUR" || len(s.Model.Fallback) == 0 {
 		t.Errorf("empty ledger: %+v", s)
 	}

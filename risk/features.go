@@ -2,6 +2,7 @@ package risk
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"sort"
@@ -154,14 +155,8 @@ func loadFeatures(ctx context.Context, q store.Querier, fq featureQuery) ([]*fea
 	if cut.IsZero() {
 		cut = fq.dates[len(fq.dates)-1]
 	}
-	rows, err := q.QueryContext(ctx, store.Query("risk_features"),
-		strings.Join(list, ","), fq.currency, strings.Join(fq.customers, ","), cut, fq.horizon)
-	if err != nil {
-		return nil, fmt.Errorf("risk features: %w", err)
-	}
-	defer rows.Close()
 	var out []*featureRow
-	for rows.Next() {
+	err := store.EachRow(ctx, q, store.Query("risk_features"), func(rows *sql.Rows) error {
 		r := &featureRow{}
 		f := &r.Features
 		var (
@@ -180,7 +175,7 @@ func loadFeatures(ctx context.Context, q store.Querier, fq featureQuery) ([]*fea
 			&f.Payments, &f.Reversals, &f.LastPayment, store.Money(&f.UnappliedCredit),
 			&r.out.invoices, &r.out.late, &r.out.lateKnown, &r.out.severe, &r.out.severeKnown, &daysSum, &r.out.daysKnown)
 		if err != nil {
-			return nil, fmt.Errorf("risk features: %w", err)
+			return err
 		}
 		f.Kind = creditflow.CustomerKind(kind)
 		f.UsualInvoiceAmount = creditflow.Money(math.Round(finite(usual) * 100))
@@ -191,8 +186,9 @@ func loadFeatures(ctx context.Context, q store.Querier, fq featureQuery) ([]*fea
 		r.out.daysSum = daysSum
 		r.derive()
 		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, strings.Join(list, ","), fq.currency, strings.Join(fq.customers, ","), cut, fq.horizon)
+	if err != nil {
 		return nil, fmt.Errorf("risk features: %w", err)
 	}
 	return out, nil

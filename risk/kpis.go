@@ -2,6 +2,7 @@ package risk
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 
@@ -81,24 +82,20 @@ func ComputeKPIs(ctx context.Context, q store.Querier, asOf creditflow.Date) (cr
 // monthlySales returns the credit sales of A's month and the months before
 // it, most recent first.
 func monthlySales(ctx context.Context, q store.Querier, asOf creditflow.Date, cur string) ([]monthSales, error) {
-	rows, err := q.QueryContext(ctx, store.Query("kpi_monthly_sales"), asOf, cur)
-	if err != nil {
-		return nil, fmt.Errorf("monthly sales on %s: %w", asOf, err)
-	}
-	defer rows.Close()
 	months := make([]monthSales, 0, countbackMonths)
-	for rows.Next() {
+	err := store.EachRow(ctx, q, store.Query("kpi_monthly_sales"), func(rows *sql.Rows) error {
 		var (
 			back  int
 			month creditflow.Date
 			m     monthSales
 		)
 		if err := rows.Scan(&back, &month, &m.days, store.Money(&m.sales)); err != nil {
-			return nil, fmt.Errorf("monthly sales on %s: %w", asOf, err)
+			return err
 		}
 		months = append(months, m)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, asOf, cur)
+	if err != nil {
 		return nil, fmt.Errorf("monthly sales on %s: %w", asOf, err)
 	}
 	return months, nil

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"strings"
@@ -92,22 +93,18 @@ func openItemTraining(ctx context.Context, q store.Querier, dates []creditflow.D
 	for i, d := range dates {
 		list[i] = d.String()
 	}
-	rows, err := q.QueryContext(ctx, store.Query("risk_open_item_training"), strings.Join(list, ","), cur, strings.Join(customers, ","), cut)
-	if err != nil {
-		return nil, fmt.Errorf("risk open-item training: %w", err)
-	}
-	defer rows.Close()
 	var out []openItemRow
-	for rows.Next() {
+	err := store.EachRow(ctx, q, store.Query("risk_open_item_training"), func(rows *sql.Rows) error {
 		var r openItemRow
 		var left int64
 		if err := rows.Scan(&r.customerID, &r.asOf, &r.amount, &r.disputed, &left, &r.late); err != nil {
-			return nil, fmt.Errorf("risk open-item training: %w", err)
+			return err
 		}
 		r.daysLeft = float64(left)
 		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, strings.Join(list, ","), cur, strings.Join(customers, ","), cut)
+	if err != nil {
 		return nil, fmt.Errorf("risk open-item training: %w", err)
 	}
 	return out, nil

@@ -36,6 +36,23 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
+// EachRow runs query on q and calls fn for each row of the answer. The
+// first error, of the query, of fn or of reading the rows, ends it and is
+// returned.
+func EachRow(ctx context.Context, q Querier, query string, fn func(*sql.Rows) error, args ...any) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
 // DB is the ledger database. DuckDB allows one writer at a time, so writes go
 // through Write, which serialises them; reads use the embedded *sql.DB and run
 // concurrently, seeing the last committed state.

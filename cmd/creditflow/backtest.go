@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -13,48 +12,26 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/risk"
+	"github.com/creditflow/creditflow/store"
 )
 
 // runBacktest runs one of the backtests: how well a model would have done
 // on the ledger's own past.
-func runBacktest(ctx context.Context, e env, args []string) error {
+func runBacktest(ctx context.Context, c *command, args []string) error {
 	if len(args) == 0 {
 		return fmt.Errorf("backtest: name what to test: `backtest risk`, `backtest change`, `backtest forecast` or `backtest matching`")
 	}
 	switch args[0] {
 	case "risk":
-		return runBacktestRisk(ctx, e, args[1:])
+		return runBacktestRisk(ctx, c.sub("risk"), args[1:])
 	case "change":
-		return runBacktestChange(ctx, e, args[1:])
+		return runBacktestChange(ctx, c.sub("change"), args[1:])
 	case "forecast":
-		return runBacktestForecast(ctx, e, args[1:])
+		return runBacktestForecast(ctx, c.sub("forecast"), args[1:])
 	case "matching":
-		return runBacktestMatching(ctx, e, args[1:])
+		return runBacktestMatching(ctx, c.sub("matching"), args[1:])
 	}
 	return fmt.Errorf("backtest: unknown backtest %q: expected risk, change, forecast or matching", args[0])
-}
-
-// spanFlags adds the required --from and --to flags of a backtest.
-func spanFlags(fs *flag.FlagSet) (from, to *string) {
-	return fs.String("from", "", "first as-of `date` YYYY-MM-DD (required)"),
-		fs.String("to", "", "last as-of `date` YYYY-MM-DD (required)")
-}
-
-// parseSpan checks --from and --to.
-func parseSpan(cmd, fromStr, toStr string) (from, to creditflow.Date, err error) {
-	if fromStr == "" || toStr == "" {
-		return from, to, fmt.Errorf("%s: --from DATE and --to DATE are required", cmd)
-	}
-	if from, err = creditflow.ParseDate(fromStr); err != nil {
-		return from, to, fmt.Errorf("%s: --from: %w", cmd, err)
-	}
-	if to, err = creditflow.ParseDate(toStr); err != nil {
-		return from, to, fmt.Errorf("%s: --to: %w", cmd, err)
-	}
-	if to.Before(from.Time) {
-		return from, to, fmt.Errorf("%s: --to %s is before --from %s", cmd, to, from)
-	}
-	return from, to, nil
 }
 
 // number is a float64 that a finite JSON number cannot always hold: an AUC
@@ -114,33 +91,26 @@ func calibrationOf(bins []risk.CalibrationBin) []calibrationJSON {
 	return out
 }
 
-func runBacktestRisk(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "backtest risk")
-	fromStr, toStr := spanFlags(fs)
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+func runBacktestRisk(ctx context.Context, c *command, args []string) error {
+	c.spanFlags()
+	c.jsonFlag("print JSON")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
-	from, to, err := parseSpan("backtest risk", *fromStr, *toStr)
+	from, to, err := c.span()
 	if err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	bt, err := risk.BacktestRisk(ctx, db, from, to)
-	if err != nil {
-		return err
-	}
-	out := riskBacktestJSON{From: bt.From, To: bt.To, AsOfDates: bt.AsOfDates, Rows: bt.Rows, RowsSevere: bt.RowsSevere,
-		Model: figuresOf(bt.Model), Baseline: figuresOf(bt.Baseline),
-		Calibration: calibrationOf(bt.Calibration), CalibrationSevere: calibrationOf(bt.CalibrationSevere)}
-	if *asJSON {
-		return printJSON(e.stdout, out)
-	}
-	return printRiskBacktest(e.stdout, bt)
+	return c.withDB(ctx, func(db *store.DB, _ creditflow.Date) error {
+		bt, err := risk.BacktestRisk(ctx, db, from, to)
+		if err != nil {
+			return err
+		}
+		v := riskBacktestJSON{From: bt.From, To: bt.To, AsOfDates: bt.AsOfDates, Rows: bt.Rows, RowsSevere: bt.RowsSevere,
+			Model: figuresOf(bt.Model), Baseline: figuresOf(bt.Baseline),
+			Calibration: calibrationOf(bt.Calibration), CalibrationSevere: calibrationOf(bt.CalibrationSevere)}
+		return c.output(v, nil, func(w io.Writer) error { return printRiskBacktest(w, bt) })
+	})
 }
 
 // printRiskBacktest writes the backtest for a reader who is not a
@@ -233,19 +203,18 @@ type changeEvaluationJSON struct {
 	MedianShiftErrorDays      number          `json:"median_shift_error_days"`
 }
 
-func runBacktestChange(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "backtest change")
-	truthPath := fs.String("truth", "", "the `truth.csv` of the demo ledger: what really happened to each customer (required)")
-	fromStr, toStr := spanFlags(fs)
-	step := fs.Int("step", 14, "run the change test every this many `days`")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+func runBacktestChange(ctx context.Context, c *command, args []string) error {
+	truthPath := c.String("truth", "", "the `truth.csv` of the demo ledger: what really happened to each customer (required)")
+	c.spanFlags()
+	step := c.Int("step", 14, "run the change test every this many `days`")
+	c.jsonFlag("print JSON")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
 	if *truthPath == "" {
 		return fmt.Errorf("backtest change: --truth FILE is required (the truth.csv that `creditflow demo` writes)")
 	}
-	from, to, err := parseSpan("backtest change", *fromStr, *toStr)
+	from, to, err := c.span()
 	if err != nil {
 		return err
 	}
@@ -261,26 +230,26 @@ func runBacktestChange(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("backtest change: %s: %w", *truthPath, err)
 	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ev, err := risk.EvaluateChangeDetection(ctx, db, truth, from, to, *step)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return printJSON(e.stdout, changeEvaluationJSON{From: from, To: to, StepDays: *step,
+	return c.withDB(ctx, func(db *store.DB, _ creditflow.Date) error {
+		ev, err := risk.EvaluateChangeDetection(ctx, db, truth, from, to, *step)
+		if err != nil {
+			return err
+		}
+		v := changeEvaluationJSON{From: from, To: to, StepDays: *step,
 			Customers: ev.Customers, Worsening: ev.Worsening, Stopped: ev.Stopped, Stable: ev.Stable,
 			RecallWorsening: number(ev.RecallWorsening), RecallStopped: number(ev.RecallStopped), FalseAlarmRate: number(ev.FalseAlarmRate),
 			MedianDelayDays: number(ev.MedianDelayDays), P90DelayDays: number(ev.P90DelayDays),
-			MedianChangeDateErrorDays: number(ev.MedianChangeDateErrorDays), MedianShiftErrorDays: number(ev.MedianShiftErrorDays)})
-	}
-	w := e.stdout
-	fmt.Fprintf(w, "Behaviour-change detection, run every %d days from %s to %s,\n", *step, from, to)
+			MedianChangeDateErrorDays: number(ev.MedianChangeDateErrorDays), MedianShiftErrorDays: number(ev.MedianShiftErrorDays)}
+		return c.output(v, nil, func(w io.Writer) error { return printChangeEvaluation(w, ev, *truthPath, *step, from, to) })
+	})
+}
+
+// printChangeEvaluation writes how well the change test found the
+// behaviour written in the truth file.
+func printChangeEvaluation(w io.Writer, ev risk.ChangeEvaluation, truthPath string, step int, from, to creditflow.Date) error {
+	fmt.Fprintf(w, "Behaviour-change detection, run every %d days from %s to %s,\n", step, from, to)
 	fmt.Fprintf(w, "against %s: %d customers (%d worsening, %d stopped paying, %d stable).\n\n",
-		*truthPath, ev.Customers, ev.Worsening, ev.Stopped, ev.Stable)
+		truthPath, ev.Customers, ev.Worsening, ev.Stopped, ev.Stable)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "Worsening customers found\t%s\t(%d of %d)\n", pct1(ev.RecallWorsening), hits(ev.RecallWorsening, ev.Worsening), ev.Worsening)
 	fmt.Fprintf(tw, "Customers who stopped paying found\t%s\t(%d of %d)\n", pct1(ev.RecallStopped), hits(ev.RecallStopped, ev.Stopped), ev.Stopped)
@@ -297,29 +266,27 @@ func hits(rate float64, n int) int { return int(math.Round(rate * float64(n))) }
 
 // runBacktestMatching compares the matching of imported bank statements
 // with the truth file of a generated ledger.
-func runBacktestMatching(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "backtest matching")
-	truth := fs.String("truth", "", "statement_truth.csv written by `creditflow demo --statements` (required)")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+func runBacktestMatching(ctx context.Context, c *command, args []string) error {
+	truth := c.String("truth", "", "statement_truth.csv written by `creditflow demo --statements` (required)")
+	c.jsonFlag("print JSON")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
 	if *truth == "" {
 		return fmt.Errorf("backtest matching: --truth FILE is required")
 	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	rep, err := bank.EvaluateMatching(ctx, db, *truth)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return printJSON(e.stdout, rep)
-	}
-	w := e.stdout
+	return c.withDB(ctx, func(db *store.DB, _ creditflow.Date) error {
+		rep, err := bank.EvaluateMatching(ctx, db, *truth)
+		if err != nil {
+			return err
+		}
+		return c.output(rep, nil, func(w io.Writer) error { return printMatchingEvaluation(w, rep) })
+	})
+}
+
+// printMatchingEvaluation writes how the matching of the statements
+// compares with their truth file.
+func printMatchingEvaluation(w io.Writer, rep bank.MatchingReport) error {
 	fmt.Fprintf(w, "bank credits: %d; matched automatically: %d (%.1f%%), of which wrong: %d (to another customer: %d), on account (customer only): %d, to some of its invoices (rest on account): %d; unmatched: %d\n",
 		rep.Credits, rep.Auto, rep.AutoShare*100, rep.Wrong, rep.WrongCustomer, rep.OnAccount, rep.Incomplete, rep.Unmatched)
 	fmt.Fprintf(w, "returned direct debits: %d, booked to the right customer: %d, to a wrong one: %d; truth rows not in the database: %d\n",

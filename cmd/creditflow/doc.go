@@ -2,5 +2,6 @@
 // credit-risk and cashflow analytics as an API and dashboards.
 //
 // It may import every package of ours except the test helpers
-// (store/storetest); it wires them together and nothing imports it.
+// (store/storetest, ledgertest); it wires them together and nothing imports
+// it.
 package main

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"text/tabwriter"
 
@@ -20,23 +21,23 @@ const dunningUsage = `Usage:
 `
 
 // runDunning dispatches the dunning subcommands.
-func runDunning(ctx context.Context, e env, args []string) error {
+func runDunning(ctx context.Context, c *command, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(e.stderr, dunningUsage)
+		fmt.Fprint(c.e.stderr, dunningUsage)
 		return fmt.Errorf("dunning: expected run, worklist or policy")
 	}
 	switch args[0] {
 	case "run":
-		return runDunningRun(ctx, e, args[1:])
+		return runDunningRun(ctx, c.sub("run"), args[1:])
 	case "worklist":
-		return runDunningWorklist(ctx, e, args[1:])
+		return runDunningWorklist(ctx, c.sub("worklist"), args[1:])
 	case "policy":
 		if len(args) > 1 {
 			return fmt.Errorf("dunning policy: unexpected argument %q", args[1])
 		}
-		return printJSON(e.stdout, dunning.DefaultPolicy())
+		return printJSON(c.e.stdout, dunning.DefaultPolicy())
 	}
-	fmt.Fprint(e.stderr, dunningUsage)
+	fmt.Fprint(c.e.stderr, dunningUsage)
 	return fmt.Errorf("dunning: unknown subcommand %q", args[0])
 }
 
@@ -63,94 +64,56 @@ func warnUnweighted(ctx context.Context, e env, a *app.App, asOf creditflow.Date
 }
 
 // runDunningRun plans the day's steps into dunning_plan, idempotently.
-func runDunningRun(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "dunning run")
-	asOfStr := fs.String("as-of", "", "plan `date` YYYY-MM-DD (default today)")
-	policy := fs.String("policy", "", "dunning policy JSON `file` (default the built-in policy)")
-	asJSON := fs.Bool("json", false, "print the planned steps as JSON")
-	if err := fs.Parse(args); err != nil {
+func runDunningRun(ctx context.Context, c *command, args []string) error {
+	c.asOfFlag("plan `date` YYYY-MM-DD (default today)")
+	c.policyFlag()
+	c.jsonFlag("print the planned steps as JSON")
+	if err := c.parseFlagsOnly(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("dunning run: unexpected argument %q", fs.Arg(0))
-	}
-	asOf, err := asOfFlag(e, *asOfStr)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	a, err := newApp(e, db, *policy)
-	if err != nil {
-		return err
-	}
-	if err := warnUnweighted(ctx, e, a, asOf); err != nil {
-		return err
-	}
-	res, err := a.PlanDunning(ctx, asOf)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return printJSON(e.stdout, res)
-	}
-	fmt.Fprintf(e.stdout, "Dunning run %s: %d steps planned, %d already planned\n", asOf, len(res.Planned), res.AlreadyPlanned)
-	return printTasks(e, res.Planned)
+	return c.withDunningApp(ctx, func(a *app.App, asOf creditflow.Date) error {
+		res, err := a.PlanDunning(ctx, asOf)
+		if err != nil {
+			return err
+		}
+		return c.output(res, nil, func(w io.Writer) error {
+			fmt.Fprintf(w, "Dunning run %s: %d steps planned, %d already planned\n", asOf, len(res.Planned), res.AlreadyPlanned)
+			return printTasks(w, res.Planned)
+		})
+	})
 }
 
 // runDunningWorklist prints the worklist of GET /api/dunning/worklist.
-func runDunningWorklist(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "dunning worklist")
-	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today)")
-	policy := fs.String("policy", "", "dunning policy JSON `file` (default the built-in policy)")
-	limit := fs.Int("limit", 0, "show at most `N` tasks (0: all)")
-	asJSON := fs.Bool("json", false, "print the answer of GET /api/dunning/worklist")
-	if err := fs.Parse(args); err != nil {
+func runDunningWorklist(ctx context.Context, c *command, args []string) error {
+	c.asOfFlag("")
+	c.policyFlag()
+	limit := c.Int("limit", 0, "show at most `N` tasks (0: all)")
+	c.jsonFlag("print the answer of GET /api/dunning/worklist")
+	if err := c.parseFlagsOnly(args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("dunning worklist: unexpected argument %q", fs.Arg(0))
 	}
 	if *limit < 0 {
 		return fmt.Errorf("dunning worklist: --limit %d: expected 0 or more", *limit)
 	}
-	asOf, err := asOfFlag(e, *asOfStr)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	a, err := newApp(e, db, *policy)
-	if err != nil {
-		return err
-	}
-	if err := warnUnweighted(ctx, e, a, asOf); err != nil {
-		return err
-	}
-	w, err := a.WorklistTop(ctx, asOf, *limit)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return printJSON(e.stdout, w)
-	}
-	fmt.Fprintf(e.stdout, "Dunning worklist %s: %d customers with a step due, %d calls deferred, amounts in %s\n",
-		asOf, w.Total, w.CallsDeferred, w.Currency)
-	return printTasks(e, w.Tasks)
+	return c.withDunningApp(ctx, func(a *app.App, asOf creditflow.Date) error {
+		wl, err := a.WorklistTop(ctx, asOf, *limit)
+		if err != nil {
+			return err
+		}
+		return c.output(wl, nil, func(w io.Writer) error {
+			fmt.Fprintf(w, "Dunning worklist %s: %d customers with a step due, %d calls deferred, amounts in %s\n",
+				asOf, wl.Total, wl.CallsDeferred, wl.Currency)
+			return printTasks(w, wl.Tasks)
+		})
+	})
 }
 
 // printTasks writes tasks as a table.
-func printTasks(e env, tasks []dunning.Task) error {
+func printTasks(w io.Writer, tasks []dunning.Task) error {
 	if len(tasks) == 0 {
 		return nil
 	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\ncustomer\tname\tstep\tchannel\tdue since\tinvoices\toverdue\tpriority\treason")
 	for _, t := range tasks {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\t%s\t%.2f\t%s\n", t.CustomerID, shorten(t.Name, 32), t.Step, t.Channel,

@@ -16,34 +16,18 @@ import (
 // the same day adds nothing, a run after missed days plans one step per
 // customer, the most advanced one, and the plan table holds no duplicates.
 func TestDunningRun(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	_, getenv := ledgerDB(t, map[string]string{
 		"customers.csv": "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone\n" +
 			"A,Alfa B.V.,NL,retail,b2b,30,,,,\nC,Carla Consument,NL,consumer,b2c,14,,,,\nP,Paid B.V.,NL,retail,b2b,30,,,,\n",
 		"invoices.csv": "invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed,description\n" +
 			"A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\nC1,C,2025-02-15,2025-03-01,300.00,EUR,false,\nP1,P,2025-01-30,2025-03-01,700.00,EUR,false,\n",
 		"payments.csv": "payment_id,customer_id,invoice_id,payment_date,amount,method,reference\nX1,P,P1,2025-03-01,700.00,transfer,\n",
-	}
-	args := []string{"ingest"}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, p)
-	}
-	dbPath := filepath.Join(dir, "cf.duckdb")
-	getenv := envOf(map[string]string{"CREDITFLOW_DB": dbPath})
-	if _, errOut, err := runCLI(t, getenv, args...); err != nil {
-		t.Fatalf("ingest: %v\n%s", err, errOut)
-	}
+	})
+	dbPath := getenv("CREDITFLOW_DB")
 
 	planRun := func(asOf string) dunning.PlanResult {
 		t.Helper()
-		out, errOut, err := runCLI(t, getenv, "dunning", "run", "--as-of", asOf, "--json")
-		if err != nil {
-			t.Fatalf("dunning run %s: %v\n%s", asOf, err, errOut)
-		}
+		out := mustRunCLI(t, getenv, "dunning", "run", "--as-of", asOf, "--json")
 		var res dunning.PlanResult
 		if err := json.Unmarshal([]byte(out), &res); err != nil {
 			t.Fatalf("dunning run %s: %v in %s", asOf, err, out)
@@ -100,16 +84,9 @@ func TestDunningRun(t *testing.T) {
 // TestDunningUsage checks the subcommand errors.
 func TestDunningUsage(t *testing.T) {
 	getenv := envOf(map[string]string{"CREDITFLOW_DB": filepath.Join(t.TempDir(), "cf.duckdb")})
-	if _, _, err := runCLI(t, getenv, "dunning"); err == nil {
-		t.Error("dunning without a subcommand: no error")
-	}
-	if _, _, err := runCLI(t, getenv, "dunning", "frobnicate"); err == nil {
-		t.Error("dunning frobnicate: no error")
-	}
-	out, _, err := runCLI(t, getenv, "dunning", "policy")
-	if err != nil {
-		t.Fatal(err)
-	}
+	wantCLIError(t, getenv, []string{"dunning"}, "expected run, worklist or policy")
+	wantCLIError(t, getenv, []string{"dunning", "frobnicate"}, `"frobnicate"`)
+	out := mustRunCLI(t, getenv, "dunning", "policy")
 	var p dunning.Policy
 	if err := json.Unmarshal([]byte(out), &p); err != nil || p.Validate() != nil || len(p.B2B) != 7 || len(p.B2C) != 4 {
 		t.Errorf("dunning policy printed %d/%d steps, %v / %v", len(p.B2B), len(p.B2C), err, p.Validate())

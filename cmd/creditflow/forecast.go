@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -12,6 +11,7 @@ import (
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/forecast"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/store"
 )
 
 // forecastTopCustomers is how many customers the text output lists.
@@ -19,52 +19,31 @@ const forecastTopCustomers = 10
 
 // runForecast prints the weekly cash forecast: the answer of
 // GET /api/forecast, as a table, CSV or JSON.
-func runForecast(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "forecast")
-	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today); the first week is its Monday's")
-	weeks := fs.Int("weeks", app.DefaultForecastWeeks, fmt.Sprintf("number of `weeks`, 1 to %d", app.MaxForecastWeeks))
-	asJSON := fs.Bool("json", false, "print the JSON of GET /api/forecast")
-	asCSV := fs.Bool("csv", false, "print the weeks as CSV with a header row, the fields of a week in --json")
-	if err := fs.Parse(args); err != nil {
+func runForecast(ctx context.Context, c *command, args []string) error {
+	c.asOfFlag(asOfUsage + "; the first week is its Monday's")
+	weeks := c.weeksFlag("number of `weeks`")
+	c.jsonFlag("print the JSON of GET /api/forecast")
+	c.csvFlag("print the weeks as CSV with a header row, the fields of a week in --json")
+	if err := c.parseFlagsOnly(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("forecast: unexpected argument %q", fs.Arg(0))
-	}
-	if *asJSON && *asCSV {
-		return fmt.Errorf("forecast: choose one of --json and --csv")
-	}
-	if *weeks < 1 || *weeks > app.MaxForecastWeeks {
-		return fmt.Errorf("forecast: --weeks %d: expected 1 to %d", *weeks, app.MaxForecastWeeks)
-	}
-	asOf, err := asOfFlag(e, *asOfStr)
-	if err != nil {
+	if err := c.checkWeeks(*weeks); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-
-	f, err := app.New(app.Config{DB: db, Now: e.now}).Forecast(ctx, asOf, *weeks)
-	if err != nil {
-		return fmt.Errorf("forecast: %w", err)
-	}
-
-	switch {
-	case *asJSON:
-		return printJSON(e.stdout, f)
-	case *asCSV:
-		w := csv.NewWriter(e.stdout)
-		w.Write(app.ForecastWeekColumns)
-		for _, wk := range f.Weeks {
-			w.Write(app.ForecastWeekRecord(wk))
+	return c.withDB(ctx, func(db *store.DB, asOf creditflow.Date) error {
+		f, err := app.New(app.Config{DB: db, Now: c.e.now}).Forecast(ctx, asOf, *weeks)
+		if err != nil {
+			return fmt.Errorf("forecast: %w", err)
 		}
-		w.Flush()
-		return w.Error()
-	}
-	return printForecast(e.stdout, f)
+		table := func() [][]string {
+			recs := [][]string{app.ForecastWeekColumns}
+			for _, wk := range f.Weeks {
+				recs = append(recs, app.ForecastWeekRecord(wk))
+			}
+			return recs
+		}
+		return c.output(f, table, func(w io.Writer) error { return printForecast(w, f) })
+	})
 }
 
 // printForecast writes the forecast as a table of weeks with a total, and
@@ -130,39 +109,30 @@ func forecastFiguresOf(f forecast.BacktestFigures, band bool) forecastBacktestFi
 	return out
 }
 
-func runBacktestForecast(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "backtest forecast")
-	fromStr, toStr := spanFlags(fs)
-	weeks := fs.Int("weeks", app.DefaultForecastWeeks, fmt.Sprintf("horizon of each forecast in `weeks`, 1 to %d", app.MaxForecastWeeks))
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+func runBacktestForecast(ctx context.Context, c *command, args []string) error {
+	c.spanFlags()
+	weeks := c.weeksFlag("horizon of each forecast in `weeks`")
+	c.jsonFlag("print JSON")
+	if err := c.parseFlagsOnly(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("backtest forecast: unexpected argument %q", fs.Arg(0))
-	}
-	from, to, err := parseSpan("backtest forecast", *fromStr, *toStr)
+	from, to, err := c.span()
 	if err != nil {
 		return err
 	}
-	if *weeks < 1 || *weeks > app.MaxForecastWeeks {
-		return fmt.Errorf("backtest forecast: --weeks %d: expected 1 to %d", *weeks, app.MaxForecastWeeks)
-	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
+	if err := c.checkWeeks(*weeks); err != nil {
 		return err
 	}
-	defer db.Close()
-	bt, err := forecast.Backtest(ctx, db, from, to, *weeks)
-	if err != nil {
-		return fmt.Errorf("backtest forecast: %w", err)
-	}
-	if *asJSON {
-		return printJSON(e.stdout, forecastBacktestJSON{From: bt.From, To: bt.To, Horizon: *weeks, Forecasts: bt.Forecasts, Weeks: bt.Weeks,
+	return c.withDB(ctx, func(db *store.DB, _ creditflow.Date) error {
+		bt, err := forecast.Backtest(ctx, db, from, to, *weeks)
+		if err != nil {
+			return fmt.Errorf("backtest forecast: %w", err)
+		}
+		v := forecastBacktestJSON{From: bt.From, To: bt.To, Horizon: *weeks, Forecasts: bt.Forecasts, Weeks: bt.Weeks,
 			Model: forecastFiguresOf(bt.Model, true), DueDate: forecastFiguresOf(bt.DueDate, false),
-			DueDatePlusDelay: forecastFiguresOf(bt.DueDatePlusDelay, false)})
-	}
-	return printForecastBacktest(e.stdout, bt, *weeks)
+			DueDatePlusDelay: forecastFiguresOf(bt.DueDatePlusDelay, false)}
+		return c.output(v, nil, func(w io.Writer) error { return printForecastBacktest(w, bt, *weeks) })
+	})
 }
 
 // printForecastBacktest writes the backtest for a finance manager: what

@@ -1,13 +1,8 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -16,8 +11,6 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
-	"github.com/creditflow/creditflow/store"
-	"github.com/creditflow/creditflow/web"
 )
 
 // TestCLIForecast checks the three outputs of `creditflow forecast`
@@ -75,25 +68,9 @@ func TestCLIForecast(t *testing.T) {
 	})
 
 	t.Run("same as the API", func(t *testing.T) {
-		db, err := store.Open(context.Background(), dbPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		token, err := app.CreateToken(context.Background(), db, creditflow.RoleViewer, "forecast test", time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		req := httptest.NewRequest(http.MethodGet, "/api/forecast?as_of=2025-06-30&weeks=8", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("GET /api/forecast: %d %s", rec.Code, rec.Body)
-		}
-		if strings.TrimSpace(rec.Body.String()) != strings.TrimSpace(out) {
-			t.Errorf("forecast --json differs from GET /api/forecast:\n%s\nwant\n%s", out, rec.Body)
+		body := apiGet(t, dbPath, "", "/api/forecast?as_of=2025-06-30&weeks=8")
+		if strings.TrimSpace(string(body)) != strings.TrimSpace(out) {
+			t.Errorf("forecast --json differs from GET /api/forecast:\n%s\nwant\n%s", out, body)
 		}
 	})
 
@@ -108,10 +85,7 @@ func TestCLIForecast(t *testing.T) {
 			{[]string{"--json", "--csv"}, "one of"},
 			{[]string{"extra"}, "unexpected argument"},
 		} {
-			_, _, err := runCLI(t, noEnv, append([]string{"forecast", "--db", dbPath}, tt.args...)...)
-			if err == nil || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("forecast %q: error %v, want one that mentions %q", tt.args, err, tt.want)
-			}
+			wantCLIError(t, noEnv, append([]string{"forecast", "--db", dbPath}, tt.args...), tt.want)
 		}
 	})
 }
@@ -170,9 +144,6 @@ func TestCLIBacktestForecast(t *testing.T) {
 		{[]string{"--from", "2025-05-01", "--to", "2025-01-01"}, "before"},
 		{[]string{"--from", "2025-01-01", "--to", "2025-05-01", "--weeks", "0"}, "--weeks"},
 	} {
-		_, _, err := runCLI(t, noEnv, append([]string{"backtest", "forecast", "--db", dbPath}, tt.args...)...)
-		if err == nil || !strings.Contains(err.Error(), tt.want) {
-			t.Errorf("backtest forecast %q: error %v, want one that mentions %q", tt.args, err, tt.want)
-		}
+		wantCLIError(t, noEnv, append([]string{"backtest", "forecast", "--db", dbPath}, tt.args...), tt.want)
 	}
 }

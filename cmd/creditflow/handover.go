@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/present"
 	"github.com/xuri/excelize/v2"
@@ -23,63 +24,45 @@ const (
 // runHandover writes the hand-over export for the collection agency
 // (*incassobureau*): the customers whose worklist step on --as-of is the
 // hand-over, or the ones named with --customer.
-func runHandover(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "handover")
-	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today)")
-	out := fs.String("out", "", "output `directory` (required)")
-	policy := fs.String("policy", "", "dunning policy JSON `file` (default the built-in policy)")
+func runHandover(ctx context.Context, c *command, args []string) error {
+	c.asOfFlag("")
+	out := c.String("out", "", "output `directory` (required)")
+	c.policyFlag()
 	var named []string
-	fs.Func("customer", "export customer `ID` (repeatable; default the customers at the hand-over step)", func(v string) error {
+	c.Func("customer", "export customer `ID` (repeatable; default the customers at the hand-over step)", func(v string) error {
 		if strings.TrimSpace(v) == "" {
 			return fmt.Errorf("empty customer id")
 		}
 		named = append(named, v)
 		return nil
 	})
-	if err := fs.Parse(args); err != nil {
+	if err := c.parseFlagsOnly(args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("handover: unexpected argument %q", fs.Arg(0))
 	}
 	if *out == "" {
 		return fmt.Errorf("handover: --out DIR is required")
 	}
-	asOf, err := asOfFlag(e, *asOfStr)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	a, err := newApp(e, db, *policy)
-	if err != nil {
-		return err
-	}
-	if err := warnUnweighted(ctx, e, a, asOf); err != nil {
-		return err
-	}
-	cases, err := a.HandoverCases(ctx, asOf, named)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(*out, 0o755); err != nil {
-		return fmt.Errorf("handover: %w", err)
-	}
-	if err := writeHandoverCSV(filepath.Join(*out, handoverCSV), cases); err != nil {
-		return err
-	}
-	if err := writeHandoverXLSX(filepath.Join(*out, handoverXLSX), cases); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "Hand-over export %s: %d debtors written to %s and %s\n", asOf, len(cases),
-		filepath.Join(*out, handoverCSV), filepath.Join(*out, handoverXLSX))
-	for _, c := range cases {
-		fmt.Fprintf(e.stdout, "  %s  %s  total %s  advice %s\n", c.Debtor.CustomerID, c.Debtor.Name, present.EN.Plain(c.Total), c.Advice.Action)
-	}
-	return nil
+	return c.withDunningApp(ctx, func(a *app.App, asOf creditflow.Date) error {
+		cases, err := a.HandoverCases(ctx, asOf, named)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(*out, 0o755); err != nil {
+			return fmt.Errorf("handover: %w", err)
+		}
+		if err := writeHandoverCSV(filepath.Join(*out, handoverCSV), cases); err != nil {
+			return err
+		}
+		if err := writeHandoverXLSX(filepath.Join(*out, handoverXLSX), cases); err != nil {
+			return err
+		}
+		fmt.Fprintf(c.e.stdout, "Hand-over export %s: %d debtors written to %s and %s\n", asOf, len(cases),
+			filepath.Join(*out, handoverCSV), filepath.Join(*out, handoverXLSX))
+		for _, hc := range cases {
+			fmt.Fprintf(c.e.stdout, "  %s  %s  total %s  advice %s\n", hc.Debtor.CustomerID, hc.Debtor.Name, present.EN.Plain(hc.Total), hc.Advice.Action)
+		}
+		return nil
+	})
 }
 
 // handoverCSVHeader are the columns of handover.csv. Each row is one

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -20,8 +18,7 @@ import (
 // TestHandoverExport exports a small ledger: H is at the hand-over step on
 // 2025-05-01 (90 days past due, the aanmaning sent), N is not; --customer names whom to export.
 func TestHandoverExport(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	_, getenv := ledgerDB(t, map[string]string{
 		"customers.csv": "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,address\n" +
 			"H,Handover B.V.,NL,retail,b2b,30,,12345678,ap@handover.nl,+31201234567,Kerkstraat 1 Amsterdam\n" +
 			"N,Nieuw B.V.,NL,retail,b2b,30,,,,,\n",
@@ -29,18 +26,8 @@ func TestHandoverExport(t *testing.T) {
 			"H1,H,2025-01-01,2025-01-31,20000.00,EUR,false,\nN1,N,2025-03-20,2025-04-20,500.00,EUR,false,\n",
 		"payments.csv": "payment_id,customer_id,invoice_id,payment_date,amount,method,reference\n" +
 			"X1,H,H1,2025-02-10,1000.00,direct_debit,\nX2,H,H1,2025-02-15,-1000.00,direct_debit,stornering\n",
-	}
-	args := []string{"ingest"}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, p)
-	}
-	dbPath := filepath.Join(dir, "cf.duckdb")
-	getenv := envOf(map[string]string{"CREDITFLOW_DB": dbPath})
-	mustRunCLI(t, getenv, args...)
+	})
+	dbPath := getenv("CREDITFLOW_DB")
 	// H was sent the aanmaning, so that catch-up may go on to the hand-over.
 	db, err := store.Open(context.Background(), dbPath)
 	if err != nil {
@@ -65,15 +52,7 @@ func TestHandoverExport(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "export")
 			mustRunCLI(t, getenv, append([]string{"handover", "--as-of", "2025-05-01", "--out", out}, tc.args...)...)
 
-			f, err := os.Open(filepath.Join(out, "handover.csv"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			rows, err := csv.NewReader(f).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
+			rows := readCSV(t, filepath.Join(out, "handover.csv"))
 			if len(rows) == 0 || strings.Join(rows[0], ",") != strings.Join(handoverCSVHeader, ",") {
 				t.Fatalf("header %v", rows)
 			}
@@ -137,10 +116,6 @@ func TestHandoverExport(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := runCLI(t, getenv, "handover", "--as-of", "2025-05-01"); err == nil {
-		t.Error("handover without --out succeeded")
-	}
-	if _, _, err := runCLI(t, getenv, "handover", "--as-of", "2025-05-01", "--out", t.TempDir(), "--customer", "NOPE"); err == nil {
-		t.Error("handover of an unknown customer succeeded")
-	}
+	wantCLIError(t, getenv, []string{"handover", "--as-of", "2025-05-01"}, "--out")
+	wantCLIError(t, getenv, []string{"handover", "--as-of", "2025-05-01", "--out", t.TempDir(), "--customer", "NOPE"})
 }

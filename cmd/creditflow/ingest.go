@@ -15,25 +15,24 @@ import (
 // progressThreshold is the input size from which a terminal gets a progress bar.
 const progressThreshold = 4 << 20
 
-func runIngest(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "ingest")
-	strict := fs.Bool("strict", false, "reject invoices and payments of unknown customers instead of creating bare customers")
-	kind := fs.String("kind", "", "table of every file: customers, invoices, payments or customer_accounts (default: from the file name; bank statements and e-invoices are recognised by content)")
-	trace := fs.Bool("trace", false, "log how long each phase of the ingest takes, on stderr")
-	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the ingest to `file` (for developers: go tool pprof)")
-	threshold := fs.Float64("match-threshold", bank.DefaultMatchThreshold, "confidence (0-1) from which a bank credit is booked without a person; below it, it waits in the unmatched queue")
-	if err := fs.Parse(args); err != nil {
+func runIngest(ctx context.Context, c *command, args []string) error {
+	strict := c.Bool("strict", false, "reject invoices and payments of unknown customers instead of creating bare customers")
+	kind := c.String("kind", "", "table of every file: customers, invoices, payments or customer_accounts (default: from the file name; bank statements and e-invoices are recognised by content)")
+	trace := c.Bool("trace", false, "log how long each phase of the ingest takes, on stderr")
+	cpuProfile := c.String("cpuprofile", "", "write a CPU profile of the ingest to `file` (for developers: go tool pprof)")
+	threshold := c.Float64("match-threshold", bank.DefaultMatchThreshold, "confidence (0-1) from which a bank credit is booked without a person; below it, it waits in the unmatched queue")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() == 0 {
+	if c.NArg() == 0 {
 		return fmt.Errorf("ingest: name one or more files (customers*, invoices*, payments*, customer_accounts* as .csv, .parquet or .ndjson; camt.053/054 or MT940 bank statements; UBL e-invoices)")
 	}
 	if *threshold <= 0 || *threshold > 1 {
 		return fmt.Errorf("ingest: --match-threshold %v: expected a confidence above 0 and at most 1", *threshold)
 	}
-	opt := ingest.Options{Strict: *strict, Now: e.now, Statements: bank.BookStatements, MatchThreshold: *threshold}
+	opt := ingest.Options{Strict: *strict, Now: c.e.now, Statements: bank.BookStatements, MatchThreshold: *threshold}
 	if *trace {
-		opt.Log = slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		opt.Log = slog.New(slog.NewTextHandler(c.e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
 	if *kind != "" {
 		k, err := ingest.ParseKind(*kind)
@@ -42,10 +41,10 @@ func runIngest(ctx context.Context, e env, args []string) error {
 		}
 		opt.Kind = k
 	}
-	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && totalSize(fs.Args()) >= progressThreshold {
+	if f, ok := c.e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && totalSize(c.Args()) >= progressThreshold {
 		opt.Progress = newBarProgress(f)
 	}
-	db, err := openDB(ctx, *dbPath)
+	db, _, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
@@ -61,16 +60,16 @@ func runIngest(ctx context.Context, e env, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := ingest.Files(ctx, db, fs.Args(), opt)
+	res, err := ingest.Files(ctx, db, c.Args(), opt)
 	for _, f := range res.Files {
 		if f.Skipped {
-			fmt.Fprintf(e.stderr, "%s: %s\n", f.File, f.Message)
+			fmt.Fprintf(c.e.stderr, "%s: %s\n", f.File, f.Message)
 		}
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(e.stdout, res.Summary())
+	fmt.Fprintln(c.e.stdout, res.Summary())
 	return nil
 }
 

@@ -6,31 +6,29 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
 )
 
 // runLetters renders the letters and emails of the dunning steps due on a
 // day, in each customer's language, as HTML and PDF with an index.csv.
-func runLetters(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "letters")
-	asOfStr := fs.String("as-of", "", "worklist `date` YYYY-MM-DD (default today)")
-	out := fs.String("out", "", "output `directory` (required)")
-	policy := fs.String("policy", "", "dunning policy JSON `file` (default the built-in policy)")
-	creditorFile := fs.String("creditor", "", "creditor details JSON `file` (name, address, iban, bic, kvk, email)")
+func runLetters(ctx context.Context, c *command, args []string) error {
+	c.asOfFlag("worklist `date` YYYY-MM-DD (default today)")
+	out := c.String("out", "", "output `directory` (required)")
+	c.policyFlag()
+	creditorFile := c.String("creditor", "", "creditor details JSON `file` (name, address, iban, bic, kvk, email)")
 	var flagged dunning.Creditor
-	fs.StringVar(&flagged.Name, "creditor-name", "", "creditor `name` (overrides --creditor)")
-	fs.StringVar(&flagged.Address, "creditor-address", "", "creditor postal `address`")
-	fs.StringVar(&flagged.IBAN, "creditor-iban", "", "creditor `IBAN` to pay to")
-	fs.StringVar(&flagged.BIC, "creditor-bic", "", "creditor `BIC`")
-	fs.StringVar(&flagged.KvK, "creditor-kvk", "", "creditor Chamber of Commerce `number` (KvK)")
-	fs.StringVar(&flagged.Email, "creditor-email", "", "creditor `email` for questions")
-	term := fs.Int("term", dunning.DefaultPaymentTermDays, "payment term of reminders and aanmaningen, in `days`")
-	finalTerm := fs.Int("final-term", dunning.DefaultFinalTermDays, "final term of the ingebrekestelling and hand-over, in `days`")
-	if err := fs.Parse(args); err != nil {
+	c.StringVar(&flagged.Name, "creditor-name", "", "creditor `name` (overrides --creditor)")
+	c.StringVar(&flagged.Address, "creditor-address", "", "creditor postal `address`")
+	c.StringVar(&flagged.IBAN, "creditor-iban", "", "creditor `IBAN` to pay to")
+	c.StringVar(&flagged.BIC, "creditor-bic", "", "creditor `BIC`")
+	c.StringVar(&flagged.KvK, "creditor-kvk", "", "creditor Chamber of Commerce `number` (KvK)")
+	c.StringVar(&flagged.Email, "creditor-email", "", "creditor `email` for questions")
+	term := c.Int("term", dunning.DefaultPaymentTermDays, "payment term of reminders and aanmaningen, in `days`")
+	finalTerm := c.Int("final-term", dunning.DefaultFinalTermDays, "final term of the ingebrekestelling and hand-over, in `days`")
+	if err := c.parseFlagsOnly(args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("letters: unexpected argument %q", fs.Arg(0))
 	}
 	if *out == "" {
 		return fmt.Errorf("letters: --out DIR is required")
@@ -46,40 +44,26 @@ func runLetters(ctx context.Context, e env, args []string) error {
 		}
 	}
 	creditor = mergeCreditor(creditor, flagged)
-	asOf, err := asOfFlag(e, *asOfStr)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	a, err := newApp(e, db, *policy)
-	if err != nil {
-		return err
-	}
-	if err := warnUnweighted(ctx, e, a, asOf); err != nil {
-		return err
-	}
-	letters, err := a.Letters(ctx, asOf, dunning.LetterOptions{
-		Creditor: creditor, PaymentTermDays: *term, FinalTermDays: *finalTerm})
-	if err != nil {
-		return err
-	}
-	files, err := dunning.WriteLetters(*out, letters)
-	if err != nil {
-		return err
-	}
-	if m := creditor.Missing(); len(m) > 0 && len(files) > 0 {
-		fmt.Fprintf(e.stderr, "creditflow: creditor %s missing: the letters show a marked placeholder; set --creditor FILE or --creditor-* flags\n",
-			strings.Join(m, ", "))
-	}
-	fmt.Fprintf(e.stdout, "Letters %s: %d written to %s (index.csv lists them)\n", asOf, len(files), *out)
-	for _, f := range files {
-		fmt.Fprintf(e.stdout, "  %s\t%s\t%s\t%s\n", f.Letter.CustomerID, f.Letter.Step, f.Letter.Language, filepath.Join(*out, f.PDF))
-	}
-	return nil
+	return c.withDunningApp(ctx, func(a *app.App, asOf creditflow.Date) error {
+		letters, err := a.Letters(ctx, asOf, dunning.LetterOptions{
+			Creditor: creditor, PaymentTermDays: *term, FinalTermDays: *finalTerm})
+		if err != nil {
+			return err
+		}
+		files, err := dunning.WriteLetters(*out, letters)
+		if err != nil {
+			return err
+		}
+		if m := creditor.Missing(); len(m) > 0 && len(files) > 0 {
+			fmt.Fprintf(c.e.stderr, "creditflow: creditor %s missing: the letters show a marked placeholder; set --creditor FILE or --creditor-* flags\n",
+				strings.Join(m, ", "))
+		}
+		fmt.Fprintf(c.e.stdout, "Letters %s: %d written to %s (index.csv lists them)\n", asOf, len(files), *out)
+		for _, f := range files {
+			fmt.Fprintf(c.e.stdout, "  %s\t%s\t%s\t%s\n", f.Letter.CustomerID, f.Letter.Step, f.Letter.Language, filepath.Join(*out, f.PDF))
+		}
+		return nil
+	})
 }
 
 // mergeCreditor returns base with the non-empty fields of over.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,24 +12,13 @@ import (
 // line: one file pair per email or letter step in the customer's language,
 // an index.csv, and the creditor from a file with flags over it.
 func TestLetters(t *testing.T) {
-	dir := t.TempDir()
-	files := map[string]string{
+	dir, getenv := ledgerDB(t, map[string]string{
 		"customers.csv": "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,language\n" +
 			"A,Alfa B.V.,NL,retail,b2b,30,,,info@alfa.example,,\nE,English Ltd,GB,retail,b2b,30,,,ap@english.example,,en\n" +
 			"C,Carla Consument,NL,consumer,b2c,14,,,,,nl\n",
 		"invoices.csv": "invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed,description\n" +
 			"A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\nE1,E,2025-01-30,2025-03-01,2000.00,EUR,false,\nC1,C,2025-02-15,2025-03-01,300.00,EUR,false,\n",
-	}
-	args := []string{"ingest"}
-	for name, content := range files {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		args = append(args, p)
-	}
-	getenv := envOf(map[string]string{"CREDITFLOW_DB": filepath.Join(dir, "cf.duckdb")})
-	mustRunCLI(t, getenv, args...)
+	})
 	creditorFile := filepath.Join(dir, "creditor.json")
 	if err := os.WriteFile(creditorFile, []byte(`{"name": "Voorbeeld B.V.", "iban": "NL91ABNA0417164300", "bic": "ABNANL2A",
 		"kvk": "12345678", "email": "debiteuren@voorbeeld.example", "address": "Keizersgracht 1, Amsterdam"}`), 0o644); err != nil {
@@ -77,15 +65,7 @@ func TestLetters(t *testing.T) {
 			if got := strings.Contains(stderr, "placeholder"); got != tc.warn {
 				t.Errorf("placeholder warning %v, want %v; stderr:\n%s", got, tc.warn, stderr)
 			}
-			f, err := os.Open(filepath.Join(out, "index.csv"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			recs, err := csv.NewReader(f).ReadAll()
-			if err != nil {
-				t.Fatal(err)
-			}
+			recs := readCSV(t, filepath.Join(out, "index.csv"))
 			if len(recs)-1 != len(tc.want) {
 				t.Errorf("index.csv lists %d letters, want %d\n%s", len(recs)-1, len(tc.want), stdout)
 			}
@@ -112,8 +92,6 @@ func TestLetters(t *testing.T) {
 		{"letters", "--out", t.TempDir(), "--term", "0"},
 		{"letters", "--out", t.TempDir(), "extra"},
 	} {
-		if _, _, err := runCLI(t, getenv, bad...); err == nil {
-			t.Errorf("%v: expected an error", bad)
-		}
+		wantCLIError(t, getenv, bad)
 	}
 }

@@ -55,6 +55,26 @@ type env struct {
 	now    func() time.Time
 }
 
+// commands are the commands by name; each parses its arguments with the
+// flag set it is given, named after it. A command with subcommands makes
+// theirs with command.sub.
+var commands = map[string]func(ctx context.Context, c *command, args []string) error{
+	"serve":    runServe,
+	"ingest":   runIngest,
+	"aging":    runAging,
+	"kpis":     runKPIs,
+	"stats":    runStats,
+	"score":    runScore,
+	"report":   runReport,
+	"forecast": runForecast,
+	"backtest": runBacktest,
+	"dunning":  runDunning,
+	"handover": runHandover,
+	"letters":  runLetters,
+	"token":    runToken,
+	"demo":     runDemo,
+}
+
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	e := env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now}
 	if len(args) == 0 {
@@ -62,35 +82,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("no command given")
 	}
 	cmd, rest := args[0], args[1:]
+	if f, ok := commands[cmd]; ok {
+		return f(ctx, newCommand(e, cmd), rest)
+	}
 	switch cmd {
-	case "serve":
-		return runServe(ctx, e, rest)
-	case "ingest":
-		return runIngest(ctx, e, rest)
-	case "aging":
-		return runAging(ctx, e, rest)
-	case "kpis":
-		return runKPIs(ctx, e, rest)
-	case "stats":
-		return runStats(ctx, e, rest)
-	case "score":
-		return runScore(ctx, e, rest)
-	case "report":
-		return runReport(ctx, e, rest)
-	case "forecast":
-		return runForecast(ctx, e, rest)
-	case "backtest":
-		return runBacktest(ctx, e, rest)
-	case "dunning":
-		return runDunning(ctx, e, rest)
-	case "handover":
-		return runHandover(ctx, e, rest)
-	case "letters":
-		return runLetters(ctx, e, rest)
-	case "token":
-		return runToken(ctx, e, rest)
-	case "demo":
-		return runDemo(ctx, e, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

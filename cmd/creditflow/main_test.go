@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,8 +23,8 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/store"
-	"github.com/creditflow/creditflow/web"
 )
 
 // syncBuffer is a bytes.Buffer safe for a writer and a reader in different
@@ -68,8 +69,76 @@ func mustRunCLI(t *testing.T, getenv func(string) string, args ...string) string
 	return out
 }
 
-// csvRows counts the data rows of a CSV file.
-func csvRows(t *testing.T, path string) int64 {
+// wantCLIError runs args and checks that the command fails with an error
+// that mentions each of want, having printed nothing on stdout. It returns
+// what the command printed on stderr.
+func wantCLIError(t *testing.T, getenv func(string) string, args []string, want ...string) (stderr string) {
+	t.Helper()
+	out, errOut, err := runCLI(t, getenv, args...)
+	if err == nil {
+		t.Errorf("creditflow %s: no error", strings.Join(args, " "))
+		return errOut
+	}
+	for _, w := range want {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("creditflow %s: error %q lacks %q", strings.Join(args, " "), err, w)
+		}
+	}
+	if out != "" {
+		t.Errorf("creditflow %s: stdout %q, want nothing", strings.Join(args, " "), out)
+	}
+	return errOut
+}
+
+// ledgerDB writes the given CSV files (name to content) into a temporary
+// directory, ingests them into a database there, and returns the directory
+// and a getenv that names the database in CREDITFLOW_DB.
+func ledgerDB(t *testing.T, files map[string]string) (dir string, getenv func(string) string) {
+	t.Helper()
+	dir = t.TempDir()
+	args := []string{"ingest"}
+	for name, content := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		args = append(args, p)
+	}
+	getenv = envOf(map[string]string{"CREDITFLOW_DB": filepath.Join(dir, "cf.duckdb")})
+	mustRunCLI(t, getenv, args...)
+	return dir, getenv
+}
+
+// apiGet answers GET target with token as the server of `creditflow
+// serve` on the database dbPath does, and returns the body. Token "" is a
+// new viewer's.
+func apiGet(t *testing.T, dbPath, token, target string) []byte {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if token == "" {
+		if token, err = app.CreateToken(ctx, db, creditflow.RoleViewer, "api test", time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	log := slog.New(slog.DiscardHandler)
+	srv := newServer(app.New(app.Config{DB: db, Logger: log}), log, time.Now, false)
+	req := httptest.NewRequest(http.MethodGet, target, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", target, rec.Code, rec.Body)
+	}
+	return rec.Body.Bytes()
+}
+
+// readCSV reads all records of a CSV file, its header first.
+func readCSV(t *testing.T, path string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -80,7 +149,18 @@ func csvRows(t *testing.T, path string) int64 {
 	if err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
-	return int64(len(recs) - 1)
+	return recs
+}
+
+// csvRows counts the data rows of a CSV file.
+func csvRows(t *testing.T, path string) int64 {
+	t.Helper()
+	return int64(len(readCSV(t, path)) - 1)
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
 }
 
 // TestCLI runs the commands one after another on one database, as a user would.
@@ -107,13 +187,7 @@ func TestCLI(t *testing.T) {
 	if err := json.Unmarshal([]byte(statsJSON), &fields); err != nil {
 		t.Fatalf("stats --json: %v in %q", err, statsJSON)
 	}
-	if got := slices.Sorted(func(yield func(string) bool) {
-		for k := range fields {
-			if !yield(k) {
-				return
-			}
-		}
-	}); !slices.Equal(got, []string{"allocations", "customers", "invoices", "payments", "statement_credits", "unmatched"}) {
+	if got := sortedKeys(fields); !slices.Equal(got, []string{"allocations", "customers", "invoices", "payments", "statement_credits", "unmatched"}) {
 		t.Errorf("stats --json fields %q", got)
 	}
 	var stats creditflow.Stats
@@ -138,19 +212,12 @@ func TestCLI(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				out, _, err := runCLI(t, noEnv, append([]string{"token", "create", "--db", dbPath}, tt.args...)...)
+				args := append([]string{"token", "create", "--db", dbPath}, tt.args...)
 				if tt.wantErr != "" {
-					if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-						t.Errorf("error %v, want one about %q", err, tt.wantErr)
-					}
-					if out != "" {
-						t.Errorf("stdout %q, want nothing", out)
-					}
+					wantCLIError(t, noEnv, args, tt.wantErr)
 					return
 				}
-				if err != nil {
-					t.Fatal(err)
-				}
+				out := mustRunCLI(t, noEnv, args...)
 				if !regexp.MustCompile(`^cf_[0-9a-f]+_[0-9a-f]+\n$`).MatchString(out) {
 					t.Fatalf("token create printed %q, want the token alone on one line", out)
 				}
@@ -181,21 +248,8 @@ func TestCLI(t *testing.T) {
 		if token == "" {
 			t.Skip("no token")
 		}
-		db, err := store.Open(context.Background(), dbPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		srv := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		req := httptest.NewRequest(http.MethodGet, "/api/aging?as_of=2025-06-30", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("GET /api/aging: %d %s", rec.Code, rec.Body)
-		}
-		if rec.Body.String() != agingJSON {
-			t.Errorf("aging --json differs from GET /api/aging:\nCLI %s\nAPI %s", agingJSON, rec.Body)
+		if body := apiGet(t, dbPath, token, "/api/aging?as_of=2025-06-30"); string(body) != agingJSON {
+			t.Errorf("aging --json differs from GET /api/aging:\nCLI %s\nAPI %s", agingJSON, body)
 		}
 		if !strings.Contains(agingJSON, `"as_of": "2025-06-30"`) {
 			t.Errorf("aging --json lacks its as-of date: %s", agingJSON)
@@ -224,15 +278,7 @@ func TestCLI(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				_, errOut, err := runCLI(t, noEnv, tt.args...)
-				if err == nil {
-					t.Fatalf("creditflow %s: no error", strings.Join(tt.args, " "))
-				}
-				for _, w := range tt.want {
-					if !strings.Contains(err.Error(), w) {
-						t.Errorf("error %q lacks %q", err, w)
-					}
-				}
+				errOut := wantCLIError(t, noEnv, tt.args, tt.want...)
 				if tt.usage && !strings.Contains(errOut, "Usage:") {
 					t.Errorf("stderr lacks the usage:\n%s", errOut)
 				}

@@ -3,57 +3,43 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"text/tabwriter"
 
+	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/risk"
+	"github.com/creditflow/creditflow/store"
 )
 
-func runAging(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "aging")
-	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today)")
-	group := fs.String("group", "", "also break down by customer or segment")
-	asJSON := fs.Bool("json", false, "print JSON, the same as GET /api/aging")
-	if err := fs.Parse(args); err != nil {
+func runAging(ctx context.Context, c *command, args []string) error {
+	c.asOfFlag("")
+	group := c.String("group", "", "also break down by customer or segment")
+	c.jsonFlag("print JSON, the same as GET /api/aging")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
-	asOf, err := asOfFlag(e, *asOfStr)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	a, err := risk.AgingReport(ctx, db, asOf)
-	if err != nil {
-		return err
-	}
-	if *group != "" {
+	return c.withDB(ctx, func(db *store.DB, asOf creditflow.Date) error {
+		a, err := risk.AgingReport(ctx, db, asOf)
+		if err != nil {
+			return err
+		}
+		if *group == "" {
+			return c.output(a, nil, func(w io.Writer) error { return printAging(w, a) })
+		}
 		groups, err := risk.AgingByGroup(ctx, db, asOf, *group, 10000, 0)
 		if err != nil {
 			return err
 		}
-		if *asJSON {
-			return printJSON(e.stdout, map[string]any{"as_of": asOf, "currency": a.Currency, "group": *group, "groups": groups})
-		}
-		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "%s\topen\toverdue\tcurrent\t1-30\t31-60\t61-90\t90+\t\n", *group)
-		for _, g := range groups {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t", g.Key, present.EN.Plain(g.OpenTotal), present.EN.Plain(g.OverdueTotal))
-			for _, b := range g.Buckets {
-				fmt.Fprintf(tw, "%s\t", present.EN.Plain(b.Amount))
-			}
-			fmt.Fprintln(tw)
-		}
-		return tw.Flush()
-	}
-	if *asJSON {
-		return printJSON(e.stdout, a)
-	}
-	fmt.Fprintf(e.stdout, "Aging as of %s (%s)\n\n", a.AsOf, a.Currency)
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+		v := map[string]any{"as_of": asOf, "currency": a.Currency, "group": *group, "groups": groups}
+		return c.output(v, nil, func(w io.Writer) error { return printAgingGroups(w, *group, groups) })
+	})
+}
+
+// printAging writes the aging buckets and totals as a table.
+func printAging(w io.Writer, a creditflow.Aging) error {
+	fmt.Fprintf(w, "Aging as of %s (%s)\n\n", a.AsOf, a.Currency)
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "bucket\tamount\tinvoices\t")
 	for _, b := range a.Buckets {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t\n", b.Label, present.EN.Plain(b.Amount), b.Count)
@@ -65,30 +51,38 @@ func runAging(ctx context.Context, e env, args []string) error {
 	return tw.Flush()
 }
 
-func runKPIs(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "kpis")
-	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today)")
-	asJSON := fs.Bool("json", false, "print JSON, the same as GET /api/kpis")
-	if err := fs.Parse(args); err != nil {
+// printAgingGroups writes the aging of each customer or segment as a table.
+func printAgingGroups(w io.Writer, group string, groups []creditflow.AgingGroup) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "%s\topen\toverdue\tcurrent\t1-30\t31-60\t61-90\t90+\t\n", group)
+	for _, g := range groups {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t", g.Key, present.EN.Plain(g.OpenTotal), present.EN.Plain(g.OverdueTotal))
+		for _, b := range g.Buckets {
+			fmt.Fprintf(tw, "%s\t", present.EN.Plain(b.Amount))
+		}
+		fmt.Fprintln(tw)
+	}
+	return tw.Flush()
+}
+
+func runKPIs(ctx context.Context, c *command, args []string) error {
+	c.asOfFlag("")
+	c.jsonFlag("print JSON, the same as GET /api/kpis")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
-	asOf, err := asOfFlag(e, *asOfStr)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	k, err := risk.ComputeKPIs(ctx, db, asOf)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return printJSON(e.stdout, k)
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	return c.withDB(ctx, func(db *store.DB, asOf creditflow.Date) error {
+		k, err := risk.ComputeKPIs(ctx, db, asOf)
+		if err != nil {
+			return err
+		}
+		return c.output(k, nil, func(w io.Writer) error { return printKPIs(w, k) })
+	})
+}
+
+// printKPIs writes the indicators, one a line.
+func printKPIs(w io.Writer, k creditflow.KPIs) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintf(tw, "KPIs as of %s (%s)\n", k.AsOf, k.Currency)
 	fmt.Fprintf(tw, "open total\t%s\n", present.EN.Plain(k.OpenTotal))
 	fmt.Fprintf(tw, "overdue total\t%s (%.1f%%)\n", present.EN.Plain(k.OverdueTotal), 100*k.OverdueShare)
@@ -101,24 +95,19 @@ func runKPIs(ctx context.Context, e env, args []string) error {
 	return tw.Flush()
 }
 
-func runStats(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "stats")
-	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+func runStats(ctx context.Context, c *command, args []string) error {
+	c.jsonFlag("print JSON")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	st, err := risk.ComputeStats(ctx, db)
-	if err != nil {
-		return err
-	}
-	if *asJSON {
-		return printJSON(e.stdout, st)
-	}
-	fmt.Fprintf(e.stdout, "customers %d\ninvoices %d\npayments %d\nallocations %d\n", st.Customers, st.Invoices, st.Payments, st.Allocations)
-	return nil
+	return c.withDB(ctx, func(db *store.DB, _ creditflow.Date) error {
+		st, err := risk.ComputeStats(ctx, db)
+		if err != nil {
+			return err
+		}
+		return c.output(st, nil, func(w io.Writer) error {
+			fmt.Fprintf(w, "customers %d\ninvoices %d\npayments %d\nallocations %d\n", st.Customers, st.Invoices, st.Payments, st.Allocations)
+			return nil
+		})
+	})
 }

@@ -2,85 +2,69 @@ package main
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
+	"io"
 	"text/tabwriter"
 
+	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/risk"
+	"github.com/creditflow/creditflow/store"
 )
 
 // runScore prints the payment-risk score of every customer: the rows of
 // GET /api/customers, as a table, CSV or JSON.
-func runScore(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "score")
-	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today)")
-	asJSON := fs.Bool("json", false, "print a JSON array of the rows of GET /api/customers")
-	asCSV := fs.Bool("csv", false, "print CSV with a header row, the same fields as --json")
-	sort := fs.String("sort", "risk", "row order: risk (riskiest first), exposure (largest first) or name")
-	segment := fs.String("segment", "", "only the customers of this `segment`")
-	if err := fs.Parse(args); err != nil {
+func runScore(ctx context.Context, c *command, args []string) error {
+	c.asOfFlag("")
+	c.jsonFlag("print a JSON array of the rows of GET /api/customers")
+	c.csvFlag("print CSV with a header row, the same fields as --json")
+	sort := c.String("sort", "risk", "row order: risk (riskiest first), exposure (largest first) or name")
+	segment := c.String("segment", "", "only the customers of this `segment`")
+	if err := c.parseFlagsOnly(args); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("score: unexpected argument %q", fs.Arg(0))
-	}
-	if *asJSON && *asCSV {
-		return fmt.Errorf("score: choose one of --json and --csv")
 	}
 	switch *sort {
 	case "risk", "exposure", "name":
 	default:
 		return fmt.Errorf("score: --sort %q: expected risk, exposure or name", *sort)
 	}
-	asOf, err := asOfFlag(e, *asOfStr)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dbPath)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-
-	scored, err := app.New(app.Config{DB: db, Now: e.now}).Scores(ctx, asOf)
-	if err != nil {
-		return err
-	}
-	// Page through the engine's order, which caps a page like the API does.
-	rows := []app.CustomerRisk{}
-	for offset := 0; ; {
-		page, total, err := scored.Sorted(*sort, *segment, risk.MaxLimit, offset)
+	return c.withDB(ctx, func(db *store.DB, asOf creditflow.Date) error {
+		scored, err := app.New(app.Config{DB: db, Now: c.e.now}).Scores(ctx, asOf)
 		if err != nil {
 			return err
 		}
-		for _, c := range page {
-			rows = append(rows, app.NewCustomerRisk(c))
+		// Page through the engine's order, which caps a page like the API does.
+		rows := []app.CustomerRisk{}
+		for offset := 0; ; {
+			page, total, err := scored.Sorted(*sort, *segment, risk.MaxLimit, offset)
+			if err != nil {
+				return err
+			}
+			for _, cust := range page {
+				rows = append(rows, app.NewCustomerRisk(cust))
+			}
+			offset += len(page)
+			if len(page) == 0 || offset >= total {
+				break
+			}
 		}
-		offset += len(page)
-		if len(page) == 0 || offset >= total {
-			break
+		table := func() [][]string {
+			recs := [][]string{app.CustomerRiskColumns}
+			for _, r := range rows {
+				recs = append(recs, r.Record())
+			}
+			return recs
 		}
-	}
+		return c.output(rows, table, func(w io.Writer) error { return printScores(w, asOf, scored.Currency, rows) })
+	})
+}
 
-	switch {
-	case *asJSON:
-		return printJSON(e.stdout, rows)
-	case *asCSV:
-		w := csv.NewWriter(e.stdout)
-		w.Write(app.CustomerRiskColumns)
-		for _, r := range rows {
-			w.Write(r.Record())
-		}
-		w.Flush()
-		return w.Error()
-	}
-
-	cur := scored.Currency
-	fmt.Fprintf(e.stdout, "Payment risk as of %s: %d customers, amounts in %s\n", asOf, len(rows), cur)
-	fmt.Fprintf(e.stdout, "late = chance the next invoices are paid after their due date; 60+ = more than 60 days late or not at all\n\n")
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+// printScores writes the scored customers as a table.
+func printScores(w io.Writer, asOf creditflow.Date, cur string, rows []app.CustomerRisk) error {
+	fmt.Fprintf(w, "Payment risk as of %s: %d customers, amounts in %s\n", asOf, len(rows), cur)
+	fmt.Fprintf(w, "late = chance the next invoices are paid after their due date; 60+ = more than 60 days late or not at all\n\n")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "customer\tname\tsegment\tclass\tscore\tlate\t60+\tdays late\texposure\tlimit\tchange")
 	for _, r := range rows {
 		change := ""

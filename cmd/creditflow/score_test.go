@@ -1,25 +1,16 @@
 package main
 
 import (
-	"context"
 	"encoding/csv"
 	"encoding/json"
-	"io"
-	"log/slog"
-	"net/http"
-	"net/http/httptest"
 	"path/filepath"
 	"reflect"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
-	"github.com/creditflow/creditflow/store"
-	"github.com/creditflow/creditflow/web"
 )
 
 // riskLedger makes a database with the demo ledger of the risk tests (200
@@ -51,13 +42,7 @@ func TestCLIScore(t *testing.T) {
 	}
 	want := slices.Sorted(slices.Values(app.CustomerRiskColumns))
 	for _, r := range rows {
-		if got := slices.Sorted(func(yield func(string) bool) {
-			for k := range r {
-				if !yield(k) {
-					return
-				}
-			}
-		}); !slices.Equal(got, want) {
+		if got := sortedKeys(r); !slices.Equal(got, want) {
 			t.Fatalf("score --json fields %q, want %q", got, want)
 		}
 	}
@@ -68,27 +53,10 @@ func TestCLIScore(t *testing.T) {
 	}
 
 	t.Run("same rows as the API", func(t *testing.T) {
-		db, err := store.Open(context.Background(), dbPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		token, err := app.CreateToken(context.Background(), db, creditflow.RoleViewer, "score test", time.Now())
-		if err != nil {
-			t.Fatal(err)
-		}
-		srv := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-		req := httptest.NewRequest(http.MethodGet, "/api/customers?as_of=2025-06-30&limit=10000", nil)
-		req.Header.Set("Authorization", "Bearer "+token)
-		rec := httptest.NewRecorder()
-		srv.ServeHTTP(rec, req)
-		if rec.Code != http.StatusOK {
-			t.Fatalf("GET /api/customers: %d %s", rec.Code, rec.Body)
-		}
 		var page struct {
 			Customers []map[string]any `json:"customers"`
 		}
-		if err := json.Unmarshal(rec.Body.Bytes(), &page); err != nil {
+		if err := json.Unmarshal(apiGet(t, dbPath, "", "/api/customers?as_of=2025-06-30&limit=10000"), &page); err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(page.Customers, rows) {
@@ -171,13 +139,7 @@ func TestCLIScore(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				out, _, err := runCLI(t, noEnv, append([]string{"score", "--db", dbPath}, tt.args...)...)
-				if err == nil || !strings.Contains(err.Error(), tt.want) {
-					t.Errorf("error %v, want one about %q", err, tt.want)
-				}
-				if out != "" {
-					t.Errorf("stdout %q, want nothing", out)
-				}
+				wantCLIError(t, noEnv, append([]string{"score", "--db", dbPath}, tt.args...), tt.want)
 			})
 		}
 	})
@@ -214,13 +176,7 @@ func TestCLIBacktest(t *testing.T) {
 			t.Errorf("backtest risk --json = %s", js)
 		}
 		for _, f := range []map[string]float64{bt.Model, bt.Baseline} {
-			if got := slices.Sorted(func(yield func(string) bool) {
-				for k := range f {
-					if !yield(k) {
-						return
-					}
-				}
-			}); !slices.Equal(got, []string{"auc_late", "auc_severe", "brier_late", "brier_severe"}) {
+			if got := sortedKeys(f); !slices.Equal(got, []string{"auc_late", "auc_severe", "brier_late", "brier_severe"}) {
 				t.Errorf("backtest figures %q", got)
 			}
 		}
@@ -272,13 +228,7 @@ func TestCLIBacktest(t *testing.T) {
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
-				out, _, err := runCLI(t, noEnv, tt.args...)
-				if err == nil || !strings.Contains(err.Error(), tt.want) {
-					t.Errorf("error %v, want one about %q", err, tt.want)
-				}
-				if out != "" {
-					t.Errorf("stdout %q, want nothing", out)
-				}
+				wantCLIError(t, noEnv, tt.args, tt.want)
 			})
 		}
 	})

@@ -20,20 +20,19 @@ import (
 	"github.com/creditflow/creditflow/web"
 )
 
-func runServe(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "serve")
-	addr := fs.String("addr", "127.0.0.1:8080", "`address` to listen on")
-	withDemo := fs.Bool("demo", false, "when the database is empty, load the demo ledger and create an admin token")
-	logJSON := fs.Bool("log-json", false, "write logs as JSON")
-	reportSchedule := fs.String("report-schedule", "", "write the weekly report on this cron `spec` (5 fields, server time zone), e.g. \"0 7 * * 1\"")
-	reportDir := fs.String("report-dir", "", "`directory` of the scheduled reports, one subdirectory per as-of date")
-	smtpAddr := fs.String("smtp-addr", "", "SMTP server `host:port` to mail the scheduled report through")
-	smtpFrom := fs.String("smtp-from", "", "sender `address` of the report mail")
-	reportTo := fs.String("report-to", "", "comma-separated `addresses` the report is mailed to")
-	smtpUser := fs.String("smtp-user", "", "SMTP user `name` (optional)")
-	smtpPassword := fs.String("smtp-password", e.getenv("CREDITFLOW_SMTP_PASSWORD"), "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
-	policyPath := fs.String("dunning-policy", "", "dunning policy JSON `file` (default: the built-in policy; see creditflow dunning policy)")
-	if err := fs.Parse(args); err != nil {
+func runServe(ctx context.Context, c *command, args []string) error {
+	addr := c.String("addr", "127.0.0.1:8080", "`address` to listen on")
+	withDemo := c.Bool("demo", false, "when the database is empty, load the demo ledger and create an admin token")
+	logJSON := c.Bool("log-json", false, "write logs as JSON")
+	reportSchedule := c.String("report-schedule", "", "write the weekly report on this cron `spec` (5 fields, server time zone), e.g. \"0 7 * * 1\"")
+	reportDir := c.String("report-dir", "", "`directory` of the scheduled reports, one subdirectory per as-of date")
+	smtpAddr := c.String("smtp-addr", "", "SMTP server `host:port` to mail the scheduled report through")
+	smtpFrom := c.String("smtp-from", "", "sender `address` of the report mail")
+	reportTo := c.String("report-to", "", "comma-separated `addresses` the report is mailed to")
+	smtpUser := c.String("smtp-user", "", "SMTP user `name` (optional)")
+	smtpPassword := c.String("smtp-password", c.e.getenv("CREDITFLOW_SMTP_PASSWORD"), "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
+	policyPath := c.String("dunning-policy", "", "dunning policy JSON `file` (default: the built-in policy; see creditflow dunning policy)")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
 	var policy *dunning.Policy
@@ -51,27 +50,27 @@ func runServe(ctx context.Context, e env, args []string) error {
 	var sched *reportScheduler
 	if *reportSchedule != "" {
 		var err error
-		if sched, err = newReportScheduler(*reportSchedule, *reportDir, mailCfg, nil, time.Local, e.now, nil); err != nil {
+		if sched, err = newReportScheduler(*reportSchedule, *reportDir, mailCfg, nil, time.Local, c.e.now, nil); err != nil {
 			return err
 		}
 	}
-	var handler slog.Handler = slog.NewTextHandler(e.stderr, nil)
+	var handler slog.Handler = slog.NewTextHandler(c.e.stderr, nil)
 	if *logJSON {
-		handler = slog.NewJSONHandler(e.stderr, nil)
+		handler = slog.NewJSONHandler(c.e.stderr, nil)
 	}
 	log := slog.New(handler)
-	db, err := openDB(ctx, *dbPath)
+	db, _, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	var token string
 	if *withDemo {
-		if token, err = loadDemo(ctx, e, db, log); err != nil {
+		if token, err = loadDemo(ctx, c.e, db, log); err != nil {
 			return err
 		}
 	}
-	a := app.New(app.Config{DB: db, Logger: log, Now: e.now, Policy: policy})
+	a := app.New(app.Config{DB: db, Logger: log, Now: c.e.now, Policy: policy})
 	if sched != nil {
 		sched.useApp(a)
 		sched.log = log
@@ -82,14 +81,19 @@ func runServe(ctx context.Context, e env, args []string) error {
 		defer wg.Wait()
 		defer stopSched()
 	}
-	srv := web.New(web.Config{App: a, Logger: log, Now: e.now, Warm: true})
-	return srv.ListenAndServe(ctx, *addr, func(addr net.Addr) {
-		log.Info("serving", slog.String("url", "http://"+addr.String()+"/"), slog.String("db", *dbPath))
-		fmt.Fprintf(e.stdout, "creditflow is serving on http://%s/\n", addr)
+	return newServer(a, log, c.e.now, true).ListenAndServe(ctx, *addr, func(addr net.Addr) {
+		log.Info("serving", slog.String("url", "http://"+addr.String()+"/"), slog.String("db", *c.db))
+		fmt.Fprintf(c.e.stdout, "creditflow is serving on http://%s/\n", addr)
 		if token != "" {
-			fmt.Fprintf(e.stdout, "log in with this admin token (shown once): %s\n", token)
+			fmt.Fprintf(c.e.stdout, "log in with this admin token (shown once): %s\n", token)
 		}
 	})
+}
+
+// newServer returns the HTTP server of the API and dashboards on a; warm
+// computes the figures of today when it starts serving.
+func newServer(a *app.App, log *slog.Logger, now func() time.Time, warm bool) *web.Server {
+	return web.New(web.Config{App: a, Logger: log, Now: now, Warm: warm})
 }
 
 // loadDemo fills an empty database with the demo ledger and creates an admin

@@ -10,21 +10,17 @@ import (
 )
 
 // runReport writes the weekly report: report.html and report.xlsx.
-func runReport(ctx context.Context, e env, args []string) error {
-	fs, dbPath := newFlags(e, "report")
-	asOfStr := fs.String("as-of", "", "as-of `date` YYYY-MM-DD (default today)")
-	out := fs.String("out", "", "`directory` to write report.html and report.xlsx into (required)")
-	if err := fs.Parse(args); err != nil {
+func runReport(ctx context.Context, c *command, args []string) error {
+	e := c.e
+	c.asOfFlag("")
+	out := c.String("out", "", "`directory` to write report.html and report.xlsx into (required)")
+	if err := c.Parse(args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return fmt.Errorf("%w: report: --out DIR is required", creditflow.ErrInvalid)
 	}
-	asOf, err := asOfFlag(e, *asOfStr)
-	if err != nil {
-		return err
-	}
-	db, err := openDB(ctx, *dbPath)
+	db, asOf, err := c.open(ctx)
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/ingest/ingesttest"
 	"github.com/creditflow/creditflow/store"
+	"github.com/creditflow/creditflow/store/storetest"
 )
 
 // TestKillHelper is not a test of its own: TestIngestKilledHalfWay runs the
@@ -43,12 +44,12 @@ func TestIngestKilledHalfWay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustIngest(t, db, ingest.Options{}, ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)...)
+	mustIngest(t, db, ingest.Options{}, storetest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)...)
 	before := ingesttest.LedgerDump(t, db)
 	db.Close()
 
 	changed := strings.ReplaceAll(ingesttest.InvoicesCSV, "EUR", "USD")
-	files := ingesttest.WriteFiles(t, "invoices-changed.csv", changed, "payments.csv", ingesttest.PaymentsCSV,
+	files := storetest.WriteFiles(t, "invoices-changed.csv", changed, "payments.csv", ingesttest.PaymentsCSV,
 		"customer_accounts.csv", "customer_id,iban\nC1,"+deVries+"\n",
 		"statement.xml", camtStatement("K1", februaryEntries[3]))
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$", "-test.v")

@@ -78,7 +78,7 @@ func EvaluateMatching(ctx context.Context, db *store.DB, truthPath string) (Matc
 		confidence                       float64
 	}
 	got := map[string]stored{}
-	err := eachRow(ctx, db, store.Query("bank_matching_stored"), func(r *sql.Rows) error {
+	err := store.EachRow(ctx, db, store.Query("bank_matching_stored"), func(r *sql.Rows) error {
 		var acct, id string
 		var s stored
 		if err := r.Scan(&acct, &id, &s.status, &s.customer, &s.invoices, &s.rule, &s.confidence); err != nil {

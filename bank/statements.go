@@ -285,7 +285,7 @@ func newTransactions(ctx context.Context, conn *sql.Conn, txs []statementTx) ([]
 	}
 	stored := map[key]bool{}
 	for acct, sp := range spans {
-		err := eachRow(ctx, conn, store.Query("bank_transaction_ids"),
+		err := store.EachRow(ctx, conn, store.Query("bank_transaction_ids"),
 			func(r *sql.Rows) error {
 				var id string
 				if err := r.Scan(&id); err != nil {
@@ -431,16 +431,11 @@ func newBookkeeper(ctx context.Context, conn *sql.Conn, threshold float64) (*boo
 	return &bookkeeper{m: m, threshold: threshold, accounts: accounts, learned: map[[2]string]bool{}, originals: map[string]booking{}}, nil
 }
 
-// queryer is what buildMatcher reads from: a connection or the database.
-type queryer interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
 // buildMatcher loads customers, open invoices and known accounts into a
 // matcher. It also returns the IBANs that belong to exactly one customer.
-func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]string, error) {
+func buildMatcher(ctx context.Context, q store.Querier) (*match.Matcher, map[string]string, error) {
 	var customers []match.Customer
-	err := eachRow(ctx, q, store.Query("match_customers"), func(r *sql.Rows) error {
+	err := store.EachRow(ctx, q, store.Query("match_customers"), func(r *sql.Rows) error {
 		var c match.Customer
 		if err := r.Scan(&c.ID, &c.Name); err != nil {
 			return err
@@ -452,7 +447,7 @@ func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]st
 		return nil, nil, fmt.Errorf("matching: customers: %w", err)
 	}
 	var invoices []match.Invoice
-	err = eachRow(ctx, q, store.Query("match_open_invoices"), func(r *sql.Rows) error {
+	err = store.EachRow(ctx, q, store.Query("match_open_invoices"), func(r *sql.Rows) error {
 		var inv match.Invoice
 		var ref sql.NullString
 		if err := r.Scan(&inv.ID, &inv.CustomerID, &inv.Date, store.Money(&inv.Amount), store.Money(&inv.Open), &ref); err != nil {
@@ -466,7 +461,7 @@ func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]st
 		return nil, nil, fmt.Errorf("matching: open invoices: %w", err)
 	}
 	owners := map[string][]string{}
-	err = eachRow(ctx, q, store.Query("match_customer_accounts"), func(r *sql.Rows) error {
+	err = store.EachRow(ctx, q, store.Query("match_customer_accounts"), func(r *sql.Rows) error {
 		var iban, cust string
 		if err := r.Scan(&iban, &cust); err != nil {
 			return err
@@ -502,21 +497,6 @@ func buildMatcher(ctx context.Context, q queryer) (*match.Matcher, map[string]st
 	return m, accounts, nil
 }
 
-// eachRow runs query and calls fn for every row.
-func eachRow(ctx context.Context, q queryer, query string, fn func(*sql.Rows) error, args ...any) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		if err := fn(rows); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // loadReturnedOriginals reads the credits that the returns among txs may
 // return, by end-to-end id, from earlier statements.
 func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *sql.Conn, txs []statementTx) error {
@@ -548,7 +528,7 @@ func (b *bookkeeper) loadReturnedOriginals(ctx context.Context, conn *sql.Conn, 
 	if err != nil {
 		return err
 	}
-	err = eachRow(ctx, conn, store.Query("bank_returned_originals"), func(r *sql.Rows) error {
+	err = store.EachRow(ctx, conn, store.Query("bank_returned_originals"), func(r *sql.Rows) error {
 		var e2e, ids string
 		var bk booking
 		if err := r.Scan(&e2e, &bk.customerID, &ids); err != nil {

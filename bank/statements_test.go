@@ -132,7 +132,7 @@ func mt940Statement() string {
 func bankLedger(t *testing.T) *store.DB {
 	t.Helper()
 	db := storetest.MustOpen(t)
-	mustIngest(t, db, ingest.Options{}, ingesttest.WriteFiles(t,
+	mustIngest(t, db, ingest.Options{}, storetest.WriteFiles(t,
 		"customers.csv", bankCustomersCSV,
 		"invoices.csv", bankInvoicesCSV,
 		"customer_accounts.csv", "customer_id,iban,name\nC2,"+strings.ToLower(jansen[:4])+" "+jansen[4:]+",J. Jansen\n")...)
@@ -141,7 +141,7 @@ func bankLedger(t *testing.T) *store.DB {
 
 func TestIngestBankStatements(t *testing.T) {
 	db := bankLedger(t)
-	paths := ingesttest.WriteFiles(t,
+	paths := storetest.WriteFiles(t,
 		"afschrift-februari.xml", camtStatement("S1", februaryEntries...),
 		"MT940_ING.STA", mt940Statement())
 	res := mustIngest(t, db, ingest.Options{}, paths...)
@@ -203,7 +203,7 @@ func TestIngestBankStatements(t *testing.T) {
 	if !again.Files[0].Skipped {
 		t.Errorf("identical statement not skipped: %+v", again.Files[0])
 	}
-	overlap := ingesttest.WriteFiles(t, "afschrift-feb-2.xml", camtStatement("S2", februaryEntries[3],
+	overlap := storetest.WriteFiles(t, "afschrift-feb-2.xml", camtStatement("S2", februaryEntries[3],
 		camtEntry{ref: "E7", date: "2025-02-07", amount: "60.00", ind: "CRDT", name: "Jan Jansen", iban: jansen}))
 	res = mustIngest(t, db, ingest.Options{}, overlap...)
 	if s := res.Statements; s.Transactions != 2 || s.Duplicates != 1 || s.Matched != 1 || s.Unmatched != 0 {
@@ -216,7 +216,7 @@ func TestIngestBankStatements(t *testing.T) {
 
 func TestMatchByHand(t *testing.T) {
 	db := bankLedger(t)
-	mustIngest(t, db, ingest.Options{}, ingesttest.WriteFiles(t, "feb.xml", camtStatement("S1", februaryEntries[3]))...)
+	mustIngest(t, db, ingest.Options{}, storetest.WriteFiles(t, "feb.xml", camtStatement("S1", februaryEntries[3]))...)
 	ctx := context.Background()
 	f, err := NewFinder(ctx, db)
 	if err != nil {
@@ -269,7 +269,7 @@ func TestMatchByHand(t *testing.T) {
 	}
 	// The IBAN is now known: the next payment from it for the rest of the
 	// invoice is booked by itself.
-	res2 := mustIngest(t, db, ingest.Options{}, ingesttest.WriteFiles(t, "mar.xml", camtStatement("S3",
+	res2 := mustIngest(t, db, ingest.Options{}, storetest.WriteFiles(t, "mar.xml", camtStatement("S3",
 		camtEntry{ref: "E9", date: "2025-03-01", amount: "376.55", ind: "CRDT", name: "Onbekende Betaler", iban: stranger}))...)
 	if s := res2.Statements; s.Matched != 1 {
 		t.Errorf("payment from the learned IBAN: %+v", *s)
@@ -283,7 +283,7 @@ func TestBadStatementLeavesDatabaseAsItWas(t *testing.T) {
 	db := bankLedger(t)
 	before := ingesttest.LedgerDump(t, db)
 	bad := strings.Replace(camtStatement("S1", februaryEntries...), `<Amt Ccy="EUR">250.00</Amt>`, `<Amt Ccy="EUR">25O.00</Amt>`, 1)
-	paths := ingesttest.WriteFiles(t, "good.xml", camtStatement("S0", februaryEntries[0]), "bad.xml", bad)
+	paths := storetest.WriteFiles(t, "good.xml", camtStatement("S0", februaryEntries[0]), "bad.xml", bad)
 	_, err := ingest.Files(context.Background(), db, paths, ingest.Options{Now: ingesttest.FixedNow, Statements: BookStatements})
 	if err == nil || !errors.Is(err, creditflow.ErrInvalid) || !strings.Contains(err.Error(), "bad.xml") || !strings.Contains(err.Error(), "E2") {
 		t.Fatalf("err = %v, want an error naming bad.xml and entry E2", err)
@@ -305,7 +305,7 @@ func rows(tb testing.TB, db *store.DB, q string) string {
 // candidates; its customer stays, to book on account.
 func TestCandidatesLeaveOutSettledInvoices(t *testing.T) {
 	db := bankLedger(t)
-	mustIngest(t, db, ingest.Options{}, ingesttest.WriteFiles(t, "payments.csv",
+	mustIngest(t, db, ingest.Options{}, storetest.WriteFiles(t, "payments.csv",
 		"payment_id,customer_id,invoice_id,payment_date,amount\nP1,C2,INV-2025-000004,2025-02-10,40.25\n")...)
 	items := []UnmatchedTransaction{{Candidates: []Candidate{{CustomerID: "C2", Invoices: []CandidateInvoice{
 		{InvoiceID: "INV-2025-000004"}, {InvoiceID: "INV-2025-000005"}}}}}}
@@ -330,7 +330,7 @@ func (p *recordedProgress) Done()                     {}
 func TestProgressAddsUp(t *testing.T) {
 	db := storetest.MustOpen(t)
 	var p recordedProgress
-	paths := ingesttest.WriteFiles(t, "customers.csv", bankCustomersCSV, "invoices.csv", bankInvoicesCSV,
+	paths := storetest.WriteFiles(t, "customers.csv", bankCustomersCSV, "invoices.csv", bankInvoicesCSV,
 		"afschrift-februari.xml", camtStatement("S1", februaryEntries...), "MT940_ING.STA", mt940Statement())
 	mustIngest(t, db, ingest.Options{Progress: &p}, paths...)
 	if p.total == 0 || p.done != p.total {

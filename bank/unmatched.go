@@ -89,7 +89,7 @@ func ListUnmatched(ctx context.Context, db *store.DB, f *Finder, limit, offset i
 		return page, fmt.Errorf("unmatched: %w", err)
 	}
 	page.Items = []UnmatchedTransaction{}
-	err := eachRow(ctx, db, store.Query("bank_unmatched"),
+	err := store.EachRow(ctx, db, store.Query("bank_unmatched"),
 		func(r *sql.Rows) error {
 			var u UnmatchedTransaction
 			var tx creditflow.BankTransaction
@@ -141,7 +141,7 @@ func fillCandidates(ctx context.Context, db *store.DB, items []UnmatchedTransact
 		return nil
 	}
 	names := map[string]string{}
-	err := eachRow(ctx, db, store.Query("bank_candidate_customers"),
+	err := store.EachRow(ctx, db, store.Query("bank_candidate_customers"),
 		func(r *sql.Rows) error {
 			var id, name string
 			if err := r.Scan(&id, &name); err != nil {
@@ -155,7 +155,7 @@ func fillCandidates(ctx context.Context, db *store.DB, items []UnmatchedTransact
 	}
 	details := map[string]CandidateInvoice{}
 	if len(invoices) > 0 {
-		err = eachRow(ctx, db, store.Query("bank_candidate_invoices"),
+		err = store.EachRow(ctx, db, store.Query("bank_candidate_invoices"),
 			func(r *sql.Rows) error {
 				var d CandidateInvoice
 				if err := r.Scan(&d.InvoiceID, &d.InvoiceDate, &d.DueDate, store.Money(&d.Amount), store.Money(&d.Open)); err != nil {

@@ -9,7 +9,6 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ingest/ingesttest"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/store/storetest"
 )
@@ -68,7 +67,7 @@ func ingestFiles(tb testing.TB, files ...string) *store.DB {
 	tb.Helper()
 	db := storetest.MustOpen(tb)
 	now := func() time.Time { return time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) }
-	if _, err := ingest.Files(context.Background(), db, ingesttest.WriteFiles(tb, files...), ingest.Options{Now: now}); err != nil {
+	if _, err := ingest.Files(context.Background(), db, storetest.WriteFiles(tb, files...), ingest.Options{Now: now}); err != nil {
 		tb.Fatalf("ingest: %v", err)
 	}
 	return db

@@ -4,7 +4,6 @@ import (
 	"reflect"
 	"testing"
 
-	"github.com/creditflow/creditflow/ingest/ingesttest"
 	"github.com/creditflow/creditflow/store/storetest"
 )
 
@@ -88,7 +87,7 @@ func TestSameDayInvoicesSettleInOrderOfID(t *testing.T) {
 	}
 	invoices += "J2,C2,2025-01-01,2025-01-31,10.00\nJ1,C2,2025-01-01,2025-01-31,10.00\n"
 	payments := "payment_id,customer_id,invoice_id,payment_date,amount\nP1,C1,,2025-02-01,25.00\nQ1,C2,,2025-02-01,10.00\n"
-	mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "invoices.csv", invoices, "payments.csv", payments)...)
+	mustIngest(t, db, Options{}, storetest.WriteFiles(t, "invoices.csv", invoices, "payments.csv", payments)...)
 	rows, err := db.Query(`SELECT invoice_id, CAST(amount AS VARCHAR) FROM payment_allocations ORDER BY invoice_id`)
 	if err != nil {
 		t.Fatal(err)

@@ -81,7 +81,7 @@ func TestIngestEInvoices(t *testing.T) {
 		}
 	}
 	// An order is refused with a clear error.
-	order := ingesttest.WriteFiles(t, "order.xml", `<?xml version="1.0"?>
+	order := storetest.WriteFiles(t, "order.xml", `<?xml version="1.0"?>
 <Order xmlns="urn:oasis:names:specification:ubl:schema:xsd:Order-2" xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"><cbc:ID>1</cbc:ID></Order>`)
 	_, err = Files(context.Background(), db, order, Options{Now: ingesttest.FixedNow})
 	if err == nil || !strings.Contains(err.Error(), "not an invoice or credit note") {
@@ -93,7 +93,7 @@ func TestIngestEInvoices(t *testing.T) {
 // touches the database.
 func TestStatementsNeedABooker(t *testing.T) {
 	db := storetest.MustOpen(t)
-	paths := ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV,
+	paths := storetest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV,
 		"afschrift.xml", `<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt></BkToCstmrStmt></Document>`)
 	_, err := Files(context.Background(), db, paths, Options{Now: ingesttest.FixedNow})
 	if err == nil || !strings.Contains(err.Error(), "afschrift.xml") || !strings.Contains(err.Error(), "Options.Statements") {

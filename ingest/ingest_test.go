@@ -30,7 +30,7 @@ func mustIngest(tb testing.TB, db *store.DB, opt Options, paths ...string) Resul
 
 func TestIngestGoodFiles(t *testing.T) {
 	db := storetest.MustOpen(t)
-	paths := ingesttest.WriteFiles(t, "payments.csv", ingesttest.PaymentsCSV, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)
+	paths := storetest.WriteFiles(t, "payments.csv", ingesttest.PaymentsCSV, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)
 	res := mustIngest(t, db, Options{}, paths...)
 	if res.Rows[Customers] != 2 || res.Rows[Invoices] != 5 || res.Rows[Payments] != 4 {
 		t.Fatalf("rows = %v", res.Rows)
@@ -52,7 +52,7 @@ func TestIngestGoodFiles(t *testing.T) {
 
 func TestIngestAllocationAndBareCustomers(t *testing.T) {
 	db := storetest.MustOpen(t)
-	mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "payments.csv", ingesttest.PaymentsCSV, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)...)
+	mustIngest(t, db, Options{}, storetest.WriteFiles(t, "payments.csv", ingesttest.PaymentsCSV, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)...)
 	// Expected open amounts on 2025-03-01, worked out by hand:
 	// I1 100.00: credit note CN1 (2025-02-01) is first guessed to settle 20.00 of the oldest invoice, I1;
 	//   on 2025-02-05 P1 names I1 for the full 100.00, so the guess is undone and CN1's 20.00 moves to the
@@ -189,10 +189,10 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			db := storetest.MustOpen(t)
-			mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV)...)
+			mustIngest(t, db, Options{}, storetest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV)...)
 			before := ingesttest.LedgerDump(t, db)
 			tt.opt.Now = ingesttest.FixedNow
-			_, err := Files(context.Background(), db, ingesttest.WriteFiles(t, tt.files...), tt.opt)
+			_, err := Files(context.Background(), db, storetest.WriteFiles(t, tt.files...), tt.opt)
 			if err == nil {
 				t.Fatal("bad file accepted")
 			}
@@ -237,7 +237,7 @@ func TestIngestIsIdempotent(t *testing.T) {
 
 	// The same rows in a new file (a trailing comment column) update, never duplicate.
 	changed := strings.Replace(ingesttest.InvoicesCSV, "I2,C1,2025-01-10,,250.50", "I2,C1,2025-01-10,,260.50", 1)
-	res = mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "invoices-2.csv", changed)...)
+	res = mustIngest(t, db, Options{}, storetest.WriteFiles(t, "invoices-2.csv", changed)...)
 	if f := res.Files[0]; f.Inserted != 0 || f.Updated != 5 {
 		t.Errorf("re-ingest: inserted %d updated %d, want 0 and 5", f.Inserted, f.Updated)
 	}
@@ -259,10 +259,10 @@ func TestAllocationDoesNotDependOnFileSplit(t *testing.T) {
 	header := func(lines []string, from int) string {
 		return lines[0] + "\n" + strings.Join(lines[from:], "\n") + "\n"
 	}
-	mustIngest(t, split, Options{}, ingesttest.WriteFiles(t, "invoices-b.csv", header(invLines, 3))...)
-	mustIngest(t, split, Options{}, ingesttest.WriteFiles(t, "payments-b.csv", header(payLines, 2))...)
-	mustIngest(t, split, Options{}, ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices-a.csv", strings.Join(invLines[:3], "\n")+"\n")...)
-	mustIngest(t, split, Options{}, ingesttest.WriteFiles(t, "payments-a.csv", strings.Join(payLines[:2], "\n")+"\n")...)
+	mustIngest(t, split, Options{}, storetest.WriteFiles(t, "invoices-b.csv", header(invLines, 3))...)
+	mustIngest(t, split, Options{}, storetest.WriteFiles(t, "payments-b.csv", header(payLines, 2))...)
+	mustIngest(t, split, Options{}, storetest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices-a.csv", strings.Join(invLines[:3], "\n")+"\n")...)
+	mustIngest(t, split, Options{}, storetest.WriteFiles(t, "payments-a.csv", strings.Join(payLines[:2], "\n")+"\n")...)
 
 	q := `SELECT customer_id, invoice_id, source_kind, source_id, CAST(amount AS VARCHAR), allocated_on, rule FROM payment_allocations ORDER BY ALL`
 	if a, b := ingesttest.Dump(t, whole, q), ingesttest.Dump(t, split, q); a != b {
@@ -311,8 +311,8 @@ func TestIngestParquetAndNDJSON(t *testing.T) {
 
 func TestPaymentWithoutCustomerBelongsToItsInvoicesCustomer(t *testing.T) {
 	db := storetest.MustOpen(t)
-	mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)...)
-	mustIngest(t, db, Options{}, ingesttest.WriteFiles(t, "payments.csv", "payment_id,customer_id,invoice_id,payment_date,amount\nP9,,I3,2025-01-21,80.25\nP10,C1,I1,2025-01-21,1.00\n")...)
+	mustIngest(t, db, Options{}, storetest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)...)
+	mustIngest(t, db, Options{}, storetest.WriteFiles(t, "payments.csv", "payment_id,customer_id,invoice_id,payment_date,amount\nP9,,I3,2025-01-21,80.25\nP10,C1,I1,2025-01-21,1.00\n")...)
 	got := map[string]string{}
 	rows, err := db.Query(`SELECT payment_id, customer_id FROM payments`)
 	if err != nil {

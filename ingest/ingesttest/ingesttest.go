@@ -3,30 +3,14 @@ package ingesttest
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/creditflow/creditflow/store"
+	"github.com/creditflow/creditflow/store/storetest"
 )
-
-// WriteFiles writes name → content into a temporary directory and returns
-// the paths in the order given.
-func WriteFiles(tb testing.TB, files ...string) []string {
-	tb.Helper()
-	dir := tb.TempDir()
-	var paths []string
-	for i := 0; i+1 < len(files); i += 2 {
-		p := filepath.Join(dir, files[i])
-		if err := os.WriteFile(p, []byte(strings.TrimLeft(files[i+1], "\n")), 0o644); err != nil {
-			tb.Fatal(err)
-		}
-		paths = append(paths, p)
-	}
-	return paths
-}
 
 // FixedNow is the time of day of the tests' ingest runs.
 func FixedNow() time.Time { return time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC) }
@@ -61,7 +45,7 @@ P4,C2,I3,2025-01-25,-80.25,direct_debit,stornering
 // returns the paths of its customers, invoices and payments files.
 func LedgerFiles(tb testing.TB) []string {
 	tb.Helper()
-	return WriteFiles(tb, "customers.csv", CustomersCSV, "invoices.csv", InvoicesCSV, "payments.csv", PaymentsCSV)
+	return storetest.WriteFiles(tb, "customers.csv", CustomersCSV, "invoices.csv", InvoicesCSV, "payments.csv", PaymentsCSV)
 }
 
 // LedgerDump is the content of the ledger tables, to compare databases.

@@ -41,8 +41,6 @@ var bucketColors = []string{"#3f9a6b", "#e0b43c", "#ee8a35", "#d4513d", "#8c1d2f
 // so that the template only places strings.
 type overviewPage struct {
 	pageHead
-	// Error is shown instead of the figures: a bad as_of, or a failed query.
-	Error string
 
 	Currency     string
 	Cards        []kpiCard
@@ -112,62 +110,8 @@ type openItemRow struct {
 // handleOverview renders the overview dashboard for ?as_of=YYYY-MM-DD,
 // today by default.
 func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, sess *session) {
-	page := overviewPage{pageHead: s.newPageHead(sess, "overview", "/")}
-	asOf, err := s.asOf(r)
-	if err != nil {
-		page.AsOf = r.URL.Query().Get("as_of")
-		page.Error = fmt.Sprintf("%q is not a date. Pick a date, or type it as YYYY-MM-DD (for example %s).",
-			page.AsOf, creditflow.NewDate(s.now()).String())
-		s.renderStatus(w, r, http.StatusBadRequest, "overview.html", page)
-		return
-	}
-	page.setAsOf(asOf)
-
-	d, err := s.loadOverview(r.Context(), asOf)
-	if err != nil && r.Context().Err() != nil {
-		return // the visitor went away; nobody reads the answer
-	}
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "overview", "as_of", asOf.String(), "err", err)
-		page.Error = "The figures could not be loaded. The error is in the server log; try again in a moment."
-		s.renderStatus(w, r, http.StatusInternalServerError, "overview.html", page)
-		return
-	}
-	if err := d.fill(&page); err != nil {
-		s.log.ErrorContext(r.Context(), "overview charts", "as_of", asOf.String(), "err", err)
-		page.Error = "The charts could not be drawn. The error is in the server log."
-		s.renderStatus(w, r, http.StatusInternalServerError, "overview.html", page)
-		return
-	}
-	s.render(w, r, "overview.html", page)
-}
-
-// renderStatus renders a page with another status than 200. s.render sets
-// its headers (the Content-Security-Policy among them) just before it
-// writes, so the status waits for that first write: headers set after
-// WriteHeader would be lost.
-func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	s.render(&statusOnWrite{ResponseWriter: w, status: status}, r, name, data)
-}
-
-// statusOnWrite sends its status with the first write, unless a status was
-// sent explicitly before (such as the 500 of a failed template).
-type statusOnWrite struct {
-	http.ResponseWriter
-	status int
-	sent   bool
-}
-
-func (w *statusOnWrite) WriteHeader(code int) {
-	if !w.sent {
-		w.sent = true
-		w.ResponseWriter.WriteHeader(code)
-	}
-}
-
-func (w *statusOnWrite) Write(b []byte) (int, error) {
-	w.WriteHeader(w.status)
-	return w.ResponseWriter.Write(b)
+	servePage(s, w, r, sess, pageSpec{nav: "overview", template: "overview.html", failed: "The figures could not be loaded."},
+		&overviewPage{}, s.loadOverview, (*overviewData).fill)
 }
 
 // overviewData is what the overview reads from the ledger.

@@ -45,7 +45,8 @@ func navEntryOf(key string) navEntry {
 }
 
 // pageHead is what the top bar of every dashboard page shows
-// (templates/layout.html).
+// (templates/layout.html), and the error a page shows instead of its
+// figures.
 type pageHead struct {
 	AsOf     string // YYYY-MM-DD, the value of the date picker
 	AsOfLong string // "15 March 2025"
@@ -54,6 +55,8 @@ type pageHead struct {
 	CSRF     string
 	Nav      string // the key of the page's navigation entry
 	Action   string // where the date picker goes
+	// Error is shown instead of the figures: a bad as_of, or a failed query.
+	Error string
 
 	// dateQuery is "?as_of=..." once the date is known: the links to
 	// dated pages keep it.
@@ -77,6 +80,9 @@ func (h *pageHead) setAsOf(asOf creditflow.Date) {
 	h.AsOfLong = asOf.Format("2 January 2006")
 	h.dateQuery = "?" + url.Values{"as_of": {h.AsOf}}.Encode()
 }
+
+// head is the head of a page that embeds it.
+func (h *pageHead) head() *pageHead { return h }
 
 // PageTitle is the page's name in the title bar; pages about one thing
 // (a customer) define their own.

@@ -57,17 +57,10 @@ func classCSS(c creditflow.RiskClass) string {
 	return "unknown"
 }
 
-// badDate explains an as_of that is not a date.
-func (s *Server) badDate(v string) string {
-	return fmt.Sprintf("%q is not a date. Pick a date, or type it as YYYY-MM-DD (for example %s).",
-		v, creditflow.NewDate(s.now()).String())
-}
-
 // riskPage is the data of risk.html. Everything is formatted here, so that
 // the template only places strings.
 type riskPage struct {
 	pageHead
-	Error string
 
 	Currency     string
 	Scored       string // "214 customers"
@@ -129,32 +122,8 @@ func customerLink(id string, asOf creditflow.Date) string {
 // handleRiskPage renders the payment-risk overview for ?as_of=YYYY-MM-DD,
 // today by default.
 func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	page := riskPage{pageHead: s.newPageHead(sess, "risk", "/risk")}
-	asOf, err := s.asOf(r)
-	if err != nil {
-		page.AsOf = r.URL.Query().Get("as_of")
-		page.Error = s.badDate(page.AsOf)
-		s.renderStatus(w, r, http.StatusBadRequest, "risk.html", page)
-		return
-	}
-	page.setAsOf(asOf)
-	d, err := s.loadRisk(r.Context(), asOf)
-	if err != nil && r.Context().Err() != nil {
-		return // the visitor went away
-	}
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "risk page", "as_of", asOf.String(), "err", err)
-		page.Error = "The scores could not be computed. The error is in the server log; try again in a moment."
-		s.renderStatus(w, r, http.StatusInternalServerError, "risk.html", page)
-		return
-	}
-	if err := d.fill(&page); err != nil {
-		s.log.ErrorContext(r.Context(), "risk charts", "as_of", asOf.String(), "err", err)
-		page.Error = "The charts could not be drawn. The error is in the server log."
-		s.renderStatus(w, r, http.StatusInternalServerError, "risk.html", page)
-		return
-	}
-	s.render(w, r, "risk.html", page)
+	servePage(s, w, r, sess, pageSpec{nav: "risk", template: "risk.html", failed: "The scores could not be computed."},
+		&riskPage{}, s.loadRisk, (*riskData).fill)
 }
 
 // riskData is what the risk overview shows: the book's risk over the
@@ -409,7 +378,6 @@ func (p customerPage) PageTitle() string { return p.Name }
 
 type customerPage struct {
 	pageHead
-	Error string
 
 	ID          string
 	Name        string
@@ -528,53 +496,48 @@ func (s *Server) handleCustomerPage(w http.ResponseWriter, r *http.Request, sess
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
-	page := customerPage{pageHead: s.newPageHead(sess, "risk", "/customers/"+url.PathEscape(id)), ID: id, Name: id}
-	asOf, err := s.asOf(r)
-	if err != nil {
-		page.AsOf = r.URL.Query().Get("as_of")
-		page.Error = s.badDate(page.AsOf)
-		s.renderStatus(w, r, http.StatusBadRequest, "customer.html", page)
-		return
+	spec := pageSpec{nav: "risk", template: "customer.html", action: "/customers/" + url.PathEscape(id),
+		failed: "The customer's risk could not be computed.", log: []any{"customer_id", id}}
+	load := func(ctx context.Context, asOf creditflow.Date) (*customerData, error) {
+		return s.loadCustomerPage(ctx, asOf, id)
 	}
-	page.setAsOf(asOf)
-	// The dossier and the worklist are read while the risk is computed.
-	dctx, cancel := context.WithCancel(r.Context())
+	fill := func(d *customerData, p *customerPage) error {
+		if err := d.fill(p); err != nil {
+			return err
+		}
+		if d.dossier.err != nil {
+			s.log.ErrorContext(r.Context(), "customer dossier", "as_of", d.asOf.String(), "customer_id", id, "err", d.dossier.err)
+		}
+		d.dossier.fill(&p.Dossier, d.detail.OpenItems, currencyCode(d.currency))
+		return nil
+	}
+	servePage(s, w, r, sess, spec, &customerPage{ID: id, Name: id}, load, fill)
+}
+
+// loadCustomerPage reads what the customer page shows: the customer's
+// risk and, at the same time, its dossier and task. An unknown customer
+// is explained on the page.
+func (s *Server) loadCustomerPage(ctx context.Context, asOf creditflow.Date, id string) (*customerData, error) {
+	dctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
 		wg      sync.WaitGroup
 		dossier *dossierData
 	)
 	wg.Go(func() { dossier = s.loadDossier(dctx, asOf, id) })
-	d, err := s.loadCustomer(r.Context(), asOf, id)
+	d, err := s.loadCustomer(ctx, asOf, id)
 	if err != nil {
 		cancel() // the page shows only the error
 	}
 	wg.Wait()
-	if err != nil && r.Context().Err() != nil {
-		return
-	}
 	if errors.Is(err, creditflow.ErrNotFound) {
-		page.Error = fmt.Sprintf("There is no customer %q in the ledger.", id)
-		s.renderStatus(w, r, http.StatusNotFound, "customer.html", page)
-		return
+		return nil, &pageError{status: http.StatusNotFound, msg: fmt.Sprintf("There is no customer %q in the ledger.", id)}
 	}
 	if err != nil {
-		s.log.ErrorContext(r.Context(), "customer page", "as_of", asOf.String(), "customer_id", id, "err", err)
-		page.Error = "The customer's risk could not be computed. The error is in the server log; try again in a moment."
-		s.renderStatus(w, r, http.StatusInternalServerError, "customer.html", page)
-		return
+		return nil, err
 	}
-	if err := d.fill(&page); err != nil {
-		s.log.ErrorContext(r.Context(), "customer charts", "as_of", asOf.String(), "customer_id", id, "err", err)
-		page.Error = "The charts could not be drawn. The error is in the server log."
-		s.renderStatus(w, r, http.StatusInternalServerError, "customer.html", page)
-		return
-	}
-	if dossier.err != nil {
-		s.log.ErrorContext(r.Context(), "customer dossier", "as_of", asOf.String(), "customer_id", id, "err", dossier.err)
-	}
-	dossier.fill(&page.Dossier, d.detail.OpenItems, currencyCode(d.currency))
-	s.render(w, r, "customer.html", page)
+	d.dossier = dossier
+	return d, nil
 }
 
 // dossierData is what the dossier panel of the customer page reads.
@@ -673,6 +636,7 @@ type customerData struct {
 	detail   risk.CustomerDetail
 	items    []openItemRisk
 	delays   []risk.DelayPoint
+	dossier  *dossierData
 }
 
 func (s *Server) loadCustomer(ctx context.Context, asOf creditflow.Date, id string) (*customerData, error) {

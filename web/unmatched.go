@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -83,7 +84,6 @@ func (s *Server) handleMatchUnmatched(w http.ResponseWriter, r *http.Request) {
 // unmatchedView is the data of unmatched.html; everything is formatted here.
 type unmatchedView struct {
 	pageHead
-	Error    string
 	Shown    string
 	CanMatch bool
 	Rows     []unmatchedRow
@@ -116,37 +116,46 @@ type unmatchedCandidate struct {
 
 // handleUnmatchedPage renders the queue, 25 at a time.
 func (s *Server) handleUnmatchedPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	page := unmatchedView{pageHead: s.newPageHead(sess, "unmatched", "/unmatched"), API: "/api/unmatched"}
-	page.setAsOf(creditflow.NewDate(s.now()))
-	data, limit, offset, err := s.unmatchedPage(r, 25)
-	if err != nil && r.Context().Err() != nil {
-		return
-	}
-	if err != nil {
-		status := http.StatusInternalServerError
+	load := func(ctx context.Context, today creditflow.Date) (unmatchedData, error) {
+		d := unmatchedData{today: today}
+		var err error
+		d.UnmatchedPage, d.limit, d.offset, err = s.unmatchedPage(r.WithContext(ctx), 25)
 		if errors.Is(err, creditflow.ErrInvalid) {
-			status, page.Error = http.StatusBadRequest, err.Error()
-		} else {
-			s.log.ErrorContext(r.Context(), "unmatched page", "err", err)
-			page.Error = "The unmatched payments could not be read. The error is in the server log; try again in a moment."
+			return d, &pageError{status: http.StatusBadRequest, msg: err.Error()}
 		}
-		s.renderStatus(w, r, status, "unmatched.html", page)
-		return
+		return d, err
 	}
-	page.CanMatch = sess.role.Allows(creditflow.RoleCollector)
-	first, last := offset+1, offset+len(data.Items)
-	if len(data.Items) == 0 {
-		page.Shown = fmt.Sprintf("none of %d", data.Total)
+	fill := func(d unmatchedData, p *unmatchedView) error {
+		p.CanMatch = sess.role.Allows(creditflow.RoleCollector)
+		d.fill(p)
+		return nil
+	}
+	servePage(s, w, r, sess, pageSpec{nav: "unmatched", template: "unmatched.html", failed: "The unmatched payments could not be read."},
+		&unmatchedView{API: "/api/unmatched"}, load, fill)
+}
+
+// unmatchedData is a page of the queue, read on today.
+type unmatchedData struct {
+	bank.UnmatchedPage
+	limit, offset int
+	today         creditflow.Date
+}
+
+// fill formats the page of the queue.
+func (d unmatchedData) fill(page *unmatchedView) {
+	first, last := d.offset+1, d.offset+len(d.Items)
+	if len(d.Items) == 0 {
+		page.Shown = fmt.Sprintf("none of %d", d.Total)
 	} else {
-		page.Shown = fmt.Sprintf("%d–%d of %d", first, last, data.Total)
+		page.Shown = fmt.Sprintf("%d–%d of %d", first, last, d.Total)
 	}
-	if offset > 0 {
-		page.Prev = fmt.Sprintf("/unmatched?offset=%d", max(offset-limit, 0))
+	if d.offset > 0 {
+		page.Prev = fmt.Sprintf("/unmatched?offset=%d", max(d.offset-d.limit, 0))
 	}
-	if int64(last) < data.Total {
+	if int64(last) < d.Total {
 		page.Next = fmt.Sprintf("/unmatched?offset=%d", last)
 	}
-	for _, u := range data.Items {
+	for _, u := range d.Items {
 		row := unmatchedRow{ID: u.ID, Date: u.BookingDate.String(), Amount: present.EN.Money(u.Currency, u.Amount), Negative: u.Amount < 0,
 			Payer: u.CounterName, IBAN: u.CounterIBAN, Reference: strings.TrimSpace(u.StructuredRef + " " + u.RemittanceText)}
 		if u.ReturnReason != "" {
@@ -163,10 +172,9 @@ func (s *Server) handleUnmatchedPage(w http.ResponseWriter, r *http.Request, ses
 				name = c.CustomerID
 			}
 			row.Candidates = append(row.Candidates, unmatchedCandidate{CustomerID: c.CustomerID, Name: name,
-				Link: customerLink(c.CustomerID, creditflow.NewDate(s.now())), Invoices: strings.Join(invs, ", "), InvoiceIDs: strings.Join(ids, ","),
+				Link: customerLink(c.CustomerID, d.today), Invoices: strings.Join(invs, ", "), InvoiceIDs: strings.Join(ids, ","),
 				Rule: strings.ReplaceAll(c.Rule, "_", " "), Confidence: fmt.Sprintf("%.0f%%", c.Confidence*100)})
 		}
 		page.Rows = append(page.Rows, row)
 	}
-	s.render(w, r, "unmatched.html", page)
 }

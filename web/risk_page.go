@@ -15,8 +15,9 @@ import (
 	"github.com/creditflow/creditflow/risk"
 )
 
-// The payment-risk dashboards: /risk, the overview of the scores, and
-// /customers/{id}, one customer's score and what is behind it.
+// The payment-risk overview, /risk: the scores of the book, its riskiest
+// customers and the newest alerts. The customer page is in
+// customer_page.go, the charts of both in risk_charts.go.
 
 // The risk overview shows a fixed amount of detail; the JSON API pages further.
 const (

@@ -21,12 +21,6 @@ import (
 
 // The risk overview shows a fixed amount of detail; the JSON API pages further.
 const (
-	// riskHistoryDates is the number of bars of the risk classes over
-	// time: the 5 month-ends before the as-of date and the as-of date. Each
-	// date is scored on its own (the engine caches it until the next
-	// ingest); on the 50,000-invoice demo ledger a cold date takes about a
-	// second, so more months would make the first visit of a date slow.
-	riskHistoryDates = 6
 	riskTopCustomers = 20 // riskiest customers in the table
 	riskAlerts       = 12 // newest alerts in the table
 	riskScoreBins    = 10 // bars of the score histogram, 10 points each

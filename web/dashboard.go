@@ -11,9 +11,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -131,7 +131,7 @@ type overviewData struct {
 // first error cancels the others.
 func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overviewData, error) {
 	g, ctx := errgroup.WithContext(ctx)
-	d := &overviewData{asOf: asOf, historyOn: agingHistoryDates(asOf, overviewMonths)}
+	d := &overviewData{asOf: asOf, historyOn: app.MonthEnds(asOf, overviewMonths)}
 
 	run := func(what string, f func() error) { g.Go(labelled(what, f)) }
 	run("kpis", func() (err error) {
@@ -162,18 +162,6 @@ func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overv
 		return nil, fmt.Errorf("aging history: %d agings for %d dates", len(d.history), len(d.historyOn))
 	}
 	return d, nil
-}
-
-// agingHistoryDates returns the n-1 month-ends before asOf, oldest first,
-// followed by asOf itself.
-func agingHistoryDates(asOf creditflow.Date, n int) []creditflow.Date {
-	y, m, _ := asOf.Date()
-	dates := make([]creditflow.Date, 0, n)
-	for i := n - 1; i >= 1; i-- {
-		// Day 0 of a month is the last day of the month before it.
-		dates = append(dates, creditflow.Date{Time: time.Date(y, m-time.Month(i)+1, 0, 0, 0, 0, 0, time.UTC)})
-	}
-	return append(dates, asOf)
 }
 
 // fill formats d into the page and builds its charts. The chart objects are

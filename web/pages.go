@@ -13,15 +13,32 @@ import (
 	"github.com/creditflow/creditflow"
 )
 
-var pageTemplates = template.Must(template.New("").Funcs(template.FuncMap{
-	"join": strings.Join,
-}).ParseFS(templateFiles, "templates/*.html"))
+// pageTemplates holds the pages that stand alone: the login page and the
+// weekly report.
+var pageTemplates = template.Must(template.ParseFS(templateFiles,
+	"templates/login.html", "templates/report.html"))
+
+// dashboardTemplates holds each dashboard page by its file name, parsed
+// with layout.html into a set of its own: every page defines the blocks of
+// the layout's "page" anew.
+var dashboardTemplates = func() map[string]*template.Template {
+	layout := template.Must(template.ParseFS(templateFiles, "templates/layout.html"))
+	pages := map[string]*template.Template{}
+	for _, name := range []string{"overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html"} {
+		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, "templates/"+name))
+	}
+	return pages
+}()
 
 // render executes a page template into a buffer first, so that a template
 // error gives a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) {
+	t, ok := dashboardTemplates[name]
+	if !ok {
+		t = pageTemplates
+	}
 	var buf bytes.Buffer
-	if err := pageTemplates.ExecuteTemplate(&buf, name, data); err != nil {
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
 		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		http.Error(w, "internal error; see the server log", http.StatusInternalServerError)
 		return

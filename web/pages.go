@@ -13,22 +13,42 @@ import (
 	"github.com/creditflow/creditflow"
 )
 
+// templateFuncs are the functions the templates call.
+var templateFuncs = template.FuncMap{"args": templateArgs}
+
 // pageTemplates holds the pages that stand alone: the login page and the
 // weekly report.
-var pageTemplates = template.Must(template.ParseFS(templateFiles,
+var pageTemplates = template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFiles,
 	"templates/login.html", "templates/report.html"))
 
 // dashboardTemplates holds each dashboard page by its file name, parsed
 // with layout.html into a set of its own: every page defines the blocks of
 // the layout's "page" anew.
 var dashboardTemplates = func() map[string]*template.Template {
-	layout := template.Must(template.ParseFS(templateFiles, "templates/layout.html"))
+	layout := template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html"))
 	pages := map[string]*template.Template{}
 	for _, name := range []string{"overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html"} {
 		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, "templates/"+name))
 	}
 	return pages
 }()
+
+// templateArgs makes the argument of a partial from names and values:
+// {{template "chart-panel" (args "Title" "Risk scores" "Chart" .ScoreChart)}}.
+func templateArgs(namesAndValues ...any) (map[string]any, error) {
+	if len(namesAndValues)%2 != 0 {
+		return nil, fmt.Errorf("args: %d arguments, want names and values", len(namesAndValues))
+	}
+	m := make(map[string]any, len(namesAndValues)/2)
+	for i := 0; i < len(namesAndValues); i += 2 {
+		name, ok := namesAndValues[i].(string)
+		if !ok {
+			return nil, fmt.Errorf("args: argument %d is %v, want a name", i, namesAndValues[i])
+		}
+		m[name] = namesAndValues[i+1]
+	}
+	return m, nil
+}
 
 // render executes a page template into a buffer first, so that a template
 // error gives a clean 500 instead of half a page.

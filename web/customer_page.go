@@ -75,16 +75,9 @@ type reasonRow struct {
 }
 
 type customerItemRow struct {
-	Invoice     string
-	InvoiceDate string
-	DueDate     string
-	Open        string
-	DaysPastDue string
-	Bucket      string
-	BucketClass string
-	PLate       string
-	PLateWidth  string
-	Disputed    bool
+	itemCells
+	PLate      string
+	PLateWidth string
 }
 
 type historyRow struct {
@@ -261,12 +254,8 @@ func (d *customerData) fill(p *customerPage) error {
 	}
 
 	for _, it := range d.items {
-		p.Items = append(p.Items, customerItemRow{
-			Invoice: it.InvoiceID, InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
-			Open: present.EN.Amount(it.OpenAmount), DaysPastDue: present.EN.Count(it.DaysPastDue),
-			Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket),
-			PLate: present.EN.Percent(100 * it.PLate), PLateWidth: cssPercent(100 * it.PLate), Disputed: it.Disputed,
-		})
+		p.Items = append(p.Items, customerItemRow{itemCells: newItemCells(it.OpenItem),
+			PLate: present.EN.Percent(100 * it.PLate), PLateWidth: cssPercent(100 * it.PLate)})
 	}
 
 	hist := slices.Clone(d.detail.History)

@@ -83,20 +83,45 @@ type bucketCell struct {
 	Label  string
 }
 
-type customerRow struct {
-	ID      string
+// customerRef is a customer as the tables name it: by its name (its id
+// when it has none), which links to Link, with its id and, where the table
+// shows it, its segment beside it (the "customer" template).
+type customerRef struct {
+	Link    string
 	Name    string
-	Open    string
-	Overdue string
-	Share   string
-	Buckets []bucketCell
-	API     string
+	ID      string
+	Segment string
+}
+
+// newCustomerRef refers to customer id, called name, at link.
+func newCustomerRef(id, name, link string) customerRef {
+	if name == "" {
+		name = id
+	}
+	return customerRef{Link: link, Name: name, ID: id}
+}
+
+// openItemsAPI is the JSON of a customer's open items on asOf.
+func openItemsAPI(id string, asOf creditflow.Date) string {
+	return "/api/open-items?" + url.Values{"as_of": {asOf.String()}, "customer_id": {id}}.Encode()
+}
+
+type customerRow struct {
+	Customer customerRef
+	Open     string
+	Overdue  string
+	Share    string
+	Buckets  []bucketCell
 }
 
 type openItemRow struct {
-	Customer    string
-	CustomerID  string
-	CustomerAPI string
+	Customer customerRef
+	itemCells
+}
+
+// itemCells are the columns that the tables of open items share (the
+// "item-cells" template).
+type itemCells struct {
 	Invoice     string
 	InvoiceDate string
 	DueDate     string
@@ -105,6 +130,12 @@ type openItemRow struct {
 	Bucket      string
 	BucketClass string
 	Disputed    bool
+}
+
+func newItemCells(it creditflow.OpenItem) itemCells {
+	return itemCells{Invoice: it.InvoiceID, InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
+		Open: present.EN.Amount(it.OpenAmount), DaysPastDue: present.EN.Count(it.DaysPastDue),
+		Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed}
 }
 
 // handleOverview renders the overview dashboard for ?as_of=YYYY-MM-DD,
@@ -208,11 +239,8 @@ func (d *overviewData) fill(p *overviewPage) error {
 		p.Buckets = append(p.Buckets, bucketHead{Label: short, Title: bucketTitle(l), Class: fmt.Sprintf("b%d", i)})
 	}
 	for _, c := range d.customers {
-		row := customerRow{ID: c.Key, Name: c.Name, Open: present.EN.Amount(c.OpenTotal), Overdue: present.EN.Amount(c.OverdueTotal),
-			API: "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "customer_id": {c.Key}}.Encode()}
-		if row.Name == "" {
-			row.Name = c.Key
-		}
+		row := customerRow{Customer: newCustomerRef(c.Key, c.Name, openItemsAPI(c.Key, d.asOf)),
+			Open: present.EN.Amount(c.OpenTotal), Overdue: present.EN.Amount(c.OverdueTotal)}
 		if c.OpenTotal > 0 {
 			row.Share = present.EN.Percent(100 * float64(c.OverdueTotal) / float64(c.OpenTotal))
 		}
@@ -227,17 +255,8 @@ func (d *overviewData) fill(p *overviewPage) error {
 		p.Customers = append(p.Customers, row)
 	}
 	for _, it := range d.items {
-		name := it.CustomerName
-		if name == "" {
-			name = it.CustomerID
-		}
 		p.Items = append(p.Items, openItemRow{
-			Customer: name, CustomerID: it.CustomerID, Invoice: it.InvoiceID,
-			CustomerAPI: "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "customer_id": {it.CustomerID}}.Encode(),
-			InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
-			Open: present.EN.Amount(it.OpenAmount), DaysPastDue: present.EN.Count(it.DaysPastDue),
-			Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed,
-		})
+			Customer: newCustomerRef(it.CustomerID, it.CustomerName, openItemsAPI(it.CustomerID, d.asOf)), itemCells: newItemCells(it)})
 	}
 	p.ItemsTotal = present.EN.Count(d.itemsTotal)
 	p.ItemsAPI = "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "sort": {overviewItemsSort}, "limit": {"1000"}}.Encode()

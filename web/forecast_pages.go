@@ -69,9 +69,7 @@ type forecastWeekRow struct {
 }
 
 type cashCustomerRow struct {
-	Link     string
-	Name     string
-	ID       string
+	Customer customerRef
 	Expected string
 	Open     string
 	Share    string // of all cash expected from open invoices
@@ -193,11 +191,7 @@ func (d *forecastData) fill(p *forecastPage) error {
 		first = top[0].Expected
 	}
 	for _, c := range top {
-		name := c.Name
-		if name == "" {
-			name = c.CustomerID
-		}
-		row := cashCustomerRow{Link: customerLink(c.CustomerID, asOf), Name: name, ID: c.CustomerID,
+		row := cashCustomerRow{Customer: newCustomerRef(c.CustomerID, c.Name, customerLink(c.CustomerID, asOf)),
 			Expected: present.EN.Amount(c.Expected), Open: present.EN.Amount(c.OpenAmount), Share: present.EN.Percent(percentOf(c.Expected, open))}
 		if first > 0 {
 			row.Width = cssPercent(100 * float64(c.Expected) / float64(first))

@@ -68,9 +68,7 @@ type classHead struct {
 
 type alertRow struct {
 	DetectedOn string
-	Customer   string
-	CustomerID string
-	Link       string
+	Customer   customerRef
 	Kind       string
 	KindCSS    string
 	Sentence   string
@@ -78,10 +76,7 @@ type alertRow struct {
 }
 
 type riskRow struct {
-	Link        string
-	Name        string
-	ID          string
-	Segment     string
+	Customer    customerRef
 	Class       creditflow.RiskClass
 	ClassCSS    string
 	Score       string
@@ -180,12 +175,8 @@ func (d *riskData) fill(p *riskPage) error {
 	}
 
 	for _, a := range d.Alerts[:min(len(d.Alerts), riskAlerts)] {
-		name := a.Name
-		if name == "" {
-			name = a.CustomerID
-		}
 		p.Alerts = append(p.Alerts, alertRow{
-			DetectedOn: a.DetectedOn.String(), Customer: name, CustomerID: a.CustomerID, Link: customerLink(a.CustomerID, d.AsOf),
+			DetectedOn: a.DetectedOn.String(), Customer: newCustomerRef(a.CustomerID, a.Name, customerLink(a.CustomerID, d.AsOf)),
 			Kind: a.Kind, KindCSS: changeCSS(a.Kind), Sentence: a.Sentence, Exposure: present.EN.Amount(a.Exposure),
 		})
 	}
@@ -211,17 +202,14 @@ func (d *riskData) fill(p *riskPage) error {
 }
 
 func newRiskRow(c creditflow.RiskScore, asOf creditflow.Date) riskRow {
-	name := c.Name
-	if name == "" {
-		name = c.CustomerID
-	}
 	row := riskRow{
-		Link: customerLink(c.CustomerID, asOf), Name: name, ID: c.CustomerID, Segment: c.Segment,
-		Class: c.RiskClass, ClassCSS: classCSS(c.RiskClass), Score: strconv.Itoa(c.Score),
+		Customer: newCustomerRef(c.CustomerID, c.Name, customerLink(c.CustomerID, asOf)),
+		Class:    c.RiskClass, ClassCSS: classCSS(c.RiskClass), Score: strconv.Itoa(c.Score),
 		ScoreWidth: cssPercent(float64(c.Score)), PLate: present.EN.Percent(100 * c.PLate), PSevere: present.EN.Percent(100 * c.PSevere),
 		DaysLate: present.EN.Number(c.ExpectedDaysLate), Exposure: present.EN.Amount(c.Exposure), Limit: present.EN.Amount(c.CreditLimit),
 		Over: c.Exposure > c.CreditLimit && c.Exposure > 0,
 	}
+	row.Customer.Segment = c.Segment
 	if c.ChangeDetected {
 		row.Change, row.ChangeCSS, row.ChangeTitle = c.Change.Kind, changeCSS(c.Change.Kind), c.Change.Sentence
 		if row.Change == "" {

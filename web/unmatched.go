@@ -105,9 +105,7 @@ type unmatchedRow struct {
 }
 
 type unmatchedCandidate struct {
-	CustomerID string
-	Name       string
-	Link       string
+	Customer   customerRef
 	Invoices   string // "INV-1 (1,234.00 open), ..."
 	InvoiceIDs string // comma-separated, for the form
 	Rule       string
@@ -167,12 +165,8 @@ func (d unmatchedData) fill(page *unmatchedView) {
 				invs = append(invs, fmt.Sprintf("%s (%s open)", inv.InvoiceID, present.EN.Amount(inv.Open)))
 				ids = append(ids, inv.InvoiceID)
 			}
-			name := c.CustomerName
-			if name == "" {
-				name = c.CustomerID
-			}
-			row.Candidates = append(row.Candidates, unmatchedCandidate{CustomerID: c.CustomerID, Name: name,
-				Link: customerLink(c.CustomerID, d.today), Invoices: strings.Join(invs, ", "), InvoiceIDs: strings.Join(ids, ","),
+			row.Candidates = append(row.Candidates, unmatchedCandidate{Customer: newCustomerRef(c.CustomerID, c.CustomerName, customerLink(c.CustomerID, d.today)),
+				Invoices: strings.Join(invs, ", "), InvoiceIDs: strings.Join(ids, ","),
 				Rule: strings.ReplaceAll(c.Rule, "_", " "), Confidence: fmt.Sprintf("%.0f%%", c.Confidence*100)})
 		}
 		page.Rows = append(page.Rows, row)

@@ -80,10 +80,7 @@ type filterOption struct {
 }
 
 type worklistTaskRow struct {
-	CustomerID string
-	Name       string
-	Link       string
-	Segment    string
+	Customer   customerRef
 	Kind       string
 	Step       string // the step's name, as the action log knows it
 	StepLabel  string
@@ -206,18 +203,16 @@ func (d worklistData) fill(p *worklistPage, f worklistFilter) {
 		interest += t.Interest
 		costs += t.Costs
 		priority += t.Priority
-		name := t.Name
-		if name == "" {
-			name = t.CustomerID
-		}
-		p.Rows = append(p.Rows, worklistTaskRow{
-			CustomerID: t.CustomerID, Name: name, Link: customerLink(t.CustomerID, d.AsOf), Segment: seg, Kind: string(t.Kind),
+		row := worklistTaskRow{
+			Customer: newCustomerRef(t.CustomerID, t.Name, customerLink(t.CustomerID, d.AsOf)), Kind: string(t.Kind),
 			Step: t.Step, StepLabel: stepLabel(t.Step), StepTerm: stepTerm(t.Step), Channel: string(t.Channel),
 			Phone: t.Channel == dunning.Phone, Deferred: t.Deferred, DueSince: t.DueSince.String(),
 			Invoices: present.EN.Count(t.Invoices), Overdue: present.EN.Amount(t.AmountOverdue), Interest: present.EN.Amount(t.Interest),
 			Costs: present.EN.Amount(t.Costs), Priority: formatNumber2(t.Priority), Reason: t.Reason,
 			InvoiceIDs: strings.Join(d.Overdue[t.CustomerID], ","),
-		})
+		}
+		row.Customer.Segment = seg
+		p.Rows = append(p.Rows, row)
 	}
 	n := len(p.Rows)
 	p.Shown = fmt.Sprintf("%s of %s tasks", present.EN.Count(n), present.EN.Count(d.Total))

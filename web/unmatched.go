@@ -24,33 +24,25 @@ const maxMatchBytes = 64 << 10
 
 // unmatchedPage reads ?limit=&offset= and the page of the queue.
 func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (bank.UnmatchedPage, int, int, error) {
-	limit, err := intParam(r, "limit", defaultLimit)
+	limit, offset, err := pageParams(r, defaultLimit, 500)
 	if err != nil {
 		return bank.UnmatchedPage{}, 0, 0, err
-	}
-	offset, err := intParam(r, "offset", 0)
-	if err != nil {
-		return bank.UnmatchedPage{}, 0, 0, err
-	}
-	if limit > 500 {
-		return bank.UnmatchedPage{}, 0, 0, fmt.Errorf("%w: limit %d: at most 500", creditflow.ErrInvalid, limit)
 	}
 	page, err := s.app.Unmatched(r.Context(), limit, offset)
 	return page, limit, offset, err
 }
 
 // handleUnmatched is GET /api/unmatched?limit=&offset=.
-func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUnmatched(r *http.Request) (any, error) {
 	page, limit, offset, err := s.unmatchedPage(r, 50)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, struct {
+	return struct {
 		bank.UnmatchedPage
 		Limit  int `json:"limit"`
 		Offset int `json:"offset"`
-	}{page, limit, offset})
+	}{page, limit, offset}, nil
 }
 
 // handleMatchUnmatched is POST /api/unmatched/{id}/match with

@@ -46,6 +46,9 @@ func classCSS(c creditflow.RiskClass) string {
 type riskPage struct {
 	pageHead
 
+	// Refreshing says that the figures are from before a payment booked
+	// by hand, and computed again in the background.
+	Refreshing   bool
 	Currency     string
 	Scored       string // "214 customers"
 	Cards        []kpiCard
@@ -109,16 +112,20 @@ func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request, sess *se
 // months (app.RiskOverview) and its riskiest customers.
 type riskData struct {
 	*app.RiskOverview
-	top []creditflow.RiskScore
+	top        []creditflow.RiskScore
+	refreshing bool
 }
 
 // loadRisk reads the risk overview of asOf.
 func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData, error) {
+	// Asked before the overview: outdated scores are served, and computed
+	// again, from the moment they are asked for.
+	refreshing := s.app.Refreshing(asOf)
 	o, err := s.app.RiskOverview(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}
-	d := &riskData{RiskOverview: o}
+	d := &riskData{RiskOverview: o, refreshing: refreshing}
 	if d.top, _, err = o.Scored.Sorted(sortRisk, "", riskTopCustomers, 0); err != nil {
 		return nil, fmt.Errorf("riskiest customers: %w", err)
 	}
@@ -129,6 +136,7 @@ func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData,
 func (d *riskData) fill(p *riskPage) error {
 	cur := currencyCode(d.Scored.Currency)
 	p.Currency = cur
+	p.Refreshing = d.refreshing
 	cs := d.Scored.Customers
 	p.Scored = present.EN.Count(len(cs)) + " customers"
 	for _, c := range riskClasses {

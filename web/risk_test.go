@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -666,6 +667,53 @@ func TestRiskPages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRiskPageRefreshing checks the note of the risk page while its
+// figures are from before a booked payment and computed again, and that it
+// goes once they are.
+func TestRiskPageRefreshing(t *testing.T) {
+	db := openRiskTestDB(t)
+	a := app.New(app.Config{DB: db, Now: func() time.Time { return riskNow }})
+	srv, tok := serveTestDB(t, db, func(c *web.Config) { c.App = a; c.Now = func() time.Time { return riskNow } })
+	cookie, _ := loginSession(t, srv.URL, tok.viewer)
+	const note = `id="refreshing"`
+	page := func(t *testing.T) string {
+		t.Helper()
+		resp := getPage(t, srv.URL+"/risk?as_of="+riskAsOf, cookie)
+		if resp.status != http.StatusOK {
+			t.Fatalf("GET /risk: %d\n%s", resp.status, resp.body)
+		}
+		return string(resp.body)
+	}
+	if strings.Contains(page(t), note) {
+		t.Error("the risk page says it recomputes before any payment was booked")
+	}
+
+	// A payment booked 10 days ago outdates the scores of the as-of date.
+	asOf := creditflow.NewDate(riskNow)
+	a.Invalidate(app.Change{Kind: app.PaymentBooked, From: asOf.AddDays(-10)})
+	if !a.Refreshing(asOf) {
+		t.Fatal("a booked payment did not outdate the scores of the as-of date")
+	}
+	body := page(t)
+	if !strings.Contains(body, note) || !strings.Contains(body, "Recomputing after the last booked payment; these figures are from before it. Reload in a few seconds.") {
+		t.Errorf("the risk page does not say that its figures are outdated:\n%s", body)
+	}
+
+	deadline := time.Now().Add(2 * time.Minute)
+	for a.Refreshing(asOf) {
+		if time.Now().After(deadline) {
+			t.Fatal("the scores are still outdated after 2 minutes")
+		}
+		if _, err := a.Scores(context.Background(), asOf); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if strings.Contains(page(t), note) {
+		t.Error("the risk page says it recomputes after the scores were computed again")
+	}
 }
 
 // TestRiskInvalidatedByIngest checks that an upload through the API makes

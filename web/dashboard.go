@@ -277,14 +277,7 @@ func (d *overviewData) fill(p *overviewPage) error {
 func agingHistoryChart(d *overviewData, cur string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartOptions("aging_history", "340px", cur)...)
-	bar.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
-			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
-			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0"},
-			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
-	)
+	bar.SetGlobalOptions(moneyTooltip(cur), moneyYAxis(), categoryXAxis(&opts.AxisLabel{Color: axisInk, Interval: "0"}))
 	labels := make([]string, len(d.historyOn))
 	for i, day := range d.historyOn {
 		labels[i] = day.Format("Jan '06")
@@ -309,13 +302,10 @@ func segmentChart(segments []creditflow.AgingGroup, cur string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartOptions("aging_segments", "340px", cur)...)
 	bar.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
-			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
-			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
+		moneyTooltip(cur),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(), SplitLine: gridLines()}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true),
-			AxisLabel: &opts.AxisLabel{Color: "#2b3445", Width: 110, Overflow: "truncate"},
-			AxisLine:  &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+			AxisLabel: &opts.AxisLabel{Color: "#2b3445", Width: 110, Overflow: "truncate"}, AxisLine: axisLine()}),
 	)
 	names := make([]string, len(segments))
 	for i, g := range segments {
@@ -348,6 +338,44 @@ func chartOptions(id, height, cur string) []charts.GlobalOpts {
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "40", ContainLabel: opts.Bool(true)}),
 	}
+}
+
+// The inks of the charts' axes, as app.css has them.
+const (
+	axisInk = "#5b6577" // labels
+	gridInk = "#e6e9ef" // the lines across the plot
+	lineInk = "#c9cfd9" // the axis itself
+)
+
+// moneyLabel labels an axis of amounts: 1.2M, 350k.
+func moneyLabel() *opts.AxisLabel {
+	return &opts.AxisLabel{Formatter: compactFormatterJS, Color: axisInk}
+}
+
+// gridLines are the lines across the plot at the values of an axis.
+func gridLines() *opts.SplitLine {
+	return &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: gridInk}}
+}
+
+// axisLine is the line of a category or time axis.
+func axisLine() *opts.AxisLine { return &opts.AxisLine{LineStyle: &opts.LineStyle{Color: lineInk}} }
+
+// categoryXAxis is an x axis of categories, labelled with label, without
+// ticks.
+func categoryXAxis(label *opts.AxisLabel) charts.GlobalOpts {
+	return charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: label, AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: axisLine()})
+}
+
+// moneyYAxis is a y axis of amounts.
+func moneyYAxis() charts.GlobalOpts {
+	return charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: moneyLabel(), SplitLine: gridLines()})
+}
+
+// moneyTooltip shows the amount of every series at the category under the
+// pointer.
+func moneyTooltip(cur string) charts.GlobalOpts {
+	return charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
+		AxisPointer: &opts.AxisPointer{Type: "shadow"}})
 }
 
 // compactFormatterJS writes axis values as 1.2M or 350k.

@@ -283,11 +283,7 @@ func forecastWeekLabels(weeks []creditflow.ForecastWeek) []string {
 func forecastChartOptions(id, cur string) []charts.GlobalOpts {
 	return append(chartOptions(id, "340px", cur),
 		charts.WithColorsOpts(opts.Colors{forecastBlue, forecastLightBlue, forecastMedian}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
-			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577"},
-			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
-	)
+		moneyYAxis(), categoryXAxis(&opts.AxisLabel{Color: axisInk}))
 }
 
 // Series names of the band chart; the tooltip finds the values by them.
@@ -354,8 +350,7 @@ func forecastBandChart(weeks []creditflow.ForecastWeek, cur string) *charts.Line
 func forecastSplitChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(forecastChartOptions("forecast_split", cur)...)
-	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis",
-		AxisPointer: &opts.AxisPointer{Type: "shadow"}, ValueFormatter: moneyFormatterJS(cur)}))
+	bar.SetGlobalOptions(moneyTooltip(cur))
 	bar.SetXAxis(forecastWeekLabels(weeks))
 	open := make([]opts.BarData, len(weeks))
 	fresh := make([]opts.BarData, len(weeks))

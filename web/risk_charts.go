@@ -19,10 +19,8 @@ import (
 // riskChartOptions are chartOptions with a legend of the risk classes.
 func riskChartOptions(id, height string) []charts.GlobalOpts {
 	return append(chartOptions(id, height, ""),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1, AxisLabel: &opts.AxisLabel{Color: "#5b6577"},
-			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0"},
-			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1, AxisLabel: &opts.AxisLabel{Color: axisInk}, SplitLine: gridLines()}),
+		categoryXAxis(&opts.AxisLabel{Color: axisInk, Interval: "0"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
 	)
 }
@@ -44,9 +42,8 @@ func scoreHistogram(cs []creditflow.RiskScore) *charts.Bar {
 		}
 		labels[i] = fmt.Sprintf("%d–%d", i*100/riskScoreBins, hi)
 	}
-	bar.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "category",
-		AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0", Formatter: opts.FuncOpts(`function (v) { return v.split('–')[0]; }`)},
-		AxisTick:  &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}))
+	bar.SetGlobalOptions(categoryXAxis(&opts.AxisLabel{Color: axisInk, Interval: "0",
+		Formatter: opts.FuncOpts(`function (v) { return v.split('–')[0]; }`)}))
 	bar.SetXAxis(labels)
 	counts := make([][]int, len(riskClasses))
 	for i := range counts {
@@ -144,10 +141,9 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center",
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "28", Bottom: "40", ContainLabel: opts.Bool(true)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "time", AxisLabel: &opts.AxisLabel{Color: "#5b6577"},
-			AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "days late", NameGap: 12, AxisLabel: &opts.AxisLabel{Color: "#5b6577"},
-			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "time", AxisLabel: &opts.AxisLabel{Color: axisInk}, AxisLine: axisLine()}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "days late", NameGap: 12, AxisLabel: &opts.AxisLabel{Color: axisInk},
+			SplitLine: gridLines()}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts(`function (p) {
 	var esc = ` + escapeJS + `;
 	if (p.componentType !== 'series') { return esc(p.name); }
@@ -176,7 +172,7 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 			last = creditflow.Date{Time: maxTime(last.Time, ch.ChangeDate.Time)}
 		}
 		sc.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "time", Min: monthStart(first, 0).String(), Max: monthStart(last, 1).String(),
-			AxisLabel: &opts.AxisLabel{Color: "#5b6577"}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}))
+			AxisLabel: &opts.AxisLabel{Color: axisInk}, AxisLine: axisLine()}))
 	}
 	lines := []any{markLineEnd{Name: "due date", YAxis: 0, Label: &opts.Label{Show: opts.Bool(false)},
 		LineStyle: &opts.LineStyle{Color: "#8a94a6", Type: "solid", Width: 1}}}
@@ -268,10 +264,8 @@ func limitChart(lim creditflow.CreditLimit, items []creditflow.OpenItem, cur str
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "8", Bottom: "36", ContainLabel: opts.Bool(true)}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", ValueFormatter: moneyFormatterJS(cur)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
-			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Color: "#2b3445"},
-			AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(), SplitLine: gridLines()}),
+		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Color: "#2b3445"}, AxisLine: axisLine()}),
 	)
 	bar.SetXAxis([]string{"Exposure", "Credit limit", "Recommended"}).XYReversal()
 	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "x", BarCategoryGap: "28%"})

@@ -158,16 +158,22 @@ func TestBrowserRisk(t *testing.T) {
 		t.Errorf("%s: %s", st.FirstLink, p)
 	}
 
+	// openCustomer opens the page of customer id and waits for its charts.
+	openCustomer := func(id string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(srv.URL+"/customers/"+url.PathEscape(id)+"?as_of="+riskAsOf),
+			chromedp.WaitVisible(chromedp.ID("kpi-plate")),
+		); err != nil {
+			t.Fatalf("open customer %s: %v", id, err)
+		}
+		if err := waitForCharts(ctx, customerCharts); err != nil {
+			t.Fatalf("charts of %s did not render: %v", id, err)
+		}
+	}
+
 	// The customer with a change, for the screenshot.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/customers/"+url.PathEscape(shown)+"?as_of="+riskAsOf),
-		chromedp.WaitVisible(chromedp.ID("kpi-plate")),
-	); err != nil {
-		t.Fatalf("open customer %s: %v", shown, err)
-	}
-	if err := waitForCharts(ctx, customerCharts); err != nil {
-		t.Fatalf("customer charts did not render: %v", err)
-	}
+	openCustomer(shown)
 	cs, err := chromedp.Run(ctx, chromedp.Evaluate[customerPageState](readCustomerJS))
 	if err != nil {
 		t.Fatalf("read the customer page: %v", err)
@@ -184,15 +190,7 @@ func TestBrowserRisk(t *testing.T) {
 	saveScreenshot(t, ctx, customerScreenshotPath)
 
 	// The nasty customer's page draws too: its invoice numbers stay text.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/customers/"+url.PathEscape(nastyCustomer)+"?as_of="+riskAsOf),
-		chromedp.WaitVisible(chromedp.ID("kpi-plate")),
-	); err != nil {
-		t.Fatalf("open customer %s: %v", nastyCustomer, err)
-	}
-	if err := waitForCharts(ctx, customerCharts); err != nil {
-		t.Fatalf("charts of %s did not render: %v", nastyCustomer, err)
-	}
+	openCustomer(nastyCustomer)
 	for _, p := range probs.take() {
 		t.Errorf("customer %s: %s", nastyCustomer, p)
 	}

@@ -26,6 +26,21 @@ func (s *Server) asOf(r *http.Request) (creditflow.Date, error) {
 	return d, nil
 }
 
+// pageParams reads limit and offset: limit def by default, and at most
+// max unless max is 0.
+func pageParams(r *http.Request, def, max int) (limit, offset int, err error) {
+	if limit, err = intParam(r, "limit", def); err != nil {
+		return 0, 0, err
+	}
+	if offset, err = intParam(r, "offset", 0); err != nil {
+		return 0, 0, err
+	}
+	if max > 0 && limit > max {
+		return 0, 0, fmt.Errorf("%w: limit %d: at most %d", creditflow.ErrInvalid, limit, max)
+	}
+	return limit, offset, nil
+}
+
 // intParam reads a non-negative integer parameter with a default; for
 // limit, 0 also means the default.
 func intParam(r *http.Request, name string, def int) (int, error) {
@@ -53,18 +68,12 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Write(openAPI)
 }
 
-func (s *Server) handleKPIs(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleKPIs(r *http.Request) (any, error) {
 	asOf, err := s.asOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	k, err := risk.ComputeKPIs(r.Context(), s.db, asOf)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, k)
+	return risk.ComputeKPIs(r.Context(), s.db, asOf)
 }
 
 // groupedAging is the answer of GET /api/aging?group=customer|segment.
@@ -75,47 +84,31 @@ type groupedAging struct {
 	Groups   []creditflow.AgingGroup `json:"groups"`
 }
 
-func (s *Server) handleAging(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAging(r *http.Request) (any, error) {
 	asOf, err := s.asOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	group := r.URL.Query().Get("group")
 	if group == "" {
-		a, err := risk.AgingReport(r.Context(), s.db, asOf)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, a)
-		return
+		return risk.AgingReport(r.Context(), s.db, asOf)
 	}
 	if group != "customer" && group != "segment" {
-		s.writeError(w, r, fmt.Errorf("%w: group %q: expected customer or segment", creditflow.ErrInvalid, group))
-		return
+		return nil, fmt.Errorf("%w: group %q: expected customer or segment", creditflow.ErrInvalid, group)
 	}
-	limit, err := intParam(r, "limit", 100)
+	limit, offset, err := pageParams(r, 100, 0)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	offset, err := intParam(r, "offset", 0)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	groups, err := risk.AgingByGroup(r.Context(), s.db, asOf, group, limit, offset)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	a, err := risk.AgingReport(r.Context(), s.db, asOf)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, groupedAging{AsOf: asOf, Currency: a.Currency, Group: group, Groups: groups})
+	return groupedAging{AsOf: asOf, Currency: a.Currency, Group: group, Groups: groups}, nil
 }
 
 // openItemsPage is the answer of GET /api/open-items.
@@ -127,52 +120,33 @@ type openItemsPage struct {
 	Items  []openItemRisk  `json:"items"`
 }
 
-func (s *Server) handleOpenItems(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleOpenItems(r *http.Request) (any, error) {
 	asOf, err := s.asOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	limit, err := intParam(r, "limit", 100)
+	limit, offset, err := pageParams(r, 100, 10000)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	offset, err := intParam(r, "offset", 0)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	if limit > 10000 {
-		s.writeError(w, r, fmt.Errorf("%w: limit %d: at most 10000", creditflow.ErrInvalid, limit))
-		return
+		return nil, err
 	}
 	q := risk.OpenItemsQuery{AsOf: asOf, CustomerID: r.URL.Query().Get("customer_id"),
 		Sort: r.URL.Query().Get("sort"), Limit: limit, Offset: offset}
 	items, total, err := risk.OpenItems(r.Context(), s.db, q)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	withP, err := s.withPLate(r.Context(), asOf, items)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	if err := s.withPaymentForecast(r.Context(), asOf, withP); err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, openItemsPage{AsOf: asOf, Total: total, Limit: limit, Offset: offset, Items: withP})
+	return openItemsPage{AsOf: asOf, Total: total, Limit: limit, Offset: offset, Items: withP}, nil
 }
 
-func (s *Server) handleStats(w http.ResponseWriter, r *http.Request) {
-	st, err := risk.ComputeStats(r.Context(), s.db)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
+func (s *Server) handleStats(r *http.Request) (any, error) {
+	return risk.ComputeStats(r.Context(), s.db)
 }
 
 // handleIngest takes a multipart upload of one or more files (form field

@@ -25,10 +25,7 @@ import (
 
 // TestAPIAuth sends every route with every kind of credential.
 func TestAPIAuth(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, ledgerTestDB(t))
 
 	// A token with a known id but the wrong secret.
 	wrongSecret := tok.viewer[:len(tok.viewer)-4] + "0000"
@@ -121,10 +118,7 @@ func TestAPIAuth(t *testing.T) {
 // TestAPIBadRequests checks that bad parameters get 400 with a message that
 // names the parameter, never a 500.
 func TestAPIBadRequests(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, ledgerTestDB(t))
 
 	noFile, noFileType := multipartBody(t, nil, map[string]string{"kind": "invoices"})
 	badKind, badKindType := multipartBody(t, ledgerFiles[:1], map[string]string{"kind": "bogus"})
@@ -178,10 +172,8 @@ func TestAPIBadRequests(t *testing.T) {
 // problems listed and leaves the database as it was, even when it comes
 // with good files.
 func TestAPIIngestRejectsBadFile(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	db := ledgerTestDB(t)
+	srv, tok := serveTestDB(t, db)
 	before := ledgerStats(t, srv.URL, tok.viewer)
 
 	badInvoices := `invoice_id,customer_id,invoice_date,due_date,amount,currency
@@ -225,9 +217,7 @@ I12,C2,2025-03-02,,1.234,EUR
 
 // TestAPINotFound checks the JSON answers of routes that do not exist.
 func TestAPINotFound(t *testing.T) {
-	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, openAPITestDB(t))
 	tests := []struct {
 		name, method, path, token string
 		status                    []int // any of these
@@ -255,10 +245,7 @@ func TestAPINotFound(t *testing.T) {
 // TestAPIAging compares GET /api/aging on the small ledger with the golden
 // file, worked out by hand (see ledgerCustomersCSV), and checks its shape.
 func TestAPIAging(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, ledgerTestDB(t))
 
 	// as_of defaults to the server's today, 2025-03-01.
 	for _, path := range []string{"/api/aging?as_of=2025-03-01", "/api/aging"} {
@@ -317,22 +304,14 @@ func TestAPIAging(t *testing.T) {
 // checkAgingShape checks that body has exactly the documented fields.
 func checkAgingShape(t *testing.T, body []byte) {
 	t.Helper()
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := slices.Sorted(mapKeys(top)), []string{"as_of", "buckets", "currency", "open_total", "overdue_total", "unapplied_credit"}; !slices.Equal(got, want) {
-		t.Errorf("aging fields %q, want %q", got, want)
-	}
-	var buckets []map[string]json.RawMessage
+	top := jsonObject(t, "aging", body, "as_of", "buckets", "currency", "open_total", "overdue_total", "unapplied_credit")
+	var buckets []json.RawMessage
 	if err := json.Unmarshal(top["buckets"], &buckets); err != nil {
 		t.Fatal(err)
 	}
 	var labels []string
-	for _, b := range buckets {
-		if got, want := slices.Sorted(mapKeys(b)), []string{"amount", "count", "label"}; !slices.Equal(got, want) {
-			t.Errorf("bucket fields %q, want %q", got, want)
-		}
+	for _, raw := range buckets {
+		b := jsonObject(t, "bucket", raw, "amount", "count", "label")
 		var l string
 		json.Unmarshal(b["label"], &l)
 		labels = append(labels, l)
@@ -352,13 +331,24 @@ func mapKeys[V any](m map[string]V) func(func(string) bool) {
 	}
 }
 
+// jsonObject decodes raw, which must be a JSON object, and checks that it
+// has exactly the fields want; what names it in the errors.
+func jsonObject(t *testing.T, what string, raw []byte, want ...string) map[string]json.RawMessage {
+	t.Helper()
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &obj); err != nil {
+		t.Fatalf("%s: %v in %s", what, err, raw)
+	}
+	if got, want := slices.Sorted(mapKeys(obj)), slices.Sorted(slices.Values(want)); !slices.Equal(got, want) {
+		t.Errorf("%s fields %q, want %q", what, got, want)
+	}
+	return obj
+}
+
 // TestAPIOpenItems pages through the open items of the small ledger on
 // 2025-03-01: I3 (41 days past due), I2 (20) and I4 (not yet due).
 func TestAPIOpenItems(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, ledgerTestDB(t))
 
 	type item struct {
 		InvoiceID   string  `json:"invoice_id"`
@@ -429,10 +419,7 @@ func TestAPIOpenItems(t *testing.T) {
 // TestDashboardLogin walks through the login of a dashboard user and the
 // use of the session cookie on the API.
 func TestDashboardLogin(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, ledgerTestDB(t))
 
 	withCookie := func(req *http.Request, c *http.Cookie) *http.Request {
 		req.AddCookie(c)
@@ -569,9 +556,7 @@ func TestDashboardLogin(t *testing.T) {
 
 // TestLoginRedirect checks that the page after login stays inside the service.
 func TestLoginRedirect(t *testing.T) {
-	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, openAPITestDB(t))
 	tests := []struct{ next, want string }{
 		{"", "/"},
 		{"/", "/"},
@@ -595,8 +580,7 @@ func TestLoginRedirect(t *testing.T) {
 // TestAPIUpload ingests the small ledger through the API, then again.
 func TestAPIUpload(t *testing.T) {
 	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, db)
 
 	if got := ledgerStats(t, srv.URL, tok.viewer); got != (creditflow.Stats{}) {
 		t.Fatalf("stats of an empty database = %+v", got)
@@ -655,9 +639,7 @@ func TestAPIUpload(t *testing.T) {
 // TestAPIUploadLimit checks that uploads above Config.MaxUploadBytes are
 // refused, however the request is authenticated.
 func TestAPIUploadLimit(t *testing.T) {
-	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db, func(c *web.Config) { c.MaxUploadBytes = 4 << 10 })
+	srv, tok := serveTestDB(t, openAPITestDB(t), func(c *web.Config) { c.MaxUploadBytes = 4 << 10 })
 	cookie, csrf := loginSession(t, srv.URL, tok.admin)
 
 	// About 10 KiB of good invoices: only their size is wrong.
@@ -716,9 +698,7 @@ func TestAPIReadsDuringIngest(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates and ingests 50,000 invoices")
 	}
-	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, openAPITestDB(t))
 
 	dir := t.TempDir()
 	ctx := context.Background()

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
@@ -17,35 +16,27 @@ const forecastScreenshotPath = "../docs/screenshot-forecast.png"
 
 // forecastPageState is what the test reads back from /forecast.
 type forecastPageState struct {
-	Error     string            `json:"error"`
-	Cards     map[string]string `json:"cards"`
-	Weeks     int               `json:"weeks"`
-	BandWeeks int               `json:"band_weeks"`
-	BandBase  bool              `json:"band_base"` // the p10 series is stacked under the band and drawn transparent
-	Customers int               `json:"customers"`
-	Backtest  string            `json:"backtest"`
-	Figures   int               `json:"figures"`
-	NavActive string            `json:"nav_active"`
+	pageState
+	Weeks     int    `json:"weeks"`
+	BandWeeks int    `json:"band_weeks"`
+	BandBase  bool   `json:"band_base"` // the p10 series is stacked under the band and drawn transparent
+	Customers int    `json:"customers"`
+	Backtest  string `json:"backtest"`
+	Figures   int    `json:"figures"`
 }
 
-const readForecastJS = `(() => {
-	const q = (s) => document.querySelector(s);
-	const cards = {};
-	document.querySelectorAll(".kpi").forEach((k) => { cards[k.id] = k.querySelector(".value").textContent.trim(); });
+var readForecastJS = readPageJS(`(() => {
 	const band = echarts.getInstanceByDom(document.getElementById("forecast_band")).getOption();
 	const base = band.series[0], upper = band.series[1];
 	return {
-		error: q(".error") ? q(".error").textContent.trim() : "",
-		cards: cards,
 		weeks: document.querySelectorAll("#weeks tbody tr").length,
 		band_weeks: band.xAxis[0].data.length,
 		band_base: base.stack === "band" && upper.stack === "band" && base.areaStyle && base.areaStyle.color === "transparent",
 		customers: document.querySelectorAll("#cash-customers tbody tr").length,
 		backtest: q("#backtest").dataset.state,
 		figures: document.querySelectorAll("#backtest tbody td").length,
-		nav_active: q(".nav a.active") ? q(".nav a.active").textContent.trim() : "",
 	};
-})()`
+})()`)
 
 // TestBrowserForecast logs in on the way to the cash forecast in headless
 // Chromium, checks that its charts draw without errors, follows the nav
@@ -53,31 +44,16 @@ const readForecastJS = `(() => {
 func TestBrowserForecast(t *testing.T) {
 	chrome := requireChromium(t)
 
-	db := openRiskTestDB(t)
-	ctx := context.Background()
-	srv, token, host := startBrowserServer(t, db, creditflow.RoleViewer, riskNow)
-
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1360)
+	srv, token, host := startBrowserServer(t, openRiskTestDB(t), creditflow.RoleViewer, riskNow)
+	ctx, probs := openTab(t, chrome, host, 1360, 90*time.Second)
 
 	// /forecast needs a session: log in on the way.
-	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(1360, 900),
-		chromedp.Navigate(srv.URL+"/forecast?as_of="+riskAsOf),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), token),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.ID("kpi-expected")),
-	); err != nil {
-		t.Fatalf("log in on the way to /forecast: %v", err)
-	}
+	logInOnTheWay(t, ctx, srv.URL+"/forecast?as_of="+riskAsOf, token, chromedp.WaitVisible(chromedp.ID("kpi-expected")))
 	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != srv.URL+"/forecast?as_of="+riskAsOf {
 		t.Errorf("after login at %s (%v), want %s/forecast?as_of=%s", loc, err, srv.URL, riskAsOf)
 	}
 	charts := riskChartsJS(map[string]int{"forecast_band": 4, "forecast_split": 2})
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](charts,
-		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	if err := waitForCharts(ctx, charts); err != nil {
 		t.Fatalf("forecast charts did not render: %v", err)
 	}
 	st, err := chromedp.Run(ctx, chromedp.Evaluate[forecastPageState](readForecastJS))
@@ -126,8 +102,7 @@ func TestBrowserForecast(t *testing.T) {
 	if loc, _ := chromedp.Run(ctx, chromedp.Location()); loc != srv.URL+"/forecast?as_of=2025-05-31" {
 		t.Errorf("the nav link went to %s, want the forecast of 2025-05-31", loc)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](charts,
-		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	if err := waitForCharts(ctx, charts); err != nil {
 		t.Fatalf("forecast charts of 2025-05-31 did not render: %v", err)
 	}
 	for _, p := range probs.take() {

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/url"
 	"strconv"
 	"strings"
@@ -37,36 +36,28 @@ func riskChartsJS(series map[string]int) string {
 
 // riskPageState is what the test reads back from the risk overview.
 type riskPageState struct {
-	Error     string            `json:"error"`
-	Cards     map[string]string `json:"cards"`
-	Rows      int               `json:"rows"`
-	FirstLink string            `json:"first_link"`
-	Alerts    int               `json:"alerts"`
-	Bars      int               `json:"bars"`
-	Bins      int               `json:"bins"`
-	NavActive string            `json:"nav_active"`
+	pageState
+	Rows      int    `json:"rows"`
+	FirstLink string `json:"first_link"`
+	Alerts    int    `json:"alerts"`
+	Bars      int    `json:"bars"`
+	Bins      int    `json:"bins"`
 }
 
-const readRiskJS = `(() => {
-	const q = (s) => document.querySelector(s);
-	const cards = {};
-	document.querySelectorAll(".kpi").forEach((k) => { cards[k.id] = k.querySelector(".value").textContent.trim(); });
+var readRiskJS = readPageJS(`(() => {
 	const first = q('#risky-customers tbody a[href^="/customers/"]');
 	return {
-		error: q(".error") ? q(".error").textContent.trim() : "",
-		cards: cards,
 		rows: document.querySelectorAll("#risky-customers tbody tr").length,
 		first_link: first ? first.getAttribute("href") : "",
 		alerts: document.querySelectorAll("#alerts tbody tr").length,
 		bars: echarts.getInstanceByDom(document.getElementById("risk_history")).getOption().xAxis[0].data.length,
 		bins: echarts.getInstanceByDom(document.getElementById("risk_scores")).getOption().xAxis[0].data.length,
-		nav_active: q(".nav a.active") ? q(".nav a.active").textContent.trim() : "",
 	};
-})()`
+})()`)
 
 // customerPageState is what the test reads back from a customer page.
 type customerPageState struct {
-	Error     string `json:"error"`
+	pageState
 	Title     string `json:"title"`
 	Reasons   int    `json:"reasons"`
 	Features  int    `json:"features"`
@@ -78,12 +69,10 @@ type customerPageState struct {
 	Status    string `json:"status"`
 }
 
-const readCustomerJS = `(() => {
-	const q = (s) => document.querySelector(s);
+var readCustomerJS = readPageJS(`(() => {
 	const o = echarts.getInstanceByDom(document.getElementById("customer_delays")).getOption();
 	const ml = o.series[0].markLine;
 	return {
-		error: q(".error") ? q(".error").textContent.trim() : "",
 		title: q(".pagetitle") ? q(".pagetitle").textContent.trim() : "",
 		reasons: document.querySelectorAll("#reasons li").length,
 		features: document.querySelectorAll("#features tbody tr").length,
@@ -94,7 +83,7 @@ const readCustomerJS = `(() => {
 		dossier: document.querySelectorAll("#dossier tbody tr").length,
 		status: q("#dunning-status") ? q("#dunning-status").textContent.trim() : "",
 	};
-})()`
+})()`)
 
 // TestBrowserRisk logs in on the way to the risk overview in headless
 // Chromium, follows a customer link, checks that both pages draw their
@@ -102,9 +91,7 @@ const readCustomerJS = `(() => {
 func TestBrowserRisk(t *testing.T) {
 	chrome := requireChromium(t)
 
-	db := openRiskTestDB(t)
-	ctx := context.Background()
-	srv, token, host := startBrowserServer(t, db, creditflow.RoleViewer, riskNow)
+	srv, token, host := startBrowserServer(t, openRiskTestDB(t), creditflow.RoleViewer, riskNow)
 
 	// The customer for the screenshot: the one with the largest exposure
 	// among the newest worsening alerts, so that the picture shows a
@@ -122,26 +109,14 @@ func TestBrowserRisk(t *testing.T) {
 		t.Fatal("no worsening customer in the demo ledger")
 	}
 
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1360)
+	ctx, probs := openTab(t, chrome, host, 1360, 90*time.Second)
 
 	// /risk needs a session: log in on the way.
-	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(1360, 900),
-		chromedp.Navigate(srv.URL+"/risk"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), token),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.ID("kpi-exposure")),
-	); err != nil {
-		t.Fatalf("log in on the way to /risk: %v", err)
-	}
+	logInOnTheWay(t, ctx, srv.URL+"/risk", token, chromedp.WaitVisible(chromedp.ID("kpi-exposure")))
 	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != srv.URL+"/risk" {
 		t.Errorf("after login at %s (%v), want %s/risk", loc, err, srv.URL)
 	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](riskChartsJS(map[string]int{"risk_scores": 5, "risk_history": 5, "risk_exposure": 1}),
-		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	if err := waitForCharts(ctx, riskChartsJS(map[string]int{"risk_scores": 5, "risk_history": 5, "risk_exposure": 1})); err != nil {
 		t.Fatalf("risk charts did not render: %v", err)
 	}
 	st, err := chromedp.Run(ctx, chromedp.Evaluate[riskPageState](readRiskJS))
@@ -176,25 +151,29 @@ func TestBrowserRisk(t *testing.T) {
 		t.Errorf("the customer link went to %s, want %s", loc, srv.URL+st.FirstLink)
 	}
 	customerCharts := riskChartsJS(map[string]int{"customer_delays": 2, "customer_limit": 3})
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](customerCharts,
-		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	if err := waitForCharts(ctx, customerCharts); err != nil {
 		t.Fatalf("customer charts did not render: %v", err)
 	}
 	for _, p := range probs.take() {
 		t.Errorf("%s: %s", st.FirstLink, p)
 	}
 
+	// openCustomer opens the page of customer id and waits for its charts.
+	openCustomer := func(id string) {
+		t.Helper()
+		if err := chromedp.Do(ctx,
+			chromedp.Navigate(srv.URL+"/customers/"+url.PathEscape(id)+"?as_of="+riskAsOf),
+			chromedp.WaitVisible(chromedp.ID("kpi-plate")),
+		); err != nil {
+			t.Fatalf("open customer %s: %v", id, err)
+		}
+		if err := waitForCharts(ctx, customerCharts); err != nil {
+			t.Fatalf("charts of %s did not render: %v", id, err)
+		}
+	}
+
 	// The customer with a change, for the screenshot.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/customers/"+url.PathEscape(shown)+"?as_of="+riskAsOf),
-		chromedp.WaitVisible(chromedp.ID("kpi-plate")),
-	); err != nil {
-		t.Fatalf("open customer %s: %v", shown, err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](customerCharts,
-		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
-		t.Fatalf("customer charts did not render: %v", err)
-	}
+	openCustomer(shown)
 	cs, err := chromedp.Run(ctx, chromedp.Evaluate[customerPageState](readCustomerJS))
 	if err != nil {
 		t.Fatalf("read the customer page: %v", err)
@@ -211,16 +190,7 @@ func TestBrowserRisk(t *testing.T) {
 	saveScreenshot(t, ctx, customerScreenshotPath)
 
 	// The nasty customer's page draws too: its invoice numbers stay text.
-	if err := chromedp.Do(ctx,
-		chromedp.Navigate(srv.URL+"/customers/"+url.PathEscape(nastyCustomer)+"?as_of="+riskAsOf),
-		chromedp.WaitVisible(chromedp.ID("kpi-plate")),
-	); err != nil {
-		t.Fatalf("open customer %s: %v", nastyCustomer, err)
-	}
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](customerCharts,
-		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
-		t.Fatalf("charts of %s did not render: %v", nastyCustomer, err)
-	}
+	openCustomer(nastyCustomer)
 	for _, p := range probs.take() {
 		t.Errorf("customer %s: %s", nastyCustomer, p)
 	}

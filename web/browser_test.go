@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"net/http/httptest"
 	"net/url"
 	"os"
@@ -75,12 +74,7 @@ func startBrowserServer(t *testing.T, db *store.DB, role creditflow.Role, now ti
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv = httptest.NewServer(web.New(web.Config{
-		DB:     db,
-		Now:    func() time.Time { return now },
-		Logger: slog.New(slog.NewTextHandler(testLogWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}))
-	t.Cleanup(srv.Close)
+	srv = startAPIServer(t, db, func(c *web.Config) { c.Now = func() time.Time { return now } })
 	base, _ := url.Parse(srv.URL)
 	return srv, token, base.Host
 }
@@ -101,8 +95,9 @@ func requireChromium(t *testing.T) string {
 }
 
 // newBrowserTab starts headless Chromium with the flags this closed network
-// needs and a fresh profile, and opens a tab whose problems (exceptions,
-// console errors, failed requests, requests leaving host) are collected.
+// needs and a fresh profile, and opens a tab width px wide whose problems
+// (exceptions, console errors, failed requests, requests leaving host) are
+// collected.
 // The browser ends with ctx or at the test's end.
 func newBrowserTab(t *testing.T, ctx context.Context, chrome, host string, width int) (context.Context, *pageProblems) {
 	t.Helper()
@@ -132,13 +127,37 @@ func newBrowserTab(t *testing.T, ctx context.Context, chrome, host string, width
 		cancelTab()
 		cancelAlloc()
 	})
+	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+		t.Fatalf("open a tab %d px wide: %v", width, err)
+	}
 	return tab, probs
+}
+
+// openTab opens a browser tab on host as newBrowserTab does, which lives
+// at most timeout.
+func openTab(t *testing.T, chrome, host string, width int, timeout time.Duration) (context.Context, *pageProblems) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	return newBrowserTab(t, ctx, chrome, host, width)
 }
 
 // openBrowserTestDB returns a DuckDB file in a temporary directory, loaded
 // with a seeded demo ledger of 60 customers and about 3000 invoices over two
 // years up to browserNow.
 func openBrowserTestDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	end := time.Date(browserNow.Year(), browserNow.Month(), browserNow.Day(), 0, 0, 0, 0, time.UTC)
+	db, _ := openDemoDB(tb, demo.Config{Customers: 60, Invoices: 3000, Seed: 1, End: end, Years: 2},
+		ingest.Options{Now: func() time.Time { return browserNow }}, nil)
+	return db
+}
+
+// openDemoDB returns a DuckDB file in a temporary directory loaded with the
+// demo ledger of cfg, ingested with opt, and what the ingest did; edit, when
+// not nil, changes the generated files in dir first. The customers' bank
+// accounts and the statements are loaded when cfg has statements.
+func openDemoDB(tb testing.TB, cfg demo.Config, opt ingest.Options, edit func(dir string)) (*store.DB, ingest.Result) {
 	tb.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "ledger.duckdb"))
@@ -147,19 +166,82 @@ func openBrowserTestDB(tb testing.TB) *store.DB {
 	}
 	tb.Cleanup(func() { db.Close() })
 	dir := tb.TempDir()
-	end := time.Date(browserNow.Year(), browserNow.Month(), browserNow.Day(), 0, 0, 0, 0, time.UTC)
-	if _, err := demo.Generate(ctx, dir, demo.Config{Customers: 60, Invoices: 3000, Seed: 1, End: end, Years: 2}); err != nil {
+	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
 		tb.Fatalf("demo ledger: %v", err)
+	}
+	if edit != nil {
+		edit(dir)
 	}
 	paths := []string{
 		filepath.Join(dir, demo.CustomersFile),
 		filepath.Join(dir, demo.InvoicesFile),
 		filepath.Join(dir, demo.PaymentsFile),
 	}
-	if _, err := ingest.Files(ctx, db, paths, ingest.Options{Now: func() time.Time { return browserNow }}); err != nil {
+	if cfg.Statements {
+		paths = append(paths, filepath.Join(dir, demo.CustomerAccountsFile))
+		statements, err := os.ReadDir(filepath.Join(dir, demo.StatementsDir))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		for _, e := range statements {
+			paths = append(paths, filepath.Join(dir, demo.StatementsDir, e.Name()))
+		}
+	}
+	res, err := ingest.Files(ctx, db, paths, opt)
+	if err != nil {
 		tb.Fatalf("ingest demo ledger: %v", err)
 	}
-	return db
+	return db, res
+}
+
+// logInOnTheWay opens url in the tab, which lands on the login page, logs
+// in there with token and waits until ready on the page of url.
+func logInOnTheWay(t *testing.T, ctx context.Context, url, token string, ready chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), token),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		ready,
+	); err != nil {
+		t.Fatalf("log in on the way to %s: %v", url, err)
+	}
+}
+
+// waitForCharts waits until the JavaScript condition drawn, which checks
+// that the page's charts have drawn, holds.
+func waitForCharts(ctx context.Context, drawn string) error {
+	_, err := chromedp.Run(ctx, chromedp.Poll[bool](drawn,
+		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond)))
+	return err
+}
+
+// clickAndWaitForReload clicks sel, which makes the page reload, and waits
+// until the new page is complete and the JavaScript condition cond holds
+// on it. A poll that is running when the page reloads fails with the
+// navigation, so it asks again until a deadline; then the error says what
+// the page's form errors say.
+func clickAndWaitForReload(ctx context.Context, sel, cond string) error {
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.beforeReload = true`)); err != nil {
+		return err
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(sel))); err != nil {
+		return err
+	}
+	reloaded := `!window.beforeReload && document.readyState === "complete" && (` + cond + `)`
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](reloaded))
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll(".form-error")).map((e) => e.textContent).join(" ")`))
+			return fmt.Errorf("%v; form errors: %s", err, msg)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }
 
 // pageProblems collects what must not happen on a page: JavaScript
@@ -250,26 +332,46 @@ func (p *pageProblems) take() []string {
 	return out
 }
 
-// overviewState is what the test reads back from the rendered overview.
-type overviewState struct {
-	Title     string            `json:"title"`
+// pageState is what the tests read back from every page: its error, the
+// values of its cards by id and the active link of the nav (readPageJS).
+type pageState struct {
 	Error     string            `json:"error"`
 	Cards     map[string]string `json:"cards"`
-	Items     int               `json:"items"`
-	FirstDays string            `json:"first_days"`
-	Customers int               `json:"customers"`
-	ItemsAPI  string            `json:"items_api"`
-	User      string            `json:"user"`
-	AsOf      string            `json:"as_of"`
-	CSRF      bool              `json:"csrf"`
-	Bars      int               `json:"bars"`
-	Segments  int               `json:"segments"`
+	NavActive string            `json:"nav_active"`
 }
 
-const readOverviewJS = `(() => {
+// readPageJS reads a page's state back: pageState and the fields of own, a
+// JavaScript expression of an object, in which q is
+// document.querySelector.
+func readPageJS(own string) string {
+	return `(() => {
 	const q = (s) => document.querySelector(s);
 	const cards = {};
 	document.querySelectorAll(".kpi").forEach((k) => { cards[k.id] = k.querySelector(".value").textContent.trim(); });
+	return Object.assign({
+		error: q(".error") ? q(".error").textContent.trim() : "",
+		cards: cards,
+		nav_active: q(".nav a.active") ? q(".nav a.active").textContent.trim() : "",
+	}, ` + own + `);
+})()`
+}
+
+// overviewState is what the test reads back from the rendered overview.
+type overviewState struct {
+	pageState
+	Title     string `json:"title"`
+	Items     int    `json:"items"`
+	FirstDays string `json:"first_days"`
+	Customers int    `json:"customers"`
+	ItemsAPI  string `json:"items_api"`
+	User      string `json:"user"`
+	AsOf      string `json:"as_of"`
+	CSRF      bool   `json:"csrf"`
+	Bars      int    `json:"bars"`
+	Segments  int    `json:"segments"`
+}
+
+var readOverviewJS = readPageJS(`(() => {
 	const first = q("#open-items tbody tr td:nth-child(6)");
 	const api = q('#open-items a[href^="/api/open-items"]');
 	const csrf = q('form[action="/logout"] input[name="csrf_token"]');
@@ -277,8 +379,6 @@ const readOverviewJS = `(() => {
 	const seg = echarts.getInstanceByDom(document.getElementById("aging_segments")).getOption();
 	return {
 		title: document.title,
-		error: q(".error") ? q(".error").textContent.trim() : "",
-		cards: cards,
 		items: document.querySelectorAll("#open-items tbody tr").length,
 		first_days: first ? first.textContent.trim() : "",
 		customers: document.querySelectorAll("#top-customers tbody tr").length,
@@ -289,7 +389,7 @@ const readOverviewJS = `(() => {
 		bars: hist.xAxis[0].data.length,
 		segments: seg.yAxis[0].data.length,
 	};
-})()`
+})()`)
 
 // chartsRenderedJS is true when both echarts instances exist, hold the five
 // bucket series and have drawn into their canvas.
@@ -308,17 +408,11 @@ const chartsRenderedJS = `["aging_history", "aging_segments"].every((id) => {
 func TestBrowserOverview(t *testing.T) {
 	chrome := requireChromium(t)
 
-	db := openBrowserTestDB(t)
-	ctx := context.Background()
-	srv, token, host := startBrowserServer(t, db, creditflow.RoleViewer, browserNow)
-
-	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
-	defer cancel()
-	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1280)
+	srv, token, host := startBrowserServer(t, openBrowserTestDB(t), creditflow.RoleViewer, browserNow)
+	ctx, probs := openTab(t, chrome, host, 1280, 60*time.Second)
 
 	// The overview needs a session: the visitor lands on the login page.
 	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(srv.URL+"/"),
 		chromedp.WaitVisible(chromedp.ID("token")),
 	); err != nil {
@@ -347,8 +441,7 @@ func TestBrowserOverview(t *testing.T) {
 		t.Errorf("after login at %s, want %s/", loc, srv.URL)
 	}
 
-	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](chartsRenderedJS,
-		chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+	if err := waitForCharts(ctx, chartsRenderedJS); err != nil {
 		t.Fatalf("charts did not render: %v", err)
 	}
 	st, err := chromedp.Run(ctx, chromedp.Evaluate[overviewState](readOverviewJS))
@@ -455,12 +548,4 @@ func TestBrowserOverview(t *testing.T) {
 // jsString quotes s as a JavaScript string literal.
 func jsString(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`, "<", `\u003c`).Replace(s) + `"`
-}
-
-// testLogWriter sends the server's log lines to the test log.
-type testLogWriter struct{ t testing.TB }
-
-func (w testLogWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }

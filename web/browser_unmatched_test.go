@@ -1,10 +1,7 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"testing"
@@ -35,35 +32,9 @@ const unmatchedThreshold = 0.97
 // high threshold so that the queue of /unmatched is not empty.
 func openUnmatchedTestDB(tb testing.TB) *store.DB {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "ledger.duckdb"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	dir := tb.TempDir()
 	end := time.Date(browserNow.Year(), browserNow.Month(), browserNow.Day(), 0, 0, 0, 0, time.UTC)
-	cfg := demo.Config{Customers: 60, Invoices: 3000, Seed: 1, End: end, Years: 2, Statements: true, StatementMonths: 3}
-	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
-		tb.Fatalf("demo ledger: %v", err)
-	}
-	paths := []string{
-		filepath.Join(dir, demo.CustomersFile),
-		filepath.Join(dir, demo.InvoicesFile),
-		filepath.Join(dir, demo.PaymentsFile),
-		filepath.Join(dir, demo.CustomerAccountsFile),
-	}
-	statements, err := os.ReadDir(filepath.Join(dir, demo.StatementsDir))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	for _, e := range statements {
-		paths = append(paths, filepath.Join(dir, demo.StatementsDir, e.Name()))
-	}
-	res, err := ingest.Files(ctx, db, paths, ingest.Options{Now: func() time.Time { return browserNow }, Statements: bank.BookStatements, MatchThreshold: unmatchedThreshold})
-	if err != nil {
-		tb.Fatalf("ingest demo ledger with statements: %v", err)
-	}
+	db, res := openDemoDB(tb, demo.Config{Customers: 60, Invoices: 3000, Seed: 1, End: end, Years: 2, Statements: true, StatementMonths: 3},
+		ingest.Options{Now: func() time.Time { return browserNow }, Statements: bank.BookStatements, MatchThreshold: unmatchedThreshold}, nil)
 	if res.Statements == nil || res.Statements.Unmatched <= 3 {
 		tb.Fatalf("statements: %+v; want more than 3 credits left unmatched at threshold %.2f", res.Statements, unmatchedThreshold)
 	}
@@ -72,6 +43,7 @@ func openUnmatchedTestDB(tb testing.TB) *store.DB {
 
 // unmatchedState is what the browser test reads back from /unmatched.
 type unmatchedState struct {
+	pageState
 	Rows      int      `json:"rows"`
 	IDs       []string `json:"ids"`
 	WithBook  int      `json:"with_book"`
@@ -80,12 +52,9 @@ type unmatchedState struct {
 	BookShown bool     `json:"book_shown"`
 	Forms     int      `json:"forms"`
 	Shown     string   `json:"shown"`
-	NavActive string   `json:"nav_active"`
-	Error     string   `json:"error"`
 }
 
-const readUnmatchedJS = `(() => {
-	const q = (s) => document.querySelector(s);
+var readUnmatchedJS = readPageJS(`(() => {
 	const rows = Array.from(document.querySelectorAll("#unmatched tr[data-id]"));
 	const withBook = rows.filter((r) => r.querySelector("button.match"));
 	const book = withBook.length ? withBook[0].querySelector("button.match") : null;
@@ -99,10 +68,8 @@ const readUnmatchedJS = `(() => {
 		book_shown: !!book && book.getBoundingClientRect().right <= document.documentElement.clientWidth,
 		forms: document.querySelectorAll("#unmatched form.match-form").length,
 		shown: shown ? shown.textContent.trim() : "",
-		nav_active: q(".nav a.active") ? q(".nav a.active").textContent.trim() : "",
-		error: q(".error") ? q(".error").textContent.trim() : "",
 	};
-})()`
+})()`)
 
 // TestBrowserUnmatched logs in as a collector on the way to /unmatched in
 // headless Chromium, books one transaction with a candidate's button and
@@ -111,12 +78,8 @@ const readUnmatchedJS = `(() => {
 func TestBrowserUnmatched(t *testing.T) {
 	chrome := requireChromium(t)
 
-	db := openUnmatchedTestDB(t)
-	srv, token, host := startBrowserServer(t, db, creditflow.RoleCollector, browserNow)
-
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1360)
+	srv, token, host := startBrowserServer(t, openUnmatchedTestDB(t), creditflow.RoleCollector, browserNow)
+	ctx, probs := openTab(t, chrome, host, 1360, 60*time.Second)
 
 	// queue reads the queue through the API, the way a script would, and
 	// checks that the ledger's stats count the same.
@@ -147,16 +110,7 @@ func TestBrowserUnmatched(t *testing.T) {
 		}
 	}
 
-	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(1360, 900),
-		chromedp.Navigate(srv.URL+"/unmatched"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), token),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.CSS(`#unmatched table`)),
-	); err != nil {
-		t.Fatalf("log in on the way to /unmatched: %v", err)
-	}
+	logInOnTheWay(t, ctx, srv.URL+"/unmatched", token, chromedp.WaitVisible(chromedp.CSS(`#unmatched table`)))
 	st, err := chromedp.Run(ctx, chromedp.Evaluate[unmatchedState](readUnmatchedJS))
 	if err != nil {
 		t.Fatalf("read /unmatched: %v", err)
@@ -176,30 +130,13 @@ func TestBrowserUnmatched(t *testing.T) {
 	saveScreenshot(t, ctx, unmatchedScreenshotPath)
 
 	// book clicks submit in the row of transaction id and waits for the
-	// reload without that row. A poll that is running when the page reloads
-	// fails with the navigation, so the test asks again until the table is
-	// back.
+	// reload without that row.
 	book := func(t *testing.T, id, submit string) (unmatchedState, unmatchedAnswer) {
 		t.Helper()
 		row := `#unmatched tr[data-id=` + jsString(id) + `]`
-		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.unmatchedBefore = true`)); err != nil {
-			t.Fatal(err)
-		}
-		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(row+" "+submit))); err != nil {
-			t.Fatalf("book transaction %s: %v", id, err)
-		}
-		gone := `!window.unmatchedBefore && document.readyState === "complete" && !!document.getElementById("unmatched") && !document.querySelector(` + jsString(row) + `)`
-		deadline := time.Now().Add(20 * time.Second)
-		for {
-			ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](gone))
-			if err == nil && ok {
-				break
-			}
-			if time.Now().After(deadline) {
-				msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll(".form-error")).map((e) => e.textContent).join(" ")`))
-				t.Fatalf("transaction %s did not leave the queue: %v %s", id, err, msg)
-			}
-			time.Sleep(100 * time.Millisecond)
+		gone := `!!document.getElementById("unmatched") && !document.querySelector(` + jsString(row) + `)`
+		if err := clickAndWaitForReload(ctx, row+" "+submit, gone); err != nil {
+			t.Fatalf("book transaction %s: it did not leave the queue: %v", id, err)
 		}
 		after, err := chromedp.Run(ctx, chromedp.Evaluate[unmatchedState](readUnmatchedJS))
 		if err != nil {

@@ -11,9 +11,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -41,8 +41,6 @@ var bucketColors = []string{"#3f9a6b", "#e0b43c", "#ee8a35", "#d4513d", "#8c1d2f
 // so that the template only places strings.
 type overviewPage struct {
 	pageHead
-	// Error is shown instead of the figures: a bad as_of, or a failed query.
-	Error string
 
 	Currency     string
 	Cards        []kpiCard
@@ -85,20 +83,45 @@ type bucketCell struct {
 	Label  string
 }
 
-type customerRow struct {
-	ID      string
+// customerRef is a customer as the tables name it: by its name (its id
+// when it has none), which links to Link, with its id and, where the table
+// shows it, its segment beside it (the "customer" template).
+type customerRef struct {
+	Link    string
 	Name    string
-	Open    string
-	Overdue string
-	Share   string
-	Buckets []bucketCell
-	API     string
+	ID      string
+	Segment string
+}
+
+// newCustomerRef refers to customer id, called name, at link.
+func newCustomerRef(id, name, link string) customerRef {
+	if name == "" {
+		name = id
+	}
+	return customerRef{Link: link, Name: name, ID: id}
+}
+
+// openItemsAPI is the JSON of a customer's open items on asOf.
+func openItemsAPI(id string, asOf creditflow.Date) string {
+	return "/api/open-items?" + url.Values{"as_of": {asOf.String()}, "customer_id": {id}}.Encode()
+}
+
+type customerRow struct {
+	Customer customerRef
+	Open     string
+	Overdue  string
+	Share    string
+	Buckets  []bucketCell
 }
 
 type openItemRow struct {
-	Customer    string
-	CustomerID  string
-	CustomerAPI string
+	Customer customerRef
+	itemCells
+}
+
+// itemCells are the columns that the tables of open items share (the
+// "item-cells" template).
+type itemCells struct {
 	Invoice     string
 	InvoiceDate string
 	DueDate     string
@@ -109,65 +132,17 @@ type openItemRow struct {
 	Disputed    bool
 }
 
+func newItemCells(it creditflow.OpenItem) itemCells {
+	return itemCells{Invoice: it.InvoiceID, InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
+		Open: present.EN.Amount(it.OpenAmount), DaysPastDue: present.EN.Count(it.DaysPastDue),
+		Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed}
+}
+
 // handleOverview renders the overview dashboard for ?as_of=YYYY-MM-DD,
 // today by default.
 func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request, sess *session) {
-	page := overviewPage{pageHead: s.newPageHead(sess, "overview", "/")}
-	asOf, err := s.asOf(r)
-	if err != nil {
-		page.AsOf = r.URL.Query().Get("as_of")
-		page.Error = fmt.Sprintf("%q is not a date. Pick a date, or type it as YYYY-MM-DD (for example %s).",
-			page.AsOf, creditflow.NewDate(s.now()).String())
-		s.renderStatus(w, r, http.StatusBadRequest, "overview.html", page)
-		return
-	}
-	page.setAsOf(asOf)
-
-	d, err := s.loadOverview(r.Context(), asOf)
-	if err != nil && r.Context().Err() != nil {
-		return // the visitor went away; nobody reads the answer
-	}
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "overview", "as_of", asOf.String(), "err", err)
-		page.Error = "The figures could not be loaded. The error is in the server log; try again in a moment."
-		s.renderStatus(w, r, http.StatusInternalServerError, "overview.html", page)
-		return
-	}
-	if err := d.fill(&page); err != nil {
-		s.log.ErrorContext(r.Context(), "overview charts", "as_of", asOf.String(), "err", err)
-		page.Error = "The charts could not be drawn. The error is in the server log."
-		s.renderStatus(w, r, http.StatusInternalServerError, "overview.html", page)
-		return
-	}
-	s.render(w, r, "overview.html", page)
-}
-
-// renderStatus renders a page with another status than 200. s.render sets
-// its headers (the Content-Security-Policy among them) just before it
-// writes, so the status waits for that first write: headers set after
-// WriteHeader would be lost.
-func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	s.render(&statusOnWrite{ResponseWriter: w, status: status}, r, name, data)
-}
-
-// statusOnWrite sends its status with the first write, unless a status was
-// sent explicitly before (such as the 500 of a failed template).
-type statusOnWrite struct {
-	http.ResponseWriter
-	status int
-	sent   bool
-}
-
-func (w *statusOnWrite) WriteHeader(code int) {
-	if !w.sent {
-		w.sent = true
-		w.ResponseWriter.WriteHeader(code)
-	}
-}
-
-func (w *statusOnWrite) Write(b []byte) (int, error) {
-	w.WriteHeader(w.status)
-	return w.ResponseWriter.Write(b)
+	servePage(s, w, r, sess, pageSpec{nav: "overview", template: "overview.html", failed: "The figures could not be loaded."},
+		&overviewPage{}, s.loadOverview, (*overviewData).fill)
 }
 
 // overviewData is what the overview reads from the ledger.
@@ -187,7 +162,7 @@ type overviewData struct {
 // first error cancels the others.
 func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overviewData, error) {
 	g, ctx := errgroup.WithContext(ctx)
-	d := &overviewData{asOf: asOf, historyOn: agingHistoryDates(asOf, overviewMonths)}
+	d := &overviewData{asOf: asOf, historyOn: app.MonthEnds(asOf, overviewMonths)}
 
 	run := func(what string, f func() error) { g.Go(labelled(what, f)) }
 	run("kpis", func() (err error) {
@@ -218,18 +193,6 @@ func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overv
 		return nil, fmt.Errorf("aging history: %d agings for %d dates", len(d.history), len(d.historyOn))
 	}
 	return d, nil
-}
-
-// agingHistoryDates returns the n-1 month-ends before asOf, oldest first,
-// followed by asOf itself.
-func agingHistoryDates(asOf creditflow.Date, n int) []creditflow.Date {
-	y, m, _ := asOf.Date()
-	dates := make([]creditflow.Date, 0, n)
-	for i := n - 1; i >= 1; i-- {
-		// Day 0 of a month is the last day of the month before it.
-		dates = append(dates, creditflow.Date{Time: time.Date(y, m-time.Month(i)+1, 0, 0, 0, 0, 0, time.UTC)})
-	}
-	return append(dates, asOf)
 }
 
 // fill formats d into the page and builds its charts. The chart objects are
@@ -276,11 +239,8 @@ func (d *overviewData) fill(p *overviewPage) error {
 		p.Buckets = append(p.Buckets, bucketHead{Label: short, Title: bucketTitle(l), Class: fmt.Sprintf("b%d", i)})
 	}
 	for _, c := range d.customers {
-		row := customerRow{ID: c.Key, Name: c.Name, Open: present.EN.Amount(c.OpenTotal), Overdue: present.EN.Amount(c.OverdueTotal),
-			API: "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "customer_id": {c.Key}}.Encode()}
-		if row.Name == "" {
-			row.Name = c.Key
-		}
+		row := customerRow{Customer: newCustomerRef(c.Key, c.Name, openItemsAPI(c.Key, d.asOf)),
+			Open: present.EN.Amount(c.OpenTotal), Overdue: present.EN.Amount(c.OverdueTotal)}
 		if c.OpenTotal > 0 {
 			row.Share = present.EN.Percent(100 * float64(c.OverdueTotal) / float64(c.OpenTotal))
 		}
@@ -295,17 +255,8 @@ func (d *overviewData) fill(p *overviewPage) error {
 		p.Customers = append(p.Customers, row)
 	}
 	for _, it := range d.items {
-		name := it.CustomerName
-		if name == "" {
-			name = it.CustomerID
-		}
 		p.Items = append(p.Items, openItemRow{
-			Customer: name, CustomerID: it.CustomerID, Invoice: it.InvoiceID,
-			CustomerAPI: "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "customer_id": {it.CustomerID}}.Encode(),
-			InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
-			Open: present.EN.Amount(it.OpenAmount), DaysPastDue: present.EN.Count(it.DaysPastDue),
-			Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed,
-		})
+			Customer: newCustomerRef(it.CustomerID, it.CustomerName, openItemsAPI(it.CustomerID, d.asOf)), itemCells: newItemCells(it)})
 	}
 	p.ItemsTotal = present.EN.Count(d.itemsTotal)
 	p.ItemsAPI = "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "sort": {overviewItemsSort}, "limit": {"1000"}}.Encode()
@@ -326,14 +277,7 @@ func (d *overviewData) fill(p *overviewPage) error {
 func agingHistoryChart(d *overviewData, cur string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartOptions("aging_history", "340px", cur)...)
-	bar.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
-			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
-			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0"},
-			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
-	)
+	bar.SetGlobalOptions(moneyTooltip(cur), moneyYAxis(), categoryXAxis(&opts.AxisLabel{Color: axisInk, Interval: "0"}))
 	labels := make([]string, len(d.historyOn))
 	for i, day := range d.historyOn {
 		labels[i] = day.Format("Jan '06")
@@ -358,13 +302,10 @@ func segmentChart(segments []creditflow.AgingGroup, cur string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartOptions("aging_segments", "340px", cur)...)
 	bar.SetGlobalOptions(
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
-			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
-			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
+		moneyTooltip(cur),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(), SplitLine: gridLines()}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true),
-			AxisLabel: &opts.AxisLabel{Color: "#2b3445", Width: 110, Overflow: "truncate"},
-			AxisLine:  &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
+			AxisLabel: &opts.AxisLabel{Color: "#2b3445", Width: 110, Overflow: "truncate"}, AxisLine: axisLine()}),
 	)
 	names := make([]string, len(segments))
 	for i, g := range segments {
@@ -397,6 +338,44 @@ func chartOptions(id, height, cur string) []charts.GlobalOpts {
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "40", ContainLabel: opts.Bool(true)}),
 	}
+}
+
+// The inks of the charts' axes, as app.css has them.
+const (
+	axisInk = "#5b6577" // labels
+	gridInk = "#e6e9ef" // the lines across the plot
+	lineInk = "#c9cfd9" // the axis itself
+)
+
+// moneyLabel labels an axis of amounts: 1.2M, 350k.
+func moneyLabel() *opts.AxisLabel {
+	return &opts.AxisLabel{Formatter: compactFormatterJS, Color: axisInk}
+}
+
+// gridLines are the lines across the plot at the values of an axis.
+func gridLines() *opts.SplitLine {
+	return &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: gridInk}}
+}
+
+// axisLine is the line of a category or time axis.
+func axisLine() *opts.AxisLine { return &opts.AxisLine{LineStyle: &opts.LineStyle{Color: lineInk}} }
+
+// categoryXAxis is an x axis of categories, labelled with label, without
+// ticks.
+func categoryXAxis(label *opts.AxisLabel) charts.GlobalOpts {
+	return charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: label, AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: axisLine()})
+}
+
+// moneyYAxis is a y axis of amounts.
+func moneyYAxis() charts.GlobalOpts {
+	return charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: moneyLabel(), SplitLine: gridLines()})
+}
+
+// moneyTooltip shows the amount of every series at the category under the
+// pointer.
+func moneyTooltip(cur string) charts.GlobalOpts {
+	return charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
+		AxisPointer: &opts.AxisPointer{Type: "shadow"}})
 }
 
 // compactFormatterJS writes axis values as 1.2M or 350k.

@@ -8,10 +8,7 @@ import (
 )
 
 func TestDossierAPI(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, ledgerTestDB(t))
 
 	for _, tc := range []struct {
 		name, url string

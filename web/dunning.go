@@ -15,27 +15,19 @@ import (
 const maxActionBytes = 64 << 10
 
 // handleDunningWorklist answers GET /api/dunning/worklist?as_of=&limit=.
-func (s *Server) handleDunningWorklist(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleDunningWorklist(r *http.Request) (any, error) {
 	asOf, err := s.asOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	limit, err := intParam(r, "limit", dunning.DefaultLimit)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	if limit > dunning.MaxLimit {
-		s.writeError(w, r, fmt.Errorf("%w: limit %d: at most %d", creditflow.ErrInvalid, limit, dunning.MaxLimit))
-		return
+		return nil, fmt.Errorf("%w: limit %d: at most %d", creditflow.ErrInvalid, limit, dunning.MaxLimit)
 	}
-	wl, err := s.app.WorklistTop(r.Context(), asOf, limit)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, wl)
+	return s.app.WorklistTop(r.Context(), asOf, limit)
 }
 
 // handleCreateAction answers POST /api/actions: a JSON dunning.NewAction,

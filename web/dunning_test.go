@@ -37,11 +37,9 @@ func sendFourteenDayLetter(tb testing.TB, db *store.DB) {
 // reminder is due, since C2's 14-day letter of 2025-02-03 ran out); C3's
 // I4 is not yet due.
 func TestDunningAPI(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
+	db := ledgerTestDB(t)
 	sendFourteenDayLetter(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, db)
 
 	worklist := func() map[string]dunning.Task {
 		t.Helper()
@@ -137,8 +135,7 @@ func TestDunningAPI(t *testing.T) {
 // amount above C1's 30.50 changes the worklist,
 // and a step of the policy only is accepted by POST /api/actions.
 func TestDunningPolicyConfig(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
+	db := ledgerTestDB(t)
 	tok := createTokens(t, db)
 	p := dunning.DefaultPolicy()
 	p.MinAmount = 5000

@@ -30,23 +30,16 @@ func forecastWeeks(r *http.Request) (int, error) {
 
 // handleForecast answers GET /api/forecast?as_of=&weeks=: the cash expected
 // in each week from the Monday of as_of's week on.
-func (s *Server) handleForecast(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleForecast(r *http.Request) (any, error) {
 	asOf, err := s.asOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	weeks, err := forecastWeeks(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	f, err := s.app.Forecast(r.Context(), asOf, weeks)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, f)
+	return s.app.Forecast(r.Context(), asOf, weeks)
 }
 
 // withPaymentForecast adds to open items the date each is expected to be

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"net/http"
@@ -42,7 +43,6 @@ const (
 // so that the template only places strings.
 type forecastPage struct {
 	pageHead
-	Error string
 
 	Currency   string
 	Horizon    string // "3 March to 1 June 2025"
@@ -69,9 +69,7 @@ type forecastWeekRow struct {
 }
 
 type cashCustomerRow struct {
-	Link     string
-	Name     string
-	ID       string
+	Customer customerRef
 	Expected string
 	Open     string
 	Share    string // of all cash expected from open invoices
@@ -99,50 +97,52 @@ type forecastBacktestRow struct {
 // handleForecastPage renders the cash forecast from ?as_of=YYYY-MM-DD,
 // today by default.
 func (s *Server) handleForecastPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	page := forecastPage{pageHead: s.newPageHead(sess, "forecast", "/forecast")}
-	asOf, err := s.asOf(r)
-	if err != nil {
-		page.AsOf = r.URL.Query().Get("as_of")
-		page.Error = s.badDate(page.AsOf)
-		s.renderStatus(w, r, http.StatusBadRequest, "forecast.html", page)
-		return
+	fill := func(d *forecastData, p *forecastPage) error {
+		if err := d.fill(p); err != nil {
+			return err
+		}
+		if p.Backtest.State == "failed" {
+			_, err := d.backtest.Result()
+			s.log.ErrorContext(r.Context(), "forecast backtest", "as_of", d.asOf.String(), "err", err)
+		}
+		return nil
 	}
-	page.setAsOf(asOf)
+	servePage(s, w, r, sess, pageSpec{nav: "forecast", template: "forecast.html", failed: "The forecast could not be computed."},
+		&forecastPage{}, s.loadForecast, fill)
+}
+
+// forecastData is what the forecast page shows: the forecast, and its
+// backtest when it is done.
+type forecastData struct {
+	asOf     creditflow.Date
+	forecast creditflow.Forecast
+	backtest *app.Pending[forecast.BacktestResult]
+}
+
+// loadForecast computes the forecast of asOf and waits for its backtest,
+// at most forecastBacktestWait.
+func (s *Server) loadForecast(ctx context.Context, asOf creditflow.Date) (*forecastData, error) {
 	// The backtest starts first: it runs while the forecast is computed.
-	bt := s.app.ForecastBacktest(r.Context(), asOf)
-	f, err := s.app.Forecast(r.Context(), asOf, forecastPageWeeks)
-	if err != nil && r.Context().Err() != nil {
-		return // the visitor went away
-	}
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "forecast page", "as_of", asOf.String(), "err", err)
-		page.Error = "The forecast could not be computed. The error is in the server log; try again in a moment."
-		s.renderStatus(w, r, http.StatusInternalServerError, "forecast.html", page)
-		return
+	d := &forecastData{asOf: asOf, backtest: s.app.ForecastBacktest(ctx, asOf)}
+	var err error
+	if d.forecast, err = s.app.Forecast(ctx, asOf, forecastPageWeeks); err != nil {
+		return nil, err
 	}
 	timer := time.NewTimer(forecastBacktestWait)
 	defer timer.Stop()
 	select {
-	case <-bt.Done():
+	case <-d.backtest.Done():
 	case <-timer.C:
-	case <-r.Context().Done():
-		return
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	if err := fillForecast(&page, f, bt, asOf); err != nil {
-		s.log.ErrorContext(r.Context(), "forecast charts", "as_of", asOf.String(), "err", err)
-		page.Error = "The charts could not be drawn. The error is in the server log."
-		s.renderStatus(w, r, http.StatusInternalServerError, "forecast.html", page)
-		return
-	}
-	if page.Backtest.State == "failed" {
-		s.log.ErrorContext(r.Context(), "forecast backtest", "as_of", asOf.String(), "err", func() error { _, err := bt.Result(); return err }())
-	}
-	s.render(w, r, "forecast.html", page)
+	return d, nil
 }
 
-// fillForecast formats the forecast and the backtest into the page and
-// builds its charts, per request.
-func fillForecast(p *forecastPage, f creditflow.Forecast, bt *app.Pending[forecast.BacktestResult], asOf creditflow.Date) error {
+// fill formats the forecast and the backtest into the page and builds its
+// charts, per request.
+func (d *forecastData) fill(p *forecastPage) error {
+	f, asOf := d.forecast, d.asOf
 	cur := currencyCode(f.Currency)
 	p.Currency = cur
 	p.API = "/api/forecast?" + url.Values{"as_of": {asOf.String()}, "weeks": {fmt.Sprint(forecastPageWeeks)}}.Encode()
@@ -191,11 +191,7 @@ func fillForecast(p *forecastPage, f creditflow.Forecast, bt *app.Pending[foreca
 		first = top[0].Expected
 	}
 	for _, c := range top {
-		name := c.Name
-		if name == "" {
-			name = c.CustomerID
-		}
-		row := cashCustomerRow{Link: customerLink(c.CustomerID, asOf), Name: name, ID: c.CustomerID,
+		row := cashCustomerRow{Customer: newCustomerRef(c.CustomerID, c.Name, customerLink(c.CustomerID, asOf)),
 			Expected: present.EN.Amount(c.Expected), Open: present.EN.Amount(c.OpenAmount), Share: present.EN.Percent(percentOf(c.Expected, open))}
 		if first > 0 {
 			row.Width = cssPercent(100 * float64(c.Expected) / float64(first))
@@ -204,7 +200,7 @@ func fillForecast(p *forecastPage, f creditflow.Forecast, bt *app.Pending[foreca
 	}
 	p.CustomersN = fmt.Sprintf("The %d customers", len(top))
 
-	p.Backtest = forecastBacktestOf(bt, asOf)
+	p.Backtest = forecastBacktestOf(d.backtest, asOf)
 
 	var err error
 	if p.BandChart, err = snippetOf(forecastBandChart(f.Weeks, cur)); err != nil {
@@ -287,11 +283,7 @@ func forecastWeekLabels(weeks []creditflow.ForecastWeek) []string {
 func forecastChartOptions(id, cur string) []charts.GlobalOpts {
 	return append(chartOptions(id, "340px", cur),
 		charts.WithColorsOpts(opts.Colors{forecastBlue, forecastLightBlue, forecastMedian}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: compactFormatterJS, Color: "#5b6577"},
-			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577"},
-			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
-	)
+		moneyYAxis(), categoryXAxis(&opts.AxisLabel{Color: axisInk}))
 }
 
 // Series names of the band chart; the tooltip finds the values by them.
@@ -358,8 +350,7 @@ func forecastBandChart(weeks []creditflow.ForecastWeek, cur string) *charts.Line
 func forecastSplitChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(forecastChartOptions("forecast_split", cur)...)
-	bar.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis",
-		AxisPointer: &opts.AxisPointer{Type: "shadow"}, ValueFormatter: moneyFormatterJS(cur)}))
+	bar.SetGlobalOptions(moneyTooltip(cur))
 	bar.SetXAxis(forecastWeekLabels(weeks))
 	open := make([]opts.BarData, len(weeks))
 	fresh := make([]opts.BarData, len(weeks))

@@ -76,24 +76,13 @@ func TestForecastAPI(t *testing.T) {
 	})
 
 	t.Run("bad parameters", func(t *testing.T) {
-		for _, tt := range []struct{ query, want string }{
-			{"as_of=2025-13-01", "as_of"},
-			{"as_of=30-06-2025", "as_of"},
-			{"weeks=0", "weeks"},
-			{"weeks=53", "weeks"},
-			{"weeks=-1", "weeks"},
-			{"weeks=abc", "weeks"},
-			{"weeks=1.5", "weeks"},
-			{"weeks=99999999999999999999", "weeks"},
-		} {
-			t.Run(tt.query, func(t *testing.T) {
-				resp := do(t, newRequest(t, http.MethodGet, srv.URL+"/api/forecast?"+tt.query, tok.viewer, nil, ""))
-				e := checkJSONError(t, tt.query, resp, http.StatusBadRequest)
-				if !strings.Contains(e.Error, tt.want) {
-					t.Errorf("error %q does not name %s", e.Error, tt.want)
-				}
-			})
+		var requests []badRequest
+		for _, query := range []string{"as_of=2025-13-01", "as_of=30-06-2025",
+			"weeks=0", "weeks=53", "weeks=-1", "weeks=abc", "weeks=1.5", "weeks=99999999999999999999"} {
+			name, _, _ := strings.Cut(query, "=")
+			requests = append(requests, badRequest{query, "/api/forecast?" + query, name})
 		}
+		checkBadRequests(t, srv.URL, tok.viewer, requests)
 	})
 
 	var def creditflow.Forecast
@@ -176,14 +165,8 @@ func TestForecastAPI(t *testing.T) {
 	})
 
 	t.Run("open items", func(t *testing.T) {
-		var page struct {
-			Items []map[string]any `json:"items"`
-		}
-		resp := getJSON(t, srv.URL+"/api/open-items?as_of="+riskAsOf+"&limit=300", tok.viewer, &page)
-		if len(page.Items) == 0 {
-			t.Fatal("no open items")
-		}
-		for _, it := range page.Items {
+		items, resp := openItemsOf(t, srv.URL+"/api/open-items?as_of="+riskAsOf+"&limit=300", tok.viewer)
+		for _, it := range items {
 			p, ok := it["p_paid_within_30_days"].(float64)
 			if !ok || !isProb(p) {
 				t.Errorf("open item %v: p_paid_within_30_days not in [0,1]", it)
@@ -232,9 +215,7 @@ func TestForecastPage(t *testing.T) {
 	cookie, _ := loginSession(t, srv.URL, tok.viewer)
 	get := func(t *testing.T, path string) apiResponse {
 		t.Helper()
-		req := newRequest(t, http.MethodGet, srv.URL+path, "", nil, "")
-		req.AddCookie(cookie)
-		return do(t, req)
+		return getPage(t, srv.URL+path, cookie)
 	}
 
 	t.Run("without a session", func(t *testing.T) {
@@ -307,9 +288,7 @@ func sectionOf(body, marker string) string {
 // TestForecastEmptyLedger forecasts nothing, without failing, on a ledger
 // without invoices.
 func TestForecastEmptyLedger(t *testing.T) {
-	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, openAPITestDB(t))
 	var f creditflow.Forecast
 	resp := getJSON(t, srv.URL+"/api/forecast", tok.viewer, &f)
 	if len(f.Weeks) != 13 {
@@ -324,9 +303,7 @@ func TestForecastEmptyLedger(t *testing.T) {
 		t.Errorf("top_customers is not an empty list: %s", resp.body)
 	}
 	cookie, _ := loginSession(t, srv.URL, tok.viewer)
-	req := newRequest(t, http.MethodGet, srv.URL+"/forecast", "", nil, "")
-	req.AddCookie(cookie)
-	page := do(t, req)
+	page := getPage(t, srv.URL+"/forecast", cookie)
 	if page.status != http.StatusOK || !bytes.Contains(page.body, []byte("No customer is expected to pay")) {
 		t.Errorf("/forecast on an empty ledger: %d\n%s", page.status, page.body)
 	}

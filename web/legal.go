@@ -59,62 +59,44 @@ func legalDate(r *http.Request, name string, def creditflow.Date) (creditflow.Da
 
 // handleCollectionCosts answers GET /api/legal/collection-costs?amount=&kind=
 // with dunning.CollectionCosts.
-func (s *Server) handleCollectionCosts(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCollectionCosts(r *http.Request) (any, error) {
 	amount, err := legalAmount(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	kind, err := legalKind(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	c, err := dunning.CollectionCosts(amount, kind)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	return dunning.CollectionCosts(amount, kind)
 }
 
 // handleInterest answers GET /api/legal/interest?amount=&from=&to=&kind=
 // with dunning.StatutoryInterest at the built-in rates; from is the due
 // date, to the last day of interest (default today).
-func (s *Server) handleInterest(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleInterest(r *http.Request) (any, error) {
 	amount, err := legalAmount(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	from, err := legalDate(r, "from", creditflow.Date{})
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	to, err := legalDate(r, "to", creditflow.NewDate(s.now()))
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	if to.Before(from.Time) {
-		s.writeError(w, r, fmt.Errorf("%w: to %s is before from %s", creditflow.ErrInvalid, to, from))
-		return
+		return nil, fmt.Errorf("%w: to %s is before from %s", creditflow.ErrInvalid, to, from)
 	}
 	kind, err := legalKind(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	rates, err := dunning.DefaultRates()
 	if err != nil {
-		s.writeError(w, r, fmt.Errorf("built-in rates: %v", err)) // a broken build, not the user's fault
-		return
+		return nil, fmt.Errorf("built-in rates: %v", err) // a broken build, not the user's fault
 	}
-	c, err := dunning.StatutoryInterest(amount, from, to, kind, rates)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, c)
+	return dunning.StatutoryInterest(amount, from, to, kind, rates)
 }

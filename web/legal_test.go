@@ -46,9 +46,7 @@ type legalInterest struct {
 }
 
 func TestLegalCollectionCostsAPI(t *testing.T) {
-	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, openAPITestDB(t))
 
 	// 375 + 250 + 250 + 1% of 2,345.67 = 898.4567 → 898.46.
 	var c legalCosts
@@ -77,9 +75,7 @@ func TestLegalCollectionCostsAPI(t *testing.T) {
 }
 
 func TestLegalInterestAPI(t *testing.T) {
-	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, openAPITestDB(t))
 
 	// 10,000 × 12% × 184/365 = 604.93; 10,000 × 12.5% × 182/366 = 621.58;
 	// then compounded: 11,226.51 × 12.25% × 15/366 = 56.36.
@@ -109,14 +105,9 @@ func TestLegalInterestAPI(t *testing.T) {
 }
 
 func TestLegalAPIBadRequests(t *testing.T) {
-	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, openAPITestDB(t))
 
-	tests := []struct {
-		name, path string
-		want       string // in the error message
-	}{
+	checkBadRequests(t, srv.URL, tok.viewer, []badRequest{
 		{"costs without amount", "/api/legal/collection-costs?kind=b2b", "amount"},
 		{"costs amount not a number", "/api/legal/collection-costs?amount=abc&kind=b2b", "amount"},
 		{"costs amount with a comma", "/api/legal/collection-costs?amount=1.234,56&kind=b2b", "amount"},
@@ -131,22 +122,11 @@ func TestLegalAPIBadRequests(t *testing.T) {
 		{"interest to before from", "/api/legal/interest?amount=100&from=2025-01-02&to=2025-01-01&kind=b2b", "before"},
 		{"interest unknown kind", "/api/legal/interest?amount=100&from=2025-01-01&kind=consumer", "kind"},
 		{"interest before the rate table", "/api/legal/interest?amount=100&from=2010-01-01&to=2010-02-01&kind=b2c", "rate"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			resp := do(t, newRequest(t, http.MethodGet, srv.URL+tt.path, tok.viewer, nil, ""))
-			e := checkJSONError(t, tt.path, resp, http.StatusBadRequest)
-			if !strings.Contains(e.Error, tt.want) {
-				t.Errorf("error %q does not mention %q", e.Error, tt.want)
-			}
-		})
-	}
+	})
 }
 
 func TestLegalAPIAuth(t *testing.T) {
-	db := openAPITestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, openAPITestDB(t))
 
 	for _, path := range []string{
 		"/api/legal/collection-costs?amount=100&kind=b2b",

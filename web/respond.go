@@ -38,6 +38,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
+// answer serves a route whose handler returns what it answers: 200 with
+// the answer as JSON, or the error as writeError answers it.
+func (s *Server) answer(h func(r *http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		v, err := h(r)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
 // errorBody is the JSON of every error answer.
 type errorBody struct {
 	Error    string           `json:"error"`

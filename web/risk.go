@@ -43,52 +43,33 @@ func riskSort(r *http.Request) (string, error) {
 	}
 }
 
-// pageParams reads limit and offset, limit at most risk.MaxLimit.
-func pageParams(r *http.Request) (limit, offset int, err error) {
-	if limit, err = intParam(r, "limit", risk.DefaultLimit); err != nil {
-		return 0, 0, err
-	}
-	if offset, err = intParam(r, "offset", 0); err != nil {
-		return 0, 0, err
-	}
-	if limit > risk.MaxLimit {
-		return 0, 0, fmt.Errorf("%w: limit %d: at most %d", creditflow.ErrInvalid, limit, risk.MaxLimit)
-	}
-	return limit, offset, nil
-}
-
-func (s *Server) handleCustomers(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCustomers(r *http.Request) (any, error) {
 	asOf, err := s.asOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	sort, err := riskSort(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	limit, offset, err := pageParams(r)
+	limit, offset, err := pageParams(r, risk.DefaultLimit, risk.MaxLimit)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	scored, err := s.app.Scores(r.Context(), asOf)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	page, total, err := scored.Sorted(sort, r.URL.Query().Get("segment"), limit, offset)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	out := customersPage{AsOf: asOf, Currency: scored.Currency, Total: total, Limit: limit, Offset: offset,
 		Customers: make([]app.CustomerRisk, len(page))}
 	for i, c := range page {
 		out.Customers[i] = app.NewCustomerRisk(c)
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 // customerDetail is the answer of GET /api/customers/{id}: the customer's
@@ -108,50 +89,44 @@ type customerDetail struct {
 	OpenItems      []openItemRisk         `json:"open_items"`
 }
 
-func (s *Server) handleCustomer(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCustomer(r *http.Request) (any, error) {
 	asOf, id, err := s.customerRequest(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	scored, err := s.app.Scores(r.Context(), asOf)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	d, err := s.app.Customer(r.Context(), asOf, id)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	items, err := s.withPLate(r.Context(), asOf, d.OpenItems)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	history := d.History
 	if history == nil {
 		history = []risk.PaymentRecord{}
 	}
-	writeJSON(w, http.StatusOK, customerDetail{
+	return customerDetail{
 		AsOf: asOf, Currency: scored.Currency, CustomerRisk: app.NewCustomerRisk(d.Score), Kind: d.Score.Kind,
 		Change: d.Score.Change, Reasons: nonNilReasons(d.Score.Reasons), Features: d.Features,
 		Limit: roundLimit(d.Limit), PaymentHistory: history, OpenItems: items,
-	})
+	}, nil
 }
 
-func (s *Server) handleCreditLimit(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleCreditLimit(r *http.Request) (any, error) {
 	asOf, id, err := s.customerRequest(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	l, err := s.app.CreditLimit(r.Context(), asOf, id)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, roundLimit(l))
+	return roundLimit(l), nil
 }
 
 // roundLimit rounds the probability of a credit limit for the API.
@@ -194,28 +169,24 @@ func sinceParam(r *http.Request, asOf creditflow.Date) (creditflow.Date, error) 
 	return d, nil
 }
 
-func (s *Server) handleAlerts(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleAlerts(r *http.Request) (any, error) {
 	asOf, err := s.asOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	from, err := sinceParam(r, asOf)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	alerts, err := s.app.Alerts(r.Context(), asOf, from)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
 	scored, err := s.app.Scores(r.Context(), asOf)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, alertsPage{AsOf: asOf, Since: from, Currency: scored.Currency, Total: len(alerts), Alerts: alerts})
+	return alertsPage{AsOf: asOf, Since: from, Currency: scored.Currency, Total: len(alerts), Alerts: alerts}, nil
 }
 
 // openItemRisk is an open item of GET /api/open-items and of the customer

@@ -16,7 +16,6 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -49,29 +48,18 @@ const (
 // plus nastyCustomer with three invoices.
 func openRiskTestDB(tb testing.TB) *store.DB {
 	tb.Helper()
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(tb.TempDir(), "risk.duckdb"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	dir := tb.TempDir()
 	end := time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
-	if _, err := demo.Generate(ctx, dir, demo.Config{Customers: 200, Invoices: 8000, Seed: 1, End: end, Years: 3}); err != nil {
-		tb.Fatalf("demo ledger: %v", err)
-	}
-	appendCSV(tb, filepath.Join(dir, demo.CustomersFile),
-		csvLine(nastyCustomer, nastyName, "NL", "<segment>", "b2b", "30", "", "", "", "", ""))
-	appendCSV(tb, filepath.Join(dir, demo.InvoicesFile),
-		csvLine("X<script>1", nastyCustomer, "2025-03-01", "2025-03-31", "100.00", "EUR", "false", "", ""),
-		csvLine("X__f__alert(3)__f__", nastyCustomer, "2025-04-01", "2025-05-01", "200.00", "EUR", "false", "", ""),
-		csvLine(`X"'3`, nastyCustomer, "2025-05-01", "2025-05-31", "300.00", "EUR", "false", "", ""))
-	appendCSV(tb, filepath.Join(dir, demo.PaymentsFile),
-		csvLine("XP1", nastyCustomer, "X<script>1", "2025-04-20", "100.00", "transfer", ""))
-	paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile)}
-	if _, err := ingest.Files(ctx, db, paths, ingest.Options{Now: func() time.Time { return riskNow }}); err != nil {
-		tb.Fatalf("ingest demo ledger: %v", err)
-	}
+	db, _ := openDemoDB(tb, demo.Config{Customers: 200, Invoices: 8000, Seed: 1, End: end, Years: 3},
+		ingest.Options{Now: func() time.Time { return riskNow }}, func(dir string) {
+			appendCSV(tb, filepath.Join(dir, demo.CustomersFile),
+				csvLine(nastyCustomer, nastyName, "NL", "<segment>", "b2b", "30", "", "", "", "", ""))
+			appendCSV(tb, filepath.Join(dir, demo.InvoicesFile),
+				csvLine("X<script>1", nastyCustomer, "2025-03-01", "2025-03-31", "100.00", "EUR", "false", "", ""),
+				csvLine("X__f__alert(3)__f__", nastyCustomer, "2025-04-01", "2025-05-01", "200.00", "EUR", "false", "", ""),
+				csvLine(`X"'3`, nastyCustomer, "2025-05-01", "2025-05-31", "300.00", "EUR", "false", "", ""))
+			appendCSV(tb, filepath.Join(dir, demo.PaymentsFile),
+				csvLine("XP1", nastyCustomer, "X<script>1", "2025-04-20", "100.00", "transfer", ""))
+		})
 	return db
 }
 
@@ -102,10 +90,7 @@ func appendCSV(tb testing.TB, path string, lines ...string) {
 // startRiskServer serves the risk ledger with the fixed clock riskNow.
 func startRiskServer(tb testing.TB) (*httptest.Server, apiTokens) {
 	tb.Helper()
-	db := openRiskTestDB(tb)
-	tok := createTokens(tb, db)
-	srv := startAPIServer(tb, db, func(c *web.Config) { c.Now = func() time.Time { return riskNow } })
-	return srv, tok
+	return serveTestDB(tb, openRiskTestDB(tb), func(c *web.Config) { c.Now = func() time.Time { return riskNow } })
 }
 
 // riskRoutes are the routes of the payment-risk API, with a customer that
@@ -189,10 +174,7 @@ func TestRiskAPI(t *testing.T) {
 	})
 
 	t.Run("bad requests", func(t *testing.T) {
-		tests := []struct {
-			name, path string
-			want       string // in the error message
-		}{
+		checkBadRequests(t, srv.URL, tok.viewer, []badRequest{
 			{"customers bad as_of", "/api/customers?as_of=2025-02-30", "as_of"},
 			{"customers word as_of", "/api/customers?as_of=today", "as_of"},
 			{"customers unknown sort", "/api/customers?sort=score", "sort"},
@@ -209,16 +191,7 @@ func TestRiskAPI(t *testing.T) {
 			{"alerts bad since", "/api/alerts?since=last-week", "since"},
 			{"alerts since after as_of", "/api/alerts?as_of=2025-06-30&since=2025-07-01", "since"},
 			{"open items bad as_of", "/api/open-items?as_of=2025-13-01", "as_of"},
-		}
-		for _, tt := range tests {
-			t.Run(tt.name, func(t *testing.T) {
-				resp := do(t, newRequest(t, http.MethodGet, srv.URL+tt.path, tok.viewer, nil, ""))
-				e := checkJSONError(t, tt.path, resp, http.StatusBadRequest)
-				if !strings.Contains(e.Error, tt.want) {
-					t.Errorf("error %q does not mention %q", e.Error, tt.want)
-				}
-			})
-		}
+		})
 	})
 
 	t.Run("not found", func(t *testing.T) {
@@ -330,15 +303,8 @@ func TestRiskAPI(t *testing.T) {
 	t.Run("customer", func(t *testing.T) {
 		path := "/api/customers/" + riskiest.CustomerID + "?as_of=" + riskAsOf
 		resp := getJSON(t, srv.URL+path, tok.viewer, nil)
-		var top map[string]json.RawMessage
-		if err := json.Unmarshal(resp.body, &top); err != nil {
-			t.Fatal(err)
-		}
-		want := []string{"as_of", "change", "change_detected", "credit_limit", "currency", "customer_id", "expected_days_late", "exposure",
-			"features", "kind", "limit", "name", "open_items", "p_late", "p_severe", "payment_history", "reasons", "risk_class", "score", "segment"}
-		if got := slices.Sorted(mapKeys(top)); !slices.Equal(got, want) {
-			t.Errorf("fields %q, want %q", got, want)
-		}
+		jsonObject(t, "customer", resp.body, "as_of", "change", "change_detected", "credit_limit", "currency", "customer_id", "expected_days_late", "exposure",
+			"features", "kind", "limit", "name", "open_items", "p_late", "p_severe", "payment_history", "reasons", "risk_class", "score", "segment")
 		var d struct {
 			customerRow
 			Change struct {
@@ -398,15 +364,8 @@ func TestRiskAPI(t *testing.T) {
 		for _, c := range []customerRow{riskiest, all.Customers[len(all.Customers)-1]} {
 			path := "/api/customers/" + c.CustomerID + "/credit-limit?as_of=2025-05-31"
 			resp := getJSON(t, srv.URL+path, tok.viewer, nil)
-			var top map[string]json.RawMessage
-			if err := json.Unmarshal(resp.body, &top); err != nil {
-				t.Fatal(err)
-			}
-			want := []string{"as_of", "available", "credit_limit", "currency", "customer_id", "exposure", "manual_limit",
-				"p_severe", "reasons", "recommended_limit", "risk_class", "score"}
-			if got := slices.Sorted(mapKeys(top)); !slices.Equal(got, want) {
-				t.Errorf("fields %q, want %q", got, want)
-			}
+			jsonObject(t, "credit limit", resp.body, "as_of", "available", "credit_limit", "currency", "customer_id", "exposure", "manual_limit",
+				"p_severe", "reasons", "recommended_limit", "risk_class", "score")
 			var l creditLimitBody
 			json.Unmarshal(resp.body, &l)
 			if l.CustomerID != c.CustomerID || l.AsOf != "2025-05-31" || l.Currency != "EUR" || !isProb(l.PSevere) {
@@ -437,16 +396,10 @@ func TestRiskAPI(t *testing.T) {
 		if year.Total == 0 {
 			t.Fatalf("no alerts in a year of a demo ledger with planted changes")
 		}
-		var top map[string]json.RawMessage
-		json.Unmarshal(resp.body, &top)
-		if got, want := slices.Sorted(mapKeys(top)), []string{"alerts", "as_of", "currency", "since", "total"}; !slices.Equal(got, want) {
-			t.Errorf("fields %q, want %q", got, want)
-		}
-		var raw struct{ Alerts []map[string]json.RawMessage }
+		jsonObject(t, "alerts", resp.body, "alerts", "as_of", "currency", "since", "total")
+		var raw struct{ Alerts []json.RawMessage }
 		json.Unmarshal(resp.body, &raw)
-		if got, want := slices.Sorted(mapKeys(raw.Alerts[0])), []string{"change", "customer_id", "detected_on", "exposure", "kind", "name", "sentence"}; !slices.Equal(got, want) {
-			t.Errorf("alert fields %q, want %q", got, want)
-		}
+		jsonObject(t, "alert", raw.Alerts[0], "change", "customer_id", "detected_on", "exposure", "kind", "name", "sentence")
 		for i, a := range year.Alerts {
 			if a.DetectedOn < "2024-06-30" || a.DetectedOn > riskAsOf || a.Sentence == "" ||
 				!slices.Contains([]string{"worsening", "improving", "silence"}, a.Kind) {
@@ -459,15 +412,8 @@ func TestRiskAPI(t *testing.T) {
 	})
 
 	t.Run("open items", func(t *testing.T) {
-		var page struct {
-			Total int              `json:"total"`
-			Items []map[string]any `json:"items"`
-		}
-		resp := getJSON(t, srv.URL+"/api/open-items?as_of="+riskAsOf+"&limit=200", tok.viewer, &page)
-		if len(page.Items) == 0 {
-			t.Fatal("no open items")
-		}
-		for _, it := range page.Items {
+		items, resp := openItemsOf(t, srv.URL+"/api/open-items?as_of="+riskAsOf+"&limit=200", tok.viewer)
+		for _, it := range items {
 			p, ok := it["p_late"].(float64)
 			if !ok || !isProb(p) {
 				t.Errorf("open item %v: p_late not in [0,1]", it)
@@ -583,21 +529,11 @@ func isProb(p float64) bool { return p >= 0 && p <= 1 && !math.IsNaN(p) }
 // decimals and days to 1.
 func checkCustomerFields(t *testing.T, body []byte) {
 	t.Helper()
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil {
-		t.Fatal(err)
-	}
-	if got, want := slices.Sorted(mapKeys(top)), []string{"as_of", "currency", "customers", "limit", "offset", "total"}; !slices.Equal(got, want) {
-		t.Errorf("fields %q, want %q", got, want)
-	}
-	var rows []map[string]json.RawMessage
+	top := jsonObject(t, "customers", body, "as_of", "currency", "customers", "limit", "offset", "total")
+	var rows []json.RawMessage
 	json.Unmarshal(top["customers"], &rows)
-	want := slices.Clone(app.CustomerRiskColumns)
-	sort.Strings(want)
 	for _, r := range rows {
-		if got := slices.Sorted(mapKeys(r)); !slices.Equal(got, want) {
-			t.Fatalf("customer fields %q, want %q", got, want)
-		}
+		jsonObject(t, "customer", r, app.CustomerRiskColumns...)
 	}
 	checkDecimals(t, body, "p_late", 4)
 	checkDecimals(t, body, "p_severe", 4)
@@ -668,11 +604,6 @@ func jsonShape(path string, v any) []string {
 func TestRiskPages(t *testing.T) {
 	srv, tok := startRiskServer(t)
 	cookie, _ := loginSession(t, srv.URL, tok.viewer)
-	get := func(t *testing.T, path string) apiResponse {
-		req := newRequest(t, http.MethodGet, srv.URL+path, "", nil, "")
-		req.AddCookie(cookie)
-		return do(t, req)
-	}
 	var list customersAnswer
 	getJSON(t, srv.URL+"/api/customers?limit=1", tok.viewer, &list)
 	riskiest := list.Customers[0].CustomerID
@@ -700,7 +631,7 @@ func TestRiskPages(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := get(t, tt.path)
+			resp := getPage(t, srv.URL+tt.path, cookie)
 			if resp.status != tt.status {
 				t.Fatalf("GET %s: %d, want %d:\n%s", tt.path, resp.status, tt.status, resp.body)
 			}
@@ -736,6 +667,53 @@ func TestRiskPages(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestRiskPageRefreshing checks the note of the risk page while its
+// figures are from before a booked payment and computed again, and that it
+// goes once they are.
+func TestRiskPageRefreshing(t *testing.T) {
+	db := openRiskTestDB(t)
+	a := app.New(app.Config{DB: db, Now: func() time.Time { return riskNow }})
+	srv, tok := serveTestDB(t, db, func(c *web.Config) { c.App = a; c.Now = func() time.Time { return riskNow } })
+	cookie, _ := loginSession(t, srv.URL, tok.viewer)
+	const note = `id="refreshing"`
+	page := func(t *testing.T) string {
+		t.Helper()
+		resp := getPage(t, srv.URL+"/risk?as_of="+riskAsOf, cookie)
+		if resp.status != http.StatusOK {
+			t.Fatalf("GET /risk: %d\n%s", resp.status, resp.body)
+		}
+		return string(resp.body)
+	}
+	if strings.Contains(page(t), note) {
+		t.Error("the risk page says it recomputes before any payment was booked")
+	}
+
+	// A payment booked 10 days ago outdates the scores of the as-of date.
+	asOf := creditflow.NewDate(riskNow)
+	a.Invalidate(app.Change{Kind: app.PaymentBooked, From: asOf.AddDays(-10)})
+	if !a.Refreshing(asOf) {
+		t.Fatal("a booked payment did not outdate the scores of the as-of date")
+	}
+	body := page(t)
+	if !strings.Contains(body, note) || !strings.Contains(body, "Recomputing after the last booked payment; these figures are from before it. Reload in a few seconds.") {
+		t.Errorf("the risk page does not say that its figures are outdated:\n%s", body)
+	}
+
+	deadline := time.Now().Add(2 * time.Minute)
+	for a.Refreshing(asOf) {
+		if time.Now().After(deadline) {
+			t.Fatal("the scores are still outdated after 2 minutes")
+		}
+		if _, err := a.Scores(context.Background(), asOf); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if strings.Contains(page(t), note) {
+		t.Error("the risk page says it recomputes after the scores were computed again")
+	}
 }
 
 // TestRiskInvalidatedByIngest checks that an upload through the API makes
@@ -801,15 +779,11 @@ func BenchmarkRiskAPI(b *testing.B) {
 // task of a customer without actions, the pause of a customer who promised
 // to pay, and the outcomes of promises, kept and broken.
 func TestCustomerDossier(t *testing.T) {
-	db := openRiskTestDB(t)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db, func(c *web.Config) { c.Now = func() time.Time { return riskNow } })
+	srv, tok := startRiskServer(t)
 	cookie, _ := loginSession(t, srv.URL, tok.viewer)
 	page := func(t *testing.T, id string) string {
 		t.Helper()
-		req := newRequest(t, http.MethodGet, srv.URL+"/customers/"+url.PathEscape(id)+"?as_of="+riskAsOf, "", nil, "")
-		req.AddCookie(cookie)
-		resp := do(t, req)
+		resp := getPage(t, srv.URL+"/customers/"+url.PathEscape(id)+"?as_of="+riskAsOf, cookie)
 		if resp.status != http.StatusOK {
 			t.Fatalf("customer %s: %d\n%s", id, resp.status, resp.body)
 		}

@@ -90,36 +90,44 @@ func (s *Server) routes() *mux.Router {
 		}
 		r.HandleFunc("/api"+path, h).Methods(method)
 	}
+	// read routes answer GET for every role.
+	read := func(path string, h func(*http.Request) (any, error)) {
+		api(path, creditflow.RoleViewer, s.answer(h), http.MethodGet)
+	}
 	api("/health", "", s.handleHealth, http.MethodGet)
 	api("/openapi.yaml", creditflow.RoleViewer, s.handleOpenAPI, http.MethodGet)
-	api("/kpis", creditflow.RoleViewer, s.handleKPIs, http.MethodGet)
-	api("/aging", creditflow.RoleViewer, s.handleAging, http.MethodGet)
-	api("/open-items", creditflow.RoleViewer, s.handleOpenItems, http.MethodGet)
-	api("/stats", creditflow.RoleViewer, s.handleStats, http.MethodGet)
-	api("/customers", creditflow.RoleViewer, s.handleCustomers, http.MethodGet)
-	api("/customers/{id}", creditflow.RoleViewer, s.handleCustomer, http.MethodGet)
-	api("/customers/{id}/credit-limit", creditflow.RoleViewer, s.handleCreditLimit, http.MethodGet)
-	api("/customers/{id}/dossier", creditflow.RoleViewer, s.handleDossier, http.MethodGet)
-	api("/alerts", creditflow.RoleViewer, s.handleAlerts, http.MethodGet)
-	api("/forecast", creditflow.RoleViewer, s.handleForecast, http.MethodGet)
-	api("/legal/collection-costs", creditflow.RoleViewer, s.handleCollectionCosts, http.MethodGet)
-	api("/legal/interest", creditflow.RoleViewer, s.handleInterest, http.MethodGet)
-	api("/dunning/worklist", creditflow.RoleViewer, s.handleDunningWorklist, http.MethodGet)
+	read("/kpis", s.handleKPIs)
+	read("/aging", s.handleAging)
+	read("/open-items", s.handleOpenItems)
+	read("/stats", s.handleStats)
+	read("/customers", s.handleCustomers)
+	read("/customers/{id}", s.handleCustomer)
+	read("/customers/{id}/credit-limit", s.handleCreditLimit)
+	read("/customers/{id}/dossier", s.handleDossier)
+	read("/alerts", s.handleAlerts)
+	read("/forecast", s.handleForecast)
+	read("/legal/collection-costs", s.handleCollectionCosts)
+	read("/legal/interest", s.handleInterest)
+	read("/dunning/worklist", s.handleDunningWorklist)
 	api("/actions", creditflow.RoleCollector, s.handleCreateAction, http.MethodPost)
-	api("/unmatched", creditflow.RoleViewer, s.handleUnmatched, http.MethodGet)
+	read("/unmatched", s.handleUnmatched)
 	api("/unmatched/{id}/match", creditflow.RoleCollector, s.handleMatchUnmatched, http.MethodPost)
 	r.HandleFunc("/api/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 
+	// page routes serve a dashboard to those logged in.
+	page := func(path string, h func(http.ResponseWriter, *http.Request, *session)) {
+		r.HandleFunc(path, s.requirePage(h)).Methods(http.MethodGet)
+	}
 	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", http.FileServer(http.FS(static.FS))))
 	r.HandleFunc("/login", s.handleLoginPage).Methods(http.MethodGet)
 	r.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)
-	r.HandleFunc("/", s.requirePage(s.handleOverview)).Methods(http.MethodGet)
-	r.HandleFunc("/risk", s.requirePage(s.handleRiskPage)).Methods(http.MethodGet)
-	r.HandleFunc("/customers/{id}", s.requirePage(s.handleCustomerPage)).Methods(http.MethodGet)
-	r.HandleFunc("/forecast", s.requirePage(s.handleForecastPage)).Methods(http.MethodGet)
-	r.HandleFunc("/worklist", s.requirePage(s.handleWorklistPage)).Methods(http.MethodGet)
-	r.HandleFunc("/unmatched", s.requirePage(s.handleUnmatchedPage)).Methods(http.MethodGet)
+	page("/", s.handleOverview)
+	page("/risk", s.handleRiskPage)
+	page("/customers/{id}", s.handleCustomerPage)
+	page("/forecast", s.handleForecastPage)
+	page("/worklist", s.handleWorklistPage)
+	page("/unmatched", s.handleUnmatchedPage)
 
 	// The API answers in JSON, also when there is no such route.
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -97,6 +97,22 @@ func ingestLedger(tb testing.TB, db *store.DB) {
 	}
 }
 
+// ledgerTestDB returns a database with the small ledger.
+func ledgerTestDB(tb testing.TB) *store.DB {
+	tb.Helper()
+	db := openAPITestDB(tb)
+	ingestLedger(tb, db)
+	return db
+}
+
+// serveTestDB creates a token of each role in db and serves it as
+// startAPIServer does.
+func serveTestDB(tb testing.TB, db *store.DB, configure ...func(*web.Config)) (*httptest.Server, apiTokens) {
+	tb.Helper()
+	tok := createTokens(tb, db)
+	return startAPIServer(tb, db, configure...), tok
+}
+
 // apiTokens are one token of each role.
 type apiTokens struct {
 	viewer, collector, admin string
@@ -225,6 +241,50 @@ func getJSON(tb testing.TB, url, token string, v any) apiResponse {
 	return resp
 }
 
+// getPage does GET url with a session cookie, or none when it is nil.
+func getPage(tb testing.TB, url string, cookie *http.Cookie) apiResponse {
+	tb.Helper()
+	req := newRequest(tb, http.MethodGet, url, "", nil, "")
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	return do(tb, req)
+}
+
+// badRequest is a GET that the API must refuse with 400 and a message that
+// mentions want.
+type badRequest struct {
+	name, path string
+	want       string // in the error message
+}
+
+// checkBadRequests sends each request to base with token.
+func checkBadRequests(t *testing.T, base, token string, requests []badRequest) {
+	t.Helper()
+	for _, tt := range requests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := do(t, newRequest(t, http.MethodGet, base+tt.path, token, nil, ""))
+			e := checkJSONError(t, tt.path, resp, http.StatusBadRequest)
+			if !strings.Contains(e.Error, tt.want) {
+				t.Errorf("error %q does not mention %q", e.Error, tt.want)
+			}
+		})
+	}
+}
+
+// openItemsOf is GET url, /api/open-items, which must list some.
+func openItemsOf(t *testing.T, url, token string) ([]map[string]any, apiResponse) {
+	t.Helper()
+	var page struct {
+		Items []map[string]any `json:"items"`
+	}
+	resp := getJSON(t, url, token, &page)
+	if len(page.Items) == 0 {
+		t.Fatal("no open items")
+	}
+	return page.Items, resp
+}
+
 // errorAnswer is the JSON of an error response.
 type errorAnswer struct {
 	Error    string           `json:"error"`
@@ -280,9 +340,7 @@ func loginSession(tb testing.TB, base, token string) (*http.Cookie, string) {
 	if cookie == nil {
 		tb.Fatalf("POST /login: no session cookie in %q", resp.header.Values("Set-Cookie"))
 	}
-	req := newRequest(tb, http.MethodGet, base+"/", "", nil, "")
-	req.AddCookie(cookie)
-	resp = do(tb, req)
+	resp = getPage(tb, base+"/", cookie)
 	m := csrfField.FindSubmatch(resp.body)
 	if resp.status != http.StatusOK || m == nil {
 		tb.Fatalf("GET / with the session cookie: %d, no csrf_token field:\n%s", resp.status, resp.body)

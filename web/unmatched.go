@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -23,33 +24,25 @@ const maxMatchBytes = 64 << 10
 
 // unmatchedPage reads ?limit=&offset= and the page of the queue.
 func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (bank.UnmatchedPage, int, int, error) {
-	limit, err := intParam(r, "limit", defaultLimit)
+	limit, offset, err := pageParams(r, defaultLimit, 500)
 	if err != nil {
 		return bank.UnmatchedPage{}, 0, 0, err
-	}
-	offset, err := intParam(r, "offset", 0)
-	if err != nil {
-		return bank.UnmatchedPage{}, 0, 0, err
-	}
-	if limit > 500 {
-		return bank.UnmatchedPage{}, 0, 0, fmt.Errorf("%w: limit %d: at most 500", creditflow.ErrInvalid, limit)
 	}
 	page, err := s.app.Unmatched(r.Context(), limit, offset)
 	return page, limit, offset, err
 }
 
 // handleUnmatched is GET /api/unmatched?limit=&offset=.
-func (s *Server) handleUnmatched(w http.ResponseWriter, r *http.Request) {
+func (s *Server) handleUnmatched(r *http.Request) (any, error) {
 	page, limit, offset, err := s.unmatchedPage(r, 50)
 	if err != nil {
-		s.writeError(w, r, err)
-		return
+		return nil, err
 	}
-	writeJSON(w, http.StatusOK, struct {
+	return struct {
 		bank.UnmatchedPage
 		Limit  int `json:"limit"`
 		Offset int `json:"offset"`
-	}{page, limit, offset})
+	}{page, limit, offset}, nil
 }
 
 // handleMatchUnmatched is POST /api/unmatched/{id}/match with
@@ -83,7 +76,6 @@ func (s *Server) handleMatchUnmatched(w http.ResponseWriter, r *http.Request) {
 // unmatchedView is the data of unmatched.html; everything is formatted here.
 type unmatchedView struct {
 	pageHead
-	Error    string
 	Shown    string
 	CanMatch bool
 	Rows     []unmatchedRow
@@ -105,9 +97,7 @@ type unmatchedRow struct {
 }
 
 type unmatchedCandidate struct {
-	CustomerID string
-	Name       string
-	Link       string
+	Customer   customerRef
 	Invoices   string // "INV-1 (1,234.00 open), ..."
 	InvoiceIDs string // comma-separated, for the form
 	Rule       string
@@ -116,37 +106,46 @@ type unmatchedCandidate struct {
 
 // handleUnmatchedPage renders the queue, 25 at a time.
 func (s *Server) handleUnmatchedPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	page := unmatchedView{pageHead: s.newPageHead(sess, "unmatched", "/unmatched"), API: "/api/unmatched"}
-	page.setAsOf(creditflow.NewDate(s.now()))
-	data, limit, offset, err := s.unmatchedPage(r, 25)
-	if err != nil && r.Context().Err() != nil {
-		return
-	}
-	if err != nil {
-		status := http.StatusInternalServerError
+	load := func(ctx context.Context, today creditflow.Date) (unmatchedData, error) {
+		d := unmatchedData{today: today}
+		var err error
+		d.UnmatchedPage, d.limit, d.offset, err = s.unmatchedPage(r.WithContext(ctx), 25)
 		if errors.Is(err, creditflow.ErrInvalid) {
-			status, page.Error = http.StatusBadRequest, err.Error()
-		} else {
-			s.log.ErrorContext(r.Context(), "unmatched page", "err", err)
-			page.Error = "The unmatched payments could not be read. The error is in the server log; try again in a moment."
+			return d, &pageError{status: http.StatusBadRequest, msg: err.Error()}
 		}
-		s.renderStatus(w, r, status, "unmatched.html", page)
-		return
+		return d, err
 	}
-	page.CanMatch = sess.role.Allows(creditflow.RoleCollector)
-	first, last := offset+1, offset+len(data.Items)
-	if len(data.Items) == 0 {
-		page.Shown = fmt.Sprintf("none of %d", data.Total)
+	fill := func(d unmatchedData, p *unmatchedView) error {
+		p.CanMatch = sess.role.Allows(creditflow.RoleCollector)
+		d.fill(p)
+		return nil
+	}
+	servePage(s, w, r, sess, pageSpec{nav: "unmatched", template: "unmatched.html", failed: "The unmatched payments could not be read."},
+		&unmatchedView{API: "/api/unmatched"}, load, fill)
+}
+
+// unmatchedData is a page of the queue, read on today.
+type unmatchedData struct {
+	bank.UnmatchedPage
+	limit, offset int
+	today         creditflow.Date
+}
+
+// fill formats the page of the queue.
+func (d unmatchedData) fill(page *unmatchedView) {
+	first, last := d.offset+1, d.offset+len(d.Items)
+	if len(d.Items) == 0 {
+		page.Shown = fmt.Sprintf("none of %d", d.Total)
 	} else {
-		page.Shown = fmt.Sprintf("%d–%d of %d", first, last, data.Total)
+		page.Shown = fmt.Sprintf("%d–%d of %d", first, last, d.Total)
 	}
-	if offset > 0 {
-		page.Prev = fmt.Sprintf("/unmatched?offset=%d", max(offset-limit, 0))
+	if d.offset > 0 {
+		page.Prev = fmt.Sprintf("/unmatched?offset=%d", max(d.offset-d.limit, 0))
 	}
-	if int64(last) < data.Total {
+	if int64(last) < d.Total {
 		page.Next = fmt.Sprintf("/unmatched?offset=%d", last)
 	}
-	for _, u := range data.Items {
+	for _, u := range d.Items {
 		row := unmatchedRow{ID: u.ID, Date: u.BookingDate.String(), Amount: present.EN.Money(u.Currency, u.Amount), Negative: u.Amount < 0,
 			Payer: u.CounterName, IBAN: u.CounterIBAN, Reference: strings.TrimSpace(u.StructuredRef + " " + u.RemittanceText)}
 		if u.ReturnReason != "" {
@@ -158,15 +157,10 @@ func (s *Server) handleUnmatchedPage(w http.ResponseWriter, r *http.Request, ses
 				invs = append(invs, fmt.Sprintf("%s (%s open)", inv.InvoiceID, present.EN.Amount(inv.Open)))
 				ids = append(ids, inv.InvoiceID)
 			}
-			name := c.CustomerName
-			if name == "" {
-				name = c.CustomerID
-			}
-			row.Candidates = append(row.Candidates, unmatchedCandidate{CustomerID: c.CustomerID, Name: name,
-				Link: customerLink(c.CustomerID, creditflow.NewDate(s.now())), Invoices: strings.Join(invs, ", "), InvoiceIDs: strings.Join(ids, ","),
+			row.Candidates = append(row.Candidates, unmatchedCandidate{Customer: newCustomerRef(c.CustomerID, c.CustomerName, customerLink(c.CustomerID, d.today)),
+				Invoices: strings.Join(invs, ", "), InvoiceIDs: strings.Join(ids, ","),
 				Rule: strings.ReplaceAll(c.Rule, "_", " "), Confidence: fmt.Sprintf("%.0f%%", c.Confidence*100)})
 		}
 		page.Rows = append(page.Rows, row)
 	}
-	s.render(w, r, "unmatched.html", page)
 }

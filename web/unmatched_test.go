@@ -42,8 +42,7 @@ type unmatchedAnswer struct {
 }
 
 func TestAPIUnmatched(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
+	db := ledgerTestDB(t)
 	p := filepath.Join(t.TempDir(), "statement.xml")
 	if err := os.WriteFile(p, []byte(unmatchedStatement()), 0o644); err != nil {
 		t.Fatal(err)
@@ -55,8 +54,7 @@ func TestAPIUnmatched(t *testing.T) {
 	if res.Statements == nil || res.Statements.Unmatched != 2 {
 		t.Fatalf("statement result %+v, want 2 unmatched", res.Statements)
 	}
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, db)
 
 	var page unmatchedAnswer
 	getJSON(t, srv.URL+"/api/unmatched?limit=10", tok.viewer, &page)
@@ -123,10 +121,7 @@ func TestAPIUnmatched(t *testing.T) {
 }
 
 func TestAPIUploadStatement(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, ledgerTestDB(t))
 	statement := []upload{{"afschrift.xml", unmatchedStatement()}}
 
 	body, ct := multipartBody(t, statement, map[string]string{"match_threshold": "1.5"})

@@ -49,7 +49,6 @@ var worklistActionTypes = []dunning.ActionType{dunning.Call, dunning.PromiseToPa
 // worklistPage is the data of worklist.html; everything is formatted here.
 type worklistPage struct {
 	pageHead
-	Error string
 
 	Currency string
 	Cards    []kpiCard
@@ -81,10 +80,7 @@ type filterOption struct {
 }
 
 type worklistTaskRow struct {
-	CustomerID string
-	Name       string
-	Link       string
-	Segment    string
+	Customer   customerRef
 	Kind       string
 	Step       string // the step's name, as the action log knows it
 	StepLabel  string
@@ -116,32 +112,17 @@ func (f worklistFilter) keep(t dunning.Task, segment string) bool {
 // handleWorklistPage renders the collection worklist for
 // ?as_of=&step=&channel=&segment=, today and unfiltered by default.
 func (s *Server) handleWorklistPage(w http.ResponseWriter, r *http.Request, sess *session) {
-	page := worklistPage{pageHead: s.newPageHead(sess, "worklist", "/worklist")}
-	asOf, err := s.asOf(r)
-	if err != nil {
-		page.AsOf = r.URL.Query().Get("as_of")
-		page.Error = s.badDate(page.AsOf)
-		s.renderStatus(w, r, http.StatusBadRequest, "worklist.html", page)
-		return
-	}
-	page.setAsOf(asOf)
 	q := r.URL.Query()
 	f := worklistFilter{step: q.Get("step"), channel: q.Get("channel"), segment: q.Get("segment")}
-	wl, err := s.app.Worklist(r.Context(), asOf)
-	if err != nil && r.Context().Err() != nil {
-		return // the visitor went away
+	fill := func(wl *app.Worklist, p *worklistPage) error {
+		p.CanRecord = sess.role.Allows(creditflow.RoleCollector)
+		p.Today = creditflow.NewDate(s.now()).String()
+		p.Types = worklistActionTypes
+		worklistData{Worklist: wl, policy: s.app.Policy()}.fill(p, f)
+		return nil
 	}
-	if err != nil {
-		s.log.ErrorContext(r.Context(), "worklist page", "as_of", asOf.String(), "err", err)
-		page.Error = "The worklist could not be computed. The error is in the server log; try again in a moment."
-		s.renderStatus(w, r, http.StatusInternalServerError, "worklist.html", page)
-		return
-	}
-	page.CanRecord = sess.role.Allows(creditflow.RoleCollector)
-	page.Today = creditflow.NewDate(s.now()).String()
-	page.Types = worklistActionTypes
-	worklistData{Worklist: wl, policy: s.app.Policy()}.fill(&page, f)
-	s.render(w, r, "worklist.html", page)
+	servePage(s, w, r, sess, pageSpec{nav: "worklist", template: "worklist.html", failed: "The worklist could not be computed."},
+		&worklistPage{}, s.app.Worklist, fill)
 }
 
 // worklistData is what the page shows: the whole worklist (so that the
@@ -222,18 +203,16 @@ func (d worklistData) fill(p *worklistPage, f worklistFilter) {
 		interest += t.Interest
 		costs += t.Costs
 		priority += t.Priority
-		name := t.Name
-		if name == "" {
-			name = t.CustomerID
-		}
-		p.Rows = append(p.Rows, worklistTaskRow{
-			CustomerID: t.CustomerID, Name: name, Link: customerLink(t.CustomerID, d.AsOf), Segment: seg, Kind: string(t.Kind),
+		row := worklistTaskRow{
+			Customer: newCustomerRef(t.CustomerID, t.Name, customerLink(t.CustomerID, d.AsOf)), Kind: string(t.Kind),
 			Step: t.Step, StepLabel: stepLabel(t.Step), StepTerm: stepTerm(t.Step), Channel: string(t.Channel),
 			Phone: t.Channel == dunning.Phone, Deferred: t.Deferred, DueSince: t.DueSince.String(),
 			Invoices: present.EN.Count(t.Invoices), Overdue: present.EN.Amount(t.AmountOverdue), Interest: present.EN.Amount(t.Interest),
 			Costs: present.EN.Amount(t.Costs), Priority: formatNumber2(t.Priority), Reason: t.Reason,
 			InvoiceIDs: strings.Join(d.Overdue[t.CustomerID], ","),
-		})
+		}
+		row.Customer.Segment = seg
+		p.Rows = append(p.Rows, row)
 	}
 	n := len(p.Rows)
 	p.Shown = fmt.Sprintf("%s of %s tasks", present.EN.Count(n), present.EN.Count(d.Total))

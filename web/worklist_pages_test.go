@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"regexp"
 	"slices"
@@ -35,19 +34,13 @@ func worklistCustomers(body []byte) []string {
 // C2 (b2c, consumer) the formal reminder (aanmaning) by letter, its 14-day
 // letter having run out.
 func TestWorklistPage(t *testing.T) {
-	db := openAPITestDB(t)
-	ingestLedger(t, db)
+	db := ledgerTestDB(t)
 	sendFourteenDayLetter(t, db)
-	tok := createTokens(t, db)
-	srv := startAPIServer(t, db)
+	srv, tok := serveTestDB(t, db)
 
 	get := func(t *testing.T, cookie *http.Cookie, path string) apiResponse {
 		t.Helper()
-		req := newRequest(t, http.MethodGet, srv.URL+path, "", nil, "")
-		if cookie != nil {
-			req.AddCookie(cookie)
-		}
-		return do(t, req)
+		return getPage(t, srv.URL+path, cookie)
 	}
 
 	t.Run("requires login", func(t *testing.T) {
@@ -170,28 +163,20 @@ func TestWorklistPage(t *testing.T) {
 
 // worklistState is what the browser test reads back from /worklist.
 type worklistState struct {
-	Rows      int               `json:"rows"`
-	First     string            `json:"first"`
-	Forms     int               `json:"forms"`
-	Cards     map[string]string `json:"cards"`
-	NavActive string            `json:"nav_active"`
-	Error     string            `json:"error"`
+	pageState
+	Rows  int    `json:"rows"`
+	First string `json:"first"`
+	Forms int    `json:"forms"`
 }
 
-const readWorklistJS = `(() => {
-	const q = (s) => document.querySelector(s);
-	const cards = {};
-	document.querySelectorAll(".kpi").forEach((k) => { cards[k.id] = k.querySelector(".value").textContent.trim(); });
+var readWorklistJS = readPageJS(`(() => {
 	const first = q("#worklist tbody tr");
 	return {
 		rows: document.querySelectorAll("#worklist tbody tr").length,
 		first: first ? first.dataset.customer : "",
 		forms: document.querySelectorAll("form.action-form").length,
-		cards: cards,
-		nav_active: q(".nav a.active") ? q(".nav a.active").textContent.trim() : "",
-		error: q(".error") ? q(".error").textContent.trim() : "",
 	};
-})()`
+})()`)
 
 // TestBrowserWorklist logs in as a collector on the way to /worklist in
 // headless Chromium, records a promise to pay for the first task from the
@@ -199,24 +184,10 @@ const readWorklistJS = `(() => {
 func TestBrowserWorklist(t *testing.T) {
 	chrome := requireChromium(t)
 
-	db := openBrowserTestDB(t)
-	ctx := context.Background()
-	srv, token, host := startBrowserServer(t, db, creditflow.RoleCollector, browserNow)
+	srv, token, host := startBrowserServer(t, openBrowserTestDB(t), creditflow.RoleCollector, browserNow)
+	ctx, probs := openTab(t, chrome, host, 1360, 90*time.Second)
 
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	ctx, probs := newBrowserTab(t, ctx, chrome, host, 1360)
-
-	if err := chromedp.Do(ctx,
-		chromedp.EmulateViewport(1360, 900),
-		chromedp.Navigate(srv.URL+"/worklist"),
-		chromedp.WaitVisible(chromedp.ID("token")),
-		chromedp.SendKeys(chromedp.ID("token"), token),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.ID("kpi-tasks")),
-	); err != nil {
-		t.Fatalf("log in on the way to /worklist: %v", err)
-	}
+	logInOnTheWay(t, ctx, srv.URL+"/worklist", token, chromedp.WaitVisible(chromedp.ID("kpi-tasks")))
 	st, err := chromedp.Run(ctx, chromedp.Evaluate[worklistState](readWorklistJS))
 	if err != nil {
 		t.Fatalf("read /worklist: %v", err)
@@ -251,27 +222,10 @@ func TestBrowserWorklist(t *testing.T) {
 		t.Fatal(err)
 	}
 	saveScreenshot(t, ctx, worklistScreenshotPath)
-	// The page reloads after the action: a poll that is running then fails
-	// with the navigation, so the test asks again until the list is back.
-	marker := `window.worklistBefore = true`
-	gone := `!window.worklistBefore && document.readyState === "complete" && !!document.getElementById("kpi-tasks") && !document.querySelector(` + jsString(row) + `)`
-	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](marker)); err != nil {
-		t.Fatal(err)
-	}
-	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(row+` form.action-form button[type="submit"]`))); err != nil {
-		t.Fatalf("submit the form of %s: %v", st.First, err)
-	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](gone))
-		if err == nil && ok {
-			break
-		}
-		if time.Now().After(deadline) {
-			msg, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll(".form-error")).map((e) => e.textContent).join(" ")`))
-			t.Fatalf("the task of %s did not leave the list: %v %s", st.First, err, msg)
-		}
-		time.Sleep(100 * time.Millisecond)
+	// The page reloads after the action, without the task.
+	gone := `!!document.getElementById("kpi-tasks") && !document.querySelector(` + jsString(row) + `)`
+	if err := clickAndWaitForReload(ctx, row+` form.action-form button[type="submit"]`, gone); err != nil {
+		t.Fatalf("submit the form of %s: the task did not leave the list: %v", st.First, err)
 	}
 	after, err := chromedp.Run(ctx, chromedp.Evaluate[worklistState](readWorklistJS))
 	if err != nil {

@@ -1,0 +1,244 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/risk"
+)
+
+// The payment-risk overview, /risk: the scores of the book, its riskiest
+// customers and the newest alerts. The customer page is in
+// customer_page.go, the charts of both in risk_charts.go.
+
+// The risk overview shows a fixed amount of detail; the JSON API pages further.
+const (
+	riskTopCustomers = 20 // riskiest customers in the table
+	riskAlerts       = 12 // newest alerts in the table
+	riskScoreBins    = 10 // bars of the score histogram, 10 points each
+)
+
+// riskClasses are the risk classes from safest to riskiest. They take the
+// colours of the aging buckets (bucketColors), from green to dark red.
+var riskClasses = []creditflow.RiskClass{"A", "B", "C", "D", "E"}
+
+// classIndex is the position of c in riskClasses, or -1.
+func classIndex(c creditflow.RiskClass) int { return slices.Index(riskClasses, c) }
+
+// classCSS is the CSS class of a risk-class badge: the colour of its bucket.
+func classCSS(c creditflow.RiskClass) string {
+	if i := classIndex(c); i >= 0 {
+		return fmt.Sprintf("b%d", i)
+	}
+	return "unknown"
+}
+
+// riskPage is the data of risk.html. Everything is formatted here, so that
+// the template only places strings.
+type riskPage struct {
+	pageHead
+
+	// Refreshing says that the figures are from before a payment booked
+	// by hand, and computed again in the background.
+	Refreshing   bool
+	Currency     string
+	Scored       string // "214 customers"
+	Cards        []kpiCard
+	Classes      []classHead
+	ScoreChart   chartSnippet
+	HistoryChart chartSnippet
+	HistoryFrom  string // "January 2025"
+	ClassChart   chartSnippet
+	Alerts       []alertRow
+	AlertsSince  string
+	AlertsAPI    string
+	Customers    []riskRow
+	CustomersAPI string
+}
+
+type classHead struct {
+	Class creditflow.RiskClass
+	CSS   string
+}
+
+type alertRow struct {
+	DetectedOn string
+	Customer   customerRef
+	Kind       string
+	KindCSS    string
+	Sentence   string
+	Exposure   string
+}
+
+type riskRow struct {
+	Customer    customerRef
+	Class       creditflow.RiskClass
+	ClassCSS    string
+	Score       string
+	ScoreWidth  string
+	PLate       string
+	PSevere     string
+	DaysLate    string
+	Exposure    string
+	Limit       string
+	Use         string // exposure as a share of the limit
+	Over        bool   // exposure above the limit
+	Change      string // the kind of a detected change, or ""
+	ChangeCSS   string
+	ChangeTitle string
+}
+
+// customerLink is the customer page of id on asOf.
+func customerLink(id string, asOf creditflow.Date) string {
+	return "/customers/" + url.PathEscape(id) + "?" + url.Values{"as_of": {asOf.String()}}.Encode()
+}
+
+// handleRiskPage renders the payment-risk overview for ?as_of=YYYY-MM-DD,
+// today by default.
+func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request, sess *session) {
+	servePage(s, w, r, sess, pageSpec{nav: "risk", template: "risk.html", failed: "The scores could not be computed."},
+		&riskPage{}, s.loadRisk, (*riskData).fill)
+}
+
+// riskData is what the risk overview shows: the book's risk over the
+// months (app.RiskOverview) and its riskiest customers.
+type riskData struct {
+	*app.RiskOverview
+	top        []creditflow.RiskScore
+	refreshing bool
+}
+
+// loadRisk reads the risk overview of asOf.
+func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData, error) {
+	// Asked before the overview: outdated scores are served, and computed
+	// again, from the moment they are asked for.
+	refreshing := s.app.Refreshing(asOf)
+	o, err := s.app.RiskOverview(ctx, asOf)
+	if err != nil {
+		return nil, err
+	}
+	d := &riskData{RiskOverview: o, refreshing: refreshing}
+	if d.top, _, err = o.Scored.Sorted(sortRisk, "", riskTopCustomers, 0); err != nil {
+		return nil, fmt.Errorf("riskiest customers: %w", err)
+	}
+	return d, nil
+}
+
+// fill formats d into the page and builds its charts, per request.
+func (d *riskData) fill(p *riskPage) error {
+	cur := currencyCode(d.Scored.Currency)
+	p.Currency = cur
+	p.Refreshing = d.refreshing
+	cs := d.Scored.Customers
+	p.Scored = present.EN.Count(len(cs)) + " customers"
+	for _, c := range riskClasses {
+		p.Classes = append(p.Classes, classHead{Class: c, CSS: classCSS(c)})
+	}
+
+	var exposure, risky, above creditflow.Money
+	var active, nRisky, changes, over int
+	for _, c := range cs {
+		exposure += c.Exposure
+		if c.Exposure > 0 {
+			active++
+		}
+		if i := classIndex(c.RiskClass); i >= 3 {
+			risky += c.Exposure
+			nRisky++
+		}
+		if c.ChangeDetected {
+			changes++
+		}
+		if c.Exposure > c.CreditLimit && c.Exposure > 0 {
+			over++
+			above += c.Exposure - c.CreditLimit
+		}
+	}
+	riskyShare := math.NaN()
+	if exposure > 0 {
+		riskyShare = 100 * float64(risky) / float64(exposure)
+	}
+	p.Cards = []kpiCard{
+		{ID: "exposure", Label: "Exposure", Value: present.EN.Money(cur, exposure),
+			Detail: fmt.Sprintf("%s of %s customers owe something", present.EN.Count(active), present.EN.Count(len(cs))),
+			Hint:   "What customers owe on the as-of date: their open invoices less unapplied credit."},
+		{ID: "risky", Label: "High risk (classes D–E)", Value: present.EN.Money(cur, risky),
+			Detail: fmt.Sprintf("%s of exposure · %s customers", present.EN.Percent(riskyShare), present.EN.Count(nRisky)),
+			Hint:   "Exposure with customers in the two riskiest classes, by their chance of paying more than 60 days late.",
+			Meter:  cssPercent(riskyShare)},
+		{ID: "changes", Label: "Behaviour changes", Value: present.EN.Count(changes),
+			Detail: fmt.Sprintf("customers · %s new alerts since %s", present.EN.Count(len(d.Alerts)), d.AlertsSince.Format("2 Jan")),
+			Hint:   "Customers whose payment delays shifted, or who stopped paying, as the change test sees it on the as-of date."},
+		{ID: "overlimit", Label: "Over credit limit", Value: present.EN.Count(over),
+			Detail: "customers · " + present.EN.Money(cur, above) + " above their limits",
+			Hint:   "Customers whose exposure is above the credit limit that applies to them (manual, else recommended)."},
+	}
+
+	for _, a := range d.Alerts[:min(len(d.Alerts), riskAlerts)] {
+		p.Alerts = append(p.Alerts, alertRow{
+			DetectedOn: a.DetectedOn.String(), Customer: newCustomerRef(a.CustomerID, a.Name, customerLink(a.CustomerID, d.AsOf)),
+			Kind: a.Kind, KindCSS: changeCSS(a.Kind), Sentence: a.Sentence, Exposure: present.EN.Amount(a.Exposure),
+		})
+	}
+	p.AlertsSince = d.AlertsSince.Format("2 January 2006")
+	p.AlertsAPI = "/api/alerts?" + url.Values{"as_of": {d.AsOf.String()}, "since": {d.AlertsSince.String()}}.Encode()
+	for _, c := range d.top {
+		p.Customers = append(p.Customers, newRiskRow(c, d.AsOf))
+	}
+	p.CustomersAPI = "/api/customers?" + url.Values{"as_of": {d.AsOf.String()}, "sort": {sortRisk}, "limit": {"1000"}}.Encode()
+	p.HistoryFrom = d.Dates[0].Format("January 2006")
+
+	var err error
+	if p.ScoreChart, err = snippetOf(scoreHistogram(cs)); err != nil {
+		return fmt.Errorf("score histogram: %w", err)
+	}
+	if p.HistoryChart, err = snippetOf(classHistoryChart(d.Dates, d.History)); err != nil {
+		return fmt.Errorf("class history chart: %w", err)
+	}
+	if p.ClassChart, err = snippetOf(classExposureChart(cs, cur)); err != nil {
+		return fmt.Errorf("class exposure chart: %w", err)
+	}
+	return nil
+}
+
+func newRiskRow(c creditflow.RiskScore, asOf creditflow.Date) riskRow {
+	row := riskRow{
+		Customer: newCustomerRef(c.CustomerID, c.Name, customerLink(c.CustomerID, asOf)),
+		Class:    c.RiskClass, ClassCSS: classCSS(c.RiskClass), Score: strconv.Itoa(c.Score),
+		ScoreWidth: cssPercent(float64(c.Score)), PLate: present.EN.Percent(100 * c.PLate), PSevere: present.EN.Percent(100 * c.PSevere),
+		DaysLate: present.EN.Number(c.ExpectedDaysLate), Exposure: present.EN.Amount(c.Exposure), Limit: present.EN.Amount(c.CreditLimit),
+		Over: c.Exposure > c.CreditLimit && c.Exposure > 0,
+	}
+	row.Customer.Segment = c.Segment
+	if c.ChangeDetected {
+		row.Change, row.ChangeCSS, row.ChangeTitle = c.Change.Kind, changeCSS(c.Change.Kind), c.Change.Sentence
+		if row.Change == "" {
+			row.Change = "changed"
+		}
+	}
+	if c.CreditLimit > 0 {
+		row.Use = present.EN.Percent(100 * float64(c.Exposure) / float64(c.CreditLimit))
+	}
+	return row
+}
+
+// changeCSS is the CSS class of a behaviour-change badge.
+func changeCSS(kind string) string {
+	switch kind {
+	case risk.ChangeWorsening:
+		return "worse"
+	case risk.ChangeImproving:
+		return "better"
+	case risk.ChangeSilence:
+		return "silent"
+	}
+	return "unknown"
+}

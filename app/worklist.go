@@ -21,8 +21,8 @@ type Worklist struct {
 	// (a payment was booked and the date is being scored again): the
 	// worklist is made again once the new scores are there.
 	provisional bool
-	Segments   map[string]string   // customer → segment ("" when none)
-	Overdue    map[string][]string // customer → overdue invoice ids, oldest due first
+	Segments    map[string]string   // customer → segment ("" when none)
+	Overdue     map[string][]string // customer → overdue invoice ids, oldest due first
 }
 
 // DunningOptions are the worklist's options as of asOf: the policy, the

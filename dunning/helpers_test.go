@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ledgertest"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/store/storetest"
 )
@@ -66,31 +65,15 @@ func loadLedgerHeader(tb testing.TB, custHeader string, l ledger) *store.DB {
 func ingestFiles(tb testing.TB, files ...string) *store.DB {
 	tb.Helper()
 	db := storetest.MustOpen(tb)
-	now := func() time.Time { return time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC) }
-	if _, err := ingest.Files(context.Background(), db, storetest.WriteFiles(tb, files...), ingest.Options{Now: now}); err != nil {
-		tb.Fatalf("ingest: %v", err)
-	}
+	ledgertest.Ingest(tb, db, time.Date(2025, 6, 1, 0, 0, 0, 0, time.UTC), storetest.WriteFiles(tb, files...)...)
 	return db
 }
 
-func day(tb testing.TB, s string) creditflow.Date {
-	tb.Helper()
-	d, err := creditflow.ParseDate(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return d
-}
-
-// money reads an amount for a test table.
-func money(tb testing.TB, s string) creditflow.Money {
-	tb.Helper()
-	m, err := creditflow.ParseMoney(s)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return m
-}
+// day and money parse a YYYY-MM-DD date and an amount for a test table.
+var (
+	day   = ledgertest.Date
+	money = ledgertest.Money
+)
 
 // record stores an action dated on its action date, as collector "test".
 func record(tb testing.TB, db *store.DB, a dunning.NewAction) dunning.Action {

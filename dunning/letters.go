@@ -213,25 +213,18 @@ func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, opt L
 	l.Email, l.Language = email, CustomerLanguage(json.RawMessage(attrs))
 	l.Creditor = opt.Creditor.withPlaceholders(l.Language)
 
-	rows, err := q.QueryContext(ctx, store.Query("open_items"), w.AsOf, w.Currency, t.CustomerID, "due_date", MaxLimit, 0)
-	if err != nil {
-		return l, err
-	}
-	defer rows.Close()
 	l.Statement = []StatementLine{}
-	for rows.Next() {
-		var it creditflow.OpenItem
-		var total int
-		if err := rows.Scan(&it.InvoiceID, &it.CustomerID, &it.CustomerName, &it.Segment,
-			&it.InvoiceDate, &it.DueDate, store.Money(&it.Amount), store.Money(&it.OpenAmount),
-			&it.DaysPastDue, &it.Bucket, &it.Disputed, &total); err != nil {
-			return l, err
+	err = store.EachRow(ctx, q, store.Query("open_items"), func(rows *sql.Rows) error {
+		it, _, err := store.ScanOpenItem(rows)
+		if err != nil {
+			return err
 		}
 		l.Statement = append(l.Statement, StatementLine{InvoiceID: it.InvoiceID, InvoiceDate: it.InvoiceDate,
 			DueDate: it.DueDate, OpenAmount: it.OpenAmount, DaysOverdue: max(it.DaysPastDue, 0), Disputed: it.Disputed})
 		l.StatementTotal += it.OpenAmount
-	}
-	if err := rows.Err(); err != nil {
+		return nil
+	}, w.AsOf, w.Currency, t.CustomerID, "due_date", MaxLimit, 0)
+	if err != nil {
 		return l, err
 	}
 

@@ -2,6 +2,7 @@ package dunning_test
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 	"testing"
@@ -16,23 +17,15 @@ import (
 // to WhyNoTask.
 func openItemsOf(tb testing.TB, db *store.DB, asOf creditflow.Date, cur, customerID string) []creditflow.OpenItem {
 	tb.Helper()
-	rows, err := db.QueryContext(context.Background(), store.Query("open_items"), asOf, cur, customerID, "days_past_due", 10000, 0)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer rows.Close()
 	var items []creditflow.OpenItem
-	for rows.Next() {
-		var it creditflow.OpenItem
-		var total int
-		if err := rows.Scan(&it.InvoiceID, &it.CustomerID, &it.CustomerName, &it.Segment,
-			&it.InvoiceDate, &it.DueDate, store.Money(&it.Amount), store.Money(&it.OpenAmount),
-			&it.DaysPastDue, &it.Bucket, &it.Disputed, &total); err != nil {
-			tb.Fatal(err)
+	err := store.EachRow(context.Background(), db, store.Query("open_items"), func(rows *sql.Rows) error {
+		it, _, err := store.ScanOpenItem(rows)
+		if err == nil {
+			items = append(items, it)
 		}
-		items = append(items, it)
-	}
-	if err := rows.Err(); err != nil {
+		return err
+	}, asOf, cur, customerID, "days_past_due", 10000, 0)
+	if err != nil {
 		tb.Fatal(err)
 	}
 	return items

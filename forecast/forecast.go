@@ -176,9 +176,9 @@ func run(ctx context.Context, l *ledger, opt Options) result {
 			WeekEnd:   dateOf(h.firstWeek + 7*w + 6),
 			FromOpen:  creditflow.Money(math.Round(so / float64(opt.Paths))),
 			FromNew:   creditflow.Money(math.Round(sn / float64(opt.Paths))),
-			P10:       creditflow.Money(math.Round(quantile(total, 0.1))),
-			P50:       creditflow.Money(math.Round(quantile(total, 0.5))),
-			P90:       creditflow.Money(math.Round(quantile(total, 0.9))),
+			P10:       creditflow.Money(math.Round(risk.SortedQuantile(total, 0.1))),
+			P50:       creditflow.Money(math.Round(risk.SortedQuantile(total, 0.5))),
+			P90:       creditflow.Money(math.Round(risk.SortedQuantile(total, 0.9))),
 		}
 		fw.Expected = fw.FromOpen + fw.FromNew
 		f.Weeks[w] = fw
@@ -266,19 +266,6 @@ func simulatePaths(ctx context.Context, l *ledger, opt Options) simPaths {
 
 	openSum, newSum := simulate(ctx, items, len(custIDs), cashOf, inv, W, opt)
 	return simPaths{h: h, openSum: openSum, newSum: newSum, custExpected: custExpected, custOpen: custOpen}
-}
-
-// quantile returns the q-quantile of sorted xs, interpolating linearly.
-func quantile(xs []float64, q float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	pos := q * float64(len(xs)-1)
-	i := int(pos)
-	if i >= len(xs)-1 {
-		return xs[len(xs)-1]
-	}
-	return xs[i] + (pos-float64(i))*(xs[i+1]-xs[i])
 }
 
 // invoicingForecast is the forecast of new invoicing per forecast week.

@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/creditflow/creditflow/risk"
 )
 
 // The week noise: each week's simulated total is multiplied by a lognormal
@@ -139,7 +141,7 @@ func calibrateNoise(ctx context.Context, l *ledger, opt Options) weekNoise {
 				buf[i] = x + sigma*pw.z[i] - sigma*sigma/2
 			}
 			slices.Sort(buf)
-			if pw.actual >= quantile(buf, 0.1) && pw.actual <= quantile(buf, 0.9) {
+			if pw.actual >= risk.SortedQuantile(buf, 0.1) && pw.actual <= risk.SortedQuantile(buf, 0.9) {
 				in++
 			}
 		}

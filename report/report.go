@@ -17,6 +17,7 @@ import (
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/present/view"
+	"github.com/creditflow/creditflow/present/xlsx"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/creditflow/creditflow/web/static"
 	"github.com/go-echarts/go-echarts/v2/charts"
@@ -721,89 +722,22 @@ const (
 // numbers with a number format and dates as dates, so that they add up in
 // a spreadsheet.
 func (d *reportData) workbook() ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
+	b := xlsx.New(excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#E3E7EE"}}})
+	defer b.Close()
 	cur := d.currency()
-	moneyFmt := `#,##0.00`
-	dateFmt := `yyyy-mm-dd`
-	oneDec := `0.0`
-	pctFmt := `0.0%`
-	st := func(s excelize.Style) int {
-		id, err := f.NewStyle(&s)
-		if err != nil {
-			panic(err) // the styles are constants of the program
-		}
-		return id
-	}
-	head := st(excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"#E3E7EE"}}})
-	money := st(excelize.Style{CustomNumFmt: &moneyFmt})
-	date := st(excelize.Style{CustomNumFmt: &dateFmt})
-	dec := st(excelize.Style{CustomNumFmt: &oneDec})
-	pct := st(excelize.Style{CustomNumFmt: &pctFmt})
-	integer := st(excelize.Style{NumFmt: 3}) // #,##0
-
-	// cell is one value with its style; a zero style means the default.
-	type cell struct {
-		v     any
-		style int
-	}
-	m := func(x creditflow.Money) cell { return cell{x.Float64(), money} }
-	dt := func(x creditflow.Date) cell {
-		if x.IsZero() {
-			return cell{"", 0}
-		}
-		return cell{x.Time, date}
-	}
-	var err error
+	oneDec, pctFmt := `0.0`, `0.0%`
+	dec := b.Style(excelize.Style{CustomNumFmt: &oneDec})
+	pct := b.Style(excelize.Style{CustomNumFmt: &pctFmt})
+	integer := b.Style(excelize.Style{NumFmt: 3}) // #,##0
+	type cell = xlsx.Cell
+	m, dt, v := b.Money, b.Date, xlsx.Value
 	sheet := func(name string, widths []float64, header []string, rows [][]cell) {
-		if err != nil {
-			return
-		}
-		if name == SheetForecast {
-			err = f.SetSheetName("Sheet1", name)
-		} else {
-			_, err = f.NewSheet(name)
-		}
-		if err != nil {
-			return
-		}
-		for i, h := range header {
-			ref, _ := excelize.CoordinatesToCellName(i+1, 1)
-			if err = f.SetCellStr(name, ref, h); err != nil {
-				return
-			}
-		}
-		last, _ := excelize.CoordinatesToCellName(len(header), 1)
-		if err = f.SetCellStyle(name, "A1", last, head); err != nil {
-			return
-		}
-		for r, row := range rows {
-			for c, x := range row {
-				ref, _ := excelize.CoordinatesToCellName(c+1, r+2)
-				if err = f.SetCellValue(name, ref, x.v); err != nil {
-					return
-				}
-				if x.style != 0 {
-					if err = f.SetCellStyle(name, ref, ref, x.style); err != nil {
-						return
-					}
-				}
-			}
-		}
-		for i, w := range widths {
-			col, _ := excelize.ColumnNumberToName(i + 1)
-			if err = f.SetColWidth(name, col, col, w); err != nil {
-				return
-			}
-		}
-		if err = f.SetPanes(name, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-			return
-		}
+		b.Add(xlsx.Sheet{Name: name, Header: header, Rows: rows, Widths: widths, Freeze: true})
 	}
 
 	var rows [][]cell
 	for i, w := range d.forecast.Weeks {
-		rows = append(rows, []cell{{i + 1, 0}, dt(w.WeekStart), dt(w.WeekEnd), m(w.Expected), m(w.P10), m(w.P50), m(w.P90), m(w.FromOpen), m(w.FromNew)})
+		rows = append(rows, []cell{v(i + 1), dt(w.WeekStart), dt(w.WeekEnd), m(w.Expected), m(w.P10), m(w.P50), m(w.P90), m(w.FromOpen), m(w.FromNew)})
 	}
 	sheet(SheetForecast, []float64{7, 12, 12, 16, 16, 16, 16, 18, 18},
 		[]string{"Week", "Week start", "Week end", "Expected (" + cur + ")", "P10", "P50", "P90", "From open invoices", "From new invoices"}, rows)
@@ -821,10 +755,10 @@ func (d *reportData) workbook() ([]byte, error) {
 		if d.aging.OpenTotal > 0 {
 			share = float64(amounts[i]) / float64(d.aging.OpenTotal)
 		}
-		rows = append(rows, []cell{{view.BucketTitle(l), 0}, m(amounts[i]), {count, integer}, {share, pct}})
+		rows = append(rows, []cell{v(view.BucketTitle(l)), m(amounts[i]), {V: count, Style: integer}, {V: share, Style: pct}})
 	}
-	rows = append(rows, []cell{{"Open total", 0}, m(d.aging.OpenTotal)}, []cell{{"Overdue", 0}, m(d.aging.OverdueTotal)},
-		[]cell{{"Unapplied credit", 0}, m(d.aging.UnappliedCredit)})
+	rows = append(rows, []cell{v("Open total"), m(d.aging.OpenTotal)}, []cell{v("Overdue"), m(d.aging.OverdueTotal)},
+		[]cell{v("Unapplied credit"), m(d.aging.UnappliedCredit)})
 	sheet(SheetAging, []float64{18, 18, 12, 10}, []string{"Bucket", "Open amount (" + cur + ")", "Invoices", "Share"}, rows)
 
 	rows = nil
@@ -833,7 +767,7 @@ func (d *reportData) workbook() ([]byte, error) {
 		now, before, ch := k.Now, k.Before, k.change()
 		switch k.Kind {
 		case kpiMoney:
-			style = money
+			style = b.MoneyStyle
 		case kpiPercent:
 			style = pct
 			now, before, ch = now/100, before/100, ch/100
@@ -841,21 +775,21 @@ func (d *reportData) workbook() ([]byte, error) {
 			style = integer
 		}
 		unit := map[kpiKind]string{kpiMoney: cur, kpiDays: "days", kpiPercent: "percent", kpiCount: "count"}[k.Kind]
-		rows = append(rows, []cell{{k.Label, 0}, {unit, 0}, {now, style}, {before, style}, {ch, style}})
+		rows = append(rows, []cell{v(k.Label), v(unit), {V: now, Style: style}, {V: before, Style: style}, {V: ch, Style: style}})
 	}
 	sheet(SheetKPIs, []float64{30, 10, 18, 18, 16},
 		[]string{"Indicator", "Unit", d.asOf.String(), d.asOf.AddDays(-7).String(), "Change"}, rows)
 
 	rows = nil
 	for _, a := range d.alerts {
-		rows = append(rows, []cell{dt(a.Change.ChangeDate), dt(a.DetectedOn), {a.CustomerID, 0}, {a.Name, 0}, {a.Kind, 0}, m(a.Exposure), {a.Change.ShiftDays, dec}, {a.Sentence, 0}})
+		rows = append(rows, []cell{dt(a.Change.ChangeDate), dt(a.DetectedOn), v(a.CustomerID), v(a.Name), v(a.Kind), m(a.Exposure), {V: a.Change.ShiftDays, Style: dec}, v(a.Sentence)})
 	}
 	sheet(SheetAlerts, []float64{14, 12, 14, 30, 12, 16, 12, 80},
 		[]string{"Changed around", "Detected on", "Customer ID", "Customer", "Kind", "Exposure (" + cur + ")", "Shift (days)", "What changed"}, rows)
 
 	rows = nil
 	for _, c := range d.forecast.TopCustomers {
-		rows = append(rows, []cell{{c.CustomerID, 0}, {c.Name, 0}, m(c.Expected), m(c.OpenAmount)})
+		rows = append(rows, []cell{v(c.CustomerID), v(c.Name), m(c.Expected), m(c.OpenAmount)})
 	}
 	sheet(SheetCustomers, []float64{14, 34, 22, 18},
 		[]string{"Customer ID", "Customer", "Expected cash, 13 weeks (" + cur + ")", "Open amount"}, rows)
@@ -863,16 +797,16 @@ func (d *reportData) workbook() ([]byte, error) {
 	if len(d.worklist) > 0 {
 		rows = nil
 		for _, w := range d.worklist {
-			rows = append(rows, []cell{{w.CustomerID, 0}, {w.Name, 0}, {w.Action, 0}, m(w.Open), dt(w.DueOn)})
+			rows = append(rows, []cell{v(w.CustomerID), v(w.Name), v(w.Action), m(w.Open), dt(w.DueOn)})
 		}
 		sheet(SheetWorklist, []float64{14, 34, 24, 16, 12}, []string{"Customer ID", "Customer", "Action", "Open (" + cur + ")", "Due on"}, rows)
 	}
-	if err != nil {
+	if err := b.Err(); err != nil {
 		return nil, err
 	}
-	f.SetActiveSheet(0)
+	b.SetActiveSheet(0)
 	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
+	if err := b.Write(&buf); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

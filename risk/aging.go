@@ -105,13 +105,11 @@ func OpenItems(ctx context.Context, q store.Querier, oq OpenItemsQuery) (items [
 	}
 	items = []creditflow.OpenItem{}
 	err = store.EachRow(ctx, q, store.Query("open_items"), func(rows *sql.Rows) error {
-		var it creditflow.OpenItem
-		if err := rows.Scan(&it.InvoiceID, &it.CustomerID, &it.CustomerName, &it.Segment,
-			&it.InvoiceDate, &it.DueDate, store.Money(&it.Amount), store.Money(&it.OpenAmount),
-			&it.DaysPastDue, &it.Bucket, &it.Disputed, &total); err != nil {
+		it, n, err := store.ScanOpenItem(rows)
+		if err != nil {
 			return err
 		}
-		items = append(items, it)
+		items, total = append(items, it), n
 		return nil
 	}, oq.AsOf, cur, oq.CustomerID, oq.Sort, oq.Limit, oq.Offset)
 	if err != nil {

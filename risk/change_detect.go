@@ -70,7 +70,7 @@ func (d *changeDetector) shift(p changeParams, points []DelayPoint, asOf creditf
 		pd := delayPeriod{first: i, end: j, settled: len(vals)}
 		if len(vals) > 0 {
 			slices.Sort(vals)
-			pd.median = sortedQuantile(vals, 0.5)
+			pd.median = SortedQuantile(vals, 0.5)
 		}
 		periods = append(periods, pd)
 		i = j
@@ -99,14 +99,14 @@ func (d *changeDetector) shift(p changeParams, points []DelayPoint, asOf creditf
 	}
 	d.scrap = base
 	slices.Sort(base)
-	mu0 := sortedQuantile(base, 0.5)
+	mu0 := SortedQuantile(base, 0.5)
 	dev := d.vals[:0]
 	for _, x := range base {
 		dev = append(dev, math.Abs(x-mu0))
 	}
 	d.vals = dev
 	slices.Sort(dev)
-	sigma := 1.4826 * sortedQuantile(dev, 0.5)
+	sigma := 1.4826 * SortedQuantile(dev, 0.5)
 	late := mu0 + max(p.laterDays, p.sigmas*sigma)
 	far := late + p.farDays
 	early := mu0 - max(p.earlierDays, p.sigmas*sigma)
@@ -202,7 +202,7 @@ func (d *changeDetector) shift(p changeParams, points []DelayPoint, asOf creditf
 	}
 	slices.Sort(before)
 	slices.Sort(after)
-	usualBefore, usualAfter := sortedQuantile(before, 0.5), sortedQuantile(after, 0.5)
+	usualBefore, usualAfter := SortedQuantile(before, 0.5), SortedQuantile(after, 0.5)
 	shift := usualAfter - usualBefore
 	if (kind == ChangeWorsening && shift < p.minShiftDays) || (kind == ChangeImproving && shift > -p.minShiftDays) {
 		return none
@@ -309,7 +309,7 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 		return none, false
 	}
 	slices.Sort(delays)
-	usual := int(math.Ceil(max(sortedQuantile(delays, p.usualQuantile), p.minUsualDays)))
+	usual := int(math.Ceil(max(SortedQuantile(delays, p.usualQuantile), p.minUsualDays)))
 
 	// The invoices unpaid beyond the usual delay whose payment was due
 	// after the last payment, and the first due date among them.
@@ -348,7 +348,7 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 	}
 	d.gaps = gaps
 	slices.Sort(gaps)
-	gap := min(p.silenceGapFactor*sortedQuantile(gaps, 0.5), p.silenceGapCap)
+	gap := min(p.silenceGapFactor*SortedQuantile(gaps, 0.5), p.silenceGapCap)
 	if silent <= p.silenceMinDays || float64(silent) <= gap {
 		return none, false
 	}
@@ -356,7 +356,7 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 	// Regular: of the invoices whose payment was due while the customer was
 	// still paying (due at least their median delay before the last
 	// payment), a high share was paid.
-	cutoff := lastPayment.AddDays(-max(0, int(math.Ceil(sortedQuantile(delays, 0.5)))))
+	cutoff := lastPayment.AddDays(-max(0, int(math.Ceil(SortedQuantile(delays, 0.5)))))
 	var due, paid int
 	for i := range points {
 		if points[i].DueDate.After(cutoff.Time) {
@@ -371,7 +371,7 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 		return none, false
 	}
 	slices.Sort(pastDue)
-	before, after := sortedQuantile(delays, 0.5), sortedQuantile(pastDue, 0.5)
+	before, after := SortedQuantile(delays, 0.5), SortedQuantile(pastDue, 0.5)
 	invoices := "invoices"
 	if unpaid == 1 {
 		invoices = "invoice"
@@ -389,9 +389,9 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 	}, true
 }
 
-// sortedQuantile returns the q-quantile (q in [0,1]) of sorted x, linearly
+// SortedQuantile returns the q-quantile (q in [0,1]) of sorted x, linearly
 // interpolated; 0 for an empty x.
-func sortedQuantile(x []float64, q float64) float64 {
+func SortedQuantile(x []float64, q float64) float64 {
 	if len(x) == 0 {
 		return 0
 	}

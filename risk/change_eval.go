@@ -243,5 +243,5 @@ func ratio(n, d int) float64 {
 func quantileOf(x []float64, q float64) float64 {
 	s := slices.Clone(x)
 	slices.SortFunc(s, cmp.Compare[float64])
-	return round1(sortedQuantile(s, q))
+	return round1(SortedQuantile(s, q))
 }

@@ -53,6 +53,15 @@ func EachRow(ctx context.Context, q Querier, query string, fn func(*sql.Rows) er
 	return rows.Err()
 }
 
+// ScanOpenItem reads one row of the query open_items: the open item and
+// the number of open items the query selects over all its pages.
+func ScanOpenItem(rows *sql.Rows) (it creditflow.OpenItem, total int, err error) {
+	err = rows.Scan(&it.InvoiceID, &it.CustomerID, &it.CustomerName, &it.Segment,
+		&it.InvoiceDate, &it.DueDate, Money(&it.Amount), Money(&it.OpenAmount),
+		&it.DaysPastDue, &it.Bucket, &it.Disputed, &total)
+	return it, total, err
+}
+
 // DB is the ledger database. DuckDB allows one writer at a time, so writes go
 // through Write, which serialises them; reads use the embedded *sql.DB and run
 // concurrently, seeing the last committed state.

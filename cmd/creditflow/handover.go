@@ -12,6 +12,7 @@ import (
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/present/xlsx"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -129,63 +130,11 @@ const (
 // advice, their invoices and their dossiers, one sheet each, amounts as
 // numbers and dates as dates.
 func writeHandoverXLSX(path string, cases []dunning.HandoverCase) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	moneyFmt, dateFmt := `#,##0.00`, `yyyy-mm-dd`
-	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return fmt.Errorf("handover: %w", err)
-	}
-	money, err := f.NewStyle(&excelize.Style{CustomNumFmt: &moneyFmt})
-	if err != nil {
-		return fmt.Errorf("handover: %w", err)
-	}
-	date, err := f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt})
-	if err != nil {
-		return fmt.Errorf("handover: %w", err)
-	}
-	type cell struct {
-		v     any
-		style int
-	}
-	m := func(x creditflow.Money) cell { return cell{x.Float64(), money} }
-	dt := func(x creditflow.Date) cell {
-		if x.IsZero() {
-			return cell{"", 0}
-		}
-		return cell{x.Time, date}
-	}
-	s := func(x string) cell { return cell{x, 0} }
-	sheet := func(name string, header []string, rows [][]cell) {
-		if err != nil {
-			return
-		}
-		if name == sheetDebtors {
-			err = f.SetSheetName("Sheet1", name)
-		} else {
-			_, err = f.NewSheet(name)
-		}
-		for i, h := range header {
-			if err != nil {
-				return
-			}
-			ref, _ := excelize.CoordinatesToCellName(i+1, 1)
-			if err = f.SetCellStr(name, ref, h); err == nil {
-				err = f.SetCellStyle(name, ref, ref, head)
-			}
-		}
-		for r, row := range rows {
-			for c, x := range row {
-				if err != nil {
-					return
-				}
-				ref, _ := excelize.CoordinatesToCellName(c+1, r+2)
-				if err = f.SetCellValue(name, ref, x.v); err == nil && x.style != 0 {
-					err = f.SetCellStyle(name, ref, ref, x.style)
-				}
-			}
-		}
-	}
+	b := xlsx.New(excelize.Style{Font: &excelize.Font{Bold: true}})
+	defer b.Close()
+	type cell = xlsx.Cell
+	m, dt := b.Money, b.Date
+	s := func(x string) cell { return xlsx.Value(x) }
 	var debtors, invoices, dossier [][]cell
 	for _, c := range cases {
 		d := c.Debtor
@@ -194,11 +143,11 @@ func writeHandoverXLSX(path string, cases []dunning.HandoverCase) error {
 			m(c.Total), s(c.Advice.Action), m(c.Advice.ExpectedRecovery), m(c.Advice.ExpectedKeep), s(c.Advice.Reason)})
 		for _, inv := range c.Invoices {
 			invoices = append(invoices, []cell{s(d.CustomerID), s(inv.InvoiceID), dt(inv.InvoiceDate), dt(inv.DueDate),
-				cell{inv.DaysPastDue, 0}, m(inv.Amount), m(inv.OpenAmount), m(inv.Interest), m(inv.Costs),
+				xlsx.Value(inv.DaysPastDue), m(inv.Amount), m(inv.OpenAmount), m(inv.Interest), m(inv.Costs),
 				m(inv.OpenAmount + inv.Interest + inv.Costs)})
 		}
 		for _, en := range c.Dossier.Entries {
-			amt := cell{"", 0}
+			amt := xlsx.Value("")
 			if en.Amount != nil {
 				amt = m(*en.Amount)
 			}
@@ -206,15 +155,15 @@ func writeHandoverXLSX(path string, cases []dunning.HandoverCase) error {
 				s(strings.Join(en.InvoiceIDs, " "))})
 		}
 	}
-	sheet(sheetDebtors, []string{"customer_id", "name", "kind", "address", "country", "registration_id", "email", "phone",
-		"as_of", "principal", "interest", "costs", "total", "advice", "expected_recovery", "expected_keep", "reason"}, debtors)
-	sheet(sheetInvoices, []string{"customer_id", "invoice_id", "invoice_date", "due_date", "days_past_due", "amount",
-		"open_amount", "interest", "costs", "total"}, invoices)
-	sheet(sheetDossier, []string{"customer_id", "date", "kind", "text", "amount", "invoice_ids"}, dossier)
-	if err != nil {
+	b.Add(xlsx.Sheet{Name: sheetDebtors, Header: []string{"customer_id", "name", "kind", "address", "country", "registration_id", "email", "phone",
+		"as_of", "principal", "interest", "costs", "total", "advice", "expected_recovery", "expected_keep", "reason"}, Rows: debtors})
+	b.Add(xlsx.Sheet{Name: sheetInvoices, Header: []string{"customer_id", "invoice_id", "invoice_date", "due_date", "days_past_due", "amount",
+		"open_amount", "interest", "costs", "total"}, Rows: invoices})
+	b.Add(xlsx.Sheet{Name: sheetDossier, Header: []string{"customer_id", "date", "kind", "text", "amount", "invoice_ids"}, Rows: dossier})
+	if err := b.Err(); err != nil {
 		return fmt.Errorf("handover: %s: %w", path, err)
 	}
-	if err := f.SaveAs(path); err != nil {
+	if err := b.SaveAs(path); err != nil {
 		return fmt.Errorf("handover: %s: %w", path, err)
 	}
 	return nil

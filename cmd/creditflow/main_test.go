@@ -24,27 +24,9 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/app/apptest"
 	"github.com/creditflow/creditflow/store"
 )
-
-// syncBuffer is a bytes.Buffer safe for a writer and a reader in different
-// goroutines, for the output of a running server.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // envOf returns a getenv of the given variables only.
 func envOf(vars map[string]string) func(string) string {
@@ -339,7 +321,7 @@ func TestCLIDatabaseLocked(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var childErr syncBuffer
+	var childErr apptest.SyncBuffer
 	cmd.Stderr = &childErr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -418,10 +400,10 @@ var (
 
 // startServe runs `creditflow serve` in a goroutine until the test ends or
 // the returned cancel is called, and returns its base URL once it serves.
-func startServe(t *testing.T, args ...string) (base string, stdout *syncBuffer, cancel func() error) {
+func startServe(t *testing.T, args ...string) (base string, stdout *apptest.SyncBuffer, cancel func() error) {
 	t.Helper()
 	ctx, stopCtx := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	stdout, stderr := &apptest.SyncBuffer{}, &apptest.SyncBuffer{}
 	errc := make(chan error, 1)
 	go func() {
 		errc <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), envOf(nil), stdout, stderr)

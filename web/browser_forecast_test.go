@@ -8,6 +8,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/web/browsertest"
 )
 
 // forecastScreenshotPath is the screenshot of the cash forecast that the
@@ -42,7 +43,7 @@ var readForecastJS = readPageJS(`(() => {
 // Chromium, checks that its charts draw without errors, follows the nav
 // from the risk page to it, and saves its screenshot for the README.
 func TestBrowserForecast(t *testing.T) {
-	chrome := requireChromium(t)
+	chrome := browsertest.RequireChromium(t)
 
 	srv, token, host := startBrowserServer(t, openRiskTestDB(t), creditflow.RoleViewer, riskNow)
 	ctx, probs := openTab(t, chrome, host, 1360, 90*time.Second)
@@ -86,7 +87,7 @@ func TestBrowserForecast(t *testing.T) {
 	if err != nil || !strings.Contains(tip, "Expected: EUR ") || !strings.Contains(tip, "80% band: EUR ") {
 		t.Errorf("band chart tooltip %q (%v), want the expected cash and the band in EUR", tip, err)
 	}
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("/forecast: %s", p)
 	}
 
@@ -105,7 +106,7 @@ func TestBrowserForecast(t *testing.T) {
 	if err := waitForCharts(ctx, charts); err != nil {
 		t.Fatalf("forecast charts of 2025-05-31 did not render: %v", err)
 	}
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("/forecast?as_of=2025-05-31: %s", p)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/web/browsertest"
 )
 
 // The screenshots of the payment-risk pages that the README shows.
@@ -89,7 +90,7 @@ var readCustomerJS = readPageJS(`(() => {
 // Chromium, follows a customer link, checks that both pages draw their
 // charts without errors, and saves their screenshots for the README.
 func TestBrowserRisk(t *testing.T) {
-	chrome := requireChromium(t)
+	chrome := browsertest.RequireChromium(t)
 
 	srv, token, host := startBrowserServer(t, openRiskTestDB(t), creditflow.RoleViewer, riskNow)
 
@@ -135,7 +136,7 @@ func TestBrowserRisk(t *testing.T) {
 		t.Errorf("/risk: %d customer rows, first link %q, %d history bars, %d score bins, active nav %q; want 20, a customer page, 6, 10, Payment risk",
 			st.Rows, st.FirstLink, st.Bars, st.Bins, st.NavActive)
 	}
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("/risk: %s", p)
 	}
 	saveScreenshot(t, ctx, riskScreenshotPath)
@@ -154,7 +155,7 @@ func TestBrowserRisk(t *testing.T) {
 	if err := waitForCharts(ctx, customerCharts); err != nil {
 		t.Fatalf("customer charts did not render: %v", err)
 	}
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("%s: %s", st.FirstLink, p)
 	}
 
@@ -184,14 +185,14 @@ func TestBrowserRisk(t *testing.T) {
 	if cs.Dossier == 0 || cs.Dossier > 30 || cs.Status == "" {
 		t.Errorf("customer %s: %d dossier entries, dunning status %q; want 1 to 30 entries and a status", shown, cs.Dossier, cs.Status)
 	}
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("customer %s: %s", shown, p)
 	}
 	saveScreenshot(t, ctx, customerScreenshotPath)
 
 	// The nasty customer's page draws too: its invoice numbers stay text.
 	openCustomer(nastyCustomer)
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("customer %s: %s", nastyCustomer, p)
 	}
 }

@@ -6,16 +6,11 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/log"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
@@ -24,6 +19,7 @@ import (
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
+	"github.com/creditflow/creditflow/web/browsertest"
 )
 
 // screenshotPath is where the browser test leaves the picture of the
@@ -33,16 +29,6 @@ const screenshotPath = "../docs/screenshot.png"
 // browserNow is the fixed clock of the browser test: mid-month, so that the
 // last bar of the aging history (the as-of date) is not a month-end.
 var browserNow = time.Date(2025, 6, 18, 9, 30, 0, 0, time.UTC)
-
-// findChromium returns the path of a Chromium or Chrome binary, or "".
-func findChromium() string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // saveScreenshot saves a full-page screenshot: into the README's docs/ with
 // -update, else into the temporary directory (its path is logged), so that
@@ -79,67 +65,13 @@ func startBrowserServer(t *testing.T, db *store.DB, role creditflow.Role, now ti
 	return srv, token, base.Host
 }
 
-// requireChromium returns the browser to run, or skips the test with a clear
-// message when there is none, except under CI=true, where it fails.
-func requireChromium(t *testing.T) string {
-	t.Helper()
-	chrome := findChromium()
-	if chrome == "" {
-		msg := "no Chromium or Chrome found (looked for chromium, chromium-browser, google-chrome in PATH); install the chromium package to run the browser test"
-		if os.Getenv("CI") == "true" {
-			t.Fatal(msg)
-		}
-		t.Skip(msg)
-	}
-	return chrome
-}
-
-// newBrowserTab starts headless Chromium with the flags this closed network
-// needs and a fresh profile, and opens a tab width px wide whose problems
-// (exceptions, console errors, failed requests, requests leaving host) are
-// collected.
-// The browser ends with ctx or at the test's end.
-func newBrowserTab(t *testing.T, ctx context.Context, chrome, host string, width int) (context.Context, *pageProblems) {
-	t.Helper()
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(chrome),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.Flag("disable-default-apps", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.Flag("password-store", "basic"),
-		chromedp.Flag("use-mock-keychain", true),
-		chromedp.WindowSize(width, 900),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	probs := &pageProblems{host: host, urls: map[network.RequestID]string{}}
-	tab, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithListener(probs.listen))
-	t.Cleanup(func() {
-		cancelTab()
-		cancelAlloc()
-	})
-	if err := chromedp.Do(tab, chromedp.EmulateViewport(int64(width), 900)); err != nil {
-		t.Fatalf("open a tab %d px wide: %v", width, err)
-	}
-	return tab, probs
-}
-
-// openTab opens a browser tab on host as newBrowserTab does, which lives
+// openTab opens a browser tab on host as browsertest.NewTab does, which lives
 // at most timeout.
-func openTab(t *testing.T, chrome, host string, width int, timeout time.Duration) (context.Context, *pageProblems) {
+func openTab(t *testing.T, chrome, host string, width int, timeout time.Duration) (context.Context, *browsertest.Problems) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	t.Cleanup(cancel)
-	return newBrowserTab(t, ctx, chrome, host, width)
+	return browsertest.NewTab(t, ctx, chrome, host, width)
 }
 
 // openBrowserTestDB returns a DuckDB file in a temporary directory, loaded
@@ -244,94 +176,6 @@ func clickAndWaitForReload(ctx context.Context, sel, cond string) error {
 	}
 }
 
-// pageProblems collects what must not happen on a page: JavaScript
-// exceptions, console errors, browser log errors, failed requests and
-// requests that leave the test server.
-type pageProblems struct {
-	mu       sync.Mutex
-	host     string
-	urls     map[network.RequestID]string
-	problems []string
-}
-
-func (p *pageProblems) add(format string, args ...any) {
-	p.problems = append(p.problems, fmt.Sprintf(format, args...))
-}
-
-// listen runs inside chromedp's event loop: it only records.
-func (p *pageProblems) listen(ev any) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	switch ev := ev.(type) {
-	case *runtime.EventExceptionThrown:
-		d := ev.ExceptionDetails
-		msg := d.Text
-		if d.Exception != nil && d.Exception.Description != "" {
-			msg += " " + d.Exception.Description
-		}
-		p.add("JavaScript exception at %s:%d: %s", d.URL, d.LineNumber+1, msg)
-	case *runtime.EventConsoleAPICalled:
-		if ev.Type == runtime.ConsoleAPICalledTypeError || ev.Type == runtime.ConsoleAPICalledTypeAssert {
-			var parts []string
-			for _, a := range ev.Args {
-				if a.Description != "" {
-					parts = append(parts, a.Description)
-				} else {
-					parts = append(parts, string(a.Value))
-				}
-			}
-			p.add("console.%s: %s", ev.Type, strings.Join(parts, " "))
-		}
-	case *log.EventEntryAdded:
-		if ev.Entry != nil && ev.Entry.Level == log.EntryLevelError && !isFavicon(ev.Entry.URL) {
-			p.add("browser log error: %s (%s)", ev.Entry.Text, ev.Entry.URL)
-		}
-	case *network.EventRequestWillBeSent:
-		u := ev.Request.URL
-		p.urls[ev.RequestID] = u
-		if !p.local(u) {
-			p.add("request to another host: %s", u)
-		}
-	case *network.EventResponseReceived:
-		if ev.Response.Status >= 400 && !isFavicon(ev.Response.URL) {
-			p.add("HTTP %d for %s", ev.Response.Status, ev.Response.URL)
-		}
-	case *network.EventLoadingFailed:
-		if u := p.urls[ev.RequestID]; !isFavicon(u) {
-			p.add("request failed: %s: %s", u, ev.ErrorText)
-		}
-	}
-}
-
-// isFavicon reports whether u is the icon that Chromium asks for on pages
-// without an icon link, such as the login page. The service has none, and
-// its 404 says nothing about the page.
-func isFavicon(u string) bool {
-	p, err := url.Parse(u)
-	return err == nil && p.Path == "/favicon.ico"
-}
-
-// local reports whether a URL stays on the test server (or inside the page).
-func (p *pageProblems) local(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return false
-	}
-	switch u.Scheme {
-	case "data", "blob", "about":
-		return true
-	}
-	return u.Host == p.host
-}
-
-func (p *pageProblems) take() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := p.problems
-	p.problems = nil
-	return out
-}
-
 // pageState is what the tests read back from every page: its error, the
 // values of its cards by id and the active link of the nav (readPageJS).
 type pageState struct {
@@ -406,7 +250,7 @@ const chartsRenderedJS = `["aging_history", "aging_segments"].every((id) => {
 // charts without errors and without leaving the server, and saves the
 // screenshot for the README.
 func TestBrowserOverview(t *testing.T) {
-	chrome := requireChromium(t)
+	chrome := browsertest.RequireChromium(t)
 
 	srv, token, host := startBrowserServer(t, openBrowserTestDB(t), creditflow.RoleViewer, browserNow)
 	ctx, probs := openTab(t, chrome, host, 1280, 60*time.Second)
@@ -501,7 +345,7 @@ func TestBrowserOverview(t *testing.T) {
 		t.Errorf("%s gave %d items, want more than the 50 on the page", st.ItemsAPI, n)
 	}
 
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("overview: %s", p)
 	}
 
@@ -529,7 +373,7 @@ func TestBrowserOverview(t *testing.T) {
 	if !strings.Contains(msg, "2025-02-30") || !strings.Contains(msg, "YYYY-MM-DD") {
 		t.Errorf("bad as_of shows %q, want it to name the input and the format", msg)
 	}
-	probs.take() // the 400 of that page is the point
+	probs.Take() // the 400 of that page is the point
 
 	// Logging out ends the session: the overview sends us to the login page.
 	if err := chromedp.Do(ctx,
@@ -540,7 +384,7 @@ func TestBrowserOverview(t *testing.T) {
 	); err != nil {
 		t.Fatalf("log out: %v", err)
 	}
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("logout: %s", p)
 	}
 }

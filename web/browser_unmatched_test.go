@@ -14,6 +14,7 @@ import (
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
 	"github.com/creditflow/creditflow/store"
+	"github.com/creditflow/creditflow/web/browsertest"
 )
 
 // unmatchedScreenshotPath is where the browser test leaves the picture of
@@ -76,7 +77,7 @@ var readUnmatchedJS = readPageJS(`(() => {
 // another with the "Other customer" form, and sees each leave the queue of
 // the page and of the API, without JavaScript errors.
 func TestBrowserUnmatched(t *testing.T) {
-	chrome := requireChromium(t)
+	chrome := browsertest.RequireChromium(t)
 
 	srv, token, host := startBrowserServer(t, openUnmatchedTestDB(t), creditflow.RoleCollector, browserNow)
 	ctx, probs := openTab(t, chrome, host, 1360, 60*time.Second)
@@ -124,7 +125,7 @@ func TestBrowserUnmatched(t *testing.T) {
 	before := queue(t)
 	t.Logf("%d transactions waiting, %d on the page, %d with a candidate", before.Total, st.Rows, st.WithBook)
 	checkPage(t, st, before)
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("/unmatched: %s", p)
 	}
 	saveScreenshot(t, ctx, unmatchedScreenshotPath)
@@ -147,7 +148,7 @@ func TestBrowserUnmatched(t *testing.T) {
 		if slices.ContainsFunc(q.Items, func(u bank.UnmatchedTransaction) bool { return strconv.FormatInt(u.ID, 10) == id }) {
 			t.Errorf("GET /api/unmatched still lists transaction %s", id)
 		}
-		for _, p := range probs.take() {
+		for _, p := range probs.Take() {
 			t.Errorf("/unmatched after booking %s: %s", id, p)
 		}
 		return after, q

@@ -14,6 +14,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/present/view"
 	"github.com/creditflow/creditflow/risk"
 )
 
@@ -38,11 +39,11 @@ type customerPage struct {
 	Currency    string
 	Class       creditflow.RiskClass
 	ClassCSS    string
-	Cards       []kpiCard
+	Cards       []view.Card
 	Change      *changeBox
-	DelayChart  chartSnippet
+	DelayChart  view.Chart
 	DelayNote   string
-	LimitChart  chartSnippet
+	LimitChart  view.Chart
 	LimitRows   []limitRow
 	Reasons     []reasonRow
 	Features    []featureRow
@@ -110,7 +111,7 @@ func (s *Server) handleCustomerPage(w http.ResponseWriter, r *http.Request, sess
 		if d.dossier.err != nil {
 			s.log.ErrorContext(r.Context(), "customer dossier", "as_of", d.asOf.String(), "customer_id", id, "err", d.dossier.err)
 		}
-		d.dossier.fill(&p.Dossier, d.detail.OpenItems, currencyCode(d.currency))
+		d.dossier.fill(&p.Dossier, d.detail.OpenItems, view.CurrencyCode(d.currency))
 		return nil
 	}
 	servePage(s, w, r, sess, spec, &customerPage{ID: id, Name: id}, load, fill)
@@ -171,7 +172,7 @@ func (s *Server) loadCustomer(ctx context.Context, asOf creditflow.Date, id stri
 }
 
 func (d *customerData) fill(p *customerPage) error {
-	cur := currencyCode(d.currency)
+	cur := view.CurrencyCode(d.currency)
 	sc, lim := d.detail.Score, d.detail.Limit
 	p.Currency = cur
 	if sc.Name != "" {
@@ -186,24 +187,24 @@ func (d *customerData) fill(p *customerPage) error {
 	if lim.CreditLimit > 0 {
 		use = 100 * float64(lim.Exposure) / float64(lim.CreditLimit)
 	}
-	p.Cards = []kpiCard{
+	p.Cards = []view.Card{
 		{ID: "score", Label: "Risk score", Value: strconv.Itoa(sc.Score) + " / 100",
 			Detail: "class " + string(sc.RiskClass) + " · 0 is safest, 100 riskiest",
-			Hint:   "The model's overall judgement of the customer's payment risk.", Meter: cssPercent(float64(sc.Score))},
+			Hint:   "The model's overall judgement of the customer's payment risk.", Meter: view.MeterWidth(float64(sc.Score))},
 		{ID: "plate", Label: "Chance of paying late", Value: present.EN.Percent(100 * sc.PLate),
 			Detail: "next invoices paid after their due date",
-			Hint:   "p_late: the probability that an invoice issued now is paid after its due date.", Meter: cssPercent(100 * sc.PLate)},
+			Hint:   "p_late: the probability that an invoice issued now is paid after its due date.", Meter: view.MeterWidth(100 * sc.PLate)},
 		{ID: "psevere", Label: "Chance of 60+ days late", Value: present.EN.Percent(100 * sc.PSevere),
 			Detail: "paid more than 60 days late, or not at all",
 			Hint:   "p_severe: the probability that an invoice issued now is paid more than 60 days after its due date, or not at all. It sets the risk class.",
-			Meter:  cssPercent(100 * sc.PSevere)},
+			Meter:  view.MeterWidth(100 * sc.PSevere)},
 		{ID: "days", Label: "Expected days late", Value: present.EN.Days(sc.ExpectedDaysLate),
 			Detail: "beyond the due date, per invoice",
 			Hint:   "The number of days beyond its due date that the model expects an invoice issued now to be paid."},
 		{ID: "limit", Label: "Exposure / limit", Value: present.EN.Money(cur, lim.Exposure),
 			Detail: limitDetail(cur, lim, use),
 			Hint:   "What the customer owes against the credit limit that applies (manual if set, else recommended).",
-			Meter:  cssPercent(use)},
+			Meter:  view.MeterWidth(use)},
 	}
 
 	if ch := sc.Change; ch.Detected {
@@ -243,7 +244,7 @@ func (d *customerData) fill(p *customerPage) error {
 	for _, r := range sc.Reasons {
 		row := reasonRow{Text: r.Text, Weight: fmt.Sprintf("%+.2f", r.Weight), Up: r.Weight > 0}
 		if maxW > 0 {
-			row.Width = cssPercent(100 * math.Abs(r.Weight) / maxW)
+			row.Width = view.MeterWidth(100 * math.Abs(r.Weight) / maxW)
 		}
 		p.Reasons = append(p.Reasons, row)
 	}
@@ -255,7 +256,7 @@ func (d *customerData) fill(p *customerPage) error {
 
 	for _, it := range d.items {
 		p.Items = append(p.Items, customerItemRow{itemCells: newItemCells(it.OpenItem),
-			PLate: present.EN.Percent(100 * it.PLate), PLateWidth: cssPercent(100 * it.PLate)})
+			PLate: present.EN.Percent(100 * it.PLate), PLateWidth: view.MeterWidth(100 * it.PLate)})
 	}
 
 	hist := slices.Clone(d.detail.History)
@@ -283,10 +284,10 @@ func (d *customerData) fill(p *customerPage) error {
 		}
 	}
 	p.DelayNote = fmt.Sprintf("%s paid and %s open invoices by due date", present.EN.Count(settled), present.EN.Count(open))
-	if p.DelayChart, err = snippetOf(delayChart(d.delays, sc.Change, cur)); err != nil {
+	if p.DelayChart, err = view.Render(delayChart(d.delays, sc.Change, cur)); err != nil {
 		return fmt.Errorf("delay chart: %w", err)
 	}
-	if p.LimitChart, err = snippetOf(limitChart(lim, d.detail.OpenItems, cur)); err != nil {
+	if p.LimitChart, err = view.Render(limitChart(lim, d.detail.OpenItems, cur)); err != nil {
 		return fmt.Errorf("limit chart: %w", err)
 	}
 	return nil

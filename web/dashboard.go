@@ -2,24 +2,17 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"html/template"
-	"math"
 	"net/http"
 	"net/url"
-	"regexp"
-	"strconv"
-	"strings"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/present/view"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
-	"github.com/go-echarts/go-echarts/v2/render"
-	"github.com/go-echarts/go-echarts/v2/types"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -32,42 +25,21 @@ const (
 	overviewItemsSort = risk.SortDaysPastDue
 )
 
-// bucketColors are the colours of the aging buckets, in the order of
-// creditflow.AgingBucketLabels, from not yet due (green) to 90+ (dark red).
-// app.css uses the same colours for the bucket badges.
-var bucketColors = []string{"#3f9a6b", "#e0b43c", "#ee8a35", "#d4513d", "#8c1d2f"}
-
 // overviewPage is the data of overview.html. Everything is formatted here,
 // so that the template only places strings.
 type overviewPage struct {
 	pageHead
 
 	Currency     string
-	Cards        []kpiCard
-	AgingChart   chartSnippet
-	SegmentChart chartSnippet
+	Cards        []view.Card
+	AgingChart   view.Chart
+	SegmentChart view.Chart
 	Buckets      []bucketHead
 	Customers    []customerRow
 	Items        []openItemRow
 	ItemsTotal   string
 	ItemsAPI     string
 	CustomersAPI string
-}
-
-// kpiCard is one indicator at the top of the page.
-type kpiCard struct {
-	ID     string // stable hook for tests and styling
-	Label  string
-	Value  string
-	Detail string
-	Hint   string // the definition, as a tooltip
-	Meter  string // optional share for a small bar, as a CSS width ("42.0%")
-}
-
-// chartSnippet is a rendered go-echarts chart: its container and its script.
-type chartSnippet struct {
-	Element template.HTML
-	Script  template.HTML
 }
 
 type bucketHead struct {
@@ -135,7 +107,7 @@ type itemCells struct {
 func newItemCells(it creditflow.OpenItem) itemCells {
 	return itemCells{Invoice: it.InvoiceID, InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
 		Open: present.EN.Amount(it.OpenAmount), DaysPastDue: present.EN.Count(it.DaysPastDue),
-		Bucket: bucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed}
+		Bucket: view.BucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed}
 }
 
 // handleOverview renders the overview dashboard for ?as_of=YYYY-MM-DD,
@@ -198,18 +170,18 @@ func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overv
 // fill formats d into the page and builds its charts. The chart objects are
 // made here, per request: rendering them changes them.
 func (d *overviewData) fill(p *overviewPage) error {
-	cur := currencyCode(d.kpis.Currency)
+	cur := view.CurrencyCode(d.kpis.Currency)
 	p.Currency = cur
 	k := d.kpis
 	money := func(m creditflow.Money) string { return present.EN.Money(cur, m) }
 
-	p.Cards = []kpiCard{
+	p.Cards = []view.Card{
 		{ID: "open", Label: "Open receivables", Value: money(k.OpenTotal),
 			Detail: fmt.Sprintf("%s open items · %s customers", present.EN.Count(k.OpenItems), present.EN.Count(k.Customers)),
 			Hint:   "Everything invoiced and not yet paid on the as-of date (openstaande posten)."},
 		{ID: "overdue", Label: "Overdue", Value: money(k.OverdueTotal),
 			Detail: present.EN.Percent(k.OverdueShare*100) + " of open receivables",
-			Hint:   "The open amount past its due date.", Meter: cssPercent(k.OverdueShare * 100)},
+			Hint:   "The open amount past its due date.", Meter: view.MeterWidth(k.OverdueShare * 100)},
 		{ID: "unapplied", Label: "Unapplied credit", Value: money(k.UnappliedCredit),
 			Detail: "payments and credit notes not matched to an invoice",
 			Hint:   "Received or credited, not yet set against an open invoice; it lowers what customers really owe."},
@@ -225,7 +197,7 @@ func (d *overviewData) fill(p *overviewPage) error {
 		{ID: "cei", Label: "CEI 30 / 90 days", Value: present.EN.Percent(k.CEI30) + " / " + present.EN.Percent(k.CEI90),
 			Detail: "collection effectiveness index",
 			Hint:   "Share of what was collectable in the last 30 and 90 days that was collected; 100% is everything.",
-			Meter:  cssPercent(k.CEI90)},
+			Meter:  view.MeterWidth(k.CEI90)},
 		{ID: "dtp", Label: "Days to pay / late", Value: present.EN.Number(k.WeightedDaysToPay) + " / " + present.EN.Days(k.WeightedDaysLate),
 			Detail: "amount-weighted, invoices settled in the last 90 days",
 			Hint:   "Days from invoice date to payment, and from due date to payment, weighted by amount."},
@@ -236,7 +208,7 @@ func (d *overviewData) fill(p *overviewPage) error {
 		if l == "current" {
 			short = "Not due"
 		}
-		p.Buckets = append(p.Buckets, bucketHead{Label: short, Title: bucketTitle(l), Class: fmt.Sprintf("b%d", i)})
+		p.Buckets = append(p.Buckets, bucketHead{Label: short, Title: view.BucketTitle(l), Class: fmt.Sprintf("b%d", i)})
 	}
 	for _, c := range d.customers {
 		row := customerRow{Customer: newCustomerRef(c.Key, c.Name, openItemsAPI(c.Key, d.asOf)),
@@ -244,11 +216,11 @@ func (d *overviewData) fill(p *overviewPage) error {
 		if c.OpenTotal > 0 {
 			row.Share = present.EN.Percent(100 * float64(c.OverdueTotal) / float64(c.OpenTotal))
 		}
-		amounts := bucketAmounts(c.Buckets)
+		amounts := view.BucketAmounts(c.Buckets)
 		for i, a := range amounts {
-			cell := bucketCell{Amount: present.EN.Amount(a), Class: fmt.Sprintf("b%d", i), Label: bucketTitle(creditflow.AgingBucketLabels[i])}
+			cell := bucketCell{Amount: present.EN.Amount(a), Class: fmt.Sprintf("b%d", i), Label: view.BucketTitle(creditflow.AgingBucketLabels[i])}
 			if a > 0 && c.OpenTotal > 0 {
-				cell.Width = cssPercent(100 * float64(a) / float64(c.OpenTotal))
+				cell.Width = view.MeterWidth(100 * float64(a) / float64(c.OpenTotal))
 			}
 			row.Buckets = append(row.Buckets, cell)
 		}
@@ -263,10 +235,10 @@ func (d *overviewData) fill(p *overviewPage) error {
 	p.CustomersAPI = "/api/aging?" + url.Values{"as_of": {d.asOf.String()}, "group": {"customer"}}.Encode()
 
 	var err error
-	if p.AgingChart, err = snippetOf(agingHistoryChart(d, cur)); err != nil {
+	if p.AgingChart, err = view.Render(agingHistoryChart(d, cur)); err != nil {
 		return fmt.Errorf("aging history chart: %w", err)
 	}
-	if p.SegmentChart, err = snippetOf(segmentChart(d.segments, cur)); err != nil {
+	if p.SegmentChart, err = view.Render(segmentChart(d.segments, cur)); err != nil {
 		return fmt.Errorf("segment chart: %w", err)
 	}
 	return nil
@@ -289,9 +261,9 @@ func agingHistoryChart(d *overviewData, cur string) *charts.Bar {
 	for i, l := range creditflow.AgingBucketLabels {
 		data := make([]opts.BarData, len(d.history))
 		for j, a := range d.history {
-			data[j] = opts.BarData{Value: bucketAmounts(a.Buckets)[i].Float64()}
+			data[j] = opts.BarData{Value: view.BucketAmounts(a.Buckets)[i].Float64()}
 		}
-		bar.AddSeries(bucketTitle(l), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "35%"}))
+		bar.AddSeries(view.BucketTitle(l), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "35%"}))
 	}
 	return bar
 }
@@ -309,7 +281,7 @@ func segmentChart(segments []creditflow.AgingGroup, cur string) *charts.Bar {
 	)
 	names := make([]string, len(segments))
 	for i, g := range segments {
-		names[i] = chartText(g.Key)
+		names[i] = view.Text(g.Key)
 		if names[i] == "" {
 			names[i] = "(no segment)"
 		}
@@ -318,9 +290,9 @@ func segmentChart(segments []creditflow.AgingGroup, cur string) *charts.Bar {
 	for i, l := range creditflow.AgingBucketLabels {
 		data := make([]opts.BarData, len(segments))
 		for j, g := range segments {
-			data[j] = opts.BarData{Value: bucketAmounts(g.Buckets)[i].Float64()}
+			data[j] = opts.BarData{Value: view.BucketAmounts(g.Buckets)[i].Float64()}
 		}
-		bar.AddSeries(bucketTitle(l), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "30%"}))
+		bar.AddSeries(view.BucketTitle(l), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "30%"}))
 	}
 	return bar
 }
@@ -332,7 +304,7 @@ func chartOptions(id, height, cur string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: height,
 			AssetsHost: "/static/", Renderer: "canvas"}),
-		charts.WithColorsOpts(opts.Colors(bucketColors)),
+		charts.WithColorsOpts(opts.Colors(view.BucketColors)),
 		charts.WithAnimation(false),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
@@ -349,7 +321,7 @@ const (
 
 // moneyLabel labels an axis of amounts: 1.2M, 350k.
 func moneyLabel() *opts.AxisLabel {
-	return &opts.AxisLabel{Formatter: compactFormatterJS, Color: axisInk}
+	return &opts.AxisLabel{Formatter: view.CompactFormatter, Color: axisInk}
 }
 
 // gridLines are the lines across the plot at the values of an axis.
@@ -374,87 +346,8 @@ func moneyYAxis() charts.GlobalOpts {
 // moneyTooltip shows the amount of every series at the category under the
 // pointer.
 func moneyTooltip(cur string) charts.GlobalOpts {
-	return charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: moneyFormatterJS(cur),
+	return charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: view.MoneyFormatter(cur),
 		AxisPointer: &opts.AxisPointer{Type: "shadow"}})
-}
-
-// compactFormatterJS writes axis values as 1.2M or 350k.
-var compactFormatterJS = opts.FuncOpts(present.EN.CompactJS())
-
-// moneyFormatterJS writes tooltip values as the page writes money. cur has
-// been checked by currencyCode, so it is safe inside the script.
-func moneyFormatterJS(cur string) types.FuncStr {
-	return opts.FuncOpts(`function (v) {
-	return ` + present.EN.MoneyJS(cur, "Number(v)") + `;
-}`)
-}
-
-// snippetOf renders a chart into its container and its script.
-//
-// go-echarts writes the options as JSON without HTML escaping, so a "<" in a
-// segment name could close the script element early. Inside the script "<"
-// only occurs within string literals of that JSON (the formatters above have
-// none), so it is replaced by the escape \u003c, which JavaScript reads as
-// the same character.
-func snippetOf(c interface{ RenderSnippet() render.ChartSnippet }) (chartSnippet, error) {
-	sn := c.RenderSnippet()
-	const open, end = `<script type="text/javascript">`, `</script>`
-	body, ok := strings.CutPrefix(strings.TrimSpace(sn.Script), open)
-	body, ok2 := strings.CutSuffix(body, end)
-	if !ok || !ok2 {
-		return chartSnippet{}, errors.New("unexpected script from go-echarts")
-	}
-	body = strings.ReplaceAll(body, "<", `\u003c`)
-	return chartSnippet{
-		Element: template.HTML(sn.Element),
-		Script:  template.HTML(open + body + end),
-	}, nil
-}
-
-// chartText makes text from the ledger safe for go-echarts, which turns
-// anything between "__f__" markers into raw JavaScript.
-func chartText(s string) string {
-	for strings.Contains(s, "__f__") {
-		s = strings.ReplaceAll(s, "__f__", "_\u200b_f_\u200b_")
-	}
-	return s
-}
-
-var currencyPattern = regexp.MustCompile(`^[A-Z]{3}$`)
-
-// currencyCode returns an ISO 4217 code, EUR when there is none.
-func currencyCode(c string) string {
-	if currencyPattern.MatchString(c) {
-		return c
-	}
-	return "EUR"
-}
-
-// bucketAmounts returns the amounts of the aging buckets in the order of
-// creditflow.AgingBucketLabels, whatever order or subset bs has.
-func bucketAmounts(bs []creditflow.AgingBucket) []creditflow.Money {
-	out := make([]creditflow.Money, len(creditflow.AgingBucketLabels))
-	for _, b := range bs {
-		for i, l := range creditflow.AgingBucketLabels {
-			if b.Label == l {
-				out[i] += b.Amount
-			}
-		}
-	}
-	return out
-}
-
-// bucketTitle is how a bucket label reads on the page.
-func bucketTitle(label string) string {
-	switch label {
-	case "current":
-		return "Not yet due"
-	case "90+":
-		return "90+ days"
-	case "":
-		return ""
-	}
-	return label + " days"
 }
 
 // bucketClass is the CSS class of a bucket badge.
@@ -465,12 +358,4 @@ func bucketClass(label string) string {
 		}
 	}
 	return ""
-}
-
-// cssPercent writes x, in percent, as a CSS width clamped to [0,100].
-func cssPercent(x float64) string {
-	if math.IsNaN(x) {
-		return ""
-	}
-	return strconv.FormatFloat(math.Max(0, math.Min(100, x)), 'f', 1, 64) + "%"
 }

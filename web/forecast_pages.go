@@ -12,6 +12,7 @@ import (
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/forecast"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/present/view"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
@@ -46,9 +47,9 @@ type forecastPage struct {
 
 	Currency   string
 	Horizon    string // "3 March to 1 June 2025"
-	Cards      []kpiCard
-	BandChart  chartSnippet
-	SplitChart chartSnippet
+	Cards      []view.Card
+	BandChart  view.Chart
+	SplitChart view.Chart
 	Weeks      []forecastWeekRow
 	Total      forecastWeekRow
 	Customers  []cashCustomerRow
@@ -143,7 +144,7 @@ func (s *Server) loadForecast(ctx context.Context, asOf creditflow.Date) (*forec
 // charts, per request.
 func (d *forecastData) fill(p *forecastPage) error {
 	f, asOf := d.forecast, d.asOf
-	cur := currencyCode(f.Currency)
+	cur := view.CurrencyCode(f.Currency)
 	p.Currency = cur
 	p.API = "/api/forecast?" + url.Values{"as_of": {asOf.String()}, "weeks": {fmt.Sprint(forecastPageWeeks)}}.Encode()
 	if len(f.Weeks) > 0 {
@@ -170,7 +171,7 @@ func (d *forecastData) fill(p *forecastPage) error {
 		openShare = 100 * float64(open) / float64(total)
 	}
 	soonWeeks := min(forecastSoonWeeks, len(f.Weeks))
-	p.Cards = []kpiCard{
+	p.Cards = []view.Card{
 		{ID: "expected", Label: fmt.Sprintf("Expected in %d weeks", len(f.Weeks)), Value: present.EN.Money(cur, total),
 			Detail: "cash in from " + p.Horizon,
 			Hint:   "The cash customers are expected to pay in the weeks shown: the average over the simulated futures."},
@@ -179,7 +180,7 @@ func (d *forecastData) fill(p *forecastPage) error {
 			Hint:   "Cash expected in the first weeks of the forecast, where it is most certain."},
 		{ID: "open", Label: "From open invoices", Value: present.EN.Money(cur, open),
 			Detail: present.EN.Percent(openShare) + " of the expected cash",
-			Hint:   "Cash expected from invoices that are open on the as-of date.", Meter: cssPercent(openShare)},
+			Hint:   "Cash expected from invoices that are open on the as-of date.", Meter: view.MeterWidth(openShare)},
 		{ID: "new", Label: "From new invoices", Value: present.EN.Money(cur, fresh),
 			Detail: "invoices not yet sent, paid within the horizon",
 			Hint:   "Cash expected from invoices that are still to be sent, at each customer's usual pace of sales and payment."},
@@ -194,7 +195,7 @@ func (d *forecastData) fill(p *forecastPage) error {
 		row := cashCustomerRow{Customer: newCustomerRef(c.CustomerID, c.Name, customerLink(c.CustomerID, asOf)),
 			Expected: present.EN.Amount(c.Expected), Open: present.EN.Amount(c.OpenAmount), Share: present.EN.Percent(percentOf(c.Expected, open))}
 		if first > 0 {
-			row.Width = cssPercent(100 * float64(c.Expected) / float64(first))
+			row.Width = view.MeterWidth(100 * float64(c.Expected) / float64(first))
 		}
 		p.Customers = append(p.Customers, row)
 	}
@@ -203,10 +204,10 @@ func (d *forecastData) fill(p *forecastPage) error {
 	p.Backtest = forecastBacktestOf(d.backtest, asOf)
 
 	var err error
-	if p.BandChart, err = snippetOf(forecastBandChart(f.Weeks, cur)); err != nil {
+	if p.BandChart, err = view.Render(forecastBandChart(f.Weeks, cur)); err != nil {
 		return fmt.Errorf("forecast band chart: %w", err)
 	}
-	if p.SplitChart, err = snippetOf(forecastSplitChart(f.Weeks, cur)); err != nil {
+	if p.SplitChart, err = view.Render(forecastSplitChart(f.Weeks, cur)); err != nil {
 		return fmt.Errorf("forecast split chart: %w", err)
 	}
 	return nil

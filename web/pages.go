@@ -16,10 +16,8 @@ import (
 // templateFuncs are the functions the templates call.
 var templateFuncs = template.FuncMap{"args": templateArgs}
 
-// pageTemplates holds the pages that stand alone: the login page and the
-// weekly report.
-var pageTemplates = template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFiles,
-	"templates/login.html", "templates/report.html"))
+// pageTemplates holds the page that stands alone: the login page.
+var pageTemplates = template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFiles, "templates/login.html"))
 
 // dashboardTemplates holds each dashboard page by its file name, parsed
 // with layout.html into a set of its own: every page defines the blocks of

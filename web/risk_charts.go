@@ -7,6 +7,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/present/view"
 	"github.com/creditflow/creditflow/risk"
 	"github.com/go-echarts/go-echarts/v2/charts"
 	"github.com/go-echarts/go-echarts/v2/opts"
@@ -26,7 +27,7 @@ func riskChartOptions(id, height string) []charts.GlobalOpts {
 }
 
 // classSeriesName is how a risk class reads in a legend.
-func classSeriesName(c creditflow.RiskClass) string { return "Class " + chartText(string(c)) }
+func classSeriesName(c creditflow.RiskClass) string { return "Class " + view.Text(string(c)) }
 
 // scoreHistogram counts the customers per 10 points of score, stacked by
 // risk class: the class follows p_severe, the score the whole model, so
@@ -113,7 +114,7 @@ func classExposureChart(cs []creditflow.RiskScore, cur string) *charts.Pie {
 	data := make([]opts.PieData, len(riskClasses))
 	for k, cl := range riskClasses {
 		data[k] = opts.PieData{Name: classSeriesName(cl), Value: sums[k].Float64(),
-			ItemStyle: &opts.ItemStyle{Color: bucketColors[k], BorderColor: "#fff", BorderWidth: 2}}
+			ItemStyle: &opts.ItemStyle{Color: view.BucketColors[k], BorderColor: "#fff", BorderWidth: 2}}
 	}
 	pie.AddSeries("Exposure", data,
 		charts.WithPieChartOpts(opts.PieChart{Radius: []string{"46%", "72%"}, Center: []string{"50%", "45%"}}),
@@ -155,7 +156,7 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 	)
 	var paid, open []opts.ScatterData
 	for _, pt := range points {
-		v := opts.ScatterData{Name: chartText(pt.InvoiceID), Value: []any{pt.DueDate.String(), app.RoundDays(pt.DaysLate), pt.Amount.Float64(), pt.Censored}}
+		v := opts.ScatterData{Name: view.Text(pt.InvoiceID), Value: []any{pt.DueDate.String(), app.RoundDays(pt.DaysLate), pt.Amount.Float64(), pt.Censored}}
 		if pt.Censored {
 			open = append(open, v)
 		} else {
@@ -258,12 +259,12 @@ func limitChart(lim creditflow.CreditLimit, items []creditflow.OpenItem, cur str
 	bar.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{ChartID: "customer_limit", Width: "100%", Height: "210px",
 			AssetsHost: "/static/", Renderer: "canvas"}),
-		charts.WithColorsOpts(opts.Colors{bucketColors[0], bucketColors[3], "#24518a"}),
+		charts.WithColorsOpts(opts.Colors{view.BucketColors[0], view.BucketColors[3], "#24518a"}),
 		charts.WithAnimation(false),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "8", Bottom: "36", ContainLabel: opts.Bool(true)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", ValueFormatter: moneyFormatterJS(cur)}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", ValueFormatter: view.MoneyFormatter(cur)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(), SplitLine: gridLines()}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Color: "#2b3445"}, AxisLine: axisLine()}),
 	)

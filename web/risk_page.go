@@ -12,6 +12,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/present/view"
 	"github.com/creditflow/creditflow/risk"
 )
 
@@ -27,7 +28,7 @@ const (
 )
 
 // riskClasses are the risk classes from safest to riskiest. They take the
-// colours of the aging buckets (bucketColors), from green to dark red.
+// colours of the aging buckets (view.BucketColors), from green to dark red.
 var riskClasses = []creditflow.RiskClass{"A", "B", "C", "D", "E"}
 
 // classIndex is the position of c in riskClasses, or -1.
@@ -51,12 +52,12 @@ type riskPage struct {
 	Refreshing   bool
 	Currency     string
 	Scored       string // "214 customers"
-	Cards        []kpiCard
+	Cards        []view.Card
 	Classes      []classHead
-	ScoreChart   chartSnippet
-	HistoryChart chartSnippet
+	ScoreChart   view.Chart
+	HistoryChart view.Chart
 	HistoryFrom  string // "January 2025"
-	ClassChart   chartSnippet
+	ClassChart   view.Chart
 	Alerts       []alertRow
 	AlertsSince  string
 	AlertsAPI    string
@@ -134,7 +135,7 @@ func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData,
 
 // fill formats d into the page and builds its charts, per request.
 func (d *riskData) fill(p *riskPage) error {
-	cur := currencyCode(d.Scored.Currency)
+	cur := view.CurrencyCode(d.Scored.Currency)
 	p.Currency = cur
 	p.Refreshing = d.refreshing
 	cs := d.Scored.Customers
@@ -166,14 +167,14 @@ func (d *riskData) fill(p *riskPage) error {
 	if exposure > 0 {
 		riskyShare = 100 * float64(risky) / float64(exposure)
 	}
-	p.Cards = []kpiCard{
+	p.Cards = []view.Card{
 		{ID: "exposure", Label: "Exposure", Value: present.EN.Money(cur, exposure),
 			Detail: fmt.Sprintf("%s of %s customers owe something", present.EN.Count(active), present.EN.Count(len(cs))),
 			Hint:   "What customers owe on the as-of date: their open invoices less unapplied credit."},
 		{ID: "risky", Label: "High risk (classes D–E)", Value: present.EN.Money(cur, risky),
 			Detail: fmt.Sprintf("%s of exposure · %s customers", present.EN.Percent(riskyShare), present.EN.Count(nRisky)),
 			Hint:   "Exposure with customers in the two riskiest classes, by their chance of paying more than 60 days late.",
-			Meter:  cssPercent(riskyShare)},
+			Meter:  view.MeterWidth(riskyShare)},
 		{ID: "changes", Label: "Behaviour changes", Value: present.EN.Count(changes),
 			Detail: fmt.Sprintf("customers · %s new alerts since %s", present.EN.Count(len(d.Alerts)), d.AlertsSince.Format("2 Jan")),
 			Hint:   "Customers whose payment delays shifted, or who stopped paying, as the change test sees it on the as-of date."},
@@ -197,13 +198,13 @@ func (d *riskData) fill(p *riskPage) error {
 	p.HistoryFrom = d.Dates[0].Format("January 2006")
 
 	var err error
-	if p.ScoreChart, err = snippetOf(scoreHistogram(cs)); err != nil {
+	if p.ScoreChart, err = view.Render(scoreHistogram(cs)); err != nil {
 		return fmt.Errorf("score histogram: %w", err)
 	}
-	if p.HistoryChart, err = snippetOf(classHistoryChart(d.Dates, d.History)); err != nil {
+	if p.HistoryChart, err = view.Render(classHistoryChart(d.Dates, d.History)); err != nil {
 		return fmt.Errorf("class history chart: %w", err)
 	}
-	if p.ClassChart, err = snippetOf(classExposureChart(cs, cur)); err != nil {
+	if p.ClassChart, err = view.Render(classExposureChart(cs, cur)); err != nil {
 		return fmt.Errorf("class exposure chart: %w", err)
 	}
 	return nil
@@ -213,7 +214,7 @@ func newRiskRow(c creditflow.RiskScore, asOf creditflow.Date) riskRow {
 	row := riskRow{
 		Customer: newCustomerRef(c.CustomerID, c.Name, customerLink(c.CustomerID, asOf)),
 		Class:    c.RiskClass, ClassCSS: classCSS(c.RiskClass), Score: strconv.Itoa(c.Score),
-		ScoreWidth: cssPercent(float64(c.Score)), PLate: present.EN.Percent(100 * c.PLate), PSevere: present.EN.Percent(100 * c.PSevere),
+		ScoreWidth: view.MeterWidth(float64(c.Score)), PLate: present.EN.Percent(100 * c.PLate), PSevere: present.EN.Percent(100 * c.PSevere),
 		DaysLate: present.EN.Number(c.ExpectedDaysLate), Exposure: present.EN.Amount(c.Exposure), Limit: present.EN.Amount(c.CreditLimit),
 		Over: c.Exposure > c.CreditLimit && c.Exposure > 0,
 	}

@@ -1,42 +1,17 @@
 package web_test
 
 import (
-	"bytes"
 	"context"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/app/apptest"
 	"github.com/creditflow/creditflow/web"
 )
-
-// syncBuffer is a log destination safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-func (b *syncBuffer) count(s string) int {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return strings.Count(b.buf.String(), s)
-}
 
 // TestWarmUp serves with Config.Warm: today's figures are computed when the
 // server starts and again after an upload changed the ledger, and the
@@ -44,7 +19,7 @@ func (b *syncBuffer) count(s string) int {
 func TestWarmUp(t *testing.T) {
 	db := openRiskTestDB(t)
 	tok := createTokens(t, db)
-	var logs syncBuffer
+	var logs apptest.SyncBuffer
 	srv := web.New(web.Config{DB: db, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
 		Now: func() time.Time { return riskNow }, Warm: true})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -56,7 +31,7 @@ func TestWarmUp(t *testing.T) {
 	base := "http://" + <-addrc
 	waitFor := func(n int) {
 		t.Helper()
-		for deadline := time.Now().Add(2 * time.Minute); logs.count(`msg="warmed up" as_of=`+riskAsOf) < n; {
+		for deadline := time.Now().Add(2 * time.Minute); strings.Count(logs.String(), `msg="warmed up" as_of=`+riskAsOf) < n; {
 			if time.Now().After(deadline) {
 				t.Fatalf("no warm-up %d in the log:\n%s", n, logs.String())
 			}
@@ -76,7 +51,7 @@ func TestWarmUp(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("ListenAndServe: %v", err)
 	}
-	if n := logs.count("warm-up"); n != 0 {
+	if n := strings.Count(logs.String(), "warm-up"); n != 0 {
 		t.Errorf("%d warm-up(s) failed:\n%s", n, logs.String())
 	}
 }

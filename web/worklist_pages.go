@@ -12,6 +12,7 @@ import (
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/present/view"
 )
 
 // The collection worklist (/worklist): the day's dunning tasks, highest
@@ -51,7 +52,7 @@ type worklistPage struct {
 	pageHead
 
 	Currency string
-	Cards    []kpiCard
+	Cards    []view.Card
 	// CanRecord is true for collectors and admins: they get the forms.
 	CanRecord bool
 	Today     string // the action date the server records, YYYY-MM-DD
@@ -229,7 +230,7 @@ func (d worklistData) fill(p *worklistPage, f worklistFilter) {
 	if p.Filtered {
 		of = fmt.Sprintf(" of %s on the whole list", present.EN.Count(d.Total))
 	}
-	p.Cards = []kpiCard{
+	p.Cards = []view.Card{
 		{ID: "tasks", Label: "Tasks due", Value: present.EN.Count(n),
 			Detail: fmt.Sprintf("customers with a dunning step due%s", of),
 			Hint:   "Customers with a step of the dunning ladder due on the as-of date, after pauses for promises, disputes and the minimum amount."},
@@ -239,7 +240,7 @@ func (d worklistData) fill(p *worklistPage, f worklistFilter) {
 		{ID: "calls", Label: "Calls planned", Value: fmt.Sprintf("%s / %s", present.EN.Count(calls), present.EN.Count(capacity)),
 			Detail: fmt.Sprintf("%s deferred beyond the day's capacity", present.EN.Count(deferred)),
 			Hint:   "Phone steps within the day's call capacity of the whole list, against that capacity; higher priorities get the calls first.",
-			Meter:  cssPercent(callShare)},
+			Meter:  view.MeterWidth(callShare)},
 		{ID: "cash", Label: "Expected cash brought forward", Value: cur + " " + formatNumber2(priority),
 			Detail: "sum of the listed priorities",
 			Hint:   "What the listed steps are expected to bring forward or save, less what they cost: amount overdue × risk weight × effect − cost, summed."},

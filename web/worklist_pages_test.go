@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/web/browsertest"
 )
 
 // worklistScreenshotPath is where the browser test leaves the picture of
@@ -182,7 +183,7 @@ var readWorklistJS = readPageJS(`(() => {
 // headless Chromium, records a promise to pay for the first task from the
 // page and sees the task leave the list, without JavaScript errors.
 func TestBrowserWorklist(t *testing.T) {
-	chrome := requireChromium(t)
+	chrome := browsertest.RequireChromium(t)
 
 	srv, token, host := startBrowserServer(t, openBrowserTestDB(t), creditflow.RoleCollector, browserNow)
 	ctx, probs := openTab(t, chrome, host, 1360, 90*time.Second)
@@ -200,7 +201,7 @@ func TestBrowserWorklist(t *testing.T) {
 			t.Errorf("card %s shows %q", id, v)
 		}
 	}
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("/worklist: %s", p)
 	}
 
@@ -234,7 +235,7 @@ func TestBrowserWorklist(t *testing.T) {
 	if after.Rows != st.Rows-1 {
 		t.Errorf("after the promise %d rows, want %d", after.Rows, st.Rows-1)
 	}
-	for _, p := range probs.take() {
+	for _, p := range probs.Take() {
 		t.Errorf("/worklist after the promise: %s", p)
 	}
 }

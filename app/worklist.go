@@ -50,11 +50,12 @@ func (a *App) DunningOptions(ctx context.Context, asOf creditflow.Date) (opt dun
 // Worklist returns the whole worklist as of asOf, computed once per date
 // until an action or a change of the ledger. Right after a booked payment
 // it shows the payment at once, weighted by the outdated risk scores, and
-// is made again when the new scores are there.
+// is made again in the background when the new scores are there.
 func (a *App) Worklist(ctx context.Context, asOf creditflow.Date) (*Worklist, error) {
 	w, err := a.worklists.get(ctx, asOf, a.computeWorklist(asOf))
-	if err == nil && w.provisional && !a.engine.Refreshing(asOf) {
-		a.worklists.drop(func(d creditflow.Date) bool { return d == asOf })
+	if err == nil && w.provisional && !a.engine.Refreshing(asOf) && !a.worklists.refreshing(asOf) {
+		// Served once more while it is made again in the background.
+		a.worklists.outdate(func(d creditflow.Date) bool { return d == asOf })
 		return a.worklists.get(ctx, asOf, a.computeWorklist(asOf))
 	}
 	return w, err

@@ -268,6 +268,16 @@ func onInvoices(ids []string) string {
 	return " on invoices " + strings.Join(ids, ", ")
 }
 
+// amountAndDate is the promised amount of a promise or arrangement, if
+// any, after amountPrefix, and its promise date after datePrefix.
+func amountAndDate(a Action, amountPrefix, datePrefix string) string {
+	var s string
+	if a.Amount != nil {
+		s = amountPrefix + present.EN.Plain(*a.Amount)
+	}
+	return s + datePrefix + a.PromiseDate.String()
+}
+
 // actionText is an action as one English sentence.
 func actionText(a Action) string {
 	var s string
@@ -280,21 +290,13 @@ func actionText(a Action) string {
 	case Call:
 		s = "The customer was called" + on
 	case PromiseToPay:
-		s = "The customer promised to pay"
-		if a.Amount != nil {
-			s += " " + present.EN.Plain(*a.Amount)
-		}
-		s += " by " + a.PromiseDate.String() + on
+		s = "The customer promised to pay" + amountAndDate(a, " ", " by ") + on
 	case Dispute:
 		s = "The customer disputed" + strings.TrimPrefix(on, " on")
 	case DisputeResolved:
 		s = "The dispute about" + strings.TrimPrefix(on, " on") + " was resolved"
 	case Arrangement:
-		s = "A payment arrangement was agreed"
-		if a.Amount != nil {
-			s += " for " + present.EN.Plain(*a.Amount)
-		}
-		s += " until " + a.PromiseDate.String() + on
+		s = "A payment arrangement was agreed" + amountAndDate(a, " for ", " until ") + on
 	case Handover:
 		s = "The claim was handed over to the collection agency" + on
 	case Note:

@@ -140,11 +140,14 @@ func TestGenerateSameSeedSameBytes(t *testing.T) {
 	}
 }
 
+// configCase is a named configuration of the generator.
+type configCase struct {
+	name string
+	cfg  Config
+}
+
 func TestGenerateLedgerIsConsistent(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  Config
-	}{
+	tests := []configCase{
 		{"small", Config{Customers: 80, Invoices: 4000, Seed: 1, End: testEnd, Years: 3}},
 		{"one year", Config{Customers: 50, Invoices: 2500, Seed: 2, End: testEnd, Years: 1}},
 		{"long history", Config{Customers: 40, Invoices: 3000, Seed: 3, End: time.Date(2024, 2, 29, 0, 0, 0, 0, time.UTC), Years: 6}},
@@ -389,10 +392,7 @@ func checkLedger(t *testing.T, cfg Config, lf ledgerFiles, sum Summary) {
 }
 
 func TestPlantedBehaviour(t *testing.T) {
-	tests := []struct {
-		name string
-		cfg  Config
-	}{
+	tests := []configCase{
 		{"three years", Config{Customers: 400, Invoices: 60_000, Seed: 11, End: testEnd, Years: 3}},
 		{"one year", Config{Customers: 300, Invoices: 40_000, Seed: 12, End: testEnd, Years: 1}},
 	}

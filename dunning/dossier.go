@@ -268,6 +268,16 @@ func onInvoices(ids []string) string {
 	return " on invoices " + strings.Join(ids, ", ")
 }
 
+// amountAndDate is the promised amount of a promise or arrangement, if
+// any, after amountPrefix, and its promise date after datePrefix.
+func amountAndDate(a Action, amountPrefix, datePrefix string) string {
+	var s string
+	if a.Amount != nil {
+		s = amountPrefix + present.EN.Plain(*a.Amount)
+	}
+	return s + datePrefix + a.PromiseDate.String()
+}
+
 // actionText is an action as one English sentence.
 func actionText(a Action) string {
 	var s string
@@ -280,21 +290,13 @@ func actionText(a Action) string {
 	case Call:
 		s = "The customer was called" + on
 	case PromiseToPay:
-		s = "The customer promised to pay"
-		if a.Amount != nil {
-			s += " " + present.EN.Plain(*a.Amount)
-		}
-		s += " by " + a.PromiseDate.String() + on
+		s = "The customer promised to pay" + amountAndDate(a, " ", " by ") + on
 	case Dispute:
 		s = "The customer disputed" + strings.TrimPrefix(on, " on")
 	case DisputeResolved:
 		s = "The dispute about" + strings.TrimPrefix(on, " on") + " was resolved"
 	case Arrangement:
-		s = "A payment arrangement was agreed"
-		if a.Amount != nil {
-			s += " for " + present.EN.Plain(*a.Amount)
-		}
-		s += " until " + a.PromiseDate.String() + on
+		s = "A payment arrangement was agreed" + amountAndDate(a, " for ", " until ") + on
 	case Handover:
 		s = "The claim was handed over to the collection agency" + on
 	case Note:
@@ -314,45 +316,37 @@ func actionText(a Action) string {
 
 // dossierLedger reads sql/dunning_dossier_ledger.sql.
 func dossierLedger(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date) ([]ledgerRow, error) {
-	rows, err := q.QueryContext(ctx, store.Query("dunning_dossier_ledger"), customerID, asOf)
-	if err != nil {
-		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
-	}
-	defer rows.Close()
-	var out []ledgerRow
-	for rows.Next() {
-		var r ledgerRow
+	return dossierRows(ctx, q, "dunning_dossier_ledger", customerID, asOf, func(rows *sql.Rows) (r ledgerRow, err error) {
 		var ids string
 		if err := rows.Scan(&r.kind, &r.id, &r.day, &r.due, store.Money(&r.amount), &r.currency, &r.text, &ids); err != nil {
-			return nil, fmt.Errorf("dossier %s: %w", customerID, err)
+			return r, err
 		}
 		if err := json.Unmarshal([]byte(ids), &r.invoiceIDs); err != nil {
-			return nil, fmt.Errorf("dossier %s: invoice_ids: %w", customerID, err)
+			return r, fmt.Errorf("invoice_ids: %w", err)
 		}
-		out = append(out, r)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
-	}
-	return out, nil
+		return r, nil
+	})
 }
 
 // dossierAllocations reads sql/dunning_dossier_allocations.sql.
 func dossierAllocations(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date) ([]allocation, error) {
-	rows, err := q.QueryContext(ctx, store.Query("dunning_dossier_allocations"), customerID, asOf)
+	return dossierRows(ctx, q, "dunning_dossier_allocations", customerID, asOf, func(rows *sql.Rows) (a allocation, err error) {
+		err = rows.Scan(&a.invoiceID, &a.day, store.Money(&a.amount))
+		return a, err
+	})
+}
+
+// dossierRows runs the query of the dossier of customerID as of asOf and
+// reads its rows with scan.
+func dossierRows[T any](ctx context.Context, q store.Querier, query, customerID string, asOf creditflow.Date,
+	scan func(*sql.Rows) (T, error)) ([]T, error) {
+	var out []T
+	err := store.EachRow(ctx, q, store.Query(query), func(rows *sql.Rows) error {
+		r, err := scan(rows)
+		out = append(out, r)
+		return err
+	}, customerID, asOf)
 	if err != nil {
-		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
-	}
-	defer rows.Close()
-	var out []allocation
-	for rows.Next() {
-		var a allocation
-		if err := rows.Scan(&a.invoiceID, &a.day, store.Money(&a.amount)); err != nil {
-			return nil, fmt.Errorf("dossier %s: %w", customerID, err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("dossier %s: %w", customerID, err)
 	}
 	return out, nil

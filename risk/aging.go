@@ -128,10 +128,7 @@ func OpenItems(ctx context.Context, q store.Querier, oq OpenItemsQuery) (items [
 // AgingReport returns the open receivables on asOf split into the aging
 // buckets, with all five buckets present, in order, even when empty.
 func AgingReport(ctx context.Context, q store.Querier, asOf creditflow.Date) (creditflow.Aging, error) {
-	if err := validateAsOf(asOf); err != nil {
-		return creditflow.Aging{}, err
-	}
-	cur, err := reportCurrency(ctx, q)
+	cur, err := asOfCurrency(ctx, q, asOf)
 	if err != nil {
 		return creditflow.Aging{}, err
 	}
@@ -255,6 +252,15 @@ func (b *bucketRow) buckets() []creditflow.AgingBucket {
 		out[i] = creditflow.AgingBucket{Label: label, Amount: b.amount[i], Count: b.count[i]}
 	}
 	return out
+}
+
+// asOfCurrency checks that asOf is given and returns the currency the
+// analytics report in.
+func asOfCurrency(ctx context.Context, q store.Querier, asOf creditflow.Date) (string, error) {
+	if err := validateAsOf(asOf); err != nil {
+		return "", err
+	}
+	return reportCurrency(ctx, q)
 }
 
 // reportCurrency returns the currency the analytics report in.

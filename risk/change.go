@@ -188,10 +188,7 @@ func DetectChanges(ctx context.Context, q store.Querier, asOf creditflow.Date) (
 }
 
 func detectChanges(ctx context.Context, q store.Querier, asOf creditflow.Date, p changeParams) (map[string]creditflow.BehaviourChange, error) {
-	if err := validateAsOf(asOf); err != nil {
-		return nil, err
-	}
-	cur, err := reportCurrency(ctx, q)
+	cur, err := asOfCurrency(ctx, q, asOf)
 	if err != nil {
 		return nil, err
 	}

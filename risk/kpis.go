@@ -37,10 +37,7 @@ type monthSales struct {
 //     (A-90, A], the amount-weighted mean days from invoice date, and from
 //     due date, to the day they were settled; 0 when there are none.
 func ComputeKPIs(ctx context.Context, q store.Querier, asOf creditflow.Date) (creditflow.KPIs, error) {
-	if err := validateAsOf(asOf); err != nil {
-		return creditflow.KPIs{}, err
-	}
-	cur, err := reportCurrency(ctx, q)
+	cur, err := asOfCurrency(ctx, q, asOf)
 	if err != nil {
 		return creditflow.KPIs{}, err
 	}

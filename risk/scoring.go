@@ -25,10 +25,7 @@ type scoring struct {
 
 // newScoring loads and shrinks the features of every customer on asOf.
 func newScoring(ctx context.Context, q store.Querier, asOf creditflow.Date) (*scoring, error) {
-	if err := validateAsOf(asOf); err != nil {
-		return nil, err
-	}
-	cur, err := reportCurrency(ctx, q)
+	cur, err := asOfCurrency(ctx, q, asOf)
 	if err != nil {
 		return nil, err
 	}

@@ -50,20 +50,12 @@ func TestBrowserForecast(t *testing.T) {
 
 	// /forecast needs a session: log in on the way.
 	logInOnTheWay(t, ctx, srv.URL+"/forecast?as_of="+riskAsOf, token, chromedp.WaitVisible(chromedp.ID("kpi-expected")))
-	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != srv.URL+"/forecast?as_of="+riskAsOf {
-		t.Errorf("after login at %s (%v), want %s/forecast?as_of=%s", loc, err, srv.URL, riskAsOf)
-	}
+	wantLocation(t, ctx, srv.URL+"/forecast?as_of="+riskAsOf)
 	charts := riskChartsJS(map[string]int{"forecast_band": 4, "forecast_split": 2})
 	if err := waitForCharts(ctx, charts); err != nil {
 		t.Fatalf("forecast charts did not render: %v", err)
 	}
-	st, err := chromedp.Run(ctx, chromedp.Evaluate[forecastPageState](readForecastJS))
-	if err != nil {
-		t.Fatalf("read /forecast: %v", err)
-	}
-	if st.Error != "" {
-		t.Errorf("/forecast shows an error: %s", st.Error)
-	}
+	st := readPage[forecastPageState](t, ctx, readForecastJS, "/forecast")
 	for _, id := range []string{"kpi-expected", "kpi-soon", "kpi-open", "kpi-new"} {
 		if v := st.Cards[id]; !strings.HasPrefix(v, "EUR ") {
 			t.Errorf("card %s shows %q, want an amount", id, v)

@@ -114,19 +114,11 @@ func TestBrowserRisk(t *testing.T) {
 
 	// /risk needs a session: log in on the way.
 	logInOnTheWay(t, ctx, srv.URL+"/risk", token, chromedp.WaitVisible(chromedp.ID("kpi-exposure")))
-	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != srv.URL+"/risk" {
-		t.Errorf("after login at %s (%v), want %s/risk", loc, err, srv.URL)
-	}
+	wantLocation(t, ctx, srv.URL+"/risk")
 	if err := waitForCharts(ctx, riskChartsJS(map[string]int{"risk_scores": 5, "risk_history": 5, "risk_exposure": 1})); err != nil {
 		t.Fatalf("risk charts did not render: %v", err)
 	}
-	st, err := chromedp.Run(ctx, chromedp.Evaluate[riskPageState](readRiskJS))
-	if err != nil {
-		t.Fatalf("read /risk: %v", err)
-	}
-	if st.Error != "" {
-		t.Errorf("/risk shows an error: %s", st.Error)
-	}
+	st := readPage[riskPageState](t, ctx, readRiskJS, "/risk")
 	for _, id := range []string{"kpi-exposure", "kpi-risky", "kpi-changes", "kpi-overlimit"} {
 		if v := st.Cards[id]; v == "" || strings.Contains(v, "–") {
 			t.Errorf("card %s shows %q", id, v)

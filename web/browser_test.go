@@ -184,6 +184,32 @@ type pageState struct {
 	NavActive string            `json:"nav_active"`
 }
 
+// shownError is the error the page shows, if any.
+func (s pageState) shownError() string { return s.Error }
+
+// readPage reads the state of the page in the tab back with js, one of
+// the expressions of readPageJS, and fails the test when that fails (what
+// names the page) or when the page shows an error.
+func readPage[T interface{ shownError() string }](t *testing.T, ctx context.Context, js, what string) T {
+	t.Helper()
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("read %s: %v", what, err)
+	}
+	if e := st.shownError(); e != "" {
+		t.Errorf("%s shows an error: %s", what, e)
+	}
+	return st
+}
+
+// wantLocation checks that the tab is at want after logging in.
+func wantLocation(t *testing.T, ctx context.Context, want string) {
+	t.Helper()
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != want {
+		t.Errorf("after login at %s (%v), want %s", loc, err, want)
+	}
+}
+
 // readPageJS reads a page's state back: pageState and the fields of own, a
 // JavaScript expression of an object, in which q is
 // document.querySelector.
@@ -288,14 +314,7 @@ func TestBrowserOverview(t *testing.T) {
 	if err := waitForCharts(ctx, chartsRenderedJS); err != nil {
 		t.Fatalf("charts did not render: %v", err)
 	}
-	st, err := chromedp.Run(ctx, chromedp.Evaluate[overviewState](readOverviewJS))
-	if err != nil {
-		t.Fatalf("read overview: %v", err)
-	}
-
-	if st.Error != "" {
-		t.Errorf("overview shows an error: %s", st.Error)
-	}
+	st := readPage[overviewState](t, ctx, readOverviewJS, "overview")
 	if want := "browser test"; !strings.Contains(st.User, want) || !strings.Contains(st.User, "viewer") {
 		t.Errorf("header shows user %q, want %q and role viewer", st.User, want)
 	}

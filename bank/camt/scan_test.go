@@ -23,19 +23,7 @@ func referenceTokens(doc string) ([]string, error) {
 		}
 		return nil, fmt.Errorf("unsupported charset %q", charset)
 	}
-	var out []string
-	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			return out, nil
-		}
-		if err != nil {
-			return out, err
-		}
-		if s := describeToken(tok); s != "" {
-			out = append(out, s)
-		}
-	}
+	return describeTokens(dec.Token)
 }
 
 func scannerTokens(doc string) ([]string, error) {
@@ -43,9 +31,15 @@ func scannerTokens(doc string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	return describeTokens(s.Token)
+}
+
+// describeTokens describes the tokens that next gives up to io.EOF, or
+// those before an error and the error.
+func describeTokens(next func() (xml.Token, error)) ([]string, error) {
 	var out []string
 	for {
-		tok, err := s.Token()
+		tok, err := next()
 		if err == io.EOF {
 			return out, nil
 		}

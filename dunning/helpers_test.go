@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/creditflow/creditflow/demo/ledgertest"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/ledgertest"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/store/storetest"
 )

@@ -6,7 +6,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
-	"github.com/creditflow/creditflow/ledgertest"
+	"github.com/creditflow/creditflow/demo/ledgertest"
 )
 
 // BenchmarkForecast forecasts 13 weeks with 1,000 paths on a demo ledger of

@@ -5,7 +5,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow/demo"
-	"github.com/creditflow/creditflow/ledgertest"
+	"github.com/creditflow/creditflow/demo/ledgertest"
 	"github.com/creditflow/creditflow/store"
 )
 

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/creditflow/creditflow/ledgertest"
+	"github.com/creditflow/creditflow/demo/ledgertest"
 	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"

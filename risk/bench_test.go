@@ -12,8 +12,8 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
+	"github.com/creditflow/creditflow/demo/ledgertest"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/ledgertest"
 	"github.com/creditflow/creditflow/store"
 )
 

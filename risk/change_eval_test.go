@@ -10,7 +10,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
-	"github.com/creditflow/creditflow/ledgertest"
+	"github.com/creditflow/creditflow/demo/ledgertest"
 	"github.com/creditflow/creditflow/store"
 )
 

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/creditflow/creditflow/ledgertest"
+	"github.com/creditflow/creditflow/demo/ledgertest"
 	"github.com/creditflow/creditflow/store/storetest"
 
 	"github.com/creditflow/creditflow"

@@ -12,7 +12,7 @@ import (
 // PlanDunning plans the steps of the worklist as of asOf into the plan,
 // idempotently.
 func (a *App) PlanDunning(ctx context.Context, asOf creditflow.Date) (dunning.PlanResult, error) {
-	opt, _, err := a.DunningOptions(ctx, asOf)
+	opt, _, err := a.dunningOptions(ctx, asOf)
 	if err != nil {
 		return dunning.PlanResult{}, err
 	}
@@ -40,7 +40,7 @@ func (a *App) Letters(ctx context.Context, asOf creditflow.Date, opt dunning.Let
 // hand-over. Each case carries the customer's p_severe from the scores of
 // asOf (NaN when unscored).
 func (a *App) HandoverCases(ctx context.Context, asOf creditflow.Date, ids []string) ([]dunning.HandoverCase, error) {
-	opt, _, err := a.DunningOptions(ctx, asOf)
+	opt, _, err := a.dunningOptions(ctx, asOf)
 	if err != nil {
 		return nil, err
 	}

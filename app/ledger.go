@@ -25,7 +25,7 @@ func (a *App) Ingest(ctx context.Context, paths []string, opt ingest.Options) (i
 	return res, nil
 }
 
-// finder returns the candidate finder of the ledger as it stands.
+// loadFinder returns the candidate finder of the ledger as it stands.
 func (a *App) loadFinder(ctx context.Context) (*bank.Finder, error) {
 	return a.finder.get(ctx, struct{}{}, func(ctx context.Context) (*bank.Finder, error) {
 		return bank.NewFinder(ctx, a.db)

@@ -25,11 +25,11 @@ type Worklist struct {
 	Overdue     map[string][]string // customer → overdue invoice ids, oldest due first
 }
 
-// DunningOptions are the worklist's options as of asOf: the policy, the
+// dunningOptions are the worklist's options as of asOf: the policy, the
 // risk weight of each customer from the scores of asOf, and the effects of
 // the steps learned from the ledger. Without scores, every customer gets
 // the policy's default risk weight and unweighted says why.
-func (a *App) DunningOptions(ctx context.Context, asOf creditflow.Date) (opt dunning.Options, unweighted error, err error) {
+func (a *App) dunningOptions(ctx context.Context, asOf creditflow.Date) (opt dunning.Options, unweighted error, err error) {
 	opt = dunning.Options{Policy: a.policy}
 	if scored, err := a.Scores(ctx, asOf); err == nil {
 		opt.Risk = func(id string) (float64, bool) {
@@ -64,7 +64,7 @@ func (a *App) Worklist(ctx context.Context, asOf creditflow.Date) (*Worklist, er
 func (a *App) computeWorklist(asOf creditflow.Date) func(context.Context) (*Worklist, error) {
 	return func(ctx context.Context) (*Worklist, error) {
 		provisional := a.engine.Refreshing(asOf)
-		opt, unweighted, err := a.DunningOptions(ctx, asOf)
+		opt, unweighted, err := a.dunningOptions(ctx, asOf)
 		if err != nil {
 			return nil, err
 		}

@@ -136,7 +136,7 @@ func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overv
 	g, ctx := errgroup.WithContext(ctx)
 	d := &overviewData{asOf: asOf, historyOn: app.MonthEnds(asOf, overviewMonths)}
 
-	run := func(what string, f func() error) { g.Go(labelled(what, f)) }
+	run := func(what string, f func() error) { g.Go(app.Labelled(what, f)) }
 	run("kpis", func() (err error) {
 		d.kpis, err = risk.ComputeKPIs(ctx, s.db, asOf)
 		return err

@@ -114,13 +114,3 @@ func (s *Server) customerRequest(r *http.Request) (creditflow.Date, string, erro
 	id, err := pathVar(r, "id")
 	return asOf, id, err
 }
-
-// labelled is f for an errgroup, its error prefixed with what it did.
-func labelled(what string, f func() error) func() error {
-	return func() error {
-		if err := f(); err != nil {
-			return fmt.Errorf("%s: %w", what, err)
-		}
-		return nil
-	}
-}

@@ -95,46 +95,103 @@ func StatutoryInterest(principal creditflow.Money, from, to creditflow.Date, kin
 	if kind == creditflow.B2C {
 		c.Law = "art. 6:119 BW (wettelijke rente)"
 	}
-	base := principal
-	var yearInterest creditflow.Money
-	years := 1
-	anniversary := creditflow.Date{Time: start.AddDate(years, 0, 0)}
-	compounded := false
-	for day := start; !day.After(to.Time); {
-		rate, ok := rates.At(kind, day)
+	a := newAccrual(principal, from, kind, rates)
+	if err := a.runTo(to); err != nil {
+		return InterestCalculation{}, err
+	}
+	c.Lines = a.lines
+	if c.Lines == nil {
+		c.Lines = []InterestLine{}
+	}
+	c.Interest = a.accrued
+	c.Total = principal + c.Interest
+	return c, nil
+}
+
+// accrual is the statutory interest of one invoice accruing day by day,
+// with the principal and the interest still owed after payments. Interest
+// accrues on the principal plus the interest compounded into it
+// (capitalised) and not paid since.
+type accrual struct {
+	kind  creditflow.CustomerKind
+	rates RateTable
+	// day is the next day to accrue; start the first day of interest.
+	day, start creditflow.Date
+	principal  creditflow.Money
+	// capitalised is compounded interest still owed; current the interest
+	// of the running year still owed.
+	capitalised, current creditflow.Money
+	// accrued is all the interest accrued, paid or not.
+	accrued     creditflow.Money
+	years       int
+	anniversary creditflow.Date
+	compounded  bool
+	lines       []InterestLine
+}
+
+// newAccrual starts the interest on principal of an invoice due on due:
+// from the day after it.
+func newAccrual(principal creditflow.Money, due creditflow.Date, kind creditflow.CustomerKind, rates RateTable) *accrual {
+	start := due.AddDays(1)
+	return &accrual{kind: kind, rates: rates, day: start, start: start, principal: principal, years: 1,
+		anniversary: creditflow.Date{Time: start.AddDate(1, 0, 0)}}
+}
+
+// owed is the interest still owed.
+func (a *accrual) owed() creditflow.Money { return a.capitalised + a.current }
+
+// runTo accrues every day from a.day up to and including to, in lines of
+// one rate, one year length and one base; to before a.day accrues nothing.
+// After each full year from the first day, the interest of that year still
+// owed is added to the base.
+func (a *accrual) runTo(to creditflow.Date) error {
+	for !a.day.After(to.Time) {
+		day := a.day
+		rate, ok := a.rates.At(a.kind, day)
 		if !ok {
-			return InterestCalculation{}, fmt.Errorf("%w: no %s rate in the table for %s", creditflow.ErrInvalid, kind, day)
+			return fmt.Errorf("%w: no %s rate in the rates table for %s; the table starts later: add the rates (rates file) "+
+				"or leave the claim out", creditflow.ErrInvalid, a.kind, day)
 		}
 		end := to
-		if last := anniversary.AddDays(-1); last.Before(end.Time) {
+		if last := a.anniversary.AddDays(-1); last.Before(end.Time) {
 			end = last
 		}
 		if last := creditflow.NewDate(time.Date(day.Year(), time.December, 31, 0, 0, 0, 0, time.UTC)); last.Before(end.Time) {
 			end = last
 		}
-		if next, ok := rates.nextChange(kind, day); ok && next.AddDays(-1).Before(end.Time) {
+		if next, ok := a.rates.nextChange(a.kind, day); ok && next.AddDays(-1).Before(end.Time) {
 			end = next.AddDays(-1)
 		}
+		base := a.principal + a.capitalised
 		line := InterestLine{From: day, To: end, Days: end.DaysSince(day) + 1, YearDays: yearDays(day.Year()),
-			RatePercent: rate.RatePercent, RateSource: rate.Source, Base: base, Compounded: compounded}
+			RatePercent: rate.RatePercent, RateSource: rate.Source, Base: base, Compounded: a.compounded}
 		line.Interest = divRoundHalfUp(
-			bigMul(big.NewInt(int64(base)), big.NewInt(int64(rate.RatePercent)), big.NewInt(int64(line.Days))),
+			bigMul(big.NewInt(int64(max(base, 0))), big.NewInt(int64(rate.RatePercent)), big.NewInt(int64(line.Days))),
 			bigMul(big.NewInt(int64(percentHundred)), big.NewInt(int64(line.YearDays))))
-		c.Lines = append(c.Lines, line)
-		c.Interest += line.Interest
-		yearInterest += line.Interest
-		compounded = false
-		day = end.AddDays(1)
-		if day.Equal(anniversary.Time) {
-			base += yearInterest
-			yearInterest = 0
-			compounded = true
-			years++
-			anniversary = creditflow.Date{Time: start.AddDate(years, 0, 0)}
+		a.lines = append(a.lines, line)
+		a.accrued += line.Interest
+		a.current += line.Interest
+		a.compounded = false
+		a.day = end.AddDays(1)
+		if a.day.Equal(a.anniversary.Time) {
+			a.capitalised += a.current
+			a.current = 0
+			a.compounded = true
+			a.years++
+			a.anniversary = creditflow.Date{Time: a.start.AddDate(a.years, 0, 0)}
 		}
 	}
-	c.Total = principal + c.Interest
-	return c, nil
+	return nil
+}
+
+// payInterest takes up to amount off the interest owed, the oldest
+// (capitalised) first, and returns what it took.
+func (a *accrual) payInterest(amount creditflow.Money) creditflow.Money {
+	n := max(0, min(amount, a.capitalised))
+	a.capitalised -= n
+	m := max(0, min(amount-n, a.current))
+	a.current -= m
+	return n + m
 }
 
 // yearDays returns the number of days of year y.

@@ -161,7 +161,7 @@ func TestStatutoryInterestInvalid(t *testing.T) {
 		{"to before from", 100, "2025-03-02", "2025-03-01", creditflow.B2B},
 		{"negative principal", -100, "2025-03-01", "2025-04-01", creditflow.B2B},
 		{"unknown kind", 100, "2025-03-01", "2025-04-01", "b2g"},
-		{"before the table", 100, "2015-01-01", "2015-12-31", creditflow.B2C},
+		{"before the table", 100, "2001-01-01", "2001-12-31", creditflow.B2C},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -84,6 +84,9 @@ type Policy struct {
 	// a customer who paid after a dunning step and has nothing overdue
 	// left, once per dunning cycle.
 	ThankYou bool `json:"thank_you"`
+	// B2BCosts is how a business's collection costs are computed:
+	// wik_per_invoice (the default), wik_total or none (see CostsBasis).
+	B2BCosts CostsBasis `json:"b2b_costs,omitempty"`
 }
 
 // ThankYouStep is the step name of the optional thank-you email (see
@@ -170,6 +173,9 @@ func LoadPolicy(path string) (Policy, error) {
 
 // Validate checks the ladders and the numbers.
 func (p Policy) Validate() error {
+	if _, ok := costsLaw[p.b2bCosts()]; !ok {
+		return fmt.Errorf("%w: b2b_costs %q: expected wik_per_invoice, wik_total or none", creditflow.ErrInvalid, p.B2BCosts)
+	}
 	check := func(what string, ladder []Step) error {
 		if len(ladder) == 0 {
 			return fmt.Errorf("%w: %s ladder is empty", creditflow.ErrInvalid, what)

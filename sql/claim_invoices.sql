@@ -1,0 +1,100 @@
+-- claim_invoices: the invoices of the claims on an as-of date (see
+-- dunning.Claims), one row per invoice with its customer's ladder state
+-- repeated on each row:
+--   * every invoice open and overdue on the as-of date (disputed ones too,
+--     so that the claim shows them apart), and
+--   * the overdue invoices the ledger closed on or after the first dunning
+--     step of the current cycle: once costs or interest are claimed, a
+--     payment goes to them first (art. 6:44 BW), so an invoice the ledger
+--     calls paid can still owe part of its principal.
+-- moves are the invoice's allocations made on or before the as-of date as
+-- "YYYY-MM-DD=payment|credit_note=amount,..." in date order. steps_done are
+-- the ladder steps done in the current cycle as "step@YYYY-MM-DD,...", as in
+-- dunning_customers.sql.
+--   $1  as-of date (DATE)
+--   $2  currency (SELECT report_currency())
+--   $3  customer_id, or '' for every customer
+WITH acts AS (
+    SELECT *
+    FROM dunning_actions
+    WHERE action_date <= CAST($1 AS DATE)
+      AND ($3 = '' OR customer_id = $3)
+),
+dispute_state AS (
+    SELECT invoice_id, type = 'dispute' AS disputed
+    FROM (
+        SELECT unnest(invoice_ids) AS invoice_id, type, action_date, action_id
+        FROM acts
+        WHERE type IN ('dispute', 'dispute_resolved')
+    )
+    QUALIFY row_number() OVER (PARTITION BY invoice_id ORDER BY action_date DESC, action_id DESC) = 1
+),
+open_overdue AS (
+    SELECT o.customer_id, o.invoice_id, o.invoice_date, o.due_date, o.amount,
+           CAST(NULL AS DATE) AS closed_from,
+           coalesce(d.disputed, o.disputed) AS disputed
+    FROM open_invoices(CAST($1 AS DATE), $2) o
+    LEFT JOIN dispute_state d ON d.invoice_id = o.invoice_id
+    WHERE o.days_past_due > 0
+      AND ($3 = '' OR o.customer_id = $3)
+),
+cycle AS (
+    SELECT customer_id, min(due_date) FILTER (WHERE NOT disputed) AS oldest_due
+    FROM open_overdue
+    GROUP BY customer_id
+),
+steps AS (
+    SELECT a.customer_id,
+           min(a.action_date) AS first_step,
+           string_agg(coalesce(nullif(a.step, ''), 'handover') || '@' || strftime(a.action_date, '%Y-%m-%d'), ','
+                      ORDER BY a.action_date) AS steps_done
+    FROM acts a
+    JOIN cycle c ON c.customer_id = a.customer_id
+    WHERE (coalesce(a.step, '') <> '' OR a.type = 'handover')
+      AND a.action_date >= c.oldest_due
+    GROUP BY a.customer_id
+),
+closed_since_claim AS (
+    SELECT i.customer_id, i.invoice_id, i.invoice_date, i.due_date, i.amount, s.closed_from,
+           coalesce(d.disputed, i.disputed) AS disputed
+    FROM steps st
+    JOIN invoice_settlement s ON s.customer_id = st.customer_id
+    JOIN invoices i ON i.invoice_id = s.invoice_id
+    LEFT JOIN dispute_state d ON d.invoice_id = i.invoice_id
+    WHERE s.closed_from >= st.first_step
+      AND s.closed_from <= CAST($1 AS DATE)
+      AND i.due_date < CAST($1 AS DATE)
+      AND i.amount > 0
+      AND i.currency = $2
+),
+claim_invoices AS (
+    SELECT * FROM open_overdue
+    UNION ALL
+    SELECT * FROM closed_since_claim
+),
+moves AS (
+    SELECT a.invoice_id,
+           string_agg(strftime(a.allocated_on, '%Y-%m-%d') || '=' || a.source_kind || '=' || CAST(a.amount AS VARCHAR), ','
+                      ORDER BY a.allocated_on, a.source_kind, a.amount) AS moves
+    FROM payment_allocations a
+    WHERE a.allocated_on <= CAST($1 AS DATE)
+      AND a.invoice_id IN (SELECT invoice_id FROM claim_invoices)
+    GROUP BY a.invoice_id
+)
+SELECT ci.customer_id,
+       coalesce(nullif(c.name, ''), ci.customer_id) AS name,
+       coalesce(c.kind, 'b2b') AS kind,
+       coalesce(json_extract_string(c.attributes, '$.dunning_ladder'), '') AS dunning_ladder,
+       coalesce(st.steps_done, '') AS steps_done,
+       ci.invoice_id,
+       ci.invoice_date,
+       ci.due_date,
+       ci.amount,
+       ci.closed_from,
+       ci.disputed,
+       coalesce(m.moves, '') AS moves
+FROM claim_invoices ci
+LEFT JOIN customers c ON c.customer_id = ci.customer_id
+LEFT JOIN steps st ON st.customer_id = ci.customer_id
+LEFT JOIN moves m ON m.invoice_id = ci.invoice_id
+ORDER BY ci.customer_id, ci.due_date, ci.invoice_id;

@@ -129,13 +129,23 @@ type DebtorClaim struct {
 	ClaimedSince creditflow.Date `json:"claimed_since"`
 	ClaimedBy    string          `json:"claimed_by,omitempty"`
 	// CostsDue is true when the costs may be claimed on AsOf.
-	CostsDue     bool                 `json:"costs_due"`
+	CostsDue bool `json:"costs_due"`
+	// Steps are the ladder steps done in the current cycle, in order.
+	Steps        []StepDone           `json:"steps_done"`
 	Applications []PaymentApplication `json:"applications"`
 	// Total is Principal + Interest, plus Costs when CostsDue.
 	Total creditflow.Money `json:"total"`
 	// Error says why the interest could not be computed (a day before the
 	// rates table); the claim is then incomplete and must not be sent.
 	Error string `json:"error,omitempty"`
+}
+
+// StepDone is a ladder step done: a letter or e-mail sent, a call made.
+type StepDone struct {
+	Step    string          `json:"step"`
+	Form    string          `json:"form"`
+	Channel Channel         `json:"channel"`
+	Date    creditflow.Date `json:"date"`
 }
 
 // ClaimOptions configure Claims.
@@ -272,6 +282,7 @@ func buildClaim(rows []claimRow, asOf creditflow.Date, cur string, opt ClaimOpti
 	}
 	ladder, _ := opt.Policy.CustomerLadder(c.Kind, c.CustomerID, first.ladderName)
 	c.ClaimedSince, c.ClaimedBy = claimedSince(ladder, legal, first.stepsDone)
+	c.Steps = stepsDone(ladder, first.stepsDone)
 	claimed := !c.ClaimedSince.IsZero() && !c.ClaimedSince.After(asOf.Time)
 	c.CostsDue = claimed && basis != CostsNone
 
@@ -515,6 +526,32 @@ func claimedSince(ladder []Step, kind creditflow.CustomerKind, done string) (cre
 		}
 	}
 	return since, by
+}
+
+// stepsDone are the steps of done ("step@YYYY-MM-DD,...") that are on the
+// ladder, in date order; a hand-over action off the ladder counts as the
+// hand-over.
+func stepsDone(ladder []Step, done string) []StepDone {
+	out := []StepDone{}
+	if done == "" {
+		return out
+	}
+	for part := range strings.SplitSeq(done, ",") {
+		name, day, _ := strings.Cut(part, "@")
+		d, err := creditflow.ParseDate(day)
+		if err != nil {
+			continue
+		}
+		s := StepDone{Step: name, Form: "handover", Channel: Letter, Date: d}
+		if i := slices.IndexFunc(ladder, func(s Step) bool { return s.Name == name }); i >= 0 {
+			s.Form, s.Channel = LetterForm(Task{Step: name, Template: ladder[i].Template}), ladder[i].Channel
+		} else if name != "handover" {
+			continue
+		}
+		out = append(out, s)
+	}
+	slices.SortStableFunc(out, func(a, b StepDone) int { return a.Date.Compare(b.Date.Time) })
+	return out
 }
 
 // parseMoves reads "YYYY-MM-DD=payment|credit_note=amount,..."

@@ -178,7 +178,7 @@ func AdviseHandovers(ctx context.Context, q store.Querier, w *Worklist, opt Opti
 				ps = v
 			}
 		}
-		a := HandoverAdvice(Claim{Principal: t.AmountOverdue, Interest: t.Interest, Costs: t.Costs}, ps,
+		a := HandoverAdvice(Claim{Principal: t.Principal, Interest: t.Interest, Costs: t.Costs}, ps,
 			silentCustomer(d, m.SilentDays), m)
 		t.Reason += "; " + a.Reason
 	}
@@ -197,19 +197,22 @@ type Debtor struct {
 	Phone          string                  `json:"phone"`
 }
 
-// HandoverInvoice is one open invoice of a hand-over file, with its
-// statutory interest up to the as-of date and its collection costs.
+// HandoverInvoice is one overdue invoice of a hand-over file: its line of
+// the claim (see Claims).
 type HandoverInvoice struct {
 	InvoiceID   string           `json:"invoice_id"`
 	InvoiceDate creditflow.Date  `json:"invoice_date"`
 	DueDate     creditflow.Date  `json:"due_date"`
 	Amount      creditflow.Money `json:"amount"`
+	// OpenAmount is the principal still owed on the invoice.
 	OpenAmount  creditflow.Money `json:"open_amount"`
 	DaysPastDue int              `json:"days_past_due"`
 	Interest    creditflow.Money `json:"interest"`
 	// Costs are the collection costs of the invoice (per invoice for a
-	// business; for a consumer the claim's costs are in the totals only).
+	// business; costs over the total are in the claim only).
 	Costs creditflow.Money `json:"costs"`
+	// Disputed is true for a disputed invoice: listed, never claimed.
+	Disputed bool `json:"disputed"`
 }
 
 // HandoverCase is everything a collection agency needs about one debtor.
@@ -217,8 +220,10 @@ type HandoverCase struct {
 	AsOf     creditflow.Date   `json:"as_of"`
 	Debtor   Debtor            `json:"debtor"`
 	Invoices []HandoverInvoice `json:"invoices"`
-	// Claim is the total principal (open amounts of the overdue invoices),
-	// interest and costs.
+	// Disputed are the disputed overdue invoices, apart: not handed over.
+	Disputed []HandoverInvoice `json:"disputed"`
+	// Claim is the claim's principal, interest and costs; Total what is
+	// claimed (the costs only once they are due).
 	Claim   Claim            `json:"claim"`
 	Total   creditflow.Money `json:"total"`
 	Advice  Advice           `json:"advice"`
@@ -226,13 +231,13 @@ type HandoverCase struct {
 }
 
 // BuildHandoverCase gathers the hand-over file of a customer on asOf: the
-// overdue open invoices with interest (StatutoryInterest from each due
-// date) and costs (CollectionCosts: per invoice for a business, over the
-// total for a consumer), the advice and the dossier. pSevere is the
-// customer's risk (NaN when unscored). An unknown customer is ErrNotFound.
+// claim's invoices with their interest and costs (CustomerClaim), the
+// disputed invoices apart, the advice and the dossier. pSevere is the
+// customer's risk (NaN when unscored). An unknown customer is ErrNotFound;
+// a claim whose interest cannot be computed is refused.
 func BuildHandoverCase(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date, p Policy,
 	rates RateTable, m HandoverModel, pSevere float64) (HandoverCase, error) {
-	c := HandoverCase{AsOf: asOf, Invoices: []HandoverInvoice{}}
+	c := HandoverCase{AsOf: asOf, Invoices: []HandoverInvoice{}, Disputed: []HandoverInvoice{}}
 	var kind string
 	err := q.QueryRowContext(ctx, store.Query("dunning_dossier_debtor"), customerID).Scan(&c.Debtor.CustomerID,
 		&c.Debtor.Name, &kind, &c.Debtor.Address, &c.Debtor.Country, &c.Debtor.RegistrationID, &c.Debtor.Email, &c.Debtor.Phone)
@@ -243,52 +248,25 @@ func BuildHandoverCase(ctx context.Context, q store.Querier, customerID string, 
 		return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
 	}
 	c.Debtor.Kind = creditflow.CustomerKind(kind)
-	legal := creditflow.B2B
-	if c.Debtor.Kind == creditflow.B2C {
-		legal = creditflow.B2C
-	}
-	rows, err := q.QueryContext(ctx, store.Query("dunning_handover_invoices"), asOf, customerID)
+	claim, err := CustomerClaim(ctx, q, customerID, asOf, ClaimOptions{Policy: p, Rates: &rates})
 	if err != nil {
 		return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var inv HandoverInvoice
-		if err := rows.Scan(&inv.InvoiceID, &inv.InvoiceDate, &inv.DueDate, store.Money(&inv.Amount), store.Money(&inv.OpenAmount),
-			&inv.DaysPastDue); err != nil {
-			return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
-		}
-		c.Invoices = append(c.Invoices, inv)
+	if claim.Error != "" {
+		return HandoverCase{}, fmt.Errorf("%w: handover %s: %s", creditflow.ErrInvalid, customerID, claim.Error)
 	}
-	if err := rows.Err(); err != nil {
-		return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
+	invoice := func(l ClaimLine) HandoverInvoice {
+		return HandoverInvoice{InvoiceID: l.InvoiceID, InvoiceDate: l.InvoiceDate, DueDate: l.DueDate, Amount: l.Amount,
+			OpenAmount: l.Principal, DaysPastDue: asOf.DaysSince(l.DueDate), Interest: l.Interest, Costs: l.Costs, Disputed: l.Disputed}
 	}
-	for i := range c.Invoices {
-		inv := &c.Invoices[i]
-		ic, err := StatutoryInterest(inv.OpenAmount, inv.DueDate, asOf, legal, rates)
-		if err != nil {
-			return HandoverCase{}, fmt.Errorf("handover %s: invoice %s: %w", customerID, inv.InvoiceID, err)
-		}
-		inv.Interest = ic.Interest
-		if legal == creditflow.B2B {
-			cc, err := CollectionCosts(inv.OpenAmount, legal)
-			if err != nil {
-				return HandoverCase{}, fmt.Errorf("handover %s: invoice %s: %w", customerID, inv.InvoiceID, err)
-			}
-			inv.Costs = cc.Amount
-			c.Claim.Costs += cc.Amount
-		}
-		c.Claim.Principal += inv.OpenAmount
-		c.Claim.Interest += inv.Interest
+	for _, l := range claim.Lines {
+		c.Invoices = append(c.Invoices, invoice(l))
 	}
-	if legal == creditflow.B2C {
-		cc, err := CollectionCosts(c.Claim.Principal, legal)
-		if err != nil {
-			return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
-		}
-		c.Claim.Costs = cc.Amount
+	for _, l := range claim.Disputed {
+		c.Disputed = append(c.Disputed, invoice(l))
 	}
-	c.Total = c.Claim.Total()
+	c.Claim = Claim{Principal: claim.Principal, Interest: claim.Interest, Costs: claim.Costs}
+	c.Total = claim.Total
 	if c.Dossier, err = CustomerDossier(ctx, q, customerID, asOf, p); err != nil {
 		return HandoverCase{}, err
 	}

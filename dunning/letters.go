@@ -96,19 +96,29 @@ type DunningLetter struct {
 	Date     creditflow.Date `json:"date"`
 	Currency string          `json:"currency"`
 	Creditor Creditor        `json:"creditor"`
+	// Address is the debtor's postal address, line by line (customer
+	// attributes address, postal_code, city; the country when it is not
+	// the creditor's); empty when none was supplied.
+	Address []string `json:"address"`
 	// Reference is the payment reference (*betalingskenmerk*).
 	Reference string          `json:"reference"`
 	Statement []StatementLine `json:"statement"`
 	// StatementTotal is the open amount of all the statement's lines.
 	StatementTotal creditflow.Money `json:"statement_total"`
-	// Principal is the overdue amount chased (the worklist's amount_overdue).
+	// Principal is the principal of the customer's claim (see Claims):
+	// the overdue invoices that are not disputed.
 	Principal creditflow.Money `json:"principal"`
 	Charging  Charging         `json:"charging"`
-	// Interest and Costs are the worklist's statutory interest and
+	// Interest and Costs are the claim's statutory interest and
 	// collection costs, announced or claimed as Charging says (0 for
-	// ChargeNone).
-	Interest creditflow.Money `json:"interest"`
-	Costs    creditflow.Money `json:"costs"`
+	// ChargeNone). InterestFrom is the first day of interest the figure
+	// uses (the day after the oldest due date).
+	Interest     creditflow.Money `json:"interest"`
+	InterestFrom creditflow.Date  `json:"interest_from"`
+	Costs        creditflow.Money `json:"costs"`
+	// Earlier are the letters and e-mails of the ladder sent earlier in
+	// this cycle, the only ones a letter refers to.
+	Earlier []StepDone `json:"earlier"`
 	// Total is what is due now: the principal, plus interest and costs
 	// when they are claimed.
 	Total creditflow.Money `json:"total"`
@@ -132,6 +142,8 @@ type LetterOptions struct {
 	// lets a consumer's letters charge interest and costs; a policy
 	// without ladders means DefaultPolicy.
 	Policy Policy
+	// Rates are the statutory interest rates; nil means DefaultRates.
+	Rates *RateTable
 }
 
 // letterForms are the letter forms, most specific first: a step maps to the
@@ -181,12 +193,27 @@ func Letters(ctx context.Context, q store.Querier, w Worklist, opt LetterOptions
 		}
 		tmpl[lang] = t
 	}
+	claims, err := Claims(ctx, q, w.AsOf, "", ClaimOptions{Policy: opt.Policy, Rates: opt.Rates})
+	if err != nil {
+		return nil, fmt.Errorf("letters: %w", err)
+	}
+	claimOf := make(map[string]DebtorClaim, len(claims))
+	for _, c := range claims {
+		claimOf[c.CustomerID] = c
+	}
 	letters := []DunningLetter{}
 	for _, t := range w.Tasks {
 		if t.Channel != Email && t.Channel != Letter {
 			continue
 		}
-		l, err := buildLetter(ctx, q, w, t, opt)
+		c, ok := claimOf[t.CustomerID]
+		if !ok {
+			c = DebtorClaim{CustomerID: t.CustomerID, Kind: t.Kind}
+		}
+		if c.Error != "" {
+			return nil, fmt.Errorf("%w: letter %s %s: the claim cannot be computed: %s", creditflow.ErrInvalid, t.CustomerID, t.Step, c.Error)
+		}
+		l, err := buildLetter(ctx, q, w, t, c, opt)
 		if err != nil {
 			return nil, fmt.Errorf("letter %s %s: %w", t.CustomerID, t.Step, err)
 		}
@@ -198,77 +225,62 @@ func Letters(ctx context.Context, q store.Querier, w Worklist, opt LetterOptions
 	return letters, nil
 }
 
-// buildLetter fills the figures of one task's letter.
-func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, opt LetterOptions) (DunningLetter, error) {
+// buildLetter fills the figures of one task's letter from the customer's
+// claim c.
+func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, c DebtorClaim, opt LetterOptions) (DunningLetter, error) {
 	l := DunningLetter{
 		CustomerID: t.CustomerID, CustomerName: t.Name, Kind: t.Kind, Step: t.Step, Template: t.Template,
-		Form: LetterForm(t), Channel: t.Channel, Date: w.AsOf, Currency: w.Currency, Principal: t.AmountOverdue,
-		Reference: paymentReference(t.CustomerID, w.AsOf),
+		Form: LetterForm(t), Channel: t.Channel, Date: w.AsOf, Currency: w.Currency, Principal: c.Principal,
+		Reference: PaymentReference(t.CustomerID, w.AsOf), InterestFrom: c.InterestFrom, Earlier: []StepDone{},
 	}
-	var email, attrs string
-	err := q.QueryRowContext(ctx, store.Query("dunning_letter_customer"), t.CustomerID).Scan(&email, &attrs)
+	var email, attrs, country string
+	err := q.QueryRowContext(ctx, store.Query("dunning_letter_customer"), t.CustomerID).Scan(&email, &attrs, &country)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return l, err
 	}
 	l.Email, l.Language = email, CustomerLanguage(json.RawMessage(attrs))
+	l.Address = postalAddress(json.RawMessage(attrs), country)
 	l.Creditor = opt.Creditor.withPlaceholders(l.Language)
-
-	l.Statement = []StatementLine{}
-	err = store.EachRow(ctx, q, store.Query("open_items"), func(rows *sql.Rows) error {
-		it, _, err := store.ScanOpenItem(rows)
-		if err != nil {
-			return err
+	for _, s := range c.Steps {
+		if (s.Channel == Email || s.Channel == Letter) && s.Date.Before(w.AsOf.Time) {
+			l.Earlier = append(l.Earlier, s)
 		}
-		l.Statement = append(l.Statement, StatementLine{InvoiceID: it.InvoiceID, InvoiceDate: it.InvoiceDate,
-			DueDate: it.DueDate, OpenAmount: it.OpenAmount, DaysOverdue: max(it.DaysPastDue, 0), Disputed: it.Disputed})
-		l.StatementTotal += it.OpenAmount
-		return nil
-	}, w.AsOf, w.Currency, t.CustomerID, "due_date", MaxLimit, 0)
-	if err != nil {
-		return l, err
 	}
 
-	l.Charging = ChargeNone
+	// The statement is the claim's invoices, the disputed ones marked.
+	l.Statement = []StatementLine{}
+	for _, cl := range append(slices.Clone(c.Lines), c.Disputed...) {
+		l.Statement = append(l.Statement, StatementLine{InvoiceID: cl.InvoiceID, InvoiceDate: cl.InvoiceDate,
+			DueDate: cl.DueDate, OpenAmount: cl.Principal, DaysOverdue: max(w.AsOf.DaysSince(cl.DueDate), 0), Disputed: cl.Disputed})
+		l.StatementTotal += cl.Principal
+	}
+	slices.SortStableFunc(l.Statement, func(a, b StatementLine) int {
+		if x := a.DueDate.Compare(b.DueDate.Time); x != 0 {
+			return x
+		}
+		return strings.Compare(a.InvoiceID, b.InvoiceID)
+	})
+
+	// Friendly reminders mention no charges; the 14-day letter announces
+	// them; later letters claim them once the claim's costs are due
+	// (ClaimedSince), and announce them before.
 	switch l.Form {
-	case "aanmaning", "handover":
-		if t.Kind != creditflow.B2C {
-			l.Charging = ChargeAnnounce
-			if l.Form == "handover" {
-				l.Charging = ChargeClaim
-			}
-			break
-		}
-		// A consumer owes costs (and the interest with them) only once a
-		// 14-day letter of this cycle has run out.
-		expired, err := fourteenDayLetterRunOut(ctx, q, t, w.AsOf, fourteenDayLetterSteps(opt.Policy))
-		if err != nil {
-			return l, err
-		}
-		if expired {
-			l.Charging = ChargeClaim
-		}
-	case "ingebrekestelling":
-		l.Charging = ChargeAnnounce
+	case "friendly_reminder", "second_reminder":
+		l.Charging = ChargeNone
 	case "veertiendagenbrief":
 		l.Charging = ChargeAnnounce
+	default:
+		l.Charging = ChargeAnnounce
+		if c.CostsDue {
+			l.Charging = ChargeClaim
+		}
 	}
 	if l.Charging != ChargeNone {
-		l.Costs = t.Costs
-		if l.Costs == 0 && t.Kind == creditflow.B2C {
-			// The worklist has no costs for a consumer whose 14-day
-			// letter has not run out; a letter announces or claims
-			// what they come to.
-			if cc, err := CollectionCosts(t.AmountOverdue, creditflow.B2C); err == nil {
-				l.Costs = cc.Amount
-			}
-		}
-		if l.Form != "veertiendagenbrief" {
-			l.Interest = t.Interest
-		}
+		l.Interest, l.Costs = c.Interest, c.Costs
 	}
 	l.Total = l.Principal
 	if l.Charging == ChargeClaim {
-		l.Total += l.Interest + l.Costs
+		l.Total = c.Total
 	}
 	switch l.Form {
 	case "veertiendagenbrief":
@@ -283,53 +295,43 @@ func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, opt L
 	return l, nil
 }
 
-// fourteenDayLetterRunOut reports whether a 14-day letter (a step of one
-// of steps) was sent to the task's customer in the current cycle (on or
-// after the oldest due date) and has run out on asOf, taking it to be
-// received PostDeliveryDays after it was sent.
-func fourteenDayLetterRunOut(ctx context.Context, q store.Querier, t Task, asOf creditflow.Date, steps []string) (bool, error) {
-	if len(steps) == 0 {
-		return false, nil
+// postalAddress is the postal address in a customer's attributes: the
+// street line (address, street or adres), the postal code and city
+// (postal_code, postcode or zip; city, plaats or woonplaats) and the
+// country when it is not the Netherlands.
+func postalAddress(attributes json.RawMessage, country string) []string {
+	var a map[string]any
+	if len(attributes) == 0 || json.Unmarshal(attributes, &a) != nil {
+		return []string{}
 	}
-	args := []any{t.CustomerID, t.OldestDue, asOf}
-	for _, s := range steps {
-		args = append(args, s)
-	}
-	var sent creditflow.Date
-	err := q.QueryRowContext(ctx, `SELECT max(action_date) FROM dunning_actions
-		WHERE customer_id = ? AND action_date >= ? AND action_date <= ?
-		  AND step IN (?`+strings.Repeat(", ?", len(steps)-1)+`)`, args...).Scan(&sent)
-	if err != nil || sent.IsZero() {
-		return false, err
-	}
-	return FourteenDayLetterExpired(sent.AddDays(PostDeliveryDays), asOf), nil
-}
-
-// fourteenDayLetterSteps are the names of the steps of p that send the
-// 14-day letter.
-func fourteenDayLetterSteps(p Policy) []string {
-	var names []string
-	add := func(ladder []Step) {
-		for _, s := range ladder {
-			if LetterForm(Task{Step: s.Name, Template: s.Template}) == "veertiendagenbrief" && !slices.Contains(names, s.Name) {
-				names = append(names, s.Name)
+	get := func(keys ...string) string {
+		for _, k := range keys {
+			if v, ok := a[k].(string); ok && strings.TrimSpace(v) != "" {
+				return strings.TrimSpace(v)
 			}
 		}
+		return ""
 	}
-	add(p.B2B)
-	add(p.B2C)
-	for _, o := range p.Overrides {
-		add(o.Ladder)
+	var lines []string
+	for _, l := range strings.Split(get("address", "street", "adres", "postal_address"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			lines = append(lines, l)
+		}
 	}
-	for _, l := range p.Ladders {
-		add(l)
+	if pc := strings.TrimSpace(get("postal_code", "postcode", "zip") + "  " + get("city", "plaats", "woonplaats")); pc != "" {
+		lines = append(lines, pc)
 	}
-	slices.Sort(names)
-	return names
+	if len(lines) > 0 && country != "" && !strings.EqualFold(country, "NL") {
+		lines = append(lines, country)
+	}
+	if lines == nil {
+		return []string{}
+	}
+	return lines
 }
 
-// paymentReference is the reference the customer pays with: the customer
+// PaymentReference is the reference the customer pays with: the customer
 // and the letter date, so that a payment is matched to customer and letter.
-func paymentReference(customerID string, asOf creditflow.Date) string {
+func PaymentReference(customerID string, asOf creditflow.Date) string {
 	return customerID + "-" + asOf.Format("20060102")
 }

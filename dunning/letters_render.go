@@ -74,6 +74,9 @@ func (l DunningLetter) PDF(w io.Writer) error {
 	text("", 9, fmt.Sprintf("%s %s · %s %s · %s %s · %s %s", v.L.Email, c.Email, v.L.KvK, c.KvK, v.L.IBAN, c.IBAN, v.L.BIC, c.BIC))
 	pdf.Ln(8)
 	text("", 10, l.CustomerName)
+	for _, a := range l.Address {
+		text("", 10, a)
+	}
 	if l.Email != "" {
 		text("", 10, l.Email)
 	}

@@ -137,9 +137,11 @@ func TestLetters(t *testing.T) {
 				{CustomerID: "E", Type: dunning.LetterSent, Step: "aanmaning", ActionDate: day(t, "2025-03-31")},
 			},
 			want: map[string]want{
-				"A": {step: "ingebrekestelling", lang: dunning.Dutch, charging: dunning.ChargeAnnounce,
+				// The aanmaning's 14 days ran out on 14 April: the costs
+				// it announced are claimed.
+				"A": {step: "ingebrekestelling", lang: dunning.Dutch, charging: dunning.ChargeClaim,
 					contains: []string{"Ingebrekestelling", "in gebreke", "laatste termijn van 7 dagen", "27 april 2025", "incassobureau", "buitengerechtelijke incassokosten"}},
-				"E": {step: "ingebrekestelling", lang: dunning.English, charging: dunning.ChargeAnnounce,
+				"E": {step: "ingebrekestelling", lang: dunning.English, charging: dunning.ChargeClaim,
 					contains: []string{"Notice of default", "final term of 7 days", "27 April 2025", "collection agency", "E2"}},
 				// Catch-up never skips the 14-day letter of a consumer.
 				"C": {step: "veertiendagenbrief", lang: dunning.Dutch, charging: dunning.ChargeAnnounce, contains: []string{"14 dagen", "€ 45,00"}},

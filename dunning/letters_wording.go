@@ -107,6 +107,46 @@ var labels = map[Language]letterLabels{
 	},
 }
 
+// formNames name the letter forms in a sentence, per language.
+var formNames = map[Language]map[string]string{
+	Dutch: {"friendly_reminder": "een herinnering", "second_reminder": "een tweede herinnering", "aanmaning": "een aanmaning",
+		"veertiendagenbrief": "een veertiendagenbrief", "ingebrekestelling": "een ingebrekestelling",
+		"handover": "een aankondiging van overdracht aan een incassobureau"},
+	English: {"friendly_reminder": "a reminder", "second_reminder": "a second reminder", "aanmaning": "a formal reminder",
+		"veertiendagenbrief": "a 14-day letter", "ingebrekestelling": "a notice of default",
+		"handover": "a notice of hand-over to a collection agency"},
+}
+
+// EarlierText is the sentence that names the letters sent earlier in the
+// cycle, with their dates; "" when none was sent.
+func (l DunningLetter) EarlierText() string {
+	if len(l.Earlier) == 0 {
+		return ""
+	}
+	lang := l.Language.lang()
+	parts := make([]string, len(l.Earlier))
+	for i, e := range l.Earlier {
+		name := formNames[l.Language][e.Form]
+		if l.Language == English {
+			parts[i] = name + " on " + lang.LongDate(e.Date)
+		} else {
+			parts[i] = name + " op " + lang.LongDate(e.Date)
+		}
+	}
+	and := " en "
+	if l.Language == English {
+		and = " and "
+	}
+	list := parts[0]
+	if n := len(parts); n > 1 {
+		list = strings.Join(parts[:n-1], ", ") + and + parts[n-1]
+	}
+	if l.Language == English {
+		return "We sent you " + list + "."
+	}
+	return "Wij stuurden u " + list + "."
+}
+
 // amountRow is one row of the letter's amounts.
 type amountRow struct {
 	Label, Amount string

@@ -59,11 +59,16 @@ type Task struct {
 	OldestDue     creditflow.Date  `json:"oldest_due"`
 	Invoices      int              `json:"invoices"`
 	AmountOverdue creditflow.Money `json:"amount_overdue"`
-	// Interest is the statutory interest accrued on the overdue amount and
-	// Costs the extrajudicial collection costs (*buitengerechtelijke
-	// incassokosten*) that could be claimed, in EUR.
-	Interest creditflow.Money `json:"interest"`
-	Costs    creditflow.Money `json:"costs"`
+	// Principal, Interest and Costs are the customer's claim (see Claims):
+	// the principal owed on the overdue invoices that are not disputed
+	// (after art. 6:44 BW, so it can exceed AmountOverdue), the statutory
+	// interest and the extrajudicial collection costs (*buitengerechtelijke
+	// incassokosten*), in EUR. CostsDue says whether the costs may be
+	// claimed yet; until then they are what a letter announces.
+	Principal creditflow.Money `json:"principal"`
+	Interest  creditflow.Money `json:"interest"`
+	Costs     creditflow.Money `json:"costs"`
+	CostsDue  bool             `json:"costs_due"`
 	// RiskWeight and Effect are the factors of Priority.
 	RiskWeight float64 `json:"risk_weight"`
 	Effect     float64 `json:"effect"`
@@ -129,6 +134,8 @@ type dunningCustomer struct {
 	arrangementDate creditflow.Date
 	instalments     string
 	arrangementPaid creditflow.Money
+	// claim is the customer's claim on the as-of date.
+	claim DebtorClaim
 }
 
 // ComputeWorklist lists the customers with a dunning step due on asOf. The
@@ -157,6 +164,14 @@ func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date,
 	if err := q.QueryRowContext(ctx, store.Query("report_currency")).Scan(&cur); err != nil {
 		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 	}
+	claims, err := Claims(ctx, q, asOf, "", ClaimOptions{Policy: p, Rates: opt.Rates})
+	if err != nil {
+		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
+	}
+	claimOf := make(map[string]DebtorClaim, len(claims))
+	for _, c := range claims {
+		claimOf[c.CustomerID] = c
+	}
 	rows, err := q.QueryContext(ctx, store.Query("dunning_customers"), asOf, cur)
 	if err != nil {
 		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
@@ -173,6 +188,7 @@ func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date,
 			return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 		}
 		c.kind = creditflow.CustomerKind(kind)
+		c.claim = claimOf[c.id]
 		t, skip := p.taskFor(c, asOf, opt)
 		if skip != nil {
 			*skip(&w.Skipped)++
@@ -290,12 +306,7 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 		CustomerID: c.id, Name: c.name, Kind: c.kind, Step: step.Name, Channel: step.Channel, Template: step.Template,
 		DueSince: dueSince, OldestDue: c.oldestDue, Invoices: c.invoices, AmountOverdue: c.amount,
 	}
-	t.Interest, t.Costs = legalCharges(c, asOf, opt.Rates)
-	if c.kind == creditflow.B2C && !gate.letterRunOut {
-		// Art. 6:96 lid 6 BW: no collection costs from a consumer before
-		// the 14-day letter has run out.
-		t.Costs = 0
-	}
+	t.Principal, t.Interest, t.Costs, t.CostsDue = c.claim.Principal, c.claim.Interest, c.claim.Costs, c.claim.CostsDue
 	t.RiskWeight = p.DefaultRiskWeight
 	if opt.Risk != nil {
 		if ps, ok := opt.Risk(c.id); ok && !math.IsNaN(ps) {
@@ -325,6 +336,9 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 	}
 	if gate.note != "" {
 		fmt.Fprintf(&reason, "; %s", gate.note)
+	}
+	if c.claim.Error != "" {
+		fmt.Fprintf(&reason, "; interest not computed: %s", c.claim.Error)
 	}
 	if !known {
 		fmt.Fprintf(&reason, "; dunning_ladder %q is not a ladder of the policy, the %s ladder is used", c.ladderName, kindName(c.kind))
@@ -439,28 +453,6 @@ func nextStep(ladder []Step, lastIdx int, lastDate, oldestDue, asOf creditflow.D
 		skipped = append(skipped, ladder[k].Name)
 	}
 	return best, bestDue, skipped
-}
-
-// legalCharges are the statutory interest (from the amount-weighted mean
-// due date: the interest is simple within a year, so this is the sum of the
-// invoices' interest but for the yearly compounding) and the extrajudicial
-// collection costs that could be claimed on a customer's overdue amount.
-// Whether they may be claimed yet (the B2C 14-day letter) is not checked
-// here. A calculation that fails (no rate for a day) gives 0.
-func legalCharges(c dunningCustomer, asOf creditflow.Date, rates *RateTable) (interest, costs creditflow.Money) {
-	kind := c.kind
-	if kind != creditflow.B2C {
-		kind = creditflow.B2B
-	}
-	if rates != nil && !c.meanDue.IsZero() && c.meanDue.Before(asOf.Time) {
-		if ic, err := StatutoryInterest(c.amount, c.meanDue, asOf, kind, *rates); err == nil {
-			interest = ic.Interest
-		}
-	}
-	if cc, err := CollectionCosts(c.amount, kind); err == nil {
-		costs = cc.Amount
-	}
-	return interest, costs
 }
 
 // PlanResult says what a dunning run planned.

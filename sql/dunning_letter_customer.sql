@@ -1,3 +1,5 @@
--- dunning_letter_customer: the email address and the attributes (JSON as
--- text) of a letter's customer (customer_id).
-SELECT coalesce(email, ''), coalesce(CAST(attributes AS VARCHAR), '') FROM customers WHERE customer_id = ?
+-- dunning_letter_customer: the email address, the attributes (JSON as text)
+-- and the country of a letter's customer (customer_id).
+SELECT coalesce(email, ''), coalesce(CAST(attributes AS VARCHAR), ''), coalesce(country, '')
+FROM customers
+WHERE customer_id = ?

@@ -67,7 +67,8 @@ func runHandover(ctx context.Context, c *command, args []string) error {
 }
 
 // handoverCSVHeader are the columns of handover.csv. Each row is one
-// record: "invoice" (an open overdue invoice), "total" (the debtor's claim
+// record: "invoice" (an overdue invoice of the claim), "disputed" (a
+// disputed overdue invoice: listed, not claimed), "total" (the debtor's claim
 // and the advice) or "dossier" (one entry of the timeline); the debtor's
 // columns repeat on every row so that each row stands alone.
 var handoverCSVHeader = []string{"record", "customer_id", "name", "kind", "address", "country", "registration_id", "email",
@@ -98,6 +99,10 @@ func writeHandoverCSV(path string, cases []dunning.HandoverCase) error {
 		for _, inv := range c.Invoices {
 			row("invoice", inv.InvoiceID, ds(inv.InvoiceDate), ds(inv.DueDate), "", inv.Amount.String(), inv.OpenAmount.String(),
 				inv.Interest.String(), inv.Costs.String(), (inv.OpenAmount + inv.Interest + inv.Costs).String(), "", "")
+		}
+		for _, inv := range c.Disputed {
+			row("disputed", inv.InvoiceID, ds(inv.InvoiceDate), ds(inv.DueDate), "", inv.Amount.String(), inv.OpenAmount.String(),
+				"", "", "", "disputed", "disputed: not part of the claim")
 		}
 		row("total", "", "", "", ds(c.AsOf), "", c.Claim.Principal.String(), c.Claim.Interest.String(), c.Claim.Costs.String(),
 			c.Total.String(), c.Advice.Action, c.Advice.Reason)
@@ -144,7 +149,11 @@ func writeHandoverXLSX(path string, cases []dunning.HandoverCase) error {
 		for _, inv := range c.Invoices {
 			invoices = append(invoices, []cell{s(d.CustomerID), s(inv.InvoiceID), dt(inv.InvoiceDate), dt(inv.DueDate),
 				xlsx.Value(inv.DaysPastDue), m(inv.Amount), m(inv.OpenAmount), m(inv.Interest), m(inv.Costs),
-				m(inv.OpenAmount + inv.Interest + inv.Costs)})
+				m(inv.OpenAmount + inv.Interest + inv.Costs), s("no")})
+		}
+		for _, inv := range c.Disputed {
+			invoices = append(invoices, []cell{s(d.CustomerID), s(inv.InvoiceID), dt(inv.InvoiceDate), dt(inv.DueDate),
+				xlsx.Value(inv.DaysPastDue), m(inv.Amount), m(inv.OpenAmount), m(0), m(0), m(0), s("yes: not claimed")})
 		}
 		for _, en := range c.Dossier.Entries {
 			amt := xlsx.Value("")
@@ -158,7 +167,7 @@ func writeHandoverXLSX(path string, cases []dunning.HandoverCase) error {
 	b.Add(xlsx.Sheet{Name: sheetDebtors, Header: []string{"customer_id", "name", "kind", "address", "country", "registration_id", "email", "phone",
 		"as_of", "principal", "interest", "costs", "total", "advice", "expected_recovery", "expected_keep", "reason"}, Rows: debtors})
 	b.Add(xlsx.Sheet{Name: sheetInvoices, Header: []string{"customer_id", "invoice_id", "invoice_date", "due_date", "days_past_due", "amount",
-		"open_amount", "interest", "costs", "total"}, Rows: invoices})
+		"open_amount", "interest", "costs", "total", "disputed"}, Rows: invoices})
 	b.Add(xlsx.Sheet{Name: sheetDossier, Header: []string{"customer_id", "date", "kind", "text", "amount", "invoice_ids"}, Rows: dossier})
 	if err := b.Err(); err != nil {
 		return fmt.Errorf("handover: %s: %w", path, err)

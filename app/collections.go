@@ -76,3 +76,9 @@ func (a *App) HandoverCases(ctx context.Context, asOf creditflow.Date, ids []str
 	}
 	return cases, nil
 }
+
+// Claim is what the customer owes on asOf, invoice by invoice
+// (dunning.CustomerClaim under the application's policy).
+func (a *App) Claim(ctx context.Context, customerID string, asOf creditflow.Date) (dunning.DebtorClaim, error) {
+	return dunning.CustomerClaim(ctx, a.db, customerID, asOf, dunning.ClaimOptions{Policy: a.policy})
+}

@@ -56,6 +56,8 @@ type Dossier struct {
 	Name       string          `json:"name"`
 	AsOf       creditflow.Date `json:"as_of"`
 	Entries    []Entry         `json:"entries"`
+	// Claim is what the customer owes on AsOf (see Claims).
+	Claim DebtorClaim `json:"claim"`
 }
 
 // PromiseStatus is the state of a promise to pay on a day.
@@ -189,6 +191,9 @@ func CustomerDossier(ctx context.Context, q store.Querier, customerID string, as
 		if d.Entries[i].InvoiceIDs == nil {
 			d.Entries[i].InvoiceIDs = []string{}
 		}
+	}
+	if d.Claim, err = CustomerClaim(ctx, q, customerID, asOf, ClaimOptions{Policy: p}); err != nil {
+		return Dossier{}, err
 	}
 	return d, nil
 }

@@ -121,7 +121,7 @@ func TestLegalAPIBadRequests(t *testing.T) {
 		{"interest bad to", "/api/legal/interest?amount=100&from=2025-01-01&to=2025-02-30&kind=b2b", "to"},
 		{"interest to before from", "/api/legal/interest?amount=100&from=2025-01-02&to=2025-01-01&kind=b2b", "before"},
 		{"interest unknown kind", "/api/legal/interest?amount=100&from=2025-01-01&kind=consumer", "kind"},
-		{"interest before the rate table", "/api/legal/interest?amount=100&from=2010-01-01&to=2010-02-01&kind=b2c", "rate"},
+		{"interest before the rate table", "/api/legal/interest?amount=100&from=2001-01-01&to=2001-02-01&kind=b2c", "rate"},
 	})
 }
 

@@ -104,6 +104,7 @@ func (s *Server) routes() *mux.Router {
 	read("/customers/{id}", s.handleCustomer)
 	read("/customers/{id}/credit-limit", s.handleCreditLimit)
 	read("/customers/{id}/dossier", s.handleDossier)
+	read("/customers/{id}/claim", s.handleClaim)
 	read("/alerts", s.handleAlerts)
 	read("/forecast", s.handleForecast)
 	read("/legal/collection-costs", s.handleCollectionCosts)

@@ -90,6 +90,12 @@ type allocation struct {
 // the action log, and the outcome of every promise to pay (see
 // promiseOutcome) with the grace of p. An unknown customer is ErrNotFound.
 func CustomerDossier(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date, p Policy) (Dossier, error) {
+	return customerDossier(ctx, q, customerID, asOf, p, nil)
+}
+
+// customerDossier is CustomerDossier with the claim computed at rates (nil:
+// DefaultRates).
+func customerDossier(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date, p Policy, rates *RateTable) (Dossier, error) {
 	if asOf.IsZero() {
 		return Dossier{}, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
 	}
@@ -192,7 +198,7 @@ func CustomerDossier(ctx context.Context, q store.Querier, customerID string, as
 			d.Entries[i].InvoiceIDs = []string{}
 		}
 	}
-	if d.Claim, err = CustomerClaim(ctx, q, customerID, asOf, ClaimOptions{Policy: p}); err != nil {
+	if d.Claim, err = CustomerClaim(ctx, q, customerID, asOf, ClaimOptions{Policy: p, Rates: rates}); err != nil {
 		return Dossier{}, err
 	}
 	return d, nil

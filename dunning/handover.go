@@ -248,10 +248,10 @@ func BuildHandoverCase(ctx context.Context, q store.Querier, customerID string, 
 		return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
 	}
 	c.Debtor.Kind = creditflow.CustomerKind(kind)
-	claim, err := CustomerClaim(ctx, q, customerID, asOf, ClaimOptions{Policy: p, Rates: &rates})
-	if err != nil {
-		return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
+	if c.Dossier, err = customerDossier(ctx, q, customerID, asOf, p, &rates); err != nil {
+		return HandoverCase{}, err
 	}
+	claim := c.Dossier.Claim
 	if claim.Error != "" {
 		return HandoverCase{}, fmt.Errorf("%w: handover %s: %s", creditflow.ErrInvalid, customerID, claim.Error)
 	}
@@ -267,9 +267,6 @@ func BuildHandoverCase(ctx context.Context, q store.Querier, customerID string, 
 	}
 	c.Claim = Claim{Principal: claim.Principal, Interest: claim.Interest, Costs: claim.Costs}
 	c.Total = claim.Total
-	if c.Dossier, err = CustomerDossier(ctx, q, customerID, asOf, p); err != nil {
-		return HandoverCase{}, err
-	}
 	if math.IsNaN(pSevere) {
 		pSevere = p.DefaultRiskWeight
 	}

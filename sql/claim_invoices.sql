@@ -29,14 +29,35 @@ dispute_state AS (
     )
     QUALIFY row_number() OVER (PARTITION BY invoice_id ORDER BY action_date DESC, action_id DESC) = 1
 ),
+-- The open overdue invoices, as in the macro open_invoices but filtered by
+-- customer before any allocation is added up, so that one customer's claim
+-- reads only that customer's invoices.
+candidates AS (
+    SELECT i.customer_id, i.invoice_id, i.invoice_date, i.due_date, i.amount, i.disputed
+    FROM invoices i
+    JOIN invoice_settlement s ON s.invoice_id = i.invoice_id
+    WHERE ($3 = '' OR i.customer_id = $3)
+      AND (s.closed_from IS NULL OR s.closed_from > CAST($1 AS DATE))
+      AND i.invoice_date <= CAST($1 AS DATE)
+      AND i.due_date < CAST($1 AS DATE)
+      AND i.amount > 0
+      AND i.currency = $2
+),
 open_overdue AS (
-    SELECT o.customer_id, o.invoice_id, o.invoice_date, o.due_date, o.amount,
+    SELECT c.customer_id, c.invoice_id, c.invoice_date, c.due_date, c.amount,
            CAST(NULL AS DATE) AS closed_from,
-           coalesce(d.disputed, o.disputed) AS disputed
-    FROM open_invoices(CAST($1 AS DATE), $2) o
-    LEFT JOIN dispute_state d ON d.invoice_id = o.invoice_id
-    WHERE o.days_past_due > 0
-      AND ($3 = '' OR o.customer_id = $3)
+           coalesce(d.disputed, c.disputed) AS disputed
+    FROM candidates c
+    LEFT JOIN (
+        SELECT invoice_id, sum(amount) AS allocated
+        FROM payment_allocations
+        WHERE allocated_on <= CAST($1 AS DATE)
+          AND ($3 = '' OR customer_id = $3)
+          AND invoice_id IN (SELECT invoice_id FROM candidates)
+        GROUP BY invoice_id
+    ) a ON a.invoice_id = c.invoice_id
+    LEFT JOIN dispute_state d ON d.invoice_id = c.invoice_id
+    WHERE a.allocated IS NULL OR a.allocated < c.amount
 ),
 cycle AS (
     SELECT customer_id, min(due_date) FILTER (WHERE NOT disputed) AS oldest_due

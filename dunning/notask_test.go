@@ -339,9 +339,9 @@ func TestWhyNoTask(t *testing.T) {
 			customer: "C",
 			ledger:   ledger{customers: baseCustomers, invoices: "C1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n"},
 			actions:  []dunning.NewAction{stepAction(t, "C", "reminder", "2025-03-02")},
-			asOf:     "2025-03-15",
+			asOf:     "2025-03-17",
 			ladder:   outTask,
-			why:      ladderWhy("15 March 2025", "EUR 1,000.00"),
+			why:      ladderWhy("17 March 2025", "EUR 1,000.00"),
 		},
 	}
 	for _, tc := range cases {

@@ -469,7 +469,7 @@ type PlanResult struct {
 // customer gets at most one planned step per day, and a step is planned once
 // per dunning cycle (same customer, step and oldest due date) unless it was
 // a deferred call, so a second run on the same day adds nothing and a run
-// after missed days adds only the most advanced due step. Steps already done are never due (see
+// after missed days adds only the most advanced due step (or the required step it may not skip). Steps already done are never due (see
 // ComputeWorklist), so never planned again.
 func Plan(ctx context.Context, db *store.DB, asOf creditflow.Date, opt Options, now func() time.Time) (PlanResult, error) {
 	if now == nil {

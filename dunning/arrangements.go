@@ -80,59 +80,44 @@ func parseInstalments(s string) ([]Instalment, error) {
 	return out, nil
 }
 
-// gateResult is what the legal order of the steps makes of a proposed step.
+// gateResult is what the required steps make of a proposed step.
 type gateResult struct {
-	// idx is the step to propose; wait is true when none may be proposed
-	// yet (a consumer's 14-day letter has not run out).
-	idx  int
-	wait bool
+	// idx is the step to propose.
+	idx int
 	// letterRunOut is true when the consumer's 14-day letter of the
 	// current cycle has run out (collection costs may be charged).
 	letterRunOut bool
 	note         string
 }
 
-// legalGate keeps the legally required order of the steps. For a consumer
-// (B2C) no step after the 14-day letter (*veertiendagenbrief*, art. 6:96 lid
-// 6 BW) is proposed before that letter was sent in the current cycle and has
-// run out, taking it to be received PostDeliveryDays after it was sent (as
-// the letters do); a catch-up proposes the letter itself. For a business
-// the notice of default (*ingebrekestelling*) and what follows it are not
-// proposed before a formal reminder (*aanmaning*) was sent in the cycle; the
-// aanmaning is proposed instead. Steps are recognised by their letter form
-// (LetterForm).
+// legalGate keeps the required steps (Step.RequiredFor): a step is not
+// proposed while a required step before it was not done in the current
+// cycle; the first such step is proposed instead, so that catch-up never
+// skips the notice of default (*ingebrekestelling*) of a business or the
+// 14-day letter (*veertiendagenbrief*, art. 6:96 lid 6 BW) of a consumer.
+// That the steps after a required letter wait until its term has run
+// (for the 14-day letter: received PostDeliveryDays after it was sent,
+// then 14 days, as the letters take it) is kept by termsRunOut. For a
+// consumer, letterRunOut says whether the 14-day letter, recognised by its
+// letter form (LetterForm), has run out.
 func legalGate(ladder []Step, kind creditflow.CustomerKind, idx int, done string, asOf creditflow.Date) gateResult {
 	g := gateResult{idx: idx}
-	form := func(k int) string { return LetterForm(Task{Step: ladder[k].Name, Template: ladder[k].Template}) }
-	find := func(f string) int {
-		for k := range ladder {
-			if form(k) == f {
-				return k
-			}
+	for k := range idx {
+		if ladder[k].RequiredFor(kind) && stepDate(done, ladder[k].Name).IsZero() {
+			g.idx = k
+			g.note = fmt.Sprintf("the %s is required before %s", ladder[k].Name, ladder[idx].Name)
+			break
 		}
-		return -1
 	}
 	if kind == creditflow.B2C {
-		v := find("veertiendagenbrief")
-		if v < 0 {
-			return g
+		for _, s := range ladder {
+			if s.form() != "veertiendagenbrief" {
+				continue
+			}
+			if sent := stepDate(done, s.Name); !sent.IsZero() && FourteenDayLetterExpired(sent.AddDays(PostDeliveryDays), asOf) {
+				g.letterRunOut = true
+			}
 		}
-		sent := stepDate(done, ladder[v].Name)
-		g.letterRunOut = !sent.IsZero() && FourteenDayLetterExpired(sent.AddDays(PostDeliveryDays), asOf)
-		switch {
-		case idx <= v || g.letterRunOut:
-		case sent.IsZero():
-			g.idx = v
-			g.note = fmt.Sprintf("the %s is sent before %s", ladder[v].Name, ladder[idx].Name)
-		default:
-			g.wait = true
-		}
-		return g
-	}
-	a, d := find("aanmaning"), find("ingebrekestelling")
-	if a >= 0 && d > a && idx >= d && stepDate(done, ladder[a].Name).IsZero() {
-		g.idx = a
-		g.note = fmt.Sprintf("the %s is sent before %s", ladder[a].Name, ladder[idx].Name)
 	}
 	return g
 }

@@ -487,9 +487,10 @@ func interestBasis(kind creditflow.CustomerKind, due creditflow.Date) string {
 // claimedSince is the day costs and interest count as claimed in the
 // current cycle, from the steps done ("step@YYYY-MM-DD,..."), and the step
 // that claimed them: for a consumer the day after the 14-day letter ran out
-// (art. 6:96 lid 6 BW); for a business the day after the term of the first
-// aanmaning or ingebrekestelling, which announce them, or the day of the
-// hand-over, which claims them.
+// (art. 6:96 lid 6 BW: received 2 days after posting, then 14 days); for a
+// business the day after the term (Step.Term) of the first aanmaning or
+// ingebrekestelling, which announce them, or the day of the hand-over,
+// which claims them.
 func claimedSince(ladder []Step, kind creditflow.CustomerKind, done string) (creditflow.Date, string) {
 	var since creditflow.Date
 	var by string
@@ -506,16 +507,20 @@ func claimedSince(ladder []Step, kind creditflow.CustomerKind, done string) (cre
 		} else if name != "handover" {
 			continue
 		}
+		// An announcing letter's charges are claimed the day after its
+		// term (Step.Term) has run; the hand-over claims them at once.
+		term := DefaultFinalTermDays
+		if i >= 0 {
+			term = ladder[i].Term()
+		}
 		var from creditflow.Date
 		switch {
 		case kind == creditflow.B2C && form == "veertiendagenbrief":
-			from = d.AddDays(PostDeliveryDays + FourteenDayLetterDays + 1)
+			from = d.AddDays(term + 1)
 		case kind == creditflow.B2C:
 			continue
-		case form == "aanmaning":
-			from = d.AddDays(DefaultPaymentTermDays + 1)
-		case form == "ingebrekestelling":
-			from = d.AddDays(DefaultFinalTermDays + 1)
+		case form == "aanmaning" || form == "ingebrekestelling":
+			from = d.AddDays(term + 1)
 		case form == "handover":
 			from = d
 		default:

@@ -14,6 +14,25 @@
 // catches up with one step, the most advanced one due; a step done is never
 // due again in the same cycle.
 //
+// # The ladder
+//
+// A step falls due on its trigger day: days_past_due after the due date of
+// the oldest chased invoice, days_after_invoice after that invoice's date
+// (never before it is overdue) or days_after_previous after the step
+// before it. It never falls due before the term of the steps done in the
+// cycle has run: the day after a step was done plus its term_days
+// (Step.Term: by default 14 days for a reminder or an aanmaning, 7 for
+// the ingebrekestelling and the hand-over notice, 2 + 14 for the 14-day
+// letter, which is taken to be received two days after posting, and none
+// for a call). Catch-up never skips a required step (required; by default
+// the ingebrekestelling of a business and the veertiendagenbrief of a
+// consumer, art. 6:96 lid 6 BW): while one before the proposed step was
+// not done in the cycle, that one is proposed instead, so that no
+// hand-over and no consumer's collection costs come without it. A broken
+// payment arrangement resumes at Policy.ArrangementBrokenStep (the
+// aanmaning), or the step after the last one done where the ladder has no
+// such step or did it already; required steps and terms still apply.
+//
 // Plan records the day's steps in dunning_plan (creditflow dunning run);
 // collectors record what they did with RecordAction (POST /api/actions).
 // Per-customer ladders hook in through Policy.Overrides (Policy.LadderFor).
@@ -57,12 +76,14 @@
 //
 // # Files
 //
-//   - policy.go: the policy and its ladders; worklist.go: the ladder
-//     applied per customer (ComputeWorklist), the priority, Plan and the
-//     learned effects; notask.go: why a customer has no task
+//   - policy.go: the policy and its ladders, the steps' terms and
+//     required steps; worklist.go: the ladder applied per customer
+//     (ComputeWorklist), the priority, Plan and the learned effects;
+//     ladder.go: the trigger days, the terms run and where a broken
+//     arrangement resumes; notask.go: why a customer has no task
 //     (WhyNoTask), by the ladder's own rules;
 //   - arrangements.go: the ladder's further rules (payment arrangements
-//     with instalments, the legal gate before a step, the thank-you
+//     with instalments, the required steps before a step, the thank-you
 //     emails);
 //   - actions.go: the action log; dossier.go: a customer's timeline;
 //   - interest.go, rates.go, legal.go: statutory interest, its rates and

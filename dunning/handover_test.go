@@ -59,8 +59,10 @@ func TestAdviseHandovers(t *testing.T) {
 		customers: "H,Handover B.V.,NL,retail,b2b,30,,,,,\n",
 		invoices:  "HI,H,2025-01-01,2025-01-31,20000.00,EUR,false,\n",
 	})
-	// The aanmaning was sent, so catch-up may go on to the hand-over.
+	// The aanmaning and the required ingebrekestelling were sent, so
+	// catch-up may go on to the hand-over.
 	record(t, db, dunning.NewAction{CustomerID: "H", Type: dunning.LetterSent, Step: "aanmaning", ActionDate: day(t, "2025-03-02")})
+	record(t, db, dunning.NewAction{CustomerID: "H", Type: dunning.LetterSent, Step: "ingebrekestelling", ActionDate: day(t, "2025-04-10")})
 	asOf := day(t, "2025-05-01")
 	opt := dunning.Options{Policy: dunning.DefaultPolicy(), Risk: func(string) (float64, bool) { return 0.9, true }}
 	w, err := dunning.ComputeWorklist(t.Context(), db, asOf, opt)

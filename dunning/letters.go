@@ -134,8 +134,10 @@ type DunningLetter struct {
 // LetterOptions configure Letters.
 type LetterOptions struct {
 	Creditor Creditor
-	// PaymentTermDays and FinalTermDays default to DefaultPaymentTermDays
-	// and DefaultFinalTermDays.
+	// PaymentTermDays and FinalTermDays are the terms of steps the policy
+	// does not know; they default to DefaultPaymentTermDays and
+	// DefaultFinalTermDays. A step of the policy has its own term
+	// (Step.Term), which the ladder waits for.
 	PaymentTermDays int
 	FinalTermDays   int
 	// Policy names the steps that send the 14-day letter, whose expiry
@@ -282,14 +284,20 @@ func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, c Deb
 	if l.Charging == ChargeClaim {
 		l.Total = c.Total
 	}
-	switch l.Form {
-	case "veertiendagenbrief":
+	// The term is the step's (Step.Term), as the ladder waits for it; the
+	// 14-day letter's runs from its receipt, so it has no deadline.
+	term, ok := opt.Policy.StepTerm(t.Step)
+	switch {
+	case l.Form == "veertiendagenbrief":
 		l.TermDays = FourteenDayLetterDays
-	case "ingebrekestelling", "handover":
+	case ok && term > 0:
+		l.TermDays = term
+	case l.Form == "ingebrekestelling" || l.Form == "handover":
 		l.TermDays = opt.FinalTermDays
-		l.Deadline = w.AsOf.AddDays(l.TermDays)
 	default:
 		l.TermDays = opt.PaymentTermDays
+	}
+	if l.Form != "veertiendagenbrief" {
 		l.Deadline = w.AsOf.AddDays(l.TermDays)
 	}
 	return l, nil

@@ -13,7 +13,10 @@ import (
 // the order the ladder checks (ComputeWorklist): nothing overdue, every
 // overdue invoice disputed, the overdue amount below the policy's minimum,
 // a promise to pay or an arrangement still running; otherwise the next
-// step is not yet due, the ladder is done or the customer is not chased.
+// step is not yet due (its trigger day has not come, or the term of a
+// letter done has not run: Step.Term), the ladder is done or the customer
+// is not chased. A required step the ladder still needs is a task, not a
+// reason for having none.
 // paused is true for a dispute, promise or arrangement.
 //
 // items are the customer's open items on asOf and cur the currency code
@@ -84,6 +87,6 @@ func WhyNoTask(p Policy, asOf creditflow.Date, items []creditflow.OpenItem, acti
 			what, promise.ActionDate.Format("2 January 2006"),
 			p.promiseGraceEnd(promise.PromiseDate).Format("2 January 2006"), p.PromiseGraceDays), true
 	}
-	return fmt.Sprintf("No step is due on %s: %s overdue, but the next step of the ladder is not yet due, the ladder is done, or the customer is marked do-not-chase.",
+	return fmt.Sprintf("No step is due on %s: %s overdue, but the next step of the ladder is not yet due or waits for the term of the last letter, the ladder is done, or the customer is marked do-not-chase.",
 		on, present.EN.Money(cur, amount)), false
 }

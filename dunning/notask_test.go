@@ -134,8 +134,8 @@ var explains = map[string]struct {
 // ladderWhy is WhyNoTask's explanation when it leaves the matter to the
 // ladder's state: the amount overdue on the day, and no cause of its own.
 func ladderWhy(day, overdue string) string {
-	return "No step is due on " + day + ": " + overdue + " overdue, but the next step of the ladder is not yet due, " +
-		"the ladder is done, or the customer is marked do-not-chase."
+	return "No step is due on " + day + ": " + overdue + " overdue, but the next step of the ladder is not yet due " +
+		"or waits for the term of the last letter, the ladder is done, or the customer is marked do-not-chase."
 }
 
 // TestWhyNoTask checks WhyNoTask against the ladder: for each hand-built
@@ -300,7 +300,7 @@ func TestWhyNoTask(t *testing.T) {
 			why:     "Not overdue: no invoice is past due on 20 April 2025.",
 		},
 		{
-			// The ladder resumes at the call once an instalment is missed;
+			// The ladder resumes at the aanmaning once an instalment is missed;
 			// WhyNoTask knows neither the instalments nor the payments
 			// since the arrangement and still takes it for running.
 			name:    "an arrangement with instalments, one missed",
@@ -327,6 +327,24 @@ func TestWhyNoTask(t *testing.T) {
 			why:     ladderWhy("14 March 2025", "EUR 1,234,567.89"),
 		},
 		{
+			// The trigger of the ingebrekestelling (20 April) has come,
+			// but the aanmaning of 15 April grants 14 days.
+			name:    "the next step waits for the term of the aanmaning",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{{CustomerID: "A", Type: dunning.LetterSent, Step: "aanmaning", ActionDate: day(t, "2025-04-15")}},
+			asOf:    "2025-04-29",
+			ladder:  outNotYetDue,
+			why:     ladderWhy("29 April 2025", "EUR 1,000.00"),
+		},
+		{
+			name:    "catch-up stops at the required ingebrekestelling",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{{CustomerID: "A", Type: dunning.LetterSent, Step: "aanmaning", ActionDate: day(t, "2025-03-31")}},
+			asOf:    "2025-05-20",
+			ladder:  outTask,
+			why:     ladderWhy("20 May 2025", "EUR 1,000.00"),
+		},
+		{
 			name:    "the ladder done",
 			ledger:  ledgerA1,
 			actions: []dunning.NewAction{stepAction(t, "A", "handover", "2025-05-05")},
@@ -339,9 +357,9 @@ func TestWhyNoTask(t *testing.T) {
 			customer: "C",
 			ledger:   ledger{customers: baseCustomers, invoices: "C1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n"},
 			actions:  []dunning.NewAction{stepAction(t, "C", "reminder", "2025-03-02")},
-			asOf:     "2025-03-15",
+			asOf:     "2025-03-17",
 			ladder:   outTask,
-			why:      ladderWhy("15 March 2025", "EUR 1,000.00"),
+			why:      ladderWhy("17 March 2025", "EUR 1,000.00"),
 		},
 	}
 	for _, tc := range cases {

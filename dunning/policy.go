@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -22,10 +23,13 @@ const (
 )
 
 // Trigger says when a step falls due: DaysPastDue days after the due date of
-// the customer's oldest overdue invoice, or DaysAfterPrevious days after the
-// previous step of the ladder was done. Exactly one of the two is set.
+// the customer's oldest chased overdue invoice, DaysAfterInvoice days after
+// that invoice's date, or DaysAfterPrevious days after the previous step of
+// the ladder was done. Exactly one of the three is set. A step never falls
+// due before the term of the letters done before it has run (Step.Term).
 type Trigger struct {
 	DaysPastDue       int `json:"days_past_due,omitempty"`
+	DaysAfterInvoice  int `json:"days_after_invoice,omitempty"`
 	DaysAfterPrevious int `json:"days_after_previous,omitempty"`
 }
 
@@ -42,6 +46,95 @@ type Step struct {
 	// Cost is what carrying out the step costs (EUR): postage, a
 	// collector's time, the agency's fee.
 	Cost creditflow.Money `json:"cost"`
+	// Required marks a step that catch-up never skips: no later step is
+	// proposed before it was done in the cycle. nil takes the default of
+	// its letter form (RequiredFor), so that a policy file cannot forget
+	// the legally needed letter by leaving the field out.
+	Required *bool `json:"required,omitempty"`
+	// TermDays is the term (days) the step grants the customer to pay,
+	// counted from the day it was done; no later step falls due before it
+	// has run. 0 takes the default of its letter form (Term).
+	TermDays int `json:"term_days"`
+}
+
+// Term is the term (days) the step grants the customer: TermDays when set,
+// else by its letter form (LetterForm): the 14-day letter
+// PostDeliveryDays + FourteenDayLetterDays (received two days after
+// posting, then 14 days), the ingebrekestelling and the hand-over notice
+// DefaultFinalTermDays, any other email or letter DefaultPaymentTermDays
+// and a phone call none.
+func (s Step) Term() int {
+	if s.TermDays > 0 {
+		return s.TermDays
+	}
+	if s.Channel == Phone {
+		return 0
+	}
+	switch s.form() {
+	case "veertiendagenbrief":
+		return PostDeliveryDays + FourteenDayLetterDays
+	case "ingebrekestelling", "handover":
+		return DefaultFinalTermDays
+	}
+	return DefaultPaymentTermDays
+}
+
+// RequiredFor reports whether the step is required for a customer of that
+// kind: Required when set, else true for the notice of default
+// (*ingebrekestelling*) of a business and the 14-day letter
+// (*veertiendagenbrief*, art. 6:96 lid 6 BW) of a consumer, which must
+// precede a hand-over or collection costs.
+func (s Step) RequiredFor(kind creditflow.CustomerKind) bool {
+	if s.Required != nil {
+		return *s.Required
+	}
+	switch s.form() {
+	case "ingebrekestelling":
+		return kind != creditflow.B2C
+	case "veertiendagenbrief":
+		return kind == creditflow.B2C
+	}
+	return false
+}
+
+// form is the step's letter form (LetterForm).
+func (s Step) form() string {
+	return LetterForm(Task{Step: s.Name, Template: s.Template})
+}
+
+// LadderTerm is the term (days, Step.Term) of the step named step in
+// ladder; ok is false when the ladder has no such step. Letters state it
+// as the term they grant.
+func LadderTerm(ladder []Step, step string) (days int, ok bool) {
+	i := slices.IndexFunc(ladder, func(s Step) bool { return s.Name == step })
+	if i < 0 {
+		return 0, false
+	}
+	return ladder[i].Term(), true
+}
+
+// StepTerm is the term (days, Step.Term) of the step named step in the
+// policy, for a letter that knows the step but not the customer's ladder:
+// the first ladder that has it, in the order b2b, b2c, the named ladders
+// and the overrides (each by name). ok is false when no ladder has it.
+func (p Policy) StepTerm(step string) (days int, ok bool) {
+	if d, ok := LadderTerm(p.B2B, step); ok {
+		return d, true
+	}
+	if d, ok := LadderTerm(p.B2C, step); ok {
+		return d, true
+	}
+	for _, name := range slices.Sorted(maps.Keys(p.Ladders)) {
+		if d, ok := LadderTerm(p.Ladders[name], step); ok {
+			return d, true
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(p.Overrides)) {
+		if d, ok := LadderTerm(p.Overrides[id].Ladder, step); ok {
+			return d, true
+		}
+	}
+	return 0, false
 }
 
 // Policy is the dunning policy: the ladders and the rules around them. It is
@@ -87,6 +180,12 @@ type Policy struct {
 	// B2BCosts is how a business's collection costs are computed:
 	// wik_per_invoice (the default), wik_total or none (see CostsBasis).
 	B2BCosts CostsBasis `json:"b2b_costs,omitempty"`
+	// ArrangementBrokenStep is the step the ladder resumes at when an
+	// instalment of a payment arrangement is missed. Where the customer's
+	// ladder has no such step, or it was done in the cycle already, the
+	// ladder resumes at the step after the last one done. A required step
+	// not yet done still comes first.
+	ArrangementBrokenStep string `json:"arrangement_broken_step"`
 }
 
 // ThankYouStep is the step name of the optional thank-you email (see
@@ -105,36 +204,59 @@ type CustomerOverride struct {
 // worded "first reminder"), a second reminder with the account statement
 // (*rekeningoverzicht*) at 14 days, a call at 21, the formal reminder
 // (*aanmaning*) at 30, a last call at 40, the notice of default
-// (*ingebrekestelling*) at 50 and the hand-over to a collection agency
-// (*incassobureau*) or a write-off review at 65.
+// (*ingebrekestelling*, required) at 50 and the hand-over to a collection
+// agency (*incassobureau*) or a write-off review at 65.
 //
 // B2C: a reminder at 1 day, the legally required 14-day letter
 // (*veertiendagenbrief*, art. 6:96 lid 6 BW) at 14, a formal reminder at 35
 // and the hand-over at 50.
+//
+// The days are the earliest: a step also waits for the term of the letter
+// before it (term_days), so that on a ladder run every day the second
+// reminder follows the friendly one's 14 days at day 16, the call the
+// second reminder's 7 days at day 24, the last call the aanmaning's 14
+// days at day 45, and a consumer's 14-day letter comes at day 16. Every
+// step spells out its term and whether it is required, so that the
+// printed policy (creditflow dunning policy) shows them.
 func DefaultPolicy() Policy {
+	yes, no := true, false
 	return Policy{
 		B2B: []Step{
-			{Name: "friendly_reminder", Trigger: Trigger{DaysPastDue: 1}, Channel: Email, Template: "b2b_friendly_reminder", Effect: 0.30, Cost: 50},
-			{Name: "second_reminder", Trigger: Trigger{DaysPastDue: 14}, Channel: Email, Template: "b2b_second_reminder_statement", Effect: 0.30, Cost: 50},
-			{Name: "call", Trigger: Trigger{DaysPastDue: 21}, Channel: Phone, Template: "b2b_call_script", Effect: 0.45, Cost: 800},
-			{Name: "aanmaning", Trigger: Trigger{DaysPastDue: 30}, Channel: Letter, Template: "b2b_aanmaning", Effect: 0.35, Cost: 200},
-			{Name: "last_call", Trigger: Trigger{DaysPastDue: 40}, Channel: Phone, Template: "b2b_last_call_script", Effect: 0.45, Cost: 800},
-			{Name: "ingebrekestelling", Trigger: Trigger{DaysPastDue: 50}, Channel: Letter, Template: "b2b_ingebrekestelling", Effect: 0.40, Cost: 200},
-			{Name: "handover", Trigger: Trigger{DaysPastDue: 65}, Channel: Letter, Template: "b2b_handover_or_writeoff_review", Effect: 0.50, Cost: 2500},
+			{Name: "friendly_reminder", Trigger: Trigger{DaysPastDue: 1}, Channel: Email, Template: "b2b_friendly_reminder", Effect: 0.30, Cost: 50,
+				Required: &no, TermDays: DefaultPaymentTermDays},
+			// The second reminder grants 7 days, not 14, so that the call
+			// still comes before the aanmaning.
+			{Name: "second_reminder", Trigger: Trigger{DaysPastDue: 14}, Channel: Email, Template: "b2b_second_reminder_statement", Effect: 0.30, Cost: 50,
+				Required: &no, TermDays: 7},
+			{Name: "call", Trigger: Trigger{DaysPastDue: 21}, Channel: Phone, Template: "b2b_call_script", Effect: 0.45, Cost: 800,
+				Required: &no},
+			{Name: "aanmaning", Trigger: Trigger{DaysPastDue: 30}, Channel: Letter, Template: "b2b_aanmaning", Effect: 0.35, Cost: 200,
+				Required: &no, TermDays: DefaultPaymentTermDays},
+			{Name: "last_call", Trigger: Trigger{DaysPastDue: 40}, Channel: Phone, Template: "b2b_last_call_script", Effect: 0.45, Cost: 800,
+				Required: &no},
+			{Name: "ingebrekestelling", Trigger: Trigger{DaysPastDue: 50}, Channel: Letter, Template: "b2b_ingebrekestelling", Effect: 0.40, Cost: 200,
+				Required: &yes, TermDays: DefaultFinalTermDays},
+			{Name: "handover", Trigger: Trigger{DaysPastDue: 65}, Channel: Letter, Template: "b2b_handover_or_writeoff_review", Effect: 0.50, Cost: 2500,
+				Required: &no, TermDays: DefaultFinalTermDays},
 		},
 		B2C: []Step{
-			{Name: "reminder", Trigger: Trigger{DaysPastDue: 1}, Channel: Email, Template: "b2c_reminder", Effect: 0.30, Cost: 50},
-			{Name: "veertiendagenbrief", Trigger: Trigger{DaysPastDue: 14}, Channel: Letter, Template: "b2c_veertiendagenbrief", Effect: 0.35, Cost: 200},
-			{Name: "aanmaning", Trigger: Trigger{DaysPastDue: 35}, Channel: Letter, Template: "b2c_aanmaning", Effect: 0.35, Cost: 200},
-			{Name: "handover", Trigger: Trigger{DaysPastDue: 50}, Channel: Letter, Template: "b2c_handover", Effect: 0.50, Cost: 2500},
+			{Name: "reminder", Trigger: Trigger{DaysPastDue: 1}, Channel: Email, Template: "b2c_reminder", Effect: 0.30, Cost: 50,
+				Required: &no, TermDays: DefaultPaymentTermDays},
+			{Name: "veertiendagenbrief", Trigger: Trigger{DaysPastDue: 14}, Channel: Letter, Template: "b2c_veertiendagenbrief", Effect: 0.35, Cost: 200,
+				Required: &yes, TermDays: PostDeliveryDays + FourteenDayLetterDays},
+			{Name: "aanmaning", Trigger: Trigger{DaysPastDue: 35}, Channel: Letter, Template: "b2c_aanmaning", Effect: 0.35, Cost: 200,
+				Required: &no, TermDays: DefaultPaymentTermDays},
+			{Name: "handover", Trigger: Trigger{DaysPastDue: 50}, Channel: Letter, Template: "b2c_handover", Effect: 0.50, Cost: 2500,
+				Required: &no, TermDays: DefaultFinalTermDays},
 		},
-		MinAmount:         2500,
-		PromiseGraceDays:  3,
-		CallCapacity:      40,
-		MinRiskWeight:     0.10,
-		DefaultRiskWeight: 0.25,
-		EffectWindowDays:  14,
-		LearnMinOutcomes:  30,
+		MinAmount:             2500,
+		PromiseGraceDays:      3,
+		CallCapacity:          40,
+		MinRiskWeight:         0.10,
+		DefaultRiskWeight:     0.25,
+		EffectWindowDays:      14,
+		LearnMinOutcomes:      30,
+		ArrangementBrokenStep: "aanmaning",
 	}
 }
 
@@ -181,7 +303,7 @@ func (p Policy) Validate() error {
 			return fmt.Errorf("%w: %s ladder is empty", creditflow.ErrInvalid, what)
 		}
 		seen := map[string]bool{}
-		lastDPD := 0
+		lastDPD, lastDAI := 0, 0
 		for i, s := range ladder {
 			at := fmt.Sprintf("%s ladder step %d (%s)", what, i+1, s.Name)
 			if s.Name == "" || seen[s.Name] {
@@ -194,8 +316,14 @@ func (p Policy) Validate() error {
 				return fmt.Errorf("%w: %s: channel %q: expected email, letter or phone", creditflow.ErrInvalid, at, s.Channel)
 			}
 			t := s.Trigger
-			if (t.DaysPastDue > 0) == (t.DaysAfterPrevious > 0) || t.DaysPastDue < 0 || t.DaysAfterPrevious < 0 {
-				return fmt.Errorf("%w: %s: trigger needs exactly one of days_past_due, days_after_previous (> 0)", creditflow.ErrInvalid, at)
+			set := 0
+			for _, d := range []int{t.DaysPastDue, t.DaysAfterInvoice, t.DaysAfterPrevious} {
+				if d > 0 {
+					set++
+				}
+			}
+			if set != 1 || t.DaysPastDue < 0 || t.DaysAfterInvoice < 0 || t.DaysAfterPrevious < 0 {
+				return fmt.Errorf("%w: %s: trigger needs exactly one of days_past_due, days_after_invoice, days_after_previous (> 0)", creditflow.ErrInvalid, at)
 			}
 			if i == 0 && t.DaysAfterPrevious > 0 {
 				return fmt.Errorf("%w: %s: the first step needs days_past_due", creditflow.ErrInvalid, at)
@@ -205,6 +333,15 @@ func (p Policy) Validate() error {
 					return fmt.Errorf("%w: %s: days_past_due %d is before the previous step's %d", creditflow.ErrInvalid, at, t.DaysPastDue, lastDPD)
 				}
 				lastDPD = t.DaysPastDue
+			}
+			if t.DaysAfterInvoice > 0 {
+				if t.DaysAfterInvoice < lastDAI {
+					return fmt.Errorf("%w: %s: days_after_invoice %d is before the previous step's %d", creditflow.ErrInvalid, at, t.DaysAfterInvoice, lastDAI)
+				}
+				lastDAI = t.DaysAfterInvoice
+			}
+			if s.TermDays < 0 {
+				return fmt.Errorf("%w: %s: term_days %d: expected 0 (the default of the letter form) or more", creditflow.ErrInvalid, at, s.TermDays)
 			}
 			if s.Effect < 0 || s.Effect > 1 {
 				return fmt.Errorf("%w: %s: effect %g: expected a probability in [0,1]", creditflow.ErrInvalid, at, s.Effect)

@@ -16,7 +16,7 @@ import (
 // friendly and the second reminder and agreed on 2025-03-20 to pay 300 on
 // 1 April, 300 on 1 May and 400 on 1 June. With 3 days' grace a kept
 // arrangement pauses the ladder; a missed instalment resumes it at the
-// call, the step after the second reminder, however late it is.
+// aanmaning (Policy.ArrangementBrokenStep), however late it is.
 func TestArrangement(t *testing.T) {
 	cases := []struct {
 		name     string
@@ -28,14 +28,14 @@ func TestArrangement(t *testing.T) {
 	}{
 		{name: "first instalment not yet due", asOf: "2025-03-25"},
 		{name: "first instalment within grace", asOf: "2025-04-04"},
-		{name: "first instalment missed", asOf: "2025-04-05", wantStep: "call", dueSince: "2025-04-05",
+		{name: "first instalment missed", asOf: "2025-04-05", wantStep: "aanmaning", dueSince: "2025-04-05",
 			reason: "instalment 1 of 3 (300.00 due 2025-04-01) of the arrangement of 2025-03-20 missed: paid 0.00 of 300.00 due"},
 		{name: "first instalment kept", payments: "P1,A,A1,2025-03-31,300.00,transfer,\n", asOf: "2025-04-20"},
 		{name: "paid late within grace", payments: "P1,A,A1,2025-04-03,300.00,transfer,\n", asOf: "2025-04-20"},
-		{name: "second instalment missed", payments: "P1,A,A1,2025-03-31,300.00,transfer,\n", asOf: "2025-05-10", wantStep: "call", dueSince: "2025-05-05",
+		{name: "second instalment missed", payments: "P1,A,A1,2025-03-31,300.00,transfer,\n", asOf: "2025-05-10", wantStep: "aanmaning", dueSince: "2025-05-05",
 			reason: "instalment 2 of 3 (300.00 due 2025-05-01) of the arrangement of 2025-03-20 missed: paid 300.00 of 600.00 due"},
 		{name: "second instalment short", payments: "P1,A,A1,2025-03-31,300.00,transfer,\nP2,A,A1,2025-05-01,250.00,transfer,\n", asOf: "2025-05-10",
-			wantStep: "call", dueSince: "2025-05-05", reason: "instalment 2 of 3"},
+			wantStep: "aanmaning", dueSince: "2025-05-05", reason: "instalment 2 of 3"},
 		{name: "all kept so far", payments: "P1,A,A1,2025-03-31,300.00,transfer,\nP2,A,A1,2025-05-01,300.00,transfer,\n", asOf: "2025-05-20"},
 	}
 	for _, tc := range cases {
@@ -142,11 +142,11 @@ func TestRecordArrangement(t *testing.T) {
 // on 2025-03-01 (a Saturday).
 func TestLegalGating(t *testing.T) {
 	cases := []struct {
-		name      string
-		customer  string
-		actions   []dunning.NewAction
-		asOf      string
-		wantStep  string // "" for no task
+		name     string
+		customer string
+		actions  []dunning.NewAction
+		asOf     string
+		wantStep string // "" for no task
 		// wantCosts are the collection costs that may be claimed on
 		// asOf: the claim's costs once they are due, else 0.
 		wantCosts string
@@ -155,7 +155,7 @@ func TestLegalGating(t *testing.T) {
 		{name: "consumer reminder has no costs", customer: "C", asOf: "2025-03-02", wantStep: "reminder", wantCosts: "0.00"},
 		{name: "consumer 14-day letter has no costs", customer: "C", asOf: "2025-03-15", wantStep: "veertiendagenbrief", wantCosts: "0.00"},
 		{name: "consumer catch-up does not skip the 14-day letter", customer: "C", asOf: "2025-04-30", wantStep: "veertiendagenbrief", wantCosts: "0.00",
-			reason: "the veertiendagenbrief is sent before handover"},
+			reason: "the veertiendagenbrief is required before handover"},
 		{name: "consumer catch-up after the reminder", customer: "C", actions: []dunning.NewAction{stepAction(t, "C", "reminder", "2025-03-02")},
 			asOf: "2025-04-10", wantStep: "veertiendagenbrief", wantCosts: "0.00", reason: "before aanmaning"},
 		// Sent 21 March, received 23 March: the 14 days run until 6 April.
@@ -165,10 +165,12 @@ func TestLegalGating(t *testing.T) {
 		{name: "consumer 14-day letter run out", customer: "C",
 			actions: []dunning.NewAction{{CustomerID: "C", Type: dunning.LetterSent, Step: "veertiendagenbrief", ActionDate: day(t, "2025-03-21")}},
 			asOf:    "2025-04-07", wantStep: "aanmaning", wantCosts: "150.00"},
-		{name: "business catch-up proposes the aanmaning first", customer: "A", asOf: "2025-04-25", wantStep: "aanmaning", wantCosts: "0.00",
-			reason: "the aanmaning is sent before ingebrekestelling"},
-		{name: "business catch-up before the hand-over", customer: "A", asOf: "2025-05-10", wantStep: "aanmaning", wantCosts: "0.00",
-			reason: "the aanmaning is sent before handover"},
+		// The aanmaning is not required: catch-up may go straight to the
+		// ingebrekestelling, but never past it.
+		{name: "business catch-up proposes the ingebrekestelling", customer: "A", asOf: "2025-04-25", wantStep: "ingebrekestelling", wantCosts: "0.00",
+			reason: "caught up past friendly_reminder, second_reminder, call, aanmaning, last_call"},
+		{name: "business catch-up before the hand-over", customer: "A", asOf: "2025-05-10", wantStep: "ingebrekestelling", wantCosts: "0.00",
+			reason: "the ingebrekestelling is required before handover"},
 		{name: "business ingebrekestelling after the aanmaning", customer: "A",
 			actions: []dunning.NewAction{{CustomerID: "A", Type: dunning.LetterSent, Step: "aanmaning", ActionDate: day(t, "2025-03-31")}},
 			asOf:    "2025-04-25", wantStep: "ingebrekestelling", wantCosts: "150.00"},

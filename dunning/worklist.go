@@ -136,6 +136,9 @@ type dunningCustomer struct {
 	arrangementPaid creditflow.Money
 	// claim is the customer's claim on the as-of date.
 	claim DebtorClaim
+	// oldestInvoice is the invoice date of the oldest chased overdue
+	// invoice, for steps timed by days_after_invoice.
+	oldestInvoice creditflow.Date
 }
 
 // ComputeWorklist lists the customers with a dunning step due on asOf. The
@@ -184,7 +187,7 @@ func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date,
 		if err := rows.Scan(&c.id, &c.name, &kind, &c.doNotChase, &c.doNotChaseReason, &c.ladderName, &c.contactDay,
 			&c.oldestDue, &c.meanDue, &c.invoices,
 			store.Money(&c.amount), &c.disputedInvoices, store.Money(&c.amountDisputed), &c.stepsDone, &c.promiseDate,
-			&c.arrangementDate, &c.instalments, store.Money(&c.arrangementPaid)); err != nil {
+			&c.arrangementDate, &c.instalments, store.Money(&c.arrangementPaid), &c.oldestInvoice); err != nil {
 			return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 		}
 		c.kind = creditflow.CustomerKind(kind)
@@ -277,13 +280,9 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 	var dueSince creditflow.Date
 	var skipped []string
 	if arr.missed != "" {
-		// A broken arrangement resumes the ladder where it stopped.
-		idx, dueSince = lastIdx+1, arr.missedDue
-		if idx >= len(ladder) {
-			idx = -1
-		}
+		idx, dueSince = p.resumeStep(ladder, lastIdx, c.stepsDone, arr.missedDue, asOf)
 	} else {
-		idx, dueSince, skipped = nextStep(ladder, lastIdx, lastDate, c.oldestDue, asOf)
+		idx, dueSince, skipped = nextStep(ladder, c, lastIdx, lastDate, asOf)
 	}
 	if idx < 0 {
 		if lastIdx == len(ladder)-1 {
@@ -292,10 +291,12 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 		return Task{}, func(s *Skipped) *int { return &s.NotYetDue }
 	}
 	gate := legalGate(ladder, c.kind, idx, c.stepsDone, asOf)
-	if gate.wait {
-		return Task{}, func(s *Skipped) *int { return &s.NotYetDue }
-	}
 	if gate.idx != idx {
+		if gate.idx > lastIdx && arr.missed == "" {
+			// The required step is due since its own day, not the one of
+			// the step it holds back.
+			_, dueSince, _ = nextStep(ladder[:gate.idx+1], c, lastIdx, lastDate, asOf)
+		}
 		idx = gate.idx
 		skipped = slices.DeleteFunc(skipped, func(name string) bool {
 			return slices.IndexFunc(ladder, func(s Step) bool { return s.Name == name }) >= idx
@@ -415,29 +416,21 @@ func lastStep(ladder []Step, done string) (int, creditflow.Date) {
 }
 
 // nextStep returns the most advanced step after lastIdx that is due on
-// asOf, the day it fell due and the steps it skips (a run that missed days
-// catches up with one step, never several); -1 when none is due. A step
-// triggered by days past due falls due that many days after oldestDue; one
-// triggered after the previous step that many days after the previous step
-// was done, or would have fallen due when it was not done.
-func nextStep(ladder []Step, lastIdx int, lastDate, oldestDue, asOf creditflow.Date) (int, creditflow.Date, []string) {
+// asOf for customer c, the day it fell due and the steps it skips (a run
+// that missed days catches up with one step, never several); -1 when none
+// is due. Whether catch-up may skip a required step is legalGate's
+// matter. A step falls due on its trigger day (triggerDay), but never before
+// the terms of the steps done in the cycle have run (termsRunOut), so that
+// neither a late step is followed by another the same day nor a letter's
+// term is cut short.
+func nextStep(ladder []Step, c dunningCustomer, lastIdx int, lastDate, asOf creditflow.Date) (int, creditflow.Date, []string) {
 	best, bestDue := -1, creditflow.Date{}
 	prev := lastDate
+	notBefore := termsRunOut(ladder, c.stepsDone)
 	for k := lastIdx + 1; k < len(ladder); k++ {
-		var due creditflow.Date
-		t := ladder[k].Trigger
-		if t.DaysAfterPrevious > 0 {
-			if prev.IsZero() {
-				prev = oldestDue
-			}
-			due = prev.AddDays(t.DaysAfterPrevious)
-		} else {
-			due = oldestDue.AddDays(t.DaysPastDue)
-		}
-		// A step never falls due on or before the day the previous one
-		// was done, so a late step is not followed by another the same day.
-		if !lastDate.IsZero() && !due.After(lastDate.Time) {
-			due = lastDate.AddDays(1)
+		due := triggerDay(ladder[k].Trigger, prev, c.oldestDue, c.oldestInvoice)
+		if due.Before(notBefore.Time) {
+			due = notBefore
 		}
 		if due.After(asOf.Time) {
 			break
@@ -468,7 +461,7 @@ type PlanResult struct {
 // customer gets at most one planned step per day, and a step is planned once
 // per dunning cycle (same customer, step and oldest due date) unless it was
 // a deferred call, so a second run on the same day adds nothing and a run
-// after missed days adds only the most advanced due step. Steps already done are never due (see
+// after missed days adds only the most advanced due step (or the required step it may not skip). Steps already done are never due (see
 // ComputeWorklist), so never planned again.
 func Plan(ctx context.Context, db *store.DB, asOf creditflow.Date, opt Options, now func() time.Time) (PlanResult, error) {
 	if now == nil {

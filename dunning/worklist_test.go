@@ -48,11 +48,21 @@ func TestWorklist(t *testing.T) {
 			skipped: dunning.Skipped{NotYetDue: 1},
 		},
 		{
-			name:    "next step after the trigger days",
+			// The trigger (14 days past due) has come, but the friendly
+			// reminder's 14 days run until 16 March.
+			name:    "next step waits for the term of the reminder",
 			ledger:  ledgerA1,
 			actions: []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")},
-			asOf:    "2025-03-15",
-			want:    map[string]want{"A": {step: "second_reminder", dueSince: "2025-03-15", channel: dunning.Email}},
+			asOf:    "2025-03-16",
+			want:    map[string]want{"A": {}},
+			skipped: dunning.Skipped{NotYetDue: 1},
+		},
+		{
+			name:    "next step after the trigger days and the reminder's term",
+			ledger:  ledgerA1,
+			actions: []dunning.NewAction{stepAction(t, "A", "friendly_reminder", "2025-03-02")},
+			asOf:    "2025-03-17",
+			want:    map[string]want{"A": {step: "second_reminder", dueSince: "2025-03-17", channel: dunning.Email}},
 		},
 		{
 			name:    "missed days catch up with the most advanced step",
@@ -136,8 +146,8 @@ func TestWorklist(t *testing.T) {
 			name:    "B2C ladder has the 14-day letter",
 			ledger:  ledger{customers: baseCustomers, invoices: "C1,C,2025-02-15,2025-03-01,1000.00,EUR,false,\n"},
 			actions: []dunning.NewAction{stepAction(t, "C", "reminder", "2025-03-02")},
-			asOf:    "2025-03-15",
-			want:    map[string]want{"C": {step: "veertiendagenbrief", dueSince: "2025-03-15", channel: dunning.Letter}},
+			asOf:    "2025-03-17",
+			want:    map[string]want{"C": {step: "veertiendagenbrief", dueSince: "2025-03-17", channel: dunning.Letter}},
 		},
 		{
 			name:    "below the minimum amount is not chased",
@@ -159,10 +169,11 @@ func TestWorklist(t *testing.T) {
 				invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,\nB1,B,2025-01-30,2025-03-01,5000.00,EUR,false,\n"},
 			actions: []dunning.NewAction{stepAction(t, "A", "second_reminder", "2025-03-15"), stepAction(t, "B", "second_reminder", "2025-03-15")},
 			policy:  func(p *dunning.Policy) { p.CallCapacity = 1 },
-			asOf:    "2025-03-22",
+			// The call waits for the second reminder's 7 days.
+			asOf: "2025-03-23",
 			want: map[string]want{
-				"B": {step: "call", dueSince: "2025-03-22", channel: dunning.Phone},
-				"A": {step: "call", dueSince: "2025-03-22", channel: dunning.Phone, deferred: true},
+				"B": {step: "call", dueSince: "2025-03-23", channel: dunning.Phone},
+				"A": {step: "call", dueSince: "2025-03-23", channel: dunning.Phone, deferred: true},
 			},
 		},
 	}
@@ -211,15 +222,15 @@ func TestPlan(t *testing.T) {
 	record(t, db, stepAction(t, "B", "second_reminder", "2025-03-15"))
 	p := dunning.DefaultPolicy()
 	p.CallCapacity = 1
-	now := func() time.Time { return time.Date(2025, 3, 22, 7, 0, 0, 0, time.UTC) }
+	now := func() time.Time { return time.Date(2025, 3, 23, 7, 0, 0, 0, time.UTC) }
 	runs := []struct {
 		day     string
 		planned string // customer:step:deferred, in priority order
 		already int
 	}{
-		{"2025-03-22", "B:call:false,A:call:true", 0},
-		{"2025-03-22", "", 2},
-		{"2025-03-23", "A:call:true", 1},
+		{"2025-03-23", "B:call:false,A:call:true", 0},
+		{"2025-03-23", "", 2},
+		{"2025-03-24", "A:call:true", 1},
 	}
 	for _, r := range runs {
 		res, err := dunning.Plan(context.Background(), db, day(t, r.day), dunning.Options{Policy: p}, now)

@@ -115,7 +115,12 @@ SELECT p.customer_id,
        pr.promise_date,
        ap.arrangement_date,
        coalesce(ap.instalments, '') AS instalments,
-       coalesce(apd.paid, 0) AS arrangement_paid
+       coalesce(apd.paid, 0) AS arrangement_paid,
+       -- For steps timed from the invoice date (days_after_invoice).
+       (SELECT min(i.invoice_date)
+        FROM overdue o
+        JOIN invoices i ON i.invoice_id = o.invoice_id
+        WHERE o.customer_id = p.customer_id AND NOT o.disputed AND o.due_date = p.oldest_due) AS oldest_invoice_date
 FROM per_customer p
 LEFT JOIN customers c ON c.customer_id = p.customer_id
 LEFT JOIN steps s ON s.customer_id = p.customer_id

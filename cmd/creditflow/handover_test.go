@@ -28,15 +28,23 @@ func TestHandoverExport(t *testing.T) {
 			"X1,H,H1,2025-02-10,1000.00,direct_debit,\nX2,H,H1,2025-02-15,-1000.00,direct_debit,stornering\n",
 	})
 	dbPath := getenv("CREDITFLOW_DB")
-	// H was sent the aanmaning, so that catch-up may go on to the hand-over.
+	// H was sent the aanmaning and the required ingebrekestelling, so that
+	// catch-up may go on to the hand-over.
 	db, err := store.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	sent := creditflow.NewDate(time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC))
-	if _, err := dunning.RecordAction(context.Background(), db, dunning.DefaultPolicy(),
-		dunning.NewAction{CustomerID: "H", Type: dunning.LetterSent, Step: "aanmaning", ActionDate: sent}, "test", sent.Add(10*time.Hour)); err != nil {
-		t.Fatal(err)
+	for _, l := range []struct {
+		step string
+		sent creditflow.Date
+	}{
+		{"aanmaning", creditflow.NewDate(time.Date(2025, 3, 2, 0, 0, 0, 0, time.UTC))},
+		{"ingebrekestelling", creditflow.NewDate(time.Date(2025, 4, 10, 0, 0, 0, 0, time.UTC))},
+	} {
+		if _, err := dunning.RecordAction(context.Background(), db, dunning.DefaultPolicy(),
+			dunning.NewAction{CustomerID: "H", Type: dunning.LetterSent, Step: l.step, ActionDate: l.sent}, "test", l.sent.Add(10*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	db.Close()
 
@@ -70,8 +78,8 @@ func TestHandoverExport(t *testing.T) {
 			if strings.Join(totals, ",") != strings.Join(tc.debtors, ",") {
 				t.Errorf("debtors %v, want %v", totals, tc.debtors)
 			}
-			// H: one open invoice; dossier: the aanmaning, reversal, payment, due, issued.
-			if records["H/invoice"] != 1 || records["H/total"] != 1 || records["H/dossier"] != 5 {
+			// H: one open invoice; dossier: the ingebrekestelling, the aanmaning, reversal, payment, due, issued.
+			if records["H/invoice"] != 1 || records["H/total"] != 1 || records["H/dossier"] != 6 {
 				t.Errorf("records %v", records)
 			}
 			for _, r := range rows[1:] {

@@ -25,16 +25,11 @@ func runLetters(ctx context.Context, c *command, args []string) error {
 	c.StringVar(&flagged.BIC, "creditor-bic", "", "creditor `BIC`")
 	c.StringVar(&flagged.KvK, "creditor-kvk", "", "creditor Chamber of Commerce `number` (KvK)")
 	c.StringVar(&flagged.Email, "creditor-email", "", "creditor `email` for questions")
-	term := c.Int("term", dunning.DefaultPaymentTermDays, "payment term of reminders and aanmaningen, in `days`")
-	finalTerm := c.Int("final-term", dunning.DefaultFinalTermDays, "final term of the ingebrekestelling and hand-over, in `days`")
 	if err := c.parseFlagsOnly(args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return fmt.Errorf("letters: --out DIR is required")
-	}
-	if *term <= 0 || *finalTerm <= 0 {
-		return fmt.Errorf("letters: --term and --final-term must be positive")
 	}
 	var creditor dunning.Creditor
 	if *creditorFile != "" {
@@ -46,7 +41,7 @@ func runLetters(ctx context.Context, c *command, args []string) error {
 	creditor = mergeCreditor(creditor, flagged)
 	return c.withDunningApp(ctx, func(a *app.App, asOf creditflow.Date) error {
 		letters, err := a.Letters(ctx, asOf, dunning.LetterOptions{
-			Creditor: creditor, PaymentTermDays: *term, FinalTermDays: *finalTerm})
+			Creditor: creditor})
 		if err != nil {
 			return err
 		}

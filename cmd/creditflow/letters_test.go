@@ -89,7 +89,9 @@ func TestLetters(t *testing.T) {
 	for _, bad := range [][]string{
 		{"letters", "--as-of", "2025-03-02"},
 		{"letters", "--out", t.TempDir(), "--creditor", filepath.Join(dir, "nonexistent.json")},
-		{"letters", "--out", t.TempDir(), "--term", "0"},
+		// The terms come from the policy's steps (term_days), so that
+		// the letters and the ladder agree.
+		{"letters", "--out", t.TempDir(), "--term", "14"},
 		{"letters", "--out", t.TempDir(), "extra"},
 	} {
 		wantCLIError(t, getenv, bad)

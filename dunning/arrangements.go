@@ -180,3 +180,40 @@ func thankYouTasks(ctx context.Context, q store.Querier, asOf creditflow.Date, c
 	}
 	return out, rows.Err()
 }
+
+// arrangementConfirmationTasks are the letters that confirm a payment
+// arrangement with its instalment schedule
+// (sql/dunning_arrangement_confirmations.sql): one per arrangement, due from
+// the day it was made. The task's cycle is the arrangement's date, so that
+// Plan plans it once.
+func arrangementConfirmationTasks(ctx context.Context, q store.Querier, asOf creditflow.Date) ([]Task, error) {
+	rows, err := q.QueryContext(ctx, store.Query("dunning_arrangement_confirmations"), asOf)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Task
+	for rows.Next() {
+		var t Task
+		var kind, instalments string
+		var made creditflow.Date
+		if err := rows.Scan(&t.CustomerID, &t.Name, &kind, &made, &instalments); err != nil {
+			return nil, err
+		}
+		inst, err := parseInstalments(instalments)
+		if err != nil {
+			return nil, fmt.Errorf("arrangement of %s on %s: %w", t.CustomerID, made, err)
+		}
+		var total creditflow.Money
+		for _, in := range inst {
+			total += in.Amount
+		}
+		t.Kind = creditflow.CustomerKind(kind)
+		t.Step, t.Channel, t.Template = ArrangementConfirmationStep, Email, kindName(t.Kind)+"_arrangement_confirmation"
+		t.DueSince, t.OldestDue = made, made
+		t.Reason = fmt.Sprintf("confirm the payment arrangement of %s: %d instalments, %s in total, the first on %s",
+			made, len(inst), present.EN.Plain(total), inst[0].Date)
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}

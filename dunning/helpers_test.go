@@ -111,8 +111,9 @@ func arrangementA(tb testing.TB) []dunning.NewAction {
 	}
 }
 
-// worklistOn computes the worklist of asOf under p and indexes its tasks
-// by customer.
+// worklistOn computes the worklist of asOf under p and indexes its ladder
+// tasks by customer; the confirmations of arrangements are left out of the
+// index (TestArrangementConfirmation checks them).
 func worklistOn(tb testing.TB, db *store.DB, asOf string, p dunning.Policy) (dunning.Worklist, map[string]dunning.Task) {
 	tb.Helper()
 	w, err := dunning.ComputeWorklist(context.Background(), db, day(tb, asOf), dunning.Options{Policy: p})
@@ -121,7 +122,9 @@ func worklistOn(tb testing.TB, db *store.DB, asOf string, p dunning.Policy) (dun
 	}
 	tasks := map[string]dunning.Task{}
 	for _, t := range w.Tasks {
-		tasks[t.CustomerID] = t
+		if t.Step != dunning.ArrangementConfirmationStep {
+			tasks[t.CustomerID] = t
+		}
 	}
 	return w, tasks
 }

@@ -119,6 +119,9 @@ type DunningLetter struct {
 	// Earlier are the letters and e-mails of the ladder sent earlier in
 	// this cycle, the only ones a letter refers to.
 	Earlier []StepDone `json:"earlier"`
+	// Instalments are the schedule of the payment arrangement a
+	// confirmation (form arrangement_confirmation) confirms.
+	Instalments []Instalment `json:"instalments,omitempty"`
 	// Total is what is due now: the principal, plus interest and costs
 	// when they are claimed.
 	Total creditflow.Money `json:"total"`
@@ -150,7 +153,7 @@ type LetterOptions struct {
 
 // letterForms are the letter forms, most specific first: a step maps to the
 // first form its template or name contains.
-var letterForms = []string{"veertiendagenbrief", "ingebrekestelling", "aanmaning", "handover", "second_reminder", "friendly_reminder", "reminder"}
+var letterForms = []string{"arrangement_confirmation", "veertiendagenbrief", "ingebrekestelling", "aanmaning", "handover", "second_reminder", "friendly_reminder", "reminder"}
 
 // LetterForm returns the letter form of a task from its template or step
 // name; an unknown one gets the friendly reminder.
@@ -263,6 +266,10 @@ func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, c Deb
 		return strings.Compare(a.InvoiceID, b.InvoiceID)
 	})
 
+	if l.Form == "arrangement_confirmation" {
+		return confirmArrangement(ctx, q, l)
+	}
+
 	// Friendly reminders mention no charges; the 14-day letter announces
 	// them; later letters claim them once the claim's costs are due
 	// (ClaimedSince), and announce them before.
@@ -300,6 +307,29 @@ func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, c Deb
 	if l.Form != "veertiendagenbrief" {
 		l.Deadline = w.AsOf.AddDays(l.TermDays)
 	}
+	return l, nil
+}
+
+// confirmArrangement fills the confirmation of the customer's latest
+// payment arrangement: its instalments, their total and the first date.
+func confirmArrangement(ctx context.Context, q store.Querier, l DunningLetter) (DunningLetter, error) {
+	l.Charging = ChargeNone
+	err := store.EachRow(ctx, q, store.Query("dunning_arrangement_instalments"), func(rows *sql.Rows) error {
+		var in Instalment
+		if err := rows.Scan(&in.Date, store.Money(&in.Amount)); err != nil {
+			return err
+		}
+		l.Instalments = append(l.Instalments, in)
+		l.Total += in.Amount
+		return nil
+	}, l.CustomerID, l.Date)
+	if err != nil {
+		return l, err
+	}
+	if len(l.Instalments) == 0 {
+		return l, fmt.Errorf("%w: no payment arrangement with instalments to confirm", creditflow.ErrNotFound)
+	}
+	l.Deadline = l.Instalments[0].Date
 	return l, nil
 }
 

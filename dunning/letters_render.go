@@ -19,6 +19,13 @@ type htmlLetter struct {
 	Amounts      []amountRow
 	PaymentText  string
 	HasStatement bool
+	Schedule     []htmlInstalment
+}
+
+// htmlInstalment is one row of a payment arrangement's schedule.
+type htmlInstalment struct {
+	N            int
+	Date, Amount string
 }
 
 type htmlStatementRow struct {
@@ -31,6 +38,10 @@ func (l DunningLetter) view() htmlLetter {
 	v := htmlLetter{DunningLetter: l, L: labels[l.Language], DateText: l.Language.lang().LongDate(l.Date),
 		StmtTotal: l.Language.lang().Euro(l.StatementTotal), Amounts: l.amountRows(), PaymentText: l.paymentText(),
 		HasStatement: len(l.Statement) > 0}
+	for i, in := range l.Instalments {
+		v.Schedule = append(v.Schedule, htmlInstalment{N: i + 1, Date: l.Language.lang().LongDate(in.Date),
+			Amount: l.Language.lang().Euro(in.Amount)})
+	}
 	for _, s := range l.Statement {
 		v.Rows = append(v.Rows, htmlStatementRow{Invoice: s.InvoiceID, InvoiceDate: l.Language.lang().Date(s.InvoiceDate),
 			DueDate: l.Language.lang().Date(s.DueDate), Open: l.Language.lang().Euro(s.OpenAmount),
@@ -122,6 +133,21 @@ func (l DunningLetter) PDF(w io.Writer) error {
 		pdf.CellFormat(cols[0]+cols[1]+cols[2], 6, tr(v.L.StatementTotal), "T", 0, "L", false, 0, "")
 		pdf.CellFormat(cols[3], 6, tr(v.StmtTotal), "T", 0, "R", false, 0, "")
 		pdf.CellFormat(cols[4], 6, "", "T", 1, "R", false, 0, "")
+	}
+	if len(v.Schedule) > 0 {
+		pdf.Ln(2)
+		text("B", 11, v.L.Schedule)
+		pdf.Ln(1)
+		pdf.SetFont("Helvetica", "B", 9)
+		pdf.CellFormat(30, 6, tr(v.L.Instalment), "B", 0, "L", false, 0, "")
+		pdf.CellFormat(60, 6, tr(v.L.InstalmentDate), "B", 0, "L", false, 0, "")
+		pdf.CellFormat(40, 6, tr(v.L.InstalmentAmount), "B", 1, "R", false, 0, "")
+		pdf.SetFont("Helvetica", "", 9)
+		for _, in := range v.Schedule {
+			pdf.CellFormat(30, 5.5, strconv.Itoa(in.N), "", 0, "L", false, 0, "")
+			pdf.CellFormat(60, 5.5, tr(in.Date), "", 0, "L", false, 0, "")
+			pdf.CellFormat(40, 5.5, tr(in.Amount), "", 1, "R", false, 0, "")
+		}
 	}
 	pdf.Ln(4)
 	for _, a := range v.Amounts {

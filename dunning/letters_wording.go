@@ -76,6 +76,7 @@ type letterLabels struct {
 	Disputed, StatementTotal, Principal, Interest, Costs, Total, AnnouncedInterest, AnnouncedCosts,
 	BusinessInterest, AnnouncedBusinessInterest,
 	Payment, Salutation, Closing, KvK, IBAN, BIC, Email, Footer string
+	Schedule, Instalment, InstalmentDate, InstalmentAmount, ArrangementTotal string
 }
 
 var labels = map[Language]letterLabels{
@@ -90,7 +91,9 @@ var labels = map[Language]letterLabels{
 		AnnouncedCosts:            "Incassokosten bij niet tijdig betalen (nog niet in rekening gebracht)",
 		Payment:                   "Betaalgegevens", Salutation: "Geachte heer/mevrouw,", Closing: "Met vriendelijke groet,",
 		KvK: "KvK", IBAN: "IBAN", BIC: "BIC", Email: "E-mail",
-		Footer: "Heeft u inmiddels betaald? Dan kunt u deze brief als niet verzonden beschouwen.",
+		Footer:   "Heeft u inmiddels betaald? Dan kunt u deze brief als niet verzonden beschouwen.",
+		Schedule: "Betalingsschema", Instalment: "Termijn", InstalmentDate: "Uiterlijk op", InstalmentAmount: "Bedrag",
+		ArrangementTotal: "Totaal van de regeling",
 	},
 	English: {
 		Date: "Date", Reference: "Payment reference", To: "To", Statement: "Account statement", Invoice: "Invoice",
@@ -103,7 +106,9 @@ var labels = map[Language]letterLabels{
 		AnnouncedCosts:            "Collection costs if not paid in time (not yet charged)",
 		Payment:                   "Payment details", Salutation: "Dear Sir or Madam,", Closing: "Kind regards,",
 		KvK: "Chamber of Commerce (KvK)", IBAN: "IBAN", BIC: "BIC", Email: "Email",
-		Footer: "If you have paid in the meantime, please disregard this letter.",
+		Footer:   "If you have paid in the meantime, please disregard this letter.",
+		Schedule: "Payment schedule", Instalment: "Instalment", InstalmentDate: "Due by", InstalmentAmount: "Amount",
+		ArrangementTotal: "Total of the arrangement",
 	},
 }
 
@@ -161,6 +166,9 @@ func (l DunningLetter) amountRows() []amountRow {
 		lb.Interest, lb.AnnouncedInterest = lb.BusinessInterest, lb.AnnouncedBusinessInterest
 	}
 	m := l.Language.lang().Euro
+	if l.Form == "arrangement_confirmation" {
+		return []amountRow{{Label: lb.ArrangementTotal, Amount: m(l.Total), Strong: true}}
+	}
 	rows := []amountRow{{Label: lb.Principal, Amount: m(l.Principal)}}
 	switch l.Charging {
 	case ChargeClaim:
@@ -178,6 +186,14 @@ func (l DunningLetter) amountRows() []amountRow {
 func (l DunningLetter) paymentText() string {
 	m := l.Language.lang().Euro(l.Total)
 	c := l.Creditor
+	if l.Form == "arrangement_confirmation" {
+		if l.Language == English {
+			return fmt.Sprintf("Please transfer each instalment by its date to IBAN %s (BIC %s) in the name of %s, quoting payment reference %s.",
+				c.IBAN, c.BIC, c.Name, l.Reference)
+		}
+		return fmt.Sprintf("Wij verzoeken u elke termijn uiterlijk op de genoemde datum over te maken op IBAN %s (BIC %s) ten name van %s, onder vermelding van betalingskenmerk %s.",
+			c.IBAN, c.BIC, c.Name, l.Reference)
+	}
 	if l.Language == English {
 		by := "by " + l.Language.lang().LongDate(l.Deadline)
 		if l.Deadline.IsZero() {

@@ -192,6 +192,11 @@ type Policy struct {
 // Policy.ThankYou); it is on no ladder.
 const ThankYouStep = "thank_you"
 
+// ArrangementConfirmationStep is the step name of the letter that confirms
+// a payment arrangement with its instalment schedule; it is on no ladder
+// and falls due once per arrangement.
+const ArrangementConfirmationStep = "arrangement_confirmation"
+
 // CustomerOverride changes the policy for one customer. Only the ladder can
 // be overridden for now; a nil Ladder keeps the kind's ladder.
 type CustomerOverride struct {
@@ -435,7 +440,7 @@ func (p Policy) HasStep(name string) bool {
 	has := func(l []Step) bool {
 		return slices.ContainsFunc(l, func(s Step) bool { return s.Name == name })
 	}
-	if has(p.B2B) || has(p.B2C) || (p.ThankYou && name == ThankYouStep) {
+	if has(p.B2B) || has(p.B2C) || (p.ThankYou && name == ThankYouStep) || name == ArrangementConfirmationStep {
 		return true
 	}
 	for _, l := range p.Ladders {

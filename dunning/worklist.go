@@ -208,6 +208,21 @@ func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date,
 	if err := rows.Err(); err != nil {
 		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 	}
+	confirmations, err := arrangementConfirmationTasks(ctx, q, asOf)
+	if err != nil {
+		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
+	}
+	// A customer has one task a day: a broken arrangement's step comes
+	// before its confirmation.
+	busy := map[string]bool{}
+	for _, t := range w.Tasks {
+		busy[t.CustomerID] = true
+	}
+	for _, t := range confirmations {
+		if !busy[t.CustomerID] {
+			w.Tasks = append(w.Tasks, t)
+		}
+	}
 	if p.ThankYou {
 		thanks, err := thankYouTasks(ctx, q, asOf, cur, p)
 		if err != nil {

@@ -68,11 +68,23 @@
 // paying without any action is subtracted, the learned effect overstates
 // the uplift, evenly across steps, so it orders steps by their paid rate.
 //
-// # Interest and costs
+// # The claim
 //
-// The worklist shows the statutory interest and the extrajudicial
-// collection costs that could be claimed (legal.go, interest.go); they do
-// not enter the priority.
+// What a debtor owes on a date is computed once, invoice by invoice (Claims,
+// claim.go, sql/claim_invoices.sql), and the worklist, the letters, the
+// hand-over, the dossier and the API show it. Interest runs from the day
+// after the due date: handelsrente (art. 6:119a BW) for businesses,
+// wettelijke rente (art. 6:119 BW) for consumers, whom a fixed due date puts
+// in default without notice (art. 6:83 sub a BW); it is compounded yearly
+// and accrues on the principal still owed, so interest accrued on a part
+// paid later stays owed. Collection costs follow the WIK scale: over the
+// total principal for consumers, and for businesses per Policy.B2BCosts (per
+// invoice with EUR 40 at least by default, art. 6:96 lid 4 BW). Costs and
+// interest count as claimed from the day after the term of the first
+// aanmaning or ingebrekestelling (which announce them) or of a consumer's
+// 14-day letter has run, or from a hand-over; from then on a payment goes to
+// costs, then interest, then principal (art. 6:44 BW). Disputed invoices are
+// listed apart and never claimed. The priority does not use the claim.
 //
 // # Files
 //
@@ -86,8 +98,8 @@
 //     with instalments, the required steps before a step, the thank-you
 //     emails);
 //   - actions.go: the action log; dossier.go: a customer's timeline;
-//   - interest.go, rates.go, legal.go: statutory interest, its rates and
-//     the extrajudicial collection costs;
+//   - claim.go: the claim; interest.go, rates.go, legal.go: statutory
+//     interest, its rates and the extrajudicial collection costs;
 //   - letters.go: the dunning letters, with letters_creditor.go (the
 //     creditor's details), letters_wording.go (the texts and amounts),
 //     letters_render.go (HTML and PDF) and letters_files.go (the files

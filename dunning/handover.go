@@ -224,10 +224,13 @@ type HandoverCase struct {
 	Disputed []HandoverInvoice `json:"disputed"`
 	// Claim is the claim's principal, interest and costs; Total what is
 	// claimed (the costs only once they are due).
-	Claim   Claim            `json:"claim"`
-	Total   creditflow.Money `json:"total"`
-	Advice  Advice           `json:"advice"`
-	Dossier Dossier          `json:"dossier"`
+	Claim Claim `json:"claim"`
+	// CostsDue is true when the costs may be claimed (see
+	// DebtorClaim.CostsDue); until then they are shown, not totalled.
+	CostsDue bool             `json:"costs_due"`
+	Total    creditflow.Money `json:"total"`
+	Advice   Advice           `json:"advice"`
+	Dossier  Dossier          `json:"dossier"`
 }
 
 // BuildHandoverCase gathers the hand-over file of a customer on asOf: the
@@ -266,10 +269,20 @@ func BuildHandoverCase(ctx context.Context, q store.Querier, customerID string, 
 		c.Disputed = append(c.Disputed, invoice(l))
 	}
 	c.Claim = Claim{Principal: claim.Principal, Interest: claim.Interest, Costs: claim.Costs}
-	c.Total = claim.Total
+	c.Total, c.CostsDue = claim.Total, claim.CostsDue
 	if math.IsNaN(pSevere) {
 		pSevere = p.DefaultRiskWeight
 	}
 	c.Advice = HandoverAdvice(c.Claim, pSevere, silentCustomer(c.Dossier, m.SilentDays), m)
 	return c, nil
+}
+
+// InvoiceTotal is what the invoice adds to the case's total: its principal and
+// interest, and its costs once they are due.
+func (c HandoverCase) InvoiceTotal(inv HandoverInvoice) creditflow.Money {
+	t := inv.OpenAmount + inv.Interest
+	if c.CostsDue {
+		t += inv.Costs
+	}
+	return t
 }

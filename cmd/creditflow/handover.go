@@ -98,7 +98,7 @@ func writeHandoverCSV(path string, cases []dunning.HandoverCase) error {
 		}
 		for _, inv := range c.Invoices {
 			row("invoice", inv.InvoiceID, ds(inv.InvoiceDate), ds(inv.DueDate), "", inv.Amount.String(), inv.OpenAmount.String(),
-				inv.Interest.String(), inv.Costs.String(), (inv.OpenAmount + inv.Interest + inv.Costs).String(), "", "")
+				inv.Interest.String(), inv.Costs.String(), c.InvoiceTotal(inv).String(), "", "")
 		}
 		for _, inv := range c.Disputed {
 			row("disputed", inv.InvoiceID, ds(inv.InvoiceDate), ds(inv.DueDate), "", inv.Amount.String(), inv.OpenAmount.String(),
@@ -149,7 +149,7 @@ func writeHandoverXLSX(path string, cases []dunning.HandoverCase) error {
 		for _, inv := range c.Invoices {
 			invoices = append(invoices, []cell{s(d.CustomerID), s(inv.InvoiceID), dt(inv.InvoiceDate), dt(inv.DueDate),
 				xlsx.Value(inv.DaysPastDue), m(inv.Amount), m(inv.OpenAmount), m(inv.Interest), m(inv.Costs),
-				m(inv.OpenAmount + inv.Interest + inv.Costs), s("no")})
+				m(c.InvoiceTotal(inv)), s("no")})
 		}
 		for _, inv := range c.Disputed {
 			invoices = append(invoices, []cell{s(d.CustomerID), s(inv.InvoiceID), dt(inv.InvoiceDate), dt(inv.DueDate),

@@ -52,3 +52,32 @@ func TestArrangementConfirmation(t *testing.T) {
 		}
 	}
 }
+
+// A letter prints the debtor's postal address from the customers file's
+// address, postal_code and city columns, with the country when abroad.
+func TestLetterPostalAddress(t *testing.T) {
+	header := "customer_id,name,country,segment,kind,payment_terms_days,credit_limit,registration_id,email,phone,address,postal_code,city\n"
+	db := loadLedgerHeader(t, header, ledger{
+		customers: `
+A,Alfa B.V.,NL,retail,b2b,30,,,,,Dorpsstraat 12,1234 AB,Utrecht
+B,Beta GmbH,DE,retail,b2b,30,,,,,Hauptstraße 5,50667,Köln
+`,
+		invoices: invoiceA1 + "B1,B,2025-01-30,2025-03-01,1000.00,EUR,false,\n",
+	})
+	_, letters := lettersOn(t, db, "2025-03-02")
+	want := map[string][]string{"A": {"Dorpsstraat 12", "1234 AB  Utrecht"}, "B": {"Hauptstraße 5", "50667  Köln", "DE"}}
+	for _, l := range letters {
+		if strings.Join(l.Address, "|") != strings.Join(want[l.CustomerID], "|") {
+			t.Errorf("%s: address %q, want %q", l.CustomerID, l.Address, want[l.CustomerID])
+		}
+		var pdf bytes.Buffer
+		// The PDF holds its text in cp1252: look for the street's ASCII start.
+		if err := l.PDF(&pdf); err != nil || !bytes.Contains(pdf.Bytes(), []byte(want[l.CustomerID][0][:8])) {
+			t.Errorf("%s: PDF without the street line (%v)", l.CustomerID, err)
+		}
+		delete(want, l.CustomerID)
+	}
+	if len(want) > 0 {
+		t.Errorf("no letters for %v", want)
+	}
+}

@@ -46,8 +46,8 @@ func TestRecordAction(t *testing.T) {
 		{"no customer", dunning.NewAction{Type: dunning.Note}, "customer_id"},
 		{"unknown customer", dunning.NewAction{CustomerID: "Z", Type: dunning.Note}, "customer_id"},
 		{"bad type", dunning.NewAction{CustomerID: "A", Type: "shout"}, "type"},
-		{"other customer's invoice", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"C1"}}, "invoice_ids"},
-		{"repeated invoice", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1", "A1"}}, "invoice_ids"},
+		{"other customer's invoice", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"C1"}, Reason: "goods damaged"}, "invoice_ids"},
+		{"repeated invoice", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1", "A1"}, Reason: "goods damaged"}, "invoice_ids"},
 		{"promise in the past", dunning.NewAction{CustomerID: "A", Type: dunning.PromiseToPay, PromiseDate: creditflow.NewDate(now.AddDate(0, 0, -1))}, "promise_date"},
 		{"long note", dunning.NewAction{CustomerID: "A", Type: dunning.Note, Note: strings.Repeat("x", dunning.MaxNoteLength+1)}, "note"},
 	}

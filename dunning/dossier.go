@@ -278,6 +278,19 @@ func amountAndDate(a Action, amountPrefix, datePrefix string) string {
 	return s + datePrefix + a.PromiseDate.String()
 }
 
+// reasonAndOwner is a dispute's reason after reasonPrefix and its owner
+// after ownerPrefix, in parentheses; "" when it has neither.
+func reasonAndOwner(a Action, reasonPrefix, ownerPrefix string) string {
+	var s string
+	if a.Reason != "" {
+		s = reasonPrefix + strings.TrimRight(a.Reason, ".")
+	}
+	if a.Owner != "" {
+		s += " (" + ownerPrefix + a.Owner + ")"
+	}
+	return s
+}
+
 // actionText is an action as one English sentence.
 func actionText(a Action) string {
 	var s string
@@ -292,9 +305,9 @@ func actionText(a Action) string {
 	case PromiseToPay:
 		s = "The customer promised to pay" + amountAndDate(a, " ", " by ") + on
 	case Dispute:
-		s = "The customer disputed" + strings.TrimPrefix(on, " on")
+		s = "The customer disputed" + strings.TrimPrefix(on, " on") + reasonAndOwner(a, ": ", "handled by ")
 	case DisputeResolved:
-		s = "The dispute about" + strings.TrimPrefix(on, " on") + " was resolved"
+		s = "The dispute about" + strings.TrimPrefix(on, " on") + " was resolved" + reasonAndOwner(a, ": ", "by ")
 	case Arrangement:
 		s = "A payment arrangement was agreed" + amountAndDate(a, " for ", " until ") + on
 	case Handover:

@@ -84,7 +84,7 @@ func TestDunningAPI(t *testing.T) {
 			{"promise before the action", `{"customer_id":"C1","type":"promise_to_pay","date":"2025-02-20","promise_date":"2025-02-10"}`, "promise_date"},
 			{"bad amount", `{"customer_id":"C1","type":"promise_to_pay","promise_date":"2025-03-10","amount":"1.234"}`, "amount"},
 			{"negative amount", `{"customer_id":"C1","type":"note","amount":-5}`, "amount"},
-			{"invoice of another customer", `{"customer_id":"C1","type":"dispute","invoice_ids":["I3"]}`, "invoice_ids"},
+			{"invoice of another customer", `{"customer_id":"C1","type":"dispute","invoice_ids":["I3"],"reason":"goods damaged"}`, "invoice_ids"},
 			{"dispute without invoices", `{"customer_id":"C1","type":"dispute"}`, "invoice_ids"},
 			{"unknown step", `{"customer_id":"C1","type":"reminder_sent","step":"third_reminder"}`, "step"},
 		}

@@ -262,7 +262,7 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 		out = Action{ID: out.ID, CustomerID: a.CustomerID, InvoiceIDs: ids, Type: a.Type, ActionDate: a.ActionDate,
 			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, Reason: a.Reason, Owner: a.Owner,
 			Instalments: a.Instalments,
-			CreatedBy: actor, CreatedAt: created}
+			CreatedBy:   actor, CreatedAt: created}
 		detail, _ := json.Marshal(out)
 		_, err = tx.ExecContext(ctx, store.Query("dunning_action_audit"), created, actor, string(detail))
 		return err

@@ -148,7 +148,8 @@ func (a NewAction) Validate(p Policy, today creditflow.Date) error {
 		if a.Type == Dispute && strings.TrimSpace(a.Reason) == "" {
 			return invalid("reason", "is required for a dispute: why does the customer dispute the invoices?")
 		}
-	default:
+	}
+	if a.Type != Dispute && a.Type != DisputeResolved {
 		if a.Reason != "" {
 			return invalid("reason", "only a dispute or a dispute_resolved has a reason, not a %s", a.Type)
 		}
@@ -261,8 +262,7 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 		}
 		out = Action{ID: out.ID, CustomerID: a.CustomerID, InvoiceIDs: ids, Type: a.Type, ActionDate: a.ActionDate,
 			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, Reason: a.Reason, Owner: a.Owner,
-			Instalments: a.Instalments,
-			CreatedBy:   actor, CreatedAt: created}
+			Instalments: a.Instalments, CreatedBy: actor, CreatedAt: created}
 		detail, _ := json.Marshal(out)
 		_, err = tx.ExecContext(ctx, store.Query("dunning_action_audit"), created, actor, string(detail))
 		return err

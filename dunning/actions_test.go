@@ -56,6 +56,7 @@ func TestRecordAction(t *testing.T) {
 		{"long owner", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, Reason: "price", Owner: strings.Repeat("x", dunning.MaxOwnerLength+1)}, "owner"},
 		{"reason of a call", dunning.NewAction{CustomerID: "A", Type: dunning.Call, Reason: "price"}, "reason"},
 		{"owner of a note", dunning.NewAction{CustomerID: "A", Type: dunning.Note, Owner: "bob"}, "owner"},
+		{"reason of a promise", dunning.NewAction{CustomerID: "A", Type: dunning.PromiseToPay, PromiseDate: creditflow.NewDate(now), Reason: "price"}, "reason"},
 	}
 	for _, b := range bad {
 		_, err := dunning.RecordAction(ctx, db, p, b.a, "anna", now)

@@ -24,7 +24,8 @@ A3,A,2025-01-30,2025-03-01,250.00,EUR,true,
 // TestDisputeInEveryAnalytic checks that a dispute action makes its
 // invoices disputed, from its date until a dispute_resolved names them,
 // in the open items, the risk features, the forecast's history and the
-// worklist alike, and that dispute_resolved lifts the ledger's flag too.
+// worklist alike, and that dispute_resolved lifts the ledger's flag too; the
+// dossier tells each with its reason and owner.
 func TestDisputeInEveryAnalytic(t *testing.T) {
 	ctx := context.Background()
 	db := loadLedger(t, disputeLedger)
@@ -46,6 +47,24 @@ func TestDisputeInEveryAnalytic(t *testing.T) {
 	i := slices.IndexFunc(acts, func(a dunning.Action) bool { return a.ID == disputed.ID })
 	if i < 0 || acts[i].Reason != "wrong quantity" || acts[i].Owner != "test" {
 		t.Errorf("read back %+v", acts)
+	}
+
+	// The dossier tells the dispute with its reason and owner.
+	d, err := dunning.CustomerDossier(ctx, db, "A", day(t, "2025-03-25"), dunning.DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var texts []string
+	for _, e := range d.Entries {
+		if e.Kind == dunning.DisputeOpened || e.Kind == dunning.EntryKind(dunning.DisputeResolved) {
+			texts = append(texts, e.Text)
+		}
+	}
+	want := []string{"The dispute about invoice A2 was resolved.",
+		"The dispute about invoice A3 was resolved: credit note agreed (by bea).",
+		"The customer disputed invoice A2: wrong quantity (handled by test)."}
+	if !slices.Equal(texts, want) {
+		t.Errorf("dossier: %q, want %q", texts, want)
 	}
 
 	cases := []struct {

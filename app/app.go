@@ -111,6 +111,11 @@ const (
 	// ledger did not change: scores and forecasts stand, the worklist and
 	// that customer's dossier do not.
 	ActionRecorded
+	// DisputeRecorded: a dispute or dispute_resolved action was recorded
+	// for one customer. It changes which invoices are disputed from its
+	// date on, in every analytic: what was known before stands, later
+	// scores and forecasts are outdated as after a booked payment.
+	DisputeRecorded
 )
 
 // Refreshing reports whether figures as of asOf are outdated ones, served
@@ -122,10 +127,11 @@ func (a *App) Refreshing(asOf creditflow.Date) bool {
 // A Change is what happened, for Invalidate.
 type Change struct {
 	Kind ChangeKind
-	// Customer is the customer concerned (PaymentBooked, ActionRecorded).
+	// Customer is the customer concerned (PaymentBooked, ActionRecorded,
+	// DisputeRecorded).
 	Customer string
-	// From is the date of a booked payment: results as of earlier dates
-	// stand.
+	// From is the date of a booked payment or a dispute action: results as
+	// of earlier dates stand.
 	From creditflow.Date
 }
 
@@ -138,7 +144,7 @@ func (a *App) Invalidate(c Change) {
 		// customer against the others: it is computed again whole. The
 		// dossier is read per request.
 		a.worklists.drop(all)
-	case PaymentBooked:
+	case PaymentBooked, DisputeRecorded:
 		if c.From.IsZero() {
 			a.invalidateAll()
 			break

@@ -153,6 +153,51 @@ func TestRecordedActionIsSeenAtOnce(t *testing.T) {
 	}
 }
 
+// TestRecordedDisputeOutdatesLaterFigures checks that a dispute outdates the
+// scores from its date on, since every analytic reads the dispute state,
+// and leaves earlier ones standing.
+func TestRecordedDisputeOutdatesLaterFigures(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t)
+	today := creditflow.NewDate(testEnd)
+	monthAgo := today.AddDays(-30)
+	w, err := a.Worklist(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(w.Tasks) == 0 {
+		t.Fatal("the test ledger has no task")
+	}
+	customer := w.Tasks[0].CustomerID
+	var invoice string
+	if err := a.DB().QueryRowContext(ctx, `SELECT invoice_id FROM open_invoices(CAST(? AS DATE), report_currency())
+		WHERE customer_id = ? AND days_past_due > 10 AND NOT disputed ORDER BY invoice_id LIMIT 1`, today, customer).Scan(&invoice); err != nil {
+		t.Fatal(err)
+	}
+	sMonthAgo, err := a.Scores(ctx, monthAgo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sToday, err := a.Scores(ctx, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.RecordAction(ctx, dunning.NewAction{CustomerID: customer, Type: dunning.Dispute, InvoiceIDs: []string{invoice},
+		Reason: "not delivered", ActionDate: today.AddDays(-10)}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := a.Scores(ctx, monthAgo); s != sMonthAgo || a.Refreshing(monthAgo) {
+		t.Error("a dispute of 10 days ago outdated the scores of a month ago")
+	}
+	if s, _ := a.Scores(ctx, today); s != sToday || !a.Refreshing(today) {
+		t.Error("right after a dispute, today's old scores are not served while they are computed again")
+	}
+	waitFresh(t, a, today)
+	if s, _ := a.Scores(ctx, today); s == sToday {
+		t.Error("a dispute of 10 days ago kept today's scores once they were computed again")
+	}
+}
+
 func TestMatchByHandLeavesTheQueue(t *testing.T) {
 	ctx := context.Background()
 	a := newApp(t)

@@ -119,13 +119,17 @@ func (a *App) Task(ctx context.Context, asOf creditflow.Date, customer string) (
 }
 
 // RecordAction records a dunning action for actor and makes the worklist
-// see it.
+// see it, and every analytic a dispute or its resolution.
 func (a *App) RecordAction(ctx context.Context, in dunning.NewAction, actor string) (dunning.Action, error) {
 	act, err := dunning.RecordAction(ctx, a.db, a.policy, in, actor, a.now())
 	if err != nil {
 		return act, err
 	}
-	a.Invalidate(Change{Kind: ActionRecorded, Customer: act.CustomerID})
+	c := Change{Kind: ActionRecorded, Customer: act.CustomerID}
+	if act.Type == dunning.Dispute || act.Type == dunning.DisputeResolved {
+		c = Change{Kind: DisputeRecorded, Customer: act.CustomerID, From: act.ActionDate}
+	}
+	a.Invalidate(c)
 	return act, nil
 }
 

@@ -32,8 +32,12 @@ const (
 // ActionTypes are all action types, in the order of the documentation.
 var ActionTypes = []ActionType{ReminderSent, LetterSent, Call, PromiseToPay, Dispute, DisputeResolved, Arrangement, Handover, Note}
 
-// MaxNoteLength is the longest note of an action, in characters.
+// MaxNoteLength is the longest note or dispute reason of an action, in
+// characters.
 const MaxNoteLength = 4000
+
+// MaxOwnerLength is the longest owner of a dispute, in characters.
+const MaxOwnerLength = 200
 
 // Action is one row of the action log (dunning_actions).
 type Action struct {
@@ -46,6 +50,11 @@ type Action struct {
 	Amount      *creditflow.Money `json:"amount"`
 	Note        string            `json:"note"`
 	Step        string            `json:"step"`
+	// Reason and Owner are why the customer disputes the invoices and who
+	// handles the dispute, for a dispute (and, when given, for a
+	// dispute_resolved: how it was resolved, by whom); "" otherwise.
+	Reason string `json:"reason,omitempty"`
+	Owner  string `json:"owner,omitempty"`
 	// Instalments are the terms of an arrangement, in order.
 	Instalments []Instalment `json:"instalments,omitempty"`
 	CreatedBy   string       `json:"created_by"`
@@ -55,6 +64,11 @@ type Action struct {
 // NewAction is the input of RecordAction (the body of POST /api/actions).
 // ActionDate defaults to today; InvoiceIDs default to all the customer's
 // overdue invoices on the action date, since one action covers them all.
+//
+// A promise to pay with an Amount covers only the oldest of its invoices
+// that the amount pays in full; one without an amount covers the customer
+// whole (see the package documentation). A dispute names its invoices and
+// a Reason; its Owner defaults to who records it.
 type NewAction struct {
 	CustomerID  string            `json:"customer_id"`
 	InvoiceIDs  []string          `json:"invoice_ids"`
@@ -64,6 +78,10 @@ type NewAction struct {
 	Amount      *creditflow.Money `json:"amount"`
 	Note        string            `json:"note"`
 	Step        string            `json:"step"`
+	// Reason and Owner: see Action; a dispute requires a reason, and only
+	// a dispute or a dispute_resolved has them.
+	Reason string `json:"reason"`
+	Owner  string `json:"owner"`
 	// Instalments are the terms of an arrangement (type arrangement only):
 	// dates ascending, on or after the action date, amounts above 0 and
 	// summing to at most the overdue amount the arrangement covers. Its
@@ -127,6 +145,23 @@ func (a NewAction) Validate(p Policy, today creditflow.Date) error {
 		if len(a.InvoiceIDs) == 0 {
 			return invalid("invoice_ids", "name the invoices of a %s", a.Type)
 		}
+		if a.Type == Dispute && strings.TrimSpace(a.Reason) == "" {
+			return invalid("reason", "is required for a dispute: why does the customer dispute the invoices?")
+		}
+	}
+	if a.Type != Dispute && a.Type != DisputeResolved {
+		if a.Reason != "" {
+			return invalid("reason", "only a dispute or a dispute_resolved has a reason, not a %s", a.Type)
+		}
+		if a.Owner != "" {
+			return invalid("owner", "only a dispute or a dispute_resolved has an owner, not a %s", a.Type)
+		}
+	}
+	if utf8.RuneCountInString(a.Reason) > MaxNoteLength {
+		return invalid("reason", "longer than %d characters", MaxNoteLength)
+	}
+	if utf8.RuneCountInString(a.Owner) > MaxOwnerLength {
+		return invalid("owner", "longer than %d characters", MaxOwnerLength)
 	}
 	if !a.PromiseDate.IsZero() && a.PromiseDate.Before(date.Time) {
 		return invalid("promise_date", "%s is before the action date %s", a.PromiseDate, date)
@@ -162,6 +197,10 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 	}
 	if a.PromiseDate.IsZero() && len(a.Instalments) > 0 {
 		a.PromiseDate = a.Instalments[len(a.Instalments)-1].Date
+	}
+	a.Reason, a.Owner = strings.TrimSpace(a.Reason), strings.TrimSpace(a.Owner)
+	if a.Type == Dispute && a.Owner == "" {
+		a.Owner = actor
 	}
 	var out Action
 	err := db.WriteTx(ctx, func(tx *sql.Tx) error {
@@ -211,7 +250,8 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 		}
 		created := now.UTC()
 		err := tx.QueryRowContext(ctx, store.Query("dunning_action_insert"),
-			a.CustomerID, string(b), string(a.Type), a.ActionDate, a.PromiseDate, amount, a.Note, a.Step, actor, created).Scan(&out.ID)
+			a.CustomerID, string(b), string(a.Type), a.ActionDate, a.PromiseDate, amount, a.Note, a.Step,
+			a.Reason, a.Owner, actor, created).Scan(&out.ID)
 		if err != nil {
 			return err
 		}
@@ -221,8 +261,8 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 			}
 		}
 		out = Action{ID: out.ID, CustomerID: a.CustomerID, InvoiceIDs: ids, Type: a.Type, ActionDate: a.ActionDate,
-			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, Instalments: a.Instalments,
-			CreatedBy: actor, CreatedAt: created}
+			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, Reason: a.Reason, Owner: a.Owner,
+			Instalments: a.Instalments, CreatedBy: actor, CreatedAt: created}
 		detail, _ := json.Marshal(out)
 		_, err = tx.ExecContext(ctx, store.Query("dunning_action_audit"), created, actor, string(detail))
 		return err
@@ -266,7 +306,7 @@ func Actions(ctx context.Context, q store.Querier, customerID string) ([]Action,
 		var amount creditflow.Money
 		var hasAmount bool
 		if err := rows.Scan(&a.ID, &a.CustomerID, &ids, &typ, &a.ActionDate, &a.PromiseDate, store.Money(&amount), &hasAmount,
-			&a.Note, &a.Step, &a.CreatedBy, &a.CreatedAt); err != nil {
+			&a.Note, &a.Step, &a.Reason, &a.Owner, &a.CreatedBy, &a.CreatedAt); err != nil {
 			return nil, fmt.Errorf("actions of %s: %w", customerID, err)
 		}
 		a.Type = ActionType(typ)
@@ -324,7 +364,7 @@ func ParseNewAction(b []byte) (NewAction, error) {
 	dest := map[string]any{
 		"customer_id": &a.CustomerID, "invoice_ids": &a.InvoiceIDs, "type": &a.Type, "date": &a.ActionDate,
 		"promise_date": &a.PromiseDate, "amount": &a.Amount, "note": &a.Note, "step": &a.Step,
-		"instalments": &a.Instalments,
+		"reason": &a.Reason, "owner": &a.Owner, "instalments": &a.Instalments,
 	}
 	for k, v := range fields {
 		d, ok := dest[k]

@@ -46,10 +46,17 @@ func TestRecordAction(t *testing.T) {
 		{"no customer", dunning.NewAction{Type: dunning.Note}, "customer_id"},
 		{"unknown customer", dunning.NewAction{CustomerID: "Z", Type: dunning.Note}, "customer_id"},
 		{"bad type", dunning.NewAction{CustomerID: "A", Type: "shout"}, "type"},
-		{"other customer's invoice", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"C1"}}, "invoice_ids"},
-		{"repeated invoice", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1", "A1"}}, "invoice_ids"},
+		{"other customer's invoice", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"C1"}, Reason: "goods damaged"}, "invoice_ids"},
+		{"repeated invoice", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1", "A1"}, Reason: "goods damaged"}, "invoice_ids"},
 		{"promise in the past", dunning.NewAction{CustomerID: "A", Type: dunning.PromiseToPay, PromiseDate: creditflow.NewDate(now.AddDate(0, 0, -1))}, "promise_date"},
 		{"long note", dunning.NewAction{CustomerID: "A", Type: dunning.Note, Note: strings.Repeat("x", dunning.MaxNoteLength+1)}, "note"},
+		{"dispute without reason", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}}, "reason"},
+		{"dispute with a blank reason", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, Reason: "  "}, "reason"},
+		{"long reason", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, Reason: strings.Repeat("x", dunning.MaxNoteLength+1)}, "reason"},
+		{"long owner", dunning.NewAction{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, Reason: "price", Owner: strings.Repeat("x", dunning.MaxOwnerLength+1)}, "owner"},
+		{"reason of a call", dunning.NewAction{CustomerID: "A", Type: dunning.Call, Reason: "price"}, "reason"},
+		{"owner of a note", dunning.NewAction{CustomerID: "A", Type: dunning.Note, Owner: "bob"}, "owner"},
+		{"reason of a promise", dunning.NewAction{CustomerID: "A", Type: dunning.PromiseToPay, PromiseDate: creditflow.NewDate(now), Reason: "price"}, "reason"},
 	}
 	for _, b := range bad {
 		_, err := dunning.RecordAction(ctx, db, p, b.a, "anna", now)

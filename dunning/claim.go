@@ -78,6 +78,9 @@ type ClaimLine struct {
 	// Total is Principal + Interest + Costs.
 	Total    creditflow.Money `json:"total"`
 	Disputed bool             `json:"disputed"`
+	// Promised is true for an invoice a running promise to pay covers:
+	// shown apart, not claimed until the promise is broken.
+	Promised bool `json:"promised"`
 	// ClosedInLedger is true for an invoice the ledger counts as paid whose
 	// payments went to costs and interest first.
 	ClosedInLedger bool `json:"closed_in_ledger"`
@@ -114,6 +117,10 @@ type DebtorClaim struct {
 	// Disputed are the disputed overdue invoices: shown, never claimed.
 	Disputed       []ClaimLine      `json:"disputed"`
 	DisputedAmount creditflow.Money `json:"disputed_amount"`
+	// Promised are the invoices a running promise to pay covers (see
+	// Policy.PromiseGraceDays): shown, not claimed while it runs.
+	Promised       []ClaimLine      `json:"promised"`
+	PromisedAmount creditflow.Money `json:"promised_amount"`
 	Principal      creditflow.Money `json:"principal"`
 	Interest       creditflow.Money `json:"interest"`
 	// Costs are the collection costs still owed (or that would be claimed
@@ -202,7 +209,8 @@ func Claims(ctx context.Context, q store.Querier, asOf creditflow.Date, customer
 		var r claimRow
 		var closed sql.NullTime
 		if err := rows.Scan(&r.customerID, &r.name, &r.kind, &r.ladderName, &r.stepsDone, &r.line.InvoiceID,
-			&r.line.InvoiceDate, &r.line.DueDate, store.Money(&r.line.Amount), &closed, &r.line.Disputed, &r.moves); err != nil {
+			&r.line.InvoiceDate, &r.line.DueDate, store.Money(&r.line.Amount), &closed, &r.line.Disputed, &r.moves,
+			&r.line.Promised); err != nil {
 			return err
 		}
 		if closed.Valid {
@@ -215,7 +223,7 @@ func Claims(ctx context.Context, q store.Querier, asOf creditflow.Date, customer
 		}
 		batch = append(batch, r)
 		return nil
-	}, asOf, cur, customerID)
+	}, asOf, cur, customerID, opt.Policy.PromiseGraceDays)
 	if err == nil {
 		err = flush()
 	}
@@ -269,7 +277,8 @@ type claimMove struct {
 func buildClaim(rows []claimRow, asOf creditflow.Date, cur string, opt ClaimOptions) (DebtorClaim, error) {
 	first := rows[0]
 	c := DebtorClaim{CustomerID: first.customerID, Name: first.name, Kind: creditflow.CustomerKind(first.kind), AsOf: asOf,
-		Currency: cur, Lines: []ClaimLine{}, Disputed: []ClaimLine{}, Applications: []PaymentApplication{}}
+		Currency: cur, Lines: []ClaimLine{}, Disputed: []ClaimLine{}, Promised: []ClaimLine{},
+		Applications: []PaymentApplication{}}
 	legal := creditflow.B2B
 	if c.Kind == creditflow.B2C {
 		legal = creditflow.B2C
@@ -288,8 +297,13 @@ func buildClaim(rows []claimRow, asOf creditflow.Date, cur string, opt ClaimOpti
 
 	// The lines of the claim; invoices the ledger closed count only when
 	// they were closed after the claim.
+	type apartLine struct {
+		line  ClaimLine
+		moves string
+	}
 	var lines []ClaimLine
 	var moves []claimMove
+	var apart []apartLine
 	for _, r := range rows {
 		if r.line.InvoiceID == "" {
 			continue
@@ -301,8 +315,9 @@ func buildClaim(rows []claimRow, asOf creditflow.Date, cur string, opt ClaimOpti
 		l.ClosedInLedger = !r.closedFrom.IsZero()
 		l.InterestFrom = l.DueDate.AddDays(1)
 		l.InterestBasis = interestBasis(legal, l.DueDate)
-		if l.Disputed {
-			c.Disputed = append(c.Disputed, l)
+		if l.Disputed || l.Promised {
+			l.Promised = l.Promised && !l.Disputed
+			apart = append(apart, apartLine{line: l, moves: r.moves})
 			continue
 		}
 		ms, err := parseMoves(r.moves, len(lines))
@@ -312,29 +327,33 @@ func buildClaim(rows []claimRow, asOf creditflow.Date, cur string, opt ClaimOpti
 		moves = append(moves, ms...)
 		lines = append(lines, l)
 	}
-	// The disputed invoices keep the ledger's open amount and no interest.
-	for i := range c.Disputed {
-		d := &c.Disputed[i]
-		for _, r := range rows {
-			if r.line.InvoiceID == d.InvoiceID {
-				ms, err := parseMoves(r.moves, 0)
-				if err != nil {
-					return c, fmt.Errorf("claim %s: invoice %s: %w", c.CustomerID, d.InvoiceID, err)
-				}
-				d.Principal = d.Amount
-				for _, m := range ms {
-					d.Principal -= m.amount
-					if m.credit {
-						d.Credited += m.amount
-					} else {
-						d.Paid += m.amount
-					}
-				}
+	// The disputed and the promised invoices keep the ledger's open amount
+	// and no interest: they are not claimed now.
+	for _, a := range apart {
+		l := a.line
+		ms, err := parseMoves(a.moves, 0)
+		if err != nil {
+			return c, fmt.Errorf("claim %s: invoice %s: %w", c.CustomerID, l.InvoiceID, err)
+		}
+		l.Principal = l.Amount
+		for _, m := range ms {
+			l.Principal -= m.amount
+			if m.credit {
+				l.Credited += m.amount
+			} else {
+				l.Paid += m.amount
 			}
 		}
-		d.InterestLines, d.InterestFrom, d.InterestBasis = []InterestLine{}, creditflow.Date{}, "disputed: no interest is claimed"
-		d.Total = d.Principal
-		c.DisputedAmount += d.Principal
+		l.InterestLines, l.InterestFrom, l.Total = []InterestLine{}, creditflow.Date{}, l.Principal
+		if l.Disputed {
+			l.InterestBasis = "disputed: no interest is claimed"
+			c.Disputed = append(c.Disputed, l)
+			c.DisputedAmount += l.Principal
+		} else {
+			l.InterestBasis = "covered by a promise to pay: not claimed while it runs"
+			c.Promised = append(c.Promised, l)
+			c.PromisedAmount += l.Principal
+		}
 	}
 
 	// The costs are fixed on the principal owed when they were claimed (or

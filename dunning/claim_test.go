@@ -143,3 +143,50 @@ func TestClaimBeforeRatesTable(t *testing.T) {
 		t.Errorf("unknown customer: %v, want ErrNotFound", err)
 	}
 }
+
+// A promise of an amount takes the oldest invoices it pays in full out of
+// the claim while it runs; the worklist chases the rest, with the same
+// figures as the claim, and the promised invoices come back once the
+// promise is broken.
+func TestClaimPartialPromise(t *testing.T) {
+	db := loadLedger(t, ledger{
+		customers: baseCustomers,
+		invoices: `
+A1,A,2025-01-30,2025-03-01,1000.00,EUR,false,
+A2,A,2025-02-03,2025-03-05,1000.00,EUR,false,
+A3,A,2025-02-08,2025-03-10,1000.00,EUR,false,
+`,
+	})
+	amount := money(t, "1500.00")
+	record(t, db, dunning.NewAction{CustomerID: "A", Type: dunning.PromiseToPay, ActionDate: day(t, "2025-03-20"),
+		PromiseDate: day(t, "2025-04-10"), Amount: &amount})
+	for _, tc := range []struct {
+		asOf     string
+		promised int
+		lines    int
+	}{
+		{asOf: "2025-03-25", promised: 1, lines: 2},
+		// Broken: the grace of 3 days ended on 13 April.
+		{asOf: "2025-04-14", promised: 0, lines: 3},
+	} {
+		c, err := dunning.CustomerClaim(context.Background(), db, "A", day(t, tc.asOf), dunning.ClaimOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(c.Promised) != tc.promised || len(c.Lines) != tc.lines {
+			t.Errorf("%s: %d promised, %d claimed invoices; want %d, %d", tc.asOf, len(c.Promised), len(c.Lines), tc.promised, tc.lines)
+		}
+		if tc.promised == 1 && (c.Promised[0].InvoiceID != "A1" || c.PromisedAmount != money(t, "1000.00")) {
+			t.Errorf("%s: promised %+v, want A1 of 1000.00", tc.asOf, c.Promised)
+		}
+		_, tasks := worklistOn(t, db, tc.asOf, dunning.DefaultPolicy())
+		task, ok := tasks["A"]
+		if !ok {
+			t.Fatalf("%s: no task for A", tc.asOf)
+		}
+		if task.Principal != c.Principal || task.Interest != c.Interest || task.Costs != c.Costs || task.AmountOverdue != c.Principal {
+			t.Errorf("%s: task %s overdue, principal %s, interest %s, costs %s; claim %s, %s, %s", tc.asOf, task.AmountOverdue,
+				task.Principal, task.Interest, task.Costs, c.Principal, c.Interest, c.Costs)
+		}
+	}
+}

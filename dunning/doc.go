@@ -3,16 +3,47 @@
 // in which order, and the log of what collectors did.
 //
 // Steps work per customer, not per invoice: one step covers all of the
-// customer's overdue invoices, and the ladder is driven by the oldest
-// invoice still overdue and the last step done in the current cycle (which
+// customer's chased overdue invoices, and the ladder is driven by the oldest
+// invoice still chased and the last step done in the current cycle (which
 // starts on that invoice's due date). Nothing is due for a customer whose
-// overdue invoices are all paid or disputed (in the ledger, or by a dispute
-// action not yet followed by dispute_resolved), who is under a promise to
-// pay or a payment arrangement (until its promise_date plus a grace period),
-// who is marked do-not-chase (customer attribute do_not_chase), or whose
-// overdue amount is below the policy's minimum. A run that missed days
-// catches up with one step, the most advanced one due; a step done is never
-// due again in the same cycle.
+// overdue invoices are all paid, disputed or covered by a promise, who is
+// keeping a payment arrangement, who is marked do-not-chase (customer
+// attribute do_not_chase), or whose overdue amount is below the policy's
+// minimum. A run that missed days catches up with one step, the most
+// advanced one due; a step done is never due again in the same cycle.
+//
+// # Promises and disputes
+//
+// Promises and disputes work per invoice. A promise to pay names a date
+// and, mostly, an amount (EUR). It covers, of the invoices it names
+// (by default those overdue on the day it is made) that are still chased,
+// the oldest by due date whose open amounts add up to at most the amount
+// still to pay (the promised amount less what the customer paid since the
+// promise); an invoice is covered whole or not at all, and the first that
+// does not fit and all after it stay on the ladder, so a promise never
+// takes more off the ladder than was promised. The covered invoices pause
+// until the promised date plus Policy.PromiseGraceDays; the task covers
+// the rest, with its own amount, invoice count and oldest due date, without
+// restarting the cycle; a rest below the policy's minimum is not chased
+// meanwhile. A promise without an amount covers the customer whole, as
+// promises did before they named amounts; it is still accepted. Of several
+// promises the one with the latest promised date counts. A promise with an
+// amount is kept when the customer's payments (reversals subtracted) from
+// the day it was made to the end of its grace reach the amount, whichever
+// invoices they went to, and broken otherwise; one without an amount is
+// kept when the invoices it names are settled in that time. The dossier
+// judges every promise (CustomerDossier), the worklist's reason the one
+// that counts once its grace has ended.
+//
+// A dispute names its invoices, a reason and an owner (who handles it; by
+// default who records it). From its date until a dispute_resolved action
+// names them, those invoices are disputed in every analytic, not only in
+// the worklist: open items, risk features and the open-item model, and the
+// forecast read the same state, which the migration
+// sql/009_dunning_disputes.sql builds into the macro open_invoices
+// (invoice_disputes); the behaviour-change series leaves out every invoice
+// a dispute named. Without such actions the ledger's disputed flag holds;
+// a dispute_resolved lifts that flag too.
 //
 // # The ladder
 //
@@ -97,7 +128,8 @@
 //   - arrangements.go: the ladder's further rules (payment arrangements
 //     with instalments, the required steps before a step, the thank-you
 //     emails);
-//   - actions.go: the action log; dossier.go: a customer's timeline;
+//   - actions.go: the action log; promises.go: what a promise to pay
+//     covers and how it is judged; dossier.go: a customer's timeline;
 //   - claim.go: the claim; interest.go, rates.go, legal.go: statutory
 //     interest, its rates and the extrajudicial collection costs;
 //   - letters.go: the dunning letters, with letters_creditor.go (the

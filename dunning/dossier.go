@@ -166,17 +166,21 @@ func customerDossier(ctx context.Context, q store.Querier, customerID string, as
 		if a.Type != PromiseToPay && a.Type != Arrangement {
 			continue
 		}
-		status, on := promiseOutcome(a, p.PromiseGraceDays, asOf, invoiceAmount, allocs, payments)
+		status, on, paid := promiseOutcome(a, p.PromiseGraceDays, asOf, invoiceAmount, allocs, payments)
 		o := Entry{Amount: a.Amount, InvoiceIDs: a.InvoiceIDs, ActionID: &id, rank: 5, seq: a.ID, Date: on}
 		deadline := a.PromiseDate.AddDays(p.PromiseGraceDays)
 		switch status {
 		case StatusKept:
 			o.Kind = PromiseKept
-			o.Text = fmt.Sprintf("The promise of %s to pay by %s was kept: paid on %s.", a.ActionDate, a.PromiseDate, on)
+			o.Text = fmt.Sprintf("The promise of %s to pay%s was kept: paid on %s.", a.ActionDate, amountAndDate(a, " ", " by "), on)
 		case StatusBroken:
 			o.Kind = PromiseBroken
-			o.Text = fmt.Sprintf("The promise of %s to pay by %s was broken: not paid by %s (%d days' grace).",
-				a.ActionDate, a.PromiseDate, deadline, p.PromiseGraceDays)
+			what := "not paid"
+			if a.Amount != nil {
+				what = fmt.Sprintf("%s of %s paid", present.EN.Plain(paid), present.EN.Plain(*a.Amount))
+			}
+			o.Text = fmt.Sprintf("The promise of %s to pay%s was broken: %s by %s (%d days' grace).",
+				a.ActionDate, amountAndDate(a, " ", " by "), what, deadline, p.PromiseGraceDays)
 		default:
 			// A pending promise is shown on the day it was made.
 			o.Kind, o.Date, o.rank = PromisePending, a.ActionDate, 5
@@ -213,13 +217,18 @@ func customerDossier(ctx context.Context, q store.Querier, customerID string, as
 // without it; pending before. The day is the day it was kept, the last day
 // of grace when broken, and asOf when pending. invoiceAmount are the
 // amounts of the customer's invoices, allocs the allocations to them and
-// payments the customer's payments, all up to asOf.
+// payments the customer's payments, all up to asOf. paid is what the
+// customer paid towards a promise with an amount, up to the day it was kept
+// or else the last day of grace (or asOf when that is earlier).
+//
+// A promise with an amount is judged by that amount alone, whichever
+// invoices the payments went to: its coverage of the oldest invoices (see
+// the package documentation) only says which invoices pause meanwhile.
 func promiseOutcome(a Action, graceDays int, asOf creditflow.Date, invoiceAmount map[string]creditflow.Money,
-	allocs []allocation, payments []ledgerRow) (PromiseStatus, creditflow.Date) {
+	allocs []allocation, payments []ledgerRow) (status PromiseStatus, on creditflow.Date, paid creditflow.Money) {
 	deadline := a.PromiseDate.AddDays(graceDays)
 	var keptOn creditflow.Date
 	if a.Amount != nil {
-		var paid creditflow.Money
 		for _, y := range payments {
 			if y.day.Before(a.ActionDate.Time) || y.day.After(deadline.Time) {
 				continue
@@ -261,11 +270,11 @@ func promiseOutcome(a Action, graceDays int, asOf creditflow.Date, invoiceAmount
 		if keptOn.Before(a.ActionDate.Time) {
 			keptOn = a.ActionDate
 		}
-		return StatusKept, keptOn
+		return StatusKept, keptOn, paid
 	case asOf.After(deadline.Time):
-		return StatusBroken, deadline
+		return StatusBroken, deadline, paid
 	}
-	return StatusPending, asOf
+	return StatusPending, asOf, paid
 }
 
 // onInvoices is " on invoice(s) ..." for a payment, or nothing.
@@ -289,6 +298,19 @@ func amountAndDate(a Action, amountPrefix, datePrefix string) string {
 	return s + datePrefix + a.PromiseDate.String()
 }
 
+// reasonAndOwner is a dispute's reason after reasonPrefix and its owner
+// after ownerPrefix, in parentheses; "" when it has neither.
+func reasonAndOwner(a Action, reasonPrefix, ownerPrefix string) string {
+	var s string
+	if a.Reason != "" {
+		s = reasonPrefix + strings.TrimRight(a.Reason, ".")
+	}
+	if a.Owner != "" {
+		s += " (" + ownerPrefix + a.Owner + ")"
+	}
+	return s
+}
+
 // actionText is an action as one English sentence.
 func actionText(a Action) string {
 	var s string
@@ -303,9 +325,9 @@ func actionText(a Action) string {
 	case PromiseToPay:
 		s = "The customer promised to pay" + amountAndDate(a, " ", " by ") + on
 	case Dispute:
-		s = "The customer disputed" + strings.TrimPrefix(on, " on")
+		s = "The customer disputed" + strings.TrimPrefix(on, " on") + reasonAndOwner(a, ": ", "handled by ")
 	case DisputeResolved:
-		s = "The dispute about" + strings.TrimPrefix(on, " on") + " was resolved"
+		s = "The dispute about" + strings.TrimPrefix(on, " on") + " was resolved" + reasonAndOwner(a, ": ", "by ")
 	case Arrangement:
 		s = "A payment arrangement was agreed" + amountAndDate(a, " for ", " until ") + on
 	case Handover:

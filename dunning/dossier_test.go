@@ -40,7 +40,7 @@ func loadDossierLedger(t *testing.T) *store.DB {
 	t.Helper()
 	db := loadLedger(t, dossierLedger)
 	record(t, db, dunning.NewAction{CustomerID: "D", Type: dunning.ReminderSent, ActionDate: day(t, "2025-02-20")})
-	record(t, db, dunning.NewAction{CustomerID: "D", Type: dunning.Dispute, InvoiceIDs: []string{"I2"}, ActionDate: day(t, "2025-03-05")})
+	record(t, db, dunning.NewAction{CustomerID: "D", Type: dunning.Dispute, InvoiceIDs: []string{"I2"}, Reason: "goods damaged", ActionDate: day(t, "2025-03-05")})
 	record(t, db, dunning.NewAction{CustomerID: "D", Type: dunning.DisputeResolved, InvoiceIDs: []string{"I2"}, ActionDate: day(t, "2025-03-10")})
 	amount := creditflow.Money(300_00)
 	for _, c := range []string{"K", "B", "P"} {

@@ -76,6 +76,8 @@ type StatementLine struct {
 	OpenAmount  creditflow.Money `json:"open_amount"`
 	DaysOverdue int              `json:"days_overdue"`
 	Disputed    bool             `json:"disputed"`
+	// Promised is true for an invoice a running promise to pay covers.
+	Promised bool `json:"promised"`
 }
 
 // DunningLetter is one rendered dunning letter or email: the same content goes
@@ -254,9 +256,10 @@ func buildLetter(ctx context.Context, q store.Querier, w Worklist, t Task, c Deb
 
 	// The statement is the claim's invoices, the disputed ones marked.
 	l.Statement = []StatementLine{}
-	for _, cl := range append(slices.Clone(c.Lines), c.Disputed...) {
+	for _, cl := range slices.Concat(c.Lines, c.Disputed, c.Promised) {
 		l.Statement = append(l.Statement, StatementLine{InvoiceID: cl.InvoiceID, InvoiceDate: cl.InvoiceDate,
-			DueDate: cl.DueDate, OpenAmount: cl.Principal, DaysOverdue: max(w.AsOf.DaysSince(cl.DueDate), 0), Disputed: cl.Disputed})
+			DueDate: cl.DueDate, OpenAmount: cl.Principal, DaysOverdue: max(w.AsOf.DaysSince(cl.DueDate), 0), Disputed: cl.Disputed,
+			Promised: cl.Promised})
 		l.StatementTotal += cl.Principal
 	}
 	slices.SortStableFunc(l.Statement, func(a, b StatementLine) int {

@@ -31,7 +31,8 @@ type htmlInstalment struct {
 type htmlStatementRow struct {
 	Invoice, InvoiceDate, DueDate, Open string
 	DaysOverdue                         int
-	Disputed                            bool
+	// Mark says why a row is not claimed: disputed or promised.
+	Mark string
 }
 
 func (l DunningLetter) view() htmlLetter {
@@ -45,9 +46,20 @@ func (l DunningLetter) view() htmlLetter {
 	for _, s := range l.Statement {
 		v.Rows = append(v.Rows, htmlStatementRow{Invoice: s.InvoiceID, InvoiceDate: l.Language.lang().Date(s.InvoiceDate),
 			DueDate: l.Language.lang().Date(s.DueDate), Open: l.Language.lang().Euro(s.OpenAmount),
-			DaysOverdue: s.DaysOverdue, Disputed: s.Disputed})
+			DaysOverdue: s.DaysOverdue, Mark: v.mark(s)})
 	}
 	return v
+}
+
+// mark is the note of a statement line that is not claimed.
+func (v htmlLetter) mark(s StatementLine) string {
+	switch {
+	case s.Disputed:
+		return v.L.Disputed
+	case s.Promised:
+		return v.L.Promised
+	}
+	return ""
 }
 
 var htmlLayout = htmltemplate.Must(htmltemplate.ParseFS(letterTemplates, "templates/letter.html"))
@@ -120,8 +132,8 @@ func (l DunningLetter) PDF(w io.Writer) error {
 		pdf.SetFont("Helvetica", "", 9)
 		for _, r := range v.Rows {
 			inv := r.Invoice
-			if r.Disputed {
-				inv += " (" + v.L.Disputed + ")"
+			if r.Mark != "" {
+				inv += " (" + r.Mark + ")"
 			}
 			pdf.CellFormat(cols[0], 5.5, tr(inv), "", 0, "L", false, 0, "")
 			pdf.CellFormat(cols[1], 5.5, tr(r.InvoiceDate), "", 0, "L", false, 0, "")

@@ -73,7 +73,7 @@ func (l Language) lang() present.Lang {
 // letterLabels are the fixed words of the layout.
 type letterLabels struct {
 	Date, Reference, To, Statement, Invoice, InvoiceDate, DueDate, Open, DaysOverdue,
-	Disputed, StatementTotal, Principal, Interest, Costs, Total, AnnouncedInterest, AnnouncedCosts,
+	Disputed, Promised, StatementTotal, Principal, Interest, Costs, Total, AnnouncedInterest, AnnouncedCosts,
 	BusinessInterest, AnnouncedBusinessInterest,
 	Payment, Salutation, Closing, KvK, IBAN, BIC, Email, Footer string
 	Schedule, Instalment, InstalmentDate, InstalmentAmount, ArrangementTotal string
@@ -83,7 +83,7 @@ var labels = map[Language]letterLabels{
 	Dutch: {
 		Date: "Datum", Reference: "Betalingskenmerk", To: "Aan", Statement: "Rekeningoverzicht", Invoice: "Factuur",
 		InvoiceDate: "Factuurdatum", DueDate: "Vervaldatum", Open: "Openstaand", DaysOverdue: "Dagen te laat",
-		Disputed: "betwist", StatementTotal: "Totaal openstaand", Principal: "Vervallen hoofdsom",
+		Disputed: "betwist", Promised: "betalingsbelofte", StatementTotal: "Totaal openstaand", Principal: "Vervallen hoofdsom",
 		Interest: "Wettelijke rente tot heden", Costs: "Buitengerechtelijke incassokosten", Total: "Totaal te betalen",
 		AnnouncedInterest:         "Wettelijke rente tot heden (nog niet in rekening gebracht)",
 		BusinessInterest:          "Wettelijke handelsrente tot heden",
@@ -98,7 +98,7 @@ var labels = map[Language]letterLabels{
 	English: {
 		Date: "Date", Reference: "Payment reference", To: "To", Statement: "Account statement", Invoice: "Invoice",
 		InvoiceDate: "Invoice date", DueDate: "Due date", Open: "Open amount", DaysOverdue: "Days overdue",
-		Disputed: "disputed", StatementTotal: "Total open", Principal: "Overdue principal",
+		Disputed: "disputed", Promised: "promised", StatementTotal: "Total open", Principal: "Overdue principal",
 		Interest: "Statutory interest to date", Costs: "Extrajudicial collection costs", Total: "Total due",
 		AnnouncedInterest:         "Statutory interest to date (not yet charged)",
 		BusinessInterest:          "Statutory commercial interest to date",

@@ -186,9 +186,9 @@ func TestWhyNoTask(t *testing.T) {
 			name:   "disputed, resolved and disputed again by actions",
 			ledger: ledger{customers: baseCustomers, invoices: invoiceA1 + "A2,A,2025-02-01,2025-03-03,500.00,EUR,false,\n"},
 			actions: []dunning.NewAction{
-				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1", "A2"}, ActionDate: day(t, "2025-03-03")},
+				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1", "A2"}, Reason: "goods damaged", ActionDate: day(t, "2025-03-03")},
 				{CustomerID: "A", Type: dunning.DisputeResolved, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-10")},
-				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-12")},
+				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, Reason: "goods damaged", ActionDate: day(t, "2025-03-12")},
 			},
 			asOf:   "2025-03-20",
 			ladder: outDisputed,
@@ -205,7 +205,7 @@ func TestWhyNoTask(t *testing.T) {
 		{
 			name:    "a dispute after the as-of date does not count yet",
 			ledger:  ledgerA1,
-			actions: []dunning.NewAction{{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-25")}},
+			actions: []dunning.NewAction{{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, Reason: "goods damaged", ActionDate: day(t, "2025-03-25")}},
 			asOf:    "2025-03-20",
 			ladder:  outTask,
 			why:     ladderWhy("20 March 2025", "EUR 1,000.00"),

@@ -124,7 +124,7 @@ type dunningCustomer struct {
 	disputedInvoices int
 	amountDisputed   creditflow.Money
 	stepsDone        string
-	promiseDate      creditflow.Date
+	promise          promiseState
 	// The per-customer overrides from the customer attributes.
 	doNotChaseReason string
 	ladderName       string
@@ -175,7 +175,7 @@ func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date,
 	for _, c := range claims {
 		claimOf[c.CustomerID] = c
 	}
-	rows, err := q.QueryContext(ctx, store.Query("dunning_customers"), asOf, cur)
+	rows, err := q.QueryContext(ctx, store.Query("dunning_customers"), asOf, cur, p.PromiseGraceDays)
 	if err != nil {
 		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 	}
@@ -186,7 +186,9 @@ func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date,
 		var kind string
 		if err := rows.Scan(&c.id, &c.name, &kind, &c.doNotChase, &c.doNotChaseReason, &c.ladderName, &c.contactDay,
 			&c.oldestDue, &c.meanDue, &c.invoices,
-			store.Money(&c.amount), &c.disputedInvoices, store.Money(&c.amountDisputed), &c.stepsDone, &c.promiseDate,
+			store.Money(&c.amount), &c.disputedInvoices, store.Money(&c.amountDisputed), &c.stepsDone,
+			&c.promise.date, &c.promise.made, store.Money(&c.promise.amount), &c.promise.hasAmount, store.Money(&c.promise.paid),
+			&c.promise.invoices, store.Money(&c.promise.covered), &c.promise.oldestDueLeft, &c.promise.meanDueLeft,
 			&c.arrangementDate, &c.instalments, store.Money(&c.arrangementPaid), &c.oldestInvoice); err != nil {
 			return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 		}
@@ -282,7 +284,9 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 		return Task{}, func(s *Skipped) *int { return &s.DoNotChase }
 	case p.belowMinimum(c.amount):
 		return Task{}, func(s *Skipped) *int { return &s.BelowMinimum }
-	case p.promisePauses(c.promiseDate, asOf):
+	}
+	promised := p.promisePauses(c.promise.date, asOf)
+	if promised && !c.applyPromise(p) {
 		return Task{}, func(s *Skipped) *int { return &s.Promised }
 	}
 	ladder, known := p.CustomerLadder(c.kind, c.id, c.ladderName)
@@ -368,8 +372,8 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 			fmt.Fprintf(&reason, "; call deferred to the customer's preferred contact day, %s %s", c.contactDay, next)
 		}
 	}
-	if !c.promiseDate.IsZero() && !c.promiseDate.Before(c.oldestDue.Time) {
-		fmt.Fprintf(&reason, "; promise to pay by %s broken", c.promiseDate)
+	if note := c.promise.note(promised, c.oldestDue, p.promiseGraceEnd(c.promise.date)); note != "" {
+		fmt.Fprintf(&reason, "; %s", note)
 	}
 	t.Reason = reason.String()
 	return t, nil

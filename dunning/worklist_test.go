@@ -108,9 +108,9 @@ func TestWorklist(t *testing.T) {
 			name:   "disputed by an action is paused, resolved resumes",
 			ledger: ledgerA1,
 			actions: []dunning.NewAction{
-				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-03")},
+				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, Reason: "goods damaged", ActionDate: day(t, "2025-03-03")},
 				{CustomerID: "A", Type: dunning.DisputeResolved, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-10")},
-				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, ActionDate: day(t, "2025-03-12")},
+				{CustomerID: "A", Type: dunning.Dispute, InvoiceIDs: []string{"A1"}, Reason: "goods damaged", ActionDate: day(t, "2025-03-12")},
 			},
 			asOf:    "2025-03-20",
 			want:    map[string]want{"A": {}},

@@ -14,6 +14,10 @@
 --   $1  as-of date (DATE)
 --   $2  currency (SELECT report_currency())
 --   $3  customer_id, or '' for every customer
+--   $4  the promise's grace in days (Policy.PromiseGraceDays)
+-- promised is true for an invoice a running promise to pay covers
+-- (promise_cover, until the promised date plus the grace): it is shown
+-- apart, not claimed now.
 WITH acts AS (
     SELECT *
     FROM dunning_actions
@@ -21,13 +25,7 @@ WITH acts AS (
       AND ($3 = '' OR customer_id = $3)
 ),
 dispute_state AS (
-    SELECT invoice_id, type = 'dispute' AS disputed
-    FROM (
-        SELECT unnest(invoice_ids) AS invoice_id, type, action_date, action_id
-        FROM acts
-        WHERE type IN ('dispute', 'dispute_resolved')
-    )
-    QUALIFY row_number() OVER (PARTITION BY invoice_id ORDER BY action_date DESC, action_id DESC) = 1
+    SELECT * FROM invoice_disputes(CAST($1 AS DATE))
 ),
 -- The open overdue invoices, as in the macro open_invoices but filtered by
 -- customer before any allocation is added up, so that one customer's claim
@@ -93,6 +91,13 @@ claim_invoices AS (
     UNION ALL
     SELECT * FROM closed_since_claim
 ),
+promised AS (
+    SELECT w.invoice_id
+    FROM promise_cover(CAST($1 AS DATE), $2, $4) w
+    JOIN counting_promise(CAST($1 AS DATE), $4) pr ON pr.customer_id = w.customer_id
+    WHERE ($3 = '' OR w.customer_id = $3)
+      AND CAST($1 AS DATE) <= pr.promise_date + CAST($4 AS INTEGER)
+),
 moves AS (
     SELECT a.invoice_id,
            string_agg(strftime(a.allocated_on, '%Y-%m-%d') || '=' || a.source_kind || '=' || CAST(a.amount AS VARCHAR), ','
@@ -113,7 +118,8 @@ SELECT ci.customer_id,
        ci.amount,
        ci.closed_from,
        ci.disputed,
-       coalesce(m.moves, '') AS moves
+       coalesce(m.moves, '') AS moves,
+       ci.invoice_id IN (SELECT invoice_id FROM promised) AS promised
 FROM claim_invoices ci
 LEFT JOIN customers c ON c.customer_id = ci.customer_id
 LEFT JOIN steps st ON st.customer_id = ci.customer_id

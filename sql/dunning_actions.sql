@@ -1,5 +1,7 @@
 -- dunning_actions: a customer's actions (customer_id), newest first, with
--- the invoice ids as a JSON array and whether an amount was given.
+-- the invoice ids as a JSON array, whether an amount was given, and a
+-- dispute's reason and owner ('' when none).
 SELECT action_id, customer_id, CAST(to_json(invoice_ids) AS VARCHAR), type, action_date,
-       promise_date, amount, amount IS NOT NULL, coalesce(note, ''), coalesce(step, ''), created_by, created_at
+       promise_date, amount, amount IS NOT NULL, coalesce(note, ''), coalesce(step, ''),
+       coalesce(reason, ''), coalesce(owner, ''), created_by, created_at
 FROM dunning_actions WHERE customer_id = ? ORDER BY action_date DESC, action_id DESC

@@ -2,46 +2,46 @@
 -- what the dunning ladder needs: the overdue invoices that may be chased
 -- (not disputed), the oldest and the amount-weighted mean due date among
 -- them (for interest), the ladder steps done in the current cycle (as
--- step@YYYY-MM-DD, comma-separated), the latest promised date, the latest
--- payment arrangement with instalments (as YYYY-MM-DD=amount, in order) and
--- what the customer paid since it was made, and the per-customer overrides
--- kept in customer attributes: do_not_chase (with do_not_chase_reason),
--- dunning_ladder and preferred_contact_day.
+-- step@YYYY-MM-DD, comma-separated), the promise to pay that counts (its
+-- promised date, the day it was made, its amount if any, what was paid
+-- towards it, and the invoices it covers with their figures left out: the
+-- oldest and mean due date of the chased invoices it does not cover), the
+-- latest payment arrangement with instalments (as YYYY-MM-DD=amount, in
+-- order) and what the customer paid since it was made, and the per-customer
+-- overrides kept in customer attributes: do_not_chase (with
+-- do_not_chase_reason), dunning_ladder and preferred_contact_day.
 -- The ladder itself is applied in Go (package dunning).
 --   $1  as-of date (DATE)
 --   $2  currency (SELECT report_currency())
--- In the DuckDB shell, replace $1, $2 by for example
--- DATE '2025-03-31', report_currency().
+--   $3  the promise's grace in days (Policy.PromiseGraceDays)
+-- In the DuckDB shell, replace $1, $2, $3 by for example
+-- DATE '2025-03-31', report_currency(), 3.
 --
--- An invoice is disputed when the latest dispute or dispute_resolved action
--- naming it (dated <= as-of) is a dispute, or, without such actions, when the
--- ledger flags it. The current cycle starts on the oldest chased due date:
--- ladder steps done before it belong to invoices settled since, so a payment
--- of the oldest invoice does not restart the ladder while older-cycle
--- invoices remain, and a customer who paid everything starts afresh.
+-- Which invoices are disputed on the as-of date is open_invoices' disputed
+-- (the dispute actions, else the ledger's flag; 009_dunning_disputes.sql).
+-- The current cycle starts on the oldest chased due date: ladder steps done
+-- before it belong to invoices settled since, so a payment of the oldest
+-- invoice does not restart the ladder while older-cycle invoices remain, and
+-- a customer who paid everything starts afresh. A promise does not move the
+-- cycle: the invoices it leaves uncovered go on where the ladder stands.
 WITH acts AS (
     SELECT *
     FROM dunning_actions
     WHERE action_date <= CAST($1 AS DATE)
 ),
-dispute_state AS (
-    SELECT invoice_id, type = 'dispute' AS disputed
-    FROM (
-        SELECT unnest(invoice_ids) AS invoice_id, type, action_date, action_id
-        FROM acts
-        WHERE type IN ('dispute', 'dispute_resolved')
-    )
-    QUALIFY row_number() OVER (PARTITION BY invoice_id ORDER BY action_date DESC, action_id DESC) = 1
-),
 overdue AS (
-    SELECT o.customer_id,
-           o.invoice_id,
-           o.due_date,
-           o.open_amount,
-           coalesce(d.disputed, o.disputed) AS disputed
-    FROM open_invoices(CAST($1 AS DATE), $2) o
-    LEFT JOIN dispute_state d ON d.invoice_id = o.invoice_id
-    WHERE o.days_past_due > 0
+    SELECT customer_id, invoice_id, due_date, open_amount, disputed
+    FROM open_invoices(CAST($1 AS DATE), $2)
+    WHERE days_past_due > 0
+),
+-- The promise that counts and what it covers: 010_promised_invoices.sql.
+promise AS (
+    SELECT * FROM counting_promise(CAST($1 AS DATE), $3)
+),
+chased AS (
+    SELECT o.*, w.invoice_id IS NOT NULL AS promised
+    FROM overdue o
+    LEFT JOIN promise_cover(CAST($1 AS DATE), $2, $3) w ON w.invoice_id = o.invoice_id
 ),
 per_customer AS (
     SELECT customer_id,
@@ -52,8 +52,14 @@ per_customer AS (
            count(*) FILTER (WHERE NOT disputed) AS invoices,
            coalesce(sum(open_amount) FILTER (WHERE NOT disputed), 0) AS amount_overdue,
            count(*) FILTER (WHERE disputed) AS disputed_invoices,
-           coalesce(sum(open_amount) FILTER (WHERE disputed), 0) AS amount_disputed
-    FROM overdue
+           coalesce(sum(open_amount) FILTER (WHERE disputed), 0) AS amount_disputed,
+           count(*) FILTER (WHERE promised) AS promised_invoices,
+           coalesce(sum(open_amount) FILTER (WHERE promised), 0) AS amount_promised,
+           min(due_date) FILTER (WHERE NOT disputed AND NOT promised) AS oldest_due_unpromised,
+           DATE '1970-01-01' + CAST(round(
+               sum(open_amount * date_diff('day', DATE '1970-01-01', due_date)) FILTER (WHERE NOT disputed AND NOT promised)
+               / nullif(sum(open_amount) FILTER (WHERE NOT disputed AND NOT promised), 0)) AS INTEGER) AS mean_due_unpromised
+    FROM chased
     GROUP BY customer_id
 ),
 steps AS (
@@ -65,13 +71,6 @@ steps AS (
     WHERE (coalesce(a.step, '') <> '' OR a.type = 'handover')
       AND a.action_date >= p.oldest_due
     GROUP BY a.customer_id
-),
-promises AS (
-    SELECT customer_id, max(promise_date) AS promise_date
-    FROM acts
-    WHERE type IN ('promise_to_pay', 'arrangement') AND promise_date IS NOT NULL
-      AND action_id NOT IN (SELECT action_id FROM dunning_instalments)
-    GROUP BY customer_id
 ),
 -- An arrangement with instalments pauses the ladder while it is kept; the
 -- latest one counts.
@@ -113,6 +112,14 @@ SELECT p.customer_id,
        p.amount_disputed,
        coalesce(s.steps_done, '') AS steps_done,
        pr.promise_date,
+       pr.action_date AS promise_made,
+       pr.amount AS promise_amount,
+       pr.amount IS NOT NULL AS promise_has_amount,
+       coalesce(pr.paid, 0) AS promise_paid,
+       p.promised_invoices,
+       p.amount_promised,
+       p.oldest_due_unpromised,
+       p.mean_due_unpromised,
        ap.arrangement_date,
        coalesce(ap.instalments, '') AS instalments,
        coalesce(apd.paid, 0) AS arrangement_paid,
@@ -124,7 +131,7 @@ SELECT p.customer_id,
 FROM per_customer p
 LEFT JOIN customers c ON c.customer_id = p.customer_id
 LEFT JOIN steps s ON s.customer_id = p.customer_id
-LEFT JOIN promises pr ON pr.customer_id = p.customer_id
+LEFT JOIN promise pr ON pr.customer_id = p.customer_id
 LEFT JOIN arrangement_plan ap ON ap.customer_id = p.customer_id
 LEFT JOIN arrangement_paid apd ON apd.customer_id = p.customer_id
 ORDER BY p.customer_id;

@@ -8,10 +8,11 @@
 -- Only what was known on $1 counts: invoices dated <= $1, allocations made
 -- on or before $1, payments dated <= $1. Credit notes (amount <= 0) are
 -- left out, and so are disputed invoices (their delay is the dispute's, not
--- the payer's) and invoices settled without a payment made for them: by
--- credit notes alone, or from credit the customer already had on account
--- (allocation rule 'credit': settled on the invoice date, whenever the money
--- came in).
+-- the payer's: flagged in the ledger, or named by a dispute action dated
+-- <= $1, even one resolved since) and invoices settled without a payment
+-- made for them: by credit notes alone, or from credit the customer already
+-- had on account (allocation rule 'credit': settled on the invoice date,
+-- whenever the money came in).
 --
 --   settled_on       the day the invoice was settled: the day of its last
 --                    allocation on or before $1, when the allocations cover
@@ -56,6 +57,8 @@ delays AS (
       AND i.amount > 0
       AND i.currency = $2
       AND NOT i.disputed
+      AND i.invoice_id NOT IN (SELECT unnest(invoice_ids) FROM dunning_actions
+                               WHERE type = 'dispute' AND action_date <= CAST($1 AS DATE))
       AND ($3 = '' OR i.customer_id = $3)
 )
 SELECT d.customer_id,

@@ -33,7 +33,8 @@
 --   credit notes included, dated in the last 3 and 12 months),
 --   usual_amount (the mean invoice amount),
 --   open_amount, overdue_amount, n_open, n_overdue, oldest_overdue_days,
---   n_disputed, disputed_open_amount,
+--   n_disputed, disputed_open_amount (disputed at S: by the dispute actions
+--   dated <= S, else the ledger's flag),
 --   dbt_all, n_dbt_all; dbt_90, n_dbt_90 and dbt_365, n_dbt_365 over the
 --   invoices due in the last 90 and 365 days; dbt_trend (days late per 30
 --   days of due date, least squares over the last 365 days); dbt_volatility
@@ -98,15 +99,31 @@ alloc_at AS (
     JOIN dates d ON a.day <= d.as_of
     GROUP BY a.invoice_id, d.as_of
 ),
+-- the dispute state of the invoices the action log names at each as-of
+-- date (invoice_disputes in 009_dunning_disputes.sql, per date); the
+-- ledger's flag holds for the others
+dispute_at AS (
+    SELECT invoice_id, as_of, disputed
+    FROM (
+        SELECT x.invoice_id, d.as_of, x.type = 'dispute' AS disputed, x.action_date, x.action_id
+        FROM (SELECT unnest(invoice_ids) AS invoice_id, type, action_date, action_id
+              FROM dunning_actions
+              WHERE type IN ('dispute', 'dispute_resolved')) x
+        JOIN dates d ON x.action_date <= d.as_of
+    )
+    QUALIFY row_number() OVER (PARTITION BY invoice_id, as_of ORDER BY action_date DESC, action_id DESC) = 1
+),
 -- every invoice at every as-of date on or after its invoice date
 inv_at AS (
-    SELECT i.customer_id, d.as_of, i.invoice_date, i.due_date, i.amount, i.disputed,
+    SELECT i.customer_id, d.as_of, i.invoice_date, i.due_date, i.amount,
+           coalesce(ds.disputed, i.disputed) AS disputed,
            coalesce(a.allocated, 0) AS allocated,
            coalesce(a.n_pay, 0) AS n_pay,
            CASE WHEN a.allocated >= i.amount AND i.amount > 0 THEN a.last_up END AS paid_on
     FROM inv i
     JOIN dates d ON i.invoice_date <= d.as_of
     LEFT JOIN alloc_at a ON a.invoice_id = i.invoice_id AND a.as_of = d.as_of
+    LEFT JOIN dispute_at ds ON ds.invoice_id = i.invoice_id AND ds.as_of = d.as_of
 ),
 inv_days AS (
     SELECT *,

@@ -11,8 +11,9 @@
 -- amount after due_date), or is still open and T is past its due date; paid
 -- on or before the due date is on time; still open with T on or before the
 -- due date is unknown, and left out.
--- Columns: customer_id, as_of, amount (currency units, DOUBLE), disputed,
--- days_left (due_date - S, days), late (BOOLEAN).
+-- Columns: customer_id, as_of, amount (currency units, DOUBLE), disputed
+-- (at S: by the dispute actions dated <= S, else the ledger's flag, as the
+-- open items being scored), days_left (due_date - S, days), late (BOOLEAN).
 WITH dates AS (
     SELECT DISTINCT CAST(trim(d) AS DATE) AS as_of
     FROM unnest(string_split($1, ',')) t(d)
@@ -30,11 +31,27 @@ alloc_day AS MATERIALIZED (
       AND ($3 = '' OR a.customer_id IN (SELECT customer_id FROM picked))
     GROUP BY a.invoice_id, a.allocated_on
 ),
+-- the dispute state of the invoices the action log names at each as-of
+-- date (invoice_disputes in 009_dunning_disputes.sql, per date); the
+-- ledger's flag holds for the others
+dispute_at AS (
+    SELECT invoice_id, as_of, disputed
+    FROM (
+        SELECT x.invoice_id, d.as_of, x.type = 'dispute' AS disputed, x.action_date, x.action_id
+        FROM (SELECT unnest(invoice_ids) AS invoice_id, type, action_date, action_id
+              FROM dunning_actions
+              WHERE type IN ('dispute', 'dispute_resolved')) x
+        JOIN dates d ON x.action_date <= d.as_of
+    )
+    QUALIFY row_number() OVER (PARTITION BY invoice_id, as_of ORDER BY action_date DESC, action_id DESC) = 1
+),
 -- the invoices with the as-of dates at which they were not yet due
 pairs AS (
-    SELECT i.invoice_id, i.customer_id, d.as_of, i.due_date, i.amount, i.disputed
+    SELECT i.invoice_id, i.customer_id, d.as_of, i.due_date, i.amount,
+           coalesce(ds.disputed, i.disputed) AS disputed
     FROM invoices i
     JOIN dates d ON i.invoice_date <= d.as_of AND d.as_of < i.due_date
+    LEFT JOIN dispute_at ds ON ds.invoice_id = i.invoice_id AND ds.as_of = d.as_of
     WHERE i.currency = $2
       AND i.amount > 0
       AND ($3 = '' OR i.customer_id IN (SELECT customer_id FROM picked))

@@ -84,8 +84,10 @@ func TestDunningAPI(t *testing.T) {
 			{"promise before the action", `{"customer_id":"C1","type":"promise_to_pay","date":"2025-02-20","promise_date":"2025-02-10"}`, "promise_date"},
 			{"bad amount", `{"customer_id":"C1","type":"promise_to_pay","promise_date":"2025-03-10","amount":"1.234"}`, "amount"},
 			{"negative amount", `{"customer_id":"C1","type":"note","amount":-5}`, "amount"},
-			{"invoice of another customer", `{"customer_id":"C1","type":"dispute","invoice_ids":["I3"]}`, "invoice_ids"},
+			{"invoice of another customer", `{"customer_id":"C1","type":"dispute","invoice_ids":["I3"],"reason":"goods damaged"}`, "invoice_ids"},
 			{"dispute without invoices", `{"customer_id":"C1","type":"dispute"}`, "invoice_ids"},
+			{"dispute without reason", `{"customer_id":"C2","type":"dispute","invoice_ids":["I3"]}`, "reason"},
+			{"owner of a letter", `{"customer_id":"C2","type":"letter_sent","owner":"bea"}`, "owner"},
 			{"unknown step", `{"customer_id":"C1","type":"reminder_sent","step":"third_reminder"}`, "step"},
 		}
 		for _, c := range cases {
@@ -115,6 +117,14 @@ func TestDunningAPI(t *testing.T) {
 	after := worklist()
 	if _, ok := after["C2"]; ok || after["C1"].Step != "second_reminder" {
 		t.Errorf("after the aanmaning of C2 the worklist is %+v, want only C1", after)
+	}
+
+	// A dispute returns its reason and its owner: who recorded it.
+	resp = post(tok.collector, `{"customer_id":"C2","type":"dispute","invoice_ids":["I3"],"reason":"wrong price"}`)
+	var d dunning.Action
+	if err := json.Unmarshal(resp.body, &d); err != nil || resp.status != http.StatusCreated ||
+		d.Reason != "wrong price" || d.Owner != "api:test collector" {
+		t.Errorf("POST dispute: %d %s, want 201 with reason and owner", resp.status, resp.body)
 	}
 
 	// An admin records C1's promise to pay: C1 leaves the worklist too.

@@ -856,7 +856,9 @@ func TestCustomerDossier(t *testing.T) {
 	})
 
 	t.Run("paused by a promise", func(t *testing.T) {
-		amount := creditflow.Money(100000)
+		// A promise of all that is overdue pauses the customer whole; one
+		// of less would pause only the oldest invoices it pays in full.
+		amount := promised.AmountOverdue
 		record(t, dunning.NewAction{CustomerID: promised.CustomerID, Type: dunning.PromiseToPay, Amount: &amount,
 			ActionDate: creditflow.NewDate(riskNow.AddDate(0, 0, -2)), PromiseDate: creditflow.NewDate(riskNow.AddDate(0, 0, 10)),
 			Note: `<b>call back</b> & "soon"`})

@@ -30,7 +30,8 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	smtpFrom := c.String("smtp-from", "", "sender `address` of the report mail")
 	reportTo := c.String("report-to", "", "comma-separated `addresses` the report is mailed to")
 	smtpUser := c.String("smtp-user", "", "SMTP user `name` (optional)")
-	smtpPassword := c.String("smtp-password", c.e.getenv("CREDITFLOW_SMTP_PASSWORD"), "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
+	// The password's default is not the flag's, so that usage never prints it.
+	smtpPassword := c.String("smtp-password", "", "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
 	policyPath := c.String("dunning-policy", "", "dunning policy JSON `file` (default: the built-in policy; see creditflow dunning policy)")
 	if err := c.Parse(args); err != nil {
 		return err
@@ -42,6 +43,9 @@ func runServe(ctx context.Context, c *command, args []string) error {
 			return fmt.Errorf("--dunning-policy: %w", err)
 		}
 		policy = &p
+	}
+	if *smtpPassword == "" {
+		*smtpPassword = c.e.getenv("CREDITFLOW_SMTP_PASSWORD")
 	}
 	mailCfg := mailConfig{Addr: *smtpAddr, From: *smtpFrom, To: splitRecipients(*reportTo), User: *smtpUser, Password: *smtpPassword}
 	if *reportSchedule == "" && (*reportDir != "" || mailCfg.enabled()) {

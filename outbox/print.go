@@ -20,15 +20,14 @@ func PrintBatchName(date creditflow.Date, at time.Time) string {
 
 // print puts the letters into one print batch PDF and marks them sent.
 func (s *sender) print(ctx context.Context, date creditflow.Date, ps []pending) error {
+	if err := s.claimAll(ctx, ps, ByPrint, ""); err != nil {
+		return err
+	}
 	letters := make([]dunning.DunningLetter, len(ps))
-	for i := range ps {
-		var err error
-		if ps[i].id, err = s.claim(ctx, ps[i], ByPrint, ""); err != nil {
-			return err
-		}
-		letters[i] = ps[i].letter
-		o := &s.rep.Outcomes[ps[i].out]
-		o.LetterID, o.Attempts = ps[i].id, o.Attempts+1
+	for i, p := range ps {
+		letters[i] = p.letter
+		o := &s.rep.Outcomes[p.out]
+		o.LetterID, o.Attempts = p.id, o.Attempts+1
 	}
 	name := PrintBatchName(date, s.opt.Now())
 	path := filepath.Join(s.opt.PrintDir, name)

@@ -76,28 +76,54 @@ func ChasedInvoices(l dunning.DunningLetter) []string {
 // claim marks the letter of p as being sent, inserting its row on the
 // first attempt, and returns the row's id.
 func (s *sender) claim(ctx context.Context, p pending, by Route, to string) (int64, error) {
-	id := p.id
+	ps := []pending{p}
+	if err := s.claimAll(ctx, ps, by, to); err != nil {
+		return 0, err
+	}
+	return ps[0].id, nil
+}
+
+// claimAll marks the letters of ps as being sent in one transaction, as
+// claim does, and sets their ids.
+func (s *sender) claimAll(ctx context.Context, ps []pending, by Route, to string) error {
 	err := s.db.WriteTx(ctx, func(tx *sql.Tx) error {
-		if id != 0 {
-			res, err := tx.ExecContext(ctx, store.Query("dunning_letter_claim"), id, string(by), to)
-			if err != nil {
-				return err
+		var insert *sql.Stmt
+		for i := range ps {
+			p := &ps[i]
+			if p.id != 0 {
+				res, err := tx.ExecContext(ctx, store.Query("dunning_letter_claim"), p.id, string(by), to)
+				if err != nil {
+					return err
+				}
+				if n, err := res.RowsAffected(); err != nil || n != 1 {
+					return fmt.Errorf("letter %d is no longer queued (sent by another run?)", p.id)
+				}
+				continue
 			}
-			if n, err := res.RowsAffected(); err != nil || n != 1 {
-				return fmt.Errorf("letter %d is no longer queued (sent by another run?)", id)
+			if insert == nil {
+				var err error
+				if insert, err = tx.PrepareContext(ctx, store.Query("dunning_letter_insert")); err != nil {
+					return err
+				}
+				defer insert.Close()
 			}
-			return nil
+			l := p.letter
+			ids, _ := json.Marshal(ChasedInvoices(l))
+			if err := insert.QueryRowContext(ctx, l.CustomerID, l.Step, l.Form, string(by), l.Date,
+				l.Reference, to, string(l.Language), l.Subject, l.Principal.String(), l.Interest.String(), l.Costs.String(),
+				l.Total.String(), string(ids), s.opt.Now().UTC()).Scan(&p.id); err != nil {
+				return fmt.Errorf("letter %s %s: %w", l.CustomerID, l.Step, err)
+			}
 		}
-		l := p.letter
-		ids, _ := json.Marshal(ChasedInvoices(l))
-		return tx.QueryRowContext(ctx, store.Query("dunning_letter_insert"), l.CustomerID, l.Step, l.Form, string(by), l.Date,
-			l.Reference, to, string(l.Language), l.Subject, l.Principal.String(), l.Interest.String(), l.Costs.String(),
-			l.Total.String(), string(ids), s.opt.Now().UTC()).Scan(&id)
+		return nil
 	})
 	if err != nil {
-		return 0, fmt.Errorf("record letter %s %s: %w", p.letter.CustomerID, p.letter.Step, err)
+		for i := range ps {
+			ps[i].id = 0
+		}
+		return fmt.Errorf("record letters: %w", err)
 	}
-	return id, nil
+	return nil
 }
 
 // setStatus records an attempt that did not send the letter.
@@ -122,20 +148,30 @@ func (s *sender) markSent(ctx context.Context, ps []pending, by Route, messageID
 	}
 	now := s.opt.Now().UTC()
 	err := s.db.WriteTx(ctx, func(tx *sql.Tx) error {
+		var stmts [3]*sql.Stmt
+		for i, name := range []string{"dunning_action_insert", "dunning_action_audit", "dunning_letter_sent"} {
+			st, err := tx.PrepareContext(ctx, store.Query(name))
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			stmts[i] = st
+		}
+		insertAction, audit, sent := stmts[0], stmts[1], stmts[2]
 		for _, p := range ps {
 			l := p.letter
 			act := dunning.Action{CustomerID: l.CustomerID, InvoiceIDs: ChasedInvoices(l), Type: typ, ActionDate: l.Date,
 				Note: fmt.Sprintf("letter %d (%s): %s", p.id, l.Form, note), Step: l.Step, CreatedBy: s.opt.Actor, CreatedAt: now}
 			ids, _ := json.Marshal(act.InvoiceIDs)
-			if err := tx.QueryRowContext(ctx, store.Query("dunning_action_insert"), act.CustomerID, string(ids), string(act.Type),
+			if err := insertAction.QueryRowContext(ctx, act.CustomerID, string(ids), string(act.Type),
 				act.ActionDate, act.PromiseDate, nil, act.Note, act.Step, act.CreatedBy, act.CreatedAt).Scan(&act.ID); err != nil {
 				return fmt.Errorf("action: %w", err)
 			}
 			detail, _ := json.Marshal(act)
-			if _, err := tx.ExecContext(ctx, store.Query("dunning_action_audit"), now, act.CreatedBy, string(detail)); err != nil {
+			if _, err := audit.ExecContext(ctx, now, act.CreatedBy, string(detail)); err != nil {
 				return fmt.Errorf("audit: %w", err)
 			}
-			res, err := tx.ExecContext(ctx, store.Query("dunning_letter_sent"), p.id, now, messageID, act.ID)
+			res, err := sent.ExecContext(ctx, p.id, now, messageID, act.ID)
 			if err != nil {
 				return err
 			}

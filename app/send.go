@@ -8,20 +8,54 @@ import (
 	"github.com/creditflow/creditflow/outbox"
 )
 
-// SendLetters sends the letters of the worklist as of asOf (see Letters)
-// through the outbox: by e-mail, or into a print batch, each recorded once
-// with the dunning action of its step. The worklist is made again after
-// anything was recorded, since a sent letter is a step taken.
-func (a *App) SendLetters(ctx context.Context, asOf creditflow.Date, lopt dunning.LetterOptions, opt outbox.Options) (outbox.Report, error) {
-	letters, err := a.Letters(ctx, asOf, lopt)
+// SendConfig is how letters go out: the mail server, the directory of the
+// print batches and the letters' creditor and terms. The command line fills
+// it from flags and the environment, the server from its flags.
+type SendConfig struct {
+	SMTP     outbox.SMTPConfig
+	PrintDir string
+	Letters  dunning.LetterOptions
+	// Retry overrides the retries of temporary failures (tests).
+	Retry outbox.Retry
+}
+
+// SendRequest is one run of SendLetters.
+type SendRequest struct {
+	AsOf        creditflow.Date
+	DryRun      bool
+	RetryFailed bool
+	// Actor records the steps taken; default outbox.DefaultActor.
+	Actor string
+}
+
+// SendLetters sends the letters of the worklist as of req.AsOf (see
+// Letters) through the outbox: by e-mail, or into a print batch, each
+// recorded once with the dunning action of its step. The sender defaults to
+// the creditor's e-mail address. Runs happen one at a time; the worklist is
+// made again after anything was recorded, since a sent letter is a step
+// taken.
+func (a *App) SendLetters(ctx context.Context, cfg SendConfig, req SendRequest) (outbox.Report, error) {
+	a.sendMu.Lock()
+	defer a.sendMu.Unlock()
+	letters, err := a.Letters(ctx, req.AsOf, cfg.Letters)
 	if err != nil {
-		return outbox.Report{DryRun: opt.DryRun, Date: asOf}, err
+		return outbox.Report{Date: req.AsOf, DryRun: req.DryRun}, err
 	}
-	if opt.Now == nil {
-		opt.Now = a.now
+	if cfg.SMTP.From == "" {
+		cfg.SMTP.From = cfg.Letters.Creditor.Email
 	}
-	rep, err := outbox.Send(ctx, a.db, asOf, letters, opt)
-	if !opt.DryRun && rep.Count(outbox.Sent)+rep.Count(outbox.Printed) > 0 {
+	opt := outbox.Options{DryRun: req.DryRun, RetryFailed: req.RetryFailed, PrintDir: cfg.PrintDir, From: cfg.SMTP.From,
+		Actor: req.Actor, Now: a.now, Retry: cfg.Retry}
+	if cfg.SMTP.Enabled() && !req.DryRun {
+		client, err := outbox.NewSMTP(cfg.SMTP)
+		if err != nil {
+			return outbox.Report{Date: req.AsOf}, err
+		}
+		defer client.Close()
+		opt.Mailer = client
+	}
+	rep, err := outbox.Send(ctx, a.db, req.AsOf, letters, opt)
+	if !req.DryRun && rep.Count(outbox.Sent)+rep.Count(outbox.Printed) > 0 {
 		a.Invalidate(Change{Kind: ActionRecorded})
 	}
 	return rep, err

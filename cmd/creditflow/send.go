@@ -50,21 +50,9 @@ func runDunningSend(ctx context.Context, c *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := smtpCfg()
-	if cfg.From == "" {
-		cfg.From = lopt.Creditor.Email
-	}
-	opt := outbox.Options{DryRun: *dryRun, PrintDir: *printDir, RetryFailed: *retryFailed, From: cfg.From, Now: c.e.now}
-	if cfg.Enabled() && !*dryRun {
-		client, err := outbox.NewSMTP(cfg)
-		if err != nil {
-			return fmt.Errorf("dunning send: %w", err)
-		}
-		defer client.Close()
-		opt.Mailer = client
-	}
+	cfg := app.SendConfig{SMTP: smtpCfg(), PrintDir: *printDir, Letters: lopt}
 	return c.withDunningApp(ctx, func(a *app.App, asOf creditflow.Date) error {
-		rep, err := a.SendLetters(ctx, asOf, lopt, opt)
+		rep, err := a.SendLetters(ctx, cfg, app.SendRequest{AsOf: asOf, DryRun: *dryRun, RetryFailed: *retryFailed})
 		if errors.Is(err, creditflow.ErrInvalid) {
 			// A missing setting: checked before anything went out.
 			return fmt.Errorf("dunning send: %w (--smtp-addr and --smtp-from, or $%s and $%s; --print-dir DIR)", err, outbox.EnvAddr, outbox.EnvFrom)

@@ -16,7 +16,13 @@
 // Temporary failures (an SMTP 4xx answer, a connection that cannot be made
 // or breaks before the message was handed over) are retried with backoff
 // and, when they persist, leave the row 'queued' for the next run; permanent
-// ones (5xx) are recorded 'failed' with the server's answer.
+// ones (5xx) are recorded 'failed' with the server's answer. When no session
+// with the server can be had (connection, TLS or AUTH refused), the letter
+// is not at fault: it and the e-mails not yet tried wait for the next run,
+// and the run stops with the error after making the print batch.
+//
+// A customer's e-mail field may hold several addresses (comma or semicolon);
+// one that does not parse sends the letter to print.
 //
 // It may import the root domain package, store and dunning.
 package outbox

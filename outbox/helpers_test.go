@@ -10,7 +10,6 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/base64"
-	"errors"
 	"io"
 	"math/big"
 	"net"
@@ -73,7 +72,7 @@ func (s *session) AuthMechanisms() []string { return []string{sasl.Plain, sasl.L
 func (s *session) Auth(mech string) (sasl.Server, error) {
 	check := func(user, password string) error {
 		if user != s.m.user || password != s.m.password {
-			return errors.New("invalid credentials")
+			return &smtp.SMTPError{Code: 535, EnhancedCode: smtp.EnhancedCode{5, 7, 8}, Message: "invalid credentials"}
 		}
 		s.authed = true
 		return nil

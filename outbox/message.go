@@ -26,8 +26,8 @@ var mailTexts = map[dunning.Language]struct{ attached string }{
 // Message is one e-mail ready to send.
 type Message struct {
 	From      string
-	To        string // the recipient's address
-	MessageID string // with the angle brackets
+	To        []string // the recipients' addresses
+	MessageID string   // with the angle brackets
 	Subject   string
 	Data      []byte // the whole message, CRLF line ends
 }
@@ -69,11 +69,18 @@ func BuildMessage(from string, l dunning.DunningLetter, date time.Time) (Message
 	if err != nil {
 		return Message{}, fmt.Errorf("sender %q: %w", from, err)
 	}
-	to, err := mail.ParseAddress(l.Email)
+	to, err := Recipients(l.Email)
 	if err != nil {
-		return Message{}, fmt.Errorf("%w: customer %s: e-mail address %q: %v", errBadAddress, l.CustomerID, l.Email, err)
+		return Message{}, fmt.Errorf("customer %s: %w", l.CustomerID, err)
 	}
-	to.Name = l.CustomerName
+	if len(to) == 1 && to[0].Name == "" {
+		to[0].Name = l.CustomerName
+	}
+	toHeader := make([]string, len(to))
+	rcpts := make([]string, len(to))
+	for i, a := range to {
+		toHeader[i], rcpts[i] = a.String(), a.Address
+	}
 	var html, pdf bytes.Buffer
 	if err := l.HTML(&html); err != nil {
 		return Message{}, fmt.Errorf("letter %s %s: html: %w", l.CustomerID, l.Step, err)
@@ -120,7 +127,7 @@ func BuildMessage(from string, l dunning.DunningLetter, date time.Time) (Message
 	var msg bytes.Buffer
 	for _, h := range [][2]string{
 		{"From", sender.String()},
-		{"To", to.String()},
+		{"To", strings.Join(toHeader, ", ")},
 		{"Subject", mime.QEncoding.Encode("utf-8", l.Subject)},
 		{"Date", date.Format(time.RFC1123Z)},
 		{"Message-ID", id},
@@ -132,7 +139,7 @@ func BuildMessage(from string, l dunning.DunningLetter, date time.Time) (Message
 	}
 	msg.WriteString("\r\n")
 	msg.Write(body.Bytes())
-	return Message{From: sender.Address, To: to.Address, MessageID: id, Subject: l.Subject, Data: msg.Bytes()}, nil
+	return Message{From: sender.Address, To: rcpts, MessageID: id, Subject: l.Subject, Data: msg.Bytes()}, nil
 }
 
 // plainText is the text alternative of the HTML: the letter's paragraphs

@@ -33,10 +33,20 @@ func RouteOf(l dunning.DunningLetter) Route {
 	if l.Channel != dunning.Email || strings.TrimSpace(l.Email) == "" {
 		return ByPrint
 	}
-	if _, err := mail.ParseAddress(l.Email); err != nil {
+	if _, err := Recipients(l.Email); err != nil {
 		return ByPrint
 	}
 	return ByEmail
+}
+
+// Recipients reads a customer's e-mail field: one address or several,
+// separated by commas or semicolons.
+func Recipients(field string) ([]*mail.Address, error) {
+	list, err := mail.ParseAddressList(strings.ReplaceAll(field, ";", ","))
+	if err != nil {
+		return nil, fmt.Errorf("%w %q: %v", errBadAddress, field, err)
+	}
+	return list, nil
 }
 
 // Result is what a run did with one letter.
@@ -268,15 +278,24 @@ func Send(ctx context.Context, db *store.DB, date creditflow.Date, letters []dun
 		return rep, fmt.Errorf("%w: %d letters go to print: name the directory of the print batch", creditflow.ErrInvalid, len(prints))
 	}
 	s := sender{db: db, opt: opt, rep: &rep}
-	for _, p := range mails {
-		if err := s.mail(ctx, p); err != nil {
-			return rep, fmt.Errorf("send letters: %w", err)
+	var mailErr error
+	for i, p := range mails {
+		if mailErr = s.mail(ctx, p); mailErr != nil {
+			// The letters not tried wait for the next run.
+			for _, q := range mails[i+1:] {
+				o := &rep.Outcomes[q.out]
+				o.Result, o.Error = Deferred, "not tried: "+mailErr.Error()
+			}
+			break
 		}
 	}
-	if len(prints) > 0 {
+	if len(prints) > 0 && ctx.Err() == nil {
 		if err := s.print(ctx, date, prints); err != nil {
-			return rep, fmt.Errorf("send letters: %w", err)
+			return rep, fmt.Errorf("send letters: %w", errors.Join(mailErr, err))
 		}
+	}
+	if mailErr != nil {
+		return rep, fmt.Errorf("send letters: %w", mailErr)
 	}
 	return rep, nil
 }
@@ -304,23 +323,33 @@ func (s *sender) mail(ctx context.Context, p pending) error {
 		return err
 	}
 	for try := 1; ; try++ {
-		if p.id, err = s.claim(ctx, p, ByEmail, msg.To); err != nil {
+		to := strings.Join(msg.To, ", ")
+		if p.id, err = s.claim(ctx, p, ByEmail, to); err != nil {
 			return err
 		}
 		o.LetterID, o.Attempts = p.id, o.Attempts+1
-		err := s.opt.Mailer.Send(ctx, msg.From, []string{msg.To}, msg.Data)
+		err := s.opt.Mailer.Send(ctx, msg.From, msg.To, msg.Data)
 		if err == nil {
 			o.Result, o.MessageID, o.Error = Sent, msg.MessageID, ""
-			return s.markSent(ctx, []pending{p}, ByEmail, msg.MessageID, "e-mail to "+msg.To+" "+msg.MessageID)
+			return s.markSent(ctx, []pending{p}, ByEmail, msg.MessageID, "e-mail to "+to+" "+msg.MessageID)
 		}
 		o.Error = err.Error()
 		var se *smtp.SMTPError
+		permanent := errors.As(err, &se) && !se.Temporary()
 		switch {
+		case errors.Is(err, ErrNoSession) && (permanent || try >= s.opt.Retry.Attempts):
+			// The server, not the letter: this one and the rest wait
+			// for the next run, and the run stops.
+			o.Result = Deferred
+			if err := s.setStatus(ctx, p.id, statusQueued, o.Error); err != nil {
+				return err
+			}
+			return err
 		case errors.Is(err, ErrUncertain):
 			// Left 'sending': a person checks.
 			o.Result = Unconfirmed
 			return s.setStatus(ctx, p.id, statusSending, o.Error)
-		case errors.As(err, &se) && !se.Temporary():
+		case permanent:
 			o.Result = Failed
 			return s.setStatus(ctx, p.id, statusFailed, o.Error)
 		}

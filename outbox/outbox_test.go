@@ -455,3 +455,54 @@ func TestSendNeedsSettings(t *testing.T) {
 		t.Errorf("%d letters recorded without sending", n)
 	}
 }
+
+func TestSendServerRefusesSession(t *testing.T) {
+	db := loadLedger(t)
+	srv := startMail(t, plainServer, "collector", "s3cret")
+	var sleep noSleep
+	opt := options(t, srv, t.TempDir(), &sleep)
+	opt.Mailer, _ = outbox.NewSMTP(outbox.SMTPConfig{Addr: srv.addr, From: opt.From, User: "collector", Password: "wrong"})
+	asOf := ledgertest.Date(t, sendDay)
+	rep, err := outbox.Send(context.Background(), db, asOf, lettersOn(t, db, asOf), opt)
+	if !errors.Is(err, outbox.ErrNoSession) {
+		t.Fatalf("error %v, want ErrNoSession", err)
+	}
+	// The server, not the letters: none is failed, the e-mails wait, and
+	// the print batch is made all the same.
+	if r := results(rep); r["N"] != outbox.Printed || rep.Count(outbox.Deferred) != 4 || rep.Count(outbox.Failed) != 0 || len(sleep.waits) != 0 {
+		t.Errorf("results %v, waits %v: want 4 deferred at once, N printed", r, sleep.waits)
+	}
+	if n := count(t, db, `SELECT count(*) FROM dunning_letters WHERE status IN ('failed', 'sending')`); n != 0 {
+		t.Errorf("%d letters failed or sending", n)
+	}
+	rep = sendOnce(t, db, options(t, srv, t.TempDir(), &sleep))
+	if rep.Count(outbox.Sent) != 4 || len(srv.received()) != 4 {
+		t.Errorf("next run: %d sent, %d received; want 4", rep.Count(outbox.Sent), len(srv.received()))
+	}
+}
+
+func TestRecipients(t *testing.T) {
+	cases := []struct {
+		field string
+		want  string // addresses, comma-separated; "" for an error
+	}{
+		{"info@alfa.example", "info@alfa.example"},
+		{"Alfa <info@alfa.example>", "info@alfa.example"},
+		{"info@alfa.example; boekhouding@alfa.example", "info@alfa.example,boekhouding@alfa.example"},
+		{"info@alfa.example, boekhouding@alfa.example", "info@alfa.example,boekhouding@alfa.example"},
+		{"info at alfa", ""},
+		{"", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.field, func(t *testing.T) {
+			list, err := outbox.Recipients(c.field)
+			var got []string
+			for _, a := range list {
+				got = append(got, a.Address)
+			}
+			if strings.Join(got, ",") != c.want || (err == nil) != (c.want != "") {
+				t.Errorf("Recipients(%q) = %v, %v; want %q", c.field, got, err, c.want)
+			}
+		})
+	}
+}

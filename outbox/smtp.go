@@ -127,6 +127,10 @@ func (c SMTPConfig) tlsMode() TLSMode {
 	return c.TLS
 }
 
+// ErrNoSession marks a failure to connect, greet, start TLS or
+// authenticate: no message was tried, and the next ones would fail alike.
+var ErrNoSession = errors.New("no session with the mail server")
+
 // ErrUncertain marks a failure after the whole message was handed to the
 // server but before it answered: the message may have been delivered.
 var ErrUncertain = errors.New("the server did not confirm the message; it may have been delivered")
@@ -253,7 +257,7 @@ func isLocal(host string) bool {
 func (s *SMTP) Send(ctx context.Context, from string, to []string, msg []byte) (err error) {
 	if s.c == nil {
 		if err := s.connect(ctx); err != nil {
-			return err
+			return fmt.Errorf("%w: %w", ErrNoSession, err)
 		}
 	}
 	stop := context.AfterFunc(ctx, func() { s.conn.Close() })

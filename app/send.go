@@ -60,3 +60,17 @@ func (a *App) SendLetters(ctx context.Context, cfg SendConfig, req SendRequest) 
 	}
 	return rep, err
 }
+
+// ResolveLetter settles a letter that a run left unconfirmed, once a person
+// checked it (see outbox.Resolve); a letter confirmed sent is a step taken.
+func (a *App) ResolveLetter(ctx context.Context, letterID int64, sent bool, actor string) error {
+	a.sendMu.Lock()
+	defer a.sendMu.Unlock()
+	if err := outbox.Resolve(ctx, a.db, letterID, sent, actor, a.now()); err != nil {
+		return err
+	}
+	if sent {
+		a.Invalidate(Change{Kind: ActionRecorded})
+	}
+	return nil
+}

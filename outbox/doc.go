@@ -11,8 +11,12 @@
 // again. Delivery is at most once: the row is marked 'sending' in one
 // transaction before the letter goes out, and marked 'sent' after, in the
 // transaction that also records the dunning action that makes the step
-// count as taken. A run that stops in between leaves the row 'sending'; the
-// next run reports it for a person to check and does not send it again.
+// count as taken. A run that stops in between, or a server that drops the
+// line after the whole message went over, leaves the row 'sending'; the next
+// run reports it for a person to check and does not send it again, until
+// Resolve records what the person found (sent, or to send again). The
+// message id is recorded before sending, to look the message up in the
+// server's log.
 // Temporary failures (an SMTP 4xx answer, a connection that cannot be made
 // or breaks before the message was handed over) are retried with backoff
 // and, when they persist, leave the row 'queued' for the next run; permanent

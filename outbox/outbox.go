@@ -231,7 +231,7 @@ func Send(ctx context.Context, db *store.DB, date creditflow.Date, letters []dun
 		if o.By == ByEmail {
 			o.To = l.Email
 		}
-		p := pending{letter: l, out: len(rep.Outcomes)}
+		p := pending{letter: l, invoices: ChasedInvoices(l), out: len(rep.Outcomes)}
 		if r, ok := day.rows[key{l.CustomerID, l.Step}]; ok {
 			o.LetterID, o.Attempts, o.Error, o.MessageID = r.id, r.attempts, r.lastError, r.messageID
 			o.By, o.To = r.by, r.to
@@ -239,7 +239,11 @@ func Send(ctx context.Context, db *store.DB, date creditflow.Date, letters []dun
 			case statusSent:
 				o.Result = AlreadySent
 			case statusSending:
-				o.Result, o.Error = Unconfirmed, "a run stopped while sending it; check whether it went out"
+				o.Result = Unconfirmed
+				if o.Error == "" {
+					o.Error = "a run stopped while sending it"
+				}
+				o.Error += "; check whether it went out, then resolve it (sent or to send again)"
 			case statusFailed:
 				o.Result = AlreadyFailed
 			case statusQueued:
@@ -289,7 +293,12 @@ func Send(ctx context.Context, db *store.DB, date creditflow.Date, letters []dun
 			break
 		}
 	}
-	if len(prints) > 0 && ctx.Err() == nil {
+	if len(prints) > 0 && ctx.Err() != nil {
+		for _, p := range prints {
+			o := &rep.Outcomes[p.out]
+			o.Result, o.Error = Deferred, "not tried: "+ctx.Err().Error()
+		}
+	} else if len(prints) > 0 {
 		if err := s.print(ctx, date, prints); err != nil {
 			return rep, fmt.Errorf("send letters: %w", errors.Join(mailErr, err))
 		}
@@ -303,9 +312,10 @@ func Send(ctx context.Context, db *store.DB, date creditflow.Date, letters []dun
 // pending is a letter to send: its outcome's index in the report and its
 // row, when a run deferred it before.
 type pending struct {
-	letter dunning.DunningLetter
-	out    int
-	id     int64
+	letter   dunning.DunningLetter
+	invoices []string // ChasedInvoices of the letter
+	out      int
+	id       int64
 }
 
 // sender sends the letters of one run.
@@ -324,7 +334,7 @@ func (s *sender) mail(ctx context.Context, p pending) error {
 	}
 	for try := 1; ; try++ {
 		to := strings.Join(msg.To, ", ")
-		if p.id, err = s.claim(ctx, p, ByEmail, to); err != nil {
+		if p.id, err = s.claim(ctx, p, ByEmail, to, msg.MessageID); err != nil {
 			return err
 		}
 		o.LetterID, o.Attempts = p.id, o.Attempts+1

@@ -506,3 +506,41 @@ func TestRecipients(t *testing.T) {
 		})
 	}
 }
+
+func TestResolveUnconfirmed(t *testing.T) {
+	db := loadLedger(t)
+	var m uncertainMailer
+	var sleep noSleep
+	opt := outbox.Options{Mailer: &m, From: "debiteuren@voorbeeld.example", PrintDir: t.TempDir(), Now: clock,
+		Retry: outbox.Retry{Sleep: sleep.sleep}}
+	rep := sendOnce(t, db, opt)
+	ids := map[string]int64{}
+	for _, o := range rep.Outcomes {
+		ids[o.CustomerID] = o.LetterID
+	}
+	ctx := context.Background()
+	// A was delivered after all: its step counts. E was not: the next run
+	// sends it.
+	if err := outbox.Resolve(ctx, db, ids["A"], true, "collector", clock()); err != nil {
+		t.Fatal(err)
+	}
+	if err := outbox.Resolve(ctx, db, ids["E"], false, "collector", clock()); err != nil {
+		t.Fatal(err)
+	}
+	if err := outbox.Resolve(ctx, db, ids["A"], true, "collector", clock()); !errors.Is(err, creditflow.ErrConflict) {
+		t.Errorf("resolving twice: %v, want ErrConflict", err)
+	}
+	if err := outbox.Resolve(ctx, db, 9999, true, "collector", clock()); !errors.Is(err, creditflow.ErrNotFound) {
+		t.Errorf("unknown letter: %v, want ErrNotFound", err)
+	}
+	if n := count(t, db, `SELECT count(*) FROM dunning_letters l JOIN dunning_actions a ON a.action_id = l.action_id
+		WHERE l.customer_id = 'A' AND l.status = 'sent' AND a.step = l.step AND a.created_by = 'collector'
+		  AND a.note LIKE '%confirmed sent%' AND l.message_id LIKE '<%>'`); n != 1 {
+		t.Error("A is not recorded sent with its action and message id")
+	}
+	srv := startMail(t, plainServer, "", "")
+	rep = sendOnce(t, db, options(t, srv, t.TempDir(), &sleep))
+	if r := results(rep); r["E"] != outbox.Sent || r["C"] != outbox.Unconfirmed || len(srv.received()) != 1 {
+		t.Errorf("after resolving: %v, %d mails; want E sent, C still unconfirmed", r, len(srv.received()))
+	}
+}

@@ -20,7 +20,7 @@ func PrintBatchName(date creditflow.Date, at time.Time) string {
 
 // print puts the letters into one print batch PDF and marks them sent.
 func (s *sender) print(ctx context.Context, date creditflow.Date, ps []pending) error {
-	if err := s.claimAll(ctx, ps, ByPrint, ""); err != nil {
+	if err := s.claimAll(ctx, ps, ByPrint, "", ""); err != nil {
 		return err
 	}
 	letters := make([]dunning.DunningLetter, len(ps))

@@ -75,23 +75,24 @@ func ChasedInvoices(l dunning.DunningLetter) []string {
 
 // claim marks the letter of p as being sent, inserting its row on the
 // first attempt, and returns the row's id.
-func (s *sender) claim(ctx context.Context, p pending, by Route, to string) (int64, error) {
+func (s *sender) claim(ctx context.Context, p pending, by Route, to, messageID string) (int64, error) {
 	ps := []pending{p}
-	if err := s.claimAll(ctx, ps, by, to); err != nil {
+	if err := s.claimAll(ctx, ps, by, to, messageID); err != nil {
 		return 0, err
 	}
 	return ps[0].id, nil
 }
 
 // claimAll marks the letters of ps as being sent in one transaction, as
-// claim does, and sets their ids.
-func (s *sender) claimAll(ctx context.Context, ps []pending, by Route, to string) error {
+// claim does, and sets their ids. messageID is the e-mail's, so that a
+// person can look an unconfirmed one up in the mail server's log.
+func (s *sender) claimAll(ctx context.Context, ps []pending, by Route, to, messageID string) error {
 	err := s.db.WriteTx(ctx, func(tx *sql.Tx) error {
 		var insert *sql.Stmt
 		for i := range ps {
 			p := &ps[i]
 			if p.id != 0 {
-				res, err := tx.ExecContext(ctx, store.Query("dunning_letter_claim"), p.id, string(by), to)
+				res, err := tx.ExecContext(ctx, store.Query("dunning_letter_claim"), p.id, string(by), to, messageID)
 				if err != nil {
 					return err
 				}
@@ -108,10 +109,10 @@ func (s *sender) claimAll(ctx context.Context, ps []pending, by Route, to string
 				defer insert.Close()
 			}
 			l := p.letter
-			ids, _ := json.Marshal(ChasedInvoices(l))
+			ids, _ := json.Marshal(p.invoices)
 			if err := insert.QueryRowContext(ctx, l.CustomerID, l.Step, l.Form, string(by), l.Date,
 				l.Reference, to, string(l.Language), l.Subject, l.Principal.String(), l.Interest.String(), l.Costs.String(),
-				l.Total.String(), string(ids), s.opt.Now().UTC()).Scan(&p.id); err != nil {
+				l.Total.String(), string(ids), messageID, s.opt.Now().UTC()).Scan(&p.id); err != nil {
 				return fmt.Errorf("letter %s %s: %w", l.CustomerID, l.Step, err)
 			}
 		}
@@ -160,7 +161,7 @@ func (s *sender) markSent(ctx context.Context, ps []pending, by Route, messageID
 		insertAction, audit, sent := stmts[0], stmts[1], stmts[2]
 		for _, p := range ps {
 			l := p.letter
-			act := dunning.Action{CustomerID: l.CustomerID, InvoiceIDs: ChasedInvoices(l), Type: typ, ActionDate: l.Date,
+			act := dunning.Action{CustomerID: l.CustomerID, InvoiceIDs: p.invoices, Type: typ, ActionDate: l.Date,
 				Note: fmt.Sprintf("letter %d (%s): %s", p.id, l.Form, note), Step: l.Step, CreatedBy: s.opt.Actor, CreatedAt: now}
 			ids, _ := json.Marshal(act.InvoiceIDs)
 			if err := insertAction.QueryRowContext(ctx, act.CustomerID, string(ids), string(act.Type),

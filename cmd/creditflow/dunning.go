@@ -22,6 +22,7 @@ const dunningUsage = `Usage:
          [--smtp-from ADDR] [--smtp-user U] [--smtp-tls auto|starttls|tls|none] [--smtp-auth plain|login]
          [--creditor FILE] [--json]                                     send the day's letters, each once
   The SMTP settings default to $CREDITFLOW_SMTP_ADDR, _FROM, _USER, _PASSWORD, _TLS and _AUTH.
+  creditflow dunning resolve LETTER_ID sent|again                        settle a letter send left unconfirmed
 `
 
 // runDunning dispatches the dunning subcommands.
@@ -37,6 +38,8 @@ func runDunning(ctx context.Context, c *command, args []string) error {
 		return runDunningWorklist(ctx, c.sub("worklist"), args[1:])
 	case "send":
 		return runDunningSend(ctx, c.sub("send"), args[1:])
+	case "resolve":
+		return runDunningResolve(ctx, c.sub("resolve"), args[1:])
 	case "policy":
 		if len(args) > 1 {
 			return fmt.Errorf("dunning policy: unexpected argument %q", args[1])

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"text/tabwriter"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/outbox"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/store"
 )
 
 // smtpFlags adds the flags of the mail server that sends the letters; the
@@ -71,6 +73,38 @@ func runDunningSend(ctx context.Context, c *command, args []string) error {
 	})
 }
 
+// runDunningResolve settles a letter a send run left unconfirmed:
+// "sent" records it sent with its step, "again" lets the next run send it.
+func runDunningResolve(ctx context.Context, c *command, args []string) error {
+	c.policyFlag()
+	if err := c.Parse(args); err != nil {
+		return err
+	}
+	if c.NArg() != 2 || (c.Arg(1) != "sent" && c.Arg(1) != "again") {
+		return fmt.Errorf("%s: expected LETTER_ID sent|again", c.name)
+	}
+	id, err := strconv.ParseInt(c.Arg(0), 10, 64)
+	if err != nil {
+		return fmt.Errorf("%s: letter id %q: expected a number (the letter_id of dunning send)", c.name, c.Arg(0))
+	}
+	return c.withDB(ctx, func(db *store.DB, _ creditflow.Date) error {
+		a, err := newApp(c.e, db, *c.policy)
+		if err != nil {
+			return err
+		}
+		sent := c.Arg(1) == "sent"
+		if err := a.ResolveLetter(ctx, id, sent, "creditflow dunning resolve"); err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+		if sent {
+			fmt.Fprintf(c.e.stdout, "Letter %d recorded as sent, with its step\n", id)
+		} else {
+			fmt.Fprintf(c.e.stdout, "Letter %d queued: the next dunning send of its date sends it\n", id)
+		}
+		return nil
+	})
+}
+
 // printSendReport writes the report of a send run as a summary and a table.
 func printSendReport(w io.Writer, rep outbox.Report) error {
 	if rep.DryRun {
@@ -88,9 +122,13 @@ func printSendReport(w io.Writer, rep outbox.Report) error {
 		return nil
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "\ncustomer\tname\tstep\tby\tto\ttotal\tsubject\tresult\terror")
+	fmt.Fprintln(tw, "\nletter\tcustomer\tname\tstep\tby\tto\ttotal\tsubject\tresult\terror")
 	for _, o := range rep.Outcomes {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", o.CustomerID, shorten(o.CustomerName, 28), o.Step, o.By, o.To,
+		letter := ""
+		if o.LetterID != 0 {
+			letter = strconv.FormatInt(o.LetterID, 10)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", letter, o.CustomerID, shorten(o.CustomerName, 28), o.Step, o.By, o.To,
 			present.EN.TextAmount(o.Total), shorten(o.Subject, 48), o.Result, o.Error)
 	}
 	return tw.Flush()

@@ -59,6 +59,12 @@ func TestDunningSend(t *testing.T) {
 		t.Errorf("second run:\n%s", out)
 	}
 
+	// Only a letter left unconfirmed can be resolved.
+	wantCLIError(t, getenv, []string{"dunning", "resolve", "1", "sent"}, "letter 1 is sent")
+	wantCLIError(t, getenv, []string{"dunning", "resolve", "999", "again"}, "no letter 999")
+	wantCLIError(t, getenv, []string{"dunning", "resolve", "one", "sent"}, "expected a number")
+	wantCLIError(t, getenv, []string{"dunning", "resolve", "1"}, "LETTER_ID sent|again")
+
 	// The password from the environment is not shown as a default.
 	_, errOut, _ := runCLI(t, envOf(map[string]string{"CREDITFLOW_SMTP_PASSWORD": "hunter2"}), "dunning", "send", "-h")
 	if strings.Contains(errOut, "hunter2") || !strings.Contains(errOut, "-smtp-password") {

@@ -124,8 +124,7 @@ func BuildMessage(from string, l dunning.DunningLetter, date time.Time) (Message
 	}
 
 	id := newMessageID(sender.Address, l)
-	var msg bytes.Buffer
-	for _, h := range [][2]string{
+	headers := [][2]string{
 		{"From", sender.String()},
 		{"To", strings.Join(toHeader, ", ")},
 		{"Subject", mime.QEncoding.Encode("utf-8", l.Subject)},
@@ -134,7 +133,14 @@ func BuildMessage(from string, l dunning.DunningLetter, date time.Time) (Message
 		{"Content-Language", string(l.Language)},
 		{"MIME-Version", "1.0"},
 		{"Content-Type", mime.FormatMediaType("multipart/mixed", map[string]string{"boundary": mixed.Boundary()})},
-	} {
+	}
+	// Answers go to the creditor's address for questions when the mail
+	// is sent from another one.
+	if c, err := mail.ParseAddress(l.Creditor.Email); err == nil && !strings.EqualFold(c.Address, sender.Address) {
+		headers = append(headers[:2:2], append([][2]string{{"Reply-To", c.String()}}, headers[2:]...)...)
+	}
+	var msg bytes.Buffer
+	for _, h := range headers {
 		fmt.Fprintf(&msg, "%s: %s\r\n", h[0], h[1])
 	}
 	msg.WriteString("\r\n")

@@ -39,7 +39,7 @@ func (s *noSleep) sleep(_ context.Context, d time.Duration) error {
 // options are the options of a run against srv that prints into dir.
 func options(tb testing.TB, srv *mailServer, dir string, sleep *noSleep) outbox.Options {
 	tb.Helper()
-	cfg := outbox.SMTPConfig{Addr: srv.addr, From: "Debiteuren <debiteuren@voorbeeld.example>", User: srv.user,
+	cfg := outbox.SMTPConfig{Addr: srv.addr, From: "Debiteuren <noreply@voorbeeld.example>", User: srv.user,
 		Password: srv.password, TLSConfig: srv.tlsConfig}
 	client, err := outbox.NewSMTP(cfg)
 	if err != nil {
@@ -73,6 +73,7 @@ func results(rep outbox.Report) map[string]outbox.Result {
 // parsedMail is a received letter e-mail, decoded.
 type parsedMail struct {
 	to, subject, language, messageID string
+	replyTo                          string
 	html                             string
 	pdfName                          string
 	pdf                              []byte
@@ -89,7 +90,7 @@ func parseMail(t *testing.T, b []byte) parsedMail {
 	if p.subject, err = new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject")); err != nil {
 		t.Fatal(err)
 	}
-	p.language, p.messageID = msg.Header.Get("Content-Language"), msg.Header.Get("Message-ID")
+	p.language, p.messageID, p.replyTo = msg.Header.Get("Content-Language"), msg.Header.Get("Message-ID"), msg.Header.Get("Reply-To")
 	mt, params, err := mime.ParseMediaType(msg.Header.Get("Content-Type"))
 	if err != nil || mt != "multipart/mixed" {
 		t.Fatalf("content type %q: %v", msg.Header.Get("Content-Type"), err)
@@ -168,7 +169,7 @@ func TestSend(t *testing.T) {
 			t.Errorf("recipients %v (seen before: %v)", m.to, seen[rcpt])
 		}
 		seen[rcpt] = true
-		if m.from != "debiteuren@voorbeeld.example" {
+		if m.from != "noreply@voorbeeld.example" {
 			t.Errorf("envelope sender %q", m.from)
 		}
 		p := parseMail(t, m.data)
@@ -183,6 +184,9 @@ func TestSend(t *testing.T) {
 		}
 		if !strings.Contains(p.html, "<html") || !strings.Contains(p.html, "NL91ABNA0417164300") {
 			t.Errorf("%s: the body is not the letter's HTML", rcpt)
+		}
+		if p.replyTo != "debiteuren@voorbeeld.example" && p.replyTo != "<debiteuren@voorbeeld.example>" {
+			t.Errorf("%s: Reply-To %q, want the creditor's address", rcpt, p.replyTo)
 		}
 		if !strings.HasPrefix(p.messageID, "<") || !strings.HasSuffix(p.messageID, "@voorbeeld.example>") {
 			t.Errorf("%s: Message-ID %q", rcpt, p.messageID)

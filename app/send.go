@@ -24,6 +24,8 @@ type SendRequest struct {
 	AsOf        creditflow.Date
 	DryRun      bool
 	RetryFailed bool
+	// PrintOnly puts every letter in the print batch.
+	PrintOnly bool
 	// Actor records the steps taken; default outbox.DefaultActor.
 	Actor string
 }
@@ -44,9 +46,9 @@ func (a *App) SendLetters(ctx context.Context, cfg SendConfig, req SendRequest) 
 	if cfg.SMTP.From == "" {
 		cfg.SMTP.From = cfg.Letters.Creditor.Email
 	}
-	opt := outbox.Options{DryRun: req.DryRun, RetryFailed: req.RetryFailed, PrintDir: cfg.PrintDir, From: cfg.SMTP.From,
+	opt := outbox.Options{DryRun: req.DryRun, RetryFailed: req.RetryFailed, PrintOnly: req.PrintOnly, PrintDir: cfg.PrintDir, From: cfg.SMTP.From,
 		Actor: req.Actor, Now: a.now, Retry: cfg.Retry}
-	if cfg.SMTP.Enabled() && !req.DryRun {
+	if cfg.SMTP.Enabled() && !req.DryRun && !req.PrintOnly {
 		client, err := outbox.NewSMTP(cfg.SMTP)
 		if err != nil {
 			return outbox.Report{Date: req.AsOf}, err

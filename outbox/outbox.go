@@ -187,10 +187,20 @@ type Options struct {
 	DryRun bool
 	// RetryFailed tries the date's failed letters again.
 	RetryFailed bool
+	// PrintOnly puts every letter in the print batch, e-mailing none.
+	PrintOnly bool
 	// Actor records the dunning actions; default DefaultActor.
 	Actor string
 	Now   func() time.Time
 	Retry Retry
+}
+
+// route is how l goes out in this run.
+func (opt Options) route(l dunning.DunningLetter) Route {
+	if opt.PrintOnly {
+		return ByPrint
+	}
+	return RouteOf(l)
 }
 
 // errBadAddress is a customer's e-mail address that does not parse.
@@ -226,7 +236,7 @@ func Send(ctx context.Context, db *store.DB, date creditflow.Date, letters []dun
 		if !l.Date.Equal(date.Time) {
 			return rep, fmt.Errorf("%w: send letters of %s: letter %s %s is dated %s", creditflow.ErrInvalid, date, l.CustomerID, l.Step, l.Date)
 		}
-		o := Outcome{CustomerID: l.CustomerID, CustomerName: l.CustomerName, Step: l.Step, Form: l.Form, By: RouteOf(l),
+		o := Outcome{CustomerID: l.CustomerID, CustomerName: l.CustomerName, Step: l.Step, Form: l.Form, By: opt.route(l),
 			Language: l.Language, Subject: l.Subject, Total: l.Total, Reference: l.Reference}
 		if o.By == ByEmail {
 			o.To = l.Email
@@ -249,7 +259,7 @@ func Send(ctx context.Context, db *store.DB, date creditflow.Date, letters []dun
 			case statusQueued:
 				// Tried before and deferred: try again, the way it
 				// goes out now.
-				o.By, o.To, o.Error = RouteOf(l), "", ""
+				o.By, o.To, o.Error = opt.route(l), "", ""
 				if o.By == ByEmail {
 					o.To = l.Email
 				}

@@ -548,3 +548,28 @@ func TestResolveUnconfirmed(t *testing.T) {
 		t.Errorf("after resolving: %v, %d mails; want E sent, C still unconfirmed", r, len(srv.received()))
 	}
 }
+
+func TestSendPrintOnly(t *testing.T) {
+	db := loadLedger(t)
+	dir := t.TempDir()
+	rep := sendOnce(t, db, outbox.Options{PrintOnly: true, PrintDir: dir, Now: clock}) // no mail server
+	if rep.Count(outbox.Printed) != 5 || rep.PrintBatch == "" {
+		t.Fatalf("print only: %v, batch %q", results(rep), rep.PrintBatch)
+	}
+	pdf, err := os.ReadFile(rep.PrintBatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// One letter a page or more, each with its reference.
+	if n := pdfPages(pdf); n < 5 || n != rep.PrintPages {
+		t.Errorf("%d pages (report %d), want one or more per letter", n, rep.PrintPages)
+	}
+	for _, c := range []string{"A", "E", "C", "D", "N"} {
+		if !bytes.Contains(pdf, []byte(c+"-20250302")) {
+			t.Errorf("the batch lacks %s's letter", c)
+		}
+	}
+	if n := count(t, db, `SELECT count(*) FROM dunning_actions WHERE type = 'letter_sent'`); n != 5 {
+		t.Errorf("%d letter_sent actions, want 5", n)
+	}
+}

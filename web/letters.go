@@ -18,6 +18,7 @@ type sendBody struct {
 	Date        creditflow.Date `json:"date"`
 	DryRun      bool            `json:"dry_run"`
 	RetryFailed bool            `json:"retry_failed"`
+	PrintOnly   bool            `json:"print_only"`
 }
 
 // handleSendLetters answers POST /api/letters/send: the letters of the
@@ -49,7 +50,7 @@ func (s *Server) handleSendLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := s.app.SendLetters(r.Context(), s.send, app.SendRequest{AsOf: in.Date, DryRun: in.DryRun,
-		RetryFailed: in.RetryFailed, Actor: "api:" + principalFrom(r.Context()).name})
+		RetryFailed: in.RetryFailed, PrintOnly: in.PrintOnly, Actor: "api:" + principalFrom(r.Context()).name})
 	if err != nil {
 		s.writeError(w, r, fmt.Errorf("send letters of %s: %w", in.Date, err))
 		return

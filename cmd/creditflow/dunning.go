@@ -18,7 +18,7 @@ const dunningUsage = `Usage:
   creditflow dunning run [--as-of DATE] [--policy FILE] [--json]        plan the day's dunning steps
   creditflow dunning worklist [--as-of DATE] [--limit N] [--policy FILE] [--json]
   creditflow dunning policy                                             print the built-in policy (JSON) to edit
-  creditflow dunning send [--as-of DATE] [--dry-run] [--print-dir DIR] [--retry-failed] [--smtp-addr HOST:PORT]
+  creditflow dunning send [--as-of DATE] [--dry-run] [--print-dir DIR] [--print-only] [--retry-failed] [--smtp-addr HOST:PORT]
          [--smtp-from ADDR] [--smtp-user U] [--smtp-tls auto|starttls|tls|none] [--smtp-auth plain|login]
          [--creditor FILE] [--json]                                     send the day's letters, each once
   The SMTP settings default to $CREDITFLOW_SMTP_ADDR, _FROM, _USER, _PASSWORD, _TLS and _AUTH.

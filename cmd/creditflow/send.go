@@ -44,6 +44,7 @@ func runDunningSend(ctx context.Context, c *command, args []string) error {
 	dryRun := c.Bool("dry-run", false, "show what would go out; send, write and record nothing")
 	printDir := c.String("print-dir", "", "`directory` of the print batch PDF of the letters that go by post (required when there are any)")
 	retryFailed := c.Bool("retry-failed", false, "try again the letters of the date that the mail server refused")
+	printOnly := c.Bool("print-only", false, "put every letter in the print batch, e-mail none (no mail server needed)")
 	c.jsonFlag("print the report as JSON")
 	if err := c.parseFlagsOnly(args); err != nil {
 		return err
@@ -54,7 +55,7 @@ func runDunningSend(ctx context.Context, c *command, args []string) error {
 	}
 	cfg := app.SendConfig{SMTP: smtpCfg(), PrintDir: *printDir, Letters: lopt}
 	return c.withDunningApp(ctx, func(a *app.App, asOf creditflow.Date) error {
-		rep, err := a.SendLetters(ctx, cfg, app.SendRequest{AsOf: asOf, DryRun: *dryRun, RetryFailed: *retryFailed})
+		rep, err := a.SendLetters(ctx, cfg, app.SendRequest{AsOf: asOf, DryRun: *dryRun, RetryFailed: *retryFailed, PrintOnly: *printOnly})
 		if errors.Is(err, creditflow.ErrInvalid) {
 			// A missing setting: checked before anything went out.
 			return fmt.Errorf("dunning send: %w (--smtp-addr and --smtp-from, or $%s and $%s; --print-dir DIR)", err, outbox.EnvAddr, outbox.EnvFrom)

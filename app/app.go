@@ -50,6 +50,9 @@ type App struct {
 	finder memo[struct{}, *bank.Finder]
 
 	warm warmer
+
+	// sendMu makes letter runs (SendLetters) one at a time.
+	sendMu sync.Mutex
 }
 
 // forecastKey is what a forecast depends on besides the ledger.

@@ -10,5 +10,5 @@
 // its date or later, a recorded dunning action only the worklist.
 //
 // It may import the root domain package, store, risk, forecast, dunning,
-// ingest and bank; never web, report or cmd.
+// outbox, ingest and bank; never web, report or cmd.
 package app

@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"database/sql/driver"
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
@@ -487,6 +488,21 @@ func buildMatcher(ctx context.Context, q store.Querier) (*match.Matcher, map[str
 		}
 	}
 	m := match.New(customers, invoices, unique)
+	err = store.EachRow(ctx, q, store.Query("match_letter_references"), func(r *sql.Rows) error {
+		var l match.Letter
+		var ids string
+		if err := r.Scan(&l.Reference, &l.CustomerID, &ids); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(ids), &l.InvoiceIDs); err != nil {
+			return err
+		}
+		m.AddLetter(l)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("matching: letter references: %w", err)
+	}
 	for iban, cs := range owners {
 		if len(cs) > 1 {
 			for _, c := range cs {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 
+	"github.com/creditflow/creditflow"
 	"github.com/go-pdf/fpdf"
 )
 
@@ -73,17 +74,32 @@ func (l DunningLetter) HTML(w io.Writer) error {
 // through fpdf's cp1252 translator, which covers the euro sign and the
 // accented letters of Dutch, so the PDF holds the text in cp1252.
 func (l DunningLetter) PDF(w io.Writer) error {
-	v := l.view()
+	pdf := newLetterPDF(l.Date, l.Subject, l.Creditor.Name)
+	l.drawPDF(pdf)
+	if err := pdf.Error(); err != nil {
+		return err
+	}
+	return pdf.Output(w)
+}
+
+// newLetterPDF starts an A4 document of letters dated date.
+func newLetterPDF(date creditflow.Date, title, author string) *fpdf.Fpdf {
 	pdf := fpdf.New("P", "mm", "A4", "")
 	// Uncompressed: a letter is a few kilobytes of text either way, and
 	// its amounts stay searchable in the file.
 	pdf.SetCompression(false)
-	pdf.SetCreationDate(l.Date.Time)
-	pdf.SetModificationDate(l.Date.Time)
-	pdf.SetTitle(l.Subject, true)
-	pdf.SetAuthor(l.Creditor.Name, true)
+	pdf.SetCreationDate(date.Time)
+	pdf.SetModificationDate(date.Time)
+	pdf.SetTitle(title, true)
+	pdf.SetAuthor(author, true)
 	pdf.SetMargins(20, 20, 20)
 	pdf.SetAutoPageBreak(true, 20)
+	return pdf
+}
+
+// drawPDF adds the letter to pdf, starting on a new page.
+func (l DunningLetter) drawPDF(pdf *fpdf.Fpdf) {
+	v := l.view()
 	pdf.AddPage()
 	tr := pdf.UnicodeTranslatorFromDescriptor("cp1252")
 	const width = 170.0
@@ -184,8 +200,4 @@ func (l DunningLetter) PDF(w io.Writer) error {
 	text("", 10, v.L.Closing)
 	pdf.Ln(6)
 	text("", 10, c.Name)
-	if err := pdf.Error(); err != nil {
-		return err
-	}
-	return pdf.Output(w)
 }

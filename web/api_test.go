@@ -62,6 +62,9 @@ func TestAPIAuth(t *testing.T) {
 		{method: "POST", path: "/api/actions", need: creditflow.RoleCollector, ok: http.StatusCreated, body: func(t *testing.T) ([]byte, string) {
 			return []byte(`{"customer_id": "C1", "type": "note", "date": "2025-03-01", "note": "called, no answer"}`), "application/json"
 		}},
+		{method: "POST", path: "/api/letters/send", need: creditflow.RoleCollector, body: func(t *testing.T) ([]byte, string) {
+			return []byte(`{"date": "2025-03-01", "dry_run": true}`), "application/json"
+		}},
 	}
 	creds := []struct {
 		name   string

@@ -4,7 +4,8 @@
 //
 // The JSON routes (api.go, risk.go, forecast.go, dunning.go, legal.go,
 // dossier.go, unmatched.go) return their answer or their error, which
-// Server.answer writes; server.go is the table of every route.
+// Server.answer writes; letters.go sends the day's letters through the
+// application; server.go is the table of every route.
 //
 // The dashboards are rendered on the server. One navigation table and the
 // pages' head are in layout.go; every page is served by one skeleton,

@@ -42,6 +42,8 @@ type Config struct {
 	// Warm computes today's figures in the background while
 	// ListenAndServe runs and after every change of the ledger (app.Warm).
 	Warm bool
+	// Send is how POST /api/letters/send sends the letters.
+	Send app.SendConfig
 }
 
 // Server is the HTTP service.
@@ -54,6 +56,7 @@ type Server struct {
 	sessions *sessions
 	router   *mux.Router
 	warm     bool
+	send     app.SendConfig
 }
 
 // New builds a server with its routes.
@@ -70,7 +73,7 @@ func New(cfg Config) *Server {
 	if cfg.App == nil {
 		cfg.App = app.New(app.Config{DB: cfg.DB, Logger: cfg.Logger, Now: cfg.Now, Policy: cfg.DunningPolicy})
 	}
-	s := &Server{app: cfg.App, db: cfg.App.DB(), log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes, warm: cfg.Warm,
+	s := &Server{app: cfg.App, db: cfg.App.DB(), log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes, warm: cfg.Warm, send: cfg.Send,
 		sessions: &sessions{byID: map[string]*session{}}}
 	s.router = s.routes()
 	return s
@@ -111,6 +114,7 @@ func (s *Server) routes() *mux.Router {
 	read("/legal/interest", s.handleInterest)
 	read("/dunning/worklist", s.handleDunningWorklist)
 	api("/actions", creditflow.RoleCollector, s.handleCreateAction, http.MethodPost)
+	api("/letters/send", creditflow.RoleCollector, s.handleSendLetters, http.MethodPost)
 	read("/unmatched", s.handleUnmatched)
 	api("/unmatched/{id}/match", creditflow.RoleCollector, s.handleMatchUnmatched, http.MethodPost)
 	r.HandleFunc("/api/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)

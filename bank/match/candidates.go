@@ -31,6 +31,7 @@ func (m *Matcher) Candidates(tx creditflow.BankTransaction) []Match {
 		}
 	}
 	m.matchReference(tx, day, payer)
+	m.matchLetter(tx, day, payer)
 	m.matchText(tx, day, payer)
 	m.matchIBAN(tx, day, payer)
 	if s.best() < LearnConfidence && tx.CounterName != "" {

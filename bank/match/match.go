@@ -28,6 +28,7 @@ const (
 	RuleStructuredReference Rule = "structured_reference" // a valid betalingskenmerk names the invoice
 	RuleRFReference         Rule = "rf_reference"         // a valid RF creditor reference names the invoice
 	RuleInvoiceInText       Rule = "invoice_in_text"      // invoice numbers found in the remittance text
+	RuleLetterReference     Rule = "letter_reference"     // the payment reference of a sent dunning letter (rule_letter.go)
 	RuleIBANAmount          Rule = "iban_amount"          // known IBAN, amount of one open invoice
 	RuleIBANAmountSet       Rule = "iban_amount_set"      // known IBAN, amount of 2-4 open invoices together
 	RuleIBANCustomer        Rule = "iban_customer"        // known IBAN, no amount fits: booked to the customer
@@ -155,6 +156,9 @@ type Matcher struct {
 	ibans map[string]int32
 
 	names nameIndex
+
+	// letters are the sent dunning letters by reference (letterKey).
+	letters map[string]letterRef
 
 	s scratch
 }

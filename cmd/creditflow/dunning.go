@@ -18,19 +18,28 @@ const dunningUsage = `Usage:
   creditflow dunning run [--as-of DATE] [--policy FILE] [--json]        plan the day's dunning steps
   creditflow dunning worklist [--as-of DATE] [--limit N] [--policy FILE] [--json]
   creditflow dunning policy                                             print the built-in policy (JSON) to edit
+  creditflow dunning send [--as-of DATE] [--dry-run] [--print-dir DIR] [--print-only] [--retry-failed] [--smtp-addr HOST:PORT]
+         [--smtp-from ADDR] [--smtp-user U] [--smtp-tls auto|starttls|tls|none] [--smtp-auth plain|login]
+         [--creditor FILE] [--json]                                     send the day's letters, each once
+  The SMTP settings default to $CREDITFLOW_SMTP_ADDR, _FROM, _USER, _PASSWORD, _TLS and _AUTH.
+  creditflow dunning resolve LETTER_ID sent|again                        settle a letter send left unconfirmed
 `
 
 // runDunning dispatches the dunning subcommands.
 func runDunning(ctx context.Context, c *command, args []string) error {
 	if len(args) == 0 {
 		fmt.Fprint(c.e.stderr, dunningUsage)
-		return fmt.Errorf("dunning: expected run, worklist or policy")
+		return fmt.Errorf("dunning: expected run, worklist, send or policy")
 	}
 	switch args[0] {
 	case "run":
 		return runDunningRun(ctx, c.sub("run"), args[1:])
 	case "worklist":
 		return runDunningWorklist(ctx, c.sub("worklist"), args[1:])
+	case "send":
+		return runDunningSend(ctx, c.sub("send"), args[1:])
+	case "resolve":
+		return runDunningResolve(ctx, c.sub("resolve"), args[1:])
 	case "policy":
 		if len(args) > 1 {
 			return fmt.Errorf("dunning policy: unexpected argument %q", args[1])

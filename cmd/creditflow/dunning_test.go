@@ -84,7 +84,7 @@ func TestDunningRun(t *testing.T) {
 // TestDunningUsage checks the subcommand errors.
 func TestDunningUsage(t *testing.T) {
 	getenv := envOf(map[string]string{"CREDITFLOW_DB": filepath.Join(t.TempDir(), "cf.duckdb")})
-	wantCLIError(t, getenv, []string{"dunning"}, "expected run, worklist or policy")
+	wantCLIError(t, getenv, []string{"dunning"}, "expected run, worklist, send or policy")
 	wantCLIError(t, getenv, []string{"dunning", "frobnicate"}, `"frobnicate"`)
 	out := mustRunCLI(t, getenv, "dunning", "policy")
 	var p dunning.Policy

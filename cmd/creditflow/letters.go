@@ -17,31 +17,20 @@ func runLetters(ctx context.Context, c *command, args []string) error {
 	c.asOfFlag("worklist `date` YYYY-MM-DD (default today)")
 	out := c.String("out", "", "output `directory` (required)")
 	c.policyFlag()
-	creditorFile := c.String("creditor", "", "creditor details JSON `file` (name, address, iban, bic, kvk, email)")
-	var flagged dunning.Creditor
-	c.StringVar(&flagged.Name, "creditor-name", "", "creditor `name` (overrides --creditor)")
-	c.StringVar(&flagged.Address, "creditor-address", "", "creditor postal `address`")
-	c.StringVar(&flagged.IBAN, "creditor-iban", "", "creditor `IBAN` to pay to")
-	c.StringVar(&flagged.BIC, "creditor-bic", "", "creditor `BIC`")
-	c.StringVar(&flagged.KvK, "creditor-kvk", "", "creditor Chamber of Commerce `number` (KvK)")
-	c.StringVar(&flagged.Email, "creditor-email", "", "creditor `email` for questions")
+	letterOpts := letterFlags(c)
 	if err := c.parseFlagsOnly(args); err != nil {
 		return err
 	}
 	if *out == "" {
 		return fmt.Errorf("letters: --out DIR is required")
 	}
-	var creditor dunning.Creditor
-	if *creditorFile != "" {
-		var err error
-		if creditor, err = dunning.LoadCreditor(*creditorFile); err != nil {
-			return err
-		}
+	lopt, err := letterOpts()
+	if err != nil {
+		return err
 	}
-	creditor = mergeCreditor(creditor, flagged)
+	creditor := lopt.Creditor
 	return c.withDunningApp(ctx, func(a *app.App, asOf creditflow.Date) error {
-		letters, err := a.Letters(ctx, asOf, dunning.LetterOptions{
-			Creditor: creditor})
+		letters, err := a.Letters(ctx, asOf, lopt)
 		if err != nil {
 			return err
 		}
@@ -59,6 +48,30 @@ func runLetters(ctx context.Context, c *command, args []string) error {
 		}
 		return nil
 	})
+}
+
+// letterFlags adds the flags of the letters' creditor; the function it
+// returns reads them, after parsing, into letter options (the terms come
+// from the policy's steps).
+func letterFlags(c *command) func() (dunning.LetterOptions, error) {
+	creditorFile := c.String("creditor", "", "creditor details JSON `file` (name, address, iban, bic, kvk, email)")
+	var flagged dunning.Creditor
+	c.StringVar(&flagged.Name, "creditor-name", "", "creditor `name` (overrides --creditor)")
+	c.StringVar(&flagged.Address, "creditor-address", "", "creditor postal `address`")
+	c.StringVar(&flagged.IBAN, "creditor-iban", "", "creditor `IBAN` to pay to")
+	c.StringVar(&flagged.BIC, "creditor-bic", "", "creditor `BIC`")
+	c.StringVar(&flagged.KvK, "creditor-kvk", "", "creditor Chamber of Commerce `number` (KvK)")
+	c.StringVar(&flagged.Email, "creditor-email", "", "creditor `email` for questions")
+	return func() (dunning.LetterOptions, error) {
+		var creditor dunning.Creditor
+		if *creditorFile != "" {
+			var err error
+			if creditor, err = dunning.LoadCreditor(*creditorFile); err != nil {
+				return dunning.LetterOptions{}, err
+			}
+		}
+		return dunning.LetterOptions{Creditor: mergeCreditor(creditor, flagged)}, nil
+	}
 }
 
 // mergeCreditor returns base with the non-empty fields of over.

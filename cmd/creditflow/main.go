@@ -37,6 +37,9 @@ Usage:
   creditflow dunning run [--as-of DATE] [--policy FILE]  plan the day's dunning steps (idempotent)
   creditflow dunning worklist [--as-of DATE] [--limit N] [--json]
   creditflow dunning policy                             print the built-in dunning policy to edit
+  creditflow dunning send [--as-of DATE] [--dry-run] [--print-dir DIR] [--smtp-addr HOST:PORT] [--smtp-from ADDR] ...
+                                                        send the day's letters by e-mail or into a print batch, each once
+  creditflow dunning resolve LETTER_ID sent|again       settle a letter that dunning send left unconfirmed
   creditflow letters --out DIR [--as-of DATE] [--creditor FILE] [--creditor-name ...]
                                                         render the day's dunning letters and emails (HTML, PDF)
   creditflow handover --out DIR [--as-of DATE] [--customer ID ...]  hand-over export: handover.csv and handover.xlsx

@@ -108,7 +108,7 @@ func apiGet(t *testing.T, dbPath, token, target string) []byte {
 		}
 	}
 	log := slog.New(slog.DiscardHandler)
-	srv := newServer(app.New(app.Config{DB: db, Logger: log}), log, time.Now, false)
+	srv := newServer(app.New(app.Config{DB: db, Logger: log}), log, time.Now, false, app.SendConfig{})
 	req := httptest.NewRequest(http.MethodGet, target, nil)
 	req.Header.Set("Authorization", "Bearer "+token)
 	rec := httptest.NewRecorder()

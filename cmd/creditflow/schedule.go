@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/tls"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -17,7 +16,6 @@ import (
 	"mime/quotedprintable"
 	"net"
 	"net/mail"
-	"net/smtp"
 	"net/textproto"
 	"os"
 	"path/filepath"
@@ -26,6 +24,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/outbox"
 	"github.com/creditflow/creditflow/report"
 	"github.com/robfig/cron/v3"
 )
@@ -251,7 +250,8 @@ func (s *reportScheduler) saveRun(run reportRun) error {
 }
 
 // sendReportMail mails the report's files to m.To with its headline as the
-// text. It uses STARTTLS when the server offers it.
+// text, through the letters' SMTP client: STARTTLS when the server offers
+// it, and the password only over TLS or to a server on this host.
 func sendReportMail(ctx context.Context, m mailConfig, files report.Files, now time.Time) error {
 	msg, err := reportMessage(m, files, now)
 	if err != nil {
@@ -261,66 +261,22 @@ func sendReportMail(ctx context.Context, m mailConfig, files report.Files, now t
 	if err != nil {
 		return fmt.Errorf("from %q: %w", m.From, err)
 	}
-	host, _, err := net.SplitHostPort(m.Addr)
+	to := make([]string, len(m.To))
+	for i, r := range m.To {
+		a, err := mail.ParseAddress(r)
+		if err != nil {
+			return fmt.Errorf("recipient %q: %w", r, err)
+		}
+		to[i] = a.Address
+	}
+	client, err := outbox.NewSMTP(outbox.SMTPConfig{Addr: m.Addr, From: m.From, User: m.User, Password: m.Password})
 	if err != nil {
 		return err
 	}
+	defer client.Close()
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", m.Addr)
-	if err != nil {
-		return err
-	}
-	deadline, _ := ctx.Deadline()
-	conn.SetDeadline(deadline)
-	stop := context.AfterFunc(ctx, func() { conn.Close() })
-	defer stop()
-	c, err := smtp.NewClient(conn, host)
-	if err != nil {
-		conn.Close()
-		return err
-	}
-	defer c.Close()
-	if err := c.Hello("localhost"); err != nil {
-		return err
-	}
-	if ok, _ := c.Extension("STARTTLS"); ok {
-		if err := c.StartTLS(&tls.Config{ServerName: host}); err != nil {
-			return err
-		}
-	}
-	if m.User != "" {
-		if ok, _ := c.Extension("AUTH"); !ok {
-			return fmt.Errorf("%s does not offer AUTH", m.Addr)
-		}
-		// PlainAuth refuses to send the password unencrypted except to localhost.
-		if err := c.Auth(smtp.PlainAuth("", m.User, m.Password, host)); err != nil {
-			return err
-		}
-	}
-	if err := c.Mail(from.Address); err != nil {
-		return err
-	}
-	for _, to := range m.To {
-		a, err := mail.ParseAddress(to)
-		if err != nil {
-			return fmt.Errorf("recipient %q: %w", to, err)
-		}
-		if err := c.Rcpt(a.Address); err != nil {
-			return fmt.Errorf("recipient %s: %w", a.Address, err)
-		}
-	}
-	w, err := c.Data()
-	if err != nil {
-		return err
-	}
-	if _, err := w.Write(msg); err != nil {
-		return err
-	}
-	if err := w.Close(); err != nil {
-		return err
-	}
-	return c.Quit()
+	return client.Send(ctx, from.Address, to, msg)
 }
 
 // reportMessage builds the multipart/mixed mail: the headline as plain

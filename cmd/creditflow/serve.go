@@ -16,6 +16,7 @@ import (
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/outbox"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
@@ -26,14 +27,25 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	logJSON := c.Bool("log-json", false, "write logs as JSON")
 	reportSchedule := c.String("report-schedule", "", "write the weekly report on this cron `spec` (5 fields, server time zone), e.g. \"0 7 * * 1\"")
 	reportDir := c.String("report-dir", "", "`directory` of the scheduled reports, one subdirectory per as-of date")
-	smtpAddr := c.String("smtp-addr", "", "SMTP server `host:port` to mail the scheduled report through")
-	smtpFrom := c.String("smtp-from", "", "sender `address` of the report mail")
+	smtpAddr := c.String("smtp-addr", "", "SMTP server `host:port` to mail the scheduled report and the letters (POST /api/letters/send; default $CREDITFLOW_SMTP_ADDR) through")
+	smtpFrom := c.String("smtp-from", "", "sender `address` of the report mail and the letters (letters: default $CREDITFLOW_SMTP_FROM, else the creditor's e-mail)")
 	reportTo := c.String("report-to", "", "comma-separated `addresses` the report is mailed to")
 	smtpUser := c.String("smtp-user", "", "SMTP user `name` (optional)")
-	smtpPassword := c.String("smtp-password", c.e.getenv("CREDITFLOW_SMTP_PASSWORD"), "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
+	// The password's default is not the flag's, so that usage never prints it.
+	smtpPassword := c.String("smtp-password", "", "SMTP `password` (optional; default $CREDITFLOW_SMTP_PASSWORD)")
 	policyPath := c.String("dunning-policy", "", "dunning policy JSON `file` (default: the built-in policy; see creditflow dunning policy)")
+	printDir := c.String("print-dir", "", "`directory` of the print batches of POST /api/letters/send, which mails letters through --smtp-addr")
+	creditorFile := c.String("creditor", "", "creditor details JSON `file` of the letters (name, address, iban, bic, kvk, email)")
 	if err := c.Parse(args); err != nil {
 		return err
+	}
+	send := app.SendConfig{PrintDir: *printDir}
+	if *creditorFile != "" {
+		cr, err := dunning.LoadCreditor(*creditorFile)
+		if err != nil {
+			return fmt.Errorf("--creditor: %w", err)
+		}
+		send.Letters.Creditor = cr
 	}
 	var policy *dunning.Policy
 	if *policyPath != "" {
@@ -43,6 +55,13 @@ func runServe(ctx context.Context, c *command, args []string) error {
 		}
 		policy = &p
 	}
+	if *smtpPassword == "" {
+		*smtpPassword = c.e.getenv("CREDITFLOW_SMTP_PASSWORD")
+	}
+	// The letters go through the report's mail server; what the flags
+	// leave empty comes from the CREDITFLOW_SMTP_* variables.
+	send.SMTP = outbox.SMTPConfig{Addr: *smtpAddr, From: *smtpFrom, User: *smtpUser, Password: *smtpPassword}
+	send.SMTP.FromEnv(c.e.getenv)
 	mailCfg := mailConfig{Addr: *smtpAddr, From: *smtpFrom, To: splitRecipients(*reportTo), User: *smtpUser, Password: *smtpPassword}
 	if *reportSchedule == "" && (*reportDir != "" || mailCfg.enabled()) {
 		return fmt.Errorf("%w: --report-dir and the mail flags need --report-schedule", creditflow.ErrInvalid)
@@ -81,7 +100,7 @@ func runServe(ctx context.Context, c *command, args []string) error {
 		defer wg.Wait()
 		defer stopSched()
 	}
-	return newServer(a, log, c.e.now, true).ListenAndServe(ctx, *addr, func(addr net.Addr) {
+	return newServer(a, log, c.e.now, true, send).ListenAndServe(ctx, *addr, func(addr net.Addr) {
 		log.Info("serving", slog.String("url", "http://"+addr.String()+"/"), slog.String("db", *c.db))
 		fmt.Fprintf(c.e.stdout, "creditflow is serving on http://%s/\n", addr)
 		if token != "" {
@@ -92,8 +111,8 @@ func runServe(ctx context.Context, c *command, args []string) error {
 
 // newServer returns the HTTP server of the API and dashboards on a; warm
 // computes the figures of today when it starts serving.
-func newServer(a *app.App, log *slog.Logger, now func() time.Time, warm bool) *web.Server {
-	return web.New(web.Config{App: a, Logger: log, Now: now, Warm: warm})
+func newServer(a *app.App, log *slog.Logger, now func() time.Time, warm bool, send app.SendConfig) *web.Server {
+	return web.New(web.Config{App: a, Logger: log, Now: now, Warm: warm, Send: send})
 }
 
 // loadDemo fills an empty database with the demo ledger and creates an admin

@@ -190,3 +190,25 @@ A3,A,2025-02-08,2025-03-10,1000.00,EUR,false,
 		}
 	}
 }
+
+// A debtor who pays the ledger's open amount after costs were claimed still
+// owes what that payment paid first: the costs and the interest.
+func TestClaimAfterLedgerClosed(t *testing.T) {
+	db := loadLedger(t, ledger{
+		customers: baseCustomers,
+		invoices:  "A1,A,2025-01-01,2025-01-31,1000.00,EUR,false,\n",
+		payments:  "PA,A,A1,2025-04-01,1000.00,bank,\n",
+	})
+	record(t, db, dunning.NewAction{CustomerID: "A", Type: dunning.LetterSent, Step: "ingebrekestelling", ActionDate: day(t, "2025-03-03")})
+	c, err := dunning.CustomerClaim(context.Background(), db, "A", day(t, "2025-04-01"), dunning.ClaimOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Claimed from 11 March (7 days' term). Interest 1 Feb – 1 Apr, 60
+	// days on 1,000 at 11.15% = 18.33; costs 15% = 150. The 1,000 pays
+	// 150 + 18.33 first and 831.67 of the principal: 168.33 is left.
+	if len(c.Lines) != 1 || !c.Lines[0].ClosedInLedger || c.Principal != money(t, "168.33") || c.Interest != 0 || c.Costs != 0 {
+		t.Errorf("claim %d lines, principal %s, interest %s, costs %s; want A1 closed in the ledger owing 168.33",
+			len(c.Lines), c.Principal, c.Interest, c.Costs)
+	}
+}

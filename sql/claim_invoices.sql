@@ -4,9 +4,10 @@
 --   * every invoice open and overdue on the as-of date (disputed ones too,
 --     so that the claim shows them apart), and
 --   * the overdue invoices the ledger closed on or after the first dunning
---     step of the current cycle: once costs or interest are claimed, a
---     payment goes to them first (art. 6:44 BW), so an invoice the ledger
---     calls paid can still owe part of its principal.
+--     step of the current cycle (for a customer with nothing open and
+--     overdue, the cycle of its last step): once costs or interest are
+--     claimed, a payment goes to them first (art. 6:44 BW), so an invoice
+--     the ledger calls paid can still owe part of its principal.
 -- moves are the invoice's allocations made on or before the as-of date as
 -- "YYYY-MM-DD=payment|credit_note=amount,..." in date order. steps_done are
 -- the ladder steps done in the current cycle as "step@YYYY-MM-DD,...", as in
@@ -57,10 +58,35 @@ open_overdue AS (
     LEFT JOIN dispute_state d ON d.invoice_id = c.invoice_id
     WHERE a.allocated IS NULL OR a.allocated < c.amount
 ),
+-- A customer whose overdue invoices the ledger all closed can still owe
+-- what payments paid first under art. 6:44 BW: the cycle of its last step
+-- is the one of the invoices that step chased (due before it, closed on or
+-- after it).
+last_step AS (
+    SELECT customer_id, max(action_date) AS last_date
+    FROM acts
+    WHERE (coalesce(step, '') <> '' OR type = 'handover')
+      AND customer_id NOT IN (SELECT customer_id FROM open_overdue)
+    GROUP BY customer_id
+),
+chased_closed AS (
+    SELECT i.customer_id, min(i.due_date) AS oldest_due
+    FROM last_step l
+    JOIN invoice_settlement s ON s.customer_id = l.customer_id
+    JOIN invoices i ON i.invoice_id = s.invoice_id
+    WHERE s.closed_from >= l.last_date
+      AND s.closed_from <= CAST($1 AS DATE)
+      AND i.due_date < l.last_date
+      AND i.amount > 0
+      AND i.currency = $2
+    GROUP BY i.customer_id
+),
 cycle AS (
     SELECT customer_id, min(due_date) FILTER (WHERE NOT disputed) AS oldest_due
     FROM open_overdue
     GROUP BY customer_id
+    UNION ALL
+    SELECT customer_id, oldest_due FROM chased_closed
 ),
 steps AS (
     SELECT a.customer_id,

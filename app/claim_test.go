@@ -11,6 +11,7 @@ import (
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ingest/ingesttest"
 	"github.com/creditflow/creditflow/store/storetest"
 )
 
@@ -27,7 +28,10 @@ func TestOneClaimEverywhere(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	end := time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC)
-	cfg := demo.Config{Customers: 400, Invoices: 30000, Seed: 12, End: end, Years: 2}
+	// CREDITFLOW_CLAIM_CUSTOMERS=500 CREDITFLOW_CLAIM_INVOICES=50000 gives
+	// the size of the default demo.
+	cfg := demo.Config{Customers: ingesttest.EnvInt("CREDITFLOW_CLAIM_CUSTOMERS", 400),
+		Invoices: ingesttest.EnvInt("CREDITFLOW_CLAIM_INVOICES", 30000), Seed: 12, End: end, Years: 2}
 	if _, err := demo.Generate(ctx, dir, cfg); err != nil {
 		t.Fatal(err)
 	}

@@ -118,7 +118,7 @@ func BuildMessage(from string, l dunning.DunningLetter, date time.Time) (Message
 	if err != nil {
 		return Message{}, err
 	}
-	writeBase64Lines(part, pdf.Bytes())
+	WriteBase64Lines(part, pdf.Bytes())
 	if err := mixed.Close(); err != nil {
 		return Message{}, err
 	}
@@ -179,8 +179,8 @@ func writeQP(w *multipart.Writer, ctype string, b []byte) error {
 	return qp.Close()
 }
 
-// writeBase64Lines writes b in base64, 76 characters a line, as MIME wants.
-func writeBase64Lines(w interface{ Write([]byte) (int, error) }, b []byte) error {
+// WriteBase64Lines writes b in base64, 76 characters a line, as MIME wants.
+func WriteBase64Lines(w interface{ Write([]byte) (int, error) }, b []byte) error {
 	enc := base64.StdEncoding.EncodeToString(b)
 	for len(enc) > 0 {
 		n := min(76, len(enc))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -316,7 +315,7 @@ func reportMessage(m mailConfig, files report.Files, now time.Time) ([]byte, err
 		if err != nil {
 			return nil, err
 		}
-		if err := writeBase64Lines(part, b); err != nil {
+		if err := outbox.WriteBase64Lines(part, b); err != nil {
 			return nil, err
 		}
 	}
@@ -369,17 +368,4 @@ func ctypeParams(ctype, name string) map[string]string {
 		}
 	}
 	return params
-}
-
-// writeBase64Lines writes b in base64, 76 characters a line, as MIME wants.
-func writeBase64Lines(w interface{ Write([]byte) (int, error) }, b []byte) error {
-	enc := base64.StdEncoding.EncodeToString(b)
-	for len(enc) > 0 {
-		n := min(76, len(enc))
-		if _, err := w.Write([]byte(enc[:n] + "\r\n")); err != nil {
-			return err
-		}
-		enc = enc[n:]
-	}
-	return nil
 }

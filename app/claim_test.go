@@ -169,7 +169,7 @@ func TestOneClaimEverywhere(t *testing.T) {
 		untouched := true
 		for _, l := range c.Lines {
 			bases = append(bases, l.Amount-l.Credited-l.Paid)
-			if l.Paid != 0 || l.Credited != 0 {
+			if len(l.Allocations) > 0 {
 				untouched = false
 				continue
 			}

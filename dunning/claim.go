@@ -59,6 +59,10 @@ type ClaimLine struct {
 	Amount   creditflow.Money `json:"amount"`
 	Credited creditflow.Money `json:"credited"`
 	Paid     creditflow.Money `json:"paid"`
+	// Allocations are the ledger's allocations to the invoice that the
+	// claim applied, in date order (a reversed payment and its reversal
+	// left out).
+	Allocations []ClaimAllocation `json:"allocations"`
 	// Principal is the principal still owed. It can exceed the ledger's
 	// open amount when payments went to costs and interest first.
 	Principal creditflow.Money `json:"principal"`
@@ -84,6 +88,15 @@ type ClaimLine struct {
 	// ClosedInLedger is true for an invoice the ledger counts as paid whose
 	// payments went to costs and interest first.
 	ClosedInLedger bool `json:"closed_in_ledger"`
+}
+
+// ClaimAllocation is one allocation of a payment or a credit note to an
+// invoice of a claim.
+type ClaimAllocation struct {
+	Date creditflow.Date `json:"date"`
+	// Kind is payment or credit_note.
+	Kind   string           `json:"kind"`
+	Amount creditflow.Money `json:"amount"`
 }
 
 // PaymentApplication is how one payment after the claim was applied (art. 6:44 BW:
@@ -344,7 +357,7 @@ func buildClaim(rows []claimRow, asOf creditflow.Date, cur string, opt ClaimOpti
 				l.Paid += m.amount
 			}
 		}
-		l.InterestLines, l.InterestFrom, l.Total = []InterestLine{}, creditflow.Date{}, l.Principal
+		l.InterestLines, l.InterestFrom, l.Total, l.Allocations = []InterestLine{}, creditflow.Date{}, l.Principal, []ClaimAllocation{}
 		if l.Disputed {
 			l.InterestBasis = "disputed: no interest is claimed"
 			c.Disputed = append(c.Disputed, l)
@@ -409,12 +422,18 @@ func buildClaim(rows []claimRow, asOf creditflow.Date, cur string, opt ClaimOpti
 		}
 		return cmp.Compare(a.line, b.line)
 	})
+	moves = cancelReversals(moves)
 	var failed error
 	for _, m := range moves {
 		a, l := acc[m.line], &lines[m.line]
 		if err := a.runTo(m.date); err != nil && failed == nil {
 			failed = err
 		}
+		kind := "payment"
+		if m.credit {
+			kind = "credit_note"
+		}
+		l.Allocations = append(l.Allocations, ClaimAllocation{Date: m.date, Kind: kind, Amount: m.amount})
 		switch {
 		case m.credit:
 			l.Credited += m.amount
@@ -455,6 +474,9 @@ func buildClaim(rows []claimRow, asOf creditflow.Date, cur string, opt ClaimOpti
 		l.InterestLines = a.lines
 		if l.InterestLines == nil {
 			l.InterestLines = []InterestLine{}
+		}
+		if l.Allocations == nil {
+			l.Allocations = []ClaimAllocation{}
 		}
 		l.Principal = max(a.principal, 0)
 		l.Accrued, l.Interest = a.accrued, a.owed()
@@ -575,6 +597,50 @@ func stepsDone(ladder []Step, done string) []StepDone {
 		out = append(out, s)
 	}
 	slices.SortStableFunc(out, func(a, b StepDone) int { return a.Date.Compare(b.Date.Time) })
+	return out
+}
+
+// cancelReversals drops each reversed payment with its reversal: a payment
+// that bounced was never paid, so it neither paid costs or interest nor
+// stopped interest. A reversal is a negative payment of the same line;
+// it cancels the latest payment of the same amount made on or before it,
+// else the latest payments that add up to it.
+// A reversal without such a payment stays (it adds to the principal).
+// moves must be in date order; the result is too.
+func cancelReversals(moves []claimMove) []claimMove {
+	gone := make([]bool, len(moves))
+	for i, r := range moves {
+		if r.credit || r.amount >= 0 {
+			continue
+		}
+		// The payments it reverses: the latest one of its amount, else the
+		// latest ones that add up to it (a payment split over allocations).
+		var taken []int
+		var sum creditflow.Money
+		for j := i - 1; j >= 0 && sum < -r.amount; j-- {
+			p := moves[j]
+			if gone[j] || p.credit || p.line != r.line || p.amount <= 0 {
+				continue
+			}
+			if p.amount == -r.amount {
+				taken, sum = []int{j}, p.amount
+				break
+			}
+			taken, sum = append(taken, j), sum+p.amount
+		}
+		if sum == -r.amount {
+			gone[i] = true
+			for _, j := range taken {
+				gone[j] = true
+			}
+		}
+	}
+	out := moves[:0:0]
+	for i, m := range moves {
+		if !gone[i] {
+			out = append(out, m)
+		}
+	}
 	return out
 }
 

@@ -9,7 +9,8 @@ import (
 
 // Ingest loads files into the ledger (one transaction for the whole run,
 // bank statements booked by package bank unless opt says otherwise) and
-// drops every result computed before.
+// drops every result computed before. A dry run (opt.DryRun) keeps nothing
+// and drops nothing.
 func (a *App) Ingest(ctx context.Context, paths []string, opt ingest.Options) (ingest.Result, error) {
 	if opt.Now == nil {
 		opt.Now = a.now
@@ -18,7 +19,7 @@ func (a *App) Ingest(ctx context.Context, paths []string, opt ingest.Options) (i
 		opt.Statements = bank.BookStatements
 	}
 	res, err := ingest.Files(ctx, a.db, paths, opt)
-	if err != nil {
+	if err != nil || opt.DryRun {
 		return res, err
 	}
 	a.Invalidate(Change{Kind: LedgerLoaded})

@@ -46,6 +46,9 @@ type Options struct {
 	// AfterLoad, when set, runs after the files are loaded and before the
 	// commit. Tests use it to kill a run half-way.
 	AfterLoad func()
+	// DryRun reads, checks and loads the files as a run would, reports
+	// what it would do, and then rolls everything back: nothing is kept.
+	DryRun bool
 }
 
 // WithDefaults returns opt with the defaults of a run set where opt leaves
@@ -92,6 +95,8 @@ type Result struct {
 	// Statements says what became of the bank statements' transactions.
 	Statements *StatementResult `json:"statements,omitempty"`
 	Seconds    float64          `json:"seconds"`
+	// DryRun is true when nothing was kept (Options.DryRun).
+	DryRun bool `json:"dry_run"`
 }
 
 // Summary is the one line printed at the end of a run.
@@ -131,7 +136,7 @@ type inputFile struct {
 func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Result, error) {
 	opt = opt.WithDefaults()
 	start := opt.Now()
-	res := Result{Rows: map[Kind]int64{}}
+	res := Result{Rows: map[Kind]int64{}, DryRun: opt.DryRun}
 	if len(paths) == 0 {
 		return res, fmt.Errorf("%w: no files to ingest", creditflow.ErrInvalid)
 	}

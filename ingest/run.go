@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -26,8 +27,24 @@ func run(ctx context.Context, conn *sql.Conn, files []inputFile, opt Options, re
 	if err := prestage(ctx, conn, files, opt); err != nil {
 		return err
 	}
-	return inTransaction(ctx, conn, &res.RunID, func() error { return runFiles(ctx, conn, files, total, opt, res) })
+	err := inTransaction(ctx, conn, &res.RunID, func() error {
+		if err := runFiles(ctx, conn, files, total, opt, res); err != nil {
+			return err
+		}
+		if opt.DryRun {
+			// Everything was checked and loaded: roll it back.
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return nil
+	}
+	return err
 }
+
+// errDryRun ends the transaction of a dry run without committing it.
+var errDryRun = errors.New("dry run: rolled back")
 
 // prestage reads each file of the contract's tables into its narrow stage
 // before the transaction begins. A temporary table made inside the

@@ -169,7 +169,8 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
-	opt := ingest.Options{Strict: r.FormValue("strict") == "true", Actor: "api:" + principalFrom(r.Context()).name, Now: s.now}
+	opt := ingest.Options{Strict: r.FormValue("strict") == "true", Actor: "api:" + principalFrom(r.Context()).name, Now: s.now,
+		DryRun: r.FormValue("dry_run") == "true"}
 	if v := r.FormValue("match_threshold"); v != "" {
 		th, err := strconv.ParseFloat(v, 64)
 		if err != nil || th <= 0 || th > 1 {

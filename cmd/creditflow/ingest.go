@@ -18,6 +18,7 @@ const progressThreshold = 4 << 20
 func runIngest(ctx context.Context, c *command, args []string) error {
 	strict := c.Bool("strict", false, "reject invoices and payments of unknown customers instead of creating bare customers")
 	kind := c.String("kind", "", "table of every file: customers, invoices, payments or customer_accounts (default: from the file name; bank statements and e-invoices are recognised by content)")
+	dryRun := c.Bool("dry-run", false, "read and check the files and say what would be loaded; keep nothing")
 	trace := c.Bool("trace", false, "log how long each phase of the ingest takes, on stderr")
 	cpuProfile := c.String("cpuprofile", "", "write a CPU profile of the ingest to `file` (for developers: go tool pprof)")
 	threshold := c.Float64("match-threshold", bank.DefaultMatchThreshold, "confidence (0-1) from which a bank credit is booked without a person; below it, it waits in the unmatched queue")
@@ -30,7 +31,7 @@ func runIngest(ctx context.Context, c *command, args []string) error {
 	if *threshold <= 0 || *threshold > 1 {
 		return fmt.Errorf("ingest: --match-threshold %v: expected a confidence above 0 and at most 1", *threshold)
 	}
-	opt := ingest.Options{Strict: *strict, Now: c.e.now, Statements: bank.BookStatements, MatchThreshold: *threshold}
+	opt := ingest.Options{Strict: *strict, Now: c.e.now, Statements: bank.BookStatements, MatchThreshold: *threshold, DryRun: *dryRun}
 	if *trace {
 		opt.Log = slog.New(slog.NewTextHandler(c.e.stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	}
@@ -68,6 +69,9 @@ func runIngest(ctx context.Context, c *command, args []string) error {
 	}
 	if err != nil {
 		return err
+	}
+	if res.DryRun {
+		fmt.Fprint(c.e.stdout, "dry run, nothing kept: ")
 	}
 	fmt.Fprintln(c.e.stdout, res.Summary())
 	return nil

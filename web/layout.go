@@ -19,6 +19,8 @@ type navEntry struct {
 	// Dated pages show the figures of an as-of date: they read as_of, and
 	// the links to them keep the date across pages. The others show today.
 	Dated bool
+	// Role is the least role that sees the link; empty for every role.
+	Role creditflow.Role
 }
 
 // navigation is the table of the dashboards, in the order of the top bar.
@@ -32,6 +34,8 @@ var navigation = []navEntry{
 	{Key: "worklist", Path: "/worklist", Label: "Worklist", Dated: true,
 		Title: "collection worklist", Tagline: "Collection worklist · debiteurenbeheer"},
 	{Key: "unmatched", Path: "/unmatched", Label: "Unmatched", Hint: "Bank credits waiting to be matched"},
+	{Key: "upload", Path: "/upload", Label: "Upload", Hint: "Load ledger files, bank statements and e-invoices",
+		Title: "upload", Tagline: "Upload · gegevens inlezen", Role: creditflow.RoleAdmin},
 }
 
 // navEntryOf is the entry of key; the zero entry when there is none.
@@ -102,9 +106,12 @@ func (h pageHead) Href(key string) string {
 
 // NavLinks are the links of the navigation, the page's own marked active.
 func (h pageHead) NavLinks() []navLink {
-	links := make([]navLink, len(navigation))
-	for i, e := range navigation {
-		links[i] = navLink{navEntry: e, Href: h.Href(e.Key), Active: e.Key == h.Nav}
+	links := make([]navLink, 0, len(navigation))
+	for _, e := range navigation {
+		if e.Role != "" && !creditflow.Role(h.Role).Allows(e.Role) {
+			continue
+		}
+		links = append(links, navLink{navEntry: e, Href: h.Href(e.Key), Active: e.Key == h.Nav})
 	}
 	return links
 }

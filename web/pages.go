@@ -25,7 +25,7 @@ var pageTemplates = template.Must(template.New("").Funcs(templateFuncs).ParseFS(
 var dashboardTemplates = func() map[string]*template.Template {
 	layout := template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html"))
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html"} {
+	for _, name := range []string{"overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html", "upload.html"} {
 		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, "templates/"+name))
 	}
 	return pages

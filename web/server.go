@@ -133,6 +133,7 @@ func (s *Server) routes() *mux.Router {
 	page("/forecast", s.handleForecastPage)
 	page("/worklist", s.handleWorklistPage)
 	page("/unmatched", s.handleUnmatchedPage)
+	page("/upload", s.handleUploadPage)
 
 	// The API answers in JSON, also when there is no such route.
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

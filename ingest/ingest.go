@@ -108,7 +108,7 @@ func (r Result) Summary() string {
 		}
 	}
 	line := fmt.Sprintf("ingested %d file(s) in %.1f s: customers %d, invoices %d, payments %d, allocations %d; %d identical file(s) skipped",
-		len(r.Files)-skipped, r.Seconds, r.Rows[Customers], r.Rows[Invoices]+r.Rows[EInvoices], r.Rows[Payments], r.Allocations, skipped)
+		len(r.Files)-skipped, r.Seconds, r.Rows[Customers], r.Rows[Invoices]+r.Rows[EInvoices]+r.Rows[OpenItems], r.Rows[Payments], r.Allocations, skipped)
 	if s := r.Statements; s != nil {
 		line += fmt.Sprintf("\nbank statements: %d transaction(s), %d seen before; %d credit(s): %d matched automatically (%.1f%%), %d unmatched waiting for you; %d returned direct debit(s); %d outgoing ignored",
 			s.Transactions, s.Duplicates, s.Credits, s.Matched, s.MatchedShare()*100, s.Unmatched, s.Returned, s.Debits)

@@ -178,7 +178,11 @@ func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int6
 		if opt.Progress != nil {
 			opt.Progress.Advance(0, "loading "+filepath.Base(f.name))
 		}
-		fr, err := l.load(ctx, f)
+		load := l.load
+		if f.kind == OpenItems {
+			load = l.loadSnapshot
+		}
+		fr, err := load(ctx, f)
 		if err != nil {
 			return err
 		}

@@ -17,6 +17,9 @@ const (
 	Invoices         Kind = "invoices"
 	Payments         Kind = "payments"
 	CustomerAccounts Kind = "customer_accounts" // the IBANs customers pay from
+	// OpenItems is an open-items list (openstaande posten) on a date: its
+	// invoices and their paid parts (snapshots.go).
+	OpenItems Kind = "open_items"
 	// Documents of other formats, told by their content.
 	BankStatements Kind = "bank_statements" // camt.052/053/054, MT940
 	EInvoices      Kind = "e_invoices"      // UBL 2.1 invoices and credit notes
@@ -25,10 +28,10 @@ const (
 // ParseKind checks a --kind value.
 func ParseKind(s string) (Kind, error) {
 	switch k := Kind(s); k {
-	case Customers, Invoices, Payments, CustomerAccounts:
+	case Customers, Invoices, Payments, CustomerAccounts, OpenItems:
 		return k, nil
 	}
-	return "", fmt.Errorf("%w: kind %q: expected customers, invoices, payments or customer_accounts (bank statements and e-invoices are recognised by their content)", creditflow.ErrInvalid, s)
+	return "", fmt.Errorf("%w: kind %q: expected customers, invoices, payments, customer_accounts or open_items (bank statements and e-invoices are recognised by their content)", creditflow.ErrInvalid, s)
 }
 
 // kindOrder is the order in which the files of one run are loaded, so that
@@ -45,10 +48,14 @@ func kindOrder(k Kind) int {
 		return 2
 	case EInvoices:
 		return 3
-	case Payments:
+	case OpenItems:
+		// After the invoices, before the payments: a payments file of the
+		// same run then adds to what the list's derived payments paid.
 		return 4
+	case Payments:
+		return 5
 	}
-	return 5
+	return 6
 }
 
 // Format is a file format DuckDB reads for us.
@@ -92,12 +99,15 @@ func detect(path string, head []byte, forced Kind) (Kind, Format, error) {
 	if forced != "" {
 		return forced, format, nil
 	}
-	for _, k := range []Kind{CustomerAccounts, Customers, Invoices, Payments} {
+	for _, k := range []Kind{CustomerAccounts, Customers, Invoices, Payments, OpenItems} {
 		if strings.HasPrefix(name, string(k)) {
 			return k, format, nil
 		}
 	}
-	return "", "", fmt.Errorf("%w: %s: cannot tell the table from the file name: name it customers*, invoices*, payments* or customer_accounts*, or pass --kind", creditflow.ErrInvalid, path)
+	if strings.HasPrefix(name, "openstaande") {
+		return OpenItems, format, nil
+	}
+	return "", "", fmt.Errorf("%w: %s: cannot tell the table from the file name: name it customers*, invoices*, payments*, customer_accounts* or open_items* (openstaande_posten*), or pass --kind", creditflow.ErrInvalid, path)
 }
 
 // colType is how a text cell of the input is checked and converted.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -208,6 +209,12 @@ func TestErrors(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{ingSample, rabobankSample, abnSample, sparkasseSample} {
 		f.Add([]byte(s))
+	}
+	hand, _ := filepath.Glob(filepath.Join("testdata", "*.sta"))
+	for _, p := range hand {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
 	}
 	if _, err := os.Stat(fixtureDir); err == nil {
 		for _, p := range fixtureFiles(f) {

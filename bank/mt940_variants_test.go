@@ -29,18 +29,20 @@ func TestIngestMT940Variants(t *testing.T) {
 	if s == nil {
 		t.Fatal("no statement result")
 	}
-	if s.Transactions != 8 || s.Credits != 6 || s.Debits != 2 {
-		t.Errorf("statement result = %+v, want 8 transactions, 6 credits, 2 debits", *s)
+	if s.Transactions != 9 || s.Credits != 7 || s.Debits != 2 {
+		t.Errorf("statement result = %+v, want 9 transactions, 7 credits, 2 debits", *s)
 	}
 	got := rows(t, db, `SELECT CAST(value_date AS VARCHAR), CAST(amount AS VARCHAR), status, coalesce(customer_id, '-'), coalesce(invoice_ids, '-'), coalesce(rule, '-')
 		FROM bank_transactions ORDER BY entry_no`)
 	want := strings.Join([]string{
 		// The old Rabobank file: a betalingskenmerk, an invoice number in
-		// the text, a debit, and a payer nobody knows.
+		// the text, a debit, a payer nobody knows, and a customer known
+		// only by the name in the :61: line.
 		"2025-02-10 100.00 matched C1 INV-2025-000001 structured_reference",
 		"2025-02-10 250.00 matched C1 INV-2025-000002 invoice_in_text",
 		"2025-02-10 -30.00 debit - - -",
 		"2025-02-11 123.45 unmatched - - -",
+		"2025-02-11 60.00 matched C2 INV-2025-000005 name_amount",
 		// The :61: lines without a type code.
 		"2025-02-12 40.25 matched C2 INV-2025-000004 invoice_in_text",
 		"2025-02-12 500.00 matched C3 INV-2025-000006 name_amount",

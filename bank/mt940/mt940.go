@@ -242,6 +242,9 @@ func (p *parser) statements(fields []field) ([]Statement, error) {
 			if refs[i].details != "" {
 				applyDetails(t, refs[i].details)
 			}
+			if t.CounterName == "" {
+				t.CounterName = refs[i].counterName
+			}
 			t.Account = st.Account
 			if t.Currency == "" && st.ClosingBalance != nil {
 				t.Currency = st.ClosingBalance.Currency
@@ -307,6 +310,7 @@ func (p *parser) statements(fields []field) ([]Statement, error) {
 // txRefs keeps what feeds the hash ID of an entry without a bank reference.
 type txRefs struct {
 	customer, bank, supplementary, details string
+	counterName                            string   // from the :61: line of the old Rabobank layout
 	more                                   []string // :86: fields, in order
 }
 
@@ -511,6 +515,7 @@ func (p *parser) entry(f field, st *Statement) (creditflow.BankTransaction, txRe
 	first, supp, _ := strings.Cut(rest, "\n")
 	cust, bank, hasBank := strings.Cut(first, "//")
 	if !hasBank && len(cust) > 16 {
+		r.counterName = rabobankCounterName(cust)
 		supp = strings.TrimSpace(cust[16:] + "\n" + supp)
 		cust = cust[:16]
 	}
@@ -539,4 +544,24 @@ func hasTypeCode(rest string) bool {
 		return false
 	}
 	return !strings.HasPrefix(rest, "NONREF")
+}
+
+// rabobankCounterName is the counterparty's name in a :61: reference of the
+// old Rabobank layout, where the 16 characters of the customer reference
+// hold the counterparty's account number (ten digits, or P and the giro
+// number) or NONREF, padded with spaces, and the name follows on the same
+// line: "0417164300      BAKKERIJ DE VRIES BV". The :86: of that layout is
+// free text without the name.
+func rabobankCounterName(ref string) string {
+	if len(ref) <= 16 || ref[15] != ' ' {
+		return ""
+	}
+	acct := strings.TrimRight(ref[:16], " ")
+	switch {
+	case len(acct) == 10 && allDigits(acct), acct == "NONREF":
+	case len(acct) >= 2 && acct[0] == 'P' && allDigits(acct[1:]):
+	default:
+		return ""
+	}
+	return strings.TrimSpace(ref[16:])
 }

@@ -62,7 +62,7 @@ func TestVariants(t *testing.T) {
 		// The old Rabobank layout: ":940:" before every statement,
 		// zero-padded amounts with a decimal point, the counterparty's
 		// account and name in the :61: line, :86: repeated per line.
-		{"rabobank_old.sta", 3, 1},
+		{"rabobank_old.sta", 4, 1},
 		// :61: lines without a transaction type code after the amount:
 		// only the bank reference, NONREF, nothing, or a reference.
 		{"no_type_code.sta", 3, 1},
@@ -193,6 +193,24 @@ func TestHasTypeCode(t *testing.T) {
 	for _, tt := range tests {
 		if got := hasTypeCode(tt.rest); got != tt.want {
 			t.Errorf("hasTypeCode(%q) = %v, want %v", tt.rest, got, tt.want)
+		}
+	}
+}
+
+func TestRabobankCounterName(t *testing.T) {
+	tests := []struct{ ref, want string }{
+		{"0417164300      BAKKERIJ DE VRIES BV", "BAKKERIJ DE VRIES BV"},
+		{"NONREF          ONBEKENDE BETALER", "ONBEKENDE BETALER"},
+		{"P004500018      JAN JANSEN", "JAN JANSEN"},
+		{"0121470966      W.P. Jansen ", "W.P. Jansen"},
+		{"0417164300", ""},
+		{"29-07-2014 10:05 tekst", ""},
+		{"12345           te kort nummer", ""},
+		{"0417164300123456 geen spatie", ""},
+	}
+	for _, tt := range tests {
+		if got := rabobankCounterName(tt.ref); got != tt.want {
+			t.Errorf("rabobankCounterName(%q) = %q, want %q", tt.ref, got, tt.want)
 		}
 	}
 }

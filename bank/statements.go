@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"runtime"
@@ -82,7 +83,11 @@ func readStatements(files []ingest.StatementFile) ([]statementTx, []int, error) 
 	}
 	wg.Wait()
 	var n int
-	for i := range files {
+	for i, f := range files {
+		var le *mt940.LineError
+		if errors.As(errs[i], &le) {
+			return nil, nil, lineProblem(f, le)
+		}
 		if errs[i] != nil {
 			return nil, nil, fmt.Errorf("ingest: %w", errs[i])
 		}
@@ -120,6 +125,20 @@ func readStatement(f ingest.StatementFile) ([]creditflow.BankTransaction, error)
 		return txs, err
 	}
 	return nil, fmt.Errorf("%w: %s: not a bank statement", creditflow.ErrInvalid, f.Name)
+}
+
+// lineProblem rejects a statement file for a line the MT940 reader cannot
+// read, as the ingest rejects a bad CSV: a FileError with the problem's
+// line, field, value and what was expected.
+func lineProblem(f ingest.StatementFile, le *mt940.LineError) *ingest.FileError {
+	field := ""
+	if le.Field != "" {
+		field = ":" + le.Field + ":"
+	}
+	return &ingest.FileError{
+		File: f.Name, Format: f.Format, Cause: le.Detail(), Total: 1,
+		Problems: []ingest.Problem{{Line: le.Line, Column: field, Value: le.Found, Expected: le.Expected}},
+	}
 }
 
 // BookStatements reads bank statements, keeps the transactions not seen

@@ -25,6 +25,12 @@ func TestSniff(t *testing.T) {
 		{"{1:F01INGBNL2AXXXX0000000000}{2:I940INGBNL2AXXXXN}{4:\r\n:20:X", BankStatements, MT940},
 		{":20:940S130403\r\n:25:NL69INGB0123456789EUR", BankStatements, MT940},
 		{"0000 01INGBNL2AXXXX00001\r\n0000 01INGBNL2AXXXX00001\r\n940 00\r\n:20:P140220000000001\r\n:25:NL", BankStatements, MT940},
+		// The old Rabobank layout opens with ":940:", ABN AMRO with header
+		// lines, a SWIFT transmission with SOH before the blocks.
+		{":940:\r\n:20:940S250210\r\n:25:0300000001EUR\r\n:28:00000/00\r\n:60F:C250207EUR000000001000.00", BankStatements, MT940},
+		{":940:\n:20:940S130403\n:25:NL50RABO0123456789\n:28C:0", BankStatements, MT940},
+		{"ABNANL2A\r\n940\r\nABNANL2A\r\n:20:ABN AMRO BANK NV\r\n:25:517852257\r\n:28:19321/1", BankStatements, MT940},
+		{"\x01{1:F01INGBNL2AXXXX0000000000}{2:I940INGBNL2AXXXXN}{4:\r\n:20:STMT250212\r\n:25:NL98INGB0000000002EUR", BankStatements, MT940},
 		{"invoice_id,customer_id\n", "", ""},
 		{`<html><body>`, "", ""},
 	}

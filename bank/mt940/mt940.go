@@ -49,8 +49,8 @@ type field struct {
 }
 
 // Parse reads every statement in r. name is used in error messages only.
-// Malformed input gives an error wrapping creditflow.ErrInvalid that names
-// the file, the line and what was expected.
+// A line it cannot read gives a *LineError, a creditflow.ErrInvalid that
+// names the file, the line, the field and what was expected.
 func Parse(r io.Reader, name string) ([]Statement, error) {
 	data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
 	if err != nil {
@@ -79,10 +79,6 @@ type parser struct {
 	name string
 }
 
-func (p *parser) errorf(line int, format string, args ...any) error {
-	return fmt.Errorf("mt940 %s: %w: line %d: %s", p.name, creditflow.ErrInvalid, line, fmt.Sprintf(format, args...))
-}
-
 // split cuts the input into messages, each a list of fields; it strips the
 // SWIFT block wrapper ({1:..}{2:..}{4: ... -}) and header lines before the
 // first tag.
@@ -95,6 +91,8 @@ func (p *parser) split(data []byte) ([][]field, error) {
 		cur      []field
 		sawTag   bool
 		nonEmpty int
+		first    string // the first non-empty line and its number, for the error
+		firstN   int
 		// brokenTag is set after a line holding only ":".
 		brokenTag bool
 	)
@@ -126,6 +124,9 @@ func (p *parser) split(data []byte) ([][]field, error) {
 			continue
 		}
 		nonEmpty++
+		if first == "" {
+			first, firstN = trimmed, n
+		}
 		if trimmed == "-" || strings.HasPrefix(trimmed, "-}") {
 			flush()
 			continue
@@ -141,6 +142,11 @@ func (p *parser) split(data []byte) ([][]field, error) {
 		brokenTag = false
 		if tag, rest, ok := cutTag(line); ok {
 			sawTag = true
+			if tag == "940" && strings.TrimSpace(rest) == "" {
+				// The old Rabobank layout opens every statement with a
+				// line ":940:" before its :20:.
+				continue
+			}
 			cur = append(cur, field{tag: tag, value: rest, line: n})
 			continue
 		}
@@ -156,7 +162,7 @@ func (p *parser) split(data []byte) ([][]field, error) {
 	}
 	flush()
 	if nonEmpty > 0 && !sawTag {
-		return nil, p.errorf(1, "expected an MT940 tag such as :20:")
+		return nil, p.failAt(firstN, "", "an MT940 statement, starting with a field such as :20:", first)
 	}
 	return messages, nil
 }
@@ -236,6 +242,9 @@ func (p *parser) statements(fields []field) ([]Statement, error) {
 			if refs[i].details != "" {
 				applyDetails(t, refs[i].details)
 			}
+			if t.CounterName == "" {
+				t.CounterName = refs[i].counterName
+			}
 			t.Account = st.Account
 			if t.Currency == "" && st.ClosingBalance != nil {
 				t.Currency = st.ClosingBalance.Currency
@@ -301,6 +310,7 @@ func (p *parser) statements(fields []field) ([]Statement, error) {
 // txRefs keeps what feeds the hash ID of an entry without a bank reference.
 type txRefs struct {
 	customer, bank, supplementary, details string
+	counterName                            string   // from the :61: line of the old Rabobank layout
 	more                                   []string // :86: fields, in order
 }
 
@@ -317,16 +327,16 @@ func hashID(t *creditflow.BankTransaction, r txRefs) string {
 func (p *parser) balance(f field, fallbackCurrency string) (*Balance, error) {
 	v := strings.TrimSpace(f.value)
 	if v == "" || (v[0] != 'C' && v[0] != 'D') {
-		return nil, p.errorf(f.line, ":%s: expected C or D as the balance mark", f.tag)
+		return nil, p.fail(f, "C (credit) or D (debit) before the balance", v)
 	}
 	neg := v[0] == 'D'
 	v = v[1:]
 	if len(v) < 6 {
-		return nil, p.errorf(f.line, ":%s: expected a date YYMMDD", f.tag)
+		return nil, p.fail(f, "a date as YYMMDD, like 250131", v)
 	}
 	d, ok := parseYYMMDD(v[:6])
 	if !ok {
-		return nil, p.errorf(f.line, ":%s: expected a date YYMMDD", f.tag)
+		return nil, p.fail(f, "a date as YYMMDD, like 250131", v)
 	}
 	v = v[6:]
 	var cur string
@@ -337,11 +347,11 @@ func (p *parser) balance(f field, fallbackCurrency string) (*Balance, error) {
 		// Some banks leave the currency out of intermediate balances.
 		cur = fallbackCurrency
 	default:
-		return nil, p.errorf(f.line, ":%s: expected a currency code after the date", f.tag)
+		return nil, p.fail(f, "a currency code like EUR after the date", v)
 	}
 	amt, rest, ok := parseAmount(v)
 	if !ok || strings.TrimSpace(rest) != "" {
-		return nil, p.errorf(f.line, ":%s: expected an amount with a decimal comma", f.tag)
+		return nil, p.fail(f, amountExpected, v)
 	}
 	if neg {
 		amt = -amt
@@ -390,16 +400,32 @@ func allDigits(s string) bool {
 	return true
 }
 
-// parseAmount reads digits with a decimal comma ("1234,5", "12,", "0,07")
-// from the front of s and returns the rest.
+// amountExpected is what an error says an amount looks like.
+const amountExpected = "an amount like 1234,56 (a decimal comma, or a point, with at most two decimals)"
+
+// parseAmount reads an amount from the front of s and returns the rest.
+// MT940 writes a decimal comma ("1234,5", "12,", "0,07", zero-padded at
+// Rabobank); the old Rabobank layout writes a decimal point instead. A point
+// is read only as long as it cannot be a thousands separator: at most two
+// digits after it, and never together with a comma.
 func parseAmount(s string) (creditflow.Money, string, bool) {
 	i := 0
-	for i < len(s) && (isDigit(s[i]) || s[i] == ',') {
+	for i < len(s) && (isDigit(s[i]) || s[i] == ',' || s[i] == '.') {
 		i++
 	}
 	num, rest := s[:i], s[i:]
-	whole, frac, _ := strings.Cut(num, ",")
-	if whole == "" || strings.Contains(frac, ",") {
+	sep := ","
+	if strings.Contains(num, ".") {
+		if strings.Contains(num, ",") {
+			return 0, rest, false
+		}
+		sep = "."
+	}
+	whole, frac, _ := strings.Cut(num, sep)
+	if whole == "" || strings.Contains(frac, sep) {
+		return 0, rest, false
+	}
+	if sep == "." && len(frac) > 2 {
 		return 0, rest, false
 	}
 	frac = strings.TrimRight(frac, "0")
@@ -420,17 +446,20 @@ func parseAmount(s string) (creditflow.Money, string, bool) {
 	return creditflow.Money(n), rest, true
 }
 
-// entry reads a :61: statement line.
+// entry reads a :61: statement line:
+// value date, entry date, mark, funds code, amount, transaction type code,
+// customer reference, //bank reference, and supplementary details on the
+// next line. Some banks leave the transaction type code out.
 func (p *parser) entry(f field, st *Statement) (creditflow.BankTransaction, txRefs, error) {
 	var t creditflow.BankTransaction
 	var r txRefs
 	v := strings.TrimLeft(f.value, " ")
 	if len(v) < 6 {
-		return t, r, p.errorf(f.line, ":61: expected a value date YYMMDD")
+		return t, r, p.fail(f, "a value date as YYMMDD, like 250131", v)
 	}
 	vd, ok := parseYYMMDD(v[:6])
 	if !ok {
-		return t, r, p.errorf(f.line, ":61: expected a value date YYMMDD")
+		return t, r, p.fail(f, "a value date as YYMMDD, like 250131", v)
 	}
 	v = v[6:]
 	t.ValueDate, t.BookingDate = vd, vd
@@ -446,7 +475,7 @@ func (p *parser) entry(f field, st *Statement) (creditflow.BankTransaction, txRe
 		}
 		bd, ok := makeDate(y, mm, dd)
 		if !ok {
-			return t, r, p.errorf(f.line, ":61: expected an entry date MMDD after the value date")
+			return t, r, p.fail(f, "an entry date as MMDD after the value date "+f.value[:6], v)
 		}
 		t.BookingDate = bd
 		v = v[4:]
@@ -457,7 +486,7 @@ func (p *parser) entry(f field, st *Statement) (creditflow.BankTransaction, txRe
 		v = v[1:]
 	}
 	if v == "" || (v[0] != 'C' && v[0] != 'D') {
-		return t, r, p.errorf(f.line, ":61: expected C, D, RC or RD after the dates")
+		return t, r, p.fail(f, "C (credit) or D (debit), or RC or RD for a reversal, after the dates", v)
 	}
 	debit := v[0] == 'D'
 	if t.Reversal {
@@ -471,7 +500,7 @@ func (p *parser) entry(f field, st *Statement) (creditflow.BankTransaction, txRe
 	v = strings.TrimLeft(v, "\n")
 	amt, rest, ok := parseAmount(v)
 	if !ok {
-		return t, r, p.errorf(f.line, ":61: expected an amount with a decimal comma")
+		return t, r, p.fail(f, amountExpected, v)
 	}
 	if debit {
 		amt = -amt
@@ -480,13 +509,13 @@ func (p *parser) entry(f field, st *Statement) (creditflow.BankTransaction, txRe
 	if st.OpeningBalance != nil {
 		t.Currency = st.OpeningBalance.Currency
 	}
-	if len(rest) < 4 || rest[0] < 'A' || rest[0] > 'Z' {
-		return t, r, p.errorf(f.line, ":61: expected a transaction type code such as NTRF after the amount")
+	if hasTypeCode(rest) {
+		rest = rest[4:]
 	}
-	rest = rest[4:]
 	first, supp, _ := strings.Cut(rest, "\n")
 	cust, bank, hasBank := strings.Cut(first, "//")
 	if !hasBank && len(cust) > 16 {
+		r.counterName = rabobankCounterName(cust)
 		supp = strings.TrimSpace(cust[16:] + "\n" + supp)
 		cust = cust[:16]
 	}
@@ -498,4 +527,41 @@ func (p *parser) entry(f field, st *Statement) (creditflow.BankTransaction, txRe
 	}
 	t.BatchCount = 1
 	return t, r, nil
+}
+
+// hasTypeCode tells whether what follows the amount of a :61: line starts
+// with a transaction type code: a letter (N, F or S in SWIFT's rules, but
+// banks use others) and three more characters, such as NTRF, NMSC, N541 or
+// S103. Some banks leave the code out and go on with the reference; those
+// lines are told by what follows the amount: nothing, "//" and the bank
+// reference, a reference that does not start with a letter, one with a
+// slash in its first four characters, or NONREF (no code reads NONR).
+func hasTypeCode(rest string) bool {
+	if len(rest) < 4 || rest[0] < 'A' || rest[0] > 'Z' {
+		return false
+	}
+	if strings.ContainsAny(rest[1:4], "/\n") {
+		return false
+	}
+	return !strings.HasPrefix(rest, "NONREF")
+}
+
+// rabobankCounterName is the counterparty's name in a :61: reference of the
+// old Rabobank layout, where the 16 characters of the customer reference
+// hold the counterparty's account number (ten digits, or P and the giro
+// number) or NONREF, padded with spaces, and the name follows on the same
+// line: "0417164300      BAKKERIJ DE VRIES BV". The :86: of that layout is
+// free text without the name.
+func rabobankCounterName(ref string) string {
+	if len(ref) <= 16 || ref[15] != ' ' {
+		return ""
+	}
+	acct := strings.TrimRight(ref[:16], " ")
+	switch {
+	case len(acct) == 10 && allDigits(acct), acct == "NONREF":
+	case len(acct) >= 2 && acct[0] == 'P' && allDigits(acct[1:]):
+	default:
+		return ""
+	}
+	return strings.TrimSpace(ref[16:])
 }

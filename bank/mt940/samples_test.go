@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -157,16 +158,35 @@ func TestSamples(t *testing.T) {
 
 func TestErrors(t *testing.T) {
 	tests := []struct {
-		name, src, want string
+		name, src string
+		want      LineError
 	}{
-		{"value date", ":20:X\n:25:NL1\n:60F:C240101EUR1,00\n:61:24AB01C1,00NTRF\n", "line 4: :61: expected a value date YYMMDD"},
-		{"mark", ":20:X\n:61:240101X1,00NTRF\n", "line 2: :61: expected C, D, RC or RD"},
-		{"amount", ":20:X\n:61:240101C1.00NTRF\n", "line 2: :61: expected a transaction type code"},
-		{"amount decimals", ":20:X\n:61:240101C1,005NTRF\n", "line 2: :61: expected an amount"},
-		{"type code", ":20:X\n:61:240101C1,00\n", "line 2: :61: expected a transaction type code"},
-		{"balance", ":20:X\n:60F:X240101EUR1,00\n", "line 2: :60F: expected C or D"},
-		{"balance date", ":20:X\n:62F:C241301EUR1,00\n", "line 2: :62F: expected a date YYMMDD"},
-		{"no tags", "hello\nworld\n", "line 1: expected an MT940 tag"},
+		{"value date", ":20:X\n:25:NL1\n:60F:C240101EUR1,00\n:61:24AB01C1,00NTRF\n",
+			LineError{Line: 4, Field: "61", Expected: "a value date as YYMMDD, like 250131", Found: "24AB01C1,00NTRF"}},
+		{"entry date", ":20:X\n:61:2401011301C1,00NTRF\n",
+			LineError{Line: 2, Field: "61", Expected: "an entry date as MMDD after the value date 240101", Found: "1301C1,00NTRF"}},
+		{"mark", ":20:X\n:61:240101X1,00NTRF\n",
+			LineError{Line: 2, Field: "61", Expected: "C (credit) or D (debit), or RC or RD for a reversal, after the dates", Found: "X1,00NTRF"}},
+		{"amount with comma and point", ":20:X\n:61:240101C1.000,00NTRF\n",
+			LineError{Line: 2, Field: "61", Expected: amountExpected, Found: "1.000,00NTRF"}},
+		{"amount with a thousands point", ":20:X\n:61:240101C1.000NTRF\n",
+			LineError{Line: 2, Field: "61", Expected: amountExpected, Found: "1.000NTRF"}},
+		{"amount decimals", ":20:X\n:61:240101C1,005NTRF\n",
+			LineError{Line: 2, Field: "61", Expected: amountExpected, Found: "1,005NTRF"}},
+		{"no amount", ":20:X\n:61:240101C\n",
+			LineError{Line: 2, Field: "61", Expected: amountExpected}},
+		{"long value cut", ":20:X\n:61:2401AAC1,00NTRFNONREF//0123456789012345\n",
+			LineError{Line: 2, Field: "61", Expected: "a value date as YYMMDD, like 250131", Found: "2401AAC1,00NTRFNONREF//0..."}},
+		{"balance", ":20:X\n:60F:X240101EUR1,00\n",
+			LineError{Line: 2, Field: "60F", Expected: "C (credit) or D (debit) before the balance", Found: "X240101EUR1,00"}},
+		{"balance date", ":20:X\n:62F:C241301EUR1,00\n",
+			LineError{Line: 2, Field: "62F", Expected: "a date as YYMMDD, like 250131", Found: "241301EUR1,00"}},
+		{"balance currency", ":20:X\n:60F:C240101E1,00\n",
+			LineError{Line: 2, Field: "60F", Expected: "a currency code like EUR after the date", Found: "E1,00"}},
+		{"balance amount", ":20:X\n:60F:C240101EUR1.234,56\n",
+			LineError{Line: 2, Field: "60F", Expected: amountExpected, Found: "1.234,56"}},
+		{"no tags", "\nhello\nworld\n",
+			LineError{Line: 2, Expected: "an MT940 statement, starting with a field such as :20:", Found: "hello"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -174,8 +194,13 @@ func TestErrors(t *testing.T) {
 			if !errors.Is(err, creditflow.ErrInvalid) {
 				t.Fatalf("want ErrInvalid, got %v", err)
 			}
-			if !strings.Contains(err.Error(), "bad.sta") || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error %q: want file name and %q", err, tt.want)
+			var le *LineError
+			if !errors.As(err, &le) {
+				t.Fatalf("want a *LineError, got %T %v", err, err)
+			}
+			tt.want.File = "bad.sta"
+			if *le != tt.want {
+				t.Errorf("got  %+v\nwant %+v", *le, tt.want)
 			}
 		})
 	}
@@ -184,6 +209,12 @@ func TestErrors(t *testing.T) {
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{ingSample, rabobankSample, abnSample, sparkasseSample} {
 		f.Add([]byte(s))
+	}
+	hand, _ := filepath.Glob(filepath.Join("testdata", "*.sta"))
+	for _, p := range hand {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
 	}
 	if _, err := os.Stat(fixtureDir); err == nil {
 		for _, p := range fixtureFiles(f) {

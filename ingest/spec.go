@@ -17,6 +17,7 @@ const (
 	Invoices         Kind = "invoices"
 	Payments         Kind = "payments"
 	CustomerAccounts Kind = "customer_accounts" // the IBANs customers pay from
+	ExchangeRates    Kind = "exchange_rates"    // reference rates per EUR, the ECB layout (see rates.go)
 	// Documents of other formats, told by their content.
 	BankStatements Kind = "bank_statements" // camt.052/053/054, MT940
 	EInvoices      Kind = "e_invoices"      // UBL 2.1 invoices and credit notes
@@ -25,18 +26,21 @@ const (
 // ParseKind checks a --kind value.
 func ParseKind(s string) (Kind, error) {
 	switch k := Kind(s); k {
-	case Customers, Invoices, Payments, CustomerAccounts:
+	case Customers, Invoices, Payments, CustomerAccounts, ExchangeRates:
 		return k, nil
 	}
-	return "", fmt.Errorf("%w: kind %q: expected customers, invoices, payments or customer_accounts (bank statements and e-invoices are recognised by their content)", creditflow.ErrInvalid, s)
+	return "", fmt.Errorf("%w: kind %q: expected customers, invoices, payments, customer_accounts or exchange_rates (bank statements and e-invoices are recognised by their content)", creditflow.ErrInvalid, s)
 }
 
 // kindOrder is the order in which the files of one run are loaded, so that
 // payments can refer to invoices and invoices to customers of the same run.
+// Exchange rates come first: invoices and payments are converted with them.
 // Bank statements come last: they are matched against the invoices and
 // payments loaded before them.
 func kindOrder(k Kind) int {
 	switch k {
+	case ExchangeRates:
+		return -1
 	case Customers:
 		return 0
 	case CustomerAccounts:
@@ -91,6 +95,9 @@ func detect(path string, head []byte, forced Kind) (Kind, Format, error) {
 	}
 	if forced != "" {
 		return forced, format, nil
+	}
+	if format == CSV && isRatesFile(name, head) {
+		return ExchangeRates, CSV, nil
 	}
 	for _, k := range []Kind{CustomerAccounts, Customers, Invoices, Payments} {
 		if strings.HasPrefix(name, string(k)) {

@@ -274,6 +274,16 @@ func fxDump(t *testing.T, db *store.DB) string {
 	return d.String()
 }
 
+func TestRatesDailyFile(t *testing.T) {
+	// The day's file spells the date out and puts a space after each comma.
+	db := storetest.MustOpen(t)
+	mustIngest(t, db, Options{}, storetest.WriteFiles(t, "eurofxref.csv", "Date, USD, JPY, \n03 January 2025, 1.0299, 162.77, \n")...)
+	got := ingesttest.Dump(t, db, `SELECT currency, CAST(rate_date AS VARCHAR), CAST(per_eur AS VARCHAR) FROM exchange_rates ORDER BY ALL`)
+	if want := "JPY 2025-01-03 162.77000000\nUSD 2025-01-03 1.02990000\n"; got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
 func mustMoney(t *testing.T, s string) creditflow.Money {
 	t.Helper()
 	m, err := creditflow.ParseMoney(s)

@@ -87,8 +87,12 @@ func ratesHeader(path string) ([]string, error) {
 	return codes, nil
 }
 
-// ratesStage holds the rates of one file, one row per currency and date.
-const ratesStage = "rates_stage"
+// ratesStage holds the rates of one file, one row per currency and date;
+// ratesRaw the file's lines in file order.
+const (
+	ratesStage = "rates_stage"
+	ratesRaw   = "rates_raw"
+)
 
 // loadRates validates a rates file as a whole and replaces the rates it
 // has into exchange_rates. A cell N/A or empty is no rate: it neither adds
@@ -111,13 +115,20 @@ func (l *loader) loadRates(ctx context.Context, f inputFile) (FileResult, error)
 	if len(cells) == 1 {
 		return fr, nil
 	}
-	// Lines are numbered in file order: the header is line 1.
+	// The lines are read in file order, so that rowid tells the line (the
+	// header is line 1; rowids start at an offset inside a transaction).
 	if _, err := l.conn.ExecContext(ctx, `SET preserve_insertion_order = true`); err != nil {
 		return fr, err
 	}
 	defer l.conn.ExecContext(context.WithoutCancel(ctx), `SET preserve_insertion_order = false`)
-	src := "SELECT row_number() OVER () + 1 AS line, " + strings.Join(cells, ", ") + " FROM read_csv(" + quoteString(f.path) +
-		", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', null_padding = true, columns = {" + strings.Join(cols, ", ") + "})"
+	if _, err := l.conn.ExecContext(ctx, "CREATE OR REPLACE TEMP TABLE "+ratesRaw+" AS SELECT "+strings.Join(cells, ", ")+" FROM read_csv("+quoteString(f.path)+
+		", header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', null_padding = true, columns = {"+strings.Join(cols, ", ")+"})"); err != nil {
+		if ctx.Err() != nil {
+			return fr, ctx.Err()
+		}
+		return fr, &FileError{File: f.name, Format: f.format, Cause: "cannot be read as csv: " + cleanDuckDBError(err)}
+	}
+	src := "SELECT rowid - (SELECT min(rowid) FROM " + ratesRaw + ") + 2 AS line, * FROM " + ratesRaw
 	q := `CREATE OR REPLACE TEMP TABLE ` + ratesStage + ` AS
 		SELECT line, d, currency, v,
 			coalesce(CAST(try_strptime(d, '%Y-%m-%d') AS DATE), CAST(try_strptime(d, '%d %B %Y') AS DATE)) AS rate_date,

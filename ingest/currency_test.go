@@ -147,6 +147,31 @@ func TestCurrencyConversionChangesAgingByConvertedAmounts(t *testing.T) {
 	}
 }
 
+func TestPaymentCurrency(t *testing.T) {
+	// Payments have no currency: the named invoice's, else the customer's
+	// when all its invoices have one, else the reporting currency.
+	db := storetest.MustOpen(t)
+	mustIngest(t, db, Options{}, storetest.WriteFiles(t, "eurofxref-hist.csv", fxRatesCSV, "invoices.csv", fxInvoicesCSV+`M1,C5,2025-01-03,,10.00,USD
+M2,C5,2025-01-03,,10.00,EUR
+`, "payments.csv", `
+payment_id,customer_id,invoice_id,payment_date,amount
+P1,C2,U1,2025-01-06,104.26
+P2,C2,,2025-01-06,-104.26
+P3,C5,,2025-01-06,104.26
+P4,C3,,2025-01-05,83.21
+`)...)
+	got := ingesttest.Dump(t, db, `SELECT payment_id, CAST(amount AS VARCHAR), original_currency FROM payments ORDER BY ALL`)
+	want := strings.Join([]string{
+		"P1 100.00 USD",  // names U1, in dollars: 104.26 / 1.0426
+		"P2 -100.00 USD", // C2 has only dollar invoices; a reversal mirrors
+		"P3 104.26 EUR",  // C5 has dollar and euro invoices
+		"P4 100.00 GBP",  // a Sunday: Friday's 0.83208; 100.0024 rounds down
+	}, "\n")
+	if strings.TrimSpace(got) != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
 func TestCurrencyRounding(t *testing.T) {
 	tests := []struct {
 		name, invoices, want string

@@ -66,6 +66,10 @@ type OpenItem struct {
 	DaysPastDue  int    `json:"days_past_due"`
 	Bucket       string `json:"bucket"`
 	Disputed     bool   `json:"disputed"`
+	// OriginalAmount in OriginalCurrency is the invoice as it came in, before
+	// it was converted into the reporting currency of Amount.
+	OriginalAmount   Money  `json:"original_amount"`
+	OriginalCurrency string `json:"original_currency"`
 }
 
 // AgingBucketLabels are the aging buckets in display order, by days past due.

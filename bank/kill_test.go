@@ -49,7 +49,13 @@ func TestIngestKilledHalfWay(t *testing.T) {
 	db.Close()
 
 	changed := strings.ReplaceAll(ingesttest.InvoicesCSV, "EUR", "USD")
-	files := storetest.WriteFiles(t, "invoices-changed.csv", changed, "payments.csv", ingesttest.PaymentsCSV,
+	// Dollars convert at 1.04 per EUR, a rate every three days.
+	var rates strings.Builder
+	rates.WriteString("Date,USD,\n")
+	for d := time.Date(2024, 12, 27, 0, 0, 0, 0, time.UTC); d.Before(time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)); d = d.AddDate(0, 0, 3) {
+		rates.WriteString(d.Format(time.DateOnly) + ",1.04,\n")
+	}
+	files := storetest.WriteFiles(t, "eurofxref-hist.csv", rates.String(), "invoices-changed.csv", changed, "payments.csv", ingesttest.PaymentsCSV,
 		"customer_accounts.csv", "customer_id,iban\nC1,"+deVries+"\n",
 		"statement.xml", camtStatement("K1", februaryEntries[3]))
 	cmd := exec.Command(os.Args[0], "-test.run=^TestKillHelper$", "-test.v")
@@ -95,8 +101,8 @@ func TestIngestKilledHalfWay(t *testing.T) {
 	if after := ingesttest.LedgerDump(t, db); after != before {
 		t.Errorf("a killed ingest changed the database:\nbefore\n%s\nafter\n%s", before, after)
 	}
-	if got := rows(t, db, `SELECT (SELECT count(*) FROM bank_transactions) + (SELECT count(*) FROM customer_accounts)`); got != "0" {
-		t.Errorf("a killed ingest left %s bank transactions and accounts", got)
+	if got := rows(t, db, `SELECT (SELECT count(*) FROM bank_transactions) + (SELECT count(*) FROM customer_accounts) + (SELECT count(*) FROM exchange_rates)`); got != "0" {
+		t.Errorf("a killed ingest left %s bank transactions, accounts and exchange rates", got)
 	}
 	// And the same files load fine afterwards.
 	mustIngest(t, db, ingest.Options{}, files...)

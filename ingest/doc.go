@@ -4,8 +4,9 @@
 //
 // It holds the canonical files (customers, invoices, payments and customer
 // accounts as CSV, Parquet or NDJSON), UBL e-invoices (read by ingest/ubl),
-// the payment allocation, and the recognition of every file's kind, bank
-// statements included. It does not book bank statements: a run hands them,
+// the payment allocation, exchange-rate files and the conversion of
+// invoices and payments in other currencies (rates.go, currency.go), and the
+// recognition of every file's kind, bank statements included. It does not book bank statements: a run hands them,
 // with its open transaction (Tx), to the StatementBooker of
 // Options.Statements, which package bank provides. So every file of a run
 // lands in one transaction, statements too, without ingest knowing banks.

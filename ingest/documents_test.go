@@ -57,8 +57,18 @@ func TestIngestEInvoices(t *testing.T) {
 	if len(paths) == 0 {
 		t.Skip("no UBL fixtures")
 	}
+	// Some fixtures are in Danish, Norwegian or Swedish crowns: rates in the
+	// ECB layout for their dates (close to the ECB's, not copied from it).
+	rates := storetest.WriteFiles(t, "eurofxref-hist.csv", `
+Date,DKK,NOK,SEK,
+2019-01-25,7.4651,9.7700,10.2540,
+2018-02-08,7.4440,9.6958,9.9373,
+2013-06-28,7.4588,7.8845,8.7773,
+2013-04-10,7.4549,7.4460,8.3618,
+2013-03-11,7.4556,7.4675,8.3520,
+`)
 	db := storetest.MustOpen(t)
-	res := mustIngest(t, db, Options{}, paths...)
+	res := mustIngest(t, db, Options{}, append(paths, rates...)...)
 	// Some fixtures are variants of one invoice: the last file of an id wins.
 	ids := map[string]bool{}
 	for _, p := range paths {
@@ -79,8 +89,11 @@ func TestIngestEInvoices(t *testing.T) {
 	if got := rows(t, db, `SELECT count(*) FROM customers WHERE bare OR name IS NULL`); got != "0" {
 		t.Errorf("buyers without name: %s", got)
 	}
+	if got := rows(t, db, `SELECT string_agg(DISTINCT currency) FROM invoices`); got != "EUR" {
+		t.Errorf("invoices in %s, want all converted into EUR", got)
+	}
 	// Again: recognised as identical files.
-	again := mustIngest(t, db, Options{}, paths...)
+	again := mustIngest(t, db, Options{}, append(paths, rates...)...)
 	for _, f := range again.Files {
 		if !f.Skipped {
 			t.Errorf("%s not skipped", f.File)

@@ -15,6 +15,9 @@ type loader struct {
 }
 
 func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
+	if f.kind == ExchangeRates {
+		return l.loadRates(ctx, f)
+	}
 	fr := FileResult{File: f.name, Kind: f.kind, Format: f.format, SHA256: f.sha}
 	t := NewPhaseTimer(l.opt.Log, f.name)
 	defer t.Done()
@@ -60,9 +63,23 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 		return fr, err
 	}
 	fr.Inserted = fr.Rows - fr.Updated
-	for _, stmt := range mergeStatements(f.kind, st.extras, l.opt.Strict, stage, noCustomer > 0) {
+	var cur string
+	var converted bool
+	if f.kind == Invoices || f.kind == Payments {
+		var err error
+		if cur, err = l.reportingCurrency(ctx, f.kind, stage); err != nil {
+			return fr, fmt.Errorf("ingest %s: reporting currency: %w", f.name, err)
+		}
+		if converted, err = l.convert(ctx, f, stage, cur); err != nil {
+			return fr, err
+		}
+		t.Phase("converted currencies")
+	}
+	for _, stmt := range mergeStatements(f.kind, st.extras, l.opt.Strict, stage, noCustomer > 0, converted) {
 		var args []any
-		if strings.Contains(stmt, "$1") {
+		if strings.Contains(stmt, "$2") {
+			args = append(args, l.runID, cur)
+		} else if strings.Contains(stmt, "$1") {
 			args = append(args, l.runID)
 		}
 		if _, err := l.conn.ExecContext(ctx, stmt, args...); err != nil {

@@ -16,9 +16,11 @@ func attributesExpr(extras []string) string {
 	return "json_object(" + strings.Join(kv, ", ") + ")"
 }
 
-// mergeStatements replace the stage rows into their table. $1 is the run id.
-// fillCustomers says that some payments lack a customer_id.
-func mergeStatements(kind Kind, extras []string, strict bool, stage string, fillCustomers bool) []string {
+// mergeStatements replace the stage rows into their table. $1 is the run id,
+// $2 the reporting currency of invoices and payments. fillCustomers says that
+// some payments lack a customer_id; converted, that fxTable holds the
+// converted amounts of some of the rows (see currency.go).
+func mergeStatements(kind Kind, extras []string, strict bool, stage string, fillCustomers, converted bool) []string {
 	spec := specs[kind]
 	v := typedCol
 	attrs := attributesExpr(extras)
@@ -26,6 +28,13 @@ func mergeStatements(kind Kind, extras []string, strict bool, stage string, fill
 	table, key := string(kind), spec.key
 	var stmts []string
 	var insert string
+	// The amount in the reporting currency, the rate it was converted at and
+	// the currency a payment was taken to be in.
+	insertFrom, amount, rate, paid := stageFrom, v("amount"), "1", "$2"
+	if converted {
+		insertFrom += " LEFT JOIN " + fxTable + " fx ON fx.id = " + v(spec.key)
+		amount, rate, paid = "coalesce(fx.amount, "+v("amount")+")", "coalesce(fx.fx_rate, 1)", "coalesce(fx.cur, $2)"
+	}
 	switch kind {
 	case Customers:
 		insert = `INSERT INTO customers (customer_id, name, country, segment, kind, payment_terms_days, credit_limit,
@@ -36,22 +45,26 @@ func mergeStatements(kind Kind, extras []string, strict bool, stage string, fill
 			FROM ` + stageFrom
 	case Invoices:
 		// A missing due date follows the customer's terms (30 days for a new customer).
-		insert = `INSERT INTO invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency, disputed, description, attributes, ingest_run_id)
+		insert = `INSERT INTO invoices (invoice_id, customer_id, invoice_date, due_date, amount, currency, disputed, description, attributes, ingest_run_id,
+				original_amount, original_currency, fx_rate)
 			SELECT ` + v("invoice_id") + `, ` + v("customer_id") + `, ` + v("invoice_date") + `,
 				coalesce(` + v("due_date") + `, ` + v("invoice_date") + ` + coalesce(c.payment_terms_days, 30)),
-				` + v("amount") + `, coalesce(` + v("currency") + `, 'EUR'), coalesce(` + v("disputed") + `, false),
-				` + v("description") + `, ` + attrs + `, $1
-			FROM ` + stageFrom + ` LEFT JOIN customers c ON c.customer_id = ` + v("customer_id")
+				` + amount + `, $2, coalesce(` + v("disputed") + `, false),
+				` + v("description") + `, ` + attrs + `, $1,
+				` + v("amount") + `, coalesce(` + v("currency") + `, 'EUR'), ` + rate + `
+			FROM ` + insertFrom + ` LEFT JOIN customers c ON c.customer_id = ` + v("customer_id")
 	case Payments:
 		// A payment without customer_id belongs to the customer of its invoice.
 		if fillCustomers {
 			stmts = append(stmts, `UPDATE `+quoteIdent(stage)+` AS s SET `+quoteIdent(typedPrefix+"customer_id")+` = i.customer_id
 				FROM invoices i WHERE `+typedCol("customer_id")+` IS NULL AND i.invoice_id = `+typedCol("invoice_id"))
 		}
-		insert = `INSERT INTO payments (payment_id, customer_id, invoice_id, payment_date, amount, method, reference, attributes, ingest_run_id)
-			SELECT ` + v("payment_id") + `, ` + v("customer_id") + `, ` + v("invoice_id") + `, ` + v("payment_date") + `, ` + v("amount") + `,
-				` + v("method") + `, ` + v("reference") + `, ` + attrs + `, $1
-			FROM ` + stageFrom
+		insert = `INSERT INTO payments (payment_id, customer_id, invoice_id, payment_date, amount, method, reference, attributes, ingest_run_id,
+				original_amount, original_currency, fx_rate)
+			SELECT ` + v("payment_id") + `, ` + v("customer_id") + `, ` + v("invoice_id") + `, ` + v("payment_date") + `, ` + amount + `,
+				` + v("method") + `, ` + v("reference") + `, ` + attrs + `, $1,
+				` + v("amount") + `, ` + paid + `, ` + rate + `
+			FROM ` + insertFrom
 	case CustomerAccounts:
 		insert = `INSERT INTO customer_accounts (iban, customer_id, name, source, added_at, ingest_run_id)
 			SELECT ` + v("iban") + `, ` + v("customer_id") + `, ` + v("name") + `, 'input', now(), $1

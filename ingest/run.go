@@ -260,7 +260,7 @@ func auditDetail(res *Result) string {
 }
 
 func dropTemp(ctx context.Context, conn *sql.Conn) error {
-	for _, t := range []string{"stage", "stage_narrow", "stage_lines", "affected", "alloc_customers",
+	for _, t := range []string{"stage", "stage_narrow", "stage_lines", "affected", "alloc_customers", fxTable, ratesStage, ratesRaw,
 		ublInvoicesTable, ublCustomersTable} {
 		if _, err := conn.ExecContext(ctx, "DROP TABLE IF EXISTS temp."+t); err != nil {
 			return err

@@ -17,6 +17,7 @@ const (
 	Invoices         Kind = "invoices"
 	Payments         Kind = "payments"
 	CustomerAccounts Kind = "customer_accounts" // the IBANs customers pay from
+	ExchangeRates    Kind = "exchange_rates"    // reference rates per EUR, the ECB layout (see rates.go)
 	// OpenItems is an open-items list (openstaande posten) on a date: its
 	// invoices and their paid parts (snapshots.go).
 	OpenItems Kind = "open_items"
@@ -28,18 +29,21 @@ const (
 // ParseKind checks a --kind value.
 func ParseKind(s string) (Kind, error) {
 	switch k := Kind(s); k {
-	case Customers, Invoices, Payments, CustomerAccounts, OpenItems:
+	case Customers, Invoices, Payments, CustomerAccounts, OpenItems, ExchangeRates:
 		return k, nil
 	}
-	return "", fmt.Errorf("%w: kind %q: expected customers, invoices, payments, customer_accounts or open_items (bank statements and e-invoices are recognised by their content)", creditflow.ErrInvalid, s)
+	return "", fmt.Errorf("%w: kind %q: expected customers, invoices, payments, customer_accounts, open_items or exchange_rates (bank statements and e-invoices are recognised by their content)", creditflow.ErrInvalid, s)
 }
 
 // kindOrder is the order in which the files of one run are loaded, so that
 // payments can refer to invoices and invoices to customers of the same run.
+// Exchange rates come first: invoices and payments are converted with them.
 // Bank statements come last: they are matched against the invoices and
 // payments loaded before them.
 func kindOrder(k Kind) int {
 	switch k {
+	case ExchangeRates:
+		return -1
 	case Customers:
 		return 0
 	case CustomerAccounts:
@@ -98,6 +102,9 @@ func detect(path string, head []byte, forced Kind) (Kind, Format, error) {
 	}
 	if forced != "" {
 		return forced, format, nil
+	}
+	if format == CSV && isRatesFile(name, head) {
+		return ExchangeRates, CSV, nil
 	}
 	for _, k := range []Kind{CustomerAccounts, Customers, Invoices, Payments, OpenItems} {
 		if strings.HasPrefix(name, string(k)) {

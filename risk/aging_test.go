@@ -286,6 +286,7 @@ func openItem(tb testing.TB, inv, cust, name, segment, invDate, due, amount, ope
 		InvoiceDate: date(tb, invDate), DueDate: date(tb, due),
 		Amount: money(tb, amount), OpenAmount: money(tb, open),
 		DaysPastDue: dpd, Bucket: creditflow.AgingBucketLabel(dpd),
+		OriginalAmount: money(tb, amount), OriginalCurrency: "EUR",
 	}
 }
 

@@ -1,5 +1,7 @@
 -- open_items: one page of the open items on an as-of date, with the customer's
--- name and segment, and the number of open items in all pages (total).
+-- name and segment, the invoice's original amount and currency (before its
+-- conversion into the reporting currency), and the number of open items in
+-- all pages (total).
 --   $1  as-of date (DATE)
 --   $2  currency (SELECT report_currency())
 --   $3  customer_id to show only that customer's items; '' for all customers
@@ -20,8 +22,11 @@ SELECT o.invoice_id,
        o.days_past_due,
        o.bucket,
        o.disputed,
+       coalesce(i.original_amount, o.amount) AS original_amount,
+       coalesce(i.original_currency, $2) AS original_currency,
        count(*) OVER () AS total
 FROM open_invoices(CAST($1 AS DATE), $2) o
+JOIN invoices i ON i.invoice_id = o.invoice_id
 LEFT JOIN customers c ON c.customer_id = o.customer_id
 WHERE $3 = '' OR o.customer_id = $3
 ORDER BY

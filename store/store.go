@@ -58,7 +58,7 @@ func EachRow(ctx context.Context, q Querier, query string, fn func(*sql.Rows) er
 func ScanOpenItem(rows *sql.Rows) (it creditflow.OpenItem, total int, err error) {
 	err = rows.Scan(&it.InvoiceID, &it.CustomerID, &it.CustomerName, &it.Segment,
 		&it.InvoiceDate, &it.DueDate, Money(&it.Amount), Money(&it.OpenAmount),
-		&it.DaysPastDue, &it.Bucket, &it.Disputed, &total)
+		&it.DaysPastDue, &it.Bucket, &it.Disputed, Money(&it.OriginalAmount), &it.OriginalCurrency, &total)
 	return it, total, err
 }
 

@@ -17,7 +17,7 @@ const progressThreshold = 4 << 20
 
 func runIngest(ctx context.Context, c *command, args []string) error {
 	strict := c.Bool("strict", false, "reject invoices and payments of unknown customers instead of creating bare customers")
-	kind := c.String("kind", "", "table of every file: customers, invoices, payments, customer_accounts or open_items (default: from the file name; bank statements and e-invoices are recognised by content)")
+	kind := c.String("kind", "", "table of every file: customers, invoices, payments, customer_accounts, open_items or exchange_rates (default: from the file name; bank statements, e-invoices and exchange-rate files are recognised by content)")
 	dryRun := c.Bool("dry-run", false, "read and check the files and say what would be loaded; keep nothing")
 	trace := c.Bool("trace", false, "log how long each phase of the ingest takes, on stderr")
 	cpuProfile := c.String("cpuprofile", "", "write a CPU profile of the ingest to `file` (for developers: go tool pprof)")

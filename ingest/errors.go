@@ -16,6 +16,8 @@ type Problem struct {
 	Column   string `json:"column"`
 	Value    string `json:"value"`
 	Expected string `json:"expected"`
+	// Hint names the likely cause, when there is one.
+	Hint string `json:"hint,omitempty"`
 }
 
 // FileError rejects a whole file and lists its first problems.
@@ -36,7 +38,7 @@ func (e *FileError) Error() string {
 		return b.String()
 	}
 	unit := "line"
-	if e.Format == Parquet {
+	if e.Format == Parquet || e.Format == XLSX {
 		unit = "row"
 	}
 	fmt.Fprintf(&b, "%s: rejected, %d problem(s)", e.File, e.Total)
@@ -45,9 +47,16 @@ func (e *FileError) Error() string {
 	}
 	b.WriteString("; nothing was loaded")
 	for _, p := range e.Problems {
-		fmt.Fprintf(&b, "\n  %s: %s %d, column %s: expected %s", e.File, unit, p.Line, p.Column, p.Expected)
+		fmt.Fprintf(&b, "\n  %s: %s %d", e.File, unit, p.Line)
+		if p.Column != "" {
+			fmt.Fprintf(&b, ", column %s", p.Column)
+		}
+		fmt.Fprintf(&b, ": expected %s", p.Expected)
 		if p.Value != "" {
 			fmt.Fprintf(&b, ", got %q", p.Value)
+		}
+		if p.Hint != "" {
+			fmt.Fprintf(&b, " (%s)", p.Hint)
 		}
 	}
 	return b.String()

@@ -156,7 +156,7 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 		{
 			name:  "missing required column",
 			files: []string{"invoices.csv", "invoice_id,customer_id,amount\nI1,C1,10.00\n"},
-			want:  []string{"line 1, column invoice_date: expected a column named invoice_date in the header"},
+			want:  []string{"cannot map the columns to invoices: found invoice_id, customer_id, amount; missing invoice_date"},
 		},
 		{
 			name: "payment of an unknown invoice",
@@ -176,7 +176,7 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 		{
 			name:  "file name without a kind",
 			files: []string{"ledger.csv", "invoice_id\n"},
-			want:  []string{"cannot tell the table from the file name"},
+			want:  []string{"cannot tell which table the file feeds from its columns (invoice_id)", "pass --kind"},
 		},
 		{
 			name: "more than twenty problems",

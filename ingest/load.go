@@ -15,7 +15,7 @@ type loader struct {
 }
 
 func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
-	fr := FileResult{File: f.name, Kind: f.kind, Format: f.format, SHA256: f.sha}
+	fr := FileResult{File: f.name, Kind: f.kind, Format: f.shownFormat(), SHA256: f.sha, Dialect: f.detected}
 	t := NewPhaseTimer(l.opt.Log, f.name)
 	defer t.Done()
 	st := f.staged

@@ -28,7 +28,7 @@ func (l *loader) listProblems(ctx context.Context, f inputFile, detailed string)
 		return fmt.Errorf("ingest %s: validate: %w", f.name, err)
 	}
 	defer rows.Close()
-	fe := &FileError{File: f.name, Format: f.format}
+	fe := &FileError{File: f.name, Format: f.shownFormat()}
 	for rows.Next() {
 		var p Problem
 		var val sql.NullString

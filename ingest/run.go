@@ -119,7 +119,7 @@ func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int6
 		res.Files = append(res.Files, fr)
 		res.Rows[f.kind] += fr.Rows
 		_, err := conn.ExecContext(ctx, store.Query("ingest_run_insert"),
-			res.RunID, f.name, f.sha, string(f.kind), string(f.format), fr.Rows, fr.Inserted, fr.Updated, started.UTC(), opt.Now().UTC())
+			res.RunID, f.name, f.sha, string(f.kind), string(f.shownFormat()), fr.Rows, fr.Inserted, fr.Updated, started.UTC(), opt.Now().UTC())
 		return err
 	}
 	// Documents of one kind are loaded together, at their kind's turn.

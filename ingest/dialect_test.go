@@ -150,7 +150,7 @@ func TestIngestDialectRefusals(t *testing.T) {
 		{name: "unmappable columns", files: storetest.WriteFiles(t, "invoices.csv", "Nummer;Wie;Wanneer\nF1;C1;2026-01-01\n"),
 			want: []string{"cannot map the columns to invoices: found Nummer, Wie, Wanneer; missing invoice_id, customer_id, invoice_date, amount"}},
 		{name: "an unquoted decimal comma in a comma file", files: storetest.WriteFiles(t, "invoices.csv", "invoice_id,customer_id,invoice_date,amount\nF1,C1,2026-01-01,10.00\nF2,C1,2026-01-02,12,50\n"),
-			want: []string{"line 3: expected 4 fields, as in the header; found 5", "an amount with a decimal comma (1234,56) in a comma-separated file splits into two fields"}},
+			want: []string{"line 3: expected 4 fields, as in the header; found 5", "an amount with a comma (1234,56 or 1,234.56) splits into two fields in a comma-separated file"}},
 		{name: "every file's problems", files: append(storetest.WriteFiles(t, "customers.csv", "Debiteurnummer;Naam\n;Leeg\n"), dialectFile("broken", "facturen.csv")),
 			want: []string{"customers.csv: rejected, 1 problem(s)", "line 2, column customer_id: expected a value",
 				"facturen.csv: rejected, 3 problem(s)"}},

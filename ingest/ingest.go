@@ -178,10 +178,22 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 		})
 	}
 	wg.Wait()
-	// Every file's problems are reported, not only the first file's.
-	if err := errors.Join(errs...); err != nil {
-		return res, err
+	// Every file's problems are reported, not only the first file's: the
+	// files the pre-pass refused are left out, and the others validated.
+	var refused []error
+	good := files[:0]
+	for i, err := range errs {
+		var fe *FileError
+		switch {
+		case errors.As(err, &fe):
+			refused = append(refused, err)
+		case err != nil:
+			return res, err
+		default:
+			good = append(good, files[i])
+		}
 	}
+	files = good
 	sort.SliceStable(files, func(i, j int) bool { return kindOrder(files[i].kind) < kindOrder(files[j].kind) })
 	for _, f := range files {
 		if f.kind == BankStatements && opt.Statements == nil {
@@ -206,9 +218,16 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 		if len(load) == 0 {
 			return nil
 		}
-		return run(ctx, conn, load, opt, &res)
+		return run(ctx, conn, load, opt, len(refused) > 0, &res)
 	})
 	res.Seconds = opt.Now().Sub(start).Seconds()
+	if len(refused) > 0 {
+		if !errors.Is(err, errRefused) {
+			refused = append(refused, err)
+		}
+		res.Files, res.Rows, res.RunID = nil, map[Kind]int64{}, 0
+		return res, errors.Join(refused...)
+	}
 	return res, err
 }
 

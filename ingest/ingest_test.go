@@ -143,7 +143,7 @@ I1,C1,2025-01-05,,10.00,EUR,false
 invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed
 I6,C1,2025-01-06,2025-01-01,1,000.00,EUR,false
 `},
-			want: []string{"invoices.csv: cannot be read as csv"},
+			want: []string{"invoices.csv: rejected, 1 problem(s)", "line 2: expected 7 fields, as in the header; found 8", "an amount with a comma (1234,56 or 1,234.56) splits into two fields"},
 		},
 		{
 			name: "due date before invoice date",

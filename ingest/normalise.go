@@ -136,3 +136,29 @@ func hashUTF8(h io.Writer, r io.Reader) (size int64, valid bool, err error) {
 
 // tempDir makes the directory of a run's pre-passed files.
 func tempDir() (string, error) { return os.MkdirTemp("", "creditflow-ingest-") }
+
+// readError is the error of a file the database could not read. A CSV file
+// is read again by the pre-pass, which names the line and what is wrong
+// with it; the database's own message, written for programmers, is shown
+// only for Parquet and NDJSON files.
+func readError(f inputFile, err error) *FileError {
+	fe := &FileError{File: f.name, Format: f.shownFormat()}
+	if f.format != CSV || f.query != "" {
+		fe.Cause = "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)
+		return fe
+	}
+	fe.Cause = "cannot be read as a CSV file: expected text with a header line and as many fields on every line as in the header"
+	if strings.HasSuffix(strings.ToLower(f.name), ".gz") {
+		return fe
+	}
+	dir, derr := tempDir()
+	if derr != nil {
+		return fe
+	}
+	defer os.RemoveAll(dir)
+	var explained *FileError
+	if errors.As(normalise(&f, dir, nil), &explained) {
+		return explained
+	}
+	return fe
+}

@@ -67,7 +67,7 @@ func (l *loader) source(ctx context.Context, f inputFile) (string, []string, err
 		if ctx.Err() != nil {
 			return "", nil, ctx.Err()
 		}
-		return "", nil, &FileError{File: f.name, Format: f.shownFormat(), Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
+		return "", nil, readError(f, err)
 	}
 	defer rows.Close()
 	var names []string
@@ -99,7 +99,7 @@ func (l *loader) stage(ctx context.Context, f inputFile, src string, spec tableS
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return &FileError{File: f.name, Format: f.shownFormat(), Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
+		return readError(f, err)
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func (l *loader) stageNarrow(ctx context.Context, f inputFile, st *narrowStage) 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return &FileError{File: f.name, Format: f.shownFormat(), Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
+		return readError(f, err)
 	}
 	return nil
 }

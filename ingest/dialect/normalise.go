@@ -403,17 +403,16 @@ func (c *converter) write(path string) error {
 }
 
 func (c *converter) fieldCountProblem(line int, row []string) Problem {
-	p := Problem{Line: line, Value: strings.Join(row, string(rune(0x2502))),
+	p := Problem{Line: line, Value: strings.Join(row, ","),
 		Expected: fmt.Sprintf("%d fields, as in the header; found %d", len(c.s.header), len(row))}
 	if len(row) > len(c.s.header) {
 		for _, v := range row {
-			if d := strings.TrimSpace(v); len(d) >= 1 && len(d) <= 2 && digits(d) {
-				p.Hint = "an amount with a decimal comma (1234,56) in a comma-separated file splits into two fields: put the amount in quotes, or separate the columns with semicolons"
+			if d := strings.TrimSpace(v); len(d) >= 1 && len(d) <= 3 && digits(d) {
+				p.Hint = "an amount with a comma (1234,56 or 1,234.56) splits into two fields in a comma-separated file: put the amount in quotes, leave out the thousands separator, or separate the columns with semicolons"
 				break
 			}
 		}
 	}
-	p.Value = strings.Join(row, ",")
 	return p
 }
 

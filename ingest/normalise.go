@@ -30,6 +30,15 @@ func ReadMapping(path string) (Mapping, error) {
 	return m, nil
 }
 
+// ParseMapping reads the JSON of a mapping file, as uploaded.
+func ParseMapping(b []byte) (Mapping, error) {
+	m, err := dialect.ParseMapping(b, dialectTables())
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", creditflow.ErrInvalid, err)
+	}
+	return m, nil
+}
+
 // dialectTables describes the contract's tables to the pre-pass.
 func dialectTables() []dialect.Table {
 	var ts []dialect.Table

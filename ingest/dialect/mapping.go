@@ -1,6 +1,7 @@
 package dialect
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -64,11 +65,20 @@ func ReadMapping(path string, tables []Table) (Mapping, error) {
 	if err != nil {
 		return nil, err
 	}
+	m, err := ParseMapping(b, tables)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %v", path, err)
+	}
+	return m, nil
+}
+
+// ParseMapping reads and checks the JSON of a mapping file.
+func ParseMapping(b []byte, tables []Table) (Mapping, error) {
 	var m Mapping
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&m); err != nil {
-		return nil, fmt.Errorf("mapping file %s: %v", path, err)
+		return nil, fmt.Errorf("mapping file: %v", err)
 	}
 	return m, m.check(tables)
 }

@@ -274,5 +274,8 @@ func describe(path, name string, forced Kind, m Mapping, dir string) (inputFile,
 			return inputFile{}, err
 		}
 	}
+	if in.kind == "" { // a gzipped CSV, which the pre-pass does not read
+		return inputFile{}, fmt.Errorf("%w: %s: cannot tell the table from the file name: name it customers*, invoices*, payments* or customer_accounts*, or pass --kind", creditflow.ErrInvalid, name)
+	}
 	return in, nil
 }

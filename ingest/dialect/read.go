@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/encoding/unicode"
 )
 
 // sheetRows are the rows of a file as text, each with the line (or the
@@ -30,6 +31,7 @@ const (
 	utf8Plain   = "UTF-8"
 	utf8BOM     = "UTF-8 with BOM"
 	windows1252 = "Windows-1252"
+	utf16BOM    = "UTF-16"
 )
 
 // IsXLSX reports whether a file name is that of an Excel workbook.
@@ -39,11 +41,15 @@ func IsXLSX(name string) bool {
 }
 
 // decode returns the text of a CSV file as UTF-8 and the encoding it was
-// in: UTF-8, with or without a byte-order mark, else Windows-1252 (of which
-// Latin-1 is a subset).
+// in: UTF-8, with or without a byte-order mark, UTF-16 with one (as Excel
+// saves "Unicode text"), else Windows-1252 (of which Latin-1 is a subset).
 func decode(b []byte) ([]byte, string, error) {
 	if rest, ok := bytes.CutPrefix(b, []byte("\xef\xbb\xbf")); ok {
 		return rest, utf8BOM, nil
+	}
+	if bytes.HasPrefix(b, []byte("\xff\xfe")) || bytes.HasPrefix(b, []byte("\xfe\xff")) {
+		out, err := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder().Bytes(b)
+		return out, utf16BOM, err
 	}
 	if utf8.Valid(b) {
 		return b, utf8Plain, nil

@@ -177,10 +177,12 @@ func classifyColumns(names []string, spec tableSpec) (present map[string]string,
 }
 
 // cleanDuckDBError keeps the useful part of a DuckDB reader error.
+// Only its first line is kept, without the kind of error, which is written
+// for programmers.
 func cleanDuckDBError(err error) string {
-	s := err.Error()
-	if i := strings.Index(s, "\n\nPossible fixes"); i > 0 {
-		s = s[:i]
+	s, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+	if k, rest, ok := strings.Cut(s, " Error: "); ok && !strings.Contains(k, " ") || ok && strings.Count(k, " ") == 1 {
+		s = rest
 	}
 	return strings.TrimSpace(s)
 }

@@ -92,7 +92,7 @@ func normalise(f *inputFile, dir string, m Mapping) error {
 		return err
 	}
 	out.Close()
-	kind, det, err := dialect.Normalise(dialect.Input{Path: f.path, Kind: string(f.kind), Tables: dialectTables(), Mapping: m, Out: out.Name()})
+	kind, det, err := dialect.Normalise(dialect.Input{Path: f.path, XLSX: f.format == XLSX, Kind: string(f.kind), Tables: dialectTables(), Mapping: m, Out: out.Name()})
 	var de *dialect.Error
 	if errors.As(err, &de) {
 		fe := &FileError{File: f.name, Format: f.format, Cause: de.Cause, Total: len(de.Problems)}

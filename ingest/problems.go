@@ -37,6 +37,7 @@ func (l *loader) listProblems(ctx context.Context, f inputFile, detailed string)
 		}
 		p.Value = val.String
 		p.Hint = hintFor(p)
+		p.Column = sourceColumn(f, p.Column)
 		fe.Problems = append(fe.Problems, p)
 	}
 	if err := rows.Err(); err != nil {
@@ -166,4 +167,16 @@ func hintFor(p Problem) string {
 		return "a date with the day or month first: set \"date_style\" (dd-mm-yyyy or mm-dd-yyyy) in a mapping file (--mapping)"
 	}
 	return ""
+}
+
+// sourceColumn is a contract column by the name the user's file gives it.
+func sourceColumn(f inputFile, column string) string {
+	if f.detected != nil {
+		for _, c := range f.detected.Columns {
+			if c.Column == column {
+				return c.Source
+			}
+		}
+	}
+	return column
 }

@@ -12,6 +12,7 @@ import (
 // Input is a file to normalise.
 type Input struct {
 	Path string // where the file is
+	XLSX bool   // whether it is an Excel workbook, else a CSV file
 	Kind string // its kind; empty means inferred from its header
 	// Tables are the contract's tables; Mapping the user's mapping file.
 	Tables  []Table
@@ -76,7 +77,7 @@ func Normalise(in Input) (string, Detection, error) {
 		err error
 	)
 	km := in.Mapping[in.Kind]
-	if IsXLSX(in.Path) {
+	if in.XLSX {
 		det.Format = "xlsx"
 		if in.Kind == "" {
 			// Without a kind, the sheet comes from the one mapping naming one.

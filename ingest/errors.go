@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,6 +13,8 @@ const maxProblems = 20
 
 // Problem is one bad cell of an input file.
 type Problem struct {
+	// File is set by Problems, which lists the problems of several files.
+	File     string `json:"file,omitempty"`
 	Line     int    `json:"line"`
 	Column   string `json:"column"`
 	Value    string `json:"value"`
@@ -64,3 +67,29 @@ func (e *FileError) Error() string {
 
 // Unwrap makes a FileError an ErrInvalid.
 func (e *FileError) Unwrap() error { return creditflow.ErrInvalid }
+
+// Problems lists the problems of every file an ingest error refused, each
+// with its file, in the order of the run.
+func Problems(err error) []Problem {
+	var ps []Problem
+	var walk func(error)
+	walk = func(err error) {
+		var fe *FileError
+		switch e := err.(type) {
+		case nil:
+		case interface{ Unwrap() []error }:
+			for _, err := range e.Unwrap() {
+				walk(err)
+			}
+		default:
+			if errors.As(err, &fe) {
+				for _, p := range fe.Problems {
+					p.File = fe.File
+					ps = append(ps, p)
+				}
+			}
+		}
+	}
+	walk(err)
+	return ps
+}

@@ -156,6 +156,8 @@ func TestIngestDialectRefusals(t *testing.T) {
 				"line 2, column amount: expected an amount with a dot", "got \"12,50\" (a decimal comma or thousands separator"}},
 		{name: "a duplicate key under its own column name", files: storetest.WriteFiles(t, "facturen.csv", "Factuurnummer;Debiteurnummer;Factuurdatum;Bedrag\nF1;C1;31-10-2026;1,00\nF1;C1;31-10-2026;2,00\n"),
 			want: []string{"line 3, column Factuurnummer: expected a unique invoice_id (the same value is on line 2), got \"F1\""}},
+		{name: "lines counted as in the original", files: storetest.WriteFiles(t, "facturen.csv", "Factuurnummer;Debiteurnummer;Factuurdatum;Bedrag;Omschrijving\nF1;C1;31-10-2026;1,00;\"twee\nregels\"\n\nF1;C1;31-10-2026;2,00;x\n"),
+			want: []string{"line 5, column Factuurnummer: expected a unique invoice_id (the same value is on line 2), got \"F1\""}},
 		{name: "every file's problems", files: append(storetest.WriteFiles(t, "customers.csv", "Debiteurnummer;Naam\n;Leeg\n"), dialectFile("broken", "facturen.csv")),
 			want: []string{"customers.csv: rejected, 1 problem(s)", "line 2, column Debiteurnummer: expected a value",
 				"facturen.csv: rejected, 3 problem(s)"}},

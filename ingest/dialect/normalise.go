@@ -193,10 +193,7 @@ func (c *converter) detect() error {
 	if c.numberStyle == "" {
 		comma, point := 0, 0
 		for _, col := range c.t.Columns {
-			if col.Type != Amount || c.idx[col.Name] < 0 {
-				continue
-			}
-			if _, ok := c.idx[col.Name]; !ok {
+			if _, ok := c.idx[col.Name]; !ok || col.Type != Amount {
 				continue
 			}
 			for _, row := range c.s.rows {
@@ -278,8 +275,8 @@ func (c *converter) detect() error {
 // that differ, so that reading it day-first or month-first matters.
 func (c *converter) differs(col string) bool {
 	for _, row := range c.s.rows {
-		p := splitDate(c.cell(row, col))
-		if p != nil && strings.TrimLeft(p[0], "0") != strings.TrimLeft(p[1], "0") {
+		p, ok := splitDate(c.cell(row, col))
+		if ok && strings.TrimLeft(p[0], "0") != strings.TrimLeft(p[1], "0") {
 			return true
 		}
 	}
@@ -353,13 +350,15 @@ func (c *converter) write(path string) error {
 		return err
 	}
 	defer f.Close()
+	// The CSV writer writes into bw itself (bufio reuses a big enough
+	// buffered writer), so the blank lines written to bw stay in order
+	// without flushing row by row.
 	bw := bufio.NewWriterSize(f, 1<<20)
 	w := csv.NewWriter(bw)
 	names, contract, extras := c.outColumns()
 	if err := w.Write(names); err != nil {
 		return err
 	}
-	w.Flush()
 	next := 2 // the line the next row starts on
 	out := make([]string, len(names))
 	for r, row := range c.s.rows {
@@ -386,7 +385,6 @@ func (c *converter) write(path string) error {
 		if err := w.Write(out); err != nil {
 			return err
 		}
-		w.Flush()
 		next++
 		for _, v := range out {
 			next += strings.Count(v, "\n")

@@ -1,7 +1,6 @@
 package dialect
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -109,7 +108,9 @@ const (
 // fictitious 29 February 1900).
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
-// parseDate reads a date in a style and returns it as YYYY-MM-DD.
+// parseDate reads a date in a style and returns it as YYYY-MM-DD. It is
+// called for every date cell in every style while detecting, so it does
+// not allocate but for its result.
 func parseDate(v, style string) (string, bool) {
 	v = strings.TrimSpace(v)
 	switch style {
@@ -117,48 +118,69 @@ func parseDate(v, style string) (string, bool) {
 		if len(v) > 10 && (v[10] == ' ' || v[10] == 'T') {
 			v = v[:10] // a date with a time of day
 		}
-		return ymd(splitDate(v), 0, 1, 2)
+		p, ok := splitDate(v)
+		return ymd(p, ok, 0, 1, 2)
 	case dayFirst:
-		return ymd(splitDate(v), 2, 1, 0)
+		p, ok := splitDate(v)
+		return ymd(p, ok, 2, 1, 0)
 	case monthFrst:
-		return ymd(splitDate(v), 2, 0, 1)
+		p, ok := splitDate(v)
+		return ymd(p, ok, 2, 0, 1)
 	case excelDate:
+		if v == "" || v[0] < '0' || v[0] > '9' {
+			return "", false
+		}
 		f, err := strconv.ParseFloat(v, 64)
 		if err != nil || f < 1 || f > 2958465 {
 			return "", false
 		}
-		return excelEpoch.AddDate(0, 0, int(f)).Format("2006-01-02"), true
+		y, m, d := excelEpoch.Add(time.Duration(f) * 24 * time.Hour).Date()
+		return formatDate(y, int(m), d), true
 	}
 	return "", false
 }
 
-// splitDate splits a date on -, / or . into three numbers; nil when it is
-// not such a date.
-func splitDate(v string) []string {
-	parts := strings.FieldsFunc(v, func(r rune) bool { return r == '-' || r == '/' || r == '.' })
-	if len(parts) != 3 || strings.Count(v, "-")+strings.Count(v, "/")+strings.Count(v, ".") != 2 {
-		return nil
-	}
-	for _, p := range parts {
-		if !digits(p) || p == "" {
-			return nil
+// splitDate splits a date on -, / or . into three runs of digits.
+func splitDate(v string) (parts [3]string, ok bool) {
+	n, from := 0, 0
+	for i := 0; i <= len(v); i++ {
+		if i < len(v) && v[i] >= '0' && v[i] <= '9' {
+			continue
 		}
+		if i < len(v) && v[i] != '-' && v[i] != '/' && v[i] != '.' || i == from || n == 3 {
+			return parts, false
+		}
+		parts[n], n, from = v[from:i], n+1, i+1
 	}
-	return parts
+	return parts, n == 3
 }
 
-func ymd(parts []string, y, m, d int) (string, bool) {
-	if parts == nil || len(parts[y]) != 4 || len(parts[m]) > 2 || len(parts[d]) > 2 {
+var daysIn = [13]int{0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+func ymd(parts [3]string, ok bool, y, m, d int) (string, bool) {
+	if !ok || len(parts[y]) != 4 || len(parts[m]) > 2 || len(parts[d]) > 2 {
 		return "", false
 	}
-	yy, _ := strconv.Atoi(parts[y])
-	mm, _ := strconv.Atoi(parts[m])
-	dd, _ := strconv.Atoi(parts[d])
-	t := time.Date(yy, time.Month(mm), dd, 0, 0, 0, 0, time.UTC)
-	if mm < 1 || mm > 12 || t.Day() != dd || t.Month() != time.Month(mm) {
+	yy, mm, dd := atoi(parts[y]), atoi(parts[m]), atoi(parts[d])
+	if mm < 1 || mm > 12 || dd < 1 || dd > daysIn[mm] || mm == 2 && dd == 29 && !(yy%4 == 0 && (yy%100 != 0 || yy%400 == 0)) {
 		return "", false
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", yy, mm, dd), true
+	return formatDate(yy, mm, dd), true
+}
+
+// atoi reads a run of at most four digits.
+func atoi(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		n = n*10 + int(s[i]-'0')
+	}
+	return n
+}
+
+func formatDate(y, m, d int) string {
+	b := [10]byte{byte('0' + y/1000%10), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + d/10), byte('0' + d%10)}
+	return string(b[:])
 }
 
 // parseBool reads the yes/no words of Dutch and English exports.

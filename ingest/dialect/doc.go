@@ -8,6 +8,6 @@
 // It reads column names through built-in Dutch and English synonyms or a
 // mapping file (Mapping), and reports what it detected (Detection).
 //
-// It imports no package of ours: the caller describes the contract's tables
-// (Table).
+// It imports no package of ours (the caller describes the contract's tables,
+// Table), only excelize for workbooks and x/text for the encodings.
 package dialect

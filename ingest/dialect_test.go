@@ -33,14 +33,18 @@ func dialectFile(parts ...string) string {
 }
 
 // writeXLSX writes the canonical ledger's invoices as a workbook the way
-// people keep one: Dutch headers on a named second sheet, date cells,
-// numbers, ja/nee.
-func writeXLSX(tb testing.TB, path string) {
+// people keep one: Dutch headers on a sheet Facturen, date cells, numbers,
+// ja/nee; with notesFirst, an empty sheet Notities comes before it.
+func writeXLSX(tb testing.TB, path string, notesFirst bool) {
 	tb.Helper()
 	f := excelize.NewFile()
 	defer f.Close()
-	f.SetSheetName("Sheet1", "Notities")
-	if _, err := f.NewSheet("Facturen"); err != nil {
+	first, second := "Facturen", "Notities"
+	if notesFirst {
+		first, second = second, first
+	}
+	f.SetSheetName("Sheet1", first)
+	if _, err := f.NewSheet(second); err != nil {
 		tb.Fatal(err)
 	}
 	d := func(s string) time.Time { t, _ := time.Parse("2006-01-02", s); return t }
@@ -75,7 +79,9 @@ func TestIngestDialects(t *testing.T) {
 	}
 
 	xlsx := filepath.Join(t.TempDir(), "facturen.xlsx")
-	writeXLSX(t, xlsx)
+	writeXLSX(t, xlsx, true)
+	firstSheet := filepath.Join(t.TempDir(), "invoices-2026.xlsx")
+	writeXLSX(t, firstSheet, false)
 	mapping, err := ReadMapping(dialectFile("mapped", "mapping.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -97,6 +103,8 @@ func TestIngestDialects(t *testing.T) {
 			want: Detection{Format: "csv", Delimiter: "semicolon", Encoding: "UTF-8", DecimalStyle: "1.234,56", DateStyle: "mm-dd-yyyy", KindFrom: "header"}},
 		{name: "xlsx, named sheet", invoices: xlsx, opt: Options{Mapping: xlsxMapping},
 			want: Detection{Format: "xlsx", Sheet: "Facturen", DecimalStyle: "1,234.56", DateStyle: "excel", KindFrom: "header"}},
+		{name: "xlsx, first sheet", invoices: firstSheet,
+			want: Detection{Format: "xlsx", Sheet: "Facturen", DecimalStyle: "1,234.56", DateStyle: "excel", KindFrom: "name"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := storetest.MustOpen(t)
@@ -158,6 +166,8 @@ func TestIngestDialectRefusals(t *testing.T) {
 			want: []string{"line 3, column Factuurnummer: expected a unique invoice_id (the same value is on line 2), got \"F1\""}},
 		{name: "lines counted as in the original", files: storetest.WriteFiles(t, "facturen.csv", "Factuurnummer;Debiteurnummer;Factuurdatum;Bedrag;Omschrijving\nF1;C1;31-10-2026;1,00;\"twee\nregels\"\n\nF1;C1;31-10-2026;2,00;x\n"),
 			want: []string{"line 5, column Factuurnummer: expected a unique invoice_id (the same value is on line 2), got \"F1\""}},
+		{name: "a sheet the workbook lacks", files: []string{xlsxFile(t)}, opt: Options{Mapping: Mapping{"invoices": {Sheet: "Blad1"}}},
+			want: []string{`invoices.xlsx: the workbook has no worksheet "Blad1"; it has Notities, Facturen`}},
 		{name: "every file's problems", files: append(storetest.WriteFiles(t, "customers.csv", "Debiteurnummer;Naam\n;Leeg\n"), dialectFile("broken", "facturen.csv")),
 			want: []string{"customers.csv: rejected, 1 problem(s)", "line 2, column Debiteurnummer: expected a value",
 				"facturen.csv: rejected, 3 problem(s)"}},
@@ -210,4 +220,10 @@ func TestIngestCanonicalTakesTheFastPath(t *testing.T) {
 	if got := ingesttest.Dump(t, db, `SELECT name FROM customers WHERE customer_id = 'C9'`); got != "Café Noir\n" {
 		t.Errorf("name = %q", got)
 	}
+}
+
+func xlsxFile(tb testing.TB) string {
+	path := filepath.Join(tb.TempDir(), "invoices.xlsx")
+	writeXLSX(tb, path, true)
+	return path
 }

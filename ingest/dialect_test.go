@@ -50,7 +50,7 @@ func writeXLSX(tb testing.TB, path string, notesFirst bool) {
 	d := func(s string) time.Time { t, _ := time.Parse("2006-01-02", s); return t }
 	rows := [][]any{
 		{"Factuurnummer", "Debiteurnummer", "Factuurdatum", "Vervaldatum", "Bedrag", "Valuta", "Betwist", "Omschrijving"},
-		{"F2026-001", "C1", d("2026-08-03"), d("2026-09-02"), 1234.56, "EUR", "nee", "Café levering"},
+		{"F2026-001", "C1", d("2026-08-03"), d("2026-09-02"), "€ 1.234,56", "EUR", "nee", "Café levering"}, // typed as text
 		{"F2026-002", "C1", d("2026-09-15"), d("2026-10-15"), 250.0, "EUR", "ja", "Onderhoud"},
 		{"F2026-003", "C2", d("2026-10-20"), d("2026-11-19"), 12000, "EUR", "nee", "Machines"},
 		{"F2026-004", "C2", d("2026-10-25"), d("2026-11-24"), -150.25, "EUR", "nee", "Creditnota"},
@@ -102,9 +102,9 @@ func TestIngestDialects(t *testing.T) {
 		{name: "mapping file", invoices: dialectFile("mapped", "export.csv"), opt: Options{Mapping: mapping},
 			want: Detection{Format: "csv", Delimiter: "semicolon", Encoding: "UTF-8", DecimalStyle: "1.234,56", DateStyle: "mm-dd-yyyy", KindFrom: "header"}},
 		{name: "xlsx, named sheet", invoices: xlsx, opt: Options{Mapping: xlsxMapping},
-			want: Detection{Format: "xlsx", Sheet: "Facturen", DecimalStyle: "1,234.56", DateStyle: "excel", KindFrom: "header"}},
+			want: Detection{Format: "xlsx", Sheet: "Facturen", DecimalStyle: "1.234,56", DateStyle: "excel", KindFrom: "header"}},
 		{name: "xlsx, first sheet", invoices: firstSheet,
-			want: Detection{Format: "xlsx", Sheet: "Facturen", DecimalStyle: "1,234.56", DateStyle: "excel", KindFrom: "name"}},
+			want: Detection{Format: "xlsx", Sheet: "Facturen", DecimalStyle: "1.234,56", DateStyle: "excel", KindFrom: "name"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			db := storetest.MustOpen(t)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -197,7 +198,11 @@ func (c *converter) detect() error {
 				continue
 			}
 			for _, row := range c.s.rows {
-				cm, pt := numberEvidence(c.cell(row, col.Name))
+				v := c.cell(row, col.Name)
+				if c.xlsx && !strings.Contains(v, ",") {
+					continue // a number cell, or text that tells nothing
+				}
+				cm, pt := numberEvidence(v)
 				if cm {
 					comma++
 				}
@@ -429,8 +434,12 @@ func (c *converter) convert(line int, row []string, col Column) string {
 	}
 	switch col.Type {
 	case Amount:
-		if c.xlsx {
-			v = roundCell(v)
+		// A workbook's number cells are numbers whatever the style of its
+		// text cells.
+		if _, err := strconv.ParseFloat(v, 64); err == nil && c.xlsx {
+			if a, ok := parseAmount(roundCell(v), DecimalPoint); ok {
+				return a
+			}
 		}
 		if a, ok := parseAmount(v, c.numberStyle); ok {
 			return a

@@ -211,13 +211,17 @@ func TestIngestCanonicalTakesTheFastPath(t *testing.T) {
 	if err := os.WriteFile(latin, []byte("customer_id,name\nC9,Caf\xe9 Noir\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	res := mustIngest(t, db, Options{}, dialectFile("canonical", "customers.csv"), latin)
+	bom := filepath.Join(t.TempDir(), "customers-bom.csv")
+	if err := os.WriteFile(bom, []byte("\xef\xbb\xbfcustomer_id,name\nC8,Met BOM\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	res := mustIngest(t, db, Options{}, dialectFile("canonical", "customers.csv"), latin, bom)
 	for _, f := range res.Files {
 		if got := f.Dialect != nil; got != (f.File == latin) {
 			t.Errorf("%s: pre-pass %v", f.File, got)
 		}
 	}
-	if got := ingesttest.Dump(t, db, `SELECT name FROM customers WHERE customer_id = 'C9'`); got != "Café Noir\n" {
+	if got := ingesttest.Dump(t, db, `SELECT name FROM customers WHERE customer_id IN ('C8', 'C9') ORDER BY 1`); got != "Café Noir\nMet BOM\n" {
 		t.Errorf("name = %q", got)
 	}
 }

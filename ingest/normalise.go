@@ -62,13 +62,15 @@ func dialectTables() []dialect.Table {
 }
 
 // canonicalCSV reports whether a CSV file can be loaded as it is: UTF-8
-// without a byte-order mark, its kind known, no mapping for that kind, and
-// a comma-separated header that names the kind's required columns. Such a
-// file takes the fast path; any other goes through the pre-pass.
+// (a byte-order mark is read as before), its kind known, no mapping for
+// that kind, and a comma-separated header that names the kind's required
+// columns. Such a file takes the fast path; any other goes through the
+// pre-pass.
 func canonicalCSV(head []byte, kind Kind, valid bool, m Mapping) bool {
-	if !valid || kind == "" || bytes.HasPrefix(head, []byte("\xef\xbb\xbf")) {
+	if !valid || kind == "" {
 		return false
 	}
+	head = bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
 	if _, ok := m[string(kind)]; ok {
 		return false
 	}

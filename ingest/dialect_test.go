@@ -231,3 +231,14 @@ func xlsxFile(tb testing.TB) string {
 	writeXLSX(tb, path, true)
 	return path
 }
+
+// TestIngestDialectKindOption wants the kind option to tell the kind of a
+// file whose name and columns would tell another.
+func TestIngestDialectKindOption(t *testing.T) {
+	db := storetest.MustOpen(t)
+	path := storetest.WriteFiles(t, "export.csv", "Debiteurnummer;Naam\nC1;Bakkerij\n")[0]
+	res := mustIngest(t, db, Options{Kind: Customers}, path)
+	if d := res.Files[0].Dialect; d == nil || d.KindFrom != "kind option" || res.Rows[Customers] != 1 {
+		t.Errorf("files %+v, rows %v", res.Files, res.Rows)
+	}
+}

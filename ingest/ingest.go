@@ -273,6 +273,9 @@ func describe(path, name string, forced Kind, m Mapping, dir string) (inputFile,
 		if err := normalise(&in, dir, m); err != nil {
 			return inputFile{}, err
 		}
+		if forced != "" {
+			in.detected.KindFrom = "kind option"
+		}
 	}
 	if in.kind == "" { // a gzipped CSV, which the pre-pass does not read
 		return inputFile{}, fmt.Errorf("%w: %s: cannot tell the table from the file name: name it customers*, invoices*, payments* or customer_accounts*, or pass --kind", creditflow.ErrInvalid, name)

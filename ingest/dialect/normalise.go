@@ -31,7 +31,8 @@ type Detection struct {
 	Sheet        string            `json:"sheet,omitempty"`
 	Columns      []ColumnMapping   `json:"columns"`
 	Constants    map[string]string `json:"constants,omitempty"`
-	// KindFrom says how the kind was told: "name", "mapping" or "header".
+	// KindFrom says how the kind was told: "name" (the caller's: the file
+	// name or an option), "name, mapping" or "header".
 	KindFrom string `json:"kind_from,omitempty"`
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -24,8 +26,12 @@ type Options struct {
 	// Strict rejects invoices and payments of unknown customers instead of
 	// creating bare customers for them.
 	Strict bool
-	// Kind forces the table of every file; empty means from the file name.
+	// Kind forces the table of every file; empty means from the file name,
+	// else from the header of a CSV or XLSX file (see ingest/dialect).
 	Kind Kind
+	// Mapping maps the columns, constants, date and number styles and
+	// sheet of files that are not canonical; see ReadMapping.
+	Mapping Mapping
 	// Names are the names to report and detect kinds by, one per path, when
 	// they differ from the paths (uploads saved under temporary names).
 	Names []string
@@ -84,6 +90,9 @@ type FileResult struct {
 	Updated  int64  `json:"updated"`
 	Skipped  bool   `json:"skipped"`
 	Message  string `json:"message,omitempty"`
+	// Dialect is what the pre-pass detected in a file that was not
+	// canonical; nil for a canonical file.
+	Dialect *Detection `json:"dialect,omitempty"`
 }
 
 // Result is the outcome of one ingest run.
@@ -129,6 +138,18 @@ type inputFile struct {
 	// staged is the file's narrow stage when it was read before the
 	// transaction; nil means it is read inside it.
 	staged *narrowStage
+	// detected is set when path is the pre-pass's canonical CSV of the
+	// file; shown is then the file's own format, when not CSV.
+	detected *Detection
+	shown    Format
+}
+
+// shownFormat is the format the user knows the file by.
+func (f inputFile) shownFormat() Format {
+	if f.shown != "" {
+		return f.shown
+	}
+	return f.format
 }
 
 // Files ingests the files in one transaction: either all of them land or
@@ -140,6 +161,11 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 	if len(paths) == 0 {
 		return res, fmt.Errorf("%w: no files to ingest", creditflow.ErrInvalid)
 	}
+	dir, err := tempDir()
+	if err != nil {
+		return res, err
+	}
+	defer os.RemoveAll(dir)
 	// Files are told and hashed in parallel: hashing 100 MB takes 50 ms.
 	files := make([]inputFile, len(paths))
 	errs := make([]error, len(paths))
@@ -153,15 +179,26 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			files[i], errs[i] = describe(p, name, opt.Kind)
+			files[i], errs[i] = describe(p, name, opt.Kind, opt.Mapping, dir)
 		})
 	}
 	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
+	// Every file's problems are reported, not only the first file's: the
+	// files the pre-pass refused are left out, and the others validated.
+	var refused []error
+	good := files[:0]
+	for i, err := range errs {
+		var fe *FileError
+		switch {
+		case errors.As(err, &fe):
+			refused = append(refused, err)
+		case err != nil:
 			return res, err
+		default:
+			good = append(good, files[i])
 		}
 	}
+	files = good
 	sort.SliceStable(files, func(i, j int) bool { return kindOrder(files[i].kind) < kindOrder(files[j].kind) })
 	for _, f := range files {
 		if f.kind == BankStatements && opt.Statements == nil {
@@ -169,7 +206,7 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 		}
 	}
 
-	err := db.Write(ctx, func(conn *sql.Conn) error {
+	err = db.Write(ctx, func(conn *sql.Conn) error {
 		var load []inputFile
 		for _, f := range files {
 			var seen int
@@ -177,7 +214,7 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 				return err
 			}
 			if seen > 0 {
-				res.Files = append(res.Files, FileResult{File: f.name, Kind: f.kind, Format: f.format, SHA256: f.sha, Skipped: true,
+				res.Files = append(res.Files, FileResult{File: f.name, Kind: f.kind, Format: f.shownFormat(), SHA256: f.sha, Skipped: true, Dialect: f.detected,
 					Message: "identical to a file ingested before (same sha256); skipped"})
 				continue
 			}
@@ -186,13 +223,23 @@ func Files(ctx context.Context, db *store.DB, paths []string, opt Options) (Resu
 		if len(load) == 0 {
 			return nil
 		}
-		return run(ctx, conn, load, opt, &res)
+		return run(ctx, conn, load, opt, len(refused) > 0, &res)
 	})
 	res.Seconds = opt.Now().Sub(start).Seconds()
+	if len(refused) > 0 {
+		if !errors.Is(err, errRefused) {
+			refused = append(refused, err)
+		}
+		res.Files, res.Rows, res.RunID = nil, map[Kind]int64{}, 0
+		return res, errors.Join(refused...)
+	}
 	return res, err
 }
 
-func describe(path, name string, forced Kind) (inputFile, error) {
+// describe tells a file's kind and format and hashes it. A tabular file
+// that is not canonical goes through the pre-pass, which writes its
+// canonical CSV into dir.
+func describe(path, name string, forced Kind, m Mapping, dir string) (inputFile, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return inputFile{}, fmt.Errorf("ingest: %w", err)
@@ -211,7 +258,14 @@ func describe(path, name string, forced Kind) (inputFile, error) {
 		return inputFile{}, fmt.Errorf("ingest %s: %w", name, err)
 	}
 	h := sha256.New()
-	size, err := io.Copy(h, f)
+	plain := format == CSV && !strings.HasSuffix(strings.ToLower(name), ".gz")
+	var size int64
+	valid := true
+	if plain {
+		size, valid, err = hashUTF8(h, f)
+	} else {
+		size, err = io.Copy(h, f)
+	}
 	if err != nil {
 		return inputFile{}, fmt.Errorf("ingest %s: %w", name, err)
 	}
@@ -219,5 +273,17 @@ func describe(path, name string, forced Kind) (inputFile, error) {
 	if err != nil {
 		return inputFile{}, err
 	}
-	return inputFile{path: abs, name: name, kind: kind, format: format, size: size, sha: hex.EncodeToString(h.Sum(nil))}, nil
+	in := inputFile{path: abs, name: name, kind: kind, format: format, size: size, sha: hex.EncodeToString(h.Sum(nil))}
+	if format == XLSX || plain && !canonicalCSV(head[:n], kind, valid, m) {
+		if err := normalise(&in, dir, m); err != nil {
+			return inputFile{}, err
+		}
+		if forced != "" {
+			in.detected.KindFrom = "kind option"
+		}
+	}
+	if in.kind == "" { // a gzipped CSV, which the pre-pass does not read
+		return inputFile{}, fmt.Errorf("%w: %s: cannot tell the table from the file name: name it customers*, invoices*, payments* or customer_accounts*, or pass --kind", creditflow.ErrInvalid, name)
+	}
+	return in, nil
 }

@@ -143,7 +143,7 @@ I1,C1,2025-01-05,,10.00,EUR,false
 invoice_id,customer_id,invoice_date,due_date,amount,currency,disputed
 I6,C1,2025-01-06,2025-01-01,1,000.00,EUR,false
 `},
-			want: []string{"invoices.csv: cannot be read as csv"},
+			want: []string{"invoices.csv: rejected, 1 problem(s)", "line 2: expected 7 fields, as in the header; found 8", "an amount with a comma (1234,56 or 1,234.56) splits into two fields"},
 		},
 		{
 			name: "due date before invoice date",
@@ -156,7 +156,7 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 		{
 			name:  "missing required column",
 			files: []string{"invoices.csv", "invoice_id,customer_id,amount\nI1,C1,10.00\n"},
-			want:  []string{"line 1, column invoice_date: expected a column named invoice_date in the header"},
+			want:  []string{"cannot map the columns to invoices: found invoice_id, customer_id, amount; missing invoice_date"},
 		},
 		{
 			name: "payment of an unknown invoice",
@@ -176,7 +176,7 @@ I6,C1,2025-01-06,2025-01-01,1000.00
 		{
 			name:  "file name without a kind",
 			files: []string{"ledger.csv", "invoice_id\n"},
-			want:  []string{"cannot tell the table from the file name"},
+			want:  []string{"cannot tell which table the file feeds from its columns (invoice_id)", "pass --kind"},
 		},
 		{
 			name: "more than twenty problems",

@@ -18,7 +18,7 @@ func (l *loader) load(ctx context.Context, f inputFile) (FileResult, error) {
 	if f.kind == ExchangeRates {
 		return l.loadRates(ctx, f)
 	}
-	fr := FileResult{File: f.name, Kind: f.kind, Format: f.format, SHA256: f.sha}
+	fr := FileResult{File: f.name, Kind: f.kind, Format: f.shownFormat(), SHA256: f.sha, Dialect: f.detected}
 	t := NewPhaseTimer(l.opt.Log, f.name)
 	defer t.Done()
 	st := f.staged

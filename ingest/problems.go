@@ -28,7 +28,7 @@ func (l *loader) listProblems(ctx context.Context, f inputFile, detailed string)
 		return fmt.Errorf("ingest %s: validate: %w", f.name, err)
 	}
 	defer rows.Close()
-	fe := &FileError{File: f.name, Format: f.format}
+	fe := &FileError{File: f.name, Format: f.shownFormat()}
 	for rows.Next() {
 		var p Problem
 		var val sql.NullString
@@ -36,6 +36,8 @@ func (l *loader) listProblems(ctx context.Context, f inputFile, detailed string)
 			return err
 		}
 		p.Value = val.String
+		p.Hint = hintFor(p)
+		p.Column = sourceColumn(f, p.Column)
 		fe.Problems = append(fe.Problems, p)
 	}
 	if err := rows.Err(); err != nil {
@@ -151,4 +153,30 @@ func problemsQueries(f Format, spec tableSpec, present map[string]string, strict
 		detailed: "SELECT line, col, val, expected, count(*) OVER () AS total FROM (\n" +
 			strings.Join(parts, "\nUNION ALL\n") + "\n) ORDER BY line, ord LIMIT " + fmt.Sprint(maxProblems),
 	}
+}
+
+// hintFor names the likely cause of a bad cell of a canonical file, which
+// is read with its own names, commas, dots and ISO dates.
+func hintFor(p Problem) string {
+	switch {
+	case strings.HasPrefix(p.Expected, "an amount") && strings.Contains(p.Value, ","):
+		return "a decimal comma or thousands separator: in a semicolon-separated file, or with \"number_style\" in a mapping file (--mapping), amounts like 1.234,56 are read"
+	case strings.HasPrefix(p.Expected, "an amount") && strings.Count(p.Value, ".") == 1 && len(p.Value)-strings.Index(p.Value, ".") == 4:
+		return "a dot as thousands separator? Set \"number_style\": \"1.234,56\" in a mapping file (--mapping)"
+	case strings.HasPrefix(p.Expected, "a date") && strings.ContainsAny(p.Value, "-/.") && len(p.Value) >= 8 && !strings.HasPrefix(p.Value, "20") && !strings.HasPrefix(p.Value, "19"):
+		return "a date with the day or month first: set \"date_style\" (dd-mm-yyyy or mm-dd-yyyy) in a mapping file (--mapping)"
+	}
+	return ""
+}
+
+// sourceColumn is a contract column by the name the user's file gives it.
+func sourceColumn(f inputFile, column string) string {
+	if f.detected != nil {
+		for _, c := range f.detected.Columns {
+			if c.Column == column {
+				return c.Source
+			}
+		}
+	}
+	return column
 }

@@ -12,9 +12,13 @@ import (
 	"github.com/creditflow/creditflow/store"
 )
 
+// errRefused rolls back a run whose other files were refused before it began.
+var errRefused = errors.New("ingest: files of the run were refused")
+
 // run reads the files into their stages, then loads them inside one
-// transaction on conn.
-func run(ctx context.Context, conn *sql.Conn, files []inputFile, opt Options, res *Result) error {
+// transaction on conn. With refused, other files of the run were refused:
+// these are only validated, and the transaction rolled back.
+func run(ctx context.Context, conn *sql.Conn, files []inputFile, opt Options, refused bool, res *Result) error {
 	var total int64
 	for _, f := range files {
 		total += f.size
@@ -28,7 +32,7 @@ func run(ctx context.Context, conn *sql.Conn, files []inputFile, opt Options, re
 		return err
 	}
 	err := inTransaction(ctx, conn, &res.RunID, func() error {
-		if err := runFiles(ctx, conn, files, total, opt, res); err != nil {
+		if err := runFiles(ctx, conn, files, total, opt, refused, res); err != nil {
 			return err
 		}
 		if opt.DryRun {
@@ -59,6 +63,10 @@ func prestage(ctx context.Context, conn *sql.Conn, files []inputFile, opt Option
 		if f.query == "" && specs[f.kind].key != "" {
 			t := NewPhaseTimer(opt.Log, f.name)
 			st, err := l.stageFile(ctx, *f, fmt.Sprintf("stage_%d", i))
+			var fe *FileError
+			if errors.As(err, &fe) {
+				continue // loading it tells its problems with the others'
+			}
 			if err != nil {
 				return err
 			}
@@ -124,7 +132,13 @@ func inTransaction(ctx context.Context, conn *sql.Conn, runID *int64, fn func() 
 }
 
 // runFiles loads files inside the transaction of run.
-func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int64, opt Options, res *Result) error {
+//
+// A file with problems is not merged; the run goes on validating the
+// others, so that one run reports the problems of every file, and then
+// fails. A later file may then also be refused for naming invoices or
+// customers of the refused one.
+func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int64, opt Options, refused bool, res *Result) error {
+	var problems []error
 	// Row order matters only for the line numbers of a bad file, whose full
 	// stage is made in order; everything else may run out of order.
 	if _, err := conn.ExecContext(ctx, `SET preserve_insertion_order = false`); err != nil {
@@ -136,7 +150,7 @@ func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int6
 		res.Files = append(res.Files, fr)
 		res.Rows[f.kind] += fr.Rows
 		_, err := conn.ExecContext(ctx, store.Query("ingest_run_insert"),
-			res.RunID, f.name, f.sha, string(f.kind), string(f.format), fr.Rows, fr.Inserted, fr.Updated, started.UTC(), opt.Now().UTC())
+			res.RunID, f.name, f.sha, string(f.kind), string(f.shownFormat()), fr.Rows, fr.Inserted, fr.Updated, started.UTC(), opt.Now().UTC())
 		return err
 	}
 	// Documents of one kind are loaded together, at their kind's turn.
@@ -183,6 +197,11 @@ func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int6
 			load = l.loadSnapshot
 		}
 		fr, err := load(ctx, f)
+		var fe *FileError
+		if errors.As(err, &fe) {
+			problems = append(problems, err)
+			continue
+		}
 		if err != nil {
 			return err
 		}
@@ -195,6 +214,12 @@ func runFiles(ctx context.Context, conn *sql.Conn, files []inputFile, total int6
 	}
 	if err := loadEInvoices(); err != nil {
 		return err
+	}
+	if len(problems) > 0 {
+		return errors.Join(problems...)
+	}
+	if refused {
+		return errRefused
 	}
 	if len(statements) > 0 {
 		started := opt.Now()

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/ingest/dialect"
 )
 
 // Kind is the table a file feeds.
@@ -74,13 +75,16 @@ const (
 	Camt  Format = "camt"
 	MT940 Format = "mt940"
 	UBL   Format = "ubl"
+	// Excel workbooks, read by the pre-pass (ingest/dialect).
+	XLSX Format = "xlsx"
 	// Rows made by the ingest itself (payments booked from statements).
 	Derived Format = "derived"
 )
 
 // detect tells kind and format from the file's content when it is a bank
 // statement or an e-invoice, else from its name; forced overrides the kind
-// of a canonical file. head is the start of the file.
+// of a canonical file. head is the start of the file. A CSV or XLSX file
+// whose name tells no kind gets it from its header, in the pre-pass.
 func detect(path string, head []byte, forced Kind) (Kind, Format, error) {
 	if k, f := sniff(head); k != "" {
 		return k, f, nil
@@ -93,12 +97,14 @@ func detect(path string, head []byte, forced Kind) (Kind, Format, error) {
 		format = CSV
 	case strings.HasSuffix(name, ".parquet"), strings.HasSuffix(name, ".pq"):
 		format = Parquet
+	case dialect.IsXLSX(name):
+		format = XLSX
 	case strings.HasSuffix(name, ".ndjson"), strings.HasSuffix(name, ".jsonl"), strings.HasSuffix(name, ".json"):
 		format = NDJSON
 	case strings.HasSuffix(name, ".xml"):
 		return "", "", fmt.Errorf("%w: %s: an XML file that is neither an ISO 20022 camt.052/053/054 statement nor a UBL invoice or credit note", creditflow.ErrInvalid, path)
 	default:
-		return "", "", fmt.Errorf("%w: %s: unknown file type: expected .csv, .parquet or .ndjson/.jsonl, a camt.053/054 or MT940 bank statement, or a UBL e-invoice", creditflow.ErrInvalid, path)
+		return "", "", fmt.Errorf("%w: %s: unknown file type: expected .csv, .xlsx, .parquet or .ndjson/.jsonl, a camt.053/054 or MT940 bank statement, or a UBL e-invoice", creditflow.ErrInvalid, path)
 	}
 	if forced != "" {
 		return forced, format, nil
@@ -113,6 +119,9 @@ func detect(path string, head []byte, forced Kind) (Kind, Format, error) {
 	}
 	if strings.HasPrefix(name, "openstaande") {
 		return OpenItems, format, nil
+	}
+	if format == CSV || format == XLSX {
+		return "", format, nil // the pre-pass tells it from the header
 	}
 	return "", "", fmt.Errorf("%w: %s: cannot tell the table from the file name: name it customers*, invoices*, payments*, customer_accounts* or open_items* (openstaande_posten*), or pass --kind", creditflow.ErrInvalid, path)
 }

@@ -27,7 +27,7 @@ func (l *loader) stageFile(ctx context.Context, f inputFile, table string) (*nar
 	spec := specs[f.kind]
 	present, extras := classifyColumns(names, spec)
 	if problems := missingColumns(f.kind, spec, present); len(problems) > 0 {
-		return nil, &FileError{File: f.name, Format: f.format, Problems: problems, Total: len(problems)}
+		return nil, &FileError{File: f.name, Format: f.shownFormat(), Problems: problems, Total: len(problems)}
 	}
 	st := &narrowStage{table: table, src: src, present: present, extras: extras,
 		checks: problemsQueries(f.format, spec, present, l.opt.Strict, table, false)}
@@ -49,7 +49,7 @@ func (l *loader) source(ctx context.Context, f inputFile) (string, []string, err
 		// error with its line number rather than a different guess of the layout.
 		header, err := csvHeader(f.path)
 		if err != nil {
-			return "", nil, &FileError{File: f.name, Format: f.format, Cause: "cannot read the header line: " + err.Error()}
+			return "", nil, &FileError{File: f.name, Format: f.shownFormat(), Cause: "cannot read the header line: " + err.Error()}
 		}
 		cols := make([]string, len(header))
 		for i, h := range header {
@@ -67,7 +67,7 @@ func (l *loader) source(ctx context.Context, f inputFile) (string, []string, err
 		if ctx.Err() != nil {
 			return "", nil, ctx.Err()
 		}
-		return "", nil, &FileError{File: f.name, Format: f.format, Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
+		return "", nil, readError(f, err)
 	}
 	defer rows.Close()
 	var names []string
@@ -99,7 +99,7 @@ func (l *loader) stage(ctx context.Context, f inputFile, src string, spec tableS
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return &FileError{File: f.name, Format: f.format, Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
+		return readError(f, err)
 	}
 	return nil
 }
@@ -137,7 +137,7 @@ func (l *loader) stageNarrow(ctx context.Context, f inputFile, st *narrowStage) 
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		return &FileError{File: f.name, Format: f.format, Cause: "cannot be read as " + string(f.format) + ": " + cleanDuckDBError(err)}
+		return readError(f, err)
 	}
 	return nil
 }
@@ -177,10 +177,12 @@ func classifyColumns(names []string, spec tableSpec) (present map[string]string,
 }
 
 // cleanDuckDBError keeps the useful part of a DuckDB reader error.
+// Only its first line is kept, without the kind of error, which is written
+// for programmers.
 func cleanDuckDBError(err error) string {
-	s := err.Error()
-	if i := strings.Index(s, "\n\nPossible fixes"); i > 0 {
-		s = s[:i]
+	s, _, _ := strings.Cut(strings.TrimSpace(err.Error()), "\n")
+	if k, rest, ok := strings.Cut(s, " Error: "); ok && !strings.Contains(k, " ") || ok && strings.Count(k, " ") == 1 {
+		s = rest
 	}
 	return strings.TrimSpace(s)
 }

@@ -150,7 +150,8 @@ func (s *Server) handleStats(r *http.Request) (any, error) {
 }
 
 // handleIngest takes a multipart upload of one or more files (form field
-// "file"), with optional fields "kind", "strict" and "match_threshold", and ingests them with the
+// "file"), with optional fields "kind", "strict", "match_threshold" and
+// "mapping" (the JSON of a mapping file), and ingests them with the
 // same validation and guarantees as the CLI. Reads go on while it runs.
 func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	dir, err := os.MkdirTemp("", "creditflow-upload-")
@@ -181,6 +182,12 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 	}
 	if k := r.FormValue("kind"); k != "" {
 		if opt.Kind, err = ingest.ParseKind(k); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
+	if v := r.FormValue("mapping"); v != "" {
+		if opt.Mapping, err = ingest.ParseMapping([]byte(v)); err != nil {
 			s.writeError(w, r, err)
 			return
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/ingest/dialect"
 	"github.com/creditflow/creditflow/web"
 )
 
@@ -125,7 +126,8 @@ func TestAPIBadRequests(t *testing.T) {
 
 	noFile, noFileType := multipartBody(t, nil, map[string]string{"kind": "invoices"})
 	badKind, badKindType := multipartBody(t, ledgerFiles[:1], map[string]string{"kind": "bogus"})
-	noKind, noKindType := multipartBody(t, []upload{{"ledger.csv", ledgerInvoicesCSV}}, nil)
+	// A file whose name and columns tell no table; one with the columns of invoices is read as invoices.
+	noKind, noKindType := multipartBody(t, []upload{{"ledger.csv", "what,when\nx,y\n"}}, nil)
 	tests := []struct {
 		name, method, path string
 		body               []byte
@@ -205,7 +207,7 @@ I12,C2,2025-03-02,,1.234,EUR
 	}
 	for i, p := range e.Problems {
 		w := want[i]
-		if p.Line != w.Line || p.Column != w.Column || p.Value != w.Value || !strings.HasPrefix(p.Expected, w.Expected) {
+		if p.File != "invoices-march.csv" || p.Line != w.Line || p.Column != w.Column || p.Value != w.Value || !strings.HasPrefix(p.Expected, w.Expected) {
 			t.Errorf("problem %d = %+v, want %+v", i, p, w)
 		}
 	}
@@ -770,5 +772,35 @@ func TestAPIReadsDuringIngest(t *testing.T) {
 	st := ledgerStats(t, srv.URL, tok.viewer)
 	if st.Invoices != int64(sum.Invoices) || st.Payments != int64(sum.Payments) || st.Customers != int64(sum.Customers) {
 		t.Errorf("stats after the ingest = %+v, want %d customers, %d invoices, %d payments", st, sum.Customers, sum.Invoices, sum.Payments)
+	}
+}
+
+// TestAPIIngestDialect uploads an export with its mapping file and wants
+// what was detected in the answer.
+func TestAPIIngestDialect(t *testing.T) {
+	db := ledgerTestDB(t)
+	srv, tok := serveTestDB(t, db)
+	export := "Nr;Klant;Datum;Te ontvangen\nF-77;C1;31-01-2025;1.234,56\n"
+	mapping := `{"invoices": {"columns": {"invoice_id": "Nr", "customer_id": "Klant", "invoice_date": "Datum", "amount": "Te ontvangen"}, "constants": {"currency": "EUR"}}}`
+	body, ct := multipartBody(t, []upload{{"export.csv", export}}, map[string]string{"mapping": mapping})
+	resp := do(t, newRequest(t, http.MethodPost, srv.URL+"/api/ingest", tok.admin, body, ct))
+	if resp.status != http.StatusOK {
+		t.Fatalf("status %d: %s", resp.status, resp.body)
+	}
+	var res ingest.Result
+	if err := json.Unmarshal(resp.body, &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 1 || res.Files[0].Dialect == nil {
+		t.Fatalf("files = %+v", res.Files)
+	}
+	f := res.Files[0]
+	if d := f.Dialect; f.Kind != ingest.Invoices || d.Delimiter != "semicolon" || d.DecimalStyle != "1.234,56" || d.DateStyle != "dd-mm-yyyy" ||
+		d.Constants["currency"] != "EUR" || len(d.Columns) != 4 || d.Columns[3] != (dialect.ColumnMapping{Source: "Te ontvangen", Column: "amount"}) {
+		t.Errorf("file = %+v, dialect %+v", f, *d)
+	}
+	var amount string
+	if err := db.QueryRow(`SELECT CAST(amount AS VARCHAR) FROM invoices WHERE invoice_id = 'F-77'`).Scan(&amount); err != nil || amount != "1234.56" {
+		t.Errorf("amount %q (%v), want 1234.56", amount, err)
 	}
 }

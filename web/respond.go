@@ -66,10 +66,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 		}
 	}
 	body := errorBody{Error: err.Error()}
-	var fe *ingest.FileError
-	if errors.As(err, &fe) {
-		body.Problems = fe.Problems
-	}
+	body.Problems = ingest.Problems(err)
 	if status == http.StatusInternalServerError {
 		s.log.ErrorContext(r.Context(), "internal error", slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Any("err", err))
 		body = errorBody{Error: "internal error; see the server log"}

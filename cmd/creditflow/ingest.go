@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"os"
 	"runtime/pprof"
+	"sort"
+	"strings"
 
 	"github.com/creditflow/creditflow/bank"
 	"github.com/creditflow/creditflow/ingest"
@@ -19,6 +21,7 @@ func runIngest(ctx context.Context, c *command, args []string) error {
 	strict := c.Bool("strict", false, "reject invoices and payments of unknown customers instead of creating bare customers")
 	kind := c.String("kind", "", "table of every file: customers, invoices, payments, customer_accounts, open_items or exchange_rates (default: from the file name; bank statements, e-invoices and exchange-rate files are recognised by content)")
 	dryRun := c.Bool("dry-run", false, "read and check the files and say what would be loaded; keep nothing")
+	mapping := c.String("mapping", "", "JSON `file` mapping the columns, constants, date and number style and sheet of exports that are not in the canonical format, per kind (see docs/input-format.md)")
 	trace := c.Bool("trace", false, "log how long each phase of the ingest takes, on stderr")
 	cpuProfile := c.String("cpuprofile", "", "write a CPU profile of the ingest to `file` (for developers: go tool pprof)")
 	threshold := c.Float64("match-threshold", bank.DefaultMatchThreshold, "confidence (0-1) from which a bank credit is booked without a person; below it, it waits in the unmatched queue")
@@ -26,7 +29,7 @@ func runIngest(ctx context.Context, c *command, args []string) error {
 		return err
 	}
 	if c.NArg() == 0 {
-		return fmt.Errorf("ingest: name one or more files (customers*, invoices*, payments*, customer_accounts* as .csv, .parquet or .ndjson; camt.053/054 or MT940 bank statements; UBL e-invoices)")
+		return fmt.Errorf("ingest: name one or more files (customers*, invoices*, payments*, customer_accounts* as .csv, .xlsx, .parquet or .ndjson; camt.053/054 or MT940 bank statements; UBL e-invoices)")
 	}
 	if *threshold <= 0 || *threshold > 1 {
 		return fmt.Errorf("ingest: --match-threshold %v: expected a confidence above 0 and at most 1", *threshold)
@@ -41,6 +44,13 @@ func runIngest(ctx context.Context, c *command, args []string) error {
 			return err
 		}
 		opt.Kind = k
+	}
+	if *mapping != "" {
+		m, err := ingest.ReadMapping(*mapping)
+		if err != nil {
+			return fmt.Errorf("ingest: --mapping: %w", err)
+		}
+		opt.Mapping = m
 	}
 	if f, ok := c.e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && totalSize(c.Args()) >= progressThreshold {
 		opt.Progress = newBarProgress(f)
@@ -66,6 +76,9 @@ func runIngest(ctx context.Context, c *command, args []string) error {
 		if f.Skipped {
 			fmt.Fprintf(c.e.stderr, "%s: %s\n", f.File, f.Message)
 		}
+		if f.Dialect != nil {
+			fmt.Fprintf(c.e.stdout, "%s: read as %s: %s\n", f.File, f.Kind, describeDialect(*f.Dialect))
+		}
 	}
 	if err != nil {
 		return err
@@ -85,4 +98,36 @@ func totalSize(paths []string) int64 {
 		}
 	}
 	return n
+}
+
+// describeDialect is one line of what the pre-pass found in a file that was
+// not canonical, so that the user can check it or pin it in a mapping file.
+func describeDialect(d ingest.Detection) string {
+	var parts []string
+	add := func(label, v string) {
+		if v != "" {
+			parts = append(parts, label+" "+v)
+		}
+	}
+	add("format", d.Format)
+	add("sheet", d.Sheet)
+	add("delimiter", d.Delimiter)
+	add("encoding", d.Encoding)
+	add("numbers", d.DecimalStyle)
+	add("dates", d.DateStyle)
+	add("kind from", d.KindFrom)
+	var cols []string
+	for _, c := range d.Columns {
+		if c.Source != c.Column {
+			cols = append(cols, fmt.Sprintf("%q → %s", c.Source, c.Column))
+		}
+	}
+	for col, v := range d.Constants {
+		cols = append(cols, fmt.Sprintf("%s = %q", col, v))
+	}
+	sort.Strings(cols[len(cols)-len(d.Constants):])
+	if len(cols) > 0 {
+		parts = append(parts, "columns "+strings.Join(cols, ", "))
+	}
+	return strings.Join(parts, "; ")
 }

@@ -147,3 +147,30 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// A Dutch open-items list (semicolons, Windows-1252, decimal commas,
+// day-first dates, Dutch column names) loads as its canonical form does.
+func TestOpenItemsListDutch(t *testing.T) {
+	dutch := "Factuurnummer;Debiteurnummer;Factuurdatum;Vervaldatum;Factuurbedrag;Openstaand;Peildatum;Omschrijving\n" +
+		"I1;C1;01-02-2025;03-03-2025;1.000,00;400,00;31-03-2025;Caf\xe9\n" +
+		"I2;C1;15-02-2025;17-03-2025;250,50;250,50;31-03-2025;\n"
+	canonical := "invoice_id,customer_id,invoice_date,due_date,amount,open_amount,as_of,description\n" +
+		"I1,C1,2025-02-01,2025-03-03,1000.00,400.00,2025-03-31,Café\n" +
+		"I2,C1,2025-02-15,2025-03-17,250.50,250.50,2025-03-31,\n"
+	opt := ingest.Options{Now: ingesttest.FixedNow}
+	var rows [][]string
+	for _, f := range []struct{ name, content string }{{"openstaande_posten.csv", dutch}, {"open_items.csv", canonical}} {
+		db := storetest.MustOpen(t)
+		if _, err := ingest.Files(context.Background(), db, storetest.WriteFiles(t, f.name, f.content), opt); err != nil {
+			t.Fatalf("%s: %v", f.name, err)
+		}
+		var desc string
+		if err := db.QueryRow(`SELECT description FROM invoices WHERE invoice_id = 'I1'`).Scan(&desc); err != nil || desc != "Café" {
+			t.Errorf("%s: description %q (%v), want Café", f.name, desc, err)
+		}
+		rows = append(rows, agingRow(t, db, "2025-03-31"))
+	}
+	if !equal(rows[0], rows[1]) || rows[1][0] != "650.50" {
+		t.Errorf("aging from the Dutch list %v, from the canonical one %v; want 650.50 open in both", rows[0], rows[1])
+	}
+}

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -20,7 +21,9 @@ func TestBrowserUpload(t *testing.T) {
 	db := openAPITestDB(t)
 	srv, token, host := startBrowserServer(t, db, creditflow.RoleAdmin, browserNow)
 	ctx, probs := openTab(t, chrome, host, 390, 60*time.Second)
-	paths := storetest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", ingesttest.InvoicesCSV)
+	// The invoices as a Dutch export: semicolons and Dutch column names.
+	dutch := strings.NewReplacer(",", ";", "invoice_id", "Factuurnummer", "customer_id", "Debiteurnummer").Replace(ingesttest.InvoicesCSV)
+	paths := storetest.WriteFiles(t, "customers.csv", ingesttest.CustomersCSV, "invoices.csv", dutch)
 	invoices := func() int {
 		var n int
 		if err := db.QueryRow(`SELECT count(*) FROM invoices`).Scan(&n); err != nil {
@@ -42,11 +45,13 @@ func TestBrowserUpload(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	wait("the check's table and the load button", `!document.getElementById("upload-load").hidden &&
-		document.querySelectorAll("#upload-result tbody tr").length === 2`)
+	wait("the check's table, how the Dutch file was read, and the load button", `!document.getElementById("upload-load").hidden &&
+		document.querySelectorAll("#upload-result tbody tr").length === 2 &&
+		document.getElementById("upload-result").textContent.includes("Factuurnummer \u2192 invoice_id")`)
 	if n := invoices(); n != 0 {
 		t.Fatalf("%d invoices loaded by the check, want none", n)
 	}
+	saveScreenshot(t, ctx, "../docs/screenshot-upload.png")
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.ID("upload-load"))); err != nil {
 		t.Fatal(err)
 	}

@@ -73,11 +73,6 @@ func newCustomerRef(id, name, link string) customerRef {
 	return customerRef{Link: link, Name: name, ID: id}
 }
 
-// openItemsAPI is the JSON of a customer's open items on asOf.
-func openItemsAPI(id string, asOf creditflow.Date) string {
-	return "/api/open-items?" + url.Values{"as_of": {asOf.String()}, "customer_id": {id}}.Encode()
-}
-
 type customerRow struct {
 	Customer customerRef
 	Open     string
@@ -211,7 +206,7 @@ func (d *overviewData) fill(p *overviewPage) error {
 		p.Buckets = append(p.Buckets, bucketHead{Label: short, Title: view.BucketTitle(l), Class: fmt.Sprintf("b%d", i)})
 	}
 	for _, c := range d.customers {
-		row := customerRow{Customer: newCustomerRef(c.Key, c.Name, openItemsAPI(c.Key, d.asOf)),
+		row := customerRow{Customer: newCustomerRef(c.Key, c.Name, customerLink(c.Key, d.asOf)),
 			Open: present.EN.Amount(c.OpenTotal), Overdue: present.EN.Amount(c.OverdueTotal)}
 		if c.OpenTotal > 0 {
 			row.Share = present.EN.Percent(100 * float64(c.OverdueTotal) / float64(c.OpenTotal))
@@ -228,7 +223,7 @@ func (d *overviewData) fill(p *overviewPage) error {
 	}
 	for _, it := range d.items {
 		p.Items = append(p.Items, openItemRow{
-			Customer: newCustomerRef(it.CustomerID, it.CustomerName, openItemsAPI(it.CustomerID, d.asOf)), itemCells: newItemCells(it)})
+			Customer: newCustomerRef(it.CustomerID, it.CustomerName, customerLink(it.CustomerID, d.asOf)), itemCells: newItemCells(it)})
 	}
 	p.ItemsTotal = present.EN.Count(d.itemsTotal)
 	p.ItemsAPI = "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "sort": {overviewItemsSort}, "limit": {"1000"}}.Encode()

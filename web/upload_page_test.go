@@ -61,3 +61,18 @@ func TestUploadPage(t *testing.T) {
 		t.Errorf("real run: %v, %d invoices; want 5", res["dry_run"], invoices())
 	}
 }
+
+// The overview's customer names open the customer page, not the JSON of
+// the open items.
+func TestOverviewLinksCustomerPages(t *testing.T) {
+	srv, tok := serveTestDB(t, ledgerTestDB(t))
+	cookie, _ := loginSession(t, srv.URL, tok.viewer)
+	page := getPage(t, srv.URL+"/?as_of=2025-03-01", cookie)
+	body := string(page.body)
+	if page.status != http.StatusOK || !strings.Contains(body, `href="/customers/C1?as_of=2025-03-01"`) {
+		t.Fatalf("overview %d without a link to C1's customer page", page.status)
+	}
+	if strings.Contains(body, `href="/api/open-items?as_of=2025-03-01&amp;customer_id=`) {
+		t.Error("a customer name on the overview links to the JSON of its open items")
+	}
+}

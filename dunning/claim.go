@@ -303,8 +303,8 @@ func buildClaim(rows []claimRow, asOf creditflow.Date, cur string, opt ClaimOpti
 		c.InterestLaw, basis, c.CostsBasis = "art. 6:119 BW (wettelijke rente)", CostsOverTotal, consumerCostsLaw
 	}
 	ladder, _ := opt.Policy.CustomerLadder(c.Kind, c.CustomerID, first.ladderName)
-	c.ClaimedSince, c.ClaimedBy = claimedSince(ladder, legal, first.stepsDone)
 	c.Steps = stepsDone(ladder, first.stepsDone)
+	c.ClaimedSince, c.ClaimedBy = claimedSince(ladder, legal, c.Steps)
 	claimed := !c.ClaimedSince.IsZero() && !c.ClaimedSince.After(asOf.Time)
 	c.CostsDue = claimed && basis != CostsNone
 
@@ -526,49 +526,32 @@ func interestBasis(kind creditflow.CustomerKind, due creditflow.Date) string {
 }
 
 // claimedSince is the day costs and interest count as claimed in the
-// current cycle, from the steps done ("step@YYYY-MM-DD,..."), and the step
-// that claimed them: for a consumer the day after the 14-day letter ran out
-// (art. 6:96 lid 6 BW: received 2 days after posting, then 14 days); for a
-// business the day after the term (Step.Term) of the first aanmaning or
+// current cycle, from the steps done (stepsDone), and the step that claimed
+// them: for a consumer the day after the 14-day letter ran out (art. 6:96
+// lid 6 BW: received 2 days after posting, then 14 days); for a business the
+// day after the term (Step.Term) of the first aanmaning or
 // ingebrekestelling, which announce them, or the day of the hand-over,
 // which claims them.
-func claimedSince(ladder []Step, kind creditflow.CustomerKind, done string) (creditflow.Date, string) {
+func claimedSince(ladder []Step, kind creditflow.CustomerKind, steps []StepDone) (creditflow.Date, string) {
 	var since creditflow.Date
 	var by string
-	for part := range strings.SplitSeq(done, ",") {
-		name, day, _ := strings.Cut(part, "@")
-		d, err := creditflow.ParseDate(day)
-		if err != nil {
-			continue
-		}
-		i := slices.IndexFunc(ladder, func(s Step) bool { return s.Name == name })
-		form := "handover"
-		if i >= 0 {
-			form = LetterForm(Task{Step: ladder[i].Name, Template: ladder[i].Template})
-		} else if name != "handover" {
-			continue
-		}
-		// An announcing letter's charges are claimed the day after its
-		// term (Step.Term) has run; the hand-over claims them at once.
-		term := DefaultFinalTermDays
-		if i >= 0 {
-			term = ladder[i].Term()
-		}
+	for _, s := range steps {
+		term, _ := LadderTerm(ladder, s.Step)
 		var from creditflow.Date
 		switch {
-		case kind == creditflow.B2C && form == "veertiendagenbrief":
-			from = d.AddDays(term + 1)
+		case kind == creditflow.B2C && s.Form == "veertiendagenbrief":
+			from = s.Date.AddDays(term + 1)
 		case kind == creditflow.B2C:
 			continue
-		case form == "aanmaning" || form == "ingebrekestelling":
-			from = d.AddDays(term + 1)
-		case form == "handover":
-			from = d
+		case s.Form == "aanmaning" || s.Form == "ingebrekestelling":
+			from = s.Date.AddDays(term + 1)
+		case s.Form == "handover":
+			from = s.Date
 		default:
 			continue
 		}
 		if since.IsZero() || from.Before(since.Time) {
-			since, by = from, name
+			since, by = from, s.Step
 		}
 	}
 	return since, by

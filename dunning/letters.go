@@ -200,13 +200,18 @@ func Letters(ctx context.Context, q store.Querier, w Worklist, opt LetterOptions
 		}
 		tmpl[lang] = t
 	}
-	claims, err := Claims(ctx, q, w.AsOf, "", ClaimOptions{Policy: opt.Policy, Rates: opt.Rates})
-	if err != nil {
-		return nil, fmt.Errorf("letters: %w", err)
-	}
-	claimOf := make(map[string]DebtorClaim, len(claims))
-	for _, c := range claims {
-		claimOf[c.CustomerID] = c
+	// The worklist carries the claims its tasks were made from; one built
+	// by hand does not.
+	claimOf := w.claims
+	if claimOf == nil {
+		claims, err := Claims(ctx, q, w.AsOf, "", ClaimOptions{Policy: opt.Policy, Rates: opt.Rates})
+		if err != nil {
+			return nil, fmt.Errorf("letters: %w", err)
+		}
+		claimOf = make(map[string]DebtorClaim, len(claims))
+		for _, c := range claims {
+			claimOf[c.CustomerID] = c
+		}
 	}
 	letters := []DunningLetter{}
 	for _, t := range w.Tasks {

@@ -110,6 +110,9 @@ type Worklist struct {
 	CallsDeferred int             `json:"calls_deferred"`
 	Skipped       Skipped         `json:"skipped"`
 	Tasks         []Task          `json:"tasks"`
+	// claims are the customers' claims the tasks were made from, by
+	// customer id, for the letters of the same worklist.
+	claims map[string]DebtorClaim
 }
 
 // dunningCustomer is one row of sql/dunning_customers.sql.
@@ -180,7 +183,7 @@ func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date,
 		return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 	}
 	defer rows.Close()
-	w := Worklist{AsOf: asOf, Currency: cur, CallCapacity: p.CallCapacity, Tasks: []Task{}}
+	w := Worklist{AsOf: asOf, Currency: cur, CallCapacity: p.CallCapacity, Tasks: []Task{}, claims: claimOf}
 	for rows.Next() {
 		var c dunningCustomer
 		var kind string

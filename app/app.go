@@ -23,6 +23,8 @@ type Config struct {
 	// Policy is the dunning policy of the worklist and of the action
 	// checks; nil means dunning.DefaultPolicy.
 	Policy *dunning.Policy
+	// LoginFailDelay is how long a failed login waits (see AuthConfig).
+	LoginFailDelay time.Duration
 }
 
 // App composes the analytics and keeps their results. It is safe for
@@ -50,6 +52,9 @@ type App struct {
 	finder memo[struct{}, *bank.Finder]
 
 	warm warmer
+
+	// auth keeps the users, API tokens and dashboard sessions.
+	auth *Auth
 
 	// sendMu makes letter runs (SendLetters) one at a time.
 	sendMu sync.Mutex
@@ -87,8 +92,12 @@ func New(cfg Config) *App {
 	if cfg.Policy != nil {
 		a.policy = *cfg.Policy
 	}
+	a.auth = NewAuth(AuthConfig{DB: cfg.DB, Now: cfg.Now, Logger: cfg.Logger, FailDelay: cfg.LoginFailDelay})
 	return a
 }
+
+// Auth keeps the users, API tokens and dashboard sessions.
+func (a *App) Auth() *Auth { return a.auth }
 
 // DB is the ledger database, for the analytics that read it directly and
 // keep nothing (aging, KPIs, open items, dossiers).

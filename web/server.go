@@ -48,15 +48,15 @@ type Config struct {
 
 // Server is the HTTP service.
 type Server struct {
-	app      *app.App
-	db       *store.DB
-	log      *slog.Logger
-	now      func() time.Time
-	maxUp    int64
-	sessions *sessions
-	router   *mux.Router
-	warm     bool
-	send     app.SendConfig
+	app    *app.App
+	db     *store.DB
+	log    *slog.Logger
+	now    func() time.Time
+	maxUp  int64
+	auth   *app.Auth
+	router *mux.Router
+	warm   bool
+	send   app.SendConfig
 }
 
 // New builds a server with its routes.
@@ -74,7 +74,7 @@ func New(cfg Config) *Server {
 		cfg.App = app.New(app.Config{DB: cfg.DB, Logger: cfg.Logger, Now: cfg.Now, Policy: cfg.DunningPolicy})
 	}
 	s := &Server{app: cfg.App, db: cfg.App.DB(), log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes, warm: cfg.Warm, send: cfg.Send,
-		sessions: &sessions{byID: map[string]*session{}}}
+		auth: cfg.App.Auth()}
 	s.router = s.routes()
 	return s
 }
@@ -117,6 +117,18 @@ func (s *Server) routes() *mux.Router {
 	api("/letters/send", creditflow.RoleCollector, s.handleSendLetters, http.MethodPost)
 	read("/unmatched", s.handleUnmatched)
 	api("/unmatched/{id}/match", creditflow.RoleCollector, s.handleMatchUnmatched, http.MethodPost)
+	admin := func(path string, h func(*http.Request) (any, error), method string) {
+		api("/admin"+path, creditflow.RoleAdmin, s.answer(h), method)
+	}
+	admin("/users", s.handleAdminUsers, http.MethodGet)
+	api("/admin/users", creditflow.RoleAdmin, s.handleAdminAddUser, http.MethodPost)
+	admin("/users/{name}", s.handleAdminChangeUser, http.MethodPatch)
+	admin("/users/{name}", s.handleAdminRemoveUser, http.MethodDelete)
+	admin("/tokens", s.handleAdminTokens, http.MethodGet)
+	api("/admin/tokens", creditflow.RoleAdmin, s.handleAdminCreateToken, http.MethodPost)
+	admin("/tokens/{id}/revoke", s.handleAdminRevokeToken, http.MethodPost)
+	admin("/audit", s.handleAdminAudit, http.MethodGet)
+	api("/admin/audit.csv", creditflow.RoleAdmin, s.handleAdminAuditCSV, http.MethodGet)
 	r.HandleFunc("/api/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 
 	// page routes serve a dashboard to those logged in.
@@ -127,6 +139,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/login", s.handleLoginPage).Methods(http.MethodGet)
 	r.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)
+	r.HandleFunc("/logout/everywhere", s.handleLogoutEverywhere).Methods(http.MethodPost)
 	page("/", s.handleOverview)
 	page("/risk", s.handleRiskPage)
 	page("/customers/{id}", s.handleCustomerPage)

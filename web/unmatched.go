@@ -65,7 +65,7 @@ func (s *Server) handleMatchUnmatched(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("%w: body: %v; expected {\"customer_id\": \"...\", \"invoice_ids\": [\"...\"]}", creditflow.ErrInvalid, err))
 		return
 	}
-	res, err := s.app.MatchByHand(r.Context(), id, mm, "api:"+principalFrom(r.Context()).name)
+	res, err := s.app.MatchByHand(r.Context(), id, mm, principalFrom(r.Context()).actor())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

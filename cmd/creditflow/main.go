@@ -44,6 +44,14 @@ Usage:
                                                         render the day's dunning letters and emails (HTML, PDF)
   creditflow handover --out DIR [--as-of DATE] [--customer ID ...]  hand-over export: handover.csv and handover.xlsx
   creditflow token create --role viewer|collector|admin --name NAME
+  creditflow token list [--json]                       API tokens: id, name, role, created, last used, revoked
+  creditflow token revoke ID                            revoke a token and end the sessions opened with it
+  creditflow user add NAME --role viewer|collector|admin [--lang nl|en]
+                                                        a user who logs in by name; the password comes from
+                                                        $CREDITFLOW_PASSWORD or stdin
+  creditflow user passwd NAME                           a new password (as user add), ending the user's sessions
+  creditflow user list [--json]
+  creditflow user remove NAME
   creditflow demo --out DIR [--customers N] [--invoices N] [--seed S]
 
 Every command takes --db PATH (default $CREDITFLOW_DB, else creditflow.duckdb).
@@ -56,6 +64,9 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time
+	// stdin is where passwords are read from when $CREDITFLOW_PASSWORD is
+	// not set; nil reads none.
+	stdin io.Reader
 }
 
 // commands are the commands by name; each parses its arguments with the
@@ -75,11 +86,14 @@ var commands = map[string]func(ctx context.Context, c *command, args []string) e
 	"handover": runHandover,
 	"letters":  runLetters,
 	"token":    runToken,
+	"user":     runUser,
 	"demo":     runDemo,
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now}
+	// Only passwords are read from stdin (user add, user passwd); a test
+	// gives them in $CREDITFLOW_PASSWORD instead.
+	e := env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now, stdin: os.Stdin}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return fmt.Errorf("no command given")

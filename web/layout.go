@@ -61,11 +61,11 @@ type pageHead struct {
 	// language switch.
 	Lang      present.Lang
 	Languages []languageLink
-	User     string
-	Role     string
-	CSRF     string
-	Nav      string // the key of the page's navigation entry
-	Action   string // where the date picker goes
+	User      string
+	Role      string
+	CSRF      string
+	Nav       string // the key of the page's navigation entry
+	Action    string // where the date picker goes
 	// Error is shown instead of the figures: a bad as_of, or a failed query.
 	Error string
 

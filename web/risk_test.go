@@ -25,8 +25,8 @@ import (
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
-	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
 

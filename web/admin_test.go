@@ -312,3 +312,43 @@ func TestLoginByName(t *testing.T) {
 		t.Errorf("login with a token: %d to %q, want 303 to /risk", resp.status, resp.header.Get("Location"))
 	}
 }
+
+// TestAdminPage shows the admin page to admins, with the users, the tokens
+// and a filtered page of the audit log, and refuses it to the others.
+func TestAdminPage(t *testing.T) {
+	db := ledgerTestDB(t)
+	srv, _ := serveTestDB(t, db)
+	addTestUser(t, db, "anna", creditflow.RoleAdmin, "annaspassword")
+	addTestUser(t, db, "carla", creditflow.RoleCollector, "carlaspassword")
+	anna, _ := loginUser(t, srv.URL, "anna", "annaspassword")
+	carla, _ := loginUser(t, srv.URL, "carla", "carlaspassword")
+
+	resp := getPage(t, srv.URL+"/", carla)
+	if bytes.Contains(resp.body, []byte(`href="/admin"`)) {
+		t.Errorf("a collector's navigation links to the admin page")
+	}
+	if resp := getPage(t, srv.URL+"/admin", carla); resp.status != http.StatusForbidden {
+		t.Errorf("GET /admin as a collector: %d, want 403", resp.status)
+	}
+	req := newRequest(t, http.MethodGet, srv.URL+"/admin?action=user_add&limit=1", "", nil, "")
+	req.AddCookie(anna)
+	req.Header.Set("Accept-Language", "en")
+	resp = do(t, req)
+	if resp.status != http.StatusOK {
+		t.Fatalf("GET /admin as an admin: %d:\n%s", resp.status, resp.body)
+	}
+	for _, want := range []string{`class="active" aria-current="page">Admin</a>`, `data-user="anna"`, `data-user="carla"`, "test collector", "User added",
+		"lines 1–1 of 2", `href="/admin?action=user_add&amp;limit=1&amp;offset=1#audit"`, `href="/api/admin/audit.csv?action=user_add"`} {
+		if !bytes.Contains(resp.body, []byte(want)) {
+			t.Errorf("the admin page has no %s", want)
+		}
+	}
+	for _, bad := range []string{"user_add</td>", "argon2id"} {
+		if bytes.Contains(resp.body, []byte(bad)) {
+			t.Errorf("the admin page shows %q", bad)
+		}
+	}
+	if resp := getPage(t, srv.URL+"/admin?from=gisteren", anna); resp.status != http.StatusBadRequest {
+		t.Errorf("GET /admin with a bad date: %d, want 400", resp.status)
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -18,10 +19,18 @@ type loginPage struct {
 	// TokenOpen opens the token form: the token was tried, or there are no
 	// users yet to log in by name.
 	TokenOpen bool
+	// Languages are the links of the language switch.
+	Languages []languageLink
+}
+
+func (s *Server) newLoginPage(r *http.Request, next string) loginPage {
+	return loginPage{Next: next, Languages: languageLinks(s.lang(r), r.URL.RequestURI())}
 }
 
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "login.html", loginPage{Next: safeNext(r.URL.Query().Get("next")), TokenOpen: s.noUsers(r)})
+	page := s.newLoginPage(r, safeNext(r.URL.Query().Get("next")))
+	page.TokenOpen = s.noUsers(r)
+	s.render(w, r, "login.html", page)
 }
 
 // noUsers reports whether nobody can log in by name yet.
@@ -36,17 +45,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.FormValue("next"))
 	var (
 		id   string
-		page = loginPage{Next: next}
+		page = s.newLoginPage(r, next)
+		l    = s.lang(r)
 		err  error
 	)
 	if token := strings.TrimSpace(r.FormValue("token")); token != "" || r.FormValue("name") == "" {
 		page.TokenOpen = true
 		id, _, err = s.auth.LoginToken(r.Context(), token)
-		page.Error = "That token is unknown or revoked."
+		page.Error = l.T("That token is unknown or revoked.")
 	} else {
 		page.Name = strings.TrimSpace(r.FormValue("name"))
 		id, _, err = s.auth.Login(r.Context(), page.Name, r.FormValue("password"))
-		page.Error = "Unknown name or wrong password."
+		page.Error = l.T("Unknown name or wrong password.")
 	}
 	if errors.Is(err, creditflow.ErrUnauthorized) {
 		s.renderStatus(w, r, http.StatusUnauthorized, "login.html", page)
@@ -54,7 +64,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		s.log.ErrorContext(r.Context(), "login", "err", err)
-		page.Error = "Logging in failed. The error is in the server log; try again in a moment."
+		page.Error = l.T("Logging in failed. The error is in the server log; try again in a moment.")
 		s.renderStatus(w, r, http.StatusInternalServerError, "login.html", page)
 		return
 	}
@@ -120,6 +130,8 @@ func (s *Server) requirePage(next func(http.ResponseWriter, *http.Request, *sess
 			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 			return
 		}
-		next(w, r, sess)
+		// The principal goes with the request, so that s.lang finds the
+		// user's language.
+		next(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, sess.principal)), sess)
 	}
 }

@@ -438,3 +438,37 @@ func TestAuditPages(t *testing.T) {
 		t.Errorf("export: %d lines (%v), want 5", len(all.Entries), err)
 	}
 }
+
+// BenchmarkSession is the session lookup of every dashboard request: from
+// the cache, and read from the database as after a restart.
+func BenchmarkSession(b *testing.B) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(b.TempDir(), "bench.duckdb"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	clock := &testClock{t: authStart}
+	a := app.NewAuth(app.AuthConfig{DB: db, Now: clock.now, FailDelay: -1})
+	if _, err := a.AddUser(ctx, app.Principal{}, app.NewUser{Name: "anna", Role: creditflow.RoleViewer, Password: "annaspassword"}); err != nil {
+		b.Fatal(err)
+	}
+	id, _, err := a.Login(ctx, "anna", "annaspassword")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("cached", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := a.Session(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("database", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := app.NewAuth(app.AuthConfig{DB: db, Now: clock.now}).Session(ctx, id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

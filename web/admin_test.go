@@ -352,3 +352,39 @@ func TestAdminPage(t *testing.T) {
 		t.Errorf("GET /admin with a bad date: %d, want 400", resp.status)
 	}
 }
+
+// TestPreferredLanguage shows a user's pages in the language they prefer,
+// whatever the browser asks for, and keeps the language they switch to as
+// their preference.
+func TestPreferredLanguage(t *testing.T) {
+	db := ledgerTestDB(t)
+	srv := startAPIServer(t, db)
+	addTestUser(t, db, "anna", creditflow.RoleAdmin, "annaspassword")
+	cookie, _ := loginUser(t, srv.URL, "anna", "annaspassword")
+	page := func(acceptLanguage string) string {
+		req := newRequest(t, http.MethodGet, srv.URL+"/admin", "", nil, "")
+		req.AddCookie(cookie)
+		req.Header.Set("Accept-Language", acceptLanguage)
+		resp := do(t, req)
+		if resp.status != http.StatusOK {
+			t.Fatalf("GET /admin: %d", resp.status)
+		}
+		return string(resp.body)
+	}
+	if body := page("en"); !strings.Contains(body, "<h2>Users</h2>") {
+		t.Errorf("no preference, browser English: the page is not in English")
+	}
+	req := newRequest(t, http.MethodGet, srv.URL+"/language?lang=nl&next=/admin", "", nil, "")
+	req.AddCookie(cookie)
+	if resp := do(t, req); resp.status != http.StatusSeeOther {
+		t.Fatalf("GET /language: %d", resp.status)
+	}
+	u, err := app.NewAuth(app.AuthConfig{DB: db}).User(context.Background(), "anna")
+	if err != nil || u.Lang != "nl" {
+		t.Errorf("anna after switching to Dutch = %+v (%v), want the preference nl", u, err)
+	}
+	// Without the switch's cookie, on another browser that asks for English.
+	if body := page("en"); !strings.Contains(body, "<h2>Gebruikers</h2>") {
+		t.Errorf("preference Dutch, browser English: the page is not in Dutch")
+	}
+}

@@ -129,6 +129,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)
 	page("/", s.handleOverview)
 	page("/risk", s.handleRiskPage)
+	page("/risk/ready", s.handleRiskReady)
 	page("/customers/{id}", s.handleCustomerPage)
 	page("/forecast", s.handleForecastPage)
 	page("/worklist", s.handleWorklistPage)

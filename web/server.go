@@ -132,6 +132,7 @@ func (s *Server) routes() *mux.Router {
 	page("/risk/ready", s.handleRiskReady)
 	page("/customers/{id}", s.handleCustomerPage)
 	page("/forecast", s.handleForecastPage)
+	page("/forecast/ready", s.handleForecastReady)
 	page("/worklist", s.handleWorklistPage)
 	page("/unmatched", s.handleUnmatchedPage)
 	page("/upload", s.handleUploadPage)

@@ -315,8 +315,8 @@ func TestBrowserOverview(t *testing.T) {
 		t.Fatalf("charts did not render: %v", err)
 	}
 	st := readPage[overviewState](t, ctx, readOverviewJS, "overview")
-	if want := "browser test"; !strings.Contains(st.User, want) || !strings.Contains(st.User, "viewer") {
-		t.Errorf("header shows user %q, want %q and role viewer", st.User, want)
+	if want := "browser test"; !strings.Contains(st.User, want) || !strings.Contains(st.User, "reader") {
+		t.Errorf("header shows user %q, want %q and role reader", st.User, want)
 	}
 	if st.AsOf != "2025-06-18" {
 		t.Errorf("date picker holds %q, want 2025-06-18 (the server's today)", st.AsOf)

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 )
 
 // navEntry is one dashboard of the navigation in the top bar.
@@ -12,7 +14,7 @@ type navEntry struct {
 	Path  string
 	Label string // the link's text
 	// Title names the page in the browser's title bar, Tagline under the
-	// product name, in English and in the Dutch term users know.
+	// product name; both in English, looked up in the page's language.
 	Title   string
 	Tagline string
 	Hint    string // the link's tooltip, or ""
@@ -26,16 +28,17 @@ type navEntry struct {
 // navigation is the table of the dashboards, in the order of the top bar.
 var navigation = []navEntry{
 	{Key: "overview", Path: "/", Label: "Overview", Dated: true,
-		Title: "receivables overview", Tagline: "Receivables overview · debiteurenbeheer"},
+		Title: "Receivables overview", Tagline: "Receivables overview"},
 	{Key: "risk", Path: "/risk", Label: "Payment risk", Dated: true,
-		Title: "payment risk", Tagline: "Payment risk · kredietrisico"},
+		Title: "Payment risk", Tagline: "Payment risk of customers"},
 	{Key: "forecast", Path: "/forecast", Label: "Cash forecast", Dated: true,
-		Title: "cash forecast", Tagline: "Cash forecast · liquiditeitsprognose"},
+		Title: "Cash forecast", Tagline: "Cash forecast"},
 	{Key: "worklist", Path: "/worklist", Label: "Worklist", Dated: true,
-		Title: "collection worklist", Tagline: "Collection worklist · debiteurenbeheer"},
-	{Key: "unmatched", Path: "/unmatched", Label: "Unmatched", Hint: "Bank credits waiting to be matched"},
+		Title: "Collection worklist", Tagline: "Collection worklist"},
+	{Key: "unmatched", Path: "/unmatched", Label: "Unmatched", Hint: "Bank credits waiting to be matched",
+		Title: "Unmatched bank credits", Tagline: "Bank credits to match"},
 	{Key: "upload", Path: "/upload", Label: "Upload", Hint: "Load ledger files, bank statements and e-invoices",
-		Title: "upload", Tagline: "Upload · gegevens inlezen", Role: creditflow.RoleAdmin},
+		Title: "Upload", Tagline: "Load ledger files", Role: creditflow.RoleAdmin},
 }
 
 // navEntryOf is the entry of key; the zero entry when there is none.
@@ -53,12 +56,16 @@ func navEntryOf(key string) navEntry {
 // figures.
 type pageHead struct {
 	AsOf     string // YYYY-MM-DD, the value of the date picker
-	AsOfLong string // "15 March 2025"
-	User     string
-	Role     string
-	CSRF     string
-	Nav      string // the key of the page's navigation entry
-	Action   string // where the date picker goes
+	AsOfLong string // "15 March 2025", "15 maart 2025"
+	// Lang is the language of the page; Languages the links of the
+	// language switch.
+	Lang      present.Lang
+	Languages []languageLink
+	User      string
+	Role      string
+	CSRF      string
+	Nav       string // the key of the page's navigation entry
+	Action    string // where the date picker goes
 	// Error is shown instead of the figures: a bad as_of, or a failed query.
 	Error string
 
@@ -74,14 +81,32 @@ type navLink struct {
 	Active bool
 }
 
-func (s *Server) newPageHead(sess *session, nav, action string) pageHead {
-	return pageHead{User: sess.name, Role: string(sess.role), CSRF: sess.csrf, Nav: nav, Action: action}
+func (s *Server) newPageHead(r *http.Request, sess *session, nav, action string) pageHead {
+	l := s.lang(r)
+	return pageHead{User: sess.name, Role: string(sess.role), CSRF: sess.csrf, Nav: nav, Action: action,
+		Lang: l, Languages: languageLinks(l, r.URL.RequestURI())}
+}
+
+// RoleName is the user's role in words.
+func (h pageHead) RoleName() string { return roleName(h.Lang, creditflow.Role(h.Role)) }
+
+// roleName is a role in words.
+func roleName(l present.Lang, r creditflow.Role) string {
+	switch r {
+	case creditflow.RoleAdmin:
+		return l.T("administrator")
+	case creditflow.RoleCollector:
+		return l.T("credit controller")
+	case creditflow.RoleViewer:
+		return l.T("reader")
+	}
+	return string(r)
 }
 
 // setAsOf fills the date of the head, and the links that keep it.
 func (h *pageHead) setAsOf(asOf creditflow.Date) {
 	h.AsOf = asOf.String()
-	h.AsOfLong = asOf.Format("2 January 2006")
+	h.AsOfLong = h.Lang.LongDate(asOf)
 	h.dateQuery = "?" + url.Values{"as_of": {h.AsOf}}.Encode()
 }
 
@@ -90,10 +115,10 @@ func (h *pageHead) head() *pageHead { return h }
 
 // PageTitle is the page's name in the title bar; pages about one thing
 // (a customer) define their own.
-func (h pageHead) PageTitle() string { return navEntryOf(h.Nav).Title }
+func (h pageHead) PageTitle() string { return h.Lang.T(navEntryOf(h.Nav).Title) }
 
 // Tagline is the line under the product name.
-func (h pageHead) Tagline() string { return navEntryOf(h.Nav).Tagline }
+func (h pageHead) Tagline() string { return h.Lang.T(navEntryOf(h.Nav).Tagline) }
 
 // Href is the link to the dashboard key, on the page's date when it has one.
 func (h pageHead) Href(key string) string {
@@ -111,6 +136,7 @@ func (h pageHead) NavLinks() []navLink {
 		if e.Role != "" && !creditflow.Role(h.Role).Allows(e.Role) {
 			continue
 		}
+		e.Label, e.Hint = h.Lang.T(e.Label), h.Lang.T(e.Hint)
 		links = append(links, navLink{navEntry: e, Href: h.Href(e.Key), Active: e.Key == h.Nav})
 	}
 	return links

@@ -11,24 +11,41 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 )
 
-// templateFuncs are the functions the templates call.
+// templateFuncs are the functions the templates call besides those of
+// their language (langFuncs).
 var templateFuncs = template.FuncMap{"args": templateArgs}
 
-// pageTemplates holds the page that stands alone: the login page.
-var pageTemplates = template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFiles, "templates/login.html"))
+// standalonePages are the pages that stand alone, without the top bar.
+var standalonePages = []string{"login.html", "notfound.html"}
 
-// dashboardTemplates holds each dashboard page by its file name, parsed
-// with layout.html into a set of its own: every page defines the blocks of
-// the layout's "page" anew.
-var dashboardTemplates = func() map[string]*template.Template {
-	layout := template.Must(template.New("").Funcs(templateFuncs).ParseFS(templateFiles, "templates/layout.html"))
-	pages := map[string]*template.Template{}
-	for _, name := range []string{"overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html", "upload.html"} {
-		pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, "templates/"+name))
+// dashboardPages are the dashboard pages, each parsed with layout.html.
+var dashboardPages = []string{"overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html", "upload.html"}
+
+// pageTemplates holds every page by language and file name. A dashboard
+// page is parsed with layout.html into a set of its own, since every page
+// defines the blocks of the layout's "page" anew; the functions of each
+// set write in its language.
+var pageTemplates = func() map[present.Lang]map[string]*template.Template {
+	all := map[present.Lang]map[string]*template.Template{}
+	for _, l := range languages {
+		funcs := langFuncs(l)
+		for k, v := range templateFuncs {
+			funcs[k] = v
+		}
+		pages := map[string]*template.Template{}
+		for _, name := range standalonePages {
+			pages[name] = template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles, "templates/"+name))
+		}
+		layout := template.Must(template.New("").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html"))
+		for _, name := range dashboardPages {
+			pages[name] = template.Must(template.Must(layout.Clone()).ParseFS(templateFiles, "templates/"+name))
+		}
+		all[l] = pages
 	}
-	return pages
+	return all
 }()
 
 // templateArgs makes the argument of a partial from names and values:
@@ -51,9 +68,11 @@ func templateArgs(namesAndValues ...any) (map[string]any, error) {
 // render executes a page template into a buffer first, so that a template
 // error gives a clean 500 instead of half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, data any) {
-	t, ok := dashboardTemplates[name]
+	t, ok := pageTemplates[s.lang(r)][name]
 	if !ok {
-		t = pageTemplates
+		s.log.ErrorContext(r.Context(), "render page: no such template", "page", name)
+		http.Error(w, "internal error; see the server log", http.StatusInternalServerError)
+		return
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
@@ -136,7 +155,7 @@ func servePage[P dashboard, D any](s *Server, w http.ResponseWriter, r *http.Req
 		action = entry.Path
 	}
 	h := page.head()
-	*h = s.newPageHead(sess, spec.nav, action)
+	*h = s.newPageHead(r, sess, spec.nav, action)
 	fail := func(status int, msg string) {
 		h.Error = msg
 		s.renderStatus(w, r, status, spec.template, page)
@@ -147,7 +166,7 @@ func servePage[P dashboard, D any](s *Server, w http.ResponseWriter, r *http.Req
 		var err error
 		if asOf, err = s.asOf(r); err != nil {
 			h.AsOf = r.URL.Query().Get("as_of")
-			fail(http.StatusBadRequest, s.badDate(h.AsOf))
+			fail(http.StatusBadRequest, s.badDate(h.Lang, h.AsOf))
 			return
 		}
 		logAttrs = []any{"as_of", asOf.String()}
@@ -168,11 +187,11 @@ func servePage[P dashboard, D any](s *Server, w http.ResponseWriter, r *http.Req
 		fail(shown.status, shown.msg)
 	case err != nil:
 		logError("page", err)
-		fail(http.StatusInternalServerError, spec.failed+" The error is in the server log; try again in a moment.")
+		fail(http.StatusInternalServerError, h.Lang.T(spec.failed)+" "+h.Lang.T("The error is in the server log; try again in a moment."))
 	default:
 		if err := fill(d, page); err != nil {
 			logError("charts", err)
-			fail(http.StatusInternalServerError, "The charts could not be drawn. The error is in the server log.")
+			fail(http.StatusInternalServerError, h.Lang.T("The charts could not be drawn. The error is in the server log."))
 			return
 		}
 		s.render(w, r, spec.template, page)
@@ -180,18 +199,29 @@ func servePage[P dashboard, D any](s *Server, w http.ResponseWriter, r *http.Req
 }
 
 // badDate explains an as_of that is not a date.
-func (s *Server) badDate(v string) string {
-	return fmt.Sprintf("%q is not a date. Pick a date, or type it as YYYY-MM-DD (for example %s).",
+func (s *Server) badDate(l present.Lang, v string) string {
+	return l.Tf("%q is not a date. Pick a date, or type it as YYYY-MM-DD (for example %s).",
 		v, creditflow.NewDate(s.now()).String())
 }
 
 type loginPage struct {
-	Error string
-	Next  string
+	Error     string
+	Next      string
+	Languages []languageLink
+}
+
+func (s *Server) newLoginPage(r *http.Request, next string) loginPage {
+	return loginPage{Next: next, Languages: languageLinks(s.lang(r), r.URL.RequestURI())}
 }
 
 func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "login.html", loginPage{Next: safeNext(r.URL.Query().Get("next"))})
+	s.render(w, r, "login.html", s.newLoginPage(r, safeNext(r.URL.Query().Get("next"))))
+}
+
+// handleNotFound answers a page address that does not exist with a page
+// that says so and leads back.
+func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
+	s.renderStatus(w, r, http.StatusNotFound, "notfound.html", nil)
 }
 
 // handleLogin exchanges an API token for a session cookie.
@@ -199,7 +229,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.FormValue("next"))
 	p, err := checkToken(r.Context(), s.db, strings.TrimSpace(r.FormValue("token")))
 	if err != nil {
-		s.renderStatus(w, r, http.StatusUnauthorized, "login.html", loginPage{Error: "That token is unknown or revoked.", Next: next})
+		page := s.newLoginPage(r, next)
+		page.Error = s.lang(r).T("That token is unknown or revoked.")
+		s.renderStatus(w, r, http.StatusUnauthorized, "login.html", page)
 		return
 	}
 	id, _ := s.sessions.create(p, s.now())

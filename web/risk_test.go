@@ -25,6 +25,7 @@ import (
 	"github.com/creditflow/creditflow/demo"
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
@@ -805,7 +806,7 @@ func TestRiskInvalidatedByIngest(t *testing.T) {
 func BenchmarkRiskAPI(b *testing.B) {
 	db := openRiskTestDB(b)
 	tok := createTokens(b, db)
-	cfg := web.Config{DB: db, Now: func() time.Time { return riskNow },
+	cfg := web.Config{DB: db, Now: func() time.Time { return riskNow }, Lang: present.EN,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	get := func(b *testing.B, h http.Handler, path string) {
 		req := httptest.NewRequest(http.MethodGet, path, nil)

@@ -14,6 +14,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web/static"
 	"github.com/gorilla/mux"
@@ -44,6 +45,9 @@ type Config struct {
 	Warm bool
 	// Send is how POST /api/letters/send sends the letters.
 	Send app.SendConfig
+	// Lang is the language of the pages for a browser that names neither
+	// Dutch nor English; Dutch when empty.
+	Lang present.Lang
 }
 
 // Server is the HTTP service.
@@ -57,6 +61,7 @@ type Server struct {
 	router   *mux.Router
 	warm     bool
 	send     app.SendConfig
+	defLang  present.Lang
 }
 
 // New builds a server with its routes.
@@ -73,7 +78,10 @@ func New(cfg Config) *Server {
 	if cfg.App == nil {
 		cfg.App = app.New(app.Config{DB: cfg.DB, Logger: cfg.Logger, Now: cfg.Now, Policy: cfg.DunningPolicy})
 	}
-	s := &Server{app: cfg.App, db: cfg.App.DB(), log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes, warm: cfg.Warm, send: cfg.Send,
+	if cfg.Lang == "" {
+		cfg.Lang = present.NL
+	}
+	s := &Server{app: cfg.App, db: cfg.App.DB(), log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes, warm: cfg.Warm, send: cfg.Send, defLang: cfg.Lang,
 		sessions: &sessions{byID: map[string]*session{}}}
 	s.router = s.routes()
 	return s
@@ -127,6 +135,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/login", s.handleLoginPage).Methods(http.MethodGet)
 	r.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)
+	r.HandleFunc("/language", s.handleLanguage).Methods(http.MethodGet)
 	page("/", s.handleOverview)
 	page("/risk", s.handleRiskPage)
 	page("/risk/ready", s.handleRiskReady)
@@ -140,7 +149,7 @@ func (s *Server) routes() *mux.Router {
 	// The API answers in JSON, also when there is no such route.
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !isAPI(r) {
-			http.NotFound(w, r)
+			s.handleNotFound(w, r)
 			return
 		}
 		s.writeError(w, r, fmt.Errorf("%w: no API route %s %s", creditflow.ErrNotFound, r.Method, r.URL.Path))

@@ -21,6 +21,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/ingest"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 	"github.com/creditflow/creditflow/web"
 )
@@ -135,7 +136,8 @@ func createTokens(tb testing.TB, db *store.DB) apiTokens {
 func startAPIServer(tb testing.TB, db *store.DB, configure ...func(*web.Config)) *httptest.Server {
 	tb.Helper()
 	log := slog.New(slog.NewTextHandler(testLog{tb}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	cfg := web.Config{DB: db, Logger: log, Now: func() time.Time { return apiNow }}
+	// The tests read the pages in English unless they ask for Dutch.
+	cfg := web.Config{DB: db, Logger: log, Now: func() time.Time { return apiNow }, Lang: present.EN}
 	for _, f := range configure {
 		f(&cfg)
 	}

@@ -19,8 +19,9 @@ type uploadView struct {
 // handleUploadPage serves /upload to admins; others get 403.
 func (s *Server) handleUploadPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	if !sess.role.Allows(creditflow.RoleAdmin) {
-		s.renderStatus(w, r, http.StatusForbidden, "upload.html", &uploadView{pageHead: pageHead{User: sess.name,
-			Role: string(sess.role), Nav: "upload", Error: "Loading files needs the admin role. Ask an admin to load them."}})
+		h := s.newPageHead(r, sess, "upload", "/upload")
+		h.Error = h.Lang.T("Loading files needs the admin role. Ask an admin to load them.")
+		s.renderStatus(w, r, http.StatusForbidden, "upload.html", &uploadView{pageHead: h})
 		return
 	}
 	load := func(context.Context, creditflow.Date) (struct{}, error) { return struct{}{}, nil }

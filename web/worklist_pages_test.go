@@ -90,7 +90,7 @@ func TestWorklistPage(t *testing.T) {
 		for _, want := range []string{
 			"Collection worklist on 1 March 2025",
 			`class="active" aria-current="page">Worklist</a>`,
-			"Collection worklist · debiteurenbeheer",
+			"<span class=\"tagline\">Collection worklist</span>",
 			`href="/customers/C1?as_of=2025-03-01"`,
 			`second reminder <i class="term" lang="nl">tweede herinnering met rekeningoverzicht</i>`,
 			"aanmaning",

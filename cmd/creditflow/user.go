@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -45,7 +46,7 @@ func runUser(ctx context.Context, c *command, args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.withAuth(ctx, func(a *app.Auth) error {
+		return c.withPassword(ctx, password, func(a *app.Auth) error {
 			u, err := a.AddUser(ctx, app.Principal{}, app.NewUser{Name: name, Role: r, Lang: *lang, Password: password})
 			if err != nil {
 				return err
@@ -62,7 +63,7 @@ func runUser(ctx context.Context, c *command, args []string) error {
 		if err != nil {
 			return err
 		}
-		return c.withAuth(ctx, func(a *app.Auth) error {
+		return c.withPassword(ctx, password, func(a *app.Auth) error {
 			u, err := a.ChangeUser(ctx, app.Principal{}, name, app.UserChange{Password: &password})
 			if err != nil {
 				return err
@@ -128,12 +129,29 @@ func (c *command) parseName(args []string) (string, error) {
 	return name, nil
 }
 
-// withAuth runs f on the users, tokens and sessions of the database.
+// withAuth runs f on the users, tokens and sessions of the database:
+// inside a running server on the server's, so that a removed user or a
+// revoked token ends their sessions there at once.
 func (c *command) withAuth(ctx context.Context, f func(a *app.Auth) error) error {
 	return c.withDB(ctx, func(db *store.DB, _ creditflow.Date) error {
-		return f(app.NewAuth(app.AuthConfig{DB: db, Now: c.e.now}))
+		return f(c.app(db).Auth())
 	})
 }
+
+// withPassword is withAuth for a command that read password: when the
+// database is locked and the command goes to the server that holds it, the
+// password goes with it (the server cannot read this stdin).
+func (c *command) withPassword(ctx context.Context, password string, f func(a *app.Auth) error) error {
+	err := c.withAuth(ctx, f)
+	var locked *lockedError
+	if errors.As(err, &locked) {
+		locked.env = map[string]string{envPassword: password}
+	}
+	return err
+}
+
+// envPassword is the variable a password is read from before stdin.
+const envPassword = "CREDITFLOW_PASSWORD"
 
 // cliTime is a moment in the command's output, "-" for none.
 func cliTime(t *time.Time) string {
@@ -147,7 +165,7 @@ func cliTime(t *time.Time) string {
 // not set, from stdin: typed twice without echo at a terminal, else the
 // first line.
 func (e env) readPassword(prompt string) (string, error) {
-	if p := e.getenv("CREDITFLOW_PASSWORD"); p != "" {
+	if p := e.getenv(envPassword); p != "" {
 		return p, nil
 	}
 	if f, ok := e.stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {

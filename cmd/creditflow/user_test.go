@@ -1,10 +1,15 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // noEnv is an environment without variables.
@@ -103,5 +108,53 @@ func TestReadPasswordLine(t *testing.T) {
 	}
 	if _, err := readPasswordLine(nil); err == nil {
 		t.Errorf("readPasswordLine(nil) gave a password")
+	}
+}
+
+// TestUsersWhileServing adds a user while `creditflow serve` holds the
+// database in another process, with the password read from stdin here and
+// sent along, and removes it again: the user's session ends on the server
+// at once.
+func TestUsersWhileServing(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "served.duckdb")
+	s := serveProcess(t, dbPath)
+	getenv := envOf(map[string]string{"CREDITFLOW_DB": dbPath})
+	var out, errOut bytes.Buffer
+	e := env{getenv: getenv, stdout: &out, stderr: &errOut, now: time.Now, stdin: strings.NewReader("annaspassword\n")}
+	if err := runEnv(context.Background(), e, []string{"user", "add", "anna", "--role", "admin"}); err != nil {
+		t.Fatalf("user add while serving: %v\n%s", err, errOut.String())
+	}
+	if out.String() != "added anna (admin)\n" {
+		t.Errorf("user add while serving printed %q", out.String())
+	}
+
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.PostForm(s.base+"/login", url.Values{"name": {"anna"}, "password": {"annaspassword"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || len(resp.Cookies()) == 0 {
+		t.Fatalf("POST /login as anna: %d, want 303 with a session", resp.StatusCode)
+	}
+	page := func() int {
+		req, _ := http.NewRequest(http.MethodGet, s.base+"/admin", nil)
+		req.AddCookie(resp.Cookies()[0])
+		r, err := noRedirect.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		return r.StatusCode
+	}
+	if code := page(); code != http.StatusOK {
+		t.Fatalf("GET /admin as anna: %d", code)
+	}
+	if out := mustRunIn(t, t.TempDir(), getenv, "user", "list"); !strings.Contains(out, "anna") {
+		t.Errorf("user list while serving:\n%s", out)
+	}
+	mustRunIn(t, t.TempDir(), getenv, "user", "remove", "anna")
+	if code := page(); code != http.StatusSeeOther {
+		t.Errorf("GET /admin after anna was removed: %d, want 303 to the login page", code)
 	}
 }

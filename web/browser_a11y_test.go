@@ -22,6 +22,7 @@ var a11yPages = []struct{ name, path string }{
 	{"customer", "/customers/%s"},
 	{"unmatched", "/unmatched"},
 	{"upload", "/upload"},
+	{"admin", "/admin"},
 	{"not-found", "/no/such/page"},
 }
 

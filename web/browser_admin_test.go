@@ -41,9 +41,12 @@ func TestBrowserAdmin(t *testing.T) {
 		chromedp.SendKeys(chromedp.ID("name"), "anna"),
 		chromedp.SendKeys(chromedp.ID("password"), "annaspassword"),
 		chromedp.Click(chromedp.CSS(`#login-name button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.ID("users")),
 	); err != nil {
 		t.Fatalf("log in by name on the way to /admin: %v", err)
+	}
+	leftLogin(t, ctx)
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.ID("users"))); err != nil {
+		t.Fatalf("the admin page after logging in: %v", err)
 	}
 	wantLocation(t, ctx, srv.URL+"/admin")
 

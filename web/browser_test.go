@@ -141,9 +141,32 @@ func logInOnTheWay(t *testing.T, ctx context.Context, url, token string, ready c
 		chromedp.WaitVisible(chromedp.ID("token")),
 		chromedp.SendKeys(chromedp.ID("token"), token),
 		chromedp.Click(chromedp.CSS(`#login-token button[type="submit"]`)),
-		ready,
 	); err != nil {
 		t.Fatalf("log in on the way to %s: %v", url, err)
+	}
+	leftLogin(t, ctx)
+	if err := chromedp.Do(ctx, ready); err != nil {
+		t.Fatalf("log in on the way to %s: %v", url, err)
+	}
+}
+
+// leftLogin waits until the tab has left the login page for a loaded page,
+// so that what the test does next does not cut the login short: the login
+// page has a <main> of its own that a ready condition may find too. A poll
+// that runs when the page changes fails with the navigation, so it asks
+// again until a deadline.
+func leftLogin(t *testing.T, ctx context.Context) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.pathname !== "/login" && document.readyState === "complete"`))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still on the login page after 20 s (%v)", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 

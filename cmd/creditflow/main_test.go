@@ -208,8 +208,8 @@ func TestCLI(t *testing.T) {
 				token = strings.TrimSpace(out)
 			})
 		}
-		if _, _, err := runCLI(t, noEnv, "token", "list", "--db", dbPath); err == nil {
-			t.Errorf("token list: no error")
+		if _, _, err := runCLI(t, noEnv, "token", "rename", "--db", dbPath); err == nil {
+			t.Errorf("token rename: no error")
 		}
 	})
 

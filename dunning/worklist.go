@@ -30,6 +30,9 @@ type Options struct {
 	// Risk weighs the priority by customer risk; nil gives every customer
 	// Policy.DefaultRiskWeight.
 	Risk RiskLookup
+	// Class gives a customer's risk class, for those who show the worklist;
+	// the worklist itself does not use it.
+	Class func(customerID string) (creditflow.RiskClass, bool)
 	// Effects are learned effects per step name (see LearnEffects); steps
 	// missing from it use their prior Step.Effect.
 	Effects map[string]float64

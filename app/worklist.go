@@ -21,14 +21,14 @@ type Worklist struct {
 	// (a payment was booked and the date is being scored again): the
 	// worklist is made again once the new scores are there.
 	provisional bool
-	Segments    map[string]string   // customer → segment ("" when none)
+	Segments    map[string]string // customer → segment ("" when none)
 	// Owners are the collectors of the customers (customer attribute
 	// collector, else account_manager), "" when none.
 	Owners map[string]string
 	// Classes are the risk classes of the customers with a task, as of the
 	// worklist's date; none without risk scores.
 	Classes map[string]creditflow.RiskClass
-	Overdue     map[string][]string // customer → overdue invoice ids, oldest due first
+	Overdue map[string][]string // customer → overdue invoice ids, oldest due first
 }
 
 // dunningOptions are the worklist's options as of asOf: the policy, the

@@ -43,10 +43,10 @@ type worklistPage struct {
 
 	// The filters: their values as typed and the choices of the lists.
 	Step, Channel, Segment, Owner, Class, Customer, Min, Max string
-	Steps, Channels, Segments, Owners, Classes              []filterOption
-	Per                                                     int
-	Filtered                                                bool
-	ClearLink                                               string
+	Steps, Channels, Segments, Owners, Classes               []filterOption
+	Per                                                      int
+	Filtered                                                 bool
+	ClearLink                                                string
 	// FilterError says which filter could not be read; it is left out.
 	FilterError string
 

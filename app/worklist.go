@@ -22,6 +22,7 @@ type Worklist struct {
 	// worklist is made again once the new scores are there.
 	provisional bool
 	Segments    map[string]string   // customer → segment ("" when none)
+	Owners      map[string]string   // customer → owner (account manager), when it has one
 	Overdue     map[string][]string // customer → overdue invoice ids, oldest due first
 }
 
@@ -79,6 +80,9 @@ func (a *App) computeWorklist(asOf creditflow.Date) func(context.Context) (*Work
 			return nil, err
 		}
 		if w.Overdue, err = overdueInvoices(ctx, a.db, asOf); err != nil {
+			return nil, err
+		}
+		if w.Owners, err = customerOwners(ctx, a.db); err != nil {
 			return nil, err
 		}
 		return w, nil
@@ -146,6 +150,24 @@ func customerSegments(ctx context.Context, db *store.DB) (map[string]string, err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("customer segments: %w", err)
+	}
+	return m, nil
+}
+
+// customerOwners maps every customer with an owner to it: the account
+// manager the customers file names (attribute account_manager).
+func customerOwners(ctx context.Context, db store.Querier) (map[string]string, error) {
+	m := map[string]string{}
+	err := store.EachRow(ctx, db, store.Query("customer_owners"), func(rows *sql.Rows) error {
+		var id, owner string
+		if err := rows.Scan(&id, &owner); err != nil {
+			return err
+		}
+		m[id] = owner
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("customer owners: %w", err)
 	}
 	return m, nil
 }

@@ -58,11 +58,11 @@ type DuePromise struct {
 
 // TodayAlerts are the behaviour changes detected on or after Since's day.
 type TodayAlerts struct {
-	Since  time.Time `json:"since"`
+	Since time.Time `json:"since"`
 	// Unavailable says why there are no alerts when the risk scores of
 	// the date could not be computed (an empty ledger); "" otherwise.
-	Unavailable string `json:"unavailable,omitempty"`
-	Alerts []Alert   `json:"alerts"`
+	Unavailable string  `json:"unavailable,omitempty"`
+	Alerts      []Alert `json:"alerts"`
 	// Exposure is what the alerted customers owe together.
 	Exposure Money `json:"exposure"`
 }

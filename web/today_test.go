@@ -128,7 +128,7 @@ func TestTodayPage(t *testing.T) {
 		`href="/customers/B2?as_of=2026-12-07">Eland BV</a>`, "formal reminder (aanmaning)", ">post<",
 		"1 letter, EUR 400.00 overdue · 1 by post, 0 by e-mail", `href="/worklist?as_of=2026-12-07&channel=letter"`,
 		// owners
-		"Each owner can make 2 calls a day.", `Anna <span class="badge mine">you</span>`, "3 / 2", "1 over capacity", "1 / 2", "Unassigned",
+		"Each owner can make 2 calls a day.", `Anna <span class="badge mine">you</span></span>`, "3 / 2", "1 over capacity", "1 / 2", "Unassigned",
 	}, codes)
 	if !strings.Contains(en, `class="over-capacity"`) || strings.Count(en, `class="over-capacity"`) != 1 {
 		t.Errorf("%d owners marked over capacity, want 1 (Anna)", strings.Count(en, `class="over-capacity"`))

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -24,8 +25,21 @@ const TodayPage = "today"
 // page go: on a first visit, the alerts of the last 7 days are new.
 const FirstVisitDays = 7
 
+// visits are the last visits noted since the start, ahead of the database
+// (NoteVisit).
+type visits struct {
+	mu sync.Mutex
+	m  map[[2]string]time.Time // user, page → last visit
+}
+
 // LastVisit returns when user last visited page; ok is false when never.
 func (a *App) LastVisit(ctx context.Context, user, page string) (at time.Time, ok bool, err error) {
+	a.visits.mu.Lock()
+	at, ok = a.visits.m[[2]string{user, page}]
+	a.visits.mu.Unlock()
+	if ok {
+		return at, true, nil
+	}
 	err = a.db.QueryRowContext(ctx, store.Query("page_visit_get"), user, page).Scan(&at)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -36,8 +50,34 @@ func (a *App) LastVisit(ctx context.Context, user, page string) (at time.Time, o
 	return at.UTC(), true, nil
 }
 
-// RecordVisit records that user visited page at at.
+// NoteVisit notes that user visited page at at: LastVisit sees it at
+// once, and it is written to the database in the background, so that a
+// page view does not wait for the writer lock an ingest may hold for long;
+// a failed write is logged.
+func (a *App) NoteVisit(user, page string, at time.Time) {
+	a.noteVisit(user, page, at)
+	go func() {
+		if err := a.RecordVisit(context.Background(), user, page, at); err != nil {
+			a.log.Warn("note a visit", "user", user, "page", page, "err", err)
+		}
+	}()
+}
+
+func (a *App) noteVisit(user, page string, at time.Time) {
+	a.visits.mu.Lock()
+	defer a.visits.mu.Unlock()
+	if a.visits.m == nil {
+		a.visits.m = map[[2]string]time.Time{}
+	}
+	k := [2]string{user, page}
+	if at.After(a.visits.m[k]) {
+		a.visits.m[k] = at.UTC()
+	}
+}
+
+// RecordVisit records that user visited page at at, in the database.
 func (a *App) RecordVisit(ctx context.Context, user, page string, at time.Time) error {
+	a.noteVisit(user, page, at)
 	err := a.db.WriteTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, store.Query("page_visit_set"), user, page, at.UTC())
 		return err

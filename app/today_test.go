@@ -149,9 +149,17 @@ func TestVisits(t *testing.T) {
 	if err := a.RecordVisit(ctx, "bram", app.TodayPage, first); err != nil {
 		t.Fatal(err)
 	}
+	// The visits are in the database: an application started again sees them.
+	again := app.New(app.Config{DB: a.DB()})
 	for user, want := range map[string]time.Time{"anna": second, "bram": first} {
-		if at, ok, err := a.LastVisit(ctx, user, app.TodayPage); err != nil || !ok || !at.Equal(want) {
+		if at, ok, err := again.LastVisit(ctx, user, app.TodayPage); err != nil || !ok || !at.Equal(want) {
 			t.Errorf("last visit of %s: %s (%v, %v), want %s", user, at, ok, err, want)
 		}
+	}
+	// A visit noted is seen at once.
+	third := second.Add(time.Hour)
+	again.NoteVisit("anna", app.TodayPage, third)
+	if at, _, err := again.LastVisit(ctx, "anna", app.TodayPage); err != nil || !at.Equal(third) {
+		t.Errorf("last visit of anna after a noted one: %s (%v), want %s", at, err, third)
 	}
 }

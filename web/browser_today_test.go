@@ -57,7 +57,7 @@ func TestBrowserToday(t *testing.T) {
 			if st.Location != "/today" || st.NavActive != "Today" {
 				t.Errorf("after login at %s (active nav %q), want /today", st.Location, st.NavActive)
 			}
-			if want := []string{"promises", "alerts", "bank", "letters", "owners"}; fmt.Sprint(st.Panels) != fmt.Sprint(want) {
+			if want := []string{"promises", "alerts", "bank", "owners", "letters"}; fmt.Sprint(st.Panels) != fmt.Sprint(want) {
 				t.Errorf("blocks %v, want %v", st.Panels, want)
 			}
 			// Pelikaan, Pauw, Stil, Kraai, Kievit, Eland.

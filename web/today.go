@@ -150,9 +150,7 @@ func (s *Server) handleTodayPage(w http.ResponseWriter, r *http.Request, sess *s
 		}
 		today := asOf.Equal(creditflow.NewDate(s.now()).Time)
 		if today {
-			if err := s.app.RecordVisit(ctx, sess.name, app.TodayPage, s.now()); err != nil {
-				return nil, err
-			}
+			s.app.NoteVisit(sess.name, app.TodayPage, s.now())
 		}
 		return &todayData{Today: d, first: first, today: today}, nil
 	}

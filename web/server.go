@@ -124,6 +124,7 @@ func (s *Server) routes() *mux.Router {
 	api("/actions", creditflow.RoleCollector, s.handleCreateAction, http.MethodPost)
 	api("/letters/send", creditflow.RoleCollector, s.handleSendLetters, http.MethodPost)
 	read("/unmatched", s.handleUnmatched)
+	read("/today", s.handleToday)
 	api("/unmatched/{id}/match", creditflow.RoleCollector, s.handleMatchUnmatched, http.MethodPost)
 	r.HandleFunc("/api/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 
@@ -137,6 +138,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)
 	r.HandleFunc("/language", s.handleLanguage).Methods(http.MethodGet)
 	page("/", s.handleOverview)
+	page("/today", s.handleTodayPage)
 	page("/risk", s.handleRiskPage)
 	page("/risk/ready", s.handleRiskReady)
 	page("/customers/{id}", s.handleCustomerPage)

@@ -35,7 +35,7 @@ type option struct {
 
 type adminUser struct {
 	Name, Role, RoleName, Lang, LangName string
-	LastVisit, PasswordChanged          string
+	LastVisit, PasswordChanged           string
 	// Self is the admin who looks at the page: they cannot demote or
 	// remove themselves.
 	Self bool

@@ -311,6 +311,11 @@ func TestLoginByName(t *testing.T) {
 	if resp := postLogin(t, srv.URL, url.Values{"token": {tok.viewer}, "next": {"/risk"}}); resp.status != http.StatusSeeOther || resp.header.Get("Location") != "/risk" {
 		t.Errorf("login with a token: %d to %q, want 303 to /risk", resp.status, resp.header.Get("Location"))
 	}
+	// A credit controller starts the day on the Today page.
+	addTestUser(t, db, "carla", creditflow.RoleCollector, "carlaspassword")
+	if resp := postLogin(t, srv.URL, url.Values{"name": {"carla"}, "password": {"carlaspassword"}, "next": {"/"}}); resp.header.Get("Location") != "/today" {
+		t.Errorf("a collector's login goes to %q, want /today", resp.header.Get("Location"))
+	}
 }
 
 // TestAdminPage shows the admin page to admins, with the users, the tokens

@@ -45,17 +45,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	next := safeNext(r.FormValue("next"))
 	var (
 		id   string
+		sess app.Session
 		page = s.newLoginPage(r, next)
 		l    = s.lang(r)
 		err  error
 	)
 	if token := strings.TrimSpace(r.FormValue("token")); token != "" || r.FormValue("name") == "" {
 		page.TokenOpen = true
-		id, _, err = s.auth.LoginToken(r.Context(), token)
+		id, sess, err = s.auth.LoginToken(r.Context(), token)
 		page.Error = l.T("That token is unknown or revoked.")
 	} else {
 		page.Name = strings.TrimSpace(r.FormValue("name"))
-		id, _, err = s.auth.Login(r.Context(), page.Name, r.FormValue("password"))
+		id, sess, err = s.auth.Login(r.Context(), page.Name, r.FormValue("password"))
 		page.Error = l.T("Unknown name or wrong password.")
 	}
 	if errors.Is(err, creditflow.ErrUnauthorized) {
@@ -67,6 +68,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		page.Error = l.T("Logging in failed. The error is in the server log; try again in a moment.")
 		s.renderStatus(w, r, http.StatusInternalServerError, "login.html", page)
 		return
+	}
+	if next == "/" && sess.Role == creditflow.RoleCollector {
+		next = "/today" // a credit controller starts the day there
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true,
 		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int(app.SessionMaxAge.Seconds())})

@@ -84,8 +84,8 @@ type Hit struct {
 	InvoiceID string
 	// Date is the invoice date, the payment date or the booking date;
 	// Amount and Currency the amount of the invoice, payment or
-	// transaction (a payment's currency is that of its invoice, else the
-	// report currency).
+	// transaction (a payment's currency is that of its invoice; empty when
+	// it names none).
 	Date     creditflow.Date
 	Amount   creditflow.Money
 	Currency string
@@ -100,6 +100,8 @@ type Hit struct {
 	Status   string
 	EntryNo  int64
 	QueuePos int
+	// Payer is the name of the payer of a bank transaction.
+	Payer string
 }
 
 // Index holds the customers and their bank accounts in memory. It is safe
@@ -280,7 +282,7 @@ func findLedger(ctx context.Context, db store.Querier, text, iban string, limit 
 		var h Hit
 		var extra string
 		if err := r.Scan(&h.Kind, &h.Rank, &h.CustomerID, &h.CustomerName, &h.Key, &h.InvoiceID, &h.Date,
-			store.Money(&h.Amount), &h.Currency, &extra, &h.EntryNo, &h.QueuePos); err != nil {
+			store.Money(&h.Amount), &h.Currency, &extra, &h.EntryNo, &h.QueuePos, &h.Payer); err != nil {
 			return err
 		}
 		switch h.Kind {

@@ -13,12 +13,13 @@
 -- their end-to-end id, or, while they wait to be matched (and have no
 -- payment), their reference, payer and IBAN. A transaction whose payment is
 -- found is not found twice. queue_pos is the place of a waiting one in the
--- unmatched queue, from 0, in that queue's order.
+-- unmatched queue, from 0, in that queue's order; payer the name of its
+-- payer.
 WITH invoice_hits AS (
     SELECT 'invoice' AS kind,
            CASE WHEN upper(i.invoice_id) = $1 THEN 0 WHEN starts_with(upper(i.invoice_id), $1) THEN 1 ELSE 3 END AS rank,
            i.customer_id, i.invoice_id AS key, i.invoice_id, i.invoice_date AS day, i.amount, i.currency,
-           CAST(s.closed_from AS VARCHAR) AS extra, NULL::BIGINT AS entry_no, NULL::BIGINT AS queue_pos
+           CAST(s.closed_from AS VARCHAR) AS extra, NULL::BIGINT AS entry_no, NULL::BIGINT AS queue_pos, NULL::VARCHAR AS payer
     FROM invoices i
     LEFT JOIN invoice_settlement s ON s.invoice_id = i.invoice_id
     WHERE length($1) >= 3 AND contains(upper(i.invoice_id), $1)
@@ -26,12 +27,12 @@ WITH invoice_hits AS (
 payment_hits AS (
     SELECT y.payment_id, y.customer_id, y.invoice_id, y.payment_date, y.amount,
            coalesce(nullif(trim(y.reference), ''), y.payment_id) AS key,
-           CASE WHEN upper(y.payment_id) = $1 OR r.ref = $2 THEN 0
-                WHEN starts_with(r.ref, $2) THEN 1
-                WHEN contains(' ' || r.ref, ' ' || $2) THEN 2
+           CASE WHEN upper(y.payment_id) = $1 OR y.ref = $2 THEN 0
+                WHEN starts_with(y.ref, $2) THEN 1
+                WHEN contains(' ' || y.ref, ' ' || $2) THEN 2
                 ELSE 3 END AS rank
-    FROM payments y, LATERAL (SELECT strip_accents(lower(coalesce(y.reference, ''))) AS ref) r
-    WHERE length($2) >= 3 AND (upper(y.payment_id) = $1 OR contains(r.ref, $2))
+    FROM (SELECT *, strip_accents(lower(coalesce(reference, ''))) AS ref FROM payments) y
+    WHERE length($2) >= 3 AND (upper(y.payment_id) = $1 OR contains(y.ref, $2))
 ),
 queue AS (
     SELECT entry_no, row_number() OVER (ORDER BY booking_date, entry_no) - 1 AS pos
@@ -39,27 +40,27 @@ queue AS (
 ),
 bank_hits AS (
     SELECT 'bank_transaction' AS kind,
-           CASE WHEN upper(b.end_to_end_id) = $1 OR upper(b.structured_ref) = $1 OR t.text = $2 OR t.iban = $3 THEN 0
-                WHEN starts_with(upper(b.end_to_end_id), $1) OR starts_with(t.text, $2) OR ($3 <> '' AND starts_with(t.iban, $3)) THEN 1
-                WHEN contains(' ' || t.text, ' ' || $2) THEN 2
+           CASE WHEN upper(b.end_to_end_id) = $1 OR upper(b.structured_ref) = $1 OR b.text = $2 OR b.iban = $3 THEN 0
+                WHEN starts_with(upper(b.end_to_end_id), $1) OR starts_with(b.text, $2) OR ($3 <> '' AND starts_with(b.iban, $3)) THEN 1
+                WHEN contains(' ' || b.text, ' ' || $2) THEN 2
                 ELSE 3 END AS rank,
            b.customer_id,
-           coalesce(nullif(trim(concat_ws(' ', b.structured_ref, b.remittance_text)), ''), b.end_to_end_id, b.counter_name, '') AS key,
+           coalesce(nullif(trim(concat_ws(' ', b.structured_ref, b.remittance_text)), ''), b.end_to_end_id, '') AS key,
            nullif(split_part(coalesce(b.invoice_ids, ''), ' ', 1), '') AS invoice_id, b.booking_date AS day, b.amount, b.currency,
-           b.status AS extra, b.entry_no, k.pos AS queue_pos
-    FROM bank_transactions b
-    LEFT JOIN queue k ON k.entry_no = b.entry_no,
-    LATERAL (SELECT strip_accents(lower(concat_ws(' ', b.structured_ref, b.remittance_text, b.counter_name))) AS text,
-                    upper(replace(coalesce(b.counter_iban, ''), ' ', '')) AS iban) t
-    WHERE b.status <> 'debit' AND length($2) >= 3
+           b.status AS extra, b.entry_no, k.pos AS queue_pos, b.counter_name AS payer
+    FROM (SELECT *, strip_accents(lower(concat_ws(' ', structured_ref, remittance_text, counter_name))) AS text,
+                 upper(replace(coalesce(counter_iban, ''), ' ', '')) AS iban
+          FROM bank_transactions WHERE status <> 'debit') b
+    LEFT JOIN queue k ON k.entry_no = b.entry_no
+    WHERE length($2) >= 3
       AND (contains(upper(coalesce(b.end_to_end_id, '')), $1)
-           OR (b.status = 'unmatched' AND (contains(t.text, $2) OR ($3 <> '' AND contains(t.iban, $3)))))
+           OR (b.status = 'unmatched' AND (contains(b.text, $2) OR ($3 <> '' AND contains(b.iban, $3)))))
       AND (b.payment_id IS NULL OR b.payment_id NOT IN (SELECT payment_id FROM payment_hits))
 ),
 hits AS (
     SELECT * FROM invoice_hits
     UNION ALL
-    SELECT 'payment', rank, customer_id, key, invoice_id, payment_date, amount, NULL, payment_id, NULL, NULL FROM payment_hits
+    SELECT 'payment', rank, customer_id, key, invoice_id, payment_date, amount, NULL, payment_id, NULL, NULL, NULL FROM payment_hits
     UNION ALL
     SELECT * FROM bank_hits
 ),
@@ -68,10 +69,10 @@ best AS (
                                                         day DESC, entry_no, key) AS nr
     FROM hits
 )
--- A payment's amount is in the currency of its invoice, else the report's.
+-- A payment's amount is in the currency of its invoice; '' when it names none.
 SELECT b.kind, b.rank, coalesce(b.customer_id, ''), coalesce(c.name, b.customer_id, ''), b.key, coalesce(b.invoice_id, ''),
-       b.day, b.amount, coalesce(b.currency, i.currency, report_currency()), coalesce(b.extra, ''), coalesce(b.entry_no, 0),
-       coalesce(b.queue_pos, -1)
+       b.day, b.amount, coalesce(b.currency, i.currency, ''), coalesce(b.extra, ''), coalesce(b.entry_no, 0),
+       coalesce(b.queue_pos, -1), coalesce(b.payer, '')
 FROM best b
 LEFT JOIN customers c ON c.customer_id = b.customer_id
 LEFT JOIN invoices i ON b.kind = 'payment' AND i.invoice_id = b.invoice_id

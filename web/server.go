@@ -124,6 +124,7 @@ func (s *Server) routes() *mux.Router {
 	api("/actions", creditflow.RoleCollector, s.handleCreateAction, http.MethodPost)
 	api("/letters/send", creditflow.RoleCollector, s.handleSendLetters, http.MethodPost)
 	read("/unmatched", s.handleUnmatched)
+	read("/search", s.handleSearch)
 	api("/unmatched/{id}/match", creditflow.RoleCollector, s.handleMatchUnmatched, http.MethodPost)
 	r.HandleFunc("/api/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 
@@ -143,6 +144,7 @@ func (s *Server) routes() *mux.Router {
 	page("/worklist", s.handleWorklistPage)
 	page("/unmatched", s.handleUnmatchedPage)
 	page("/upload", s.handleUploadPage)
+	page("/search", s.handleSearchPage)
 
 	// The API answers in JSON, also when there is no such route.
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -73,6 +73,11 @@ func NewTab(t testing.TB, ctx context.Context, chrome, host string, width int) (
 		cancelTab()
 		cancelAlloc()
 	})
+	// A headless window is at least 500 px wide; the viewport of a phone
+	// is narrower, so it is set on the page itself.
+	if _, err := chromedp.Run(tab, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+		t.Fatalf("browser: set the viewport to %d px: %v", width, err)
+	}
 	return tab, probs
 }
 

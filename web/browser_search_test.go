@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
 	"strings"
@@ -155,8 +156,7 @@ func TestBrowserSearch(t *testing.T) {
 			}
 			key(kb.Enter)
 			wantPath := "/customers/" + url.PathEscape(id)
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`location.pathname === `+jsString(wantPath)+` && document.readyState === "complete"`,
-				chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+			if err := waitAfterNavigation(ctx, `location.pathname === `+jsString(wantPath)); err != nil {
 				loc, _ := chromedp.Run(ctx, chromedp.Location())
 				t.Fatalf("Enter on %s: at %s, want %s: %v", name, loc, wantPath, err)
 			}
@@ -171,8 +171,7 @@ func TestBrowserSearch(t *testing.T) {
 			key(typed)
 			waitFor("suggestions on the customer page", `st.expanded === "true"`)
 			key(kb.Enter)
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`location.pathname === "/search" && !!document.querySelector(".search-results")`,
-				chromedp.WithPollingTimeout(20*time.Second), chromedp.WithPollingInterval(100*time.Millisecond))); err != nil {
+			if err := waitAfterNavigation(ctx, `location.pathname === "/search" && !!document.querySelector(".search-results")`); err != nil {
 				loc, _ := chromedp.Run(ctx, chromedp.Location())
 				t.Fatalf("Enter without choosing: at %s, want /search: %v", loc, err)
 			}
@@ -199,5 +198,22 @@ func TestBrowserSearch(t *testing.T) {
 				t.Error(p)
 			}
 		})
+	}
+}
+
+// waitAfterNavigation waits until the page the tab goes to is complete and
+// the JavaScript condition cond holds on it; an evaluation that meets the
+// navigation fails and is tried again until a deadline.
+func waitAfterNavigation(ctx context.Context, cond string) error {
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && (` + cond + `)`))
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("waited 20 s for %s: %v", cond, err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -30,6 +30,9 @@
     var asked = 0; // the number of the last question; older answers are dropped
     var controller = null;
     var typed = "";
+    // entered is true from the keydown of an Enter the box took (to choose
+    // a suggestion) to its keyup: that Enter must not also submit the form.
+    var entered = false;
 
     function options() { return list.querySelectorAll("[role=option]"); }
 
@@ -165,7 +168,10 @@
     input.addEventListener("focus", function () {
       if (input.value.trim() && input.value.trim() === typed) { open(); }
     });
-    input.addEventListener("blur", function () { close(); });
+    input.addEventListener("blur", function () {
+      entered = false;
+      close();
+    });
     input.addEventListener("keydown", function (ev) {
       var isOpen = !list.hidden;
       switch (ev.key) {
@@ -187,10 +193,12 @@
       case "Enter":
         if (isOpen && active >= 0) {
           ev.preventDefault();
+          entered = true;
           choose(active);
         } else if (mode === "pick") {
           // Enter in a picker does not book: the form's button does.
           ev.preventDefault();
+          entered = true;
           clearTimeout(timer);
           ask();
         }
@@ -212,6 +220,17 @@
         close();
         break;
       }
+    });
+    // Some browsers still submit the form after an Enter whose keydown was
+    // cancelled; this listener runs before the form's own.
+    input.form.addEventListener("submit", function (ev) {
+      if (entered) {
+        ev.preventDefault();
+        ev.stopImmediatePropagation();
+      }
+    }, true);
+    input.addEventListener("keyup", function (ev) {
+      if (ev.key === "Enter") { entered = false; }
     });
     // A press on a suggestion keeps the focus in the box; the click takes it.
     list.addEventListener("mousedown", function (ev) { ev.preventDefault(); });

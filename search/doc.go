@@ -4,6 +4,10 @@
 // end-to-end id or, while they wait to be matched, by their reference,
 // payer and IBAN.
 //
+// A name or id is searched from one character, an invoice number from three
+// with a digit among them, an IBAN from five letters and digits with a
+// digit, a reference from four characters.
+//
 // Names compare as words: lower case, accents stripped ("cafe" finds
 // Café), a dot or an apostrophe dropped ("bv" finds B.V.) and other signs
 // as spaces; a name is found by its start, the start of one of its words,

@@ -9,6 +9,9 @@
 --      be (part of) an IBAN: compared with the payer's account of a bank
 --      credit waiting to be matched.
 -- rank: 0 the whole text, 1 its start, 2 the start of a word, 3 within.
+-- Invoice numbers are searched from 3 characters with a digit among them,
+-- references from 4 characters (payment ids and end-to-end ids whole from 3):
+-- fewer letters find every payment, and cost a scan of them all.
 -- Bank transactions are found by what their booked payment does not show:
 -- their end-to-end id, or, while they wait to be matched (and have no
 -- payment), their reference, payer and IBAN. A transaction whose payment is
@@ -22,7 +25,7 @@ WITH invoice_hits AS (
            CAST(s.closed_from AS VARCHAR) AS extra, NULL::BIGINT AS entry_no, NULL::BIGINT AS queue_pos, NULL::VARCHAR AS payer
     FROM invoices i
     LEFT JOIN invoice_settlement s ON s.invoice_id = i.invoice_id
-    WHERE length($1) >= 3 AND contains(upper(i.invoice_id), $1)
+    WHERE length($1) >= 3 AND regexp_matches($1, '[0-9]') AND contains(upper(i.invoice_id), $1)
 ),
 payment_hits AS (
     SELECT y.payment_id, y.customer_id, y.invoice_id, y.payment_date, y.amount,
@@ -32,7 +35,7 @@ payment_hits AS (
                 WHEN contains(' ' || y.ref, ' ' || $2) THEN 2
                 ELSE 3 END AS rank
     FROM (SELECT *, strip_accents(lower(coalesce(reference, ''))) AS ref FROM payments) y
-    WHERE length($2) >= 3 AND (upper(y.payment_id) = $1 OR contains(y.ref, $2))
+    WHERE upper(y.payment_id) = $1 OR (length($2) >= 4 AND contains(y.ref, $2))
 ),
 queue AS (
     SELECT entry_no, row_number() OVER (ORDER BY booking_date, entry_no) - 1 AS pos
@@ -52,9 +55,8 @@ bank_hits AS (
                  upper(replace(coalesce(counter_iban, ''), ' ', '')) AS iban
           FROM bank_transactions WHERE status <> 'debit') b
     LEFT JOIN queue k ON k.entry_no = b.entry_no
-    WHERE length($2) >= 3
-      AND (contains(upper(coalesce(b.end_to_end_id, '')), $1)
-           OR (b.status = 'unmatched' AND (contains(b.text, $2) OR ($3 <> '' AND contains(b.iban, $3)))))
+    WHERE ((length($1) >= 3 AND contains(upper(coalesce(b.end_to_end_id, '')), $1))
+           OR (b.status = 'unmatched' AND ((length($2) >= 4 AND contains(b.text, $2)) OR ($3 <> '' AND contains(b.iban, $3)))))
       AND (b.payment_id IS NULL OR b.payment_id NOT IN (SELECT payment_id FROM payment_hits))
 ),
 hits AS (

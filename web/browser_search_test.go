@@ -207,7 +207,7 @@ func TestBrowserSearch(t *testing.T) {
 func waitAfterNavigation(ctx context.Context, cond string) error {
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && (` + cond + `)`))
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.readyState === "complete" && (`+cond+`)`))
 		if err == nil && ok {
 			return nil
 		}

@@ -277,8 +277,8 @@ func TestBrowserUnmatched(t *testing.T) {
 			}
 			var dossier struct {
 				Entries []struct {
-					Date   string `json:"date"`
-					Kind   string `json:"kind"`
+					Date   string            `json:"date"`
+					Kind   string            `json:"kind"`
 					Amount *creditflow.Money `json:"amount"`
 				} `json:"entries"`
 			}

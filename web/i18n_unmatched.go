@@ -15,6 +15,7 @@ func init() {
 		"Payer":                             "Betaler",
 		"Reference":                         "Kenmerk",
 		"Candidates":                        "Kandidaten",
+		"Invoices":                          "Facturen",
 		"on account, oldest invoices first": "op rekening, oudste facturen eerst",
 		"How the matcher found it, and how sure it is": "Hoe de koppeling is gevonden, en hoe zeker die is",
 		"Book to %s":                "Boeken op %s",

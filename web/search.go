@@ -32,18 +32,18 @@ const (
 // searchKind is how the pages name a kind of match.
 type searchKind struct {
 	Kind search.Kind
-	// Label names one match ("Customer"), Title the group of them on
-	// /search ("Customers"); One and Many count them.
-	Label, Title, One, Many string
+	// Label names one match ("Customer"); One and Many count them, as the
+	// heading of their group on /search ("1 customer", "3 customers").
+	Label, One, Many string
 }
 
 // searchKinds are the kinds, in the order of search.Kinds.
 var searchKinds = []searchKind{
-	{search.Customer, "Customer", "Customers", "1 customer", "%s customers"},
-	{search.Invoice, "Invoice", "Invoices", "1 invoice", "%s invoices"},
-	{search.IBAN, "Bank account", "Bank accounts", "1 bank account", "%s bank accounts"},
-	{search.Payment, "Payment", "Payments", "1 payment", "%s payments"},
-	{search.BankTransaction, "Bank transaction", "Bank transactions", "1 bank transaction", "%s bank transactions"},
+	{search.Customer, "Customer", "1 customer", "%s customers"},
+	{search.Invoice, "Invoice", "1 invoice", "%s invoices"},
+	{search.IBAN, "Bank account", "1 bank account", "%s bank accounts"},
+	{search.Payment, "Payment", "1 payment", "%s payments"},
+	{search.BankTransaction, "Bank transaction", "1 bank transaction", "%s bank transactions"},
 }
 
 func searchKindOf(k search.Kind) searchKind {
@@ -52,7 +52,7 @@ func searchKindOf(k search.Kind) searchKind {
 			return sk
 		}
 	}
-	return searchKind{Kind: k, Label: string(k), Title: string(k), One: "1", Many: "%s"}
+	return searchKind{Kind: k, Label: string(k), One: "1", Many: "%s"}
 }
 
 // searchResult is one match as GET /api/search answers it and the pages
@@ -251,8 +251,8 @@ type searchPage struct {
 
 // searchGroup is the matches of one kind.
 type searchGroup struct {
-	Kind    search.Kind
-	Title   string
+	Kind search.Kind
+	// Count counts them, as the group's heading: "3 invoices".
 	Count   string
 	Results []searchResult
 	// More is true when the kind has more matches than the page shows.
@@ -313,7 +313,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request, sess *
 		p.Query = q
 		p.Count = countMatches(p.Lang, len(hits))
 		for _, k := range searchKinds {
-			g := searchGroup{Kind: k.Kind, Title: p.Lang.T(k.Title)}
+			g := searchGroup{Kind: k.Kind}
 			for _, h := range hits {
 				if h.Kind == k.Kind {
 					g.Results = append(g.Results, newSearchResult(p.Lang, h))

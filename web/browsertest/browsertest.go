@@ -134,10 +134,18 @@ func (p *Problems) listen(ev any) {
 			p.add("HTTP %d for %s", ev.Response.Status, ev.Response.URL)
 		}
 	case *network.EventLoadingFailed:
-		if u := p.urls[ev.RequestID]; !isFavicon(u) {
+		if u := p.urls[ev.RequestID]; !isFavicon(u) && !(ev.Canceled && isReadyWait(u)) {
 			p.add("request failed: %s: %s", u, ev.ErrorText)
 		}
 	}
+}
+
+// isReadyWait reports whether u is a page's wait for its slow part
+// (/risk/ready, /forecast/ready): leaving the page before it is ready
+// cancels the wait, which is no failure of the page.
+func isReadyWait(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && strings.HasSuffix(p.Path, "/ready")
 }
 
 // isFavicon reports whether u is the icon that Chromium asks for on pages

@@ -188,6 +188,10 @@ func TestSearchPage(t *testing.T) {
 		{what: "an exact IBAN opens its customer", path: "/search?q=NL91ABNA0417164300", status: http.StatusSeeOther,
 			location: "/customers/C3"},
 		{what: "unknown kind", path: "/search?q=x&kind=supplier", status: http.StatusBadRequest},
+		{what: "the customer page marks the invoice found", path: "/customers/C4?invoice=INV-2025-0100", status: http.StatusOK,
+			want: []string{`<tr class="found" id="found-invoice">`}},
+		{what: "an open invoice found is marked among the open items", path: "/customers/C5?invoice=INV-2025-0101", status: http.StatusOK,
+			want: []string{`<tr class="found" id="found-invoice">`, `<tr class="found">`}},
 	} {
 		t.Run(tt.what, func(t *testing.T) {
 			resp := get(t, tt.path)

@@ -73,7 +73,7 @@ func TestBrowserSearch(t *testing.T) {
 	for _, width := range []int{1440, 390} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			ctx, probs := openTab(t, chrome, host, width, 90*time.Second)
-			logInOnTheWay(t, ctx, srv.URL+"/unmatched", token, chromedp.WaitVisible(chromedp.ID("search-q")))
+			logInOnTheWay(t, ctx, srv.URL+"/search", token, chromedp.WaitVisible(chromedp.ID("search-q")))
 
 			read := func(what string) suggestionsState {
 				t.Helper()
@@ -119,6 +119,7 @@ func TestBrowserSearch(t *testing.T) {
 				t.Errorf("the suggestions end at %.0f px, beyond the %d px window", st.ListRight, width)
 			}
 			saveScreenshot(t, ctx, fmt.Sprintf("../docs/screenshot-search-%d.png", width))
+			checkAxe(t, ctx, "the suggestions")
 
 			// Down to the customer, past the others; Up and Down wrap.
 			want := -1
@@ -194,6 +195,7 @@ func TestBrowserSearch(t *testing.T) {
 				t.Errorf("/search is %d px wide in a %d px window", page.ScrollW, width)
 			}
 			saveScreenshot(t, ctx, fmt.Sprintf("../docs/screenshot-search-page-%d.png", width))
+			checkAxe(t, ctx, "/search")
 			for _, p := range probs.Take() {
 				t.Error(p)
 			}

@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -263,6 +266,8 @@ func TestBrowserUnmatched(t *testing.T) {
 				t.Fatalf("after choosing %s: customer_id %q, box %q, at %s; want %s, %s, /unmatched (Enter must not book)",
 					chosen.Label, picked[0], picked[1], picked[2], chosen.CustomerID, chosen.Label)
 			}
+			// The form with its customer chosen, checked as it stands.
+			checkAxe(t, ctx, "/unmatched with a customer chosen")
 			if _, q := book(t, other, `form.match-form button[type="submit"]`); q.Total != before.Total-2 {
 				t.Errorf("after booking to another customer, %d waiting, want %d", q.Total, before.Total-2)
 			}
@@ -293,5 +298,24 @@ func TestBrowserUnmatched(t *testing.T) {
 				t.Errorf("the dossier of %s has no payment of %v after the booking: %+v", chosen.CustomerID, tx.Amount, dossier.Entries)
 			}
 		})
+	}
+}
+
+// checkAxe runs axe-core on the page in the tab as it stands, when `make
+// assets` installed it, and fails the test on each serious or critical
+// violation of WCAG 2.1 AA; without axe-core it only logs.
+func checkAxe(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	axe, err := os.ReadFile(filepath.Join("assets", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		t.Logf("%s: not checked with axe-core (%v); run `make assets`", what, err)
+		return
+	}
+	vs, err := browsertest.Axe(ctx, string(axe))
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	for _, v := range vs {
+		t.Errorf("%s: %s", what, v)
 	}
 }

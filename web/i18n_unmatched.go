@@ -30,6 +30,7 @@ func init() {
 		"bank transactions":                             "banktransacties",
 		"Not booked: ":                                  "Niet geboekt: ",
 		"Choose a customer from the suggestions first.": "Kies eerst een debiteur uit de suggesties.",
+		"nothing waiting":                               "niets wacht",
 		"none of %s":                                    "geen van %s",
 		"%s–%s of %s":                                   "%s–%s van %s",
 		"%s (%s open)":                                  "%s (%s open)",

@@ -139,9 +139,12 @@ type unmatchedData struct {
 func (d unmatchedData) fill(page *unmatchedView) {
 	l := page.Lang
 	first, last := d.offset+1, d.offset+len(d.Items)
-	if len(d.Items) == 0 {
+	switch {
+	case d.Total == 0:
+		page.Shown = l.T("nothing waiting")
+	case len(d.Items) == 0:
 		page.Shown = l.Tf("none of %s", l.Count(int(d.Total)))
-	} else {
+	default:
 		page.Shown = l.Tf("%s–%s of %s", l.Count(first), l.Count(last), l.Count(int(d.Total)))
 	}
 	if d.offset > 0 {

@@ -237,7 +237,10 @@ func TestBrowserUnmatched(t *testing.T) {
 				t.Fatalf("type into the picker of transaction %s: %v", other, err)
 			}
 			options := `Array.from(document.querySelectorAll(` + jsString(row+` [role=option]`) + `)).map((o) => o.querySelector(".label").textContent)`
-			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](options+`.length > 0`,
+			// The suggestions of the whole text, not of the letters typed
+			// before a pause.
+			list := `document.querySelector(` + jsString(row+` [role=listbox]`) + `)`
+			if _, err := chromedp.Run(ctx, chromedp.Poll[bool](list+`.dataset.query === `+jsString(typed)+` && `+options+`.length > 0`,
 				chromedp.WithPollingTimeout(10*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
 				t.Fatalf("no suggestions for %q: %v", typed, err)
 			}

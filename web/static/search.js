@@ -95,6 +95,7 @@
 
     function render(q, rs) {
       results = rs;
+      list.dataset.query = q; // what the suggestions are of
       list.textContent = "";
       active = -1;
       input.removeAttribute("aria-activedescendant");

@@ -2,7 +2,7 @@ package static
 
 import "embed"
 
-// FS holds app.css, echarts.min.js and search.js.
+// FS holds app.css, echarts.min.js, tableexport.js and search.js.
 //
-//go:embed app.css echarts.min.js search.js
+//go:embed app.css echarts.min.js tableexport.js search.js
 var FS embed.FS

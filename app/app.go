@@ -11,6 +11,7 @@ import (
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/forecast"
 	"github.com/creditflow/creditflow/risk"
+	"github.com/creditflow/creditflow/search"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -53,6 +54,9 @@ type App struct {
 	// finder proposes matches for unmatched bank transactions, built from
 	// the ledger as it stands.
 	finder memo[struct{}, *bank.Finder]
+	// searchIndex holds the customers and their bank accounts for the
+	// search box.
+	searchIndex memo[struct{}, *search.Index]
 
 	warm warmer
 
@@ -184,6 +188,7 @@ func (a *App) Invalidate(c Change) {
 		a.overviews.outdate(onOrAfter)
 		a.worklists.drop(onOrAfter) // cheap, and it lists the payment's customer
 		a.finder.drop(all)
+		a.searchIndex.drop(all) // a payment booked by hand teaches an IBAN
 	default:
 		a.invalidateAll()
 	}
@@ -198,6 +203,7 @@ func (a *App) invalidateAll() {
 	a.overviews.drop(all)
 	a.worklists.drop(all)
 	a.finder.drop(all)
+	a.searchIndex.drop(all)
 }
 
 // warmer runs warm-ups while Warm is on.

@@ -22,6 +22,7 @@ var a11yPages = []struct{ name, path string }{
 	{"worklist", "/worklist"},
 	{"customer", "/customers/%s"},
 	{"unmatched", "/unmatched"},
+	{"search", "/search?q=b"},
 	{"upload", "/upload"},
 	{"admin", "/admin"},
 	{"not-found", "/no/such/page"},

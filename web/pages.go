@@ -21,7 +21,7 @@ var templateFuncs = template.FuncMap{"args": templateArgs}
 var standalonePages = []string{"login.html", "notfound.html"}
 
 // dashboardPages are the dashboard pages, each parsed with layout.html.
-var dashboardPages = []string{"today.html", "overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html", "upload.html", "admin.html"}
+var dashboardPages = []string{"today.html", "overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html", "upload.html", "admin.html", "search.html"}
 
 // pageTemplates holds every page by language and file name. A dashboard
 // page is parsed with layout.html into a set of its own, since every page

@@ -125,6 +125,7 @@ func (s *Server) routes() *mux.Router {
 	api("/letters/send", creditflow.RoleCollector, s.handleSendLetters, http.MethodPost)
 	read("/unmatched", s.handleUnmatched)
 	read("/today", s.handleToday)
+	read("/search", s.handleSearch)
 	api("/unmatched/{id}/match", creditflow.RoleCollector, s.handleMatchUnmatched, http.MethodPost)
 	admin := func(path string, h func(*http.Request) (any, error), method string) {
 		api("/admin"+path, creditflow.RoleAdmin, s.answer(h), method)
@@ -161,6 +162,7 @@ func (s *Server) routes() *mux.Router {
 	page("/unmatched", s.handleUnmatchedPage)
 	page("/upload", s.handleUploadPage)
 	page("/admin", s.handleAdminPage)
+	page("/search", s.handleSearchPage)
 
 	// The API answers in JSON, also when there is no such route.
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -56,6 +56,9 @@ type App struct {
 
 	// sendMu makes letter runs (SendLetters) one at a time.
 	sendMu sync.Mutex
+
+	// visits are the users' last visits of pages (LastVisit).
+	visits visits
 }
 
 // forecastKey is what a forecast depends on besides the ledger.

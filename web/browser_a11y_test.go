@@ -15,7 +15,8 @@ import (
 // a11yPages are the pages every accessibility and phone check visits,
 // by name; %s is a customer's id.
 var a11yPages = []struct{ name, path string }{
-	{"overview", "/"},
+	{"overview", "/"}, // first: the page the log-in goes to
+	{"today", "/today"},
 	{"risk", "/risk"},
 	{"forecast", "/forecast"},
 	{"worklist", "/worklist"},
@@ -69,7 +70,8 @@ func TestBrowserEveryPageAccessible(t *testing.T) {
 				t.Fatalf("the window is %d px wide (%v), want %d", w, err, view.width)
 			}
 			check("login")
-			logInOnTheWay(t, ctx, srv.URL+"/", token, chromedp.WaitVisible(chromedp.CSS("main")))
+			// The top bar is on the dashboard, not on the login page.
+			logInOnTheWay(t, ctx, srv.URL+"/", token, chromedp.WaitVisible(chromedp.CSS(".topbar")))
 			for _, p := range a11yPages {
 				path := p.path
 				if p.name == "customer" {

@@ -27,6 +27,8 @@ type navEntry struct {
 
 // navigation is the table of the dashboards, in the order of the top bar.
 var navigation = []navEntry{
+	{Key: "today", Path: "/today", Label: "Today", Dated: true,
+		Title: "Today", Tagline: "The day's collection work"},
 	{Key: "overview", Path: "/", Label: "Overview", Dated: true,
 		Title: "Receivables overview", Tagline: "Receivables overview"},
 	{Key: "risk", Path: "/risk", Label: "Payment risk", Dated: true,

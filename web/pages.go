@@ -22,7 +22,7 @@ var templateFuncs = template.FuncMap{"args": templateArgs}
 var standalonePages = []string{"login.html", "notfound.html"}
 
 // dashboardPages are the dashboard pages, each parsed with layout.html.
-var dashboardPages = []string{"overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html", "upload.html"}
+var dashboardPages = []string{"today.html", "overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html", "upload.html"}
 
 // pageTemplates holds every page by language and file name. A dashboard
 // page is parsed with layout.html into a set of its own, since every page
@@ -233,6 +233,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		page.Error = s.lang(r).T("That token is unknown or revoked.")
 		s.renderStatus(w, r, http.StatusUnauthorized, "login.html", page)
 		return
+	}
+	if next == "/" && p.role == creditflow.RoleCollector {
+		next = "/today" // a credit controller starts the day there
 	}
 	id, _ := s.sessions.create(p, s.now())
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true,

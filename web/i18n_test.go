@@ -104,6 +104,12 @@ func TestEveryTextHasDutch(t *testing.T) {
 			need("navigation "+e.Key, text)
 		}
 	}
+	for _, en := range uploadCodes {
+		need("uploadCodes", en)
+	}
+	for _, en := range uploadMessages {
+		need("uploadMessages", en)
+	}
 	for text, where := range missing {
 		t.Errorf("no Dutch for %q (%s)", text, strings.Join(where, ", "))
 	}

@@ -80,7 +80,7 @@ func (d *reportData) html() ([]byte, error) {
 	l := d.lang
 	p := reportPage{
 		Lang: l, AsOf: l.Date(d.asOf), AsOfLong: l.LongDate(d.asOf),
-		Generated: l.LongDate(creditflow.NewDate(d.generated)) + " " + d.generated.Format("15:04 MST"), Currency: cur,
+		Generated: l.LongDate(creditflow.NewDate(d.generated)) + " " + d.generated.Format("15:04 MST"), Currency: view.CurrencyName(l, cur),
 		Style: template.CSS(css), EchartsJS: template.JS(js),
 	}
 	s := d.summary()

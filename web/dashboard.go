@@ -166,7 +166,7 @@ func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overv
 // made here, per request: rendering them changes them.
 func (d *overviewData) fill(p *overviewPage) error {
 	cur := view.CurrencyCode(d.kpis.Currency)
-	p.Currency = cur
+	p.Currency = view.CurrencyName(p.Lang, cur)
 	k, l := d.kpis, p.Lang
 
 	p.Cards = overviewCards(l, k, cur)

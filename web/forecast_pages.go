@@ -146,7 +146,7 @@ func (s *Server) loadForecast(ctx context.Context, asOf creditflow.Date) (*forec
 func (d *forecastData) fill(p *forecastPage) error {
 	f, asOf, l := d.forecast, d.asOf, p.Lang
 	cur := view.CurrencyCode(f.Currency)
-	p.Currency = cur
+	p.Currency = view.CurrencyName(p.Lang, cur)
 	p.API = "/api/forecast?" + url.Values{"as_of": {asOf.String()}, "weeks": {fmt.Sprint(forecastPageWeeks)}}.Encode()
 	if len(f.Weeks) > 0 {
 		p.Horizon = l.Tf("%s to %s", l.LongDate(f.Weeks[0].WeekStart), l.LongDate(f.Weeks[len(f.Weeks)-1].WeekEnd))

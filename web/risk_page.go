@@ -136,7 +136,7 @@ func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData,
 // fill formats d into the page and builds its charts, per request.
 func (d *riskData) fill(p *riskPage) error {
 	cur := view.CurrencyCode(d.Scored.Currency)
-	p.Currency = cur
+	p.Currency = view.CurrencyName(p.Lang, cur)
 	p.Refreshing = d.refreshing
 	cs, l := d.Scored.Customers, p.Lang
 	p.Scored = l.Plural(len(cs), "%s customer scored", "%s customers scored")

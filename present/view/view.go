@@ -153,3 +153,12 @@ func DayMonth(l present.Lang, d creditflow.Date) string {
 func MonthLabel(l present.Lang, d creditflow.Date) string {
 	return shortMonth(l, d) + " '" + d.Format("06")
 }
+
+// CurrencyName names a currency in a sentence such as "amounts in EUR": the
+// code in English, "euro" for EUR in Dutch.
+func CurrencyName(l present.Lang, cur string) string {
+	if l == present.NL && cur == "EUR" {
+		return "euro"
+	}
+	return cur
+}

@@ -244,7 +244,9 @@ func overviewCards(l present.Lang, k creditflow.KPIs, cur string) []view.Card {
 func agingHistoryChart(l present.Lang, d *overviewData, cur string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(chartOptions("aging_history", "340px")...)
-	bar.SetGlobalOptions(moneyTooltip(l, cur), moneyYAxis(l), categoryXAxis(&opts.AxisLabel{Color: axisInk, Interval: "0"}))
+	// Every month is labelled where there is room; on a phone ECharts
+	// leaves out the labels that would overlap.
+	bar.SetGlobalOptions(moneyTooltip(l, cur), moneyYAxis(l), categoryXAxis(&opts.AxisLabel{Color: axisInk}))
 	bar.SetXAxis(monthEndLabels(l, d.historyOn))
 	for i, b := range creditflow.AgingBucketLabels {
 		data := make([]opts.BarData, len(d.history))
@@ -309,7 +311,7 @@ func chartOptions(id, height string) []charts.GlobalOpts {
 		charts.WithAnimation(false),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "56", ContainLabel: opts.Bool(true)}), // room for a legend of two lines on a phone
 	}
 }
 
@@ -322,7 +324,7 @@ const (
 
 // moneyLabel labels an axis of amounts in l: 1.2M, 350k.
 func moneyLabel(l present.Lang) *opts.AxisLabel {
-	return &opts.AxisLabel{Formatter: view.CompactFormatter(l), Color: axisInk}
+	return &opts.AxisLabel{Formatter: view.CompactFormatter(l), Color: axisInk, HideOverlap: opts.Bool(true)}
 }
 
 // gridLines are the lines across the plot at the values of an axis.

@@ -76,6 +76,7 @@ func scoreHistogram(l present.Lang, cs []creditflow.RiskScore) *charts.Bar {
 func classHistoryChart(l present.Lang, days []creditflow.Date, history []*risk.Scored) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(riskChartOptions("risk_history", "320px")...)
+	bar.SetGlobalOptions(categoryXAxis(&opts.AxisLabel{Color: axisInk})) // labels that would overlap left out
 	bar.SetXAxis(monthEndLabels(l, days))
 	for k, cl := range riskClasses {
 		data := make([]opts.BarData, len(history))
@@ -113,7 +114,7 @@ func classExposureChart(l present.Lang, cs []creditflow.RiskScore, cur string) *
 			ItemStyle: &opts.ItemStyle{Color: view.BucketColors[k], BorderColor: "#fff", BorderWidth: 2}}
 	}
 	pie.AddSeries(l.T("Exposure"), data,
-		charts.WithPieChartOpts(opts.PieChart{Radius: []string{"46%", "72%"}, Center: []string{"50%", "45%"}}),
+		charts.WithPieChartOpts(opts.PieChart{Radius: []string{"38%", "60%"}, Center: []string{"50%", "45%"}}),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Color: "#2b3445",
 			Formatter: string(opts.FuncOpts(`function (p) { return p.name.slice(-1) + ' ' + Math.round(p.percent) + '%'; }`))}))
 	return pie

@@ -55,7 +55,7 @@ func init() {
 		"Every open invoice paid on its due date": "Elke openstaande factuur betaald op de vervaldatum",
 		"Due + delay": "Vervaldatum + vertraging",
 		"Every open invoice paid on its due date plus the customer's average delay":                                                                      "Elke openstaande factuur betaald op de vervaldatum plus de gemiddelde vertraging van de debiteur",
-		"The backtest of the forecasts made from %s to %s is still being computed. It goes on in the background: reload the page in a minute to see it.": "De backtest van de prognoses gemaakt van %s tot en met %s wordt nog berekend. Dat gaat op de achtergrond door: laad de pagina over een minuut opnieuw om hem te zien.",
+		"The backtest of the forecasts made from %s to %s is still being computed. It goes on in the background and appears here when ready.": "De backtest van de prognoses gemaakt van %s tot en met %s wordt nog berekend. Dat gaat op de achtergrond door; hij verschijnt hier zodra hij klaar is.",
 		"The backtest could not be computed (not enough history before %s?). The error is in the server log.":                                            "De backtest kon niet worden berekend (te weinig historie vóór %s?). De fout staat in het serverlogboek.",
 		"The ledger has too little history before %s to backtest the forecast: the page backtests forecasts made from %s to %s.":                         "De administratie heeft te weinig historie vóór %s om de prognose te backtesten: de pagina toetst prognoses gemaakt van %s tot en met %s.",
 		"%s forecast":  "%s prognose",

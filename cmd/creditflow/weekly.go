@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/report"
 )
@@ -35,12 +34,12 @@ func runReport(ctx context.Context, c *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, asOf, err := c.open(ctx)
+	db, asOf, release, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	files, err := report.Write(ctx, app.New(app.Config{DB: db, Now: e.now}), asOf, *out, lang)
+	defer release()
+	files, err := report.Write(ctx, c.app(db), asOf, c.path(*out), lang)
 	if err != nil {
 		return err
 	}

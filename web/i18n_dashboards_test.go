@@ -14,9 +14,9 @@ import (
 // promise_to_pay, open_items.
 var codeIdentifier = regexp.MustCompile(`\b[a-z]+_[a-z_]+\b`)
 
-// visibleText is the text of a page that a person reads: its text outside
+// readableText is the text of a page that a person reads: its text outside
 // scripts and styles, and its title, placeholder and aria-label attributes.
-func visibleText(t *testing.T, page string) string {
+func readableText(t *testing.T, page string) string {
 	t.Helper()
 	z := html.NewTokenizer(strings.NewReader(page))
 	var b strings.Builder
@@ -125,7 +125,7 @@ func TestDashboardsInDutch(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			nl := get(t, tc.path, "nl-NL,nl;q=0.9")
 			en := get(t, tc.path, "en-GB,en;q=0.9")
-			nlText := visibleText(t, nl)
+			nlText := readableText(t, nl)
 			for _, w := range tc.dutch {
 				if !strings.Contains(nl, w) {
 					t.Errorf("the Dutch page lacks %q", w)
@@ -133,7 +133,7 @@ func TestDashboardsInDutch(t *testing.T) {
 				if strings.HasPrefix(w, "<title>") {
 					continue
 				}
-				if strings.Contains(visibleText(t, en), w) && !strings.EqualFold(w, "dagen") {
+				if strings.Contains(readableText(t, en), w) && !strings.EqualFold(w, "dagen") {
 					t.Errorf("the English page says %q", w)
 				}
 			}
@@ -159,7 +159,7 @@ func TestDashboardsInDutch(t *testing.T) {
 				}
 			}
 			checkNoCodeIdentifiers(t, "the Dutch page", nlText)
-			checkNoCodeIdentifiers(t, "the English page", visibleText(t, en))
+			checkNoCodeIdentifiers(t, "the English page", readableText(t, en))
 		})
 	}
 }

@@ -120,7 +120,7 @@ func (s *Server) routes() *mux.Router {
 	read("/forecast", s.handleForecast)
 	read("/legal/collection-costs", s.handleCollectionCosts)
 	read("/legal/interest", s.handleInterest)
-	read("/dunning/worklist", s.handleDunningWorklist)
+	api("/dunning/worklist", creditflow.RoleViewer, s.handleDunningWorklist, http.MethodGet)
 	api("/actions", creditflow.RoleCollector, s.handleCreateAction, http.MethodPost)
 	api("/letters/send", creditflow.RoleCollector, s.handleSendLetters, http.MethodPost)
 	read("/unmatched", s.handleUnmatched)

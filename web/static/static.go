@@ -2,7 +2,7 @@ package static
 
 import "embed"
 
-// FS holds app.css and echarts.min.js.
+// FS holds app.css, echarts.min.js and tableexport.js.
 //
-//go:embed app.css echarts.min.js
+//go:embed app.css echarts.min.js tableexport.js
 var FS embed.FS

@@ -27,7 +27,7 @@ func init() {
 		"%s open items":                       "%s openstaande posten",
 		"%s customer":                         "%s debiteur",
 		"%s customers":                        "%s debiteuren",
-		"Overdue":                             "Vervallen",
+		"Overdue":                             "Achterstallig",
 		"%s of open receivables":              "%s van de openstaande vorderingen",
 		"DSO":                                 "DSO",
 		"Risk alerts":                         "Risicosignaleringen",

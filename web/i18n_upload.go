@@ -17,7 +17,7 @@ func init() {
 		"Rows":             "Regels",
 		"New":              "Nieuw",
 		"Updated":          "Bijgewerkt",
-		"Note":             "Opmerking",
+		"Note":             "Notitie",
 
 		// The kinds of file, formats and styles the check reports.
 		"customers":                "debiteuren",

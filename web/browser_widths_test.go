@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -60,6 +61,23 @@ func readWidthsJS(long bool) string {
 })()`
 }
 
+// waitThroughReloads waits until the JavaScript condition cond holds on
+// the page in the tab, which may reload itself meanwhile: an evaluation cut
+// short by the reload is tried again, up to a deadline.
+func waitThroughReloads(ctx context.Context, cond string) error {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](cond))
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%q does not hold: %v", cond, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // TestBrowserWidths opens the overview, the risk page, the forecast and the
 // upload page in Dutch in headless Chromium at the width of a phone (390
 // px) and of a desktop (1440 px): the page does not scroll sideways, no
@@ -76,7 +94,10 @@ func TestBrowserWidths(t *testing.T) {
 	}{
 		{"overview", "/" + asOf, chartsRenderedJS, 8},
 		{"risk", "/risk" + asOf, `!!document.querySelector("#risk_scores canvas") && !!document.querySelector("#risk_exposure canvas")`, 4},
-		{"forecast", "/forecast" + asOf, `!!document.querySelector("#forecast_band canvas") && !!document.querySelector("#forecast_split canvas")`, 4},
+		// The forecast reloads itself once its backtest is ready: the test
+		// waits for that, so that leaving the page aborts nothing.
+		{"forecast", "/forecast" + asOf, `!!document.querySelector("#forecast_band canvas") && !!document.querySelector("#forecast_split canvas") &&
+			document.readyState === "complete" && document.getElementById("backtest").dataset.state !== "running"`, 4},
 		{"upload", "/upload", `!!document.getElementById("upload-form")`, 0},
 	}
 	for _, width := range []int{390, 1440} {
@@ -91,7 +112,7 @@ func TestBrowserWidths(t *testing.T) {
 				if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+pg.path)); err != nil {
 					t.Fatalf("open %s: %v", pg.path, err)
 				}
-				if err := waitForCharts(ctx, pg.ready); err != nil {
+				if err := waitThroughReloads(ctx, pg.ready); err != nil {
 					t.Fatalf("%s at %d px did not get ready: %v", pg.name, width, err)
 				}
 				st, err := chromedp.Run(ctx, chromedp.Evaluate[widthState](readWidthsJS(false)))

@@ -80,6 +80,9 @@ type Task struct {
 	// Deferred is true for a phone step beyond the day's call capacity or
 	// on another day than the customer's preferred contact day.
 	Deferred bool `json:"deferred"`
+	// DeferredTo is the customer's preferred contact day a call was
+	// deferred to; nil for any other task.
+	DeferredTo *creditflow.Date `json:"deferred_to,omitempty"`
 	// Optional is true for a step that may be left out: the thank-you
 	// email (Policy.ThankYou).
 	Optional bool `json:"optional,omitempty"`
@@ -406,6 +409,7 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 		} else if asOf.Weekday() != wd {
 			t.Deferred = true
 			next := asOf.AddDays((int(wd) - int(asOf.Weekday()) + 7) % 7)
+			t.DeferredTo = &next
 			t.because(func(w wording) string {
 				dayName := day
 				if w.human {

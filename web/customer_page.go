@@ -53,6 +53,16 @@ type customerPage struct {
 	API         string
 	LimitAPI    string
 	Dossier     dossierPanel
+	// FoundInvoice is the invoice a search found (?invoice=): its row is
+	// marked, and the page opens on it.
+	FoundInvoice string
+}
+
+// FoundOpen reports whether the invoice a search found is among the open
+// items: that row is the one the page opens on, else its row in the
+// payment history.
+func (p customerPage) FoundOpen() bool {
+	return p.FoundInvoice != "" && slices.ContainsFunc(p.Items, func(it customerItemRow) bool { return it.Invoice == p.FoundInvoice })
 }
 
 type changeBox struct {
@@ -114,7 +124,7 @@ func (s *Server) handleCustomerPage(w http.ResponseWriter, r *http.Request, sess
 		d.dossier.fill(&p.Dossier, d.detail.OpenItems, view.CurrencyCode(d.currency))
 		return nil
 	}
-	servePage(s, w, r, sess, spec, &customerPage{ID: id, Name: id}, load, fill)
+	servePage(s, w, r, sess, spec, &customerPage{ID: id, Name: id, FoundInvoice: r.URL.Query().Get("invoice")}, load, fill)
 }
 
 // loadCustomerPage reads what the customer page shows: the customer's

@@ -80,7 +80,7 @@ func (s *Server) handleCreateAction(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	a, err := s.app.RecordAction(r.Context(), in, "api:"+principalFrom(r.Context()).name)
+	a, err := s.app.RecordAction(r.Context(), in, principalFrom(r.Context()).actor())
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -39,7 +39,7 @@ func init() {
 		"Rank":                                  "Rang",
 		"Due since":                             "Te doen sinds",
 		"Invoices":                              "Facturen",
-		"Overdue":                               "Achterstallig",
+		"Overdue":                               "Vervallen",
 		"Interest":                              "Rente",
 		"Costs":                                 "Kosten",
 		"Reason":                                "Reden",

@@ -66,7 +66,7 @@ func TestReportDutch(t *testing.T) {
 	page := string(b)
 	text := reportText(t, page)
 	for _, want := range []string{`<html lang="nl">`, "<title>Weekrapportage debiteuren · 18 juni 2025 · creditflow</title>",
-		"Debiteuren en liquiditeitsprognose per 18 juni 2025", "bedragen in euro", "Openstaande vorderingen", "Achterstallig",
+		"Debiteuren en liquiditeitsprognose per 18 juni 2025", "bedragen in euro", "Openstaande vorderingen", "Vervallen",
 		"Liquiditeitsprognose, komende 13 weken", "Ouderdomsanalyse", "Nog niet vervallen", "90+ dagen", "Kerncijfers",
 		"Nieuwste risicosignaleringen", "Werklijst debiteurenbeheer", "13 weken", "Uit openstaande facturen"} {
 		if !strings.Contains(page, want) {

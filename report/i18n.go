@@ -27,7 +27,7 @@ func init() {
 		"%s open items":                       "%s openstaande posten",
 		"%s customer":                         "%s debiteur",
 		"%s customers":                        "%s debiteuren",
-		"Overdue":                             "Achterstallig",
+		"Overdue":                             "Vervallen",
 		"%s of open receivables":              "%s van de openstaande vorderingen",
 		"DSO":                                 "DSO",
 		"Risk alerts":                         "Risicosignaleringen",
@@ -105,7 +105,7 @@ func init() {
 		// The worklist.
 		"Collection worklist": "Werklijst debiteurenbeheer",
 		"The first actions of the collection worklist, by the expected cash they bring forward.": "De eerste acties van de werklijst, naar de ontvangsten die ze naar verwachting vervroegen.",
-		"Action":                                "Actie",
+		"Next action":                           "Volgende actie",
 		"Due on":                                "Vervallen op",
 		"Week start":                            "Begin van de week",
 		"Week end":                              "Einde van de week",

@@ -115,7 +115,7 @@ func (d *reportData) workbook() ([]byte, error) {
 		for _, w := range d.worklist {
 			rows = append(rows, []cell{v(w.CustomerID), v(w.Name), v(actionText(l, w.Step, w.Channel)), m(w.Open), dt(w.DueOn)})
 		}
-		sheet(SheetWorklist, []float64{16, 34, 36, 16, 12}, []string{"Customer number", "Customer", "Action", "Overdue", "Due on"}, rows)
+		sheet(SheetWorklist, []float64{16, 34, 36, 16, 12}, []string{"Customer number", "Customer", "Next action", "Overdue", "Due on"}, rows)
 	}
 	if err := b.Err(); err != nil {
 		return nil, err

@@ -89,7 +89,7 @@ func TestDashboardsInDutch(t *testing.T) {
 	}{
 		{name: "overview", path: "/?as_of=" + riskAsOf,
 			dutch: []string{"<title>Overzicht debiteuren · 30 juni 2025 · creditflow</title>", "Debiteuren per 30 juni 2025",
-				"Openstaande vorderingen", "Achterstallig", "Niet-afgeletterd tegoed", "Best mogelijke DSO", "gemiddelde krediettermijn",
+				"Openstaande vorderingen", "Vervallen", "Niet-afgeletterd tegoed", "Best mogelijke DSO", "gemiddelde krediettermijn",
 				"Ouderdom over de laatste 12 maanden", "Nog niet vervallen", "Openstaande posten, langst vervallen eerst",
 				"openstaande posten", "Niet vervallen", "dagen"},
 			english: []string{"<title>Receivables overview · 30 June 2025 · creditflow</title>", "Receivables on 30 June 2025",

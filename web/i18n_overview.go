@@ -19,7 +19,7 @@ func init() {
 		"customer":         "debiteur",
 		"customers":        "debiteuren",
 		"Everything invoiced and not yet paid on the as-of date.": "Alles wat op de peildatum gefactureerd en nog niet betaald is.",
-		"Overdue":                            "Achterstallig",
+		"Overdue":                            "Vervallen",
 		"%s of open receivables":             "%s van de openstaande vorderingen",
 		"The open amount past its due date.": "Het openstaande bedrag waarvan de vervaldatum verstreken is.",
 		"Unapplied credit":                   "Niet-afgeletterd tegoed",

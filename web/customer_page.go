@@ -265,7 +265,7 @@ func (d *customerData) fill(p *customerPage) error {
 	}
 
 	for _, it := range d.items {
-		p.Items = append(p.Items, customerItemRow{itemCells: newItemCells(it.OpenItem),
+		p.Items = append(p.Items, customerItemRow{itemCells: newItemCells(p.Lang, it.OpenItem),
 			PLate: present.EN.Percent(100 * it.PLate), PLateWidth: view.MeterWidth(100 * it.PLate)})
 	}
 

@@ -27,6 +27,7 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	logJSON := c.Bool("log-json", false, "write logs as JSON")
 	reportSchedule := c.String("report-schedule", "", "write the weekly report on this cron `spec` (5 fields, server time zone), e.g. \"0 7 * * 1\"")
 	reportDir := c.String("report-dir", "", "`directory` of the scheduled reports, one subdirectory per as-of date")
+	reportLang := c.String("report-lang", "nl", "`language` of the scheduled reports and their mail: nl (Dutch) or en (English)")
 	smtpAddr := c.String("smtp-addr", "", "SMTP server `host:port` to mail the scheduled report and the letters (POST /api/letters/send; default $CREDITFLOW_SMTP_ADDR) through")
 	smtpFrom := c.String("smtp-from", "", "sender `address` of the report mail and the letters (letters: default $CREDITFLOW_SMTP_FROM, else the creditor's e-mail)")
 	reportTo := c.String("report-to", "", "comma-separated `addresses` the report is mailed to")
@@ -69,7 +70,11 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	var sched *reportScheduler
 	if *reportSchedule != "" {
 		var err error
-		if sched, err = newReportScheduler(*reportSchedule, c.path(*reportDir), mailCfg, nil, time.Local, c.e.now, nil); err != nil {
+		lang, err := parseLangFlag("--report-lang", *reportLang)
+		if err != nil {
+			return err
+		}
+		if sched, err = newReportScheduler(*reportSchedule, c.path(*reportDir), lang, mailCfg, nil, time.Local, c.e.now, nil); err != nil {
 			return err
 		}
 	}

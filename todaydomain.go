@@ -22,6 +22,10 @@ type Today struct {
 	// owner, the owner with most tasks first and the unassigned last.
 	CallCapacity int        `json:"call_capacity"`
 	Owners       []OwnerDay `json:"owners"`
+	// Pending is set when the day's risk scores were not ready and the
+	// day was not waited for: the alerts, letters and owners, which need
+	// them, are empty because they are not known yet.
+	Pending bool `json:"pending,omitempty"`
 }
 
 // TodayPromises are the promises to pay of the day: those due on the

@@ -68,6 +68,9 @@ type App struct {
 
 	// visits are the users' last visits of pages (LastVisit).
 	visits visits
+	// todayStarts are the dates whose day is being made ready in the
+	// background (TodayReady).
+	todayStarts sync.Map // creditflow.Date → struct{}
 }
 
 // forecastKey is what a forecast depends on besides the ledger.

@@ -95,8 +95,75 @@ func (a *App) RecordVisit(ctx context.Context, user, page string, at time.Time) 
 // owner against the day's call capacity. The worklist and the alerts are
 // the cached ones (Worklist, Alerts): a view computes no scores when the
 // date was scored before. Without scores (an empty ledger) the alerts say
-// why they are missing instead of failing the day.
+// why they are missing instead of failing the day. It waits for the day's
+// scores when they are not there yet (seconds on a large ledger); see
+// TodayAtOnce.
 func (a *App) Today(ctx context.Context, asOf creditflow.Date, user string, since time.Time) (*creditflow.Today, error) {
+	return a.today(ctx, asOf, user, since, true)
+}
+
+// TodayAtOnce is Today without waiting for the day's risk scores. When the
+// parts that need them, the weighted worklist and the dated alerts, are not
+// ready (TodayReady), it answers with those that do not, the promises to
+// pay and the bank credits, and with Pending set: the alerts, the letters
+// and the owners are empty then, not known yet. The rest is made ready in
+// the background meanwhile.
+func (a *App) TodayAtOnce(ctx context.Context, asOf creditflow.Date, user string, since time.Time) (*creditflow.Today, error) {
+	if asOf.IsZero() {
+		return nil, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
+	}
+	return a.today(ctx, asOf, user, since, a.TodayReady(ctx, asOf))
+}
+
+// TodayReady reports, without waiting, whether Today of asOf answers
+// without waiting for the scores of asOf: the worklist of asOf is made
+// and the alerts of asOf are dated (or cannot be: no scores). When not, it
+// starts making them in the background, once per date at a time.
+func (a *App) TodayReady(ctx context.Context, asOf creditflow.Date) bool {
+	wl := a.worklists.start(ctx, asOf, a.computeWorklist(asOf))
+	select {
+	case <-wl.Done():
+		w, err := wl.Result()
+		// A failed worklist is Today's to report, and without scores its
+		// alerts say why they are missing: neither waits for scores.
+		if err != nil || w.Unweighted != nil || a.engine.AlertsReady(asOf) {
+			return true
+		}
+	default:
+	}
+	if _, running := a.todayStarts.LoadOrStore(asOf, struct{}{}); !running {
+		go func() {
+			defer a.todayStarts.Delete(asOf)
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), memoTimeout)
+			defer cancel()
+			if err := a.TodayWait(ctx, asOf); err != nil {
+				a.log.Warn("make the day ready", "as_of", asOf.String(), "err", err)
+			}
+		}()
+	}
+	return false
+}
+
+// TodayWait waits until Today of asOf answers without waiting for scores
+// (TodayReady): the worklist is made and the alerts are dated. It fails
+// when the worklist does; alerts that cannot be computed are Today's to
+// report (Alerts.Unavailable).
+func (a *App) TodayWait(ctx context.Context, asOf creditflow.Date) error {
+	w, err := a.Worklist(ctx, asOf)
+	if err != nil {
+		return fmt.Errorf("today %s: %w", asOf, err)
+	}
+	if w.Unweighted == nil {
+		if _, err := a.Alerts(ctx, asOf, asOf); err != nil && ctx.Err() != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// today assembles the day; without full, only what needs no scores
+// (TodayAtOnce).
+func (a *App) today(ctx context.Context, asOf creditflow.Date, user string, since time.Time, full bool) (*creditflow.Today, error) {
 	if asOf.IsZero() {
 		return nil, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
 	}
@@ -104,23 +171,38 @@ func (a *App) Today(ctx context.Context, asOf creditflow.Date, user string, sinc
 	d.Alerts.Since = since.UTC()
 	var (
 		wl      *Worklist
+		owners  map[string]string    // customer → owner, without the worklist
 		sent    map[[2]string]string // customer, step → status of the day's letter
 		sentTo  map[string]bool      // customers who got a letter on asOf
 		alerts  []creditflow.Alert
 		alertsE error
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(Labelled("worklist", func() (err error) {
-		wl, err = a.Worklist(gctx, asOf)
-		return err
-	}))
-	g.Go(Labelled("alerts", func() error {
-		alerts, alertsE = a.Alerts(gctx, asOf, creditflow.NewDate(since))
-		if alertsE != nil && gctx.Err() != nil {
-			return alertsE
-		}
-		return nil
-	}))
+	if full {
+		g.Go(Labelled("worklist", func() (err error) {
+			wl, err = a.Worklist(gctx, asOf)
+			return err
+		}))
+		g.Go(Labelled("alerts", func() error {
+			alerts, alertsE = a.Alerts(gctx, asOf, creditflow.NewDate(since))
+			if alertsE != nil && gctx.Err() != nil {
+				return alertsE
+			}
+			return nil
+		}))
+		g.Go(Labelled("letters of the day", func() (err error) {
+			sent, sentTo, err = lettersOfDay(gctx, a.db, asOf)
+			return err
+		}))
+	} else {
+		g.Go(Labelled("owners", func() (err error) {
+			_, owners, err = customerSegments(gctx, a.db)
+			return err
+		}))
+		g.Go(Labelled("currency", func() error {
+			return a.db.QueryRowContext(gctx, store.Query("report_currency")).Scan(&d.Currency)
+		}))
+	}
 	g.Go(Labelled("promises to pay", func() (err error) {
 		d.Promises, err = todayPromises(gctx, a.db, asOf, a.policy.PromiseGraceDays)
 		return err
@@ -129,14 +211,26 @@ func (a *App) Today(ctx context.Context, asOf creditflow.Date, user string, sinc
 		d.Bank, err = todayBank(gctx, a.db, asOf)
 		return err
 	}))
-	g.Go(Labelled("letters of the day", func() (err error) {
-		sent, sentTo, err = lettersOfDay(gctx, a.db, asOf)
-		return err
-	}))
 	if err := g.Wait(); err != nil {
 		return nil, fmt.Errorf("today %s: %w", asOf, err)
 	}
-	d.Currency = wl.Currency
+	if full {
+		d.Currency, owners = wl.Currency, wl.Owners
+	}
+	owner := func(id string) string { return owners[id] }
+	for _, ps := range [][]creditflow.DuePromise{d.Promises.Due, d.Promises.Broken} {
+		for i := range ps {
+			ps[i].Owner = owner(ps[i].CustomerID)
+		}
+	}
+	for i := range d.Bank.Booked {
+		d.Bank.Booked[i].Owner = owner(d.Bank.Booked[i].CustomerID)
+	}
+	if !full {
+		d.Pending = true
+		d.Alerts.Alerts, d.Letters.Letters, d.Owners = []creditflow.Alert{}, []creditflow.LetterDue{}, []creditflow.OwnerDay{}
+		return d, nil
+	}
 
 	d.Alerts.Alerts = alerts
 	if alertsE != nil {
@@ -145,16 +239,6 @@ func (a *App) Today(ctx context.Context, asOf creditflow.Date, user string, sinc
 	}
 	for _, al := range d.Alerts.Alerts {
 		d.Alerts.Exposure += al.Exposure
-	}
-
-	owner := func(id string) string { return wl.Owners[id] }
-	for _, ps := range [][]creditflow.DuePromise{d.Promises.Due, d.Promises.Broken} {
-		for i := range ps {
-			ps[i].Owner = owner(ps[i].CustomerID)
-		}
-	}
-	for i := range d.Bank.Booked {
-		d.Bank.Booked[i].Owner = owner(d.Bank.Booked[i].CustomerID)
 	}
 
 	d.Letters.Letters = []creditflow.LetterDue{}

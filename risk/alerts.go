@@ -92,5 +92,27 @@ func (e *Engine) onsets(ctx context.Context, s *Scored) (map[string]creditflow.D
 // dateOnsets dates the changes of s once; a cancelled request must not
 // spoil it for the next.
 func (e *Engine) dateOnsets(ctx context.Context, s *Scored) {
-	s.onsetOnce.Do(func() { s.onsets, s.onsetErr = e.onsets(context.WithoutCancel(ctx), s) })
+	s.onsetOnce.Do(func() {
+		s.onsets, s.onsetErr = e.onsets(context.WithoutCancel(ctx), s)
+		s.onsetsDone.Store(true)
+	})
+}
+
+// AlertsReady reports, without waiting, whether Alerts of asOf answers
+// without scoring or dating anything: the scores of asOf (or the outdated
+// ones served while the date is scored again) are there and their changes
+// are dated, or failed to be.
+func (e *Engine) AlertsReady(asOf creditflow.Date) bool {
+	key := asOf.String()
+	e.mu.Lock()
+	s := e.stale[key]
+	if ent, ok := e.cache[key]; ok && s == nil {
+		select {
+		case <-ent.done:
+			s = ent.s // nil when the scoring failed
+		default:
+		}
+	}
+	e.mu.Unlock()
+	return s != nil && s.onsetsDone.Load()
 }

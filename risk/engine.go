@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -186,9 +187,10 @@ type Scored struct {
 	ordersMu sync.Mutex
 	orders   map[string][]int // sort order → indexes of Customers
 
-	onsetOnce sync.Once
-	onsets    map[string]creditflow.Date // customer_id → first weekly as-of date the change test fired
-	onsetErr  error
+	onsetOnce  sync.Once
+	onsets     map[string]creditflow.Date // customer_id → first weekly as-of date the change test fired
+	onsetErr   error
+	onsetsDone atomic.Bool // the changes are dated (onsets, onsetErr set)
 }
 
 // Customer returns the score of one customer.

@@ -119,5 +119,9 @@ func init() {
 		"%s over capacity":                "%s boven capaciteit",
 		"Unassigned":                      "Niet toegewezen",
 		"No tasks on the worklist today.": "Vandaag geen taken op de werklijst.",
+
+		// While the day's risk scores are computed.
+		"The new behaviour changes, the letters to send and the tasks by owner need the day's risk scores, which are still being computed; they appear on this page when ready.": "De nieuwe gedragsveranderingen, de te versturen brieven en de taken per behandelaar hebben de risicoscores van de dag nodig, en die worden nog berekend; ze verschijnen op deze pagina zodra ze klaar zijn.",
+		"being computed": "wordt berekend",
 	})
 }

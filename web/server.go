@@ -153,6 +153,7 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/language", s.handleLanguage).Methods(http.MethodGet)
 	page("/", s.handleOverview)
 	page("/today", s.handleTodayPage)
+	page("/today/ready", s.handleTodayReady)
 	page("/risk", s.handleRiskPage)
 	page("/risk/ready", s.handleRiskReady)
 	page("/customers/{id}", s.handleCustomerPage)

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -39,9 +41,12 @@ func (s *Server) todaySince(ctx context.Context, asOf creditflow.Date, user stri
 	return last, false, nil
 }
 
-// handleToday answers GET /api/today?as_of=&since=: the day of as_of for
-// the caller, with the alerts detected on or after since (a date, by
-// default 7 days before as_of). It records no visit.
+// handleToday answers GET /api/today?as_of=&since=&wait=: the day of
+// as_of for the caller, with the alerts detected on or after since (a
+// date, by default 7 days before as_of). It waits for the day's risk
+// scores unless wait=false: then, while they are not ready, it answers at
+// once with pending set and without the parts that need them. It records
+// no visit.
 func (s *Server) handleToday(r *http.Request) (any, error) {
 	asOf, err := s.asOf(r)
 	if err != nil {
@@ -53,7 +58,17 @@ func (s *Server) handleToday(r *http.Request) (any, error) {
 			return nil, err
 		}
 	}
-	return s.app.Today(r.Context(), asOf, principalFrom(r.Context()).name, since.Time)
+	wait := true
+	if v := r.URL.Query().Get("wait"); v != "" {
+		if wait, err = strconv.ParseBool(v); err != nil {
+			return nil, fmt.Errorf("%w: wait=%q: expected true or false", creditflow.ErrInvalid, v)
+		}
+	}
+	name := principalFrom(r.Context()).name
+	if !wait {
+		return s.app.TodayAtOnce(r.Context(), asOf, name, since.Time)
+	}
+	return s.app.Today(r.Context(), asOf, name, since.Time)
 }
 
 // todayPage is the data of today.html; everything is formatted here.
@@ -86,6 +101,11 @@ type todayPage struct {
 	UnmatchedLink string
 	API           string
 	WorklistLink  string
+	// Pending says that the alerts, the letters and the owners' tasks
+	// need the day's risk scores, still being computed: the page shows
+	// the rest, and reloads itself once ReadyURL answers.
+	Pending  bool
+	ReadyURL string
 	// OverOwners counts the owners with more calls than the capacity.
 	OverOwners int
 }
@@ -137,25 +157,48 @@ type ownerRow struct {
 }
 
 // handleTodayPage renders the day of ?as_of= (today by default) for the
-// user, and records the visit when it shows today.
+// user, and records the visit when it shows today. It does not wait for
+// the day's risk scores: until they are ready it shows what needs none
+// (app.TodayAtOnce) and reloads itself once /today/ready answers. Only the
+// complete page counts as a visit, so that the reload still shows the
+// alerts new since the visit before.
 func (s *Server) handleTodayPage(w http.ResponseWriter, r *http.Request, sess *session) {
 	load := func(ctx context.Context, asOf creditflow.Date) (*todayData, error) {
 		since, first, err := s.todaySince(ctx, asOf, sess.name)
 		if err != nil {
 			return nil, err
 		}
-		d, err := s.app.Today(ctx, asOf, sess.name, since)
+		d, err := s.app.TodayAtOnce(ctx, asOf, sess.name, since)
 		if err != nil {
 			return nil, err
 		}
 		today := asOf.Equal(creditflow.NewDate(s.now()).Time)
-		if today {
+		if today && !d.Pending {
 			s.app.NoteVisit(sess.name, app.TodayPage, s.now())
 		}
 		return &todayData{Today: d, first: first, today: today}, nil
 	}
 	servePage(s, w, r, sess, pageSpec{nav: "today", template: "today.html", failed: "The day could not be put together."},
 		&todayPage{}, load, (*todayData).fill)
+}
+
+// handleTodayReady answers 204 once the Today page of ?as_of= is complete
+// (app.TodayWait): the page shown before calls it and reloads.
+func (s *Server) handleTodayReady(w http.ResponseWriter, r *http.Request, _ *session) {
+	asOf, err := s.asOf(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if err := s.app.TodayWait(r.Context(), asOf); err != nil {
+		if r.Context().Err() == nil {
+			s.log.ErrorContext(r.Context(), "today", "as_of", asOf.String(), "err", err)
+			http.Error(w, "the day could not be put together", http.StatusInternalServerError)
+		}
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // todayData is what the page shows.
@@ -176,6 +219,9 @@ func (d *todayData) fill(p *todayPage) error {
 	p.WorklistLink = "/worklist?" + dated.Encode()
 	p.LetterLink = "/worklist?" + url.Values{"as_of": {asOf.String()}, "channel": {string(dunning.Letter)}}.Encode()
 	p.EmailLink = "/worklist?" + url.Values{"as_of": {asOf.String()}, "channel": {string(dunning.Email)}}.Encode()
+	if p.Pending = d.Pending; d.Pending {
+		p.ReadyURL = "/today/ready?" + dated.Encode()
+	}
 
 	// Promises to pay.
 	for _, pr := range d.Promises.Due {
@@ -202,7 +248,9 @@ func (d *todayData) fill(p *todayPage) error {
 			KindCSS: changeCSS(a.Kind), ChangeDate: l.Date(a.Change.ChangeDate), DetectedOn: l.Date(a.DetectedOn),
 			Exposure: money(a.Exposure)})
 	}
-	p.AlertsNote = customersCount(l, len(d.Alerts.Alerts)) + ", " + l.Tf("%s outstanding", money(d.Alerts.Exposure))
+	if !d.Pending {
+		p.AlertsNote = customersCount(l, len(d.Alerts.Alerts)) + ", " + l.Tf("%s outstanding", money(d.Alerts.Exposure))
+	}
 
 	// The bank.
 	b := d.Bank
@@ -247,8 +295,10 @@ func (d *todayData) fill(p *todayPage) error {
 		p.Letters = append(p.Letters, letterRow{Customer: link(lt.CustomerID, lt.Name), Step: stepWords(l, lt.Step), By: by,
 			Overdue: money(lt.AmountOverdue), Owner: ownerName(l, lt.Owner)})
 	}
-	p.LettersNote = lettersCount(l, len(d.Letters.Letters)) + ", " + l.Tf("%s overdue", money(d.Letters.Overdue)) + " · " +
-		l.Tf("%s by post, %s by e-mail", l.Count(d.Letters.ByPost), l.Count(d.Letters.ByEmail))
+	if !d.Pending {
+		p.LettersNote = lettersCount(l, len(d.Letters.Letters)) + ", " + l.Tf("%s overdue", money(d.Letters.Overdue)) + " · " +
+			l.Tf("%s by post, %s by e-mail", l.Count(d.Letters.ByPost), l.Count(d.Letters.ByEmail))
+	}
 	if d.Letters.Failed > 0 {
 		p.LettersFailed = l.Tf("Refused for good today, not sent again: %s", l.Count(d.Letters.Failed))
 	}
@@ -274,6 +324,14 @@ func (d *todayData) fill(p *todayPage) error {
 		{ID: "alerts", Label: l.T("New behaviour changes"), Value: l.Count(len(d.Alerts.Alerts)), Detail: l.Tf("since %s", p.AlertsSince)},
 		{ID: "waiting", Label: l.T("Credits to match"), Value: l.Count(b.Unmatched), Detail: money(b.Waiting)},
 		{ID: "letters", Label: l.T("Letters to send"), Value: l.Count(len(d.Letters.Letters)), Detail: l.Tf("%s overdue", money(d.Letters.Overdue))},
+	}
+	if d.Pending {
+		// Not zero: not known yet.
+		for i, c := range p.Cards {
+			if c.ID == "alerts" || c.ID == "letters" {
+				p.Cards[i].Value, p.Cards[i].Detail = "…", l.T("being computed")
+			}
+		}
 	}
 	return nil
 }

@@ -110,6 +110,11 @@ func TestTodayPage(t *testing.T) {
 	// The codes that must not reach the screen.
 	codes := []string{">silence<", "friendly_reminder", "promise_to_pay", ">letter<", ">email<", "last_call", "aanmaning<"}
 
+	// The complete page (see TestTodayPageFillsIn for the page before the
+	// day's scores are ready).
+	waitToday(t, srv.URL, cookie, "2026-12-07")
+	waitToday(t, srv.URL, cookie, "2026-12-01")
+
 	// The first visit: the alerts of the last 7 days.
 	en := get(t, "/today", "en")
 	check(t, en, []string{
@@ -167,6 +172,134 @@ func TestTodayPage(t *testing.T) {
 			{"bad as_of", "/api/today?as_of=7-12-2026", "as_of"},
 			{"since after as_of", "/api/today?as_of=2026-12-07&since=2026-12-08", "since"},
 		})
+	})
+}
+
+// waitToday waits until the Today page of asOf is complete: GET
+// /today/ready answers.
+func waitToday(t *testing.T, base string, cookie *http.Cookie, asOf string) {
+	t.Helper()
+	if resp := getPage(t, base+"/today/ready?as_of="+asOf, cookie); resp.status != http.StatusNoContent {
+		t.Fatalf("GET /today/ready?as_of=%s: %d %s", asOf, resp.status, resp.body)
+	}
+}
+
+// TestTodayPageFillsIn checks the first view of the Today page, before the
+// day's risk scores are computed: it shows the promises to pay and the
+// bank credits at once, says that the alerts, letters and owners are
+// being computed instead of showing them empty, /today/ready answers once
+// they are, and the page then shows everything. Only the complete page
+// counts as a visit: the reload still shows the changes new since the
+// visit before, here the first visit's week.
+func TestTodayPageFillsIn(t *testing.T) {
+	db := storetest.MustOpen(t)
+	p := apptest.TodayPolicy()
+	now := func() time.Time { return apptest.TodayNow }
+	a := app.New(app.Config{DB: db, Now: now, Policy: &p})
+	apptest.TodayLedger(t, a)
+	anna, err := app.CreateToken(context.Background(), db, creditflow.RoleCollector, "anna", apptest.TodayNow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, tok := serveTestDB(t, db, func(c *web.Config) { c.App, c.Now = a, now })
+	cookie, _ := loginAs(t, srv.URL, anna, "/")
+	page := func(t *testing.T, lang string) string {
+		t.Helper()
+		req := newRequest(t, http.MethodGet, srv.URL+"/today", "", nil, "")
+		req.AddCookie(cookie)
+		req.Header.Set("Accept-Language", lang)
+		resp := do(t, req)
+		if resp.status != http.StatusOK {
+			t.Fatalf("GET /today: %d\n%s", resp.status, resp.body)
+		}
+		return html.UnescapeString(string(resp.body))
+	}
+	visited := func(t *testing.T) bool {
+		t.Helper()
+		_, ok, err := a.LastVisit(context.Background(), "anna", app.TodayPage)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	firstWeek := "Your first visit: the changes detected since 30 November 2026 " + apptest.TodayNow.In(time.Local).Format("15:04") + "."
+
+	first := page(t, "en")
+	for _, w := range []string{`id="computing"`, `role="status"`, `data-ready="/today/ready?as_of=2026-12-07"`,
+		"need the day's risk scores, which are still being computed",
+		// what needs no scores, owners included
+		`href="/customers/P1?as_of=2026-12-07">Pelikaan BV</a>`, "1 promise, EUR 300.00", "1 promise, EUR 250.00 unpaid",
+		"by hand, by Bram", "2 credits, EUR 75.00 · the oldest booked on 2 December 2026", "Anna", firstWeek,
+		`id="alerts"`, `id="letters"`, `id="owners"`, "being computed", "Still being computed."} {
+		if !strings.Contains(first, w) {
+			t.Errorf("the first view lacks %q", w)
+		}
+	}
+	// No empty state or zero that would change once the scores are there.
+	for _, bad := range []string{"No new behaviour changes", "No letters to send today.", "No tasks on the worklist today.",
+		"0 customers", "0 letters", "Stil BV", "Eland BV", `class="over-capacity"`} {
+		if strings.Contains(first, bad) {
+			t.Errorf("the first view shows %q before the day's scores are computed", bad)
+		}
+	}
+	if strings.Count(first, "Still being computed.") != 3 {
+		t.Errorf("%d blocks say they are being computed, want 3 (alerts, owners, letters)", strings.Count(first, "Still being computed."))
+	}
+	if nl := page(t, "nl"); !strings.Contains(nl, "worden nog berekend") || !strings.Contains(nl, "Wordt nog berekend.") ||
+		!strings.Contains(nl, "wordt berekend") {
+		t.Error("the first view in Dutch does not say that a part is being computed")
+	}
+	if visited(t) {
+		t.Error("the first view, without the alerts, counted as a visit")
+	}
+
+	waitToday(t, srv.URL, cookie, "2026-12-07")
+	for _, tt := range []struct{ name, path string }{{"bad date", "/today/ready?as_of=someday"}, {"impossible date", "/today/ready?as_of=2026-02-30"}} {
+		if resp := getPage(t, srv.URL+tt.path, cookie); resp.status != http.StatusBadRequest {
+			t.Errorf("GET /today/ready with a %s: %d, want 400", tt.name, resp.status)
+		}
+	}
+	if resp := do(t, newRequest(t, http.MethodGet, srv.URL+"/today/ready?as_of=2026-12-07", "", nil, "")); resp.status != http.StatusSeeOther ||
+		!strings.HasPrefix(resp.header.Get("Location"), "/login") {
+		t.Errorf("GET /today/ready without a session: %d to %q, want 303 to the login page", resp.status, resp.header.Get("Location"))
+	}
+
+	full := page(t, "en")
+	for _, w := range []string{firstWeek, `href="/customers/S1?as_of=2026-12-07">Stil BV</a>`, "1 customer, EUR 600.00 outstanding",
+		`href="/customers/B2?as_of=2026-12-07">Eland BV</a>`, "1 letter, EUR 400.00 overdue", "3 / 2", `class="over-capacity"`,
+		"1 promise, EUR 300.00", "by hand, by Bram"} {
+		if !strings.Contains(full, w) {
+			t.Errorf("once ready, the page lacks %q", w)
+		}
+	}
+	for _, bad := range []string{`id="computing"`, "being computed", "data-ready"} {
+		if strings.Contains(full, bad) {
+			t.Errorf("once ready, the page still shows %q", bad)
+		}
+	}
+	if !visited(t) {
+		t.Error("the complete page did not count as a visit")
+	}
+	if again := page(t, "en"); !strings.Contains(again, "Detected since your last visit, 7 December 2026") {
+		t.Error("the visit after the complete page does not show the changes since it")
+	}
+
+	t.Run("api", func(t *testing.T) {
+		// A date not scored yet: at once without waiting, pending and
+		// without the parts that need scores; then waited for.
+		const path = "/api/today?as_of=2026-12-06"
+		var d creditflow.Today
+		getJSON(t, srv.URL+path+"&wait=false", tok.viewer, &d)
+		if !d.Pending || len(d.Alerts.Alerts) != 0 || len(d.Owners) != 0 || len(d.Letters.Letters) != 0 || d.Currency != "EUR" {
+			t.Errorf("GET %s&wait=false: %+v, want pending, no alerts, owners or letters", path, d)
+		}
+		waitToday(t, srv.URL, cookie, "2026-12-06")
+		var done map[string]any
+		getJSON(t, srv.URL+path+"&wait=false", tok.viewer, &done)
+		if _, ok := done["pending"]; ok || len(done["owners"].([]any)) == 0 {
+			t.Errorf("GET %s&wait=false once ready: pending %v, %d owners", path, done["pending"], len(done["owners"].([]any)))
+		}
+		checkBadRequests(t, srv.URL, tok.viewer, []badRequest{{"bad wait", path + "&wait=soon", "wait"}})
 	})
 }
 

@@ -53,6 +53,11 @@ func TestBrowserToday(t *testing.T) {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {
 			ctx, probs := openTab(t, chrome, host, width, 60*time.Second)
 			logInOnTheWay(t, ctx, srv.URL+"/", anna, chromedp.WaitVisible(chromedp.ID("owners")))
+			// The first view may show the day without what needs its risk
+			// scores, and reload itself once they are there.
+			if err := waitSettled(ctx, 60*time.Second); err != nil {
+				t.Fatalf("/today did not fill in: %v", err)
+			}
 			st := readPage[todayState](t, ctx, readTodayJS, "/today")
 			if st.Location != "/today" || st.NavActive != "Today" {
 				t.Errorf("after login at %s (active nav %q), want /today", st.Location, st.NavActive)

@@ -163,3 +163,61 @@ func TestVisits(t *testing.T) {
 		t.Errorf("last visit of anna after a noted one: %s (%v), want %s", at, err, third)
 	}
 }
+
+// TestTodayAtOnce checks the day before its risk scores are computed: the
+// promises, bank credits and their owners at once, pending, the parts that
+// need scores empty; once TodayWait returns, the whole day, as Today has
+// it, and after a recorded action (which drops the worklist) the day is
+// made ready again without the scores being computed again.
+func TestTodayAtOnce(t *testing.T) {
+	ctx := context.Background()
+	a := newTodayApp(t)
+	asOf := apptest.TodayAsOf
+	since := apptest.TodayNow.AddDate(0, 0, -app.FirstVisitDays)
+	if _, err := a.TodayAtOnce(ctx, creditflow.Date{}, "anna", since); err == nil {
+		t.Error("TodayAtOnce without a date did not fail")
+	}
+
+	first, err := a.TodayAtOnce(ctx, asOf, "anna", since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !first.Pending || len(first.Alerts.Alerts) != 0 || len(first.Letters.Letters) != 0 || len(first.Owners) != 0 {
+		t.Errorf("before the scores: pending %v, %d alerts, %d letters, %d owners; want pending and none",
+			first.Pending, len(first.Alerts.Alerts), len(first.Letters.Letters), len(first.Owners))
+	}
+	whole, err := a.Today(ctx, asOf, "anna", since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// What needs no scores is the same, owners included.
+	if first.Currency != whole.Currency || len(first.Promises.Due) != len(whole.Promises.Due) ||
+		first.Promises.BrokenTotal != whole.Promises.BrokenTotal || first.Bank.BookedTotal != whole.Bank.BookedTotal ||
+		first.Bank.Unmatched != whole.Bank.Unmatched || first.Promises.Due[0].Owner != whole.Promises.Due[0].Owner ||
+		first.Promises.Due[0].Owner == "" {
+		t.Errorf("the day before its scores differs in what needs none:\n%+v\nwant as in\n%+v", first, whole)
+	}
+
+	if err := a.TodayWait(ctx, asOf); err != nil {
+		t.Fatal(err)
+	}
+	if !a.TodayReady(ctx, asOf) {
+		t.Fatal("not ready after TodayWait")
+	}
+	ready, err := a.TodayAtOnce(ctx, asOf, "anna", since)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ready.Pending || len(ready.Alerts.Alerts) != len(whole.Alerts.Alerts) || len(ready.Owners) != len(whole.Owners) ||
+		len(ready.Letters.Letters) != len(whole.Letters.Letters) || len(whole.Owners) == 0 || len(whole.Alerts.Alerts) == 0 {
+		t.Errorf("once ready: %+v\nwant as Today: %+v", ready, whole)
+	}
+
+	a.Invalidate(app.Change{Kind: app.ActionRecorded, Customer: "P1"})
+	if err := a.TodayWait(ctx, asOf); err != nil {
+		t.Fatal(err)
+	}
+	if !a.TodayReady(ctx, asOf) {
+		t.Error("not ready after an action and TodayWait")
+	}
+}

@@ -141,7 +141,7 @@ func (p *Problems) listen(ev any) {
 }
 
 // isReadyWait reports whether u is a page's wait for its slow part
-// (/risk/ready, /forecast/ready): leaving the page before it is ready
+// (/today/ready, /risk/ready, /forecast/ready): leaving the page before it is ready
 // cancels the wait, which is no failure of the page.
 func isReadyWait(u string) bool {
 	p, err := url.Parse(u)

@@ -25,6 +25,10 @@ type BehaviourChange struct {
 	BeforeDays float64 `json:"before_days"`
 	AfterDays  float64 `json:"after_days"`
 	Sentence   string  `json:"sentence,omitempty"`
+	// UnpaidInvoices and UnpaidAmount are, for a silence, the invoices
+	// that fell due since the last payment and their open amount.
+	UnpaidInvoices int   `json:"unpaid_invoices,omitempty"`
+	UnpaidAmount   Money `json:"unpaid_amount,omitempty"`
 }
 
 // RiskScore is a customer's payment risk on an as-of date. Probabilities are

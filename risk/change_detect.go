@@ -377,13 +377,15 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 		invoices = "invoice"
 	}
 	return creditflow.BehaviourChange{
-		Detected:   true,
-		Kind:       ChangeSilence,
-		ChangeDate: lastPayment,
-		DetectedOn: asOf,
-		ShiftDays:  round1(after - before),
-		BeforeDays: round1(before),
-		AfterDays:  round1(after),
+		Detected:       true,
+		Kind:           ChangeSilence,
+		ChangeDate:     lastPayment,
+		DetectedOn:     asOf,
+		ShiftDays:      round1(after - before),
+		BeforeDays:     round1(before),
+		AfterDays:      round1(after),
+		UnpaidInvoices: unpaid,
+		UnpaidAmount:   unpaidAmount,
 		Sentence: fmt.Sprintf("Paid regularly until %s; nothing paid since, while %d %s (%s %s) fell due.",
 			present.EN.LongDate(lastPayment), unpaid, invoices, currency, present.EN.TextAmount(unpaidAmount)),
 	}, true

@@ -168,6 +168,10 @@ func (d *dossierData) fill(l present.Lang, p *dossierPanel, items []creditflow.O
 			Overdue: l.Money(cur, t.AmountOverdue), Interest: l.Money(cur, t.Interest), Costs: l.Money(cur, t.Costs),
 			Reason: t.Reason,
 		}
+		if l == present.NL && p.Task.StepTerm != "" {
+			// The Dutch term is the step's name in Dutch.
+			p.Task.Step, p.Task.StepTerm = p.Task.StepTerm, ""
+		}
 	} else {
 		p.NoTask, p.Paused = dunning.WhyNoTaskIn(l, d.policy, d.asOf, items, d.actions, cur)
 	}

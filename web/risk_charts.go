@@ -1,8 +1,8 @@
 package web
 
 import (
-	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -278,8 +278,9 @@ func limitChart(l present.Lang, lim creditflow.CreditLimit, items []creditflow.O
 	return bar
 }
 
-// jsQuote is s as a JavaScript string literal.
+// jsQuote is s as a single-quoted JavaScript string literal for a chart's
+// function (whose double quotes go through JSON): a quote in s becomes a
+// typographic one, a backslash a slash.
 func jsQuote(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
+	return "'" + strings.NewReplacer("'", "’", `\`, "/", "\n", " ", "<", "‹", ">", "›").Replace(s) + "'"
 }

@@ -5,18 +5,21 @@ DB        ?= creditflow.duckdb
 ADDR      ?= 127.0.0.1:8080
 BENCH_DIR ?= bench
 ECHARTS   := web/static/echarts.min.js
+AXE       := web/assets/node_modules/axe-core/axe.min.js
 
 .PHONY: all assets build run test bench clean
 
 all: build
 
 # The echarts JavaScript comes from the npm package (pinned in
-# web/assets/package-lock.json) and is embedded into the binary.
-assets: $(ECHARTS)
+# web/assets/package-lock.json) and is embedded into the binary; axe-core,
+# pinned there too, is read by the browser tests only.
+assets: $(ECHARTS) $(AXE)
 
-$(ECHARTS): web/assets/package.json web/assets/package-lock.json
+$(ECHARTS) $(AXE) &: web/assets/package.json web/assets/package-lock.json
 	cd web/assets && npm ci --no-audit --no-fund --loglevel=error
 	cp web/assets/node_modules/echarts/dist/echarts.min.js $(ECHARTS)
+	touch $(AXE)
 
 build: assets
 	go build -o creditflow ./cmd/creditflow

@@ -45,6 +45,9 @@ type App struct {
 	items memo[creditflow.Date, *forecast.ItemForecaster]
 	// worklists are the whole dunning worklists, by as-of date.
 	worklists memo[creditflow.Date, *Worklist]
+	// overviews are the risk overviews (the scores of a date and of the
+	// month-ends before it, and its alerts), by as-of date.
+	overviews memo[creditflow.Date, *RiskOverview]
 	// finder proposes matches for unmatched bank transactions, built from
 	// the ledger as it stands.
 	finder memo[struct{}, *bank.Finder]
@@ -67,6 +70,7 @@ const (
 	backtestCacheSize = 8
 	itemCacheSize     = 2
 	worklistCacheSize = 16
+	overviewCacheSize = 8
 )
 
 // New returns the application on cfg.DB.
@@ -83,6 +87,7 @@ func New(cfg Config) *App {
 		backtests: memo[creditflow.Date, forecast.BacktestResult]{size: backtestCacheSize},
 		items:     memo[creditflow.Date, *forecast.ItemForecaster]{size: itemCacheSize},
 		worklists: memo[creditflow.Date, *Worklist]{size: worklistCacheSize},
+		overviews: memo[creditflow.Date, *RiskOverview]{size: overviewCacheSize},
 	}
 	if cfg.Policy != nil {
 		a.policy = *cfg.Policy
@@ -128,7 +133,8 @@ const (
 // Refreshing reports whether figures as of asOf are outdated ones, served
 // while they are computed again after a booked payment.
 func (a *App) Refreshing(asOf creditflow.Date) bool {
-	return a.engine.Refreshing(asOf) || a.forecasts.refreshing(forecastKey{asOf, DefaultForecastWeeks}) || a.items.refreshing(asOf)
+	return a.engine.Refreshing(asOf) || a.forecasts.refreshing(forecastKey{asOf, DefaultForecastWeeks}) || a.items.refreshing(asOf) ||
+		a.overviews.refreshing(asOf)
 }
 
 // A Change is what happened, for Invalidate.
@@ -171,6 +177,7 @@ func (a *App) Invalidate(c Change) {
 		a.forecasts.outdate(func(k forecastKey) bool { return onOrAfter(k.asOf) })
 		a.backtests.outdate(onOrAfter)
 		a.items.outdate(onOrAfter)
+		a.overviews.outdate(onOrAfter)
 		a.worklists.drop(onOrAfter) // cheap, and it lists the payment's customer
 		a.finder.drop(all)
 	default:
@@ -184,6 +191,7 @@ func (a *App) invalidateAll() {
 	a.forecasts.drop(all)
 	a.backtests.drop(all)
 	a.items.drop(all)
+	a.overviews.drop(all)
 	a.worklists.drop(all)
 	a.finder.drop(all)
 }

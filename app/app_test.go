@@ -260,3 +260,75 @@ func waitFresh(t *testing.T, a *app.App, asOf creditflow.Date) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestRiskOverviewAfterChanges checks what the risk overview keeps: an
+// action keeps all of it, a booked payment serves the old overview while
+// it is computed again and then scores only the dates from the payment's
+// on, and an ingest drops it.
+func TestRiskOverviewAfterChanges(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t)
+	today := creditflow.NewDate(testEnd)
+	overview := func() *app.RiskOverview {
+		t.Helper()
+		o, err := a.RiskOverview(ctx, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	o := overview()
+	last := len(o.Dates) - 1
+	if o.Dates[last] != today || o.Scored != o.History[last] || len(o.Dates) != app.RiskHistoryDates {
+		t.Fatalf("overview of %s: dates %v", today, o.Dates)
+	}
+	for i, d := range o.Dates {
+		if o.History[i] == nil || o.History[i].AsOf != d {
+			t.Errorf("the history of %s holds no scores of %s", today, d)
+		}
+	}
+	if overview() != o {
+		t.Fatal("a second call computed the overview again")
+	}
+
+	w, err := a.Worklist(ctx, today)
+	if err != nil || len(w.Tasks) == 0 {
+		t.Fatalf("worklist: %v (%d tasks)", err, len(w.Tasks))
+	}
+	amount := w.Tasks[0].AmountOverdue
+	if _, err := a.RecordAction(ctx, dunning.NewAction{CustomerID: w.Tasks[0].CustomerID, Type: dunning.PromiseToPay,
+		ActionDate: today, PromiseDate: today.AddDays(7), Amount: &amount}, "test"); err != nil {
+		t.Fatal(err)
+	}
+	if overview() != o || a.Refreshing(today) {
+		t.Error("a promise to pay made the risk overview be computed again")
+	}
+
+	from := today.AddDays(-10)
+	a.Invalidate(app.Change{Kind: app.PaymentBooked, From: from})
+	if overview() != o || !a.Refreshing(today) {
+		t.Error("right after a booked payment, the old overview is not served while it is computed again")
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for a.Refreshing(today) {
+		if time.Now().After(deadline) {
+			t.Fatal("the overview is still outdated after 2 minutes")
+		}
+		overview()
+		time.Sleep(50 * time.Millisecond)
+	}
+	o2 := overview()
+	if o2 == o || o2.Scored == o.Scored {
+		t.Fatal("the overview was not computed again after a booked payment")
+	}
+	for i, d := range o.Dates {
+		if d.Before(from.Time) && o2.History[i] != o.History[i] {
+			t.Errorf("a payment booked on %s had the scores of %s computed again", from, d)
+		}
+	}
+
+	a.Invalidate(app.Change{Kind: app.LedgerLoaded})
+	if o3 := overview(); o3 == o2 || o3.History[0] == o2.History[0] {
+		t.Error("an ingest kept the risk overview")
+	}
+}

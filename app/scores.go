@@ -9,7 +9,6 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/risk"
-	"golang.org/x/sync/errgroup"
 )
 
 // Scores returns every customer's risk as of asOf: features, change
@@ -82,27 +81,43 @@ type RiskOverview struct {
 	Alerts      []creditflow.Alert
 }
 
-// RiskOverview scores asOf and the month-ends before it at the same time,
-// and finds the alerts of the last AlertDays; the first error cancels the
-// others.
+// RiskOverview returns the risk overview of asOf, computed once per date
+// (RiskOverviewStart) and waited for.
 func (a *App) RiskOverview(ctx context.Context, asOf creditflow.Date) (*RiskOverview, error) {
-	g, ctx := errgroup.WithContext(ctx)
+	return a.RiskOverviewStart(ctx, asOf).Wait(ctx)
+}
+
+// RiskOverviewStart starts (or finds) the risk overview of asOf; the
+// caller waits for it as long as it likes. After a booked payment the
+// outdated overview is served while it is computed again (Refreshing).
+func (a *App) RiskOverviewStart(ctx context.Context, asOf creditflow.Date) *Pending[*RiskOverview] {
+	return a.overviews.start(ctx, asOf, func(ctx context.Context) (*RiskOverview, error) {
+		return a.computeRiskOverview(ctx, asOf)
+	})
+}
+
+// computeRiskOverview scores asOf, dates its alerts, then scores the
+// month-ends before it one after the other: the scores of asOf are what
+// every page needs first, and one date at a time leaves a core to the
+// pages served meanwhile. A date already scored costs nothing; fresh
+// scores only, so that an overview is never made of outdated ones.
+func (a *App) computeRiskOverview(ctx context.Context, asOf creditflow.Date) (*RiskOverview, error) {
 	o := &RiskOverview{AsOf: asOf, Dates: MonthEnds(asOf, RiskHistoryDates), AlertsSince: asOf.AddDays(-AlertDays)}
 	o.History = make([]*risk.Scored, len(o.Dates))
-	for i, day := range o.Dates {
-		g.Go(Labelled("scores on "+day.String(), func() (err error) {
-			o.History[i], err = a.Scores(ctx, day)
-			return err
-		}))
+	last := len(o.Dates) - 1
+	var err error
+	if o.History[last], err = a.engine.FreshScores(ctx, asOf); err != nil {
+		return nil, fmt.Errorf("scores on %s: %w", asOf, err)
 	}
-	g.Go(Labelled("alerts", func() (err error) {
-		o.Alerts, err = a.Alerts(ctx, asOf, o.AlertsSince)
-		return err
-	}))
-	if err := g.Wait(); err != nil {
-		return nil, err
+	if o.Alerts, err = a.Alerts(ctx, asOf, o.AlertsSince); err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
 	}
-	o.Scored = o.History[len(o.History)-1]
+	for i := last - 1; i >= 0; i-- {
+		if o.History[i], err = a.engine.FreshScores(ctx, o.Dates[i]); err != nil {
+			return nil, fmt.Errorf("scores on %s: %w", o.Dates[i], err)
+		}
+	}
+	o.Scored = o.History[last]
 	return o, nil
 }
 

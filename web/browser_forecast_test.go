@@ -51,9 +51,16 @@ func TestBrowserForecast(t *testing.T) {
 	// /forecast needs a session: log in on the way.
 	logInOnTheWay(t, ctx, srv.URL+"/forecast?as_of="+riskAsOf, token, chromedp.WaitVisible(chromedp.ID("kpi-expected")))
 	wantLocation(t, ctx, srv.URL+"/forecast?as_of="+riskAsOf)
+	// The backtest fills in when ready: the page reloads itself.
 	charts := riskChartsJS(map[string]int{"forecast_band": 4, "forecast_split": 2})
-	if err := waitForCharts(ctx, charts); err != nil {
-		t.Fatalf("forecast charts did not render: %v", err)
+	done := `document.readyState === "complete" && document.getElementById("backtest").dataset.state !== "running" && ` + charts
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](done)); err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the forecast page did not draw its charts and fill in its backtest")
+		}
 	}
 	st := readPage[forecastPageState](t, ctx, readForecastJS, "/forecast")
 	for _, id := range []string{"kpi-expected", "kpi-soon", "kpi-open", "kpi-new"} {

@@ -115,8 +115,26 @@ func TestBrowserRisk(t *testing.T) {
 	// /risk needs a session: log in on the way.
 	logInOnTheWay(t, ctx, srv.URL+"/risk", token, chromedp.WaitVisible(chromedp.ID("kpi-exposure")))
 	wantLocation(t, ctx, srv.URL+"/risk")
-	if err := waitForCharts(ctx, riskChartsJS(map[string]int{"risk_scores": 5, "risk_history": 5, "risk_exposure": 1})); err != nil {
-		t.Fatalf("risk charts did not render: %v", err)
+	// The first view shows the scores of the day at once and says that
+	// the classes over time and the alerts are being computed (nothing
+	// asked for the month-ends before); the page reloads itself once they
+	// are there.
+	pending, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.getElementById("computing") !== null && document.getElementById("risk_history") === null && document.getElementById("risk_scores") !== null`))
+	if err != nil || !pending {
+		t.Fatalf("the first view of /risk does not show the scores of the day with the rest being computed (%v)", err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.beforeReload = true`)); err != nil {
+		t.Fatal(err)
+	}
+	filled := `!window.beforeReload && document.readyState === "complete" && document.getElementById("computing") === null && ` +
+		riskChartsJS(map[string]int{"risk_scores": 5, "risk_history": 5, "risk_exposure": 1})
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](filled)); err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the risk page did not fill in its classes over time and alerts")
+		}
 	}
 	st := readPage[riskPageState](t, ctx, readRiskJS, "/risk")
 	for _, id := range []string{"kpi-exposure", "kpi-risky", "kpi-changes", "kpi-overlimit"} {

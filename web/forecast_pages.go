@@ -6,7 +6,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"time"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
@@ -25,10 +24,6 @@ const (
 	forecastPageWeeks    = app.DefaultForecastWeeks
 	forecastSoonWeeks    = 4  // the "next 4 weeks" card
 	forecastTopCustomers = 15 // customers in the table
-	// forecastBacktestWait is how long the page waits for its backtest.
-	// A backtest that takes longer goes on in the background, and the page
-	// says so; the next visit shows it.
-	forecastBacktestWait = 3 * time.Second
 )
 
 // Colours of the forecast charts: the blue of the limit chart for cash
@@ -81,6 +76,7 @@ type cashCustomerRow struct {
 // or why there are none.
 type forecastBacktestBox struct {
 	State string // "ready", "running" or "failed"
+	Ready string // while running: answers once the backtest is done
 	Span  string // what was tested, in words
 	Rows  []forecastBacktestRow
 	Note  string
@@ -120,8 +116,9 @@ type forecastData struct {
 	backtest *app.Pending[forecast.BacktestResult]
 }
 
-// loadForecast computes the forecast of asOf and waits for its backtest,
-// at most forecastBacktestWait.
+// loadForecast computes the forecast of asOf and starts its backtest. The
+// page does not wait for the backtest (seconds): while it runs, the panel
+// says so and the page reloads itself once /forecast/ready answers.
 func (s *Server) loadForecast(ctx context.Context, asOf creditflow.Date) (*forecastData, error) {
 	// The backtest starts first: it runs while the forecast is computed.
 	d := &forecastData{asOf: asOf, backtest: s.app.ForecastBacktest(ctx, asOf)}
@@ -129,15 +126,25 @@ func (s *Server) loadForecast(ctx context.Context, asOf creditflow.Date) (*forec
 	if d.forecast, err = s.app.Forecast(ctx, asOf, forecastPageWeeks); err != nil {
 		return nil, err
 	}
-	timer := time.NewTimer(forecastBacktestWait)
-	defer timer.Stop()
-	select {
-	case <-d.backtest.Done():
-	case <-timer.C:
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	}
 	return d, nil
+}
+
+// handleForecastReady answers once the backtest of ?as_of= is done: the
+// forecast page shown before calls it and reloads.
+func (s *Server) handleForecastReady(w http.ResponseWriter, r *http.Request, _ *session) {
+	asOf, err := s.asOf(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if _, err := s.app.ForecastBacktest(r.Context(), asOf).Wait(r.Context()); err != nil {
+		if r.Context().Err() == nil {
+			http.Error(w, "the backtest could not be computed", http.StatusInternalServerError)
+		}
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // fill formats the forecast and the backtest into the page and builds its
@@ -227,8 +234,9 @@ func forecastBacktestOf(bt *app.Pending[forecast.BacktestResult], asOf creditflo
 	select {
 	case <-bt.Done():
 	default:
-		return forecastBacktestBox{State: "running", Note: fmt.Sprintf("The backtest of the forecasts made from %s to %s is still being computed. "+
-			"It goes on in the background: reload the page in a minute to see it.", from.Format("2 January 2006"), to.Format("2 January 2006"))}
+		return forecastBacktestBox{State: "running", Ready: "/forecast/ready?" + url.Values{"as_of": {asOf.String()}}.Encode(),
+			Note: fmt.Sprintf("The backtest of the forecasts made from %s to %s is still being computed. "+
+				"It goes on in the background and appears here when ready.", from.Format("2 January 2006"), to.Format("2 January 2006"))}
 	}
 	r, err := bt.Result()
 	if err != nil {

@@ -226,6 +226,18 @@ func TestForecastPage(t *testing.T) {
 	})
 
 	t.Run("page", func(t *testing.T) {
+		// The first view does not wait for the backtest: it says that it
+		// runs, and /forecast/ready answers once it is done.
+		first := string(get(t, "/forecast?as_of="+riskAsOf).body)
+		if !strings.Contains(first, `id="kpi-expected"`) {
+			t.Fatalf("the first view lacks the forecast:\n%s", first)
+		}
+		if strings.Contains(first, `data-state="running"`) && !strings.Contains(first, `data-ready="/forecast/ready?as_of=`+riskAsOf+`"`) {
+			t.Error("the first view runs the backtest without a way to fill it in")
+		}
+		if resp := get(t, "/forecast/ready?as_of="+riskAsOf); resp.status != http.StatusNoContent {
+			t.Fatalf("GET /forecast/ready: %d %s", resp.status, resp.body)
+		}
 		resp := get(t, "/forecast?as_of="+riskAsOf)
 		if resp.status != http.StatusOK {
 			t.Fatalf("status %d: %s", resp.status, resp.body)

@@ -49,7 +49,12 @@ type riskPage struct {
 
 	// Refreshing says that the figures are from before a payment booked
 	// by hand, and computed again in the background.
-	Refreshing   bool
+	Refreshing bool
+	// Pending says that the classes over time and the alerts are still
+	// being computed: the page shows the rest, and reloads itself once
+	// ReadyURL answers.
+	Pending      bool
+	ReadyURL     string
 	Currency     string
 	Scored       string // "214 customers"
 	Cards        []view.Card
@@ -110,27 +115,72 @@ func (s *Server) handleRiskPage(w http.ResponseWriter, r *http.Request, sess *se
 }
 
 // riskData is what the risk overview shows: the book's risk over the
-// months (app.RiskOverview) and its riskiest customers.
+// months (app.RiskOverview) and its riskiest customers. While the overview
+// is computed for the first time, it holds the scores of the as-of date
+// only, and pending is set.
 type riskData struct {
 	*app.RiskOverview
 	top        []creditflow.RiskScore
 	refreshing bool
+	pending    bool
 }
 
-// loadRisk reads the risk overview of asOf.
+// loadRisk reads the risk overview of asOf. The page does not wait for the
+// overview's month-ends and alerts (seconds on a large ledger, and the
+// first visitor after start-up would wait for all of them): it shows the
+// scores of asOf as soon as they are there, and the rest once ready.
 func (s *Server) loadRisk(ctx context.Context, asOf creditflow.Date) (*riskData, error) {
 	// Asked before the overview: outdated scores are served, and computed
 	// again, from the moment they are asked for.
 	refreshing := s.app.Refreshing(asOf)
-	o, err := s.app.RiskOverview(ctx, asOf)
-	if err != nil {
-		return nil, err
+	overview := s.app.RiskOverviewStart(ctx, asOf)
+	d := &riskData{refreshing: refreshing}
+	select {
+	case <-overview.Done():
+	default:
+		scored, err := s.app.Scores(ctx, asOf)
+		if err != nil {
+			return nil, err
+		}
+		select {
+		case <-overview.Done():
+		default:
+			d.pending = true
+			d.RiskOverview = &app.RiskOverview{AsOf: asOf, Scored: scored, Dates: app.MonthEnds(asOf, app.RiskHistoryDates),
+				AlertsSince: asOf.AddDays(-app.AlertDays)}
+		}
 	}
-	d := &riskData{RiskOverview: o, refreshing: refreshing}
-	if d.top, _, err = o.Scored.Sorted(sortRisk, "", riskTopCustomers, 0); err != nil {
+	if !d.pending {
+		o, err := overview.Result()
+		if err != nil {
+			return nil, err
+		}
+		d.RiskOverview = o
+	}
+	var err error
+	if d.top, _, err = d.Scored.Sorted(sortRisk, "", riskTopCustomers, 0); err != nil {
 		return nil, fmt.Errorf("riskiest customers: %w", err)
 	}
 	return d, nil
+}
+
+// handleRiskReady answers once the risk overview of ?as_of= is computed:
+// the risk page shown before calls it and reloads.
+func (s *Server) handleRiskReady(w http.ResponseWriter, r *http.Request, _ *session) {
+	asOf, err := s.asOf(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if _, err := s.app.RiskOverview(r.Context(), asOf); err != nil {
+		if r.Context().Err() == nil {
+			s.log.ErrorContext(r.Context(), "risk overview", "as_of", asOf.String(), "err", err)
+			http.Error(w, "the risk overview could not be computed", http.StatusInternalServerError)
+		}
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // fill formats d into the page and builds its charts, per request.
@@ -138,6 +188,10 @@ func (d *riskData) fill(p *riskPage) error {
 	cur := view.CurrencyCode(d.Scored.Currency)
 	p.Currency = cur
 	p.Refreshing = d.refreshing
+	p.Pending = d.pending
+	if d.pending {
+		p.ReadyURL = "/risk/ready?" + url.Values{"as_of": {d.AsOf.String()}}.Encode()
+	}
 	cs := d.Scored.Customers
 	p.Scored = present.EN.Count(len(cs)) + " customers"
 	for _, c := range riskClasses {
@@ -167,6 +221,10 @@ func (d *riskData) fill(p *riskPage) error {
 	if exposure > 0 {
 		riskyShare = 100 * float64(risky) / float64(exposure)
 	}
+	alerts := fmt.Sprintf("customers · %s new alerts since %s", present.EN.Count(len(d.Alerts)), d.AlertsSince.Format("2 Jan"))
+	if d.pending {
+		alerts = "customers · alerts being computed"
+	}
 	p.Cards = []view.Card{
 		{ID: "exposure", Label: "Exposure", Value: present.EN.Money(cur, exposure),
 			Detail: fmt.Sprintf("%s of %s customers owe something", present.EN.Count(active), present.EN.Count(len(cs))),
@@ -176,7 +234,7 @@ func (d *riskData) fill(p *riskPage) error {
 			Hint:   "Exposure with customers in the two riskiest classes, by their chance of paying more than 60 days late.",
 			Meter:  view.MeterWidth(riskyShare)},
 		{ID: "changes", Label: "Behaviour changes", Value: present.EN.Count(changes),
-			Detail: fmt.Sprintf("customers · %s new alerts since %s", present.EN.Count(len(d.Alerts)), d.AlertsSince.Format("2 Jan")),
+			Detail: alerts,
 			Hint:   "Customers whose payment delays shifted, or who stopped paying, as the change test sees it on the as-of date."},
 		{ID: "overlimit", Label: "Over credit limit", Value: present.EN.Count(over),
 			Detail: "customers · " + present.EN.Money(cur, above) + " above their limits",
@@ -201,8 +259,10 @@ func (d *riskData) fill(p *riskPage) error {
 	if p.ScoreChart, err = view.Render(scoreHistogram(cs)); err != nil {
 		return fmt.Errorf("score histogram: %w", err)
 	}
-	if p.HistoryChart, err = view.Render(classHistoryChart(d.Dates, d.History)); err != nil {
-		return fmt.Errorf("class history chart: %w", err)
+	if !d.pending {
+		if p.HistoryChart, err = view.Render(classHistoryChart(d.Dates, d.History)); err != nil {
+			return fmt.Errorf("class history chart: %w", err)
+		}
 	}
 	if p.ClassChart, err = view.Render(classExposureChart(cs, cur)); err != nil {
 		return fmt.Errorf("class exposure chart: %w", err)

@@ -608,6 +608,11 @@ func TestRiskPages(t *testing.T) {
 	var list customersAnswer
 	getJSON(t, srv.URL+"/api/customers?limit=1", tok.viewer, &list)
 	riskiest := list.Customers[0].CustomerID
+	// The whole overview, its month-ends and alerts included (see
+	// TestRiskPageFillsIn for the page before they are ready).
+	if resp := getPage(t, srv.URL+"/risk/ready?as_of="+riskAsOf, cookie); resp.status != http.StatusNoContent {
+		t.Fatalf("GET /risk/ready: %d %s", resp.status, resp.body)
+	}
 
 	tests := []struct {
 		name, path string
@@ -669,6 +674,62 @@ func TestRiskPages(t *testing.T) {
 		}
 	})
 }
+
+// TestRiskPageFillsIn checks the first view of the risk page, before the
+// month-ends and alerts of its date are computed: it shows the scores of
+// the date at once and says that the rest is being computed, /risk/ready
+// answers once it is, and the page then shows everything.
+func TestRiskPageFillsIn(t *testing.T) {
+	srv, tok := startRiskServer(t)
+	cookie, _ := loginSession(t, srv.URL, tok.viewer)
+	page := func() string {
+		t.Helper()
+		resp := getPage(t, srv.URL+"/risk?as_of="+riskAsOf, cookie)
+		if resp.status != http.StatusOK {
+			t.Fatalf("GET /risk: %d\n%s", resp.status, resp.body)
+		}
+		return string(resp.body)
+	}
+	first := page()
+	for _, w := range []string{`id="computing"`, `data-ready="/risk/ready?as_of=` + riskAsOf + `"`, `id="kpi-exposure"`,
+		`id="risk_scores"`, `id="risk_exposure"`, `id="risky-customers"`, "alerts being computed", "Still being computed."} {
+		if !strings.Contains(first, w) {
+			t.Errorf("the first view lacks %s", w)
+		}
+	}
+	for _, bad := range []string{`id="risk_history"`, "No new behaviour changes"} {
+		if strings.Contains(first, bad) {
+			t.Errorf("the first view shows %s before the month-ends and alerts are computed", bad)
+		}
+	}
+	if n := strings.Count(first, `<a href="/customers/`); n < riskTopCustomersShown {
+		t.Errorf("the first view lists %d customers, want at least %d", n, riskTopCustomersShown)
+	}
+
+	if resp := getPage(t, srv.URL+"/risk/ready?as_of="+riskAsOf, cookie); resp.status != http.StatusNoContent {
+		t.Fatalf("GET /risk/ready: %d %s", resp.status, resp.body)
+	}
+	if resp := getPage(t, srv.URL+"/risk/ready?as_of=someday", cookie); resp.status != http.StatusBadRequest {
+		t.Errorf("GET /risk/ready with a bad date: %d", resp.status)
+	}
+	if resp := do(t, newRequest(t, http.MethodGet, srv.URL+"/risk/ready?as_of="+riskAsOf, "", nil, "")); resp.status != http.StatusSeeOther {
+		t.Errorf("GET /risk/ready without a session: %d, want 303 to the login page", resp.status)
+	}
+	full := page()
+	for _, w := range []string{`id="risk_history"`, `id="risk_scores"`, "new alerts since"} {
+		if !strings.Contains(full, w) {
+			t.Errorf("once ready, the page lacks %s", w)
+		}
+	}
+	for _, bad := range []string{`id="computing"`, "being computed"} {
+		if strings.Contains(full, bad) {
+			t.Errorf("once ready, the page still shows %s", bad)
+		}
+	}
+}
+
+// riskTopCustomersShown is the riskiest customers the overview lists.
+const riskTopCustomersShown = 20
 
 // TestRiskPageRefreshing checks the note of the risk page while its
 // figures are from before a booked payment and computed again, and that it

@@ -221,7 +221,7 @@ func runBacktestChange(ctx context.Context, c *command, args []string) error {
 	if *step < 1 {
 		return fmt.Errorf("backtest change: --step %d: expected 1 or more days", *step)
 	}
-	f, err := os.Open(*truthPath)
+	f, err := os.Open(c.path(*truthPath))
 	if err != nil {
 		return fmt.Errorf("backtest change: %w", err)
 	}
@@ -276,7 +276,7 @@ func runBacktestMatching(ctx context.Context, c *command, args []string) error {
 		return fmt.Errorf("backtest matching: --truth FILE is required")
 	}
 	return c.withDB(ctx, func(db *store.DB, _ creditflow.Date) error {
-		rep, err := bank.EvaluateMatching(ctx, db, *truth)
+		rep, err := bank.EvaluateMatching(ctx, db, c.path(*truth))
 		if err != nil {
 			return err
 		}

@@ -8,9 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
+	"reflect"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
+	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -122,39 +125,94 @@ func (c *command) checkWeeks(weeks int) error {
 	return nil
 }
 
-// open reads --as-of, when the command has it, and opens the database; the
-// caller closes it.
-func (c *command) open(ctx context.Context) (db *store.DB, asOf creditflow.Date, err error) {
+// path is the file or directory p that a flag or an argument names, as the
+// user meant it: relative to the working directory of the command line,
+// which is not the server's when the command runs inside a running server.
+// Every file flag and file argument goes through it.
+func (c *command) path(p string) string {
+	if p == "" || c.e.cwd == "" || filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(c.e.cwd, p)
+}
+
+// open reads --as-of, when the command has it, and opens the database;
+// the caller calls release when done with it. Inside a running server
+// (see remote.go) the database is the server's, which release leaves open.
+func (c *command) open(ctx context.Context) (db *store.DB, asOf creditflow.Date, release func(), err error) {
 	if c.asOf != nil {
 		if *c.asOf == "" {
 			asOf = creditflow.NewDate(c.e.now())
 		} else if asOf, err = creditflow.ParseDate(*c.asOf); err != nil {
-			return nil, asOf, err
+			return nil, asOf, nil, err
 		}
 	}
-	db, err = openDB(ctx, *c.db)
-	return db, asOf, err
+	path := c.path(*c.db)
+	if h := c.e.host; h != nil {
+		if !h.serves(path) {
+			return nil, asOf, nil, fmt.Errorf("%w: the server that runs this command serves the database %s, not %s", creditflow.ErrInvalid, h.path, path)
+		}
+		return h.db, asOf, func() {}, nil
+	}
+	if db, err = openDB(ctx, path); err != nil {
+		return nil, asOf, nil, err
+	}
+	return db, asOf, func() { db.Close() }, nil
 }
 
-// withDB runs f on the database opened as open does, and closes it.
+// withDB runs f on the database opened as open does, and releases it.
 func (c *command) withDB(ctx context.Context, f func(db *store.DB, asOf creditflow.Date) error) error {
-	db, asOf, err := c.open(ctx)
+	db, asOf, release, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer release()
 	return f(db, asOf)
 }
 
-// withDunningApp runs f on the application with the --policy dunning
-// policy, having warned when there are no risk scores to weigh the
-// worklist with.
+// app returns the application on db: inside a running server the
+// server's, so that what the command changes shows on its pages at once
+// and what it computes stays for them, else a new one.
+func (c *command) app(db *store.DB) *app.App {
+	if h := c.e.host; h != nil {
+		return h.app
+	}
+	return app.New(app.Config{DB: db, Now: c.e.now})
+}
+
+// dunningApp returns the application on db with the --policy dunning
+// policy (none: the built-in one) and a done to call after the command.
+// Inside a running server, the server's application serves when --policy
+// is not given or is the server's policy; another policy gets an
+// application of its own, and done then drops the server's worklists,
+// which the command may have changed (a planned step, a sent letter).
+func (c *command) dunningApp(db *store.DB) (a *app.App, done func(), err error) {
+	h := c.e.host
+	if h != nil && *c.policy == "" {
+		return h.app, func() {}, nil
+	}
+	p, err := dunning.LoadPolicy(c.path(*c.policy))
+	if err != nil {
+		return nil, nil, err
+	}
+	if h == nil {
+		return newApp(c.e, db, p), func() {}, nil
+	}
+	if reflect.DeepEqual(p, h.app.Policy()) {
+		return h.app, func() {}, nil
+	}
+	return newApp(c.e, db, p), func() { h.app.Invalidate(app.Change{Kind: app.ActionRecorded}) }, nil
+}
+
+// withDunningApp runs f on the application of dunningApp, having warned
+// when there are no risk scores to weigh the worklist with.
 func (c *command) withDunningApp(ctx context.Context, f func(a *app.App, asOf creditflow.Date) error) error {
 	return c.withDB(ctx, func(db *store.DB, asOf creditflow.Date) error {
-		a, err := newApp(c.e, db, *c.policy)
+		a, done, err := c.dunningApp(db)
 		if err != nil {
 			return err
 		}
+		defer done()
 		if err := warnUnweighted(ctx, c.e, a, asOf); err != nil {
 			return err
 		}
@@ -180,15 +238,27 @@ func (c *command) output(v any, table func() [][]string, text func(w io.Writer) 
 	return text(c.e.stdout)
 }
 
+// lockedError is the error of a database that another process holds: the
+// command line hands the command to the server that holds it, if one does
+// (see remote.go).
+type lockedError struct {
+	path string // the database file
+	err  error  // says what to do; wraps creditflow.ErrLocked
+}
+
+func (e *lockedError) Error() string { return e.err.Error() }
+func (e *lockedError) Unwrap() error { return e.err }
+
 // openDB opens the database and explains a lock held by another process.
 func openDB(ctx context.Context, path string) (*store.DB, error) {
 	db, err := store.Open(ctx, path)
 	if errors.Is(err, creditflow.ErrLocked) {
-		return nil, fmt.Errorf(`%w: the database %s is in use by another process (probably "creditflow serve").
-DuckDB lets only one process open a database file. Either stop that process and run the command again,
-or use the running server: upload files with
+		return nil, &lockedError{path: path, err: fmt.Errorf(`%w: the database %s is in use by another process.
+DuckDB lets only one process open a database file, and no "creditflow serve" of it answers on %s
+to run the command instead. Either stop that process and run the command again,
+or use a running server's API: upload files with
   curl -H "Authorization: Bearer $TOKEN" -F file=@invoices.csv http://127.0.0.1:8080/api/ingest
-and read figures from its API (GET /api/aging, /api/kpis, /api/stats)`, creditflow.ErrLocked, path)
+and read figures from it (GET /api/aging, /api/kpis, /api/stats)`, creditflow.ErrLocked, path, socketPath(path))}
 	}
 	return db, err
 }

@@ -35,7 +35,7 @@ func runDemo(ctx context.Context, c *command, args []string) error {
 		cfg.End = d.Time
 	}
 	start := c.e.now()
-	sum, err := demo.Generate(ctx, *out, cfg)
+	sum, err := demo.Generate(ctx, c.path(*out), cfg)
 	if err != nil {
 		return err
 	}

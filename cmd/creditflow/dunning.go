@@ -50,14 +50,9 @@ func runDunning(ctx context.Context, c *command, args []string) error {
 	return fmt.Errorf("dunning: unknown subcommand %q", args[0])
 }
 
-// newApp reads the policy file (none: the built-in policy) and returns the
-// application on db.
-func newApp(e env, db *store.DB, policyPath string) (*app.App, error) {
-	p, err := dunning.LoadPolicy(policyPath)
-	if err != nil {
-		return nil, err
-	}
-	return app.New(app.Config{DB: db, Now: e.now, Policy: &p, Logger: slog.New(slog.DiscardHandler)}), nil
+// newApp returns the application on db with the dunning policy p.
+func newApp(e env, db *store.DB, p dunning.Policy) *app.App {
+	return app.New(app.Config{DB: db, Now: e.now, Policy: &p, Logger: slog.New(slog.DiscardHandler)})
 }
 
 // warnUnweighted says on stderr when there are no risk scores as of asOf,

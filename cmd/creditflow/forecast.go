@@ -31,7 +31,7 @@ func runForecast(ctx context.Context, c *command, args []string) error {
 		return err
 	}
 	return c.withDB(ctx, func(db *store.DB, asOf creditflow.Date) error {
-		f, err := app.New(app.Config{DB: db, Now: c.e.now}).Forecast(ctx, asOf, *weeks)
+		f, err := c.app(db).Forecast(ctx, asOf, *weeks)
 		if err != nil {
 			return fmt.Errorf("forecast: %w", err)
 		}

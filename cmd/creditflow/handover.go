@@ -48,13 +48,14 @@ func runHandover(ctx context.Context, c *command, args []string) error {
 		if err != nil {
 			return err
 		}
-		if err := os.MkdirAll(*out, 0o755); err != nil {
+		dir := c.path(*out)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return fmt.Errorf("handover: %w", err)
 		}
-		if err := writeHandoverCSV(filepath.Join(*out, handoverCSV), cases); err != nil {
+		if err := writeHandoverCSV(filepath.Join(dir, handoverCSV), cases); err != nil {
 			return err
 		}
-		if err := writeHandoverXLSX(filepath.Join(*out, handoverXLSX), cases); err != nil {
+		if err := writeHandoverXLSX(filepath.Join(dir, handoverXLSX), cases); err != nil {
 			return err
 		}
 		fmt.Fprintf(c.e.stdout, "Hand-over export %s: %d debtors written to %s and %s\n", asOf, len(cases),

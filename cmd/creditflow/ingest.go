@@ -45,23 +45,32 @@ func runIngest(ctx context.Context, c *command, args []string) error {
 		}
 		opt.Kind = k
 	}
+	if *cpuProfile != "" && c.e.host != nil {
+		return fmt.Errorf("ingest: --cpuprofile profiles the process that ingests, here the running server that holds the database: stop the server to profile an ingest")
+	}
 	if *mapping != "" {
-		m, err := ingest.ReadMapping(*mapping)
+		m, err := ingest.ReadMapping(c.path(*mapping))
 		if err != nil {
 			return fmt.Errorf("ingest: --mapping: %w", err)
 		}
 		opt.Mapping = m
 	}
-	if f, ok := c.e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && totalSize(c.Args()) >= progressThreshold {
+	// The files are named as given, and read where the user meant them.
+	paths := make([]string, c.NArg())
+	for i, p := range c.Args() {
+		paths[i] = c.path(p)
+	}
+	opt.Names = c.Args()
+	if f, ok := c.e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) && totalSize(paths) >= progressThreshold {
 		opt.Progress = newBarProgress(f)
 	}
-	db, _, err := c.open(ctx)
+	db, _, release, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer release()
 	if *cpuProfile != "" {
-		f, err := os.Create(*cpuProfile)
+		f, err := os.Create(c.path(*cpuProfile))
 		if err != nil {
 			return fmt.Errorf("ingest: --cpuprofile: %w", err)
 		}
@@ -71,7 +80,9 @@ func runIngest(ctx context.Context, c *command, args []string) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	res, err := ingest.Files(ctx, db, c.Args(), opt)
+	// Through the application, which drops what the new ledger makes stale:
+	// inside a running server, the figures its pages show.
+	res, err := c.app(db).Ingest(ctx, paths, opt)
 	for _, f := range res.Files {
 		if f.Skipped {
 			fmt.Fprintf(c.e.stderr, "%s: %s\n", f.File, f.Message)

@@ -34,7 +34,7 @@ func runLetters(ctx context.Context, c *command, args []string) error {
 		if err != nil {
 			return err
 		}
-		files, err := dunning.WriteLetters(*out, letters)
+		files, err := dunning.WriteLetters(c.path(*out), letters)
 		if err != nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func letterFlags(c *command) func() (dunning.LetterOptions, error) {
 		var creditor dunning.Creditor
 		if *creditorFile != "" {
 			var err error
-			if creditor, err = dunning.LoadCreditor(*creditorFile); err != nil {
+			if creditor, err = dunning.LoadCreditor(c.path(*creditorFile)); err != nil {
 				return dunning.LetterOptions{}, err
 			}
 		}

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/creditflow/creditflow"
 )
 
 func main() {
@@ -48,6 +51,9 @@ Usage:
 
 Every command takes --db PATH (default $CREDITFLOW_DB, else creditflow.duckdb).
 Dates are YYYY-MM-DD; --as-of defaults to today.
+While "creditflow serve" runs on the database, the other commands run inside
+it (through the socket PATH.sock beside the database): same output, and the
+pages show what they change at once.
 `
 
 // env is what a command needs of the outside world; tests fill it.
@@ -56,43 +62,66 @@ type env struct {
 	stdout io.Writer
 	stderr io.Writer
 	now    func() time.Time
+	// cwd is the directory that relative file names of flags and arguments
+	// are relative to (see command.path); "" is the process's.
+	cwd string
+	// host is the running server the command runs inside, when the command
+	// line handed it there (see remote.go); nil otherwise.
+	host *host
 }
 
 // commands are the commands by name; each parses its arguments with the
 // flag set it is given, named after it. A command with subcommands makes
-// theirs with command.sub.
-var commands = map[string]func(ctx context.Context, c *command, args []string) error{
-	"serve":    runServe,
-	"ingest":   runIngest,
-	"aging":    runAging,
-	"kpis":     runKPIs,
-	"stats":    runStats,
-	"score":    runScore,
-	"report":   runReport,
-	"forecast": runForecast,
-	"backtest": runBacktest,
-	"dunning":  runDunning,
-	"handover": runHandover,
-	"letters":  runLetters,
-	"token":    runToken,
-	"demo":     runDemo,
+// theirs with command.sub. (Filled by init: serve runs the others.)
+var commands map[string]func(ctx context.Context, c *command, args []string) error
+
+func init() {
+	commands = map[string]func(ctx context.Context, c *command, args []string) error{
+		"serve":    runServe,
+		"ingest":   runIngest,
+		"aging":    runAging,
+		"kpis":     runKPIs,
+		"stats":    runStats,
+		"score":    runScore,
+		"report":   runReport,
+		"forecast": runForecast,
+		"backtest": runBacktest,
+		"dunning":  runDunning,
+		"handover": runHandover,
+		"letters":  runLetters,
+		"token":    runToken,
+		"demo":     runDemo,
+	}
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	e := env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now}
+	return runEnv(ctx, env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now}, args)
+}
+
+// runEnv runs the command line args in e. A command that finds its
+// database held by a running server runs inside that server instead.
+func runEnv(ctx context.Context, e env, args []string) error {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(e.stderr, usage)
 		return fmt.Errorf("no command given")
 	}
 	cmd, rest := args[0], args[1:]
 	if f, ok := commands[cmd]; ok {
-		return f(ctx, newCommand(e, cmd), rest)
+		if why, ok := notForwarded[cmd]; ok && e.host != nil {
+			return fmt.Errorf("%w: %s does not run inside a running server: %s", creditflow.ErrInvalid, cmd, why)
+		}
+		err := f(ctx, newCommand(e, cmd), rest)
+		var locked *lockedError
+		if e.host == nil && errors.As(err, &locked) {
+			return forwardLocked(ctx, e, args, locked)
+		}
+		return err
 	}
 	switch cmd {
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(e.stdout, usage)
 		return nil
 	}
-	fmt.Fprint(stderr, usage)
+	fmt.Fprint(e.stderr, usage)
 	return fmt.Errorf("unknown command %q", cmd)
 }

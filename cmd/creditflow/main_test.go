@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"maps"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -369,6 +370,15 @@ func TestCLIDatabaseLocked(t *testing.T) {
 		t.Skipf("the helper process did not open the database in time:\n%s", childErr.String())
 	}
 
+	// A socket that a killed server left beside the database answers
+	// nobody: the commands say that the database is in use.
+	stale, err := net.ListenUnix("unix", &net.UnixAddr{Name: dbPath + ".sock", Net: "unix"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale.SetUnlinkOnClose(false)
+	stale.Close()
+
 	for _, args := range [][]string{
 		{"stats", "--json"},
 		{"aging", "--as-of", "2025-06-30"},
@@ -380,7 +390,7 @@ func TestCLIDatabaseLocked(t *testing.T) {
 			if err == nil {
 				t.Fatal("no error while another process holds the database")
 			}
-			for _, want := range []string{dbPath, "in use by another process", "stop that process", "/api/ingest"} {
+			for _, want := range []string{dbPath, "in use by another process", `no "creditflow serve" of it answers`, "stop that process", "/api/ingest"} {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error lacks %q:\n%v", want, err)
 				}

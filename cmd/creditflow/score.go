@@ -30,7 +30,7 @@ func runScore(ctx context.Context, c *command, args []string) error {
 		return fmt.Errorf("score: --sort %q: expected risk, exposure or name", *sort)
 	}
 	return c.withDB(ctx, func(db *store.DB, asOf creditflow.Date) error {
-		scored, err := app.New(app.Config{DB: db, Now: c.e.now}).Scores(ctx, asOf)
+		scored, err := c.app(db).Scores(ctx, asOf)
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func runDunningSend(ctx context.Context, c *command, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg := app.SendConfig{SMTP: smtpCfg(), PrintDir: *printDir, Letters: lopt}
+	cfg := app.SendConfig{SMTP: smtpCfg(), PrintDir: c.path(*printDir), Letters: lopt}
 	return c.withDunningApp(ctx, func(a *app.App, asOf creditflow.Date) error {
 		rep, err := a.SendLetters(ctx, cfg, app.SendRequest{AsOf: asOf, DryRun: *dryRun, RetryFailed: *retryFailed, PrintOnly: *printOnly})
 		if errors.Is(err, creditflow.ErrInvalid) {
@@ -89,10 +89,11 @@ func runDunningResolve(ctx context.Context, c *command, args []string) error {
 		return fmt.Errorf("%s: letter id %q: expected a number (the letter_id of dunning send)", c.name, c.Arg(0))
 	}
 	return c.withDB(ctx, func(db *store.DB, _ creditflow.Date) error {
-		a, err := newApp(c.e, db, *c.policy)
+		a, done, err := c.dunningApp(db)
 		if err != nil {
 			return err
 		}
+		defer done()
 		sent := c.Arg(1) == "sent"
 		if err := a.ResolveLetter(ctx, id, sent, "creditflow dunning resolve"); err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)

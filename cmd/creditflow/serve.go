@@ -39,9 +39,9 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	if err := c.Parse(args); err != nil {
 		return err
 	}
-	send := app.SendConfig{PrintDir: *printDir}
+	send := app.SendConfig{PrintDir: c.path(*printDir)}
 	if *creditorFile != "" {
-		cr, err := dunning.LoadCreditor(*creditorFile)
+		cr, err := dunning.LoadCreditor(c.path(*creditorFile))
 		if err != nil {
 			return fmt.Errorf("--creditor: %w", err)
 		}
@@ -49,7 +49,7 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	}
 	var policy *dunning.Policy
 	if *policyPath != "" {
-		p, err := dunning.LoadPolicy(*policyPath)
+		p, err := dunning.LoadPolicy(c.path(*policyPath))
 		if err != nil {
 			return fmt.Errorf("--dunning-policy: %w", err)
 		}
@@ -69,7 +69,7 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	var sched *reportScheduler
 	if *reportSchedule != "" {
 		var err error
-		if sched, err = newReportScheduler(*reportSchedule, *reportDir, mailCfg, nil, time.Local, c.e.now, nil); err != nil {
+		if sched, err = newReportScheduler(*reportSchedule, c.path(*reportDir), mailCfg, nil, time.Local, c.e.now, nil); err != nil {
 			return err
 		}
 	}
@@ -78,11 +78,11 @@ func runServe(ctx context.Context, c *command, args []string) error {
 		handler = slog.NewJSONHandler(c.e.stderr, nil)
 	}
 	log := slog.New(handler)
-	db, _, err := c.open(ctx)
+	db, _, release, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer release()
 	var token string
 	if *withDemo {
 		if token, err = loadDemo(ctx, c.e, db, log); err != nil {
@@ -90,6 +90,9 @@ func runServe(ctx context.Context, c *command, args []string) error {
 		}
 	}
 	a := app.New(app.Config{DB: db, Logger: log, Now: c.e.now, Policy: policy})
+	// The other commands, which find the database locked, come to the
+	// server through its socket; they end before the database closes.
+	defer serveCommands(ctx, c.e, &host{db: db, app: a, path: c.path(*c.db)}, log)()
 	if sched != nil {
 		sched.useApp(a)
 		sched.log = log

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/report"
 )
 
@@ -20,12 +19,12 @@ func runReport(ctx context.Context, c *command, args []string) error {
 	if *out == "" {
 		return fmt.Errorf("%w: report: --out DIR is required", creditflow.ErrInvalid)
 	}
-	db, asOf, err := c.open(ctx)
+	db, asOf, release, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	files, err := report.Write(ctx, app.New(app.Config{DB: db, Now: e.now}), asOf, *out)
+	defer release()
+	files, err := report.Write(ctx, c.app(db), asOf, c.path(*out))
 	if err != nil {
 		return err
 	}

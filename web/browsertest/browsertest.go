@@ -73,6 +73,11 @@ func NewTab(t testing.TB, ctx context.Context, chrome, host string, width int) (
 		cancelTab()
 		cancelAlloc()
 	})
+	// A headless window is at least 500 px wide; the viewport of a phone
+	// is narrower, so it is set on the page itself.
+	if _, err := chromedp.Run(tab, chromedp.EmulateViewport(int64(width), 900)); err != nil {
+		t.Fatalf("browser: set the viewport to %d px: %v", width, err)
+	}
 	return tab, probs
 }
 
@@ -129,10 +134,18 @@ func (p *Problems) listen(ev any) {
 			p.add("HTTP %d for %s", ev.Response.Status, ev.Response.URL)
 		}
 	case *network.EventLoadingFailed:
-		if u := p.urls[ev.RequestID]; !isFavicon(u) {
+		if u := p.urls[ev.RequestID]; !isFavicon(u) && !(ev.Canceled && isReadyWait(u)) {
 			p.add("request failed: %s: %s", u, ev.ErrorText)
 		}
 	}
+}
+
+// isReadyWait reports whether u is a page's wait for its slow part
+// (/risk/ready, /forecast/ready): leaving the page before it is ready
+// cancels the wait, which is no failure of the page.
+func isReadyWait(u string) bool {
+	p, err := url.Parse(u)
+	return err == nil && strings.HasSuffix(p.Path, "/ready")
 }
 
 // isFavicon reports whether u is the icon that Chromium asks for on pages

@@ -80,11 +80,6 @@ func TestBrowserCustomerActions(t *testing.T) {
 	} {
 		t.Run(fmt.Sprintf("%d px %s", tc.width, tc.lang), func(t *testing.T) {
 			ctx, probs := openTab(t, chrome, host, tc.width, 90*time.Second)
-			// A headless window is at least 500 px wide: the phone's width
-			// is emulated.
-			if err := chromedp.Do(ctx, chromedp.EmulateViewport(int64(tc.width), 900)); err != nil {
-				t.Fatal(err)
-			}
 			logInOnTheWay(t, ctx, page, token, chromedp.WaitVisible(chromedp.ID("actions")))
 			if err := chromedp.Do(ctx,
 				chromedp.Navigate(srv.URL+"/language?"+url.Values{"lang": {tc.lang}, "next": {"/customers/" + id}}.Encode()),

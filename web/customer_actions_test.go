@@ -315,8 +315,11 @@ func TestCreditLimitOverride(t *testing.T) {
 		t.Errorf("%d credit limit changes audited for the page, want 1", n)
 	}
 	page := string(getPage(t, s.url+"/customers/C1?as_of=2025-03-01", s.collector).body)
-	if !strings.Contains(page, "Set by hand: EUR 2,500.75.") {
-		t.Errorf("the page does not show the limit set by hand")
+	for _, want := range []string{"Set by hand: EUR 2,500.75.", "The credit limit was set by hand to EUR 2,500.75: na overleg (by web:test collector).",
+		"The credit limit set by hand was cleared: back to the model (by api:test collector)."} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page does not show %q", want)
+		}
 	}
 }
 

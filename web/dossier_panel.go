@@ -11,6 +11,7 @@ import (
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/outbox"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/risk"
 )
 
 // The dossier panel of the customer page: the customer's dunning status
@@ -74,6 +75,9 @@ type dossierData struct {
 	letter    *dunning.DunningLetter
 	letterErr error
 	route     *outbox.Outcome
+	// limits are the credit limits set by hand, newest first: the panel
+	// shows them among the events.
+	limits []risk.LimitOverride
 }
 
 // loadDossier reads one customer's dossier and actions, and finds its task
@@ -90,6 +94,10 @@ func (s *Server) loadDossier(ctx context.Context, asOf creditflow.Date, id strin
 	}
 	if d.actions, err = dunning.Actions(ctx, s.db, id); err != nil {
 		d.err = fmt.Errorf("actions: %w", err)
+		return d
+	}
+	if d.limits, err = risk.LimitOverrides(ctx, s.db, id); err != nil {
+		d.err = err
 		return d
 	}
 	if d.task, err = s.app.Task(ctx, asOf, id); err != nil {
@@ -175,8 +183,42 @@ func (d *dossierData) fill(l present.Lang, p *dossierPanel, items []creditflow.O
 	} else {
 		p.NoTask, p.Paused = dunning.WhyNoTaskIn(l, d.policy, d.asOf, items, d.actions, cur)
 	}
-	es := d.dossier.Entries
-	for _, e := range es[:min(len(es), customerDossier)] {
+	// The dossier's entries and the credit limits set by hand, newest
+	// first; a limit set on a day comes before the entries of that day.
+	type event struct {
+		date  creditflow.Date
+		entry *dunning.Entry
+		limit *risk.LimitOverride
+	}
+	var es []event
+	ls := d.limits
+	for i := range d.dossier.Entries {
+		e := &d.dossier.Entries[i]
+		for len(ls) > 0 && !creditflow.NewDate(ls[0].SetAt).Before(e.Date.Time) {
+			if on := creditflow.NewDate(ls[0].SetAt); !on.After(d.asOf.Time) {
+				es = append(es, event{date: on, limit: &ls[0]})
+			}
+			ls = ls[1:]
+		}
+		es = append(es, event{date: e.Date, entry: e})
+	}
+	for i := range ls {
+		if on := creditflow.NewDate(ls[i].SetAt); !on.After(d.asOf.Time) {
+			es = append(es, event{date: on, limit: &ls[i]})
+		}
+	}
+	for _, ev := range es[:min(len(es), customerDossier)] {
+		if o := ev.limit; o != nil {
+			row := dossierRow{Date: l.Date(ev.date), Kind: l.T("credit limit"), KindCSS: "limit", Amount: "–",
+				Text: l.Tf("The credit limit set by hand was cleared: %s (by %s).", o.Reason, o.SetBy)}
+			if o.Limit != nil {
+				row.Amount = l.Amount(*o.Limit)
+				row.Text = l.Tf("The credit limit was set by hand to %s: %s (by %s).", l.Money(cur, *o.Limit), o.Reason, o.SetBy)
+			}
+			p.Entries = append(p.Entries, row)
+			continue
+		}
+		e := ev.entry
 		row := dossierRow{Date: l.Date(e.Date), Kind: strings.ReplaceAll(string(e.Kind), "_", " "), KindCSS: "other", Text: e.Text, Amount: "–"}
 		if k, ok := dossierKinds[e.Kind]; ok {
 			row.Kind, row.KindCSS = l.T(k.label), k.css

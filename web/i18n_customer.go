@@ -195,6 +195,9 @@ func init() {
 		"handed over":         "overgedragen",
 		"note":                "notitie",
 		"dunning paused":      "aanmanen gepauzeerd",
+		"credit limit":        "kredietlimiet",
+		"The credit limit set by hand was cleared: %s (by %s).": "De handmatige kredietlimiet is gewist: %s (door %s).",
+		"The credit limit was set by hand to %s: %s (by %s).":   "De kredietlimiet is met de hand ingesteld op %s: %s (door %s).",
 
 		// The forms.
 		"Actions": "Acties",

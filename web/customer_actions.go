@@ -253,6 +253,7 @@ type pageAction struct {
 	Action      string   `json:"action"`
 	Date        string   `json:"date"`
 	Outcome     string   `json:"outcome"`
+	Step        string   `json:"step"`
 	Note        string   `json:"note"`
 	Amount      string   `json:"amount"`
 	PromiseDate string   `json:"promise_date"`
@@ -363,7 +364,8 @@ func (s *Server) customerAction(r *http.Request, l present.Lang, id string, in p
 		if a.Outcome == "" {
 			return bad("outcome", "Choose what the call came to.")
 		}
-		a.InvoiceIDs = nil
+		// A call may be the phone step of the ladder that was due.
+		a.InvoiceIDs, a.Step = nil, strings.TrimSpace(in.Step)
 	case "note":
 		a.Type, a.InvoiceIDs = dunning.Note, nil
 		if a.Note == "" {

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
@@ -375,5 +376,41 @@ func TestCustomerLetter(t *testing.T) {
 	status, ans = s.act(t, s.collector, s.collectorCSRF, "", "C2", map[string]any{"action": "send_letter", "print_only": true})
 	if status == http.StatusOK && !strings.Contains(ans["message"], "No letter") && !strings.Contains(ans["message"], "already") {
 		t.Errorf("a second send of C2's letter: %d %v", status, ans)
+	}
+}
+
+// TestCustomerPageCallStep checks that a call recorded on the customer
+// page while the ladder's step due is a call carries that step out: on
+// 2025-03-05 C1's oldest invoice is 24 days overdue and its call is due;
+// once the call is recorded, it leaves the worklist until the next step.
+func TestCustomerPageCallStep(t *testing.T) {
+	db := ledgerTestDB(t)
+	now := apiNow.AddDate(0, 0, 4)
+	srv, tok := serveTestDB(t, db, func(c *web.Config) { c.Now = func() time.Time { return now } })
+	s := &customerActionsServer{url: srv.URL, db: db, tok: tok}
+	s.collector, s.collectorCSRF = loginSession(t, srv.URL, tok.collector)
+	task := func() (dunning.Task, bool) {
+		var w dunning.Worklist
+		getJSON(t, s.url+"/api/dunning/worklist", s.tok.viewer, &w)
+		for _, task := range w.Tasks {
+			if task.CustomerID == "C1" {
+				return task, true
+			}
+		}
+		return dunning.Task{}, false
+	}
+	if got, ok := task(); !ok || got.Step != "call" {
+		t.Fatalf("C1's task on %s: %+v, want the call", now.Format("2006-01-02"), got)
+	}
+	page := string(getPage(t, s.url+"/customers/C1", s.collector).body)
+	if !strings.Contains(page, `<input type="checkbox" name="step" value="call" checked> This call is the step due: call`) {
+		t.Fatalf("the call form does not offer to carry out the call step")
+	}
+	status, ans := s.act(t, s.collector, s.collectorCSRF, "", "C1", map[string]any{"action": "call", "outcome": "reached", "step": "call"})
+	if status != http.StatusOK {
+		t.Fatalf("record the call: %d %v", status, ans)
+	}
+	if got, ok := task(); ok && got.Step == "call" {
+		t.Errorf("C1's call is still due after it was recorded: %+v", got)
 	}
 }

@@ -25,6 +25,9 @@ type actionsPanel struct {
 	// AmountExample is an amount as the page's language writes it.
 	AmountExample string
 	Outcomes      []option
+	// CallStep is the phone step due, which a call carries out; "" when
+	// the step due is no call. CallStepLabel is its name in words.
+	CallStep, CallStepLabel string
 	// Overdue are the overdue invoices not disputed (a promise covers
 	// them), Open the open ones not disputed (a dispute names them),
 	// Disputed the disputed ones (a resolution names them).
@@ -97,6 +100,12 @@ func (s *Server) fillActions(p *customerPage, d *customerData, canAct bool, cur 
 	}
 	a.Recommended = l.Money(cur, lim.RecommendedLimit)
 	if dd := d.dossier; dd != nil && dd.err == nil {
+		if t := dd.task; t != nil && t.Channel == dunning.Phone {
+			a.CallStep, a.CallStepLabel = t.Step, stepLabel(t.Step)
+			if term := stepTerm(t.Step); l == present.NL && term != "" {
+				a.CallStepLabel = term
+			}
+		}
 		a.Pause = currentPause(l, dd.actions, d.asOf)
 		a.Letter, a.NoLetter = s.letterPanel(l, p.ID, dd, today)
 	}

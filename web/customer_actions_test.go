@@ -414,3 +414,36 @@ func TestCustomerPageCallStep(t *testing.T) {
 		t.Errorf("C1's call is still due after it was recorded: %+v", got)
 	}
 }
+
+// TestPauseThroughTheAPI records a pause with POST /api/actions: without
+// its end or reason it is refused naming the field; with them the
+// customer leaves the worklist at once and the dossier says why.
+func TestPauseThroughTheAPI(t *testing.T) {
+	s := startCustomerActionsServer(t)
+	post := func(body string) apiResponse {
+		return do(t, newRequest(t, http.MethodPost, s.url+"/api/actions", s.tok.collector, []byte(body), "application/json"))
+	}
+	for body, field := range map[string]string{
+		`{"customer_id":"C2","type":"pause","reason":"x"}`:                                         "until",
+		`{"customer_id":"C2","type":"pause","until":"2025-03-10"}`:                                 "reason",
+		`{"customer_id":"C2","type":"pause","until":"2025-02-10","reason":"x"}`:                    "until",
+		`{"customer_id":"C2","type":"note","until":"2025-03-10"}`:                                  "until",
+		`{"customer_id":"C2","type":"call","outcome":"busy"}`:                                      "outcome",
+		`{"customer_id":"C2","type":"pause","until":"2025-03-10","reason":"x","step":"aanmaning"}`: "step",
+	} {
+		if e := checkJSONError(t, body, post(body), http.StatusBadRequest); !strings.Contains(e.Error, field) {
+			t.Errorf("%s: %q does not name %s", body, e.Error, field)
+		}
+	}
+	resp := post(`{"customer_id":"C2","type":"pause","until":"2025-03-10","reason":"debt counselling"}`)
+	var a dunning.Action
+	if resp.status != http.StatusCreated || json.Unmarshal(resp.body, &a) != nil || a.Until.String() != "2025-03-10" || a.Reason != "debt counselling" {
+		t.Fatalf("pause: %d %s", resp.status, resp.body)
+	}
+	if _, ok := s.worklist(t)["C2"]; ok {
+		t.Errorf("C2 is on the worklist while paused")
+	}
+	if n := s.audited(t, "dunning_action", "api:test collector"); n != 1 {
+		t.Errorf("%d audit lines, want 1", n)
+	}
+}

@@ -162,7 +162,7 @@ type Stats struct {
 	Unmatched int64 `json:"unmatched"`
 }
 
-// Role is what an API token may do.
+// Role is what a user or an API token may do.
 type Role string
 
 // Roles, from least to most.

@@ -24,11 +24,11 @@ type BehaviourChange struct {
 	ShiftDays  float64 `json:"shift_days"`
 	BeforeDays float64 `json:"before_days"`
 	AfterDays  float64 `json:"after_days"`
-	Sentence   string  `json:"sentence,omitempty"`
-	// UnpaidInvoices and UnpaidAmount are, for a silence, the invoices
-	// that fell due since the last payment and their open amount.
-	UnpaidInvoices int   `json:"unpaid_invoices,omitempty"`
-	UnpaidAmount   Money `json:"unpaid_amount,omitempty"`
+	// UnpaidInvoices and UnpaidAmount are, for a silence, the invoices that
+	// fell due since the last payment and what they amount to.
+	UnpaidInvoices int    `json:"unpaid_invoices,omitempty"`
+	UnpaidAmount   Money  `json:"unpaid_amount,omitempty"`
+	Sentence       string `json:"sentence,omitempty"`
 }
 
 // RiskScore is a customer's payment risk on an as-of date. Probabilities are

@@ -11,6 +11,7 @@ import (
 	"github.com/creditflow/creditflow/dunning"
 	"github.com/creditflow/creditflow/forecast"
 	"github.com/creditflow/creditflow/risk"
+	"github.com/creditflow/creditflow/search"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -23,6 +24,8 @@ type Config struct {
 	// Policy is the dunning policy of the worklist and of the action
 	// checks; nil means dunning.DefaultPolicy.
 	Policy *dunning.Policy
+	// LoginFailDelay is how long a failed login waits (see AuthConfig).
+	LoginFailDelay time.Duration
 }
 
 // App composes the analytics and keeps their results. It is safe for
@@ -51,11 +54,20 @@ type App struct {
 	// finder proposes matches for unmatched bank transactions, built from
 	// the ledger as it stands.
 	finder memo[struct{}, *bank.Finder]
+	// searchIndex holds the customers and their bank accounts for the
+	// search box.
+	searchIndex memo[struct{}, *search.Index]
 
 	warm warmer
 
+	// auth keeps the users, API tokens and dashboard sessions.
+	auth *Auth
+
 	// sendMu makes letter runs (SendLetters) one at a time.
 	sendMu sync.Mutex
+
+	// visits are the users' last visits of pages (LastVisit).
+	visits visits
 }
 
 // forecastKey is what a forecast depends on besides the ledger.
@@ -92,8 +104,12 @@ func New(cfg Config) *App {
 	if cfg.Policy != nil {
 		a.policy = *cfg.Policy
 	}
+	a.auth = NewAuth(AuthConfig{DB: cfg.DB, Now: cfg.Now, Logger: cfg.Logger, FailDelay: cfg.LoginFailDelay})
 	return a
 }
+
+// Auth keeps the users, API tokens and dashboard sessions.
+func (a *App) Auth() *Auth { return a.auth }
 
 // DB is the ledger database, for the analytics that read it directly and
 // keep nothing (aging, KPIs, open items, dossiers).
@@ -180,6 +196,7 @@ func (a *App) Invalidate(c Change) {
 		a.overviews.outdate(onOrAfter)
 		a.worklists.drop(onOrAfter) // cheap, and it lists the payment's customer
 		a.finder.drop(all)
+		a.searchIndex.drop(all) // a payment booked by hand teaches an IBAN
 	default:
 		a.invalidateAll()
 	}
@@ -194,6 +211,7 @@ func (a *App) invalidateAll() {
 	a.overviews.drop(all)
 	a.worklists.drop(all)
 	a.finder.drop(all)
+	a.searchIndex.drop(all)
 }
 
 // warmer runs warm-ups while Warm is on.

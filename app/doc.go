@@ -9,6 +9,10 @@
 // file touches everything, a payment booked by hand only the figures as of
 // its date or later, a recorded dunning action only the worklist.
 //
+// Auth keeps the people and tokens who use the service: users with argon2id
+// password hashes and roles, API tokens, the dashboard sessions (in the
+// database, with a cache in front) and the audit log of every change.
+//
 // It may import the root domain package, store, risk, forecast, dunning,
 // outbox, ingest and bank; never web, report or cmd.
 package app

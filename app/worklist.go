@@ -21,8 +21,14 @@ type Worklist struct {
 	// (a payment was booked and the date is being scored again): the
 	// worklist is made again once the new scores are there.
 	provisional bool
-	Segments    map[string]string   // customer → segment ("" when none)
-	Overdue     map[string][]string // customer → overdue invoice ids, oldest due first
+	Segments    map[string]string // customer → segment ("" when none)
+	// Owners are the collectors of the customers (customer attribute
+	// collector, else account_manager), "" when none.
+	Owners map[string]string
+	// Classes are the risk classes of the customers with a task, as of the
+	// worklist's date; none without risk scores.
+	Classes map[string]creditflow.RiskClass
+	Overdue map[string][]string // customer → overdue invoice ids, oldest due first
 }
 
 // dunningOptions are the worklist's options as of asOf: the policy, the
@@ -35,6 +41,10 @@ func (a *App) dunningOptions(ctx context.Context, asOf creditflow.Date) (opt dun
 		opt.Risk = func(id string) (float64, bool) {
 			c, ok := scored.Customer(id)
 			return c.PSevere, ok
+		}
+		opt.Class = func(id string) (creditflow.RiskClass, bool) {
+			c, ok := scored.Customer(id)
+			return c.RiskClass, ok
 		}
 	} else if ctx.Err() != nil {
 		return opt, nil, ctx.Err()
@@ -75,8 +85,16 @@ func (a *App) computeWorklist(asOf creditflow.Date) func(context.Context) (*Work
 		if w.Worklist, err = dunning.ComputeWorklist(ctx, a.db, asOf, opt); err != nil {
 			return nil, err
 		}
-		if w.Segments, err = customerSegments(ctx, a.db); err != nil {
+		if w.Segments, w.Owners, err = customerSegments(ctx, a.db); err != nil {
 			return nil, err
+		}
+		w.Classes = map[string]creditflow.RiskClass{}
+		if opt.Class != nil {
+			for _, t := range w.Tasks {
+				if c, ok := opt.Class(t.CustomerID); ok {
+					w.Classes[t.CustomerID] = c
+				}
+			}
 		}
 		if w.Overdue, err = overdueInvoices(ctx, a.db, asOf); err != nil {
 			return nil, err
@@ -133,21 +151,24 @@ func (a *App) RecordAction(ctx context.Context, in dunning.NewAction, actor stri
 	return act, nil
 }
 
-// customerSegments maps every customer to its segment.
-func customerSegments(ctx context.Context, db *store.DB) (map[string]string, error) {
-	m := map[string]string{}
-	err := store.EachRow(ctx, db, store.Query("customer_segments"), func(rows *sql.Rows) error {
-		var id, seg string
-		if err := rows.Scan(&id, &seg); err != nil {
+// customerSegments maps every customer to its segment and its owner.
+func customerSegments(ctx context.Context, db *store.DB) (segments, owners map[string]string, err error) {
+	segments, owners = map[string]string{}, map[string]string{}
+	err = store.EachRow(ctx, db, store.Query("customer_segments"), func(rows *sql.Rows) error {
+		var id, seg, owner string
+		if err := rows.Scan(&id, &seg, &owner); err != nil {
 			return err
 		}
-		m[id] = seg
+		segments[id] = seg
+		if owner != "" {
+			owners[id] = owner
+		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("customer segments: %w", err)
+		return nil, nil, fmt.Errorf("customer segments: %w", err)
 	}
-	return m, nil
+	return segments, owners, nil
 }
 
 // overdueInvoices lists each customer's open invoices past due on asOf,

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -27,7 +26,7 @@ type arrangementState struct {
 	// missed says which instalment was missed ("" when none), and
 	// missedDue is the day the ladder resumes: the day after the missed
 	// instalment's date and grace.
-	missed    string
+	missed    phrase
 	missedDue creditflow.Date
 }
 
@@ -52,9 +51,12 @@ func checkArrangement(c dunningCustomer, asOf creditflow.Date, graceDays int) ar
 			return arrangementState{kept: true}
 		}
 		if c.arrangementPaid < cum {
+			n, made, paid, due := len(inst), c.arrangementDate, c.arrangementPaid, cum
 			return arrangementState{
-				missed: fmt.Sprintf("instalment %d of %d (%s due %s) of the arrangement of %s missed: paid %s of %s due",
-					i+1, len(inst), present.EN.Plain(in.Amount), in.Date, c.arrangementDate, present.EN.Plain(c.arrangementPaid), present.EN.Plain(cum)),
+				missed: func(w wording) string {
+					return w.f("instalment %d of %d (%s due %s) of the arrangement of %s missed: paid %s of %s due",
+						i+1, n, w.money(in.Amount), w.date(in.Date), w.date(made), w.money(paid), w.money(due))
+				},
 				missedDue: deadline.AddDays(1),
 			}
 		}
@@ -87,7 +89,7 @@ type gateResult struct {
 	// letterRunOut is true when the consumer's 14-day letter of the
 	// current cycle has run out (collection costs may be charged).
 	letterRunOut bool
-	note         string
+	note         phrase
 }
 
 // legalGate keeps the required steps (Step.RequiredFor): a step is not
@@ -105,7 +107,13 @@ func legalGate(ladder []Step, kind creditflow.CustomerKind, idx int, done string
 	for k := range idx {
 		if ladder[k].RequiredFor(kind) && stepDate(done, ladder[k].Name).IsZero() {
 			g.idx = k
-			g.note = fmt.Sprintf("the %s is required before %s", ladder[k].Name, ladder[idx].Name)
+			required, held := ladder[k].Name, ladder[idx].Name
+			g.note = func(w wording) string {
+				if !w.human {
+					return fmt.Sprintf("the %s is required before %s", required, held)
+				}
+				return w.f("the %s is required before the %s", w.step(required), w.step(held))
+			}
 			break
 		}
 	}
@@ -144,6 +152,22 @@ var weekdays = map[string]time.Weekday{
 	"thursday": time.Thursday, "friday": time.Friday,
 }
 
+// kindWord is a customer kind as a ladder is named after it: "b2b" for the
+// API, "business" or "zakelijke" for people.
+func kindWord(w wording, kind creditflow.CustomerKind) string {
+	if !w.human {
+		return kindName(kind)
+	}
+	return kindWords[kindOrB2B(kind)].in(w.lang)
+}
+
+func kindOrB2B(kind creditflow.CustomerKind) creditflow.CustomerKind {
+	if kind == creditflow.B2C {
+		return kind
+	}
+	return creditflow.B2B
+}
+
 // kindName is the ladder name of a customer kind.
 func kindName(kind creditflow.CustomerKind) string {
 	if kind == creditflow.B2C {
@@ -175,7 +199,9 @@ func thankYouTasks(ctx context.Context, q store.Querier, asOf creditflow.Date, c
 		// The cycle of a thank-you is the step it follows, so that Plan
 		// plans it once.
 		t.DueSince, t.OldestDue, t.Optional = paidOn, lastDate, true
-		t.Reason = fmt.Sprintf("optional: paid on %s after the last step %s on %s, nothing overdue left", paidOn, last, lastDate)
+		t.because(func(w wording) string {
+			return w.f("optional: paid on %s after the last step %s on %s, nothing overdue left", w.date(paidOn), w.step(last), w.date(lastDate))
+		})
 		out = append(out, t)
 	}
 	return out, rows.Err()
@@ -211,8 +237,11 @@ func arrangementConfirmationTasks(ctx context.Context, q store.Querier, asOf cre
 		t.Kind = creditflow.CustomerKind(kind)
 		t.Step, t.Channel, t.Template = ArrangementConfirmationStep, Email, kindName(t.Kind)+"_arrangement_confirmation"
 		t.DueSince, t.OldestDue = made, made
-		t.Reason = fmt.Sprintf("confirm the payment arrangement of %s: %d instalments, %s in total, the first on %s",
-			made, len(inst), present.EN.Plain(total), inst[0].Date)
+		n, first := len(inst), inst[0].Date
+		t.because(func(w wording) string {
+			return w.f("confirm the payment arrangement of %s: %s, %s in total, the first on %s",
+				w.date(made), w.plural(n, "%d instalment", "%d instalments"), w.money(total), w.date(first))
+		})
 		out = append(out, t)
 	}
 	return out, rows.Err()

@@ -142,7 +142,7 @@ func TestDisputeInEveryAnalytic(t *testing.T) {
 			if task.Invoices != c.invoices || task.AmountOverdue != money(t, c.amount) {
 				t.Errorf("worklist: %d invoices, %s; want %d, %s", task.Invoices, task.AmountOverdue, c.invoices, c.amount)
 			}
-			if len(c.disputed) > 0 && !strings.Contains(task.Reason, "disputed invoices") {
+			if len(c.disputed) > 0 && !strings.Contains(task.Reason, "disputed invoice") {
 				t.Errorf("worklist reason %q does not name the disputed invoices", task.Reason)
 			}
 		})

@@ -55,7 +55,7 @@
 // so a new pause shortens or lengthens the one before. The day after, the
 // ladder goes on where it stands, catching up with one step as after
 // missed days; terms and required steps apply as ever. A pause covers the
-// customer whole, not some invoices (sql/012_pauses_and_manual_limits.sql,
+// customer whole, not some invoices (sql/014_pauses_and_manual_limits.sql,
 // dunning_pause).
 //
 // # The ladder

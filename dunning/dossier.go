@@ -356,7 +356,7 @@ func actionText(l present.Lang, a Action) string {
 	case Dispute:
 		s = l.Tf("The customer disputed %s%s", invoicesText(l, a.InvoiceIDs), reasonAndOwner(l, a, "handled by %s"))
 	case DisputeResolved:
-		s = l.Tf("The dispute about %s was resolved%s", invoicesText(l, a.InvoiceIDs), reasonAndOwner(l, a, "by %s"))
+		s = l.Tf("The dispute about %s was resolved%s", invoicesText(l, a.InvoiceIDs), reasonAndOwner(l, a, "resolved by %s"))
 	case Arrangement:
 		s = l.Tf("A payment arrangement was agreed%s%s", amountAndDate(l, a, l.T(" for "), l.T(" until ")), on)
 	case Handover:
@@ -369,7 +369,7 @@ func actionText(l present.Lang, a Action) string {
 		s = l.Tf("Action %s%s", string(a.Type), on)
 	}
 	if a.Step != "" {
-		s += l.Tf(" (step %s)", strings.ReplaceAll(a.Step, "_", " "))
+		s += l.Tf(" (step %s)", StepWord(l, a.Step))
 	}
 	s += "."
 	if a.Note != "" {

@@ -97,6 +97,8 @@ type Advice struct {
 	ExpectedRecovery creditflow.Money `json:"expected_recovery"`
 	ExpectedKeep     creditflow.Money `json:"expected_keep"`
 	Reason           string           `json:"reason"`
+	// why writes Reason.
+	why phrase
 }
 
 // HandoverAdvice advises on a claim (EUR cents) of a customer with
@@ -122,23 +124,29 @@ func HandoverAdvice(claim Claim, pSevere float64, silent bool, m HandoverModel) 
 		ExpectedRecovery: creditflow.Money(math.Round(collected - fee)),
 		ExpectedKeep:     creditflow.Money(math.Round(total * (1 - pSevere) * m.InternalRecoveryRate)),
 	}
-	silence := ""
-	if silent {
-		silence = ", silent customer"
-	}
-	basis := fmt.Sprintf("claim %s (p_severe %.2f%s): agency expected to recover %s after fees, keeping %s",
-		present.EN.Plain(creditflow.Money(total)), pSevere, silence, present.EN.Plain(a.ExpectedRecovery), present.EN.Plain(a.ExpectedKeep))
+	var advice string
 	switch {
 	case a.ExpectedRecovery > a.ExpectedKeep:
-		a.Action = AdviseHandover
-		a.Reason = "hand over: " + basis
+		a.Action, advice = AdviseHandover, "hand over: %s"
 	case a.ExpectedKeep >= m.AgencyMinFee:
-		a.Action = AdviseKeep
-		a.Reason = "keep: " + basis
+		a.Action, advice = AdviseKeep, "keep: %s"
 	default:
-		a.Action = AdviseWriteOffReview
-		a.Reason = "write-off review: " + basis
+		a.Action, advice = AdviseWriteOffReview, "write-off review: %s"
 	}
+	recovery, keep := a.ExpectedRecovery, a.ExpectedKeep
+	a.why = func(w wording) string {
+		silence := ""
+		if silent {
+			silence = w.f(", silent customer")
+		}
+		if !w.human {
+			return fmt.Sprintf(advice, fmt.Sprintf("claim %s (p_severe %.2f%s): agency expected to recover %s after fees, keeping %s",
+				w.money(creditflow.Money(total)), pSevere, silence, w.money(recovery), w.money(keep)))
+		}
+		return w.f(advice, w.f("claim %s (chance of paying very late or not at all %s%s): agency expected to recover %s after fees, keeping %s",
+			w.money(creditflow.Money(total)), w.lang.Probability(pSevere), silence, w.money(recovery), w.money(keep)))
+	}
+	a.Reason = a.why(apiWording)
 	return a
 }
 
@@ -180,7 +188,7 @@ func AdviseHandovers(ctx context.Context, q store.Querier, w *Worklist, opt Opti
 		}
 		a := HandoverAdvice(Claim{Principal: t.Principal, Interest: t.Interest, Costs: t.Costs}, ps,
 			silentCustomer(d, m.SilentDays), m)
-		t.Reason += "; " + a.Reason
+		t.because(a.why)
 	}
 	return nil
 }

@@ -35,7 +35,7 @@ func init() {
 		"The customer disputed %s%s":                                        "De debiteur betwist %s%s",
 		"handled by %s":                                                     "behandeld door %s",
 		"The dispute about %s was resolved%s":                               "De betwisting van %s is opgelost%s",
-		"by %s":                                                             "door %s",
+		"resolved by %s":                                                    "opgelost door %s",
 		"A payment arrangement was agreed%s%s":                              "Er is een betalingsregeling getroffen%s%s",
 		"The claim was handed over to the collection agency%s":              "De vordering is overgedragen aan het incassobureau%s",
 		"A note was made":                                                   "Er is een notitie gemaakt",

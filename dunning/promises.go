@@ -1,10 +1,7 @@
 package dunning
 
 import (
-	"fmt"
-
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/present"
 )
 
 // promiseState is the promise to pay that counts for a customer on a day
@@ -55,24 +52,27 @@ func (s promiseState) kept() bool {
 // kept; "" when there is nothing to say. A promise that ended is judged only
 // while the invoices chased were due before its promised date (oldestDue),
 // so that an old promise is not brought up for invoices made since.
-func (s promiseState) note(running bool, oldestDue, graceEnd creditflow.Date) string {
+func (s promiseState) note(running bool, oldestDue, graceEnd creditflow.Date) phrase {
 	switch {
 	case s.date.IsZero():
-		return ""
+		return nil
 	case running && s.hasAmount:
-		note := fmt.Sprintf("promise of %s to pay %s by %s covers %d invoices (%s), paused until %s",
-			s.made, present.EN.Plain(s.amount), s.date, s.invoices, present.EN.Plain(s.covered), graceEnd)
-		if s.paid != 0 {
-			note += fmt.Sprintf("; %s paid towards it", present.EN.Plain(s.paid))
+		return func(w wording) string {
+			note := w.f("promise of %s to pay %s by %s covers %s (%s), paused until %s",
+				w.date(s.made), w.money(s.amount), w.date(s.date), w.invoices(s.invoices), w.money(s.covered), w.date(graceEnd))
+			if s.paid != 0 {
+				note += "; " + w.f("%s paid towards it", w.money(s.paid))
+			}
+			return note
 		}
-		return note
 	case running || s.date.Before(oldestDue.Time):
-		return ""
+		return nil
 	case s.kept():
-		return fmt.Sprintf("promise to pay %s by %s kept", present.EN.Plain(s.amount), s.date)
+		return func(w wording) string { return w.f("promise to pay %s by %s kept", w.money(s.amount), w.date(s.date)) }
 	case s.hasAmount:
-		return fmt.Sprintf("promise to pay %s by %s broken: %s paid by %s", present.EN.Plain(s.amount), s.date,
-			present.EN.Plain(s.paid), graceEnd)
+		return func(w wording) string {
+			return w.f("promise to pay %s by %s broken: %s paid by %s", w.money(s.amount), w.date(s.date), w.money(s.paid), w.date(graceEnd))
+		}
 	}
-	return fmt.Sprintf("promise to pay by %s broken", s.date)
+	return func(w wording) string { return w.f("promise to pay by %s broken", w.date(s.date)) }
 }

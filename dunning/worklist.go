@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
-	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -31,6 +30,9 @@ type Options struct {
 	// Risk weighs the priority by customer risk; nil gives every customer
 	// Policy.DefaultRiskWeight.
 	Risk RiskLookup
+	// Class gives a customer's risk class, for those who show the worklist;
+	// the worklist itself does not use it.
+	Class func(customerID string) (creditflow.RiskClass, bool)
 	// Effects are learned effects per step name (see LearnEffects); steps
 	// missing from it use their prior Step.Effect.
 	Effects map[string]float64
@@ -78,10 +80,20 @@ type Task struct {
 	// Deferred is true for a phone step beyond the day's call capacity or
 	// on another day than the customer's preferred contact day.
 	Deferred bool `json:"deferred"`
+	// DeferredTo is the customer's preferred contact day a call was
+	// deferred to; nil for any other task.
+	DeferredTo *creditflow.Date `json:"deferred_to,omitempty"`
 	// Optional is true for a step that may be left out: the thank-you
 	// email (Policy.ThankYou).
-	Optional bool   `json:"optional,omitempty"`
-	Reason   string `json:"reason"`
+	Optional bool `json:"optional,omitempty"`
+	// Reason is why the step is due, in the API's English (see ReasonIn for
+	// people).
+	Reason string `json:"reason"`
+	// ReasonText is Reason for people in a language, where an answer adds
+	// it (the worklist API in the caller's language).
+	ReasonText string `json:"reason_text,omitempty"`
+	// why are the parts of Reason.
+	why []phrase
 }
 
 // Skipped counts the customers with overdue invoices that have no step due,
@@ -261,7 +273,10 @@ func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date,
 		calls++
 		if calls > p.CallCapacity {
 			t.Deferred = true
-			t.Reason += fmt.Sprintf("; call deferred: the day's capacity of %d calls is taken by higher priorities", p.CallCapacity)
+			capacity := p.CallCapacity
+			t.because(func(w wording) string {
+				return w.f("call deferred: the day's capacity of %s is taken by higher priorities", w.plural(capacity, "%d call", "%d calls"))
+			})
 			w.CallsDeferred++
 		}
 	}
@@ -312,7 +327,7 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 	var idx int
 	var dueSince creditflow.Date
 	var skipped []string
-	if arr.missed != "" {
+	if arr.missed != nil {
 		idx, dueSince = p.resumeStep(ladder, lastIdx, c.stepsDone, arr.missedDue, asOf)
 	} else {
 		idx, dueSince, skipped = nextStep(ladder, c, lastIdx, lastDate, asOf)
@@ -325,7 +340,7 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 	}
 	gate := legalGate(ladder, c.kind, idx, c.stepsDone, asOf)
 	if gate.idx != idx {
-		if gate.idx > lastIdx && arr.missed == "" {
+		if gate.idx > lastIdx && arr.missed == nil {
 			// The required step is due since its own day, not the one of
 			// the step it holds back.
 			_, dueSince, _ = nextStep(ladder[:gate.idx+1], c, lastIdx, lastDate, asOf)
@@ -353,43 +368,71 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 	}
 	t.Priority = Priority(c.amount, t.RiskWeight, t.Effect, step.Cost)
 
-	var reason strings.Builder
-	fmt.Fprintf(&reason, "oldest overdue invoice %d days past due (%d invoices, %s overdue)",
-		asOf.DaysSince(c.oldestDue), c.invoices, present.EN.Plain(c.amount))
+	days, invoices, amount := asOf.DaysSince(c.oldestDue), c.invoices, c.amount
+	t.because(func(w wording) string {
+		return w.f("oldest overdue invoice %s past due (%s, %s overdue)", w.days(days), w.invoices(invoices), w.money(amount))
+	})
 	if lastIdx >= 0 {
-		fmt.Fprintf(&reason, "; last step %s on %s", ladder[lastIdx].Name, lastDate)
+		name := ladder[lastIdx].Name
+		t.because(func(w wording) string { return w.f("last step %s on %s", w.step(name), w.date(lastDate)) })
 	}
 	if len(skipped) > 0 {
-		fmt.Fprintf(&reason, "; caught up past %s", strings.Join(skipped, ", "))
+		t.because(func(w wording) string {
+			names := make([]string, len(skipped))
+			for i, s := range skipped {
+				names[i] = w.step(s)
+			}
+			return w.f("caught up past %s", strings.Join(names, ", "))
+		})
 	}
-	if c.disputedInvoices > 0 {
-		fmt.Fprintf(&reason, "; %d disputed invoices (%s) paused", c.disputedInvoices, present.EN.Plain(c.amountDisputed))
+	if n, disputed := c.disputedInvoices, c.amountDisputed; n > 0 {
+		t.because(func(w wording) string {
+			return w.f("%s (%s) paused", w.plural(n, "%d disputed invoice", "%d disputed invoices"), w.money(disputed))
+		})
 	}
-	if arr.missed != "" {
-		fmt.Fprintf(&reason, "; %s", arr.missed)
+	if arr.missed != nil {
+		t.because(arr.missed)
 	}
-	if gate.note != "" {
-		fmt.Fprintf(&reason, "; %s", gate.note)
+	if gate.note != nil {
+		t.because(gate.note)
 	}
-	if c.claim.Error != "" {
-		fmt.Fprintf(&reason, "; interest not computed: %s", c.claim.Error)
+	if e := c.claim.Error; e != "" {
+		t.because(func(w wording) string { return w.f("interest not computed: %s", e) })
 	}
 	if !known {
-		fmt.Fprintf(&reason, "; dunning_ladder %q is not a ladder of the policy, the %s ladder is used", c.ladderName, kindName(c.kind))
+		name, kind := c.ladderName, c.kind
+		t.because(func(w wording) string {
+			if !w.human {
+				return fmt.Sprintf("dunning_ladder %q is not a ladder of the policy, the %s ladder is used", name, kindName(kind))
+			}
+			return w.f("customer attribute dunning_ladder %q is not a ladder of the policy; the %s ladder is used", name, kindWord(w, kind))
+		})
 	}
 	if step.Channel == Phone && c.contactDay != "" {
-		if wd, ok := weekdays[c.contactDay]; !ok {
-			fmt.Fprintf(&reason, "; preferred_contact_day %q is not a weekday monday..friday, ignored", c.contactDay)
+		day := c.contactDay
+		if wd, ok := weekdays[day]; !ok {
+			t.because(func(w wording) string {
+				if !w.human {
+					return fmt.Sprintf("preferred_contact_day %q is not a weekday monday..friday, ignored", day)
+				}
+				return w.f("customer attribute preferred_contact_day %q is not a weekday monday..friday, ignored", day)
+			})
 		} else if asOf.Weekday() != wd {
 			t.Deferred = true
 			next := asOf.AddDays((int(wd) - int(asOf.Weekday()) + 7) % 7)
-			fmt.Fprintf(&reason, "; call deferred to the customer's preferred contact day, %s %s", c.contactDay, next)
+			t.DeferredTo = &next
+			t.because(func(w wording) string {
+				dayName := day
+				if w.human {
+					dayName = weekdayWords[day].in(w.lang)
+				}
+				return w.f("call deferred to the customer's preferred contact day, %s %s", dayName, w.date(next))
+			})
 		}
 	}
-	if note := c.promise.note(promised, c.oldestDue, p.promiseGraceEnd(c.promise.date)); note != "" {
-		fmt.Fprintf(&reason, "; %s", note)
+	if note := c.promise.note(promised, c.oldestDue, p.promiseGraceEnd(c.promise.date)); note != nil {
+		t.because(note)
 	}
-	t.Reason = reason.String()
 	return t, nil
 }
 

@@ -9,19 +9,21 @@ import (
 	"github.com/go-echarts/go-echarts/v2/types"
 )
 
-// Series names of the forecast chart; its tooltip formatter knows them.
-const (
-	seriesFromOpen = "From open invoices"
-	seriesFromNew  = "From new invoices"
-	seriesP10      = "P10"
-	seriesBand     = "P10–P90 band"
-	seriesP50      = "Median (P50)"
-)
+// forecastSeries are the names of the series of the forecast chart in a
+// language; its tooltip formatter knows them.
+type forecastSeries struct{ fromOpen, fromNew, p10, band, p50 string }
+
+func forecastSeriesIn(l present.Lang) forecastSeries {
+	return forecastSeries{fromOpen: l.T("From open invoices"), fromNew: l.T("From new invoices"), p10: "P10",
+		band: l.T("P10–P90 band"), p50: l.T("Median (P50)")}
+}
 
 // forecastChart stacks the expected receipts of each week from open and
 // from new invoices as bars, with the P10–P90 range as a band behind them
-// and the median as a line.
-func forecastChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
+// and the median as a line, in l.
+func forecastChart(l present.Lang, weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
+	series := forecastSeriesIn(l)
+	seriesFromOpen, seriesFromNew, seriesP10, seriesBand, seriesP50 := series.fromOpen, series.fromNew, series.p10, series.band, series.p50
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(reportChartOptions("forecast_weeks", "360px")...)
 	bar.SetGlobalOptions(
@@ -30,9 +32,9 @@ func forecastChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"},
 			Data: []string{seriesFromOpen, seriesFromNew, seriesBand, seriesP50}}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", Formatter: forecastTooltipJS(cur),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", Formatter: forecastTooltipJS(l, series, cur),
 			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: view.CompactFormatter, Color: "#5b6577"},
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: view.CompactFormatter(l), Color: "#5b6577"},
 			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0"},
 			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: &opts.AxisLine{LineStyle: &opts.LineStyle{Color: "#c9cfd9"}}}),
@@ -44,7 +46,7 @@ func forecastChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
 	band := make([]opts.LineData, len(weeks))
 	p50 := make([]opts.LineData, len(weeks))
 	for i, w := range weeks {
-		labels[i] = w.WeekStart.Format("2 Jan")
+		labels[i] = view.DayMonth(l, w.WeekStart)
 		open[i] = opts.BarData{Value: w.FromOpen.Float64()}
 		fresh[i] = opts.BarData{Value: w.FromNew.Float64()}
 		p10[i] = opts.LineData{Value: w.P10.Float64()}
@@ -69,14 +71,15 @@ func forecastChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
 
 // forecastTooltipJS lists a week's figures, turning the band (stacked on
 // P10) back into P90. cur has been checked by currencyCode.
-func forecastTooltipJS(cur string) types.FuncStr {
+func forecastTooltipJS(l present.Lang, s forecastSeries, cur string) types.FuncStr {
+	seriesP10, seriesBand := present.JSString(s.p10), present.JSString(s.band)
 	return opts.FuncOpts(`function (ps) {
-	var fmt = function (v) { return ` + present.EN.MoneyJS(cur, "Number(v)") + `; };
+	var fmt = function (v) { return ` + l.MoneyJS(cur, "Number(v)") + `; };
 	var out = ps.length ? ps[0].axisValueLabel : '';
 	var p10 = 0;
 	ps.forEach(function (p) {
-		if (p.seriesName === '` + seriesP10 + `') { p10 = Number(p.value); }
-		if (p.seriesName === '` + seriesBand + `') {
+		if (p.seriesName === ` + seriesP10 + `) { p10 = Number(p.value); }
+		if (p.seriesName === ` + seriesBand + `) {
 			out += '<br>' + p.marker + 'P90: ' + fmt(p10 + Number(p.value));
 			return;
 		}
@@ -88,22 +91,22 @@ func forecastTooltipJS(cur string) types.FuncStr {
 
 // agingBucketChart shows the open amount of each aging bucket on the as-of
 // date as one bar each, in the bucket colours.
-func agingBucketChart(amounts []creditflow.Money, cur string) *charts.Bar {
+func agingBucketChart(l present.Lang, amounts []creditflow.Money, cur string) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(reportChartOptions("aging_buckets", "300px")...)
 	bar.SetGlobalOptions(
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(false)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: view.MoneyFormatter(cur),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: view.MoneyFormatter(l, cur),
 			AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: view.CompactFormatter, Color: "#5b6577"},
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: &opts.AxisLabel{Formatter: view.CompactFormatter(l), Color: "#5b6577"},
 			SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#e6e9ef"}}}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: &opts.AxisLabel{Color: "#5b6577", Interval: "0"},
 			AxisTick: &opts.AxisTick{Show: opts.Bool(false)}}),
 	)
 	labels := make([]string, len(creditflow.AgingBucketLabels))
 	data := make([]opts.BarData, len(creditflow.AgingBucketLabels))
-	for i, l := range creditflow.AgingBucketLabels {
-		labels[i] = view.BucketTitle(l)
+	for i, b := range creditflow.AgingBucketLabels {
+		labels[i] = view.BucketTitle(l, b)
 		var a creditflow.Money
 		if i < len(amounts) {
 			a = amounts[i]
@@ -111,7 +114,7 @@ func agingBucketChart(amounts []creditflow.Money, cur string) *charts.Bar {
 		data[i] = opts.BarData{Value: a.Float64(), ItemStyle: &opts.ItemStyle{Color: view.BucketColors[i]}}
 	}
 	bar.SetXAxis(labels)
-	bar.AddSeries("Open amount", data, charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "35%"}))
+	bar.AddSeries(l.T("Open amount"), data, charts.WithBarChartOpts(opts.BarChart{BarCategoryGap: "35%"}))
 	return bar
 }
 

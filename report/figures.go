@@ -44,40 +44,40 @@ func (d *reportData) kpiDeltas() []kpiDelta {
 	}
 }
 
-// format writes a value of the KPI's kind; money without the currency,
-// which the table names once.
-func (k kpiDelta) format(x float64) string {
+// format writes a value of the KPI's kind in l; money without the
+// currency, which the table names once.
+func (k kpiDelta) format(l present.Lang, x float64) string {
 	switch k.Kind {
 	case kpiMoney:
-		return present.EN.Amount(creditflow.Money(roundCents(x)))
+		return l.Amount(creditflow.Money(roundCents(x)))
 	case kpiDays:
-		return present.EN.Days(x)
+		return l.Days(x)
 	case kpiPercent:
-		return present.EN.Percent(x)
+		return l.Percent(x)
 	default:
-		return present.EN.Count(int(x))
+		return l.Count(int(x))
 	}
 }
 
-// formatChange writes the change with its sign.
-func (k kpiDelta) formatChange() string {
+// formatChange writes the change with its sign, in l.
+func (k kpiDelta) formatChange(l present.Lang) string {
 	c := k.change()
 	switch k.Kind {
 	case kpiMoney:
 		m := creditflow.Money(roundCents(c))
 		if m > 0 {
-			return "+" + present.EN.Amount(m)
+			return "+" + l.Amount(m)
 		}
-		return present.EN.Amount(m)
+		return l.Amount(m)
 	case kpiDays:
-		return signed(c, " days")
+		return signedDays(l, c)
 	case kpiPercent:
-		return signed(c, " pp")
+		return signed(l, c) + " " + l.T("pp")
 	default:
 		if c > 0 {
-			return "+" + present.EN.Count(int(c))
+			return "+" + l.Count(int(c))
 		}
-		return present.EN.Count(int(c))
+		return l.Count(int(c))
 	}
 }
 
@@ -98,13 +98,23 @@ func (k kpiDelta) trend() string {
 	return "worse"
 }
 
-// signed writes x with one decimal and a sign, followed by unit.
-func signed(x float64, unit string) string {
+// signed writes x with one decimal and a sign, in l: "+1.5", "−0.5".
+func signed(l present.Lang, x float64) string {
 	x = round1(x)
 	if x > 0 {
-		return "+" + present.EN.Number(x) + unit
+		return "+" + l.Number(x)
 	}
-	return present.EN.Number(x) + unit
+	return l.Number(x)
+}
+
+// signedDays writes x days with one decimal and a sign, in l: "+1.5 days";
+// in Dutch "+1,5 dagen".
+func signedDays(l present.Lang, x float64) string {
+	x = round1(x)
+	if x > 0 {
+		return "+" + l.Days(x)
+	}
+	return l.Days(x)
 }
 
 func round1(x float64) float64 {

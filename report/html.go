@@ -13,6 +13,7 @@ import (
 
 // reportPage is the data of report.html; everything is formatted here.
 type reportPage struct {
+	Lang      present.Lang
 	AsOf      string
 	AsOfLong  string
 	Generated string
@@ -76,70 +77,72 @@ func (d *reportData) html() ([]byte, error) {
 	if bytes.Contains(bytes.ToLower(js), []byte("</script")) {
 		return nil, fmt.Errorf("echarts.min.js contains </script")
 	}
+	l := d.lang
 	p := reportPage{
-		AsOf: d.asOf.String(), AsOfLong: d.asOf.Format("2 January 2006"),
-		Generated: d.generated.Format("2 January 2006 15:04 MST"), Currency: cur,
+		Lang: l, AsOf: l.Date(d.asOf), AsOfLong: l.LongDate(d.asOf),
+		Generated: l.LongDate(creditflow.NewDate(d.generated)) + " " + d.generated.Format("15:04 MST"), Currency: view.CurrencyName(l, cur),
 		Style: template.CSS(css), EchartsJS: template.JS(js),
 	}
 	s := d.summary()
 	p.Headline = []view.Card{
-		{ID: "cash13", Label: "Expected cash, 13 weeks", Value: present.EN.Money(cur, s.Cash13Weeks),
-			Detail: "next week " + present.EN.Money(cur, s.CashNextWeek) + " · weekly P10s add up to " + present.EN.Money(cur, s.CashP10)},
-		{ID: "open", Label: "Open receivables", Value: present.EN.Money(cur, s.OpenTotal),
-			Detail: present.EN.Count(d.kpis.OpenItems) + " open items · " + present.EN.Count(d.kpis.Customers) + " customers"},
-		{ID: "overdue", Label: "Overdue", Value: present.EN.Money(cur, s.OverdueTotal),
-			Detail: present.EN.Percent(100*s.OverdueShare) + " of open receivables", Meter: view.MeterWidth(100 * s.OverdueShare)},
-		{ID: "dso", Label: "DSO", Value: present.EN.Days(s.DSO), Detail: signed(s.DSOChange, " days") + " since last week"},
-		{ID: "alerts", Label: "Risk alerts", Value: present.EN.Count(s.Alerts), Detail: present.EN.Count(s.RecentAlerts) + " changed in the last 4 weeks"},
+		{ID: "cash13", Label: l.T("Expected cash, 13 weeks"), Value: l.Money(cur, s.Cash13Weeks),
+			Detail: l.Tf("next week %s", l.Money(cur, s.CashNextWeek)) + " · " + l.Tf("weekly P10s add up to %s", l.Money(cur, s.CashP10))},
+		{ID: "open", Label: l.T("Open receivables"), Value: l.Money(cur, s.OpenTotal),
+			Detail: l.Plural(d.kpis.OpenItems, "%s open item", "%s open items") + " · " + l.Plural(d.kpis.Customers, "%s customer", "%s customers")},
+		{ID: "overdue", Label: l.T("Overdue"), Value: l.Money(cur, s.OverdueTotal),
+			Detail: l.Tf("%s of open receivables", l.Percent(100*s.OverdueShare)), Meter: view.MeterWidth(100 * s.OverdueShare)},
+		{ID: "dso", Label: l.T("DSO"), Value: l.Days(s.DSO), Detail: l.Tf("%s since last week", signedDays(l, s.DSOChange))},
+		{ID: "alerts", Label: l.T("Risk alerts"), Value: l.Count(s.Alerts), Detail: l.Tf("%s changed in the last 4 weeks", l.Count(s.RecentAlerts))},
 	}
 
 	var tot creditflow.ForecastWeek
 	for i, w := range d.forecast.Weeks {
-		p.Weeks = append(p.Weeks, reportWeekRow{Week: fmt.Sprint(i + 1), From: w.WeekStart.String(), To: w.WeekEnd.String(),
-			Expected: present.EN.Amount(w.Expected), P10: present.EN.Amount(w.P10), P50: present.EN.Amount(w.P50), P90: present.EN.Amount(w.P90),
-			FromOpen: present.EN.Amount(w.FromOpen), FromNew: present.EN.Amount(w.FromNew)})
+		p.Weeks = append(p.Weeks, reportWeekRow{Week: l.Count(i + 1), From: l.Date(w.WeekStart), To: l.Date(w.WeekEnd),
+			Expected: l.Amount(w.Expected), P10: l.Amount(w.P10), P50: l.Amount(w.P50), P90: l.Amount(w.P90),
+			FromOpen: l.Amount(w.FromOpen), FromNew: l.Amount(w.FromNew)})
 		tot.Expected += w.Expected
 		tot.FromOpen += w.FromOpen
 		tot.FromNew += w.FromNew
 	}
-	p.WeeksTotal = reportWeekRow{Expected: present.EN.Amount(tot.Expected), FromOpen: present.EN.Amount(tot.FromOpen), FromNew: present.EN.Amount(tot.FromNew)}
+	p.WeeksTotal = reportWeekRow{Week: l.Plural(len(d.forecast.Weeks), "%s week", "%s weeks"),
+		Expected: l.Amount(tot.Expected), FromOpen: l.Amount(tot.FromOpen), FromNew: l.Amount(tot.FromNew)}
 
 	amounts := view.BucketAmounts(d.aging.Buckets)
-	for i, l := range creditflow.AgingBucketLabels {
-		row := reportBucketRow{Label: view.BucketTitle(l), Class: fmt.Sprintf("b%d", i), Amount: present.EN.Amount(amounts[i])}
-		for _, b := range d.aging.Buckets {
-			if b.Label == l {
-				row.Count = present.EN.Count(b.Count)
+	for i, b := range creditflow.AgingBucketLabels {
+		row := reportBucketRow{Label: view.BucketTitle(l, b), Class: fmt.Sprintf("b%d", i), Amount: l.Amount(amounts[i])}
+		for _, bk := range d.aging.Buckets {
+			if bk.Label == b {
+				row.Count = l.Count(bk.Count)
 			}
 		}
 		if d.aging.OpenTotal > 0 {
-			row.Share = present.EN.Percent(100 * float64(amounts[i]) / float64(d.aging.OpenTotal))
+			row.Share = l.Percent(100 * float64(amounts[i]) / float64(d.aging.OpenTotal))
 		}
 		p.Buckets = append(p.Buckets, row)
 	}
-	p.AgingTotal = present.EN.Amount(d.aging.OpenTotal)
-	p.Unapplied = present.EN.Amount(d.aging.UnappliedCredit)
+	p.AgingTotal = l.Amount(d.aging.OpenTotal)
+	p.Unapplied = l.Amount(d.aging.UnappliedCredit)
 
 	for _, k := range d.kpiDeltas() {
-		p.KPIs = append(p.KPIs, reportKPIRow{ID: k.ID, Label: k.Label, Now: k.format(k.Now), Before: k.format(k.Before),
-			Change: k.formatChange(), Trend: k.trend()})
+		p.KPIs = append(p.KPIs, reportKPIRow{ID: k.ID, Label: l.T(k.Label), Now: k.format(l, k.Now), Before: k.format(l, k.Before),
+			Change: k.formatChange(l), Trend: k.trend()})
 	}
 	p.AlertsTotal = len(d.alerts)
 	for i, a := range d.alerts {
 		if i == reportAlerts {
 			break
 		}
-		p.Alerts = append(p.Alerts, reportAlertRow{ChangedOn: a.Change.ChangeDate.String(), Customer: orID(a.Name, a.CustomerID),
-			CustomerID: a.CustomerID, Kind: a.Kind, Exposure: present.EN.Amount(a.Exposure), Sentence: a.Sentence})
+		p.Alerts = append(p.Alerts, reportAlertRow{ChangedOn: l.Date(a.Change.ChangeDate), Customer: orID(a.Name, a.CustomerID),
+			CustomerID: a.CustomerID, Kind: view.ChangeKind(l, a.Kind), Exposure: l.Amount(a.Exposure), Sentence: d.alertSentence(a)})
 	}
 	for i, c := range d.forecast.TopCustomers {
 		if i == reportCustomers {
 			break
 		}
 		row := reportCustomerRow{Customer: orID(c.Name, c.CustomerID), CustomerID: c.CustomerID,
-			Expected: present.EN.Amount(c.Expected), Open: present.EN.Amount(c.OpenAmount)}
+			Expected: l.Amount(c.Expected), Open: l.Amount(c.OpenAmount)}
 		if c.OpenAmount > 0 {
-			row.Share = present.EN.Percent(100 * float64(c.Expected) / float64(c.OpenAmount))
+			row.Share = l.Percent(100 * float64(c.Expected) / float64(c.OpenAmount))
 		}
 		p.Customers = append(p.Customers, row)
 	}
@@ -148,20 +151,28 @@ func (d *reportData) html() ([]byte, error) {
 			break
 		}
 		p.Worklist = append(p.Worklist, reportWorklistRow{Customer: orID(w.Name, w.CustomerID), CustomerID: w.CustomerID,
-			Action: w.Action, Open: present.EN.Amount(w.Open), DueOn: w.DueOn.String()})
+			Action: actionText(l, w.Step, w.Channel), Open: l.Amount(w.Open), DueOn: l.Date(w.DueOn)})
 	}
 
-	if p.ForecastChart, err = view.Render(forecastChart(d.forecast.Weeks, cur)); err != nil {
+	if p.ForecastChart, err = view.Render(forecastChart(l, d.forecast.Weeks, cur)); err != nil {
 		return nil, fmt.Errorf("forecast chart: %w", err)
 	}
-	if p.AgingChart, err = view.Render(agingBucketChart(amounts, cur)); err != nil {
+	if p.AgingChart, err = view.Render(agingBucketChart(l, amounts, cur)); err != nil {
 		return nil, fmt.Errorf("aging chart: %w", err)
 	}
 	var buf bytes.Buffer
-	if err := pageTemplate.ExecuteTemplate(&buf, HTMLFile, p); err != nil {
+	if err := pageTemplates[l].ExecuteTemplate(&buf, HTMLFile, p); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// alertSentence says what changed in an alert, in the report's language.
+func (d *reportData) alertSentence(a creditflow.Alert) string {
+	if d.lang != present.NL && a.Sentence != "" {
+		return a.Sentence
+	}
+	return view.ChangeSentence(d.lang, a.Change, d.currency())
 }
 
 func orID(name, id string) string {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
@@ -31,8 +32,15 @@ const (
 //go:embed report.html
 var templateFile embed.FS
 
-// pageTemplate is report.html.
-var pageTemplate = template.Must(template.New("").ParseFS(templateFile, "report.html"))
+// pageTemplates are report.html in each language: its functions t and tf
+// write the texts in it.
+var pageTemplates = func() map[present.Lang]*template.Template {
+	m := map[present.Lang]*template.Template{}
+	for _, l := range []present.Lang{present.NL, present.EN} {
+		m[l] = template.Must(template.New("").Funcs(template.FuncMap{"t": l.T, "tf": l.Tf}).ParseFS(templateFile, "report.html"))
+	}
+	return m
+}()
 
 // Names of the files Write writes.
 const (
@@ -50,6 +58,8 @@ type Files struct {
 
 // Summary is the headline of a weekly report. Money is in Currency.
 type Summary struct {
+	// Lang is the language of the report, and of Subject and Text.
+	Lang         present.Lang
 	AsOf         creditflow.Date
 	Currency     string
 	OpenTotal    creditflow.Money
@@ -66,28 +76,39 @@ type Summary struct {
 	RecentAlerts int              // of them, those whose change is dated in the last 28 days
 }
 
-// Subject is the subject line of the report's mail.
+// Subject is the subject line of the report's mail: "creditflow weekly
+// report 2025-06-18"; in Dutch "creditflow weekrapportage 18-06-2025".
 func (s Summary) Subject() string {
-	return "creditflow weekly report " + s.AsOf.String()
+	return s.Lang.Tf("creditflow weekly report %s", s.Lang.Date(s.AsOf))
 }
 
 // Text is the headline as plain text, one figure a line.
 func (s Summary) Text() string {
-	cur := view.CurrencyCode(s.Currency)
+	l, cur := s.Lang, view.CurrencyCode(s.Currency)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Weekly receivables report as of %s.\n\n", s.AsOf)
-	fmt.Fprintf(&b, "Open receivables:        %s\n", present.EN.Money(cur, s.OpenTotal))
-	fmt.Fprintf(&b, "Overdue:                 %s (%s)\n", present.EN.Money(cur, s.OverdueTotal), present.EN.Percent(100*s.OverdueShare))
-	fmt.Fprintf(&b, "DSO:                     %s (%s since last week)\n", present.EN.Days(s.DSO), signed(s.DSOChange, " days"))
-	fmt.Fprintf(&b, "Expected cash next week: %s\n", present.EN.Money(cur, s.CashNextWeek))
-	fmt.Fprintf(&b, "Expected cash, 13 weeks: %s (sum of weekly P10s %s)\n", present.EN.Money(cur, s.Cash13Weeks), present.EN.Money(cur, s.CashP10))
-	fmt.Fprintf(&b, "Risk alerts:             %d (%d changed in the last 4 weeks)\n", s.Alerts, s.RecentAlerts)
-	b.WriteString("\nThe report is attached: report.html opens in any browser, offline; report.xlsx holds the same tables.\n")
+	b.WriteString(l.Tf("Weekly receivables report as of %s.", l.LongDate(s.AsOf)) + "\n\n")
+	lines := [][2]string{
+		{l.T("Open receivables"), l.Money(cur, s.OpenTotal)},
+		{l.T("Overdue"), l.Money(cur, s.OverdueTotal) + " (" + l.Percent(100*s.OverdueShare) + ")"},
+		{l.T("DSO"), l.Days(s.DSO) + " (" + l.Tf("%s since last week", signedDays(l, s.DSOChange)) + ")"},
+		{l.T("Expected cash next week"), l.Money(cur, s.CashNextWeek)},
+		{l.T("Expected cash, 13 weeks"), l.Money(cur, s.Cash13Weeks) + " (" + l.Tf("weekly P10s add up to %s", l.Money(cur, s.CashP10)) + ")"},
+		{l.T("Risk alerts"), l.Count(s.Alerts) + " (" + l.Tf("%s changed in the last 4 weeks", l.Count(s.RecentAlerts)) + ")"},
+	}
+	width := 0
+	for _, line := range lines {
+		width = max(width, utf8.RuneCountInString(line[0]))
+	}
+	for _, line := range lines {
+		b.WriteString(line[0] + ":" + strings.Repeat(" ", width-utf8.RuneCountInString(line[0])+1) + line[1] + "\n")
+	}
+	b.WriteString("\n" + l.T("The report is attached: report.html opens in any browser, offline; report.xlsx holds the same tables.") + "\n")
 	return b.String()
 }
 
 // reportData is what the weekly report reads from the ledger.
 type reportData struct {
+	lang      present.Lang
 	asOf      creditflow.Date
 	generated time.Time
 	forecast  creditflow.Forecast
@@ -103,7 +124,8 @@ type reportData struct {
 type worklistRow struct {
 	CustomerID string
 	Name       string
-	Action     string
+	Step       string // the step of the dunning policy: "friendly_reminder"
+	Channel    string // "email", "letter", "phone"
 	Open       creditflow.Money
 	DueOn      creditflow.Date
 }
@@ -119,15 +141,16 @@ func worklistRows(ctx context.Context, a *app.App, asOf creditflow.Date) ([]work
 	rows := make([]worklistRow, 0, len(wl.Tasks))
 	for _, t := range wl.Tasks {
 		rows = append(rows, worklistRow{CustomerID: t.CustomerID, Name: t.Name,
-			Action: t.Step + " (" + string(t.Channel) + ")", Open: t.AmountOverdue, DueOn: t.DueSince})
+			Step: t.Step, Channel: string(t.Channel), Open: t.AmountOverdue, DueOn: t.DueSince})
 	}
 	return rows, nil
 }
 
-// Write writes the weekly report on asOf into dir (created if needed):
-// report.html, one self-contained page that opens offline, and report.xlsx
-// with the same tables, stamped with the application's clock.
-func Write(ctx context.Context, a *app.App, asOf creditflow.Date, dir string) (Files, error) {
+// Write writes the weekly report on asOf in the language l into dir
+// (created if needed): report.html, one self-contained page that opens
+// offline, and report.xlsx with the same tables, stamped with the
+// application's clock.
+func Write(ctx context.Context, a *app.App, asOf creditflow.Date, dir string, l present.Lang) (Files, error) {
 	if asOf.IsZero() {
 		return Files{}, fmt.Errorf("report: %w: as-of date is required", creditflow.ErrInvalid)
 	}
@@ -135,6 +158,10 @@ func Write(ctx context.Context, a *app.App, asOf creditflow.Date, dir string) (F
 	if err != nil {
 		return Files{}, fmt.Errorf("report on %s: %w", asOf, err)
 	}
+	if l != present.NL {
+		l = present.EN
+	}
+	d.lang = l
 	html, err := d.html()
 	if err != nil {
 		return Files{}, fmt.Errorf("report on %s: html: %w", asOf, err)
@@ -250,7 +277,7 @@ func alertsOf(s *risk.Scored) []creditflow.Alert {
 			a.DetectedOn = s.AsOf
 		}
 		if a.Sentence == "" {
-			a.Sentence = alertSentence(ch)
+			a.Sentence = view.ChangeSentence(present.EN, ch, view.CurrencyCode(s.Currency))
 		}
 		out = append(out, a)
 	}
@@ -264,15 +291,6 @@ func alertsOf(s *risk.Scored) []creditflow.Alert {
 		return strings.Compare(a.CustomerID, b.CustomerID)
 	})
 	return out
-}
-
-// alertSentence describes a change that came without a sentence.
-func alertSentence(ch creditflow.BehaviourChange) string {
-	if ch.Kind == "silence" {
-		return "No payment since " + ch.ChangeDate.String() + "."
-	}
-	return fmt.Sprintf("Paid %s days late on average, now %s (%s since %s).",
-		present.EN.Number(ch.BeforeDays), present.EN.Number(ch.AfterDays), ch.Kind, ch.ChangeDate)
 }
 
 // recentAlerts counts the alerts whose change is dated in the 28 days up
@@ -289,7 +307,7 @@ func (d *reportData) recentAlerts() int {
 }
 
 func (d *reportData) summary() Summary {
-	s := Summary{AsOf: d.asOf, Currency: d.currency(), OpenTotal: d.kpis.OpenTotal,
+	s := Summary{Lang: d.lang, AsOf: d.asOf, Currency: d.currency(), OpenTotal: d.kpis.OpenTotal,
 		OverdueTotal: d.kpis.OverdueTotal, OverdueShare: d.kpis.OverdueShare,
 		DSO: d.kpis.DSO, DSOChange: round1(d.kpis.DSO - d.kpisPrev.DSO), Alerts: len(d.alerts), RecentAlerts: d.recentAlerts()}
 	for i, w := range d.forecast.Weeks {

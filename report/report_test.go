@@ -12,6 +12,8 @@ import (
 
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/present/xlsx"
 	"github.com/creditflow/creditflow/report"
 	"github.com/creditflow/creditflow/store/storetest"
 	"github.com/creditflow/creditflow/web/browsertest"
@@ -30,12 +32,12 @@ import (
 var reportNow = time.Date(2025, 6, 18, 7, 0, 0, 0, time.UTC)
 
 // writeTestReport writes the report of the test demo ledger on
-// its last day into a temporary directory.
+// its last day into a temporary directory, in English.
 func writeTestReport(t *testing.T) (*store.DB, creditflow.Date, report.Files) {
 	t.Helper()
 	db := openDemoDB(t)
 	asOf := creditflow.NewDate(ledgerEnd)
-	files, err := report.Write(context.Background(), newApp(db), asOf, filepath.Join(t.TempDir(), "out"))
+	files, err := report.Write(context.Background(), newApp(db), asOf, filepath.Join(t.TempDir(), "out"), present.EN)
 	if err != nil {
 		t.Fatalf("Write: %v", err)
 	}
@@ -113,16 +115,17 @@ func TestReport(t *testing.T) {
 		if len(rows) != 14 {
 			t.Errorf("Forecast sheet has %d rows, want a header and 13 weeks", len(rows))
 		}
-		// Money is a number with a number format, dates are date serials.
+		// Money is a number with a currency format, dates are date serials.
+		euros := xlsx.CurrencyFormat("EUR")
 		for _, c := range []struct {
 			sheet, cell string
 			format      string
 		}{
-			{report.SheetForecast, "D2", "#,##0.00"},
+			{report.SheetForecast, "D2", euros},
 			{report.SheetForecast, "B2", "yyyy-mm-dd"},
-			{report.SheetAging, "B7", "#,##0.00"}, // open total
-			{report.SheetKPIs, "C2", "#,##0.00"},
-			{report.SheetCustomers, "C2", "#,##0.00"},
+			{report.SheetAging, "B7", euros}, // open total
+			{report.SheetKPIs, "C2", euros},
+			{report.SheetCustomers, "C2", euros},
 		} {
 			typ, err := f.GetCellType(c.sheet, c.cell)
 			if err != nil {
@@ -338,7 +341,7 @@ func BenchmarkReport(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		// A new application each time: the report computes everything.
-		if _, err := report.Write(ctx, app.New(app.Config{DB: db}), asOf, out); err != nil {
+		if _, err := report.Write(ctx, app.New(app.Config{DB: db}), asOf, out, present.NL); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -349,7 +352,7 @@ func BenchmarkReport(b *testing.B) {
 // says so instead of failing.
 func TestReportEmptyLedger(t *testing.T) {
 	db := storetest.MustOpen(t)
-	files, err := report.Write(context.Background(), newApp(db), creditflow.NewDate(reportNow), t.TempDir())
+	files, err := report.Write(context.Background(), newApp(db), creditflow.NewDate(reportNow), t.TempDir(), present.EN)
 	if err != nil {
 		t.Fatalf("Write on an empty ledger: %v", err)
 	}

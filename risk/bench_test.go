@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -153,4 +154,65 @@ func BenchmarkAgingByCustomer(b *testing.B) {
 		_, err := AgingByGroup(ctx, db, asOf, GroupCustomer, 0, 0)
 		return err
 	})
+}
+
+// BenchmarkScoreDemo scores every customer of the default demo ledger
+// (500 customers, 50,000 invoices, as `creditflow serve --demo`) on its
+// last day with a new engine each time: features, training, change
+// detection and assembly, as the first view of the day waits for it.
+// BenchmarkFeaturesDemo times the two feature queries of one scoring
+// alone: the as-of date, and the training snapshots with their outcomes.
+// Set CREDITFLOW_BENCH_DEMO_DIR to keep the ledger between runs.
+func BenchmarkScoreDemo(b *testing.B) {
+	db, asOf := demoBenchDB(b)
+	ctx := context.Background()
+	defer reportCPU(b)()
+	for b.Loop() {
+		if _, err := NewEngine(db, EngineOptions{}).Scores(ctx, asOf); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// reportCPU reports the CPU time of the process per operation (cpu-ms/op)
+// when the returned function is called: on a shared machine it varies
+// less than the wall time.
+func reportCPU(b *testing.B) func() {
+	cpu := func() time.Duration {
+		var ru syscall.Rusage
+		syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+		return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+	}
+	start := cpu()
+	return func() {
+		b.ReportMetric(float64((cpu()-start).Milliseconds())/float64(b.N), "cpu-ms/op")
+	}
+}
+
+func BenchmarkFeaturesDemo(b *testing.B) {
+	db, asOf := demoBenchDB(b)
+	ctx := context.Background()
+	snaps := trainingSnapshots(asOf.AddDays(-3*365), asOf)
+	for _, c := range []struct {
+		name string
+		fq   featureQuery
+	}{
+		{"score", featureQuery{dates: []creditflow.Date{asOf}, currency: "EUR", cut: asOf}},
+		{"training", featureQuery{dates: snaps, currency: "EUR", cut: asOf, horizon: outcomeHorizon}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			defer reportCPU(b)()
+			for b.Loop() {
+				if _, err := loadFeatures(ctx, db, c.fq); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func demoBenchDB(b *testing.B) (*store.DB, creditflow.Date) {
+	end := time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC)
+	db, _ := ledgertest.DemoDB(b, demo.DefaultConfig(end), "CREDITFLOW_BENCH_DEMO_DIR")
+	return db, creditflow.NewDate(end)
 }

@@ -384,8 +384,7 @@ func (d *changeDetector) silence(p changeParams, points []DelayPoint, lastPaymen
 		ShiftDays:      round1(after - before),
 		BeforeDays:     round1(before),
 		AfterDays:      round1(after),
-		UnpaidInvoices: unpaid,
-		UnpaidAmount:   unpaidAmount,
+		UnpaidInvoices: unpaid, UnpaidAmount: unpaidAmount,
 		Sentence: fmt.Sprintf("Paid regularly until %s; nothing paid since, while %d %s (%s %s) fell due.",
 			present.EN.LongDate(lastPayment), unpaid, invoices, currency, present.EN.TextAmount(unpaidAmount)),
 	}, true

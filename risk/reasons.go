@@ -127,11 +127,16 @@ func (sc *scoring) reasons(f *Features, p prediction, ch creditflow.BehaviourCha
 // ok is false when the numbers do not bear the reason out (the model's
 // inputs are shrunk and correlated; the sentence must be true as written).
 func (sc *scoring) reasonText(code string, f *Features, ch creditflow.BehaviourChange) (string, bool) {
-	return reasonText(present.EN, code, f, ch, sc.currency)
+	sentence := ch.Sentence
+	if sentence == "" {
+		sentence = changeSentence(ch)
+	}
+	return reasonText(present.EN, code, f, ch, sc.currency, sentence)
 }
 
 // reasonText is the sentence of a reason in l, in the currency cur.
-func reasonText(l present.Lang, code string, f *Features, ch creditflow.BehaviourChange, cur string) (string, bool) {
+// changeText is the sentence of the change ch in l.
+func reasonText(l present.Lang, code string, f *Features, ch creditflow.BehaviourChange, cur, changeText string) (string, bool) {
 	seg := f.Segment
 	if seg == "" {
 		seg = l.T("all")
@@ -159,10 +164,7 @@ func reasonText(l present.Lang, code string, f *Features, ch creditflow.Behaviou
 			lateTextIn(l, f.DBT90), lateTextIn(l, f.DBT)), true
 	case "dbt_improving", "behaviour_improving":
 		if code == "behaviour_improving" {
-			if ch.Sentence != "" {
-				return ch.Sentence, true
-			}
-			return changeSentence(ch), true
+			return changeText, true
 		}
 		if f.DBT90Invoices == 0 || f.DBT90 > f.DBT-3 {
 			return "", false

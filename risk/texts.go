@@ -13,41 +13,12 @@ import (
 // change sentences in English, which the API answers; a page in Dutch has
 // them written again from the numbers the engine kept.
 
-// ChangeSentence is the sentence of a behaviour change in l, amounts in
-// currency: in English the one the engine wrote.
-func ChangeSentence(l present.Lang, ch creditflow.BehaviourChange, currency string) string {
-	if l == present.EN && ch.Sentence != "" {
-		return ch.Sentence
-	}
-	if !ch.Detected {
-		return ""
-	}
-	switch {
-	case ch.Kind == ChangeSilence && ch.UnpaidInvoices > 0:
-		format := "Paid regularly until %s; nothing paid since, while %d invoices (%s %s) fell due."
-		if ch.UnpaidInvoices == 1 {
-			format = "Paid regularly until %s; nothing paid since, while %d invoice (%s %s) fell due."
-		}
-		return l.Tf(format, l.LongDate(ch.ChangeDate), ch.UnpaidInvoices, currency, l.TextAmount(ch.UnpaidAmount))
-	case ch.Kind == ChangeSilence:
-		return l.Tf("Stopped paying: no payment since %s.", l.LongDate(ch.ChangeDate))
-	case ch.Sentence != "":
-		// The detector's sentence: usually paid so late until the month
-		// of the change, so late since.
-		return l.Tf("Usually paid %s until %s, %s since.", daysLatePhraseIn(l, ch.BeforeDays), l.MonthYear(ch.ChangeDate), daysLatePhraseIn(l, ch.AfterDays))
-	case ch.Kind == ChangeImproving:
-		return l.Tf("Pays %s earlier since %s (%s before, %s now).", daysTextIn(l, ch.ShiftDays), l.Date(ch.ChangeDate),
-			lateTextIn(l, ch.BeforeDays), lateTextIn(l, ch.AfterDays))
-	}
-	return l.Tf("Pays %s later since %s (%s before, %s now).", daysTextIn(l, ch.ShiftDays), l.Date(ch.ChangeDate),
-		lateTextIn(l, ch.BeforeDays), lateTextIn(l, ch.AfterDays))
-}
-
 // ReasonsIn are the reasons of a score written in l from the customer's
-// features f and change ch, amounts in currency; in English, and for a
-// reason whose numbers no longer bear it out, the text as the engine wrote
-// it.
-func ReasonsIn(l present.Lang, reasons []creditflow.Reason, f *Features, ch creditflow.BehaviourChange, currency string) []creditflow.Reason {
+// features f and change ch, amounts in currency; changeText is the
+// sentence of the change in l (view.ChangeSentence), which the reasons of
+// a change are. In English, and for a reason whose numbers no longer bear
+// it out, the text is as the engine wrote it.
+func ReasonsIn(l present.Lang, reasons []creditflow.Reason, f *Features, ch creditflow.BehaviourChange, currency, changeText string) []creditflow.Reason {
 	if l == present.EN {
 		return reasons
 	}
@@ -55,12 +26,12 @@ func ReasonsIn(l present.Lang, reasons []creditflow.Reason, f *Features, ch cred
 	for i, r := range reasons {
 		out[i] = r
 		switch r.Code {
-		case "silence", "behaviour_change":
-			if s := ChangeSentence(l, ch, currency); s != "" {
-				out[i].Text = s
+		case "silence", "behaviour_change", "behaviour_improving":
+			if changeText != "" {
+				out[i].Text = changeText
 			}
 		default:
-			if s, ok := reasonText(l, r.Code, f, ch, currency); ok {
+			if s, ok := reasonText(l, r.Code, f, ch, currency, changeText); ok {
 				out[i].Text = s
 			}
 		}
@@ -88,18 +59,6 @@ func lateTextIn(l present.Lang, d float64) string {
 	return l.T("on the due date")
 }
 
-// daysLatePhraseIn is daysLatePhrase in l.
-func daysLatePhraseIn(l present.Lang, x float64) string {
-	n := int(math.Round(x))
-	switch {
-	case n == 0:
-		return l.T("on time")
-	case n < 0:
-		return l.Tf("%s early", daysTextIn(l, float64(-n)))
-	}
-	return l.Tf("%s late", daysTextIn(l, float64(n)))
-}
-
 // oneDecimal writes x with one decimal in l: "1.5", "1,5".
 func oneDecimal(l present.Lang, x float64) string {
 	s := strconv.FormatFloat(x, 'f', 1, 64)
@@ -117,13 +76,6 @@ func init() {
 		"%s late":         "%s te laat",
 		"%s early":        "%s te vroeg",
 		"on the due date": "op de vervaldatum",
-		"on time":         "op tijd",
-		"Paid regularly until %s; nothing paid since, while %d invoices (%s %s) fell due.":                   "Betaalde geregeld tot %s; sindsdien niets betaald, terwijl %d facturen (%s %s) vervielen.",
-		"Paid regularly until %s; nothing paid since, while %d invoice (%s %s) fell due.":                    "Betaalde geregeld tot %s; sindsdien niets betaald, terwijl %d factuur (%s %s) verviel.",
-		"Stopped paying: no payment since %s.":                                                               "Betaalt niet meer: geen betaling sinds %s.",
-		"Usually paid %s until %s, %s since.":                                                                "Betaalde gewoonlijk %s tot %s, sindsdien %s.",
-		"Pays %s earlier since %s (%s before, %s now).":                                                      "Betaalt sinds %[2]s %[1]s eerder (eerst %[3]s, nu %[4]s).",
-		"Pays %s later since %s (%s before, %s now).":                                                        "Betaalt sinds %[2]s %[1]s later (eerst %[3]s, nu %[4]s).",
 		"Pays %s on average, against %s for %s customers; %s of its invoices late.":                          "Betaalt gemiddeld %s, tegen %s voor %s debiteuren; %s van de facturen te laat.",
 		"Pays %s on average, against %s for %s customers.":                                                   "Betaalt gemiddeld %s, tegen %s voor %s debiteuren.",
 		"Payments got later over the last year, by about %s every month.":                                    "Betalingen kwamen het afgelopen jaar steeds later, elke maand ongeveer %s.",

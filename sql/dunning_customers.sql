@@ -11,7 +11,7 @@
 -- overrides kept in customer attributes: do_not_chase (with
 -- do_not_chase_reason), dunning_ladder and preferred_contact_day; and the
 -- pause of dunning that holds on the as-of date, if any (its last day and
--- reason; dunning_pause, 012_pauses_and_manual_limits.sql).
+-- reason; dunning_pause, 014_pauses_and_manual_limits.sql).
 -- The ladder itself is applied in Go (package dunning).
 --   $1  as-of date (DATE)
 --   $2  currency (SELECT report_currency())

@@ -125,6 +125,26 @@ func (db *DB) WriteTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return tx.Commit()
 }
 
+// TryWriteTx is WriteTx when the writer lock is free, and nothing when
+// another write holds it (a long load, say): ok says whether fn ran. It is
+// for bookkeeping that may wait for a later request, such as when a session
+// was last seen, and must not make that request wait.
+func (db *DB) TryWriteTx(ctx context.Context, fn func(tx *sql.Tx) error) (ok bool, err error) {
+	if !db.writeMu.TryLock() {
+		return false, nil
+	}
+	defer db.writeMu.Unlock()
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return true, err
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return true, err
+	}
+	return true, tx.Commit()
+}
+
 type migration struct {
 	version int
 	name    string

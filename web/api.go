@@ -170,7 +170,7 @@ func (s *Server) handleIngest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer r.MultipartForm.RemoveAll()
-	opt := ingest.Options{Strict: r.FormValue("strict") == "true", Actor: "api:" + principalFrom(r.Context()).name, Now: s.now,
+	opt := ingest.Options{Strict: r.FormValue("strict") == "true", Actor: principalFrom(r.Context()).actor(), Now: s.now,
 		DryRun: r.FormValue("dry_run") == "true"}
 	if v := r.FormValue("match_threshold"); v != "" {
 		th, err := strconv.ParseFloat(v, 64)

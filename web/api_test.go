@@ -60,6 +60,8 @@ func TestAPIAuth(t *testing.T) {
 		{method: "GET", path: "/api/legal/interest?amount=1000.00&from=2025-01-01&to=2025-03-01&kind=b2c", need: creditflow.RoleViewer},
 		{method: "GET", path: "/api/dunning/worklist?as_of=2025-03-01", need: creditflow.RoleViewer},
 		{method: "GET", path: "/api/unmatched?limit=5", need: creditflow.RoleViewer},
+		{method: "GET", path: "/api/today?as_of=2025-03-01", need: creditflow.RoleViewer},
+		{method: "GET", path: "/api/search?q=jansen&limit=5", need: creditflow.RoleViewer},
 		{method: "POST", path: "/api/actions", need: creditflow.RoleCollector, ok: http.StatusCreated, body: func(t *testing.T) ([]byte, string) {
 			return []byte(`{"customer_id": "C1", "type": "note", "date": "2025-03-01", "note": "called, no answer"}`), "application/json"
 		}},

@@ -7,12 +7,10 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
-	"github.com/creditflow/creditflow/store"
 )
 
 // principal is who makes a request.
@@ -20,65 +18,58 @@ type principal struct {
 	name    string
 	role    creditflow.Role
 	session *session // nil for bearer tokens
+	// who is the whole of it: a user or a token, its language and last
+	// visit.
+	who app.Principal
 }
 
-// checkToken finds the role of a bearer token.
-func checkToken(ctx context.Context, db *store.DB, token string) (principal, error) {
-	name, role, err := app.CheckToken(ctx, db, token)
-	if err != nil {
-		return principal{}, err
-	}
-	return principal{name: name, role: role}, nil
+// LastVisit is the user's previous visit before this session began (for a
+// session opened with a token, the token's previous use); zero when there
+// was none, and for bearer requests. "New since your last visit" counts
+// from it.
+func (p principal) LastVisit() time.Time { return p.who.LastVisit }
+
+// Lang is the user's preferred language, "nl" or "en"; empty for the
+// browser's choice.
+func (p principal) Lang() string { return p.who.Lang }
+
+// actor names the principal in the audit log.
+func (p principal) actor() string { return p.who.Actor() }
+
+func principalOf(p app.Principal) principal {
+	return principal{name: p.Name, role: p.Role, who: p}
 }
 
 // sessionCookie is the dashboard's session cookie.
 const sessionCookie = "creditflow_session"
 
-// sessionTTL is how long a dashboard login lasts.
-const sessionTTL = 12 * time.Hour
-
+// session is a dashboard login: sessions slide, ending app.SessionIdle
+// after the last request and at most app.SessionMaxAge after the login.
+// They are kept in the database, so that a restart logs nobody out.
 type session struct {
 	principal
+	id      string // the cookie's value
 	csrf    string
 	expires time.Time
 }
 
-// sessions are kept in memory: a restart of the service logs everyone out,
-// which is acceptable for a dashboard behind a token.
-type sessions struct {
-	mu   sync.Mutex
-	byID map[string]*session
-}
-
-func (ss *sessions) create(p principal, now time.Time) (string, *session) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	id := app.RandomHex(32)
-	s := &session{principal: p, csrf: app.RandomHex(16), expires: now.Add(sessionTTL)}
+func sessionOf(id string, as app.Session) *session {
+	s := &session{principal: principalOf(as.Principal), id: id, csrf: as.CSRF, expires: as.ExpiresAt}
 	s.session = s
-	for k, v := range ss.byID { // sweep expired sessions while we hold the lock
-		if now.After(v.expires) {
-			delete(ss.byID, k)
-		}
-	}
-	ss.byID[app.HashSecret(id)] = s
-	return id, s
-}
-
-func (ss *sessions) get(id string, now time.Time) *session {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	s := ss.byID[app.HashSecret(id)]
-	if s == nil || now.After(s.expires) {
-		return nil
-	}
 	return s
 }
 
-func (ss *sessions) remove(id string) {
-	ss.mu.Lock()
-	defer ss.mu.Unlock()
-	delete(ss.byID, app.HashSecret(id))
+// findSession is the session of the request's cookie, or nil.
+func (s *Server) findSession(r *http.Request) (*session, error) {
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, fmt.Errorf("%w: missing bearer token", creditflow.ErrUnauthorized)
+	}
+	as, err := s.auth.Session(r.Context(), c.Value)
+	if err != nil {
+		return nil, err
+	}
+	return sessionOf(c.Value, as), nil
 }
 
 type ctxKey struct{}
@@ -98,15 +89,15 @@ func (s *Server) authenticate(r *http.Request) (principal, error) {
 		if !ok {
 			return principal{}, fmt.Errorf("%w: expected Authorization: Bearer TOKEN", creditflow.ErrUnauthorized)
 		}
-		return checkToken(r.Context(), s.db, strings.TrimSpace(token))
+		p, err := s.auth.CheckBearer(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			return principal{}, err
+		}
+		return principalOf(p), nil
 	}
-	c, err := r.Cookie(sessionCookie)
+	sess, err := s.findSession(r)
 	if err != nil {
-		return principal{}, fmt.Errorf("%w: missing bearer token", creditflow.ErrUnauthorized)
-	}
-	sess := s.sessions.get(c.Value, s.now())
-	if sess == nil {
-		return principal{}, fmt.Errorf("%w: session expired; log in again", creditflow.ErrUnauthorized)
+		return principal{}, err
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		got := r.Header.Get("X-CSRF-Token")

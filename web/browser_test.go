@@ -127,17 +127,46 @@ func openDemoDB(tb testing.TB, cfg demo.Config, opt ingest.Options, edit func(di
 }
 
 // logInOnTheWay opens url in the tab, which lands on the login page, logs
-// in there with token and waits until ready on the page of url.
+// in there with token (the form behind "Log in with an API token") and
+// waits until ready on the page of url.
 func logInOnTheWay(t *testing.T, ctx context.Context, url, token string, ready chromedp.Action[chromedp.Void]) {
 	t.Helper()
+	if err := chromedp.Do(ctx, chromedp.Navigate(url), chromedp.WaitReady(chromedp.CSS("details.token-login"))); err != nil {
+		t.Fatalf("open %s: %v", url, err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelector("details.token-login").open = true`)); err != nil {
+		t.Fatalf("open the token form: %v", err)
+	}
 	if err := chromedp.Do(ctx,
-		chromedp.Navigate(url),
 		chromedp.WaitVisible(chromedp.ID("token")),
 		chromedp.SendKeys(chromedp.ID("token"), token),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
-		ready,
+		chromedp.Click(chromedp.CSS(`#login-token button[type="submit"]`)),
 	); err != nil {
 		t.Fatalf("log in on the way to %s: %v", url, err)
+	}
+	leftLogin(t, ctx)
+	if err := chromedp.Do(ctx, ready); err != nil {
+		t.Fatalf("log in on the way to %s: %v", url, err)
+	}
+}
+
+// leftLogin waits until the tab has left the login page for a loaded page,
+// so that what the test does next does not cut the login short: the login
+// page has a <main> of its own that a ready condition may find too. A poll
+// that runs when the page changes fails with the navigation, so it asks
+// again until a deadline.
+func leftLogin(t *testing.T, ctx context.Context) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.pathname !== "/login" && document.readyState === "complete"`))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still on the login page after 20 s (%v)", err)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
 }
 
@@ -299,7 +328,7 @@ func TestBrowserOverview(t *testing.T) {
 	// Log in with the token and land on the overview.
 	if err := chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.ID("token"), token),
-		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type="submit"]`)),
+		chromedp.Click(chromedp.CSS(`#login-token button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.ID("kpi-open")),
 	); err != nil {
 		t.Fatalf("log in: %v", err)

@@ -47,7 +47,7 @@ func TestBrowserUpload(t *testing.T) {
 	}
 	wait("the check's table, how the Dutch file was read, and the load button", `!document.getElementById("upload-load").hidden &&
 		document.querySelectorAll("#upload-result tbody tr").length === 2 &&
-		document.getElementById("upload-result").textContent.includes("Factuurnummer \u2192 invoice_id")`)
+		document.getElementById("upload-result").textContent.includes("Factuurnummer \u2192 invoice number")`)
 	if n := invoices(); n != 0 {
 		t.Fatalf("%d invoices loaded by the check, want none", n)
 	}

@@ -403,7 +403,7 @@ func TestCustomerPageCallStep(t *testing.T) {
 		t.Fatalf("C1's task on %s: %+v, want the call", now.Format("2006-01-02"), got)
 	}
 	page := string(getPage(t, s.url+"/customers/C1", s.collector).body)
-	if !strings.Contains(page, `<input type="checkbox" name="step" value="call" checked> This call is the step due: call`) {
+	if !strings.Contains(page, `<input type="checkbox" name="step" value="call" checked> This call is the step due: phone call`) {
 		t.Fatalf("the call form does not offer to carry out the call step")
 	}
 	status, ans := s.act(t, s.collector, s.collectorCSRF, "", "C1", map[string]any{"action": "call", "outcome": "reached", "step": "call"})

@@ -42,9 +42,6 @@ type actionsPanel struct {
 	NoLetter string
 }
 
-// option is one choice of a select.
-type option struct{ Value, Label string }
-
 // invoiceChoice is an invoice to tick in a form.
 type invoiceChoice struct {
 	ID, Label string
@@ -101,10 +98,7 @@ func (s *Server) fillActions(p *customerPage, d *customerData, canAct bool, cur 
 	a.Recommended = l.Money(cur, lim.RecommendedLimit)
 	if dd := d.dossier; dd != nil && dd.err == nil {
 		if t := dd.task; t != nil && t.Channel == dunning.Phone {
-			a.CallStep, a.CallStepLabel = t.Step, stepLabel(t.Step)
-			if term := stepTerm(t.Step); l == present.NL && term != "" {
-				a.CallStepLabel = term
-			}
+			a.CallStep, a.CallStepLabel = t.Step, dunning.StepWord(l, t.Step)
 		}
 		a.Pause = currentPause(l, dd.actions, d.asOf)
 		a.Letter, a.NoLetter = s.letterPanel(l, p.ID, dd, today)
@@ -140,7 +134,7 @@ func (s *Server) letterPanel(l present.Lang, id string, d *dossierData, today cr
 	case d.task == nil:
 		return nil, l.T("No dunning step is due, so no letter goes out.")
 	case d.letter == nil:
-		return nil, l.Tf("The step due is %s by %s, not a letter.", stepLabel(d.task.Step), channelName(l, d.task.Channel))
+		return nil, l.Tf("The step due is %s by %s, not a letter.", dunning.StepWord(l, d.task.Step), dunning.ChannelWord(l, d.task.Channel))
 	}
 	lt := d.letter
 	q := url.Values{"as_of": {d.asOf.String()}}
@@ -149,7 +143,7 @@ func (s *Server) letterPanel(l present.Lang, id string, d *dossierData, today cr
 	if lt.Language == dunning.English {
 		lang = l.T("English")
 	}
-	p := &letterPanel{Step: stepLabel(lt.Step), Channel: channelName(l, lt.Channel), Language: lang, Subject: lt.Subject,
+	p := &letterPanel{Step: dunning.StepWord(l, lt.Step), Channel: dunning.ChannelWord(l, lt.Channel), Language: lang, Subject: lt.Subject,
 		Total: l.Money(lt.Currency, lt.Total)}
 	q.Set("format", "html")
 	p.HTML = base + q.Encode()

@@ -55,6 +55,16 @@ type customerPage struct {
 	LimitAPI    string
 	Dossier     dossierPanel
 	Actions     actionsPanel
+	// FoundInvoice is the invoice a search found (?invoice=): its row is
+	// marked, and the page opens on it.
+	FoundInvoice string
+}
+
+// FoundOpen reports whether the invoice a search found is among the open
+// items: that row is the one the page opens on, else its row in the
+// payment history.
+func (p customerPage) FoundOpen() bool {
+	return p.FoundInvoice != "" && slices.ContainsFunc(p.Items, func(it customerItemRow) bool { return it.Invoice == p.FoundInvoice })
 }
 
 type changeBox struct {
@@ -124,7 +134,7 @@ func (s *Server) handleCustomerPage(w http.ResponseWriter, r *http.Request, sess
 		s.fillActions(p, d, canAct, cur)
 		return nil
 	}
-	servePage(s, w, r, sess, spec, &customerPage{ID: id, Name: id}, load, fill)
+	servePage(s, w, r, sess, spec, &customerPage{ID: id, Name: id, FoundInvoice: r.URL.Query().Get("invoice")}, load, fill)
 }
 
 // loadCustomerPage reads what the customer page shows: the customer's
@@ -220,7 +230,7 @@ func (d *customerData) fill(p *customerPage) error {
 	}
 
 	if ch := sc.Change; ch.Detected {
-		box := &changeBox{Kind: changeName(l, ch.Kind), KindCode: ch.Kind, CSS: changeCSS(ch.Kind), Sentence: risk.ChangeSentence(l, ch, cur)}
+		box := &changeBox{Kind: view.ChangeKind(l, ch.Kind), KindCode: ch.Kind, CSS: changeCSS(ch.Kind), Sentence: view.ChangeSentence(l, ch, cur)}
 		var parts []string
 		if !ch.ChangeDate.IsZero() {
 			parts = append(parts, l.Tf("changed around %s", l.LongDate(ch.ChangeDate)))
@@ -249,7 +259,11 @@ func (d *customerData) fill(p *customerPage) error {
 		limitRow{Label: l.T("Exposure"), Amount: l.Amount(lim.Exposure), Hint: l.T("open invoices less unapplied credit")},
 		limitRow{Label: l.T("Available"), Amount: l.Amount(lim.Available), Hint: l.T("limit less exposure")})
 
-	reasons := risk.ReasonsIn(l, sc.Reasons, &d.detail.Features, sc.Change, cur)
+	changeText := ""
+	if sc.Change.Detected {
+		changeText = view.ChangeSentence(l, sc.Change, cur)
+	}
+	reasons := risk.ReasonsIn(l, sc.Reasons, &d.detail.Features, sc.Change, cur, changeText)
 	maxW := 0.0
 	for _, r := range reasons {
 		maxW = math.Max(maxW, math.Abs(r.Weight))
@@ -268,7 +282,7 @@ func (d *customerData) fill(p *customerPage) error {
 	}
 
 	for _, it := range d.items {
-		p.Items = append(p.Items, customerItemRow{itemCells: itemCellsIn(l, it.OpenItem),
+		p.Items = append(p.Items, customerItemRow{itemCells: newItemCells(l, it.OpenItem),
 			PLate: l.Percent(100 * it.PLate), PLateWidth: view.MeterWidth(100 * it.PLate)})
 	}
 
@@ -332,26 +346,6 @@ func signedNumber(l present.Lang, x float64) string {
 	return s
 }
 
-// itemCellsIn are the cells of an open item in l.
-func itemCellsIn(l present.Lang, it creditflow.OpenItem) itemCells {
-	return itemCells{Invoice: it.InvoiceID, InvoiceDate: l.Date(it.InvoiceDate), DueDate: l.Date(it.DueDate),
-		Open: l.Amount(it.OpenAmount), DaysPastDue: l.Count(it.DaysPastDue),
-		Bucket: bucketTitle(l, it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed}
-}
-
-// bucketTitle is an aging bucket in words, in l.
-func bucketTitle(l present.Lang, label string) string {
-	switch label {
-	case "current":
-		return l.T("Not yet due")
-	case "90+":
-		return l.T("90+ days")
-	case "":
-		return ""
-	}
-	return l.Tf("%s days", label)
-}
-
 // kindName is a kind of customer in words.
 func kindName(l present.Lang, k creditflow.CustomerKind) string {
 	switch k {
@@ -378,17 +372,4 @@ func riskClassName(l present.Lang, c creditflow.RiskClass) string {
 		return l.T("risk class E: very high risk")
 	}
 	return l.Tf("risk class %s", string(c))
-}
-
-// changeName is a kind of behaviour change in words.
-func changeName(l present.Lang, kind string) string {
-	switch kind {
-	case risk.ChangeWorsening:
-		return l.T("paying later")
-	case risk.ChangeImproving:
-		return l.T("paying sooner")
-	case risk.ChangeSilence:
-		return l.T("stopped paying")
-	}
-	return kind
 }

@@ -37,7 +37,7 @@ type overviewPage struct {
 	Buckets      []bucketHead
 	Customers    []customerRow
 	Items        []openItemRow
-	ItemsTotal   string
+	ItemsShown   string // "50 of 1,234 open items"
 	ItemsAPI     string
 	CustomersAPI string
 }
@@ -99,10 +99,10 @@ type itemCells struct {
 	Disputed    bool
 }
 
-func newItemCells(it creditflow.OpenItem) itemCells {
-	return itemCells{Invoice: it.InvoiceID, InvoiceDate: it.InvoiceDate.String(), DueDate: it.DueDate.String(),
-		Open: present.EN.Amount(it.OpenAmount), DaysPastDue: present.EN.Count(it.DaysPastDue),
-		Bucket: view.BucketTitle(it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed}
+func newItemCells(l present.Lang, it creditflow.OpenItem) itemCells {
+	return itemCells{Invoice: it.InvoiceID, InvoiceDate: l.Date(it.InvoiceDate), DueDate: l.Date(it.DueDate),
+		Open: l.Amount(it.OpenAmount), DaysPastDue: l.Count(it.DaysPastDue),
+		Bucket: view.BucketTitle(l, it.Bucket), BucketClass: bucketClass(it.Bucket), Disputed: it.Disputed}
 }
 
 // handleOverview renders the overview dashboard for ?as_of=YYYY-MM-DD,
@@ -166,54 +166,23 @@ func (s *Server) loadOverview(ctx context.Context, asOf creditflow.Date) (*overv
 // made here, per request: rendering them changes them.
 func (d *overviewData) fill(p *overviewPage) error {
 	cur := view.CurrencyCode(d.kpis.Currency)
-	p.Currency = cur
-	k := d.kpis
-	money := func(m creditflow.Money) string { return present.EN.Money(cur, m) }
+	p.Currency = view.CurrencyName(p.Lang, cur)
+	k, l := d.kpis, p.Lang
 
-	p.Cards = []view.Card{
-		{ID: "open", Label: "Open receivables", Value: money(k.OpenTotal),
-			Detail: fmt.Sprintf("%s open items · %s customers", present.EN.Count(k.OpenItems), present.EN.Count(k.Customers)),
-			Hint:   "Everything invoiced and not yet paid on the as-of date (openstaande posten)."},
-		{ID: "overdue", Label: "Overdue", Value: money(k.OverdueTotal),
-			Detail: present.EN.Percent(k.OverdueShare*100) + " of open receivables",
-			Hint:   "The open amount past its due date.", Meter: view.MeterWidth(k.OverdueShare * 100)},
-		{ID: "unapplied", Label: "Unapplied credit", Value: money(k.UnappliedCredit),
-			Detail: "payments and credit notes not matched to an invoice",
-			Hint:   "Received or credited, not yet set against an open invoice; it lowers what customers really owe."},
-		{ID: "dso", Label: "DSO", Value: present.EN.Days(k.DSO),
-			Detail: "days sales outstanding (countback)",
-			Hint:   "How many days of the most recent sales the open receivables make up."},
-		{ID: "bpdso", Label: "Best-possible DSO", Value: present.EN.Days(k.BestPossibleDSO),
-			Detail: "DSO of the part not yet due",
-			Hint:   "The DSO if every customer paid on its due date."},
-		{ID: "add", Label: "ADD", Value: present.EN.Days(k.ADD),
-			Detail: "average days delinquent (DSO − best-possible)",
-			Hint:   "The days that late payment adds to DSO."},
-		{ID: "cei", Label: "CEI 30 / 90 days", Value: present.EN.Percent(k.CEI30) + " / " + present.EN.Percent(k.CEI90),
-			Detail: "collection effectiveness index",
-			Hint:   "Share of what was collectable in the last 30 and 90 days that was collected; 100% is everything.",
-			Meter:  view.MeterWidth(k.CEI90)},
-		{ID: "dtp", Label: "Days to pay / late", Value: present.EN.Number(k.WeightedDaysToPay) + " / " + present.EN.Days(k.WeightedDaysLate),
-			Detail: "amount-weighted, invoices settled in the last 90 days",
-			Hint:   "Days from invoice date to payment, and from due date to payment, weighted by amount."},
-	}
+	p.Cards = overviewCards(l, k, cur)
 
-	for i, l := range creditflow.AgingBucketLabels {
-		short := l
-		if l == "current" {
-			short = "Not due"
-		}
-		p.Buckets = append(p.Buckets, bucketHead{Label: short, Title: view.BucketTitle(l), Class: fmt.Sprintf("b%d", i)})
+	for i, b := range creditflow.AgingBucketLabels {
+		p.Buckets = append(p.Buckets, bucketHead{Label: view.BucketShort(l, b), Title: view.BucketTitle(l, b), Class: fmt.Sprintf("b%d", i)})
 	}
 	for _, c := range d.customers {
 		row := customerRow{Customer: newCustomerRef(c.Key, c.Name, customerLink(c.Key, d.asOf)),
-			Open: present.EN.Amount(c.OpenTotal), Overdue: present.EN.Amount(c.OverdueTotal)}
+			Open: l.Amount(c.OpenTotal), Overdue: l.Amount(c.OverdueTotal)}
 		if c.OpenTotal > 0 {
-			row.Share = present.EN.Percent(100 * float64(c.OverdueTotal) / float64(c.OpenTotal))
+			row.Share = l.Percent(100 * float64(c.OverdueTotal) / float64(c.OpenTotal))
 		}
 		amounts := view.BucketAmounts(c.Buckets)
 		for i, a := range amounts {
-			cell := bucketCell{Amount: present.EN.Amount(a), Class: fmt.Sprintf("b%d", i), Label: view.BucketTitle(creditflow.AgingBucketLabels[i])}
+			cell := bucketCell{Amount: l.Amount(a), Class: fmt.Sprintf("b%d", i), Label: view.BucketTitle(l, creditflow.AgingBucketLabels[i])}
 			if a > 0 && c.OpenTotal > 0 {
 				cell.Width = view.MeterWidth(100 * float64(a) / float64(c.OpenTotal))
 			}
@@ -223,54 +192,80 @@ func (d *overviewData) fill(p *overviewPage) error {
 	}
 	for _, it := range d.items {
 		p.Items = append(p.Items, openItemRow{
-			Customer: newCustomerRef(it.CustomerID, it.CustomerName, customerLink(it.CustomerID, d.asOf)), itemCells: newItemCells(it)})
+			Customer: newCustomerRef(it.CustomerID, it.CustomerName, customerLink(it.CustomerID, d.asOf)), itemCells: newItemCells(l, it)})
 	}
-	p.ItemsTotal = present.EN.Count(d.itemsTotal)
+	p.ItemsShown = l.Tf("%s of %s open items", l.Count(len(d.items)), l.Count(d.itemsTotal))
 	p.ItemsAPI = "/api/open-items?" + url.Values{"as_of": {d.asOf.String()}, "sort": {overviewItemsSort}, "limit": {"1000"}}.Encode()
 	p.CustomersAPI = "/api/aging?" + url.Values{"as_of": {d.asOf.String()}, "group": {"customer"}}.Encode()
 
 	var err error
-	if p.AgingChart, err = view.Render(agingHistoryChart(d, cur)); err != nil {
+	if p.AgingChart, err = view.Render(agingHistoryChart(l, d, cur)); err != nil {
 		return fmt.Errorf("aging history chart: %w", err)
 	}
-	if p.SegmentChart, err = view.Render(segmentChart(d.segments, cur)); err != nil {
+	if p.SegmentChart, err = view.Render(segmentChart(l, d.segments, cur)); err != nil {
 		return fmt.Errorf("segment chart: %w", err)
 	}
 	return nil
 }
 
+// overviewCards are the indicators at the top of the overview, in l.
+func overviewCards(l present.Lang, k creditflow.KPIs, cur string) []view.Card {
+	return []view.Card{
+		{ID: "open", Label: l.T("Open receivables"), Value: l.Money(cur, k.OpenTotal),
+			Detail: l.Plural(k.OpenItems, "%s open item", "%s open items") + " · " + l.Plural(k.Customers, "%s customer", "%s customers"),
+			Hint:   l.T("Everything invoiced and not yet paid on the as-of date.")},
+		{ID: "overdue", Label: l.T("Overdue"), Value: l.Money(cur, k.OverdueTotal),
+			Detail: l.Tf("%s of open receivables", l.Percent(k.OverdueShare*100)),
+			Hint:   l.T("The open amount past its due date."), Meter: view.MeterWidth(k.OverdueShare * 100)},
+		{ID: "unapplied", Label: l.T("Unapplied credit"), Value: l.Money(cur, k.UnappliedCredit),
+			Detail: l.T("payments and credit notes not matched to an invoice"),
+			Hint:   l.T("Received or credited, not yet set against an open invoice; it lowers what customers really owe.")},
+		{ID: "dso", Label: l.T("DSO"), Value: l.Days(k.DSO),
+			Detail: l.T("days sales outstanding (countback)"),
+			Hint:   l.T("How many days of the most recent sales the open receivables make up.")},
+		{ID: "bpdso", Label: l.T("Best-possible DSO"), Value: l.Days(k.BestPossibleDSO),
+			Detail: l.T("DSO of the part not yet due"),
+			Hint:   l.T("The DSO if every customer paid on its due date.")},
+		{ID: "add", Label: l.T("ADD"), Value: l.Days(k.ADD),
+			Detail: l.T("average days delinquent (DSO − best-possible)"),
+			Hint:   l.T("The days that late payment adds to DSO.")},
+		{ID: "cei", Label: l.T("CEI 30 / 90 days"), Value: l.Percent(k.CEI30) + " / " + l.Percent(k.CEI90),
+			Detail: l.T("collection effectiveness index"),
+			Hint:   l.T("Share of what was collectable in the last 30 and 90 days that was collected; 100% is everything."),
+			Meter:  view.MeterWidth(k.CEI90)},
+		{ID: "dtp", Label: l.T("Days to pay / late"), Value: l.Number(k.WeightedDaysToPay) + " / " + l.Days(k.WeightedDaysLate),
+			Detail: l.T("amount-weighted, invoices settled in the last 90 days"),
+			Hint:   l.T("Days from invoice date to payment, and from due date to payment, weighted by amount.")},
+	}
+}
+
 // agingHistoryChart stacks the aging buckets of each month-end, and of the
 // as-of date last, into one bar each.
-func agingHistoryChart(d *overviewData, cur string) *charts.Bar {
+func agingHistoryChart(l present.Lang, d *overviewData, cur string) *charts.Bar {
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(chartOptions("aging_history", "340px", cur)...)
-	bar.SetGlobalOptions(moneyTooltip(cur), moneyYAxis(), categoryXAxis(&opts.AxisLabel{Color: axisInk, Interval: "0"}))
-	labels := make([]string, len(d.historyOn))
-	for i, day := range d.historyOn {
-		labels[i] = day.Format("Jan '06")
-		if i == len(d.historyOn)-1 {
-			labels[i] = day.Format("2 Jan")
-		}
-	}
-	bar.SetXAxis(labels)
-	for i, l := range creditflow.AgingBucketLabels {
+	bar.SetGlobalOptions(chartOptions("aging_history", "340px")...)
+	// Every month is labelled where there is room; on a phone ECharts
+	// leaves out the labels that would overlap.
+	bar.SetGlobalOptions(moneyTooltip(l, cur), moneyYAxis(l), categoryXAxis(&opts.AxisLabel{Color: axisInk}))
+	bar.SetXAxis(monthEndLabels(l, d.historyOn))
+	for i, b := range creditflow.AgingBucketLabels {
 		data := make([]opts.BarData, len(d.history))
 		for j, a := range d.history {
 			data[j] = opts.BarData{Value: view.BucketAmounts(a.Buckets)[i].Float64()}
 		}
-		bar.AddSeries(view.BucketTitle(l), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "35%"}))
+		bar.AddSeries(view.BucketTitle(l, b), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "35%"}))
 	}
 	return bar
 }
 
 // segmentChart shows the aging of the largest segments as horizontal
 // stacked bars, the largest on top.
-func segmentChart(segments []creditflow.AgingGroup, cur string) *charts.Bar {
+func segmentChart(l present.Lang, segments []creditflow.AgingGroup, cur string) *charts.Bar {
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(chartOptions("aging_segments", "340px", cur)...)
+	bar.SetGlobalOptions(chartOptions("aging_segments", "340px")...)
 	bar.SetGlobalOptions(
-		moneyTooltip(cur),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(), SplitLine: gridLines()}),
+		moneyTooltip(l, cur),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(l), SplitLine: gridLines()}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true),
 			AxisLabel: &opts.AxisLabel{Color: "#2b3445", Width: 110, Overflow: "truncate"}, AxisLine: axisLine()}),
 	)
@@ -278,24 +273,37 @@ func segmentChart(segments []creditflow.AgingGroup, cur string) *charts.Bar {
 	for i, g := range segments {
 		names[i] = view.Text(g.Key)
 		if names[i] == "" {
-			names[i] = "(no segment)"
+			names[i] = l.T("(no segment)")
 		}
 	}
 	bar.SetXAxis(names).XYReversal()
-	for i, l := range creditflow.AgingBucketLabels {
+	for i, b := range creditflow.AgingBucketLabels {
 		data := make([]opts.BarData, len(segments))
 		for j, g := range segments {
 			data[j] = opts.BarData{Value: view.BucketAmounts(g.Buckets)[i].Float64()}
 		}
-		bar.AddSeries(view.BucketTitle(l), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "30%"}))
+		bar.AddSeries(view.BucketTitle(l, b), data, charts.WithBarChartOpts(opts.BarChart{Stack: "aging", BarCategoryGap: "30%"}))
 	}
 	return bar
+}
+
+// monthEndLabels are the labels of an axis of month-ends and, last, the
+// as-of date: "Jan '25" ... "18 Jun"; in Dutch "jan '25" ... "18 jun".
+func monthEndLabels(l present.Lang, days []creditflow.Date) []string {
+	labels := make([]string, len(days))
+	for i, day := range days {
+		labels[i] = view.MonthLabel(l, day)
+		if i == len(days)-1 {
+			labels[i] = view.DayMonth(l, day)
+		}
+	}
+	return labels
 }
 
 // chartOptions are the options that both charts share: the service's own
 // echarts (no CDN), the bucket colours, no animation (the numbers should
 // simply be there) and a legend below the plot.
-func chartOptions(id, height, cur string) []charts.GlobalOpts {
+func chartOptions(id, height string) []charts.GlobalOpts {
 	return []charts.GlobalOpts{
 		charts.WithInitializationOpts(opts.Initialization{ChartID: id, Width: "100%", Height: height,
 			AssetsHost: "/static/", Renderer: "canvas"}),
@@ -303,7 +311,7 @@ func chartOptions(id, height, cur string) []charts.GlobalOpts {
 		charts.WithAnimation(false),
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
-		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "40", ContainLabel: opts.Bool(true)}),
+		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "16", Bottom: "56", ContainLabel: opts.Bool(true)}), // room for a legend of two lines on a phone
 	}
 }
 
@@ -314,9 +322,9 @@ const (
 	lineInk = "#c9cfd9" // the axis itself
 )
 
-// moneyLabel labels an axis of amounts: 1.2M, 350k.
-func moneyLabel() *opts.AxisLabel {
-	return &opts.AxisLabel{Formatter: view.CompactFormatter, Color: axisInk}
+// moneyLabel labels an axis of amounts in l: 1.2M, 350k.
+func moneyLabel(l present.Lang) *opts.AxisLabel {
+	return &opts.AxisLabel{Formatter: view.CompactFormatter(l), Color: axisInk, HideOverlap: opts.Bool(true)}
 }
 
 // gridLines are the lines across the plot at the values of an axis.
@@ -333,15 +341,15 @@ func categoryXAxis(label *opts.AxisLabel) charts.GlobalOpts {
 	return charts.WithXAxisOpts(opts.XAxis{Type: "category", AxisLabel: label, AxisTick: &opts.AxisTick{Show: opts.Bool(false)}, AxisLine: axisLine()})
 }
 
-// moneyYAxis is a y axis of amounts.
-func moneyYAxis() charts.GlobalOpts {
-	return charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: moneyLabel(), SplitLine: gridLines()})
+// moneyYAxis is a y axis of amounts in l.
+func moneyYAxis(l present.Lang) charts.GlobalOpts {
+	return charts.WithYAxisOpts(opts.YAxis{Type: "value", AxisLabel: moneyLabel(l), SplitLine: gridLines()})
 }
 
 // moneyTooltip shows the amount of every series at the category under the
 // pointer.
-func moneyTooltip(cur string) charts.GlobalOpts {
-	return charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: view.MoneyFormatter(cur),
+func moneyTooltip(l present.Lang, cur string) charts.GlobalOpts {
+	return charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", ValueFormatter: view.MoneyFormatter(l, cur),
 		AxisPointer: &opts.AxisPointer{Type: "shadow"}})
 }
 

@@ -17,6 +17,12 @@
 // charts of the risk pages are in risk_charts.go. report.go writes the
 // weekly report.
 //
+// Who may do what: auth.go finds the principal of a request (a bearer token,
+// or the session of the cookie, kept by app.Auth) and checks its role and
+// the CSRF token; login.go serves the login by name and password or by
+// token and the logouts; admin.go is the admin API of users, tokens and the
+// audit log, admin_page.go its page.
+//
 // It may import every package of ours except cmd and the test helpers. It
 // is the only package that imports go-echarts; the money, amounts,
 // counts and percentages of its pages and its charts' scripts are

@@ -147,19 +147,6 @@ var dossierKinds = map[dunning.EntryKind]struct{ label, css string }{
 	dunning.EntryKind(dunning.Pause):           {"dunning paused", "paused"},
 }
 
-// channelName is a channel of the ladder in words.
-func channelName(l present.Lang, c dunning.Channel) string {
-	switch c {
-	case dunning.Email:
-		return l.T("e-mail")
-	case dunning.Letter:
-		return l.T("letter")
-	case dunning.Phone:
-		return l.T("phone")
-	}
-	return string(c)
-}
-
 // fill formats the dossier panel; items are the customer's open items on
 // the as-of date, cur the currency of their amounts.
 func (d *dossierData) fill(l present.Lang, p *dossierPanel, items []creditflow.OpenItem, cur string) {
@@ -171,14 +158,10 @@ func (d *dossierData) fill(l present.Lang, p *dossierPanel, items []creditflow.O
 	}
 	if t := d.task; t != nil {
 		p.Task = &dossierTask{
-			Step: stepLabel(t.Step), StepTerm: stepTerm(t.Step), Channel: channelName(l, t.Channel), ChannelCSS: string(t.Channel), Deferred: t.Deferred,
+			Step: dunning.StepWord(l, t.Step), Channel: dunning.ChannelWord(l, t.Channel), ChannelCSS: string(t.Channel), Deferred: t.Deferred,
 			DueSince: l.LongDate(t.DueSince), Invoices: l.Count(t.Invoices),
 			Overdue: l.Money(cur, t.AmountOverdue), Interest: l.Money(cur, t.Interest), Costs: l.Money(cur, t.Costs),
-			Reason: t.Reason,
-		}
-		if l == present.NL && p.Task.StepTerm != "" {
-			// The Dutch term is the step's name in Dutch.
-			p.Task.Step, p.Task.StepTerm = p.Task.StepTerm, ""
+			Reason: t.ReasonIn(l, cur),
 		}
 	} else {
 		p.NoTask, p.Paused = dunning.WhyNoTaskIn(l, d.policy, d.asOf, items, d.actions, cur)

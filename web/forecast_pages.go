@@ -48,7 +48,8 @@ type forecastPage struct {
 	Weeks      []forecastWeekRow
 	Total      forecastWeekRow
 	Customers  []cashCustomerRow
-	CustomersN string // "15 of the customers", for the table's header
+	CustomersN string // "The 15 customers", for the table's header
+	WeeksText  string // "13 weeks"
 	Backtest   forecastBacktestBox
 	API        string
 }
@@ -150,12 +151,12 @@ func (s *Server) handleForecastReady(w http.ResponseWriter, r *http.Request, _ *
 // fill formats the forecast and the backtest into the page and builds its
 // charts, per request.
 func (d *forecastData) fill(p *forecastPage) error {
-	f, asOf := d.forecast, d.asOf
+	f, asOf, l := d.forecast, d.asOf, p.Lang
 	cur := view.CurrencyCode(f.Currency)
-	p.Currency = cur
+	p.Currency = view.CurrencyName(p.Lang, cur)
 	p.API = "/api/forecast?" + url.Values{"as_of": {asOf.String()}, "weeks": {fmt.Sprint(forecastPageWeeks)}}.Encode()
 	if len(f.Weeks) > 0 {
-		p.Horizon = f.Weeks[0].WeekStart.Format("2 January") + " to " + f.Weeks[len(f.Weeks)-1].WeekEnd.Format("2 January 2006")
+		p.Horizon = l.Tf("%s to %s", l.LongDate(f.Weeks[0].WeekStart), l.LongDate(f.Weeks[len(f.Weeks)-1].WeekEnd))
 	}
 
 	var total, open, fresh, soon creditflow.Money
@@ -167,30 +168,30 @@ func (d *forecastData) fill(p *forecastPage) error {
 			soon += wk.Expected
 		}
 		p.Weeks = append(p.Weeks, forecastWeekRow{
-			Week: wk.WeekStart.Format("2 Jan") + " – " + wk.WeekEnd.Format("2 Jan"), Start: wk.WeekStart.String(),
-			Expected: present.EN.Amount(wk.Expected), P10: present.EN.Amount(wk.P10), P50: present.EN.Amount(wk.P50), P90: present.EN.Amount(wk.P90),
-			FromOpen: present.EN.Amount(wk.FromOpen), FromNew: present.EN.Amount(wk.FromNew),
+			Week: view.DayMonth(l, wk.WeekStart) + " – " + view.DayMonth(l, wk.WeekEnd), Start: wk.WeekStart.String(),
+			Expected: l.Amount(wk.Expected), P10: l.Amount(wk.P10), P50: l.Amount(wk.P50), P90: l.Amount(wk.P90),
+			FromOpen: l.Amount(wk.FromOpen), FromNew: l.Amount(wk.FromNew),
 		})
 	}
-	p.Total = forecastWeekRow{Week: "Total", Expected: present.EN.Amount(total), FromOpen: present.EN.Amount(open), FromNew: present.EN.Amount(fresh)}
+	p.Total = forecastWeekRow{Week: l.T("Total"), Expected: l.Amount(total), FromOpen: l.Amount(open), FromNew: l.Amount(fresh)}
 	openShare := math.NaN()
 	if total > 0 {
 		openShare = 100 * float64(open) / float64(total)
 	}
 	soonWeeks := min(forecastSoonWeeks, len(f.Weeks))
 	p.Cards = []view.Card{
-		{ID: "expected", Label: fmt.Sprintf("Expected in %d weeks", len(f.Weeks)), Value: present.EN.Money(cur, total),
-			Detail: "cash in from " + p.Horizon,
-			Hint:   "The cash customers are expected to pay in the weeks shown: the average over the simulated futures."},
-		{ID: "soon", Label: fmt.Sprintf("Next %d weeks", soonWeeks), Value: present.EN.Money(cur, soon),
-			Detail: fmt.Sprintf("%s of the %d weeks", present.EN.Percent(percentOf(soon, total)), len(f.Weeks)),
-			Hint:   "Cash expected in the first weeks of the forecast, where it is most certain."},
-		{ID: "open", Label: "From open invoices", Value: present.EN.Money(cur, open),
-			Detail: present.EN.Percent(openShare) + " of the expected cash",
-			Hint:   "Cash expected from invoices that are open on the as-of date.", Meter: view.MeterWidth(openShare)},
-		{ID: "new", Label: "From new invoices", Value: present.EN.Money(cur, fresh),
-			Detail: "invoices not yet sent, paid within the horizon",
-			Hint:   "Cash expected from invoices that are still to be sent, at each customer's usual pace of sales and payment."},
+		{ID: "expected", Label: l.Tf("Expected in %s", l.Plural(len(f.Weeks), "%s week", "%s weeks")), Value: l.Money(cur, total),
+			Detail: l.Tf("cash in from %s", p.Horizon),
+			Hint:   l.T("The cash customers are expected to pay in the weeks shown: the average over the simulated futures.")},
+		{ID: "soon", Label: l.Tf("Next %s", l.Plural(soonWeeks, "%s week", "%s weeks")), Value: l.Money(cur, soon),
+			Detail: l.Tf("%s of the %s", l.Percent(percentOf(soon, total)), l.Plural(len(f.Weeks), "%s week", "%s weeks")),
+			Hint:   l.T("Cash expected in the first weeks of the forecast, where it is most certain.")},
+		{ID: "open", Label: l.T("From open invoices"), Value: l.Money(cur, open),
+			Detail: l.Tf("%s of the expected cash", l.Percent(openShare)),
+			Hint:   l.T("Cash expected from invoices that are open on the as-of date."), Meter: view.MeterWidth(openShare)},
+		{ID: "new", Label: l.T("From new invoices"), Value: l.Money(cur, fresh),
+			Detail: l.T("invoices not yet sent, paid within the horizon"),
+			Hint:   l.T("Cash expected from invoices that are still to be sent, at each customer's usual pace of sales and payment.")},
 	}
 
 	top := f.TopCustomers[:min(len(f.TopCustomers), forecastTopCustomers)]
@@ -200,21 +201,22 @@ func (d *forecastData) fill(p *forecastPage) error {
 	}
 	for _, c := range top {
 		row := cashCustomerRow{Customer: newCustomerRef(c.CustomerID, c.Name, customerLink(c.CustomerID, asOf)),
-			Expected: present.EN.Amount(c.Expected), Open: present.EN.Amount(c.OpenAmount), Share: present.EN.Percent(percentOf(c.Expected, open))}
+			Expected: l.Amount(c.Expected), Open: l.Amount(c.OpenAmount), Share: l.Percent(percentOf(c.Expected, open))}
 		if first > 0 {
 			row.Width = view.MeterWidth(100 * float64(c.Expected) / float64(first))
 		}
 		p.Customers = append(p.Customers, row)
 	}
-	p.CustomersN = fmt.Sprintf("The %d customers", len(top))
+	p.CustomersN = l.Plural(len(top), "The customer", "The %s customers")
+	p.WeeksText = l.Plural(len(f.Weeks), "%s week", "%s weeks")
 
-	p.Backtest = forecastBacktestOf(d.backtest, asOf)
+	p.Backtest = forecastBacktestOf(l, d.backtest, asOf)
 
 	var err error
-	if p.BandChart, err = view.Render(forecastBandChart(f.Weeks, cur)); err != nil {
+	if p.BandChart, err = view.Render(forecastBandChart(l, f.Weeks, cur)); err != nil {
 		return fmt.Errorf("forecast band chart: %w", err)
 	}
-	if p.SplitChart, err = view.Render(forecastSplitChart(f.Weeks, cur)); err != nil {
+	if p.SplitChart, err = view.Render(forecastSplitChart(l, f.Weeks, cur)); err != nil {
 		return fmt.Errorf("forecast split chart: %w", err)
 	}
 	return nil
@@ -228,43 +230,48 @@ func percentOf(a, b creditflow.Money) float64 {
 	return 100 * float64(a) / float64(b)
 }
 
-// forecastBacktestOf describes the page's backtest in its state.
-func forecastBacktestOf(bt *app.Pending[forecast.BacktestResult], asOf creditflow.Date) forecastBacktestBox {
+// forecastBacktestOf describes the page's backtest in its state, in l.
+func forecastBacktestOf(l present.Lang, bt *app.Pending[forecast.BacktestResult], asOf creditflow.Date) forecastBacktestBox {
 	from, to := app.BacktestSpan(asOf)
 	select {
 	case <-bt.Done():
 	default:
 		return forecastBacktestBox{State: "running", Ready: "/forecast/ready?" + url.Values{"as_of": {asOf.String()}}.Encode(),
-			Note: fmt.Sprintf("The backtest of the forecasts made from %s to %s is still being computed. "+
-				"It goes on in the background and appears here when ready.", from.Format("2 January 2006"), to.Format("2 January 2006"))}
+			Note: l.Tf("The backtest of the forecasts made from %s to %s is still being computed. "+
+				"It goes on in the background and appears here when ready.", l.LongDate(from), l.LongDate(to))}
 	}
 	r, err := bt.Result()
 	if err != nil {
-		return forecastBacktestBox{State: "failed", Note: "The backtest could not be computed (not enough history before " +
-			asOf.Format("2 January 2006") + "?). The error is in the server log."}
+		return forecastBacktestBox{State: "failed", Note: l.Tf("The backtest could not be computed (not enough history before %s?). "+
+			"The error is in the server log.", l.LongDate(asOf))}
 	}
 	if r.Forecasts == 0 || r.Weeks == 0 {
-		return forecastBacktestBox{State: "ready", Note: fmt.Sprintf("The ledger has too little history before %s to backtest the forecast: "+
-			"the page backtests forecasts made from %s to %s.", asOf.Format("2 January 2006"), from.Format("2 January 2006"), to.Format("2 January 2006"))}
+		return forecastBacktestBox{State: "ready", Note: l.Tf("The ledger has too little history before %s to backtest the forecast: "+
+			"the page backtests forecasts made from %s to %s.", l.LongDate(asOf), l.LongDate(from), l.LongDate(to))}
 	}
-	box := forecastBacktestBox{State: "ready", Span: fmt.Sprintf("%d forecasts of %d weeks, made every 4 weeks from %s to %s with what was known on the day, against the cash that came in (%d weeks compared). Run for this page, kept until the next ingest.",
-		r.Forecasts, app.BacktestWeeks, r.From.Format("2 January 2006"), r.To.Format("2 January 2006"), r.Weeks)}
+	box := forecastBacktestBox{State: "ready", Span: l.Tf("%s of %s, made every 4 weeks from %s to %s with what was known on the day, "+
+		"against the cash that came in (%s compared). Run for this page, kept until the next ingest.",
+		l.Plural(r.Forecasts, "%s forecast", "%s forecasts"), l.Plural(app.BacktestWeeks, "%s week", "%s weeks"),
+		l.LongDate(r.From), l.LongDate(r.To), l.Plural(r.Weeks, "%s week", "%s weeks"))}
 	box.Rows = []forecastBacktestRow{
-		forecastBacktestRowOf("Error on open invoices", "Weighted absolute percentage error (WAPE) of the weekly cash from invoices open when the forecast was made. Lower is better.",
+		forecastBacktestRowOf(l, l.T("Error on open invoices"),
+			l.T("Weighted absolute percentage error (WAPE) of the weekly cash from invoices open when the forecast was made. Lower is better."),
 			r.Model.WAPEOpen, r.DueDate.WAPEOpen, r.DueDatePlusDelay.WAPEOpen),
-		forecastBacktestRowOf("Error on all cash", "WAPE of the weekly cash in total, new invoices included. Lower is better.",
+		forecastBacktestRowOf(l, l.T("Error on all cash"), l.T("WAPE of the weekly cash in total, new invoices included. Lower is better."),
 			r.Model.WAPETotal, r.DueDate.WAPETotal, r.DueDatePlusDelay.WAPETotal),
-		{Label: "Weeks inside the p10–p90 band", Hint: "Share of the weeks whose actual cash fell inside the forecast's 80% band; about 80% is right.",
-			Model: present.EN.Percent(100 * r.Model.Coverage), DueDate: "–", DueDelay: "–"},
+		{Label: l.T("Weeks inside the p10–p90 band"),
+			Hint:  l.T("Share of the weeks whose actual cash fell inside the forecast's 80% band; about 80% is right."),
+			Model: l.Percent(100 * r.Model.Coverage), DueDate: "–", DueDelay: "–"},
 	}
-	box.Note = "The baselines: every open invoice paid on its due date, or on its due date plus the customer's average delay; invoices still to come as a year earlier. They make no band."
+	box.Note = l.T("The baselines: every open invoice paid on its due date, or on its due date plus the customer's average delay; " +
+		"invoices still to come as a year earlier. They make no band.")
 	return box
 }
 
 // forecastBacktestRowOf is one error figure of the model and the two baselines,
 // the lowest marked best.
-func forecastBacktestRowOf(label, hint string, model, due, delay float64) forecastBacktestRow {
-	row := forecastBacktestRow{Label: label, Hint: hint, Model: present.EN.Percent(100 * model), DueDate: present.EN.Percent(100 * due), DueDelay: present.EN.Percent(100 * delay)}
+func forecastBacktestRowOf(l present.Lang, label, hint string, model, due, delay float64) forecastBacktestRow {
+	row := forecastBacktestRow{Label: label, Hint: hint, Model: l.Percent(100 * model), DueDate: l.Percent(100 * due), DueDelay: l.Percent(100 * delay)}
 	best, bestV := "", math.Inf(1)
 	for _, c := range []struct {
 		name string
@@ -278,36 +285,32 @@ func forecastBacktestRowOf(label, hint string, model, due, delay float64) foreca
 	return row
 }
 
-// forecastWeekLabels are the weeks on the x axis: their Mondays, "3 Mar".
-func forecastWeekLabels(weeks []creditflow.ForecastWeek) []string {
+// forecastWeekLabels are the weeks on the x axis: their Mondays, "3 Mar";
+// in Dutch "3 mrt".
+func forecastWeekLabels(l present.Lang, weeks []creditflow.ForecastWeek) []string {
 	labels := make([]string, len(weeks))
 	for i, wk := range weeks {
-		labels[i] = wk.WeekStart.Format("2 Jan")
+		labels[i] = view.DayMonth(l, wk.WeekStart)
 	}
 	return labels
 }
 
 // forecastChartOptions are chartOptions with money on the y axis and the
 // weeks on the x axis.
-func forecastChartOptions(id, cur string) []charts.GlobalOpts {
-	return append(chartOptions(id, "340px", cur),
+func forecastChartOptions(l present.Lang, id string) []charts.GlobalOpts {
+	return append(chartOptions(id, "340px"),
 		charts.WithColorsOpts(opts.Colors{forecastBlue, forecastLightBlue, forecastMedian}),
-		moneyYAxis(), categoryXAxis(&opts.AxisLabel{Color: axisInk}))
+		moneyYAxis(l), categoryXAxis(&opts.AxisLabel{Color: axisInk}))
 }
-
-// Series names of the band chart; the tooltip finds the values by them.
-const (
-	fcSeriesBase     = "p10"
-	fcSeriesBand     = "p10 to p90"
-	fcSeriesExpected = "Expected"
-	fcSeriesMedian   = "Median (p50)"
-)
 
 // forecastBandChart draws the expected cash per week as a line in its
 // p10-p90 band: a stacked area of p10 (transparent) and p90 - p10.
-func forecastBandChart(weeks []creditflow.ForecastWeek, cur string) *charts.Line {
+func forecastBandChart(l present.Lang, weeks []creditflow.ForecastWeek, cur string) *charts.Line {
+	// The names of the series, in l; the tooltip finds the values by them.
+	fcSeriesBase, fcSeriesBand := "p10", l.T("p10 to p90")
+	fcSeriesExpected, fcSeriesMedian := l.T("Expected"), l.T("Median (p50)")
 	line := charts.NewLine()
-	line.SetGlobalOptions(forecastChartOptions("forecast_band", cur)...)
+	line.SetGlobalOptions(forecastChartOptions(l, "forecast_band")...)
 	line.SetGlobalOptions(
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"},
@@ -316,15 +319,15 @@ func forecastBandChart(weeks []creditflow.ForecastWeek, cur string) *charts.Line
 	if (!ps || !ps.length) { return ''; }
 	var v = {};
 	ps.forEach(function (p) { v[p.seriesName] = Number(p.value); });
-	var f = function (x) { return ` + present.EN.MoneyJS(cur, "x") + `; };
-	var lo = v['` + fcSeriesBase + `'], hi = lo + v['` + fcSeriesBand + `'];
-	return 'Week of ' + ps[0].axisValue +
-		'<br>Expected: <b>' + f(v['` + fcSeriesExpected + `']) + '</b>' +
-		'<br>Median: ' + f(v['` + fcSeriesMedian + `']) +
-		'<br>80% band: ' + f(lo) + ' – ' + f(hi);
+	var f = function (x) { return ` + l.MoneyJS(cur, "x") + `; };
+	var lo = v[` + jsQuote(fcSeriesBase) + `], hi = lo + v[` + jsQuote(fcSeriesBand) + `];
+	return ` + jsQuote(l.T("Week of")+" ") + ` + ps[0].axisValue +
+		'<br>' + ` + jsQuote(l.T("Expected")+": ") + ` + '<b>' + f(v[` + jsQuote(fcSeriesExpected) + `]) + '</b>' +
+		'<br>' + ` + jsQuote(l.T("Median")+": ") + ` + f(v[` + jsQuote(fcSeriesMedian) + `]) +
+		'<br>' + ` + jsQuote(l.T("80% band")+": ") + ` + f(lo) + ' – ' + f(hi);
 }`)}),
 	)
-	line.SetXAxis(forecastWeekLabels(weeks))
+	line.SetXAxis(forecastWeekLabels(l, weeks))
 	base := make([]opts.LineData, len(weeks))
 	band := make([]opts.LineData, len(weeks))
 	expected := make([]opts.LineData, len(weeks))
@@ -356,11 +359,11 @@ func forecastBandChart(weeks []creditflow.ForecastWeek, cur string) *charts.Line
 
 // forecastSplitChart stacks the expected cash per week from open invoices
 // and from invoices still to come.
-func forecastSplitChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
+func forecastSplitChart(l present.Lang, weeks []creditflow.ForecastWeek, cur string) *charts.Bar {
 	bar := charts.NewBar()
-	bar.SetGlobalOptions(forecastChartOptions("forecast_split", cur)...)
-	bar.SetGlobalOptions(moneyTooltip(cur))
-	bar.SetXAxis(forecastWeekLabels(weeks))
+	bar.SetGlobalOptions(forecastChartOptions(l, "forecast_split")...)
+	bar.SetGlobalOptions(moneyTooltip(l, cur))
+	bar.SetXAxis(forecastWeekLabels(l, weeks))
 	open := make([]opts.BarData, len(weeks))
 	fresh := make([]opts.BarData, len(weeks))
 	for i, wk := range weeks {
@@ -368,7 +371,10 @@ func forecastSplitChart(weeks []creditflow.ForecastWeek, cur string) *charts.Bar
 		fresh[i] = opts.BarData{Value: wk.FromNew.Float64()}
 	}
 	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "cash", BarCategoryGap: "30%"})
-	bar.AddSeries("From open invoices", open, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: forecastBlue}))
-	bar.AddSeries("From new invoices", fresh, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: forecastLightBlue}))
+	bar.AddSeries(l.T("From open invoices"), open, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: forecastBlue}))
+	bar.AddSeries(l.T("From new invoices"), fresh, stack, charts.WithItemStyleOpts(opts.ItemStyle{Color: forecastLightBlue}))
 	return bar
 }
+
+// jsQuote quotes a text for a chart's JavaScript formatter.
+func jsQuote(s string) string { return present.JSString(s) }

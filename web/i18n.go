@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/present"
 )
 
@@ -15,9 +16,13 @@ const langCookie = "creditflow_lang"
 // the top bar.
 var languages = []present.Lang{present.NL, present.EN}
 
-// lang is the language of the pages for r: the one chosen with the switch
-// in the top bar, else the one the browser prefers, else Dutch.
+// lang is the language of the pages for r: the language a logged-in user
+// prefers, else the one chosen with the switch in the top bar, else the one
+// the browser prefers, else Dutch.
 func (s *Server) lang(r *http.Request) present.Lang {
+	if l, ok := present.ParseLang(principalFrom(r.Context()).Lang()); ok {
+		return l
+	}
 	if c, err := r.Cookie(langCookie); err == nil {
 		if l, ok := present.ParseLang(c.Value); ok {
 			return l
@@ -27,13 +32,21 @@ func (s *Server) lang(r *http.Request) present.Lang {
 }
 
 // handleLanguage switches the language of this browser's pages and goes
-// back to the page it came from: GET /language?lang=nl&next=/risk. It
-// changes a preference only, not data, so it needs no CSRF token.
+// back to the page it came from: GET /language?lang=nl&next=/risk. A
+// logged-in user's choice becomes their preferred language, on every
+// browser. It changes a preference only, so it needs no CSRF token (and the
+// session cookie is SameSite=Strict: other sites cannot send it here).
 func (s *Server) handleLanguage(w http.ResponseWriter, r *http.Request) {
 	l, ok := present.ParseLang(r.URL.Query().Get("lang"))
 	if !ok {
 		http.Error(w, "unknown language; expected nl or en", http.StatusBadRequest)
 		return
+	}
+	if sess, err := s.findSession(r); err == nil && sess.who.Kind == app.PrincipalUser && sess.Lang() != l.Code() {
+		code := l.Code()
+		if _, err := s.auth.ChangeUser(r.Context(), sess.who, sess.name, app.UserChange{Lang: &code}); err != nil {
+			s.log.WarnContext(r.Context(), "keep the preferred language", "user", sess.name, "err", err)
+		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: l.Code(), Path: "/", MaxAge: 400 * 24 * 3600,
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})

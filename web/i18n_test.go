@@ -20,7 +20,8 @@ var templateTexts = regexp.MustCompile(`[({]\s*-?\s*tf? ("(?:[^"\\]|\\.)*")`)
 
 // TestEveryTextHasDutch checks that every text the pages look up, in the
 // templates and in the Go code of the package, has a Dutch translation:
-// the literal arguments of t and tf, of T and Tf, the navigation, and
+// the literal arguments of t and tf, of T and Tf, of Plural and Noun, the
+// navigation, and
 // the pageSpec messages that are shown when a page fails.
 func TestEveryTextHasDutch(t *testing.T) {
 	missing := map[string][]string{}
@@ -63,12 +64,27 @@ func TestEveryTextHasDutch(t *testing.T) {
 			switch n := n.(type) {
 			case *ast.CallExpr:
 				sel, ok := n.Fun.(*ast.SelectorExpr)
-				if !ok || (sel.Sel.Name != "T" && sel.Sel.Name != "Tf") || len(n.Args) == 0 {
+				if !ok || len(n.Args) == 0 {
 					return true
 				}
-				if lit, ok := n.Args[0].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					text, _ := strconv.Unquote(lit.Value)
-					need(fset.Position(lit.Pos()).String(), text)
+				// T and Tf look up their first argument; Plural and Noun
+				// the two after the number.
+				args := n.Args[:1]
+				switch sel.Sel.Name {
+				case "T", "Tf":
+				case "Plural", "Noun":
+					if len(n.Args) < 3 {
+						return true
+					}
+					args = n.Args[1:3]
+				default:
+					return true
+				}
+				for _, arg := range args {
+					if lit, ok := arg.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+						text, _ := strconv.Unquote(lit.Value)
+						need(fset.Position(lit.Pos()).String(), text)
+					}
 				}
 			case *ast.KeyValueExpr:
 				key, ok := n.Key.(*ast.Ident)
@@ -87,6 +103,12 @@ func TestEveryTextHasDutch(t *testing.T) {
 		for _, text := range []string{e.Label, e.Title, e.Tagline, e.Hint} {
 			need("navigation "+e.Key, text)
 		}
+	}
+	for _, en := range uploadCodes {
+		need("uploadCodes", en)
+	}
+	for _, en := range uploadMessages {
+		need("uploadMessages", en)
 	}
 	for text, where := range missing {
 		t.Errorf("no Dutch for %q (%s)", text, strings.Join(where, ", "))

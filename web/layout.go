@@ -27,6 +27,8 @@ type navEntry struct {
 
 // navigation is the table of the dashboards, in the order of the top bar.
 var navigation = []navEntry{
+	{Key: "today", Path: "/today", Label: "Today", Dated: true,
+		Title: "Today", Tagline: "The day's collection work"},
 	{Key: "overview", Path: "/", Label: "Overview", Dated: true,
 		Title: "Receivables overview", Tagline: "Receivables overview"},
 	{Key: "risk", Path: "/risk", Label: "Payment risk", Dated: true,
@@ -39,6 +41,8 @@ var navigation = []navEntry{
 		Title: "Unmatched bank credits", Tagline: "Bank credits to match"},
 	{Key: "upload", Path: "/upload", Label: "Upload", Hint: "Load ledger files, bank statements and e-invoices",
 		Title: "Upload", Tagline: "Load ledger files", Role: creditflow.RoleAdmin},
+	{Key: "admin", Path: "/admin", Label: "Admin", Hint: "Users, API tokens and the audit log",
+		Title: "Administration", Tagline: "Users, tokens and audit log", Role: creditflow.RoleAdmin},
 }
 
 // navEntryOf is the entry of key; the zero entry when there is none.

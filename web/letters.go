@@ -50,7 +50,7 @@ func (s *Server) handleSendLetters(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rep, err := s.app.SendLetters(r.Context(), s.send, app.SendRequest{AsOf: in.Date, DryRun: in.DryRun,
-		RetryFailed: in.RetryFailed, PrintOnly: in.PrintOnly, Actor: "api:" + principalFrom(r.Context()).name})
+		RetryFailed: in.RetryFailed, PrintOnly: in.PrintOnly, Actor: principalFrom(r.Context()).actor()})
 	if err != nil {
 		s.writeError(w, r, fmt.Errorf("send letters of %s: %w", in.Date, err))
 		return

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/creditflow/creditflow"
@@ -22,7 +21,7 @@ var templateFuncs = template.FuncMap{"args": templateArgs}
 var standalonePages = []string{"login.html", "notfound.html"}
 
 // dashboardPages are the dashboard pages, each parsed with layout.html.
-var dashboardPages = []string{"overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html", "upload.html"}
+var dashboardPages = []string{"today.html", "overview.html", "risk.html", "customer.html", "forecast.html", "worklist.html", "unmatched.html", "upload.html", "admin.html", "search.html"}
 
 // pageTemplates holds every page by language and file name. A dashboard
 // page is parsed with layout.html into a set of its own, since every page
@@ -204,75 +203,8 @@ func (s *Server) badDate(l present.Lang, v string) string {
 		v, creditflow.NewDate(s.now()).String())
 }
 
-type loginPage struct {
-	Error     string
-	Next      string
-	Languages []languageLink
-}
-
-func (s *Server) newLoginPage(r *http.Request, next string) loginPage {
-	return loginPage{Next: next, Languages: languageLinks(s.lang(r), r.URL.RequestURI())}
-}
-
-func (s *Server) handleLoginPage(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, "login.html", s.newLoginPage(r, safeNext(r.URL.Query().Get("next"))))
-}
-
 // handleNotFound answers a page address that does not exist with a page
 // that says so and leads back.
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) {
 	s.renderStatus(w, r, http.StatusNotFound, "notfound.html", nil)
-}
-
-// handleLogin exchanges an API token for a session cookie.
-func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	next := safeNext(r.FormValue("next"))
-	p, err := checkToken(r.Context(), s.db, strings.TrimSpace(r.FormValue("token")))
-	if err != nil {
-		page := s.newLoginPage(r, next)
-		page.Error = s.lang(r).T("That token is unknown or revoked.")
-		s.renderStatus(w, r, http.StatusUnauthorized, "login.html", page)
-		return
-	}
-	id, _ := s.sessions.create(p, s.now())
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: id, Path: "/", HttpOnly: true,
-		SameSite: http.SameSiteStrictMode, Secure: r.TLS != nil, MaxAge: int(sessionTTL.Seconds())})
-	http.Redirect(w, r, next, http.StatusSeeOther)
-}
-
-func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) {
-	if _, err := s.authenticate(r); err != nil { // checks the CSRF token
-		s.writeError(w, r, err)
-		return
-	}
-	if c, err := r.Cookie(sessionCookie); err == nil {
-		s.sessions.remove(c.Value)
-	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, SameSite: http.SameSiteStrictMode})
-	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-// safeNext keeps redirects after login inside the service.
-func safeNext(next string) string {
-	u, err := url.Parse(next)
-	if next == "" || err != nil || u.IsAbs() || u.Host != "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") {
-		return "/"
-	}
-	return next
-}
-
-// requirePage sends visitors without a session to the login page.
-func (s *Server) requirePage(next func(http.ResponseWriter, *http.Request, *session)) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		c, err := r.Cookie(sessionCookie)
-		var sess *session
-		if err == nil {
-			sess = s.sessions.get(c.Value, s.now())
-		}
-		if sess == nil {
-			http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-			return
-		}
-		next(w, r, sess)
-	}
 }

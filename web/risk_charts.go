@@ -2,7 +2,6 @@ package web
 
 import (
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/creditflow/creditflow"
@@ -20,20 +19,23 @@ import (
 
 // riskChartOptions are chartOptions with a legend of the risk classes.
 func riskChartOptions(id, height string) []charts.GlobalOpts {
-	return append(chartOptions(id, height, ""),
+	return append(chartOptions(id, height),
 		charts.WithYAxisOpts(opts.YAxis{Type: "value", MinInterval: 1, AxisLabel: &opts.AxisLabel{Color: axisInk}, SplitLine: gridLines()}),
 		categoryXAxis(&opts.AxisLabel{Color: axisInk, Interval: "0"}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "axis", AxisPointer: &opts.AxisPointer{Type: "shadow"}}),
 	)
 }
 
-// classSeriesName is how a risk class reads in a legend.
-func classSeriesName(c creditflow.RiskClass) string { return "Class " + view.Text(string(c)) }
+// classSeriesName is how a risk class reads in a legend: "Class A"; in
+// Dutch "Klasse A".
+func classSeriesName(l present.Lang, c creditflow.RiskClass) string {
+	return l.Tf("Class %s", view.Text(string(c)))
+}
 
 // scoreHistogram counts the customers per 10 points of score, stacked by
 // risk class: the class follows p_severe, the score the whole model, so
 // the colours show how the two line up.
-func scoreHistogram(cs []creditflow.RiskScore) *charts.Bar {
+func scoreHistogram(l present.Lang, cs []creditflow.RiskScore) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(riskChartOptions("risk_scores", "320px")...)
 	labels := make([]string, riskScoreBins)
@@ -64,24 +66,18 @@ func scoreHistogram(cs []creditflow.RiskScore) *charts.Bar {
 		for b, n := range counts[k] {
 			data[b] = opts.BarData{Value: n}
 		}
-		bar.AddSeries(classSeriesName(cl), data, charts.WithBarChartOpts(opts.BarChart{Stack: "class", BarCategoryGap: "20%"}))
+		bar.AddSeries(classSeriesName(l, cl), data, charts.WithBarChartOpts(opts.BarChart{Stack: "class", BarCategoryGap: "20%"}))
 	}
 	return bar
 }
 
 // classHistoryChart stacks the number of customers per risk class at each
 // month-end and on the as-of date.
-func classHistoryChart(days []creditflow.Date, history []*risk.Scored) *charts.Bar {
+func classHistoryChart(l present.Lang, days []creditflow.Date, history []*risk.Scored) *charts.Bar {
 	bar := charts.NewBar()
 	bar.SetGlobalOptions(riskChartOptions("risk_history", "320px")...)
-	labels := make([]string, len(days))
-	for i, day := range days {
-		labels[i] = day.Format("Jan '06")
-		if i == len(days)-1 {
-			labels[i] = day.Format("2 Jan")
-		}
-	}
-	bar.SetXAxis(labels)
+	bar.SetGlobalOptions(categoryXAxis(&opts.AxisLabel{Color: axisInk})) // labels that would overlap left out
+	bar.SetXAxis(monthEndLabels(l, days))
 	for k, cl := range riskClasses {
 		data := make([]opts.BarData, len(history))
 		for j, h := range history {
@@ -93,13 +89,13 @@ func classHistoryChart(days []creditflow.Date, history []*risk.Scored) *charts.B
 			}
 			data[j] = opts.BarData{Value: n}
 		}
-		bar.AddSeries(classSeriesName(cl), data, charts.WithBarChartOpts(opts.BarChart{Stack: "class", BarCategoryGap: "35%"}))
+		bar.AddSeries(classSeriesName(l, cl), data, charts.WithBarChartOpts(opts.BarChart{Stack: "class", BarCategoryGap: "35%"}))
 	}
 	return bar
 }
 
 // classExposureChart is a ring of the exposure per risk class.
-func classExposureChart(cs []creditflow.RiskScore, cur string) *charts.Pie {
+func classExposureChart(l present.Lang, cs []creditflow.RiskScore, cur string) *charts.Pie {
 	sums := make([]creditflow.Money, len(riskClasses))
 	for _, c := range cs {
 		if k := classIndex(c.RiskClass); k >= 0 && c.Exposure > 0 {
@@ -107,21 +103,27 @@ func classExposureChart(cs []creditflow.RiskScore, cur string) *charts.Pie {
 		}
 	}
 	pie := charts.NewPie()
-	pie.SetGlobalOptions(chartOptions("risk_exposure", "320px", cur)...)
+	pie.SetGlobalOptions(chartOptions("risk_exposure", "320px")...)
 	pie.SetGlobalOptions(charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item",
 		Formatter: opts.FuncOpts(`function (p) {
-	return p.marker + p.name + ': ' + ` + present.EN.MoneyJS(cur, "Number(p.value)") + ` + ' (' + p.percent + '%)';
+	return p.marker + p.name + ': ' + ` + l.MoneyJS(cur, "Number(p.value)") + ` + ' (' + ` + percentJS(l, "p.percent") + ` + ')';
 }`)}))
 	data := make([]opts.PieData, len(riskClasses))
 	for k, cl := range riskClasses {
-		data[k] = opts.PieData{Name: classSeriesName(cl), Value: sums[k].Float64(),
+		data[k] = opts.PieData{Name: classSeriesName(l, cl), Value: sums[k].Float64(),
 			ItemStyle: &opts.ItemStyle{Color: view.BucketColors[k], BorderColor: "#fff", BorderWidth: 2}}
 	}
-	pie.AddSeries("Exposure", data,
-		charts.WithPieChartOpts(opts.PieChart{Radius: []string{"46%", "72%"}, Center: []string{"50%", "45%"}}),
+	pie.AddSeries(l.T("Exposure"), data,
+		charts.WithPieChartOpts(opts.PieChart{Radius: []string{"38%", "60%"}, Center: []string{"50%", "45%"}}),
 		charts.WithLabelOpts(opts.Label{Show: opts.Bool(true), Color: "#2b3445",
-			Formatter: string(opts.FuncOpts(`function (p) { return p.name.replace('Class ', '') + ' ' + Math.round(p.percent) + '%'; }`))}))
+			Formatter: string(opts.FuncOpts(`function (p) { return p.name.slice(-1) + ' ' + Math.round(p.percent) + '%'; }`))}))
 	return pie
+}
+
+// percentJS is a JavaScript expression that writes the percentage expr as
+// l writes one, with one decimal: "12.5%"; in Dutch "12,5%".
+func percentJS(l present.Lang, expr string) string {
+	return "Number(" + expr + ").toLocaleString('" + l.Code() + "', {minimumFractionDigits: 1, maximumFractionDigits: 1}) + '%'"
 }
 
 // escapeJS is a JavaScript function that escapes text for the HTML of a
@@ -265,8 +267,8 @@ func limitChart(l present.Lang, lim creditflow.CreditLimit, items []creditflow.O
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "8", Bottom: "36", ContainLabel: opts.Bool(true)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", ValueFormatter: opts.FuncOpts("function (v) { return " + l.MoneyJS(cur, "Number(v)") + "; }")}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(), SplitLine: gridLines()}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", ValueFormatter: view.MoneyFormatter(l, cur)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(l), SplitLine: gridLines()}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Color: "#2b3445"}, AxisLine: axisLine()}),
 	)
 	bar.SetXAxis([]string{l.T("Exposure"), l.T("Credit limit"), l.T("Recommended")}).XYReversal()
@@ -276,11 +278,4 @@ func limitChart(l present.Lang, lim creditflow.CreditLimit, items []creditflow.O
 	bar.AddSeries(l.T("Limit"), []opts.BarData{{Value: "-"}, {Value: lim.CreditLimit.Float64()},
 		{Value: lim.RecommendedLimit.Float64(), ItemStyle: &opts.ItemStyle{Color: "#9fb3d1"}}}, stack)
 	return bar
-}
-
-// jsQuote is s as a single-quoted JavaScript string literal for a chart's
-// function (whose double quotes go through JSON): a quote in s becomes a
-// typographic one, a backslash a slash.
-func jsQuote(s string) string {
-	return "'" + strings.NewReplacer("'", "’", `\`, "/", "\n", " ", "<", "‹", ">", "›").Replace(s) + "'"
 }

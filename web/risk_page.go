@@ -186,14 +186,14 @@ func (s *Server) handleRiskReady(w http.ResponseWriter, r *http.Request, _ *sess
 // fill formats d into the page and builds its charts, per request.
 func (d *riskData) fill(p *riskPage) error {
 	cur := view.CurrencyCode(d.Scored.Currency)
-	p.Currency = cur
+	p.Currency = view.CurrencyName(p.Lang, cur)
 	p.Refreshing = d.refreshing
 	p.Pending = d.pending
 	if d.pending {
 		p.ReadyURL = "/risk/ready?" + url.Values{"as_of": {d.AsOf.String()}}.Encode()
 	}
-	cs := d.Scored.Customers
-	p.Scored = present.EN.Count(len(cs)) + " customers"
+	cs, l := d.Scored.Customers, p.Lang
+	p.Scored = l.Plural(len(cs), "%s customer scored", "%s customers scored")
 	for _, c := range riskClasses {
 		p.Classes = append(p.Classes, classHead{Class: c, CSS: classCSS(c)})
 	}
@@ -221,74 +221,80 @@ func (d *riskData) fill(p *riskPage) error {
 	if exposure > 0 {
 		riskyShare = 100 * float64(risky) / float64(exposure)
 	}
-	alerts := fmt.Sprintf("customers · %s new alerts since %s", present.EN.Count(len(d.Alerts)), d.AlertsSince.Format("2 Jan"))
+	alerts := l.Noun(changes, "customer", "customers") + " · " +
+		l.Tf("%s since %s", l.Plural(len(d.Alerts), "%s new alert", "%s new alerts"), view.DayMonth(l, d.AlertsSince))
 	if d.pending {
-		alerts = "customers · alerts being computed"
+		alerts = l.Noun(changes, "customer", "customers") + " · " + l.T("alerts being computed")
 	}
 	p.Cards = []view.Card{
-		{ID: "exposure", Label: "Exposure", Value: present.EN.Money(cur, exposure),
-			Detail: fmt.Sprintf("%s of %s customers owe something", present.EN.Count(active), present.EN.Count(len(cs))),
-			Hint:   "What customers owe on the as-of date: their open invoices less unapplied credit."},
-		{ID: "risky", Label: "High risk (classes D–E)", Value: present.EN.Money(cur, risky),
-			Detail: fmt.Sprintf("%s of exposure · %s customers", present.EN.Percent(riskyShare), present.EN.Count(nRisky)),
-			Hint:   "Exposure with customers in the two riskiest classes, by their chance of paying more than 60 days late.",
+		{ID: "exposure", Label: l.T("Exposure"), Value: l.Money(cur, exposure),
+			Detail: l.Tf("%s of %s owe something", l.Count(active), l.Plural(len(cs), "%s customer", "%s customers")),
+			Hint:   l.T("What customers owe on the as-of date: their open invoices less unapplied credit.")},
+		{ID: "risky", Label: l.T("High risk (classes D–E)"), Value: l.Money(cur, risky),
+			Detail: l.Tf("%s of exposure", l.Percent(riskyShare)) + " · " + l.Plural(nRisky, "%s customer", "%s customers"),
+			Hint:   l.T("Exposure with customers in the two riskiest classes, by their chance of paying more than 60 days late."),
 			Meter:  view.MeterWidth(riskyShare)},
-		{ID: "changes", Label: "Behaviour changes", Value: present.EN.Count(changes),
+		{ID: "changes", Label: l.T("Behaviour changes"), Value: l.Count(changes),
 			Detail: alerts,
-			Hint:   "Customers whose payment delays shifted, or who stopped paying, as the change test sees it on the as-of date."},
-		{ID: "overlimit", Label: "Over credit limit", Value: present.EN.Count(over),
-			Detail: "customers · " + present.EN.Money(cur, above) + " above their limits",
-			Hint:   "Customers whose exposure is above the credit limit that applies to them (manual, else recommended)."},
+			Hint:   l.T("Customers whose payment delays shifted, or who stopped paying, as the change test sees it on the as-of date.")},
+		{ID: "overlimit", Label: l.T("Over credit limit"), Value: l.Count(over),
+			Detail: l.Noun(over, "customer", "customers") + " · " + l.Tf("%s above their limits", l.Money(cur, above)),
+			Hint:   l.T("Customers whose exposure is above the credit limit that applies to them (manual, else recommended).")},
 	}
 
 	for _, a := range d.Alerts[:min(len(d.Alerts), riskAlerts)] {
 		p.Alerts = append(p.Alerts, alertRow{
-			DetectedOn: a.DetectedOn.String(), Customer: newCustomerRef(a.CustomerID, a.Name, customerLink(a.CustomerID, d.AsOf)),
-			Kind: a.Kind, KindCSS: changeCSS(a.Kind), Sentence: a.Sentence, Exposure: present.EN.Amount(a.Exposure),
+			DetectedOn: l.Date(a.DetectedOn), Customer: newCustomerRef(a.CustomerID, a.Name, customerLink(a.CustomerID, d.AsOf)),
+			Kind: view.ChangeKind(l, a.Kind), KindCSS: changeCSS(a.Kind), Sentence: alertSentence(l, a, cur), Exposure: l.Amount(a.Exposure),
 		})
 	}
-	p.AlertsSince = d.AlertsSince.Format("2 January 2006")
+	p.AlertsSince = l.LongDate(d.AlertsSince)
 	p.AlertsAPI = "/api/alerts?" + url.Values{"as_of": {d.AsOf.String()}, "since": {d.AlertsSince.String()}}.Encode()
 	for _, c := range d.top {
-		p.Customers = append(p.Customers, newRiskRow(c, d.AsOf))
+		p.Customers = append(p.Customers, newRiskRow(l, c, d.AsOf, cur))
 	}
 	p.CustomersAPI = "/api/customers?" + url.Values{"as_of": {d.AsOf.String()}, "sort": {sortRisk}, "limit": {"1000"}}.Encode()
-	p.HistoryFrom = d.Dates[0].Format("January 2006")
+	p.HistoryFrom = l.MonthYear(d.Dates[0])
 
 	var err error
-	if p.ScoreChart, err = view.Render(scoreHistogram(cs)); err != nil {
+	if p.ScoreChart, err = view.Render(scoreHistogram(l, cs)); err != nil {
 		return fmt.Errorf("score histogram: %w", err)
 	}
 	if !d.pending {
-		if p.HistoryChart, err = view.Render(classHistoryChart(d.Dates, d.History)); err != nil {
+		if p.HistoryChart, err = view.Render(classHistoryChart(l, d.Dates, d.History)); err != nil {
 			return fmt.Errorf("class history chart: %w", err)
 		}
 	}
-	if p.ClassChart, err = view.Render(classExposureChart(cs, cur)); err != nil {
+	if p.ClassChart, err = view.Render(classExposureChart(l, cs, cur)); err != nil {
 		return fmt.Errorf("class exposure chart: %w", err)
 	}
 	return nil
 }
 
-func newRiskRow(c creditflow.RiskScore, asOf creditflow.Date) riskRow {
+func newRiskRow(l present.Lang, c creditflow.RiskScore, asOf creditflow.Date, cur string) riskRow {
 	row := riskRow{
 		Customer: newCustomerRef(c.CustomerID, c.Name, customerLink(c.CustomerID, asOf)),
 		Class:    c.RiskClass, ClassCSS: classCSS(c.RiskClass), Score: strconv.Itoa(c.Score),
-		ScoreWidth: view.MeterWidth(float64(c.Score)), PLate: present.EN.Percent(100 * c.PLate), PSevere: present.EN.Percent(100 * c.PSevere),
-		DaysLate: present.EN.Number(c.ExpectedDaysLate), Exposure: present.EN.Amount(c.Exposure), Limit: present.EN.Amount(c.CreditLimit),
+		ScoreWidth: view.MeterWidth(float64(c.Score)), PLate: l.Percent(100 * c.PLate), PSevere: l.Percent(100 * c.PSevere),
+		DaysLate: l.Number(c.ExpectedDaysLate), Exposure: l.Amount(c.Exposure), Limit: l.Amount(c.CreditLimit),
 		Over: c.Exposure > c.CreditLimit && c.Exposure > 0,
 	}
 	row.Customer.Segment = c.Segment
 	if c.ChangeDetected {
-		row.Change, row.ChangeCSS, row.ChangeTitle = c.Change.Kind, changeCSS(c.Change.Kind), c.Change.Sentence
-		if row.Change == "" {
-			row.Change = "changed"
-		}
+		row.Change, row.ChangeCSS, row.ChangeTitle = view.ChangeKind(l, c.Change.Kind), changeCSS(c.Change.Kind), view.ChangeSentence(l, c.Change, cur)
 	}
 	if c.CreditLimit > 0 {
-		row.Use = present.EN.Percent(100 * float64(c.Exposure) / float64(c.CreditLimit))
+		row.Use = l.Percent(100 * float64(c.Exposure) / float64(c.CreditLimit))
 	}
 	return row
+}
+
+// alertSentence says what happened in an alert, in l.
+func alertSentence(l present.Lang, a creditflow.Alert, cur string) string {
+	if l != present.NL && a.Sentence != "" {
+		return a.Sentence
+	}
+	return view.ChangeSentence(l, a.Change, cur)
 }
 
 // changeCSS is the CSS class of a behaviour-change badge.

@@ -907,7 +907,7 @@ func TestCustomerDossier(t *testing.T) {
 	t.Run("task, no actions", func(t *testing.T) {
 		panel := page(t, plain.CustomerID)
 		d := dossier(t, plain.CustomerID)
-		for _, w := range []string{`class="dunning-status task"`, "<strong>" + strings.ReplaceAll(plain.Step, "_", " ") + "</strong>",
+		for _, w := range []string{`class="dunning-status task"`, "<strong>" + dunning.StepWord(present.EN, plain.Step) + "</strong>",
 			`class="channel ` + string(plain.Channel) + `"`, plain.DueSince.Format("2 January 2006"), `class="badge entry invoice"`,
 			`class="badge entry due"`} {
 			if !strings.Contains(panel, w) {

@@ -52,16 +52,16 @@ type Config struct {
 
 // Server is the HTTP service.
 type Server struct {
-	app      *app.App
-	db       *store.DB
-	log      *slog.Logger
-	now      func() time.Time
-	maxUp    int64
-	sessions *sessions
-	router   *mux.Router
-	warm     bool
-	send     app.SendConfig
-	defLang  present.Lang
+	app     *app.App
+	db      *store.DB
+	log     *slog.Logger
+	now     func() time.Time
+	maxUp   int64
+	auth    *app.Auth
+	router  *mux.Router
+	warm    bool
+	send    app.SendConfig
+	defLang present.Lang
 }
 
 // New builds a server with its routes.
@@ -82,7 +82,7 @@ func New(cfg Config) *Server {
 		cfg.Lang = present.NL
 	}
 	s := &Server{app: cfg.App, db: cfg.App.DB(), log: cfg.Logger, now: cfg.Now, maxUp: cfg.MaxUploadBytes, warm: cfg.Warm, send: cfg.Send, defLang: cfg.Lang,
-		sessions: &sessions{byID: map[string]*session{}}}
+		auth: cfg.App.Auth()}
 	s.router = s.routes()
 	return s
 }
@@ -124,11 +124,25 @@ func (s *Server) routes() *mux.Router {
 	read("/forecast", s.handleForecast)
 	read("/legal/collection-costs", s.handleCollectionCosts)
 	read("/legal/interest", s.handleInterest)
-	read("/dunning/worklist", s.handleDunningWorklist)
+	api("/dunning/worklist", creditflow.RoleViewer, s.handleDunningWorklist, http.MethodGet)
 	api("/actions", creditflow.RoleCollector, s.handleCreateAction, http.MethodPost)
 	api("/letters/send", creditflow.RoleCollector, s.handleSendLetters, http.MethodPost)
 	read("/unmatched", s.handleUnmatched)
+	read("/today", s.handleToday)
+	read("/search", s.handleSearch)
 	api("/unmatched/{id}/match", creditflow.RoleCollector, s.handleMatchUnmatched, http.MethodPost)
+	admin := func(path string, h func(*http.Request) (any, error), method string) {
+		api("/admin"+path, creditflow.RoleAdmin, s.answer(h), method)
+	}
+	admin("/users", s.handleAdminUsers, http.MethodGet)
+	api("/admin/users", creditflow.RoleAdmin, s.handleAdminAddUser, http.MethodPost)
+	admin("/users/{name}", s.handleAdminChangeUser, http.MethodPatch)
+	admin("/users/{name}", s.handleAdminRemoveUser, http.MethodDelete)
+	admin("/tokens", s.handleAdminTokens, http.MethodGet)
+	api("/admin/tokens", creditflow.RoleAdmin, s.handleAdminCreateToken, http.MethodPost)
+	admin("/tokens/{id}/revoke", s.handleAdminRevokeToken, http.MethodPost)
+	admin("/audit", s.handleAdminAudit, http.MethodGet)
+	api("/admin/audit.csv", creditflow.RoleAdmin, s.handleAdminAuditCSV, http.MethodGet)
 	r.HandleFunc("/api/ingest", s.limitBody(s.requireRole(creditflow.RoleAdmin, s.handleIngest))).Methods(http.MethodPost)
 
 	// page routes serve a dashboard to those logged in.
@@ -139,8 +153,10 @@ func (s *Server) routes() *mux.Router {
 	r.HandleFunc("/login", s.handleLoginPage).Methods(http.MethodGet)
 	r.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)
+	r.HandleFunc("/logout/everywhere", s.handleLogoutEverywhere).Methods(http.MethodPost)
 	r.HandleFunc("/language", s.handleLanguage).Methods(http.MethodGet)
 	page("/", s.handleOverview)
+	page("/today", s.handleTodayPage)
 	page("/risk", s.handleRiskPage)
 	page("/risk/ready", s.handleRiskReady)
 	page("/customers/{id}", s.handleCustomerPage)
@@ -150,6 +166,8 @@ func (s *Server) routes() *mux.Router {
 	page("/worklist", s.handleWorklistPage)
 	page("/unmatched", s.handleUnmatchedPage)
 	page("/upload", s.handleUploadPage)
+	page("/admin", s.handleAdminPage)
+	page("/search", s.handleSearchPage)
 
 	// The API answers in JSON, also when there is no such route.
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

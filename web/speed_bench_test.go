@@ -79,10 +79,10 @@ func BenchmarkPageSpeed(b *testing.B) {
 		b.Fatal("the demo has no task")
 	}
 	customer := url.PathEscape(first.Tasks[0].CustomerID)
-	calls := []string{"/", "/risk", "/forecast", "/worklist", "/unmatched", "/customers/" + customer,
+	calls := []string{"/today", "/", "/risk", "/forecast", "/worklist", "/unmatched", "/customers/" + customer,
 		"/api/kpis", "/api/aging", "/api/aging?group=customer", "/api/stats", "/api/customers", "/api/alerts",
 		"/api/forecast", "/api/dunning/worklist", "/api/unmatched", "/api/open-items",
-		"/api/customers/" + customer, "/api/customers/" + customer + "/dossier", "/api/customers/" + customer + "/credit-limit"}
+		"/api/customers/" + customer, "/api/customers/" + customer + "/dossier", "/api/customers/" + customer + "/credit-limit", "/api/today"}
 
 	phase := func(name string, rounds int) {
 		var all []time.Duration

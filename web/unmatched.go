@@ -12,6 +12,7 @@ import (
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/bank"
+	"github.com/creditflow/creditflow/bank/match"
 	"github.com/creditflow/creditflow/present"
 	"github.com/gorilla/mux"
 )
@@ -21,6 +22,9 @@ import (
 
 // maxMatchBytes bounds the body of a manual match.
 const maxMatchBytes = 64 << 10
+
+// unmatchedPageSize is the number of transactions /unmatched shows at once.
+const unmatchedPageSize = 25
 
 // unmatchedPage reads ?limit=&offset= and the page of the queue.
 func (s *Server) unmatchedPage(r *http.Request, defaultLimit int) (bank.UnmatchedPage, int, int, error) {
@@ -65,7 +69,7 @@ func (s *Server) handleMatchUnmatched(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, fmt.Errorf("%w: body: %v; expected {\"customer_id\": \"...\", \"invoice_ids\": [\"...\"]}", creditflow.ErrInvalid, err))
 		return
 	}
-	res, err := s.app.MatchByHand(r.Context(), id, mm, "api:"+principalFrom(r.Context()).name)
+	res, err := s.app.MatchByHand(r.Context(), id, mm, principalFrom(r.Context()).actor())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -109,7 +113,7 @@ func (s *Server) handleUnmatchedPage(w http.ResponseWriter, r *http.Request, ses
 	load := func(ctx context.Context, today creditflow.Date) (unmatchedData, error) {
 		d := unmatchedData{today: today}
 		var err error
-		d.UnmatchedPage, d.limit, d.offset, err = s.unmatchedPage(r.WithContext(ctx), 25)
+		d.UnmatchedPage, d.limit, d.offset, err = s.unmatchedPage(r.WithContext(ctx), unmatchedPageSize)
 		if errors.Is(err, creditflow.ErrInvalid) {
 			return d, &pageError{status: http.StatusBadRequest, msg: err.Error()}
 		}
@@ -131,13 +135,17 @@ type unmatchedData struct {
 	today         creditflow.Date
 }
 
-// fill formats the page of the queue.
+// fill formats the page of the queue in the page's language.
 func (d unmatchedData) fill(page *unmatchedView) {
+	l := page.Lang
 	first, last := d.offset+1, d.offset+len(d.Items)
-	if len(d.Items) == 0 {
-		page.Shown = fmt.Sprintf("none of %d", d.Total)
-	} else {
-		page.Shown = fmt.Sprintf("%d–%d of %d", first, last, d.Total)
+	switch {
+	case d.Total == 0:
+		page.Shown = l.T("nothing waiting")
+	case len(d.Items) == 0:
+		page.Shown = l.Tf("none of %s", l.Count(int(d.Total)))
+	default:
+		page.Shown = l.Tf("%s–%s of %s", l.Count(first), l.Count(last), l.Count(int(d.Total)))
 	}
 	if d.offset > 0 {
 		page.Prev = fmt.Sprintf("/unmatched?offset=%d", max(d.offset-d.limit, 0))
@@ -146,21 +154,71 @@ func (d unmatchedData) fill(page *unmatchedView) {
 		page.Next = fmt.Sprintf("/unmatched?offset=%d", last)
 	}
 	for _, u := range d.Items {
-		row := unmatchedRow{ID: u.ID, Date: u.BookingDate.String(), Amount: present.EN.Money(u.Currency, u.Amount), Negative: u.Amount < 0,
-			Payer: u.CounterName, IBAN: u.CounterIBAN, Reference: strings.TrimSpace(u.StructuredRef + " " + u.RemittanceText)}
+		row := unmatchedRow{ID: u.ID, Date: l.Date(u.BookingDate), Amount: l.Money(u.Currency, u.Amount), Negative: u.Amount < 0,
+			Payer: u.CounterName, IBAN: groupIBAN(u.CounterIBAN), Reference: strings.TrimSpace(u.StructuredRef + " " + u.RemittanceText)}
 		if u.ReturnReason != "" {
-			row.Return = "returned direct debit, reason " + u.ReturnReason
+			row.Return = returnReason(l, u.ReturnReason)
 		}
 		for _, c := range u.Candidates {
 			var invs, ids []string
 			for _, inv := range c.Invoices {
-				invs = append(invs, fmt.Sprintf("%s (%s open)", inv.InvoiceID, present.EN.Amount(inv.Open)))
+				invs = append(invs, l.Tf("%s (%s open)", inv.InvoiceID, l.Amount(inv.Open)))
 				ids = append(ids, inv.InvoiceID)
 			}
 			row.Candidates = append(row.Candidates, unmatchedCandidate{Customer: newCustomerRef(c.CustomerID, c.CustomerName, customerLink(c.CustomerID, d.today)),
 				Invoices: strings.Join(invs, ", "), InvoiceIDs: strings.Join(ids, ","),
-				Rule: strings.ReplaceAll(c.Rule, "_", " "), Confidence: fmt.Sprintf("%.0f%%", c.Confidence*100)})
+				Rule: matchRule(l, match.Rule(c.Rule)), Confidence: l.Probability(c.Confidence)})
 		}
 		page.Rows = append(page.Rows, row)
 	}
+}
+
+// matchRule is how the matcher found a candidate, in words.
+func matchRule(l present.Lang, r match.Rule) string {
+	switch r {
+	case match.RuleStructuredReference:
+		return l.T("Payment reference")
+	case match.RuleRFReference:
+		return l.T("RF creditor reference")
+	case match.RuleInvoiceInText:
+		return l.T("Invoice number in the description")
+	case match.RuleLetterReference:
+		return l.T("Reference of a dunning letter")
+	case match.RuleIBANAmount:
+		return l.T("Known IBAN and amount")
+	case match.RuleIBANAmountSet:
+		return l.T("Known IBAN, amount of several invoices")
+	case match.RuleIBANCustomer:
+		return l.T("Known IBAN")
+	case match.RuleNameAmount:
+		return l.T("Similar name and amount")
+	case match.RuleName:
+		return l.T("Similar name")
+	}
+	return l.T("Other rule")
+}
+
+// returnReason says why a direct debit came back, from its SEPA reason
+// code.
+func returnReason(l present.Lang, code string) string {
+	var why string
+	switch strings.ToUpper(strings.TrimSpace(code)) {
+	case "AM04":
+		why = l.T("insufficient funds")
+	case "MD06":
+		why = l.T("refund asked by the customer")
+	case "MS02":
+		why = l.T("refused by the customer")
+	case "MD01":
+		why = l.T("no mandate")
+	case "AC04":
+		why = l.T("account closed")
+	case "AC01":
+		why = l.T("wrong account number")
+	case "MS03":
+		why = l.T("no reason given")
+	default:
+		return l.Tf("Returned direct debit, reason %s", code)
+	}
+	return l.Tf("Returned direct debit: %s (%s)", why, code)
 }

@@ -92,13 +92,13 @@ func TestWorklistPage(t *testing.T) {
 			`class="active" aria-current="page">Worklist</a>`,
 			"<span class=\"tagline\">Collection worklist</span>",
 			`href="/customers/C1?as_of=2025-03-01"`,
-			`second reminder <i class="term" lang="nl">tweede herinnering met rekeningoverzicht</i>`,
-			"aanmaning",
+			"second reminder with statement",
+			"formal demand (aanmaning)",
 			"30.50", "80.25",
 			`id="kpi-tasks"`, `id="kpi-overdue"`, `id="kpi-calls"`, `id="kpi-cash"`,
 			"EUR 110.75",
 			"0 / 40",
-			"no collectors",
+			"All collectors",
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("page lacks %q", want)

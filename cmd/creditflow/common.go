@@ -244,6 +244,10 @@ func (c *command) output(v any, table func() [][]string, text func(w io.Writer) 
 type lockedError struct {
 	path string // the database file
 	err  error  // says what to do; wraps creditflow.ErrLocked
+	// env are variables that go with the forwarded command besides the
+	// process's: a password the command read from stdin before it found
+	// the database locked, which the server cannot read.
+	env map[string]string
 }
 
 func (e *lockedError) Error() string { return e.err.Error() }

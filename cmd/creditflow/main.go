@@ -47,6 +47,14 @@ Usage:
                                                         render the day's dunning letters and emails (HTML, PDF)
   creditflow handover --out DIR [--as-of DATE] [--customer ID ...]  hand-over export: handover.csv and handover.xlsx
   creditflow token create --role viewer|collector|admin --name NAME
+  creditflow token list [--json]                       API tokens: id, name, role, created, last used, revoked
+  creditflow token revoke ID                            revoke a token and end the sessions opened with it
+  creditflow user add NAME --role viewer|collector|admin [--lang nl|en]
+                                                        a user who logs in by name; the password comes from
+                                                        $CREDITFLOW_PASSWORD or stdin
+  creditflow user passwd NAME                           a new password (as user add), ending the user's sessions
+  creditflow user list [--json]
+  creditflow user remove NAME
   creditflow demo --out DIR [--customers N] [--invoices N] [--seed S]
 
 Every command takes --db PATH (default $CREDITFLOW_DB, else creditflow.duckdb).
@@ -68,6 +76,9 @@ type env struct {
 	// host is the running server the command runs inside, when the command
 	// line handed it there (see remote.go); nil otherwise.
 	host *host
+	// stdin is where passwords are read from when $CREDITFLOW_PASSWORD is
+	// not set; nil reads none.
+	stdin io.Reader
 }
 
 // commands are the commands by name; each parses its arguments with the
@@ -90,12 +101,15 @@ func init() {
 		"handover": runHandover,
 		"letters":  runLetters,
 		"token":    runToken,
+		"user":     runUser,
 		"demo":     runDemo,
 	}
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return runEnv(ctx, env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now}, args)
+	// Only passwords are read from stdin (user add, user passwd); a test
+	// gives them in $CREDITFLOW_PASSWORD instead.
+	return runEnv(ctx, env{getenv: getenv, stdout: stdout, stderr: stderr, now: time.Now, stdin: os.Stdin}, args)
 }
 
 // runEnv runs the command line args in e. A command that finds its

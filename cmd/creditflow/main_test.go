@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -207,8 +208,8 @@ func TestCLI(t *testing.T) {
 				token = strings.TrimSpace(out)
 			})
 		}
-		if _, _, err := runCLI(t, noEnv, "token", "list", "--db", dbPath); err == nil {
-			t.Errorf("token list: no error")
+		if _, _, err := runCLI(t, noEnv, "token", "rename", "--db", dbPath); err == nil {
+			t.Errorf("token rename: no error")
 		}
 	})
 
@@ -406,6 +407,7 @@ func TestCLIDatabaseLocked(t *testing.T) {
 var (
 	servingRe = regexp.MustCompile(`creditflow is serving on (http://127\.0\.0\.1:\d+)/\n`)
 	tokenRe   = regexp.MustCompile(`admin token \(shown once\): (cf_[0-9a-f]+_[0-9a-f]+)\n`)
+	demoPwRe  = regexp.MustCompile(`log in as admin with this password \(shown once\): (\S+)\n`)
 )
 
 // startServe runs `creditflow serve` in a goroutine until the test ends or
@@ -488,6 +490,20 @@ func TestServeDemo(t *testing.T) {
 		}
 	}
 	token := m[1]
+	pw := demoPwRe.FindStringSubmatch(stdout.String())
+	if pw == nil {
+		t.Fatalf("no password of the admin user printed:\n%s", stdout)
+	}
+	// The admin logs in by name with the printed password.
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.PostForm(base+"/login", url.Values{"name": {"admin"}, "password": {pw[1]}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusSeeOther || len(resp.Cookies()) == 0 {
+		t.Errorf("POST /login as admin with the printed password: %d, cookies %v; want 303 with a session", resp.StatusCode, resp.Cookies())
+	}
 
 	if code, body := httpGet(t, base+"/api/health", ""); code != http.StatusOK || !strings.Contains(string(body), `"ok"`) {
 		t.Errorf("GET /api/health: %d %s", code, body)
@@ -536,7 +552,7 @@ func TestServeDemo(t *testing.T) {
 	if err := cancel(); err != nil {
 		t.Fatalf("second serve: %v", err)
 	}
-	if strings.Contains(stdout.String(), "admin token") {
-		t.Errorf("serve --demo on a database with data printed a new token:\n%s", stdout)
+	if strings.Contains(stdout.String(), "admin token") || strings.Contains(stdout.String(), "password") {
+		t.Errorf("serve --demo on a database with data printed a new token or password:\n%s", stdout)
 	}
 }

@@ -83,7 +83,7 @@ var notForwarded = map[string]string{
 // forwardedVars are the variables the commands read. They go with a
 // forwarded command, together with any other CREDITFLOW_* variable of the
 // process.
-var forwardedVars = []string{"CREDITFLOW_DB", outbox.EnvAddr, outbox.EnvFrom, outbox.EnvUser, outbox.EnvPassword, outbox.EnvTLS, outbox.EnvAuth}
+var forwardedVars = []string{"CREDITFLOW_DB", envPassword, outbox.EnvAddr, outbox.EnvFrom, outbox.EnvUser, outbox.EnvPassword, outbox.EnvTLS, outbox.EnvAuth}
 
 // request is the first and only frame of the client.
 type request struct {
@@ -191,6 +191,15 @@ func forwardLocked(ctx context.Context, e env, args []string, locked *lockedErro
 	conn, err := d.DialContext(ctx, "unix", socketAddr(sock))
 	if err != nil {
 		return locked
+	}
+	if len(locked.env) > 0 {
+		getenv := e.getenv
+		e.getenv = func(k string) string {
+			if v, ok := locked.env[k]; ok {
+				return v
+			}
+			return getenv(k)
+		}
 	}
 	if why, ok := notForwarded[args[0]]; ok {
 		conn.Close()

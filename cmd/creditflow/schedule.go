@@ -24,6 +24,7 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/outbox"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/report"
 	"github.com/robfig/cron/v3"
 )
@@ -92,6 +93,7 @@ type reportRun struct {
 // dir/<as-of>/ and mails it.
 type reportScheduler struct {
 	spec  string
+	lang  present.Lang // the language of the reports
 	sched cron.Schedule
 	dir   string
 	mail  mailConfig
@@ -107,7 +109,7 @@ type reportScheduler struct {
 // Mondays at 07:00 in loc) and checks the mail settings. It writes the
 // report with the application a, which may be set later with useApp: the
 // flags are checked before the database opens.
-func newReportScheduler(spec, dir string, m mailConfig, a *app.App, loc *time.Location, now func() time.Time, log *slog.Logger) (*reportScheduler, error) {
+func newReportScheduler(spec, dir string, lang present.Lang, m mailConfig, a *app.App, loc *time.Location, now func() time.Time, log *slog.Logger) (*reportScheduler, error) {
 	sched, err := cron.ParseStandard(spec)
 	if err != nil {
 		return nil, fmt.Errorf("%w: --report-schedule %q: %v (expected 5 fields: minute hour day-of-month month day-of-week)", creditflow.ErrInvalid, spec, err)
@@ -121,7 +123,10 @@ func newReportScheduler(spec, dir string, m mailConfig, a *app.App, loc *time.Lo
 	if log == nil {
 		log = slog.Default()
 	}
-	s := &reportScheduler{spec: spec, sched: sched, dir: dir, mail: m, loc: loc, now: now, log: log}
+	if lang == "" {
+		lang = present.NL
+	}
+	s := &reportScheduler{spec: spec, lang: lang, sched: sched, dir: dir, mail: m, loc: loc, now: now, log: log}
 	s.useApp(a)
 	return s, nil
 }
@@ -130,7 +135,7 @@ func newReportScheduler(spec, dir string, m mailConfig, a *app.App, loc *time.Lo
 // pages share.
 func (s *reportScheduler) useApp(a *app.App) {
 	s.write = func(ctx context.Context, asOf creditflow.Date, dir string) (report.Files, error) {
-		return report.Write(ctx, a, asOf, dir)
+		return report.Write(ctx, a, asOf, dir, s.lang)
 	}
 }
 

@@ -27,6 +27,7 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	logJSON := c.Bool("log-json", false, "write logs as JSON")
 	reportSchedule := c.String("report-schedule", "", "write the weekly report on this cron `spec` (5 fields, server time zone), e.g. \"0 7 * * 1\"")
 	reportDir := c.String("report-dir", "", "`directory` of the scheduled reports, one subdirectory per as-of date")
+	reportLang := c.String("report-lang", "nl", "`language` of the scheduled reports and their mail: nl (Dutch) or en (English)")
 	smtpAddr := c.String("smtp-addr", "", "SMTP server `host:port` to mail the scheduled report and the letters (POST /api/letters/send; default $CREDITFLOW_SMTP_ADDR) through")
 	smtpFrom := c.String("smtp-from", "", "sender `address` of the report mail and the letters (letters: default $CREDITFLOW_SMTP_FROM, else the creditor's e-mail)")
 	reportTo := c.String("report-to", "", "comma-separated `addresses` the report is mailed to")
@@ -69,7 +70,11 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	var sched *reportScheduler
 	if *reportSchedule != "" {
 		var err error
-		if sched, err = newReportScheduler(*reportSchedule, c.path(*reportDir), mailCfg, nil, time.Local, c.e.now, nil); err != nil {
+		lang, err := parseLangFlag("--report-lang", *reportLang)
+		if err != nil {
+			return err
+		}
+		if sched, err = newReportScheduler(*reportSchedule, c.path(*reportDir), lang, mailCfg, nil, time.Local, c.e.now, nil); err != nil {
 			return err
 		}
 	}
@@ -83,9 +88,9 @@ func runServe(ctx context.Context, c *command, args []string) error {
 		return err
 	}
 	defer release()
-	var token string
+	var token, password string
 	if *withDemo {
-		if token, err = loadDemo(ctx, c.e, db, log); err != nil {
+		if token, password, err = loadDemo(ctx, c.e, db, log); err != nil {
 			return err
 		}
 	}
@@ -106,6 +111,9 @@ func runServe(ctx context.Context, c *command, args []string) error {
 	return newServer(a, log, c.e.now, true, send).ListenAndServe(ctx, *addr, func(addr net.Addr) {
 		log.Info("serving", slog.String("url", "http://"+addr.String()+"/"), slog.String("db", *c.db))
 		fmt.Fprintf(c.e.stdout, "creditflow is serving on http://%s/\n", addr)
+		if password != "" {
+			fmt.Fprintf(c.e.stdout, "log in as %s with this password (shown once): %s\n", demoAdmin, password)
+		}
 		if token != "" {
 			fmt.Fprintf(c.e.stdout, "log in with this admin token (shown once): %s\n", token)
 		}
@@ -118,20 +126,24 @@ func newServer(a *app.App, log *slog.Logger, now func() time.Time, warm bool, se
 	return web.New(web.Config{App: a, Logger: log, Now: now, Warm: warm, Send: send})
 }
 
+// demoAdmin is the name of the admin user of the demo.
+const demoAdmin = "admin"
+
 // loadDemo fills an empty database with the demo ledger and creates an admin
-// token. A database that has invoices is left alone and gets no new token.
-func loadDemo(ctx context.Context, e env, db *store.DB, log *slog.Logger) (string, error) {
+// token and the admin user demoAdmin with a random password. A database
+// that has invoices is left alone and gets no new token nor user.
+func loadDemo(ctx context.Context, e env, db *store.DB, log *slog.Logger) (token, password string, err error) {
 	var n int
 	if err := db.QueryRowContext(ctx, `SELECT count(*) FROM invoices`).Scan(&n); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if n > 0 {
 		log.Info("database has data; demo ledger not loaded", slog.Int("invoices", n))
-		return "", nil
+		return "", "", nil
 	} else {
 		dir, err := os.MkdirTemp("", "creditflow-demo-")
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		defer os.RemoveAll(dir)
 		cfg := demo.DefaultConfig(creditflow.NewDate(e.now()).Time)
@@ -140,13 +152,13 @@ func loadDemo(ctx context.Context, e env, db *store.DB, log *slog.Logger) (strin
 		cfg.Statements, cfg.StatementMonths = true, 3
 		log.Info("generating the demo ledger", slog.Int("customers", cfg.Customers), slog.Int("invoices", cfg.Invoices))
 		if _, err := demo.Generate(ctx, dir, cfg); err != nil {
-			return "", fmt.Errorf("demo ledger: %w", err)
+			return "", "", fmt.Errorf("demo ledger: %w", err)
 		}
 		paths := []string{filepath.Join(dir, demo.CustomersFile), filepath.Join(dir, demo.InvoicesFile), filepath.Join(dir, demo.PaymentsFile),
 			filepath.Join(dir, demo.CustomerAccountsFile)}
 		statements, err := filepath.Glob(filepath.Join(dir, demo.StatementsDir, "*"))
 		if err != nil {
-			return "", fmt.Errorf("demo ledger: %w", err)
+			return "", "", fmt.Errorf("demo ledger: %w", err)
 		}
 		paths = append(paths, statements...)
 		// The files are recorded by their names in the demo, not by the
@@ -157,9 +169,20 @@ func loadDemo(ctx context.Context, e env, db *store.DB, log *slog.Logger) (strin
 		}
 		res, err := ingest.Files(ctx, db, paths, ingest.Options{Actor: "demo", Now: e.now, Names: names, Statements: bank.BookStatements})
 		if err != nil {
-			return "", fmt.Errorf("demo ledger: %w", err)
+			return "", "", fmt.Errorf("demo ledger: %w", err)
 		}
 		log.Info(res.Summary())
 	}
-	return app.CreateToken(ctx, db, creditflow.RoleAdmin, "demo admin", e.now())
+	if token, err = app.CreateToken(ctx, db, creditflow.RoleAdmin, "demo admin", e.now()); err != nil {
+		return "", "", err
+	}
+	auth := app.NewAuth(app.AuthConfig{DB: db, Now: e.now})
+	if _, err := auth.User(ctx, demoAdmin); err == nil {
+		return token, "", nil // kept from an earlier demo
+	}
+	password = app.RandomPassword()
+	if _, err := auth.AddUser(ctx, app.Principal{}, app.NewUser{Name: demoAdmin, Role: creditflow.RoleAdmin, Password: password}); err != nil {
+		return "", "", err
+	}
+	return token, password, nil
 }

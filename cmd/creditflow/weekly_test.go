@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/report"
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
@@ -130,8 +131,8 @@ func startSMTP(t *testing.T, user, password string) (addr string, be *mailBacken
 }
 
 // checkReportMail parses a received report mail: recipients, subject, the
-// text and both attachments, decoded.
-func checkReportMail(t *testing.T, m sentMail, wantTo []string, asOf string, htmlFile, xlsxFile []byte) {
+// text and both attachments, decoded, in the language l.
+func checkReportMail(t *testing.T, m sentMail, l present.Lang, wantTo []string, asOf string, htmlFile, xlsxFile []byte) {
 	t.Helper()
 	if strings.Join(m.to, ",") != strings.Join(wantTo, ",") {
 		t.Errorf("envelope recipients %q, want %q", m.to, wantTo)
@@ -141,8 +142,9 @@ func checkReportMail(t *testing.T, m sentMail, wantTo []string, asOf string, htm
 		t.Fatalf("read mail: %v", err)
 	}
 	subj, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
-	if err != nil || subj != "creditflow weekly report "+asOf {
-		t.Errorf("subject %q (%v), want %q", subj, err, "creditflow weekly report "+asOf)
+	day, _ := creditflow.ParseDate(asOf)
+	if want := l.Tf("creditflow weekly report %s", l.Date(day)); err != nil || subj != want {
+		t.Errorf("subject %q (%v), want %q", subj, err, want)
 	}
 	to, err := msg.Header.AddressList("To")
 	if err != nil || len(to) != len(wantTo) {
@@ -183,7 +185,7 @@ func checkReportMail(t *testing.T, m sentMail, wantTo []string, asOf string, htm
 		}
 		text = string(body)
 	}
-	if !strings.Contains(text, "Open receivables:") || !strings.Contains(text, "Expected cash, 13 weeks:") {
+	if !strings.Contains(text, l.T("Open receivables")+":") || !strings.Contains(text, l.T("Expected cash, 13 weeks")+":") {
 		t.Errorf("mail text lacks the headline figures:\n%s", text)
 	}
 	if !bytes.Equal(attached["report.html"], htmlFile) {
@@ -195,8 +197,8 @@ func checkReportMail(t *testing.T, m sentMail, wantTo []string, asOf string, htm
 	if f, err := excelize.OpenReader(bytes.NewReader(attached["report.xlsx"])); err != nil {
 		t.Errorf("report.xlsx attachment does not open: %v", err)
 	} else {
-		if idx, _ := f.GetSheetIndex(report.SheetForecast); idx < 0 {
-			t.Errorf("report.xlsx attachment has no %s sheet", report.SheetForecast)
+		if idx, _ := f.GetSheetIndex(report.SheetName(l, report.SheetForecast)); idx < 0 {
+			t.Errorf("report.xlsx attachment has no %s sheet", report.SheetName(l, report.SheetForecast))
 		}
 		f.Close()
 	}
@@ -207,7 +209,18 @@ func checkReportMail(t *testing.T, m sentMail, wantTo []string, asOf string, htm
 func TestWeeklyReport(t *testing.T) {
 	dbPath := weeklyLedger(t)
 	out := filepath.Join(t.TempDir(), "report")
-	stdout := mustRunCLI(t, envOf(nil), "report", "--db", dbPath, "--as-of", "2025-06-30", "--out", out)
+	// In Dutch by default, in English with --lang en.
+	nlOut := filepath.Join(t.TempDir(), "rapport")
+	stdout := mustRunCLI(t, envOf(nil), "report", "--db", dbPath, "--as-of", "2025-06-30", "--out", nlOut)
+	for _, want := range []string{"Weekrapportage debiteuren per 30 juni 2025.", "Openstaande vorderingen:", "€ "} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("Dutch report output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if _, _, err := runCLI(t, envOf(nil), "report", "--db", dbPath, "--out", out, "--lang", "de"); !errors.Is(err, creditflow.ErrInvalid) {
+		t.Errorf("report --lang de: %v, want ErrInvalid", err)
+	}
+	stdout = mustRunCLI(t, envOf(nil), "report", "--db", dbPath, "--as-of", "2025-06-30", "--out", out, "--lang", "en")
 	for _, want := range []string{filepath.Join(out, "report.html"), filepath.Join(out, "report.xlsx"), "Open receivables:"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("report output lacks %q:\n%s", want, stdout)
@@ -250,7 +263,7 @@ func TestWeeklyReport(t *testing.T) {
 			if got[0].from != "reports@example.com" {
 				t.Errorf("envelope sender %q", got[0].from)
 			}
-			checkReportMail(t, got[0], []string{"credit@example.com", "cfo@example.com"}, "2025-06-30", htmlFile, xlsxFile)
+			checkReportMail(t, got[0], present.EN, []string{"credit@example.com", "cfo@example.com"}, "2025-06-30", htmlFile, xlsxFile)
 		})
 	}
 	t.Run("mail wrong password", func(t *testing.T) {
@@ -299,7 +312,7 @@ func (c *fakeClock) set(t time.Time) {
 func testScheduler(t *testing.T, dir string, clock *fakeClock, runs *[]creditflow.Date, mu *sync.Mutex) *reportScheduler {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	s, err := newReportScheduler("0 7 * * 1", dir, mailConfig{}, nil, time.UTC, clock.now, log)
+	s, err := newReportScheduler("0 7 * * 1", dir, "en", mailConfig{}, nil, time.UTC, clock.now, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -453,7 +466,7 @@ func TestScheduleServeMakesUpAndMails(t *testing.T) {
 	if len(got) != 1 {
 		t.Fatalf("server received %d mails, want 1", len(got))
 	}
-	checkReportMail(t, got[0], []string{"a@example.com", "b@example.com"}, last.AsOf, htmlFile, xlsxFile)
+	checkReportMail(t, got[0], present.NL, []string{"a@example.com", "b@example.com"}, last.AsOf, htmlFile, xlsxFile)
 }
 
 // TestScheduleFlags checks that bad schedule and mail flags stop serve

@@ -70,14 +70,15 @@ func CurrencyCode(c string) string {
 	return "EUR"
 }
 
-// CompactFormatter writes axis values short: 1.2M, 350k.
-var CompactFormatter = opts.FuncOpts(present.EN.CompactJS())
+// CompactFormatter writes axis values short in l: 1.2M, 350k; in Dutch
+// 1,2M.
+func CompactFormatter(l present.Lang) types.FuncStr { return opts.FuncOpts(l.CompactJS()) }
 
-// MoneyFormatter writes tooltip values as the pages write money. cur must
-// have come through CurrencyCode.
-func MoneyFormatter(cur string) types.FuncStr {
+// MoneyFormatter writes tooltip values as the pages of l write money. cur
+// must have come through CurrencyCode.
+func MoneyFormatter(l present.Lang, cur string) types.FuncStr {
 	return opts.FuncOpts(`function (v) {
-	return ` + present.EN.MoneyJS(cur, "Number(v)") + `;
+	return ` + l.MoneyJS(cur, "Number(v)") + `;
 }`)
 }
 
@@ -99,17 +100,24 @@ func BucketAmounts(bs []creditflow.AgingBucket) []creditflow.Money {
 	return out
 }
 
-// BucketTitle names an aging bucket for a person.
-func BucketTitle(label string) string {
+// BucketTitle names an aging bucket for a person in l: "Not yet due",
+// "1-30 days", "90+ days"; in Dutch "Nog niet vervallen", "1-30 dagen".
+func BucketTitle(l present.Lang, label string) string {
 	switch label {
 	case "current":
-		return "Not yet due"
-	case "90+":
-		return "90+ days"
+		return l.T("Not yet due")
 	case "":
 		return ""
 	}
-	return label + " days"
+	return l.Tf("%s days", label)
+}
+
+// BucketShort names an aging bucket in a column head: "Not due", "1-30".
+func BucketShort(l present.Lang, label string) string {
+	if label == "current" {
+		return l.T("Not due")
+	}
+	return label
 }
 
 // MeterWidth is a share in percent as the CSS width of a meter, clamped to
@@ -119,4 +127,38 @@ func MeterWidth(x float64) string {
 		return ""
 	}
 	return strconv.FormatFloat(math.Max(0, math.Min(100, x)), 'f', 1, 64) + "%"
+}
+
+// shortMonths are the months as the axes of the charts write them.
+var shortMonths = map[present.Lang][12]string{
+	present.EN: {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"},
+	present.NL: {"jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec"},
+}
+
+func shortMonth(l present.Lang, d creditflow.Date) string {
+	if l != present.NL {
+		l = present.EN
+	}
+	return shortMonths[l][d.Month()-1]
+}
+
+// DayMonth writes a date short, for a chart's axis: "7 Dec"; in Dutch
+// "7 dec".
+func DayMonth(l present.Lang, d creditflow.Date) string {
+	return strconv.Itoa(d.Day()) + " " + shortMonth(l, d)
+}
+
+// MonthLabel writes a date's month short, for a chart's axis: "Dec '26";
+// in Dutch "dec '26".
+func MonthLabel(l present.Lang, d creditflow.Date) string {
+	return shortMonth(l, d) + " '" + d.Format("06")
+}
+
+// CurrencyName names a currency in a sentence such as "amounts in EUR": the
+// code in English, "euro" for EUR in Dutch.
+func CurrencyName(l present.Lang, cur string) string {
+	if l == present.NL && cur == "EUR" {
+		return "euro"
+	}
+	return cur
 }

@@ -7,6 +7,8 @@
 package xlsx
 
 import (
+	"strings"
+
 	"github.com/creditflow/creditflow"
 
 	"github.com/xuri/excelize/v2"
@@ -63,7 +65,27 @@ func (b *Book) Style(s excelize.Style) int {
 	return id
 }
 
-// Money is an amount as a number in the money format.
+// CurrencyFormat is the number format of amounts in the currency cur: the
+// euro sign before euros ("€ "#,##0.00), the code before other currencies
+// ("USD "#,##0.00). A spreadsheet writes the separators of its own locale.
+func CurrencyFormat(cur string) string {
+	sign := cur
+	if cur == "EUR" || cur == "" {
+		sign = "€"
+	}
+	sign = strings.ReplaceAll(sign, `"`, "")
+	return `"` + sign + ` "#,##0.00;"` + sign + ` "-#,##0.00`
+}
+
+// UseCurrency makes the Money cells that follow amounts in cur, with the
+// currency's sign in their number format (CurrencyFormat).
+func (b *Book) UseCurrency(cur string) {
+	f := CurrencyFormat(cur)
+	b.MoneyStyle = b.Style(excelize.Style{CustomNumFmt: &f})
+}
+
+// Money is an amount as a number in the money format: units with the
+// cents as decimals, the double nearest to the exact amount.
 func (b *Book) Money(x creditflow.Money) Cell { return Cell{x.Float64(), b.MoneyStyle} }
 
 // Date is a date as a date, or an empty cell for the zero date.

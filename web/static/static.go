@@ -2,7 +2,7 @@ package static
 
 import "embed"
 
-// FS holds app.css and echarts.min.js.
+// FS holds app.css, echarts.min.js, tableexport.js and search.js.
 //
-//go:embed app.css echarts.min.js
+//go:embed app.css echarts.min.js tableexport.js search.js
 var FS embed.FS

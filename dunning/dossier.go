@@ -309,15 +309,15 @@ func amountAndDate(l present.Lang, a Action, amountPrefix, datePrefix string) st
 	return s + datePrefix + l.Date(a.PromiseDate)
 }
 
-// reasonAndOwner is a dispute's reason after ": " and its owner after
-// ownerFormat, in parentheses; "" when it has neither.
+// reasonAndOwner is a dispute's reason after ": " and its owner written
+// with ownerFormat (" (by %s)"); "" when it has neither.
 func reasonAndOwner(l present.Lang, a Action, ownerFormat string) string {
 	var s string
 	if a.Reason != "" {
 		s = ": " + strings.TrimRight(a.Reason, ".")
 	}
 	if a.Owner != "" {
-		s += " (" + l.Tf(ownerFormat, a.Owner) + ")"
+		s += l.Tf(ownerFormat, a.Owner)
 	}
 	return s
 }
@@ -354,9 +354,9 @@ func actionText(l present.Lang, a Action) string {
 	case PromiseToPay:
 		s = l.Tf("The customer promised to pay%s%s", amountAndDate(l, a, " ", l.T(" by ")), on)
 	case Dispute:
-		s = l.Tf("The customer disputed %s%s", invoicesText(l, a.InvoiceIDs), reasonAndOwner(l, a, "handled by %s"))
+		s = l.Tf("The customer disputed %s%s", invoicesText(l, a.InvoiceIDs), reasonAndOwner(l, a, " (handled by %s)"))
 	case DisputeResolved:
-		s = l.Tf("The dispute about %s was resolved%s", invoicesText(l, a.InvoiceIDs), reasonAndOwner(l, a, "resolved by %s"))
+		s = l.Tf("The dispute about %s was resolved%s", invoicesText(l, a.InvoiceIDs), reasonAndOwner(l, a, " (by %s)"))
 	case Arrangement:
 		s = l.Tf("A payment arrangement was agreed%s%s", amountAndDate(l, a, l.T(" for "), l.T(" until ")), on)
 	case Handover:

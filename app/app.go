@@ -143,6 +143,10 @@ const (
 	// date on, in every analytic: what was known before stands, later
 	// scores and forecasts are outdated as after a booked payment.
 	DisputeRecorded
+	// LimitSet: a credit limit was set or cleared by hand for one
+	// customer. The scores stand, but every date's credit limits (kept
+	// with the scores) do not.
+	LimitSet
 )
 
 // Refreshing reports whether figures as of asOf are outdated ones, served
@@ -172,6 +176,10 @@ func (a *App) Invalidate(c Change) {
 		// customer against the others: it is computed again whole. The
 		// dossier is read per request.
 		a.worklists.drop(all)
+	case LimitSet:
+		// The limits are kept with the scores: they are computed again,
+		// today's at once by the warm-up.
+		a.engine.Invalidate()
 	case PaymentBooked, DisputeRecorded:
 		if c.From.IsZero() {
 			a.invalidateAll()

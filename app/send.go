@@ -28,6 +28,9 @@ type SendRequest struct {
 	PrintOnly bool
 	// Actor records the steps taken; default outbox.DefaultActor.
 	Actor string
+	// Customer, when set, sends only that customer's letter (the customer
+	// page); the others of the day stay to be sent.
+	Customer string
 }
 
 // SendLetters sends the letters of the worklist as of req.AsOf (see
@@ -39,7 +42,7 @@ type SendRequest struct {
 func (a *App) SendLetters(ctx context.Context, cfg SendConfig, req SendRequest) (outbox.Report, error) {
 	a.sendMu.Lock()
 	defer a.sendMu.Unlock()
-	letters, err := a.Letters(ctx, req.AsOf, cfg.Letters)
+	letters, err := a.CustomerLetters(ctx, req.AsOf, cfg.Letters, req.Customer)
 	if err != nil {
 		return outbox.Report{Date: req.AsOf, DryRun: req.DryRun}, err
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -27,10 +28,28 @@ const (
 	Arrangement     ActionType = "arrangement" // payment plan (*betalingsregeling*)
 	Handover        ActionType = "handover"    // to the collection agency (*incassobureau*)
 	Note            ActionType = "note"
+	// Pause stops the ladder for the customer from its date up to and
+	// including its Until date, with a reason (see the package
+	// documentation).
+	Pause ActionType = "pause"
 )
 
 // ActionTypes are all action types, in the order of the documentation.
-var ActionTypes = []ActionType{ReminderSent, LetterSent, Call, PromiseToPay, Dispute, DisputeResolved, Arrangement, Handover, Note}
+var ActionTypes = []ActionType{ReminderSent, LetterSent, Call, PromiseToPay, Dispute, DisputeResolved, Arrangement, Handover, Note, Pause}
+
+// CallOutcome is what a call came to.
+type CallOutcome string
+
+// Call outcomes.
+const (
+	Reached     CallOutcome = "reached"
+	NoAnswer    CallOutcome = "no_answer"
+	Voicemail   CallOutcome = "voicemail"
+	WrongNumber CallOutcome = "wrong_number"
+)
+
+// CallOutcomes are all call outcomes.
+var CallOutcomes = []CallOutcome{Reached, NoAnswer, Voicemail, WrongNumber}
 
 // MaxNoteLength is the longest note or dispute reason of an action, in
 // characters.
@@ -52,9 +71,15 @@ type Action struct {
 	Step        string            `json:"step"`
 	// Reason and Owner are why the customer disputes the invoices and who
 	// handles the dispute, for a dispute (and, when given, for a
-	// dispute_resolved: how it was resolved, by whom); "" otherwise.
+	// dispute_resolved: how it was resolved, by whom); "" otherwise. A
+	// pause has a Reason too: why dunning stops.
 	Reason string `json:"reason,omitempty"`
 	Owner  string `json:"owner,omitempty"`
+	// Until is the last day of a pause; zero for the other types.
+	Until creditflow.Date `json:"until,omitzero"`
+	// Outcome is what a call came to; "" for the other types, or a call
+	// recorded without one.
+	Outcome CallOutcome `json:"outcome,omitempty"`
 	// Instalments are the terms of an arrangement, in order.
 	Instalments []Instalment `json:"instalments,omitempty"`
 	CreatedBy   string       `json:"created_by"`
@@ -78,10 +103,15 @@ type NewAction struct {
 	Amount      *creditflow.Money `json:"amount"`
 	Note        string            `json:"note"`
 	Step        string            `json:"step"`
-	// Reason and Owner: see Action; a dispute requires a reason, and only
-	// a dispute or a dispute_resolved has them.
+	// Reason and Owner: see Action; a dispute and a pause require a
+	// reason, and only a dispute or a dispute_resolved has an owner.
 	Reason string `json:"reason"`
 	Owner  string `json:"owner"`
+	// Until is the last day of a pause (type pause only, required): on or
+	// after the action date.
+	Until creditflow.Date `json:"until"`
+	// Outcome is what a call came to (type call only, optional).
+	Outcome CallOutcome `json:"outcome"`
 	// Instalments are the terms of an arrangement (type arrangement only):
 	// dates ascending, on or after the action date, amounts above 0 and
 	// summing to at most the overdue amount the arrangement covers. Its
@@ -148,10 +178,32 @@ func (a NewAction) Validate(p Policy, today creditflow.Date) error {
 		if a.Type == Dispute && strings.TrimSpace(a.Reason) == "" {
 			return invalid("reason", "is required for a dispute: why does the customer dispute the invoices?")
 		}
+	case Pause:
+		switch {
+		case a.Until.IsZero():
+			return invalid("until", "is required for a pause: the last day dunning is paused")
+		case a.Until.Before(date.Time):
+			return invalid("until", "%s is before the action date %s", a.Until, date)
+		case strings.TrimSpace(a.Reason) == "":
+			return invalid("reason", "is required for a pause: why is dunning paused?")
+		case a.Step != "":
+			return invalid("step", "a pause carries out no step of the ladder")
+		}
+	}
+	if a.Outcome != "" {
+		if a.Type != Call {
+			return invalid("outcome", "only a call has an outcome, not a %s", a.Type)
+		}
+		if !slices.Contains(CallOutcomes, a.Outcome) {
+			return invalid("outcome", "%q: expected reached, no_answer, voicemail or wrong_number", a.Outcome)
+		}
+	}
+	if a.Type != Pause && !a.Until.IsZero() {
+		return invalid("until", "only a pause has an end date, not a %s", a.Type)
 	}
 	if a.Type != Dispute && a.Type != DisputeResolved {
-		if a.Reason != "" {
-			return invalid("reason", "only a dispute or a dispute_resolved has a reason, not a %s", a.Type)
+		if a.Reason != "" && a.Type != Pause {
+			return invalid("reason", "only a dispute, a dispute_resolved or a pause has a reason, not a %s", a.Type)
 		}
 		if a.Owner != "" {
 			return invalid("owner", "only a dispute or a dispute_resolved has an owner, not a %s", a.Type)
@@ -251,7 +303,7 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 		created := now.UTC()
 		err := tx.QueryRowContext(ctx, store.Query("dunning_action_insert"),
 			a.CustomerID, string(b), string(a.Type), a.ActionDate, a.PromiseDate, amount, a.Note, a.Step,
-			a.Reason, a.Owner, actor, created).Scan(&out.ID)
+			a.Reason, a.Owner, a.Until, string(a.Outcome), actor, created).Scan(&out.ID)
 		if err != nil {
 			return err
 		}
@@ -261,7 +313,7 @@ func RecordAction(ctx context.Context, db *store.DB, p Policy, a NewAction, acto
 			}
 		}
 		out = Action{ID: out.ID, CustomerID: a.CustomerID, InvoiceIDs: ids, Type: a.Type, ActionDate: a.ActionDate,
-			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, Reason: a.Reason, Owner: a.Owner,
+			PromiseDate: a.PromiseDate, Amount: a.Amount, Note: a.Note, Step: a.Step, Reason: a.Reason, Owner: a.Owner, Until: a.Until, Outcome: a.Outcome,
 			Instalments: a.Instalments, CreatedBy: actor, CreatedAt: created}
 		detail, _ := json.Marshal(out)
 		_, err = tx.ExecContext(ctx, store.Query("dunning_action_audit"), created, actor, string(detail))
@@ -302,14 +354,14 @@ func Actions(ctx context.Context, q store.Querier, customerID string) ([]Action,
 	out := []Action{}
 	for rows.Next() {
 		var a Action
-		var ids, typ string
+		var ids, typ, outcome string
 		var amount creditflow.Money
 		var hasAmount bool
 		if err := rows.Scan(&a.ID, &a.CustomerID, &ids, &typ, &a.ActionDate, &a.PromiseDate, store.Money(&amount), &hasAmount,
-			&a.Note, &a.Step, &a.Reason, &a.Owner, &a.CreatedBy, &a.CreatedAt); err != nil {
+			&a.Note, &a.Step, &a.Reason, &a.Owner, &a.Until, &outcome, &a.CreatedBy, &a.CreatedAt); err != nil {
 			return nil, fmt.Errorf("actions of %s: %w", customerID, err)
 		}
-		a.Type = ActionType(typ)
+		a.Type, a.Outcome = ActionType(typ), CallOutcome(outcome)
 		if hasAmount {
 			a.Amount = &amount
 		}
@@ -364,7 +416,7 @@ func ParseNewAction(b []byte) (NewAction, error) {
 	dest := map[string]any{
 		"customer_id": &a.CustomerID, "invoice_ids": &a.InvoiceIDs, "type": &a.Type, "date": &a.ActionDate,
 		"promise_date": &a.PromiseDate, "amount": &a.Amount, "note": &a.Note, "step": &a.Step,
-		"reason": &a.Reason, "owner": &a.Owner, "instalments": &a.Instalments,
+		"reason": &a.Reason, "owner": &a.Owner, "instalments": &a.Instalments, "until": &a.Until, "outcome": &a.Outcome,
 	}
 	for k, v := range fields {
 		d, ok := dest[k]

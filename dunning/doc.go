@@ -45,6 +45,19 @@
 // a dispute named. Without such actions the ledger's disputed flag holds;
 // a dispute_resolved lifts that flag too.
 //
+// # Pauses
+//
+// A pause action stops the ladder for a customer from its date up to and
+// including its Until date, with a reason (a customer in debt counselling,
+// talks with the account manager): no step falls due meanwhile, the
+// worklist counts the customer as paused and WhyNoTask says until when
+// and why. The latest pause dated on or before a day counts on that day,
+// so a new pause shortens or lengthens the one before. The day after, the
+// ladder goes on where it stands, catching up with one step as after
+// missed days; terms and required steps apply as ever. A pause covers the
+// customer whole, not some invoices (sql/014_pauses_and_manual_limits.sql,
+// dunning_pause).
+//
 // # The ladder
 //
 // A step falls due on its trigger day: days_past_due after the due date of
@@ -128,7 +141,8 @@
 //   - arrangements.go: the ladder's further rules (payment arrangements
 //     with instalments, the required steps before a step, the thank-you
 //     emails);
-//   - actions.go: the action log; promises.go: what a promise to pay
+//   - actions.go: the action log (pauses and call outcomes included);
+//     i18n.go: the Dutch of the dossier's texts; promises.go: what a promise to pay
 //     covers and how it is judged; dossier.go: a customer's timeline;
 //   - claim.go: the claim; interest.go, rates.go, legal.go: statutory
 //     interest, its rates and the extrajudicial collection costs;

@@ -90,12 +90,18 @@ type allocation struct {
 // the action log, and the outcome of every promise to pay (see
 // promiseOutcome) with the grace of p. An unknown customer is ErrNotFound.
 func CustomerDossier(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date, p Policy) (Dossier, error) {
-	return customerDossier(ctx, q, customerID, asOf, p, nil)
+	return customerDossier(ctx, q, customerID, asOf, p, nil, present.EN)
+}
+
+// CustomerDossierIn is CustomerDossier with the texts of the entries in
+// the language l, their dates and amounts written as l writes them.
+func CustomerDossierIn(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date, p Policy, l present.Lang) (Dossier, error) {
+	return customerDossier(ctx, q, customerID, asOf, p, nil, l)
 }
 
 // customerDossier is CustomerDossier with the claim computed at rates (nil:
-// DefaultRates).
-func customerDossier(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date, p Policy, rates *RateTable) (Dossier, error) {
+// DefaultRates), written in l.
+func customerDossier(ctx context.Context, q store.Querier, customerID string, asOf creditflow.Date, p Policy, rates *RateTable, l present.Lang) (Dossier, error) {
 	if asOf.IsZero() {
 		return Dossier{}, fmt.Errorf("%w: as-of date is required", creditflow.ErrInvalid)
 	}
@@ -131,24 +137,24 @@ func customerDossier(ctx context.Context, q store.Querier, customerID string, as
 		switch {
 		case r.kind == "invoice" && r.amount < 0:
 			e.Kind, e.rank = CreditNote, 1
-			e.Text = fmt.Sprintf("Credit note %s of %s %s was issued.", r.id, r.currency, present.EN.Plain(-r.amount))
+			e.Text = l.Tf("Credit note %s of %s %s was issued.", r.id, r.currency, l.Plain(-r.amount))
 		case r.kind == "invoice":
 			invoiceAmount[r.id] = r.amount
 			e.Kind, e.rank = InvoiceIssued, 0
-			e.Text = fmt.Sprintf("Invoice %s of %s %s was issued, due on %s.", r.id, r.currency, present.EN.Plain(r.amount), r.due)
+			e.Text = l.Tf("Invoice %s of %s %s was issued, due on %s.", r.id, r.currency, l.Plain(r.amount), l.Date(r.due))
 			if !r.due.IsZero() && !r.due.After(asOf.Time) {
 				due := amt
 				d.Entries = append(d.Entries, Entry{Date: r.due, Kind: InvoiceDue, rank: 1, seq: int64(i), Amount: &due,
-					InvoiceIDs: r.invoiceIDs, Text: fmt.Sprintf("Invoice %s of %s %s fell due.", r.id, r.currency, present.EN.Plain(r.amount))})
+					InvoiceIDs: r.invoiceIDs, Text: l.Tf("Invoice %s of %s %s fell due.", r.id, r.currency, l.Plain(r.amount))})
 			}
 		case r.amount < 0:
 			payments = append(payments, r)
 			e.Kind, e.rank = Reversal, 3
-			e.Text = fmt.Sprintf("Payment %s was reversed: %s taken back%s.", r.id, present.EN.Plain(-r.amount), onInvoices(r.invoiceIDs))
+			e.Text = l.Tf("Payment %s was reversed: %s taken back%s.", r.id, l.Plain(-r.amount), onInvoices(l, r.invoiceIDs))
 		default:
 			payments = append(payments, r)
 			e.Kind, e.rank = PaymentEntry, 2
-			e.Text = fmt.Sprintf("Payment %s of %s was received%s.", r.id, present.EN.Plain(r.amount), onInvoices(r.invoiceIDs))
+			e.Text = l.Tf("Payment %s of %s was received%s.", r.id, l.Plain(r.amount), onInvoices(l, r.invoiceIDs))
 		}
 		d.Entries = append(d.Entries, e)
 	}
@@ -158,7 +164,7 @@ func customerDossier(ctx context.Context, q store.Querier, customerID string, as
 		}
 		id := a.ID
 		e := Entry{Date: a.ActionDate, Kind: EntryKind(a.Type), Amount: a.Amount, InvoiceIDs: a.InvoiceIDs, ActionID: &id,
-			rank: 4, seq: a.ID, Text: actionText(a)}
+			rank: 4, seq: a.ID, Text: actionText(l, a)}
 		if a.Type == Dispute {
 			e.Kind = DisputeOpened
 		}
@@ -172,19 +178,19 @@ func customerDossier(ctx context.Context, q store.Querier, customerID string, as
 		switch status {
 		case StatusKept:
 			o.Kind = PromiseKept
-			o.Text = fmt.Sprintf("The promise of %s to pay%s was kept: paid on %s.", a.ActionDate, amountAndDate(a, " ", " by "), on)
+			o.Text = l.Tf("The promise of %s to pay%s was kept: paid on %s.", l.Date(a.ActionDate), amountAndDate(l, a, " ", l.T(" by ")), l.Date(on))
 		case StatusBroken:
 			o.Kind = PromiseBroken
-			what := "not paid"
+			what := l.T("not paid")
 			if a.Amount != nil {
-				what = fmt.Sprintf("%s of %s paid", present.EN.Plain(paid), present.EN.Plain(*a.Amount))
+				what = l.Tf("%s of %s paid", l.Plain(paid), l.Plain(*a.Amount))
 			}
-			o.Text = fmt.Sprintf("The promise of %s to pay%s was broken: %s by %s (%d days' grace).",
-				a.ActionDate, amountAndDate(a, " ", " by "), what, deadline, p.PromiseGraceDays)
+			o.Text = l.Tf("The promise of %s to pay%s was broken: %s by %s (%d days' grace).",
+				l.Date(a.ActionDate), amountAndDate(l, a, " ", l.T(" by ")), what, l.Date(deadline), p.PromiseGraceDays)
 		default:
 			// A pending promise is shown on the day it was made.
 			o.Kind, o.Date, o.rank = PromisePending, a.ActionDate, 5
-			o.Text = fmt.Sprintf("The promise to pay by %s is pending until %s.", a.PromiseDate, deadline)
+			o.Text = l.Tf("The promise to pay by %s is pending until %s.", l.Date(a.PromiseDate), l.Date(deadline))
 		}
 		d.Entries = append(d.Entries, o)
 	}
@@ -277,72 +283,97 @@ func promiseOutcome(a Action, graceDays int, asOf creditflow.Date, invoiceAmount
 	return StatusPending, asOf, paid
 }
 
-// onInvoices is " on invoice(s) ..." for a payment, or nothing.
-func onInvoices(ids []string) string {
-	switch len(ids) {
-	case 0:
-		return ""
-	case 1:
-		return " on invoice " + ids[0]
+// invoicesText names invoices: "invoice I1", "invoices I1, I2".
+func invoicesText(l present.Lang, ids []string) string {
+	if len(ids) == 1 {
+		return l.Tf("invoice %s", ids[0])
 	}
-	return " on invoices " + strings.Join(ids, ", ")
+	return l.Tf("invoices %s", strings.Join(ids, ", "))
+}
+
+// onInvoices is " on invoice(s) ..." for a payment, or nothing.
+func onInvoices(l present.Lang, ids []string) string {
+	if len(ids) == 0 {
+		return ""
+	}
+	return l.Tf(" on %s", invoicesText(l, ids))
 }
 
 // amountAndDate is the promised amount of a promise or arrangement, if
 // any, after amountPrefix, and its promise date after datePrefix.
-func amountAndDate(a Action, amountPrefix, datePrefix string) string {
+func amountAndDate(l present.Lang, a Action, amountPrefix, datePrefix string) string {
 	var s string
 	if a.Amount != nil {
-		s = amountPrefix + present.EN.Plain(*a.Amount)
+		s = amountPrefix + l.Plain(*a.Amount)
 	}
-	return s + datePrefix + a.PromiseDate.String()
+	return s + datePrefix + l.Date(a.PromiseDate)
 }
 
-// reasonAndOwner is a dispute's reason after reasonPrefix and its owner
-// after ownerPrefix, in parentheses; "" when it has neither.
-func reasonAndOwner(a Action, reasonPrefix, ownerPrefix string) string {
+// reasonAndOwner is a dispute's reason after ": " and its owner written
+// with ownerFormat (" (by %s)"); "" when it has neither.
+func reasonAndOwner(l present.Lang, a Action, ownerFormat string) string {
 	var s string
 	if a.Reason != "" {
-		s = reasonPrefix + strings.TrimRight(a.Reason, ".")
+		s = ": " + strings.TrimRight(a.Reason, ".")
 	}
 	if a.Owner != "" {
-		s += " (" + ownerPrefix + a.Owner + ")"
+		s += l.Tf(ownerFormat, a.Owner)
 	}
 	return s
 }
 
-// actionText is an action as one English sentence.
-func actionText(a Action) string {
+// OutcomeText is a call's outcome in words, in l.
+func OutcomeText(l present.Lang, o CallOutcome) string {
+	switch o {
+	case Reached:
+		return l.T("reached the customer")
+	case NoAnswer:
+		return l.T("no answer")
+	case Voicemail:
+		return l.T("left a voicemail")
+	case WrongNumber:
+		return l.T("wrong number")
+	}
+	return string(o)
+}
+
+// actionText is an action as one sentence in l.
+func actionText(l present.Lang, a Action) string {
 	var s string
-	on := onInvoices(a.InvoiceIDs)
+	on := onInvoices(l, a.InvoiceIDs)
 	switch a.Type {
 	case ReminderSent:
-		s = "A reminder was sent" + on
+		s = l.Tf("A reminder was sent%s", on)
 	case LetterSent:
-		s = "A letter was sent" + on
+		s = l.Tf("A letter was sent%s", on)
 	case Call:
-		s = "The customer was called" + on
+		s = l.Tf("The customer was called%s", on)
+		if a.Outcome != "" {
+			s += ": " + OutcomeText(l, a.Outcome)
+		}
 	case PromiseToPay:
-		s = "The customer promised to pay" + amountAndDate(a, " ", " by ") + on
+		s = l.Tf("The customer promised to pay%s%s", amountAndDate(l, a, " ", l.T(" by ")), on)
 	case Dispute:
-		s = "The customer disputed" + strings.TrimPrefix(on, " on") + reasonAndOwner(a, ": ", "handled by ")
+		s = l.Tf("The customer disputed %s%s", invoicesText(l, a.InvoiceIDs), reasonAndOwner(l, a, " (handled by %s)"))
 	case DisputeResolved:
-		s = "The dispute about" + strings.TrimPrefix(on, " on") + " was resolved" + reasonAndOwner(a, ": ", "by ")
+		s = l.Tf("The dispute about %s was resolved%s", invoicesText(l, a.InvoiceIDs), reasonAndOwner(l, a, " (by %s)"))
 	case Arrangement:
-		s = "A payment arrangement was agreed" + amountAndDate(a, " for ", " until ") + on
+		s = l.Tf("A payment arrangement was agreed%s%s", amountAndDate(l, a, l.T(" for "), l.T(" until ")), on)
 	case Handover:
-		s = "The claim was handed over to the collection agency" + on
+		s = l.Tf("The claim was handed over to the collection agency%s", on)
 	case Note:
-		s = "A note was made"
+		s = l.T("A note was made")
+	case Pause:
+		s = l.Tf("Dunning was paused until %s: %s", l.Date(a.Until), strings.TrimRight(a.Reason, "."))
 	default:
-		s = "Action " + string(a.Type) + on
+		s = l.Tf("Action %s%s", string(a.Type), on)
 	}
 	if a.Step != "" {
-		s += " (step " + a.Step + ")"
+		s += l.Tf(" (step %s)", StepWord(l, a.Step))
 	}
 	s += "."
 	if a.Note != "" {
-		s += " Note: " + a.Note
+		s += l.Tf(" Note: %s", a.Note)
 	}
 	return s
 }

@@ -8,6 +8,7 @@ import (
 	"math"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/store"
 )
 
@@ -258,7 +259,7 @@ func BuildHandoverCase(ctx context.Context, q store.Querier, customerID string, 
 		return HandoverCase{}, fmt.Errorf("handover %s: %w", customerID, err)
 	}
 	c.Debtor.Kind = creditflow.CustomerKind(kind)
-	if c.Dossier, err = customerDossier(ctx, q, customerID, asOf, p, &rates); err != nil {
+	if c.Dossier, err = customerDossier(ctx, q, customerID, asOf, p, &rates, present.EN); err != nil {
 		return HandoverCase{}, err
 	}
 	claim := c.Dossier.Claim

@@ -2,8 +2,8 @@ package dunning
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/present"
@@ -27,7 +27,15 @@ import (
 // asOf, else the ledger's flag, as sql/dunning_customers.sql does. Amounts
 // and counts are written as on the web pages: EUR 1,234.56.
 func WhyNoTask(p Policy, asOf creditflow.Date, items []creditflow.OpenItem, actions []Action, cur string) (why string, paused bool) {
-	on := asOf.Format("2 January 2006")
+	return WhyNoTaskIn(present.EN, p, asOf, items, actions, cur)
+}
+
+// WhyNoTaskIn is WhyNoTask written in the language l, with its dates and
+// amounts. A pause of dunning (a pause action whose last day is not yet
+// past) is a pause too, after a dispute of every invoice and before the
+// minimum amount, as the ladder checks it.
+func WhyNoTaskIn(l present.Lang, p Policy, asOf creditflow.Date, items []creditflow.OpenItem, actions []Action, cur string) (why string, paused bool) {
+	on := l.LongDate(asOf)
 	// disputed follows the dispute actions up to the as-of date, else the
 	// ledger's flag, as sql/dunning_customers.sql does.
 	disputed := map[string]bool{}
@@ -38,7 +46,7 @@ func WhyNoTask(p Policy, asOf creditflow.Date, items []creditflow.OpenItem, acti
 		}
 		return cmp.Compare(a.ID, b.ID)
 	})
-	var promise Action
+	var promise, pause Action
 	for _, a := range acts {
 		if a.ActionDate.After(asOf.Time) {
 			continue
@@ -48,6 +56,8 @@ func WhyNoTask(p Policy, asOf creditflow.Date, items []creditflow.OpenItem, acti
 			for _, id := range a.InvoiceIDs {
 				disputed[id] = a.Type == Dispute
 			}
+		case Pause:
+			pause = a
 		case PromiseToPay, Arrangement:
 			if !a.PromiseDate.IsZero() && !a.PromiseDate.Before(promise.PromiseDate.Time) {
 				promise = a
@@ -72,21 +82,26 @@ func WhyNoTask(p Policy, asOf creditflow.Date, items []creditflow.OpenItem, acti
 	}
 	switch {
 	case overdue == 0:
-		return "Not overdue: no invoice is past due on " + on + ".", false
+		return l.Tf("Not overdue: no invoice is past due on %s.", on), false
 	case chased == 0:
-		return fmt.Sprintf("Paused by a dispute: all %s overdue invoices are disputed.", present.EN.Count(overdue)), true
-	case p.belowMinimum(amount):
-		return fmt.Sprintf("Not chased: %s overdue is below the policy's minimum of %s.",
-			present.EN.Money(cur, amount), present.EN.Money(cur, p.MinAmount)), false
-	case p.promisePauses(promise.PromiseDate, asOf):
-		what := "a promise to pay by " + promise.PromiseDate.Format("2 January 2006")
-		if promise.Type == Arrangement {
-			what = "a payment arrangement until " + promise.PromiseDate.Format("2 January 2006")
+		if overdue == 1 {
+			return l.T("Paused by a dispute: the one overdue invoice is disputed."), true
 		}
-		return fmt.Sprintf("Paused by %s (made on %s); the ladder resumes after %s, %d days' grace.",
-			what, promise.ActionDate.Format("2 January 2006"),
-			p.promiseGraceEnd(promise.PromiseDate).Format("2 January 2006"), p.PromiseGraceDays), true
+		return l.Tf("Paused by a dispute: all %s overdue invoices are disputed.", l.Count(overdue)), true
+	case p.belowMinimum(amount):
+		return l.Tf("Not chased: %s overdue is below the policy's minimum of %s.",
+			l.Money(cur, amount), l.Money(cur, p.MinAmount)), false
+	case !pause.Until.IsZero() && !asOf.After(pause.Until.Time):
+		return l.Tf("Dunning paused until %s (since %s): %s. The ladder goes on the day after.",
+			l.LongDate(pause.Until), l.LongDate(pause.ActionDate), strings.TrimRight(pause.Reason, ".")), true
+	case p.promisePauses(promise.PromiseDate, asOf):
+		format := "Paused by a promise to pay by %s (made on %s); the ladder resumes after %s, %d days' grace."
+		if promise.Type == Arrangement {
+			format = "Paused by a payment arrangement until %s (made on %s); the ladder resumes after %s, %d days' grace."
+		}
+		return l.Tf(format, l.LongDate(promise.PromiseDate), l.LongDate(promise.ActionDate),
+			l.LongDate(p.promiseGraceEnd(promise.PromiseDate)), p.PromiseGraceDays), true
 	}
-	return fmt.Sprintf("No step is due on %s: %s overdue, but the next step of the ladder is not yet due or waits for the term of the last letter, the ladder is done, or the customer is marked do-not-chase.",
-		on, present.EN.Money(cur, amount)), false
+	return l.Tf("No step is due on %s: %s overdue, but the next step of the ladder is not yet due or waits for the term of the last letter, the ladder is done, or the customer is marked do-not-chase.",
+		on, l.Money(cur, amount)), false
 }

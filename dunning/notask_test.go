@@ -180,7 +180,7 @@ func TestWhyNoTask(t *testing.T) {
 			ledger: ledger{customers: baseCustomers, invoices: "A1,A,2025-01-30,2025-03-01,1000.00,EUR,true,\n"},
 			asOf:   "2025-03-20",
 			ladder: outDisputed,
-			why:    "Paused by a dispute: all 1 overdue invoices are disputed.",
+			why:    "Paused by a dispute: the one overdue invoice is disputed.",
 		},
 		{
 			name:   "disputed, resolved and disputed again by actions",

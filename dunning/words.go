@@ -70,6 +70,7 @@ var actionWords = map[ActionType]twoWords{
 	Arrangement:     {"payment arrangement", "betalingsregeling"},
 	Handover:        {"handed over to the collection agency", "overgedragen aan incassobureau"},
 	Note:            {"note", "notitie"},
+	Pause:           {"dunning paused", "aanmanen gepauzeerd"},
 }
 
 // ActionWord is the action type in words: "promise to pay",

@@ -104,7 +104,9 @@ type Skipped struct {
 	// Arrangement counts the customers keeping a payment arrangement with
 	// instalments (*betalingsregeling*).
 	Arrangement int `json:"arrangement"`
-	DoNotChase  int `json:"do_not_chase"`
+	// Paused counts the customers whose dunning a pause action stops.
+	Paused     int `json:"paused"`
+	DoNotChase int `json:"do_not_chase"`
 	// DoNotChaseReasons counts the do-not-chase customers by the reason
 	// given (customer attribute do_not_chase_reason), where one is given.
 	DoNotChaseReasons map[string]int `json:"do_not_chase_reasons,omitempty"`
@@ -149,6 +151,10 @@ type dunningCustomer struct {
 	arrangementDate creditflow.Date
 	instalments     string
 	arrangementPaid creditflow.Money
+	// pauseUntil is the last day of the pause that holds on the as-of
+	// date (zero: none), pauseReason its reason.
+	pauseUntil  creditflow.Date
+	pauseReason string
 	// claim is the customer's claim on the as-of date.
 	claim DebtorClaim
 	// oldestInvoice is the invoice date of the oldest chased overdue
@@ -204,7 +210,7 @@ func ComputeWorklist(ctx context.Context, q store.Querier, asOf creditflow.Date,
 			store.Money(&c.amount), &c.disputedInvoices, store.Money(&c.amountDisputed), &c.stepsDone,
 			&c.promise.date, &c.promise.made, store.Money(&c.promise.amount), &c.promise.hasAmount, store.Money(&c.promise.paid),
 			&c.promise.invoices, store.Money(&c.promise.covered), &c.promise.oldestDueLeft, &c.promise.meanDueLeft,
-			&c.arrangementDate, &c.instalments, store.Money(&c.arrangementPaid), &c.oldestInvoice); err != nil {
+			&c.arrangementDate, &c.instalments, store.Money(&c.arrangementPaid), &c.pauseUntil, &c.pauseReason, &c.oldestInvoice); err != nil {
 			return Worklist{}, fmt.Errorf("dunning worklist: %w", err)
 		}
 		c.kind = creditflow.CustomerKind(kind)
@@ -302,6 +308,11 @@ func (p Policy) taskFor(c dunningCustomer, asOf creditflow.Date, opt Options) (T
 		return Task{}, func(s *Skipped) *int { return &s.DoNotChase }
 	case p.belowMinimum(c.amount):
 		return Task{}, func(s *Skipped) *int { return &s.BelowMinimum }
+	case !c.pauseUntil.IsZero() && !asOf.After(c.pauseUntil.Time):
+		// A pause holds no step back for good: the day after it, the
+		// ladder goes on where it stands, catching up as after missed
+		// days.
+		return Task{}, func(s *Skipped) *int { return &s.Paused }
 	}
 	promised := p.promisePauses(c.promise.date, asOf)
 	if promised && !c.applyPromise(p) {

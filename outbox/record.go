@@ -165,7 +165,7 @@ func (s *sender) markSent(ctx context.Context, ps []pending, by Route, messageID
 				Note: fmt.Sprintf("letter %d (%s): %s", p.id, l.Form, note), Step: l.Step, CreatedBy: s.opt.Actor, CreatedAt: now}
 			ids, _ := json.Marshal(act.InvoiceIDs)
 			if err := insertAction.QueryRowContext(ctx, act.CustomerID, string(ids), string(act.Type),
-				act.ActionDate, act.PromiseDate, nil, act.Note, act.Step, "", "", act.CreatedBy, act.CreatedAt).Scan(&act.ID); err != nil {
+				act.ActionDate, act.PromiseDate, nil, act.Note, act.Step, "", "", act.Until, "", act.CreatedBy, act.CreatedAt).Scan(&act.ID); err != nil {
 				return fmt.Errorf("action: %w", err)
 			}
 			detail, _ := json.Marshal(act)

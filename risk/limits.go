@@ -23,8 +23,11 @@ import (
 // (RoundLimit). A new customer, without invoices or with fewer than
 // youngInvoices, gets at least the starter limit of its segment: a quarter
 // of the median base limit of the segment's established customers (the
-// book's when the segment has none), scaled the same way. A credit_limit
-// set by hand on the customer overrides the recommendation.
+// book's when the segment has none), scaled the same way. A credit limit
+// set by hand overrides the recommendation: the latest one set on the
+// customer page or the API (SetManualLimit, manual_limits.go), else the
+// ledger's credit_limit; one cleared by hand makes the recommendation
+// apply.
 
 // DefaultMaxCreditLimit caps recommended limits unless the engine is told
 // otherwise: EUR 250,000.00.

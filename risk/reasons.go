@@ -1,7 +1,6 @@
 package risk
 
 import (
-	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -128,95 +127,100 @@ func (sc *scoring) reasons(f *Features, p prediction, ch creditflow.BehaviourCha
 // ok is false when the numbers do not bear the reason out (the model's
 // inputs are shrunk and correlated; the sentence must be true as written).
 func (sc *scoring) reasonText(code string, f *Features, ch creditflow.BehaviourChange) (string, bool) {
+	sentence := ch.Sentence
+	if sentence == "" {
+		sentence = changeSentence(ch)
+	}
+	return reasonText(present.EN, code, f, ch, sc.currency, sentence)
+}
+
+// reasonText is the sentence of a reason in l, in the currency cur.
+// changeText is the sentence of the change ch in l.
+func reasonText(l present.Lang, code string, f *Features, ch creditflow.BehaviourChange, cur, changeText string) (string, bool) {
 	seg := f.Segment
 	if seg == "" {
-		seg = "all"
+		seg = l.T("all")
 	}
-	cur := sc.currency
 	switch code {
 	case "dbt_high":
 		if f.DBTInvoices == 0 || (f.DBT <= f.SegmentDBT && f.LateShare <= f.SegmentLateShare) {
 			return "", false
 		}
-		return fmt.Sprintf("Pays %s on average, against %s for %s customers; %s of its invoices late.",
-			lateText(f.DBT), lateText(f.SegmentDBT), seg, present.EN.Probability(f.LateShare)), true
+		return l.Tf("Pays %s on average, against %s for %s customers; %s of its invoices late.",
+			lateTextIn(l, f.DBT), lateTextIn(l, f.SegmentDBT), seg, l.Probability(f.LateShare)), true
 	case "dbt_low":
 		if f.DBTInvoices == 0 || f.DBT > f.SegmentDBT {
 			return "", false
 		}
-		return fmt.Sprintf("Pays %s on average, against %s for %s customers.", lateText(f.DBT), lateText(f.SegmentDBT), seg), true
+		return l.Tf("Pays %s on average, against %s for %s customers.", lateTextIn(l, f.DBT), lateTextIn(l, f.SegmentDBT), seg), true
 	case "dbt_worsening":
 		if f.DBT90Invoices == 0 || f.DBT90 < f.DBT+3 {
 			if f.DBT365Invoices < 3 || f.DBTTrendShrunk < 1 {
 				return "", false
 			}
-			return fmt.Sprintf("Payments got later over the last year, by about %s every month.", daysText(f.DBTTrendShrunk)), true
+			return l.Tf("Payments got later over the last year, by about %s every month.", daysTextIn(l, f.DBTTrendShrunk)), true
 		}
-		return fmt.Sprintf("Paid %s on average on the invoices due in the last 90 days, against %s over the whole history.",
-			lateText(f.DBT90), lateText(f.DBT)), true
+		return l.Tf("Paid %s on average on the invoices due in the last 90 days, against %s over the whole history.",
+			lateTextIn(l, f.DBT90), lateTextIn(l, f.DBT)), true
 	case "dbt_improving", "behaviour_improving":
 		if code == "behaviour_improving" {
-			if ch.Sentence != "" {
-				return ch.Sentence, true
-			}
-			return changeSentence(ch), true
+			return changeText, true
 		}
 		if f.DBT90Invoices == 0 || f.DBT90 > f.DBT-3 {
 			return "", false
 		}
-		return fmt.Sprintf("Paid %s on average on the invoices due in the last 90 days, better than %s over the whole history.",
-			lateText(f.DBT90), lateText(f.DBT)), true
+		return l.Tf("Paid %s on average on the invoices due in the last 90 days, better than %s over the whole history.",
+			lateTextIn(l, f.DBT90), lateTextIn(l, f.DBT)), true
 	case "many_overdue":
 		if f.OverdueItems == 0 {
 			if f.Payments == 0 || f.DaysSinceLastPayment < 60 {
 				return "", false
 			}
-			return fmt.Sprintf("No payment for %s, since %s.", daysText(f.DaysSinceLastPayment), f.LastPayment), true
+			return l.Tf("No payment for %s, since %s.", daysTextIn(l, f.DaysSinceLastPayment), l.Date(f.LastPayment)), true
 		}
-		items := "invoice"
-		if f.OverdueItems > 1 {
-			items = "invoices"
+		format := "%d invoices overdue, %s in all; the oldest %s past due."
+		if f.OverdueItems == 1 {
+			format = "%d invoice overdue, %s in all; the oldest %s past due."
 		}
-		return fmt.Sprintf("%d %s overdue, %s in all; the oldest %s past due.",
-			f.OverdueItems, items, present.EN.TextMoney(cur, f.OverdueAmount), daysText(f.OldestOverdueDays)), true
+		return l.Tf(format, f.OverdueItems, l.TextMoney(cur, f.OverdueAmount), daysTextIn(l, f.OldestOverdueDays)), true
 	case "no_overdue":
 		if f.OverdueItems > 0 || f.Invoices == 0 {
 			return "", false
 		}
-		return "Nothing overdue.", true
+		return l.T("Nothing overdue."), true
 	case "new_customer":
 		switch {
 		case f.Invoices == 0:
-			return fmt.Sprintf("New customer without payment history: scored like %s customers.", seg), true
+			return l.Tf("New customer without payment history: scored like %s customers.", seg), true
 		case f.RelationshipDays < 180 || f.Invoices < 6:
-			return fmt.Sprintf("New customer: %d invoices since %s.", f.Invoices, f.FirstInvoice), true
+			return l.Tf("New customer: %d invoices since %s.", f.Invoices, l.Date(f.FirstInvoice)), true
 		}
 		return "", false
 	case "long_relationship":
 		if f.RelationshipDays < 365 {
 			return "", false
 		}
-		return fmt.Sprintf("Customer since %s, with %d invoices.", f.FirstInvoice, f.Invoices), true
+		return l.Tf("Customer since %s, with %d invoices.", l.Date(f.FirstInvoice), f.Invoices), true
 	case "partial_payments":
 		if f.Partials == 0 {
 			return "", false
 		}
-		return fmt.Sprintf("Pays %s of its invoices in parts (%d of %d).", present.EN.Probability(f.PartialShare), f.Partials, f.Invoices), true
+		return l.Tf("Pays %s of its invoices in parts (%d of %d).", l.Probability(f.PartialShare), f.Partials, f.Invoices), true
 	case "reversals":
 		if f.Reversals == 0 {
 			return "", false
 		}
-		return fmt.Sprintf("%d of its %d payments reversed (stornering).", f.Reversals, f.Payments+f.Reversals), true
+		return l.Tf("%d of its %d payments reversed (stornering).", f.Reversals, f.Payments+f.Reversals), true
 	case "disputes":
 		if f.Disputes == 0 {
 			return "", false
 		}
-		return fmt.Sprintf("%d disputed invoices, %s of them still open.", f.Disputes, present.EN.TextMoney(cur, f.DisputedOpenAmount)), true
+		return l.Tf("%d disputed invoices, %s of them still open.", f.Disputes, l.TextMoney(cur, f.DisputedOpenAmount)), true
 	case "credit_notes":
 		if f.CreditNotes == 0 {
 			return "", false
 		}
-		return fmt.Sprintf("%d credit notes against %d invoices.", f.CreditNotes, f.Invoices), true
+		return l.Tf("%d credit notes against %d invoices.", f.CreditNotes, f.Invoices), true
 	case "high_exposure", "low_exposure":
 		months := 0.0
 		if m := monthlyPurchases(f); m > 0 {
@@ -226,21 +230,21 @@ func (sc *scoring) reasonText(code string, f *Features, ch creditflow.BehaviourC
 			if f.Exposure == 0 || months < 1 {
 				return "", false
 			}
-			return fmt.Sprintf("Owes %s, %.1f months of its purchases.", present.EN.TextMoney(cur, f.Exposure), months), true
+			return l.Tf("Owes %s, %s months of its purchases.", l.TextMoney(cur, f.Exposure), oneDecimal(l, months)), true
 		}
 		if f.Invoices == 0 || months > 1.5 {
 			return "", false
 		}
-		return fmt.Sprintf("Owes %s, %.1f months of its purchases.", present.EN.TextMoney(cur, f.Exposure), months), true
+		return l.Tf("Owes %s, %s months of its purchases.", l.TextMoney(cur, f.Exposure), oneDecimal(l, months)), true
 	case "sales_falling":
 		quarter := creditflow.Money(float64(f.Sales12M) / 4)
 		if f.Sales12M <= 0 || float64(f.Sales3M) >= 0.75*float64(quarter) {
 			return "", false
 		}
-		return fmt.Sprintf("Bought %s in the last 3 months, against %s a quarter over the last year.",
-			present.EN.TextMoney(cur, f.Sales3M), present.EN.TextMoney(cur, quarter)), true
+		return l.Tf("Bought %s in the last 3 months, against %s a quarter over the last year.",
+			l.TextMoney(cur, f.Sales3M), l.TextMoney(cur, quarter)), true
 	case "segment_profile":
-		return fmt.Sprintf("%s customers on %d-day terms pay late more often than most.", strings.ToUpper(seg[:1])+seg[1:], f.PaymentTermsDays), true
+		return l.Tf("%s customers on %d-day terms pay late more often than most.", strings.ToUpper(seg[:1])+seg[1:], f.PaymentTermsDays), true
 	}
 	return "", false
 }

@@ -9,7 +9,9 @@
 -- latest payment arrangement with instalments (as YYYY-MM-DD=amount, in
 -- order) and what the customer paid since it was made, and the per-customer
 -- overrides kept in customer attributes: do_not_chase (with
--- do_not_chase_reason), dunning_ladder and preferred_contact_day.
+-- do_not_chase_reason), dunning_ladder and preferred_contact_day; and the
+-- pause of dunning that holds on the as-of date, if any (its last day and
+-- reason; dunning_pause, 014_pauses_and_manual_limits.sql).
 -- The ladder itself is applied in Go (package dunning).
 --   $1  as-of date (DATE)
 --   $2  currency (SELECT report_currency())
@@ -123,6 +125,8 @@ SELECT p.customer_id,
        ap.arrangement_date,
        coalesce(ap.instalments, '') AS instalments,
        coalesce(apd.paid, 0) AS arrangement_paid,
+       pz.pause_until,
+       coalesce(pz.reason, '') AS pause_reason,
        -- For steps timed from the invoice date (days_after_invoice).
        (SELECT min(i.invoice_date)
         FROM overdue o
@@ -134,4 +138,5 @@ LEFT JOIN steps s ON s.customer_id = p.customer_id
 LEFT JOIN promise pr ON pr.customer_id = p.customer_id
 LEFT JOIN arrangement_plan ap ON ap.customer_id = p.customer_id
 LEFT JOIN arrangement_paid apd ON apd.customer_id = p.customer_id
+LEFT JOIN dunning_pause(CAST($1 AS DATE)) pz ON pz.customer_id = p.customer_id
 ORDER BY p.customer_id;

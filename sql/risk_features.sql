@@ -81,13 +81,16 @@ picked AS (
     FROM unnest(string_split($3, ',')) t(c)
     WHERE trim(c) <> ''
 ),
+-- credit_limit is the one set by hand: the latest override of the customer
+-- page, else the ledger's (manual_credit_limit, 014_pauses_and_manual_limits.sql).
 cust AS (
-    SELECT customer_id,
-           coalesce(nullif(name, ''), customer_id) AS name,
-           coalesce(segment, '') AS segment,
-           kind, payment_terms_days, credit_limit
-    FROM customers
-    WHERE $3 = '' OR customer_id IN (SELECT customer_id FROM picked)
+    SELECT c.customer_id,
+           coalesce(nullif(c.name, ''), c.customer_id) AS name,
+           coalesce(c.segment, '') AS segment,
+           c.kind, c.payment_terms_days, m.credit_limit
+    FROM customers c
+    JOIN manual_credit_limit() m ON m.customer_id = c.customer_id
+    WHERE $3 = '' OR c.customer_id IN (SELECT customer_id FROM picked)
 ),
 -- every customer at every as-of date
 grid AS MATERIALIZED (

@@ -7,8 +7,11 @@ import (
 	"strings"
 
 	"github.com/creditflow/creditflow"
+	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
+	"github.com/creditflow/creditflow/outbox"
 	"github.com/creditflow/creditflow/present"
+	"github.com/creditflow/creditflow/risk"
 )
 
 // The dossier panel of the customer page: the customer's dunning status
@@ -35,16 +38,17 @@ type dossierPanel struct {
 }
 
 type dossierTask struct {
-	Step     string
-	StepTerm string // the Dutch term, or ""
-	Channel  string
-	Deferred bool
-	DueSince string
-	Invoices string
-	Overdue  string
-	Interest string
-	Costs    string
-	Reason   string
+	Step       string
+	StepTerm   string // the Dutch term, or ""
+	Channel    string // in words
+	ChannelCSS string
+	Deferred   bool
+	DueSince   string
+	Invoices   string
+	Overdue    string
+	Interest   string
+	Costs      string
+	Reason     string
 }
 
 type dossierRow struct {
@@ -65,6 +69,15 @@ type dossierData struct {
 	actions []dunning.Action
 	task    *dunning.Task // nil when the customer has none
 	err     error
+	// letter is the customer's letter as of the date, nil when none is
+	// due; letterErr why it could not be made. route is how it would go
+	// out today (a dry run), checked only for those who may send it.
+	letter    *dunning.DunningLetter
+	letterErr error
+	route     *outbox.Outcome
+	// limits are the credit limits set by hand, newest first: the panel
+	// shows them among the events.
+	limits []risk.LimitOverride
 }
 
 // loadDossier reads one customer's dossier and actions, and finds its task
@@ -72,10 +85,10 @@ type dossierData struct {
 // and learned effects), so that both pages agree on the step and whether
 // a call is deferred. An error is kept in the result: the panel says so
 // and the rest of the page still shows.
-func (s *Server) loadDossier(ctx context.Context, asOf creditflow.Date, id string) *dossierData {
+func (s *Server) loadDossier(ctx context.Context, asOf creditflow.Date, id string, l present.Lang, canSend bool) *dossierData {
 	d := &dossierData{asOf: asOf, id: id, policy: s.app.Policy()}
 	var err error
-	if d.dossier, err = dunning.CustomerDossier(ctx, s.db, id, asOf, d.policy); err != nil {
+	if d.dossier, err = dunning.CustomerDossierIn(ctx, s.db, id, asOf, d.policy, l); err != nil {
 		d.err = fmt.Errorf("dossier: %w", err)
 		return d
 	}
@@ -83,8 +96,30 @@ func (s *Server) loadDossier(ctx context.Context, asOf creditflow.Date, id strin
 		d.err = fmt.Errorf("actions: %w", err)
 		return d
 	}
+	if d.limits, err = risk.LimitOverrides(ctx, s.db, id); err != nil {
+		d.err = err
+		return d
+	}
 	if d.task, err = s.app.Task(ctx, asOf, id); err != nil {
 		d.err = fmt.Errorf("worklist: %w", err)
+		return d
+	}
+	if d.task != nil && (d.task.Channel == dunning.Email || d.task.Channel == dunning.Letter) {
+		letters, err := s.app.CustomerLetters(ctx, asOf, s.send.Letters, id)
+		switch {
+		case err != nil:
+			d.letterErr = err
+		case len(letters) > 0:
+			d.letter = &letters[0]
+		}
+		if d.letter != nil && canSend && asOf == creditflow.NewDate(s.now()) {
+			rep, err := s.app.SendLetters(ctx, s.send, app.SendRequest{AsOf: asOf, DryRun: true, Customer: id})
+			if err != nil {
+				d.letterErr = err
+			} else if len(rep.Outcomes) > 0 {
+				d.route = &rep.Outcomes[0]
+			}
+		}
 	}
 	return d
 }
@@ -92,41 +127,84 @@ func (s *Server) loadDossier(ctx context.Context, asOf creditflow.Date, id strin
 // dossierKinds are the badges of the dossier's entry kinds; a kind the list
 // does not know is shown by its own name.
 var dossierKinds = map[dunning.EntryKind]struct{ label, css string }{
-	dunning.InvoiceIssued:  {"invoice", "invoice"},
-	dunning.InvoiceDue:     {"due", "due"},
-	dunning.CreditNote:     {"credit note", "credit"},
-	dunning.PaymentEntry:   {"payment", "payment"},
-	dunning.Reversal:       {"reversal", "reversal"},
-	dunning.DisputeOpened:  {"dispute", "dispute"},
-	dunning.PromiseKept:    {"promise kept", "kept"},
-	dunning.PromiseBroken:  {"promise broken", "broken"},
-	dunning.PromisePending: {"promise pending", "pending"},
+	dunning.InvoiceIssued:                      {"invoice", "invoice"},
+	dunning.InvoiceDue:                         {"due", "due"},
+	dunning.CreditNote:                         {"credit note", "credit"},
+	dunning.PaymentEntry:                       {"payment", "payment"},
+	dunning.Reversal:                           {"reversal", "reversal"},
+	dunning.DisputeOpened:                      {"dispute", "dispute"},
+	dunning.PromiseKept:                        {"promise kept", "kept"},
+	dunning.PromiseBroken:                      {"promise broken", "broken"},
+	dunning.PromisePending:                     {"promise pending", "pending"},
+	dunning.EntryKind(dunning.ReminderSent):    {"reminder", "action"},
+	dunning.EntryKind(dunning.LetterSent):      {"letter", "action"},
+	dunning.EntryKind(dunning.Call):            {"call", "action"},
+	dunning.EntryKind(dunning.PromiseToPay):    {"payment promise", "promise"},
+	dunning.EntryKind(dunning.DisputeResolved): {"dispute resolved", "resolved"},
+	dunning.EntryKind(dunning.Arrangement):     {"payment arrangement", "promise"},
+	dunning.EntryKind(dunning.Handover):        {"handed over", "action"},
+	dunning.EntryKind(dunning.Note):            {"note", "note"},
+	dunning.EntryKind(dunning.Pause):           {"dunning paused", "paused"},
 }
 
 // fill formats the dossier panel; items are the customer's open items on
 // the as-of date, cur the currency of their amounts.
-func (d *dossierData) fill(p *dossierPanel, items []creditflow.OpenItem, cur string) {
+func (d *dossierData) fill(l present.Lang, p *dossierPanel, items []creditflow.OpenItem, cur string) {
 	p.API = "/api/customers/" + url.PathEscape(d.id) + "/dossier?" + url.Values{"as_of": {d.asOf.String()}}.Encode()
 	p.Worklist = "/worklist?" + url.Values{"as_of": {d.asOf.String()}}.Encode()
 	if d.err != nil {
-		p.Error = "The dossier could not be read. The error is in the server log; try again in a moment."
+		p.Error = l.T("The dossier could not be read.") + " " + l.T("The error is in the server log; try again in a moment.")
 		return
 	}
 	if t := d.task; t != nil {
 		p.Task = &dossierTask{
-			Step: stepLabel(t.Step), StepTerm: stepTerm(t.Step), Channel: string(t.Channel), Deferred: t.Deferred,
-			DueSince: t.DueSince.Format("2 January 2006"), Invoices: present.EN.Count(t.Invoices),
-			Overdue: present.EN.Money(cur, t.AmountOverdue), Interest: present.EN.Money(cur, t.Interest), Costs: present.EN.Money(cur, t.Costs),
-			Reason: t.Reason,
+			Step: dunning.StepWord(l, t.Step), Channel: dunning.ChannelWord(l, t.Channel), ChannelCSS: string(t.Channel), Deferred: t.Deferred,
+			DueSince: l.LongDate(t.DueSince), Invoices: l.Count(t.Invoices),
+			Overdue: l.Money(cur, t.AmountOverdue), Interest: l.Money(cur, t.Interest), Costs: l.Money(cur, t.Costs),
+			Reason: t.ReasonIn(l, cur),
 		}
 	} else {
-		p.NoTask, p.Paused = dunning.WhyNoTask(d.policy, d.asOf, items, d.actions, cur)
+		p.NoTask, p.Paused = dunning.WhyNoTaskIn(l, d.policy, d.asOf, items, d.actions, cur)
 	}
-	es := d.dossier.Entries
-	for _, e := range es[:min(len(es), customerDossier)] {
-		row := dossierRow{Date: e.Date.String(), Kind: strings.ReplaceAll(string(e.Kind), "_", " "), KindCSS: "other", Text: e.Text, Amount: "–"}
+	// The dossier's entries and the credit limits set by hand, newest
+	// first; a limit set on a day comes before the entries of that day.
+	type event struct {
+		date  creditflow.Date
+		entry *dunning.Entry
+		limit *risk.LimitOverride
+	}
+	var es []event
+	ls := d.limits
+	for i := range d.dossier.Entries {
+		e := &d.dossier.Entries[i]
+		for len(ls) > 0 && !creditflow.NewDate(ls[0].SetAt).Before(e.Date.Time) {
+			if on := creditflow.NewDate(ls[0].SetAt); !on.After(d.asOf.Time) {
+				es = append(es, event{date: on, limit: &ls[0]})
+			}
+			ls = ls[1:]
+		}
+		es = append(es, event{date: e.Date, entry: e})
+	}
+	for i := range ls {
+		if on := creditflow.NewDate(ls[i].SetAt); !on.After(d.asOf.Time) {
+			es = append(es, event{date: on, limit: &ls[i]})
+		}
+	}
+	for _, ev := range es[:min(len(es), customerDossier)] {
+		if o := ev.limit; o != nil {
+			row := dossierRow{Date: l.Date(ev.date), Kind: l.T("credit limit"), KindCSS: "limit", Amount: "–",
+				Text: l.Tf("The credit limit set by hand was cleared: %s (by %s).", o.Reason, o.SetBy)}
+			if o.Limit != nil {
+				row.Amount = l.Amount(*o.Limit)
+				row.Text = l.Tf("The credit limit was set by hand to %s: %s (by %s).", l.Money(cur, *o.Limit), o.Reason, o.SetBy)
+			}
+			p.Entries = append(p.Entries, row)
+			continue
+		}
+		e := ev.entry
+		row := dossierRow{Date: l.Date(e.Date), Kind: strings.ReplaceAll(string(e.Kind), "_", " "), KindCSS: "other", Text: e.Text, Amount: "–"}
 		if k, ok := dossierKinds[e.Kind]; ok {
-			row.Kind, row.KindCSS = k.label, k.css
+			row.Kind, row.KindCSS = l.T(k.label), k.css
 		}
 		switch e.Kind {
 		case dunning.PromiseKept:
@@ -135,12 +213,15 @@ func (d *dossierData) fill(p *dossierPanel, items []creditflow.OpenItem, cur str
 			row.Highlight = "broken"
 		}
 		if e.Amount != nil {
-			row.Amount = present.EN.Amount(*e.Amount)
+			row.Amount = l.Amount(*e.Amount)
 		}
 		p.Entries = append(p.Entries, row)
 	}
-	p.Shown = fmt.Sprintf("The %s newest of %s events", present.EN.Count(len(p.Entries)), present.EN.Count(len(es)))
+	p.Shown = l.Tf("The %s newest of %s events", l.Count(len(p.Entries)), l.Count(len(es)))
 	if len(p.Entries) == len(es) {
-		p.Shown = fmt.Sprintf("All %s events", present.EN.Count(len(es)))
+		p.Shown = l.Tf("All %s events", l.Count(len(es)))
+		if len(es) == 1 {
+			p.Shown = l.T("The one event")
+		}
 	}
 }

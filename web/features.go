@@ -73,7 +73,7 @@ var featureHidden = map[string]bool{"customer_id": true, "as_of": true, "segment
 
 // featureRows lists the fields of the engine's features in their order,
 // whatever the engine puts in them: they are read back from its JSON.
-func featureRows(f any) ([]featureRow, error) {
+func featureRows(l present.Lang, f any) ([]featureRow, error) {
 	b, err := json.Marshal(f)
 	if err != nil {
 		return nil, err
@@ -97,18 +97,18 @@ func featureRows(f any) ([]featureRow, error) {
 		if featureHidden[key] {
 			continue
 		}
-		rows = append(rows, featureRow{Name: featureName(key), Key: key, Value: featureValue(key, v)})
+		rows = append(rows, featureRow{Name: featureName(l, key), Key: key, Value: featureValue(l, key, v)})
 	}
 	return rows, nil
 }
 
-// featureName is how a feature reads on the page.
-func featureName(key string) string {
+// featureName is how a feature reads on the page, in l.
+func featureName(l present.Lang, key string) string {
 	if base, ok := strings.CutSuffix(key, "_shrunk"); ok {
-		return featureName(base) + ", blended with segment"
+		return l.Tf("%s, blended with segment", featureName(l, base))
 	}
 	if name := featureLabels[key]; name != "" {
-		return name
+		return l.T(name)
 	}
 	name := strings.ReplaceAll(key, "_", " ")
 	if name == "" {
@@ -133,19 +133,22 @@ func featureUnit(key string) string {
 	return ""
 }
 
-// featureValue writes one feature in its unit.
-func featureValue(key string, v any) string {
+// featureValue writes one feature in its unit, in l.
+func featureValue(l present.Lang, key string, v any) string {
 	switch x := v.(type) {
 	case nil:
 		return "–"
 	case bool:
 		if x {
-			return "yes"
+			return l.T("yes")
 		}
-		return "no"
+		return l.T("no")
 	case string:
 		if x == "" {
 			return "–"
+		}
+		if d, err := creditflow.ParseDate(x); err == nil {
+			return l.Date(d)
 		}
 		return x
 	case json.Number:
@@ -155,16 +158,16 @@ func featureValue(key string, v any) string {
 		}
 		switch featureUnit(key) {
 		case "share":
-			return present.EN.Percent(100 * f)
+			return l.Percent(100 * f)
 		case "money":
-			return present.EN.Amount(creditflow.Money(math.Round(f * 100)))
+			return l.Amount(creditflow.Money(math.Round(f * 100)))
 		case "days":
-			return present.EN.Days(f)
+			return l.Days(f)
 		}
 		if n, err := x.Int64(); err == nil {
-			return present.EN.Count(int(n))
+			return l.Count(int(n))
 		}
-		return present.EN.Number(f)
+		return l.Number(f)
 	default:
 		b, _ := json.Marshal(x)
 		return string(b)

@@ -135,7 +135,7 @@ const escapeJS = `function (s) { return String(s).replace(/[&<>"']/g, function (
 // paid invoices as dots, open ones (at least this late so far) as rings.
 // A detected change is marked at its date, with the average delay before
 // and after it.
-func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur string) *charts.Scatter {
+func delayChart(l present.Lang, points []risk.DelayPoint, ch creditflow.BehaviourChange, cur string) *charts.Scatter {
 	sc := charts.NewScatter()
 	sc.SetGlobalOptions(
 		charts.WithInitializationOpts(opts.Initialization{ChartID: "customer_delays", Width: "100%", Height: "340px",
@@ -146,15 +146,15 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "28", Bottom: "40", ContainLabel: opts.Bool(true)}),
 		charts.WithXAxisOpts(opts.XAxis{Type: "time", AxisLabel: &opts.AxisLabel{Color: axisInk}, AxisLine: axisLine()}),
-		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: "days late", NameGap: 12, AxisLabel: &opts.AxisLabel{Color: axisInk},
+		charts.WithYAxisOpts(opts.YAxis{Type: "value", Name: l.T("days late"), NameGap: 12, AxisLabel: &opts.AxisLabel{Color: axisInk},
 			SplitLine: gridLines()}),
 		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", Formatter: opts.FuncOpts(`function (p) {
 	var esc = ` + escapeJS + `;
 	if (p.componentType !== 'series') { return esc(p.name); }
 	var v = p.value;
-	var amount = ` + present.EN.MoneyJS(cur, "Number(v[2])") + `;
-	var days = (v[3] ? 'open, at least ' : 'paid ') + v[1] + ' days late';
-	return p.marker + esc(p.name) + ' · ' + amount + '<br>due ' + esc(v[0]) + ' · ' + days;
+	var amount = ` + l.MoneyJS(cur, "Number(v[2])") + `;
+	var days = (v[3] ? ` + jsQuote(l.T("open, at least ")) + ` : ` + jsQuote(l.T("paid ")) + `) + v[1] + ` + jsQuote(l.T(" days late")) + `;
+	return p.marker + esc(p.name) + ' · ' + amount + '<br>' + ` + jsQuote(l.T("due ")) + ` + esc(v[0]) + ' · ' + days;
 }`)}),
 	)
 	var paid, open []opts.ScatterData
@@ -178,27 +178,27 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 		sc.SetGlobalOptions(charts.WithXAxisOpts(opts.XAxis{Type: "time", Min: monthStart(first, 0).String(), Max: monthStart(last, 1).String(),
 			AxisLabel: &opts.AxisLabel{Color: axisInk}, AxisLine: axisLine()}))
 	}
-	lines := []any{markLineEnd{Name: "due date", YAxis: 0, Label: &opts.Label{Show: opts.Bool(false)},
+	lines := []any{markLineEnd{Name: l.T("due date"), YAxis: 0, Label: &opts.Label{Show: opts.Bool(false)},
 		LineStyle: &opts.LineStyle{Color: "#8a94a6", Type: "solid", Width: 1}}}
 	if changed {
-		lines = append(lines, markLineEnd{Name: "change " + ch.ChangeDate.Format("2 Jan 2006"), XAxis: ch.ChangeDate.String(),
+		lines = append(lines, markLineEnd{Name: l.Tf("change %s", l.LongDate(ch.ChangeDate)), XAxis: ch.ChangeDate.String(),
 			Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: "end", Color: "#b3261e", FontWeight: "bold"},
 			LineStyle: &opts.LineStyle{Color: "#d4513d", Type: "dashed", Width: 1.5}})
 		if ch.Kind != risk.ChangeSilence {
 			first, last := points[0].DueDate, points[len(points)-1].DueDate
 			avg := func(name string, from, to creditflow.Date, days float64, color, pos string) []markLineEnd {
 				return []markLineEnd{
-					{Name: name + " " + present.EN.Number(days) + " days late", Coord: []any{from.String(), app.RoundDays(days)},
+					{Name: l.Tf(name, l.Number(days)), Coord: []any{from.String(), app.RoundDays(days)},
 						Label:     &opts.Label{Show: opts.Bool(true), Formatter: "{b}", Position: pos, Color: color},
 						LineStyle: &opts.LineStyle{Color: color, Type: "solid", Width: 2}},
 					{Coord: []any{to.String(), app.RoundDays(days)}},
 				}
 			}
 			if first.Before(ch.ChangeDate.Time) {
-				lines = append(lines, avg("before:", first, ch.ChangeDate, ch.BeforeDays, "#2c7a52", "insideMiddleTop"))
+				lines = append(lines, avg("before: %s days late", first, ch.ChangeDate, ch.BeforeDays, "#2c7a52", "insideMiddleTop"))
 			}
 			if last.After(ch.ChangeDate.Time) {
-				lines = append(lines, avg("since:", ch.ChangeDate, last, ch.AfterDays, "#b3261e", "insideEndTop"))
+				lines = append(lines, avg("since: %s days late", ch.ChangeDate, last, ch.AfterDays, "#b3261e", "insideEndTop"))
 			}
 		}
 	}
@@ -208,8 +208,8 @@ func delayChart(points []risk.DelayPoint, ch creditflow.BehaviourChange, cur str
 		charts.WithMarkLineStyleOpts(opts.MarkLineStyle{Symbol: []string{"none", "none"}}),
 		charts.WithSeriesOpts(func(s *charts.SingleSeries) { s.MarkLines.Data = append(s.MarkLines.Data, lines...) }),
 	}
-	sc.AddSeries("Paid", paid, paidOpts...)
-	sc.AddSeries("Open (so far)", open,
+	sc.AddSeries(l.T("Paid"), paid, paidOpts...)
+	sc.AddSeries(l.T("Open (so far)"), open,
 		charts.WithScatterChartOpts(opts.ScatterChart{SymbolSize: 8, Symbol: "emptyCircle"}))
 	return sc
 }
@@ -247,7 +247,7 @@ func maxTime(a, b time.Time) time.Time {
 
 // limitChart sets the exposure, split into overdue and not yet due,
 // against the credit limit and the recommended limit.
-func limitChart(lim creditflow.CreditLimit, items []creditflow.OpenItem, cur string) *charts.Bar {
+func limitChart(l present.Lang, lim creditflow.CreditLimit, items []creditflow.OpenItem, cur string) *charts.Bar {
 	var overdue creditflow.Money
 	for _, it := range items {
 		if it.DaysPastDue > 0 && it.OpenAmount > 0 {
@@ -267,15 +267,15 @@ func limitChart(lim creditflow.CreditLimit, items []creditflow.OpenItem, cur str
 		charts.WithLegendOpts(opts.Legend{Show: opts.Bool(true), Bottom: "0", Left: "center", Icon: "roundRect",
 			ItemWidth: 12, ItemHeight: 12, TextStyle: &opts.TextStyle{Color: "#2b3445"}}),
 		charts.WithGridOpts(opts.Grid{Left: "8", Right: "24", Top: "8", Bottom: "36", ContainLabel: opts.Bool(true)}),
-		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", ValueFormatter: view.MoneyFormatter(present.EN, cur)}),
-		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(present.EN), SplitLine: gridLines()}),
+		charts.WithTooltipOpts(opts.Tooltip{Show: opts.Bool(true), Trigger: "item", ValueFormatter: view.MoneyFormatter(l, cur)}),
+		charts.WithXAxisOpts(opts.XAxis{Type: "value", AxisLabel: moneyLabel(l), SplitLine: gridLines()}),
 		charts.WithYAxisOpts(opts.YAxis{Type: "category", Inverse: opts.Bool(true), AxisLabel: &opts.AxisLabel{Color: "#2b3445"}, AxisLine: axisLine()}),
 	)
-	bar.SetXAxis([]string{"Exposure", "Credit limit", "Recommended"}).XYReversal()
+	bar.SetXAxis([]string{l.T("Exposure"), l.T("Credit limit"), l.T("Recommended")}).XYReversal()
 	stack := charts.WithBarChartOpts(opts.BarChart{Stack: "x", BarCategoryGap: "28%"})
-	bar.AddSeries("Not yet due", []opts.BarData{{Value: notDue.Float64()}, {Value: "-"}, {Value: "-"}}, stack)
-	bar.AddSeries("Overdue", []opts.BarData{{Value: overdue.Float64()}, {Value: "-"}, {Value: "-"}}, stack)
-	bar.AddSeries("Limit", []opts.BarData{{Value: "-"}, {Value: lim.CreditLimit.Float64()},
+	bar.AddSeries(l.T("Not yet due"), []opts.BarData{{Value: notDue.Float64()}, {Value: "-"}, {Value: "-"}}, stack)
+	bar.AddSeries(l.T("Overdue"), []opts.BarData{{Value: overdue.Float64()}, {Value: "-"}, {Value: "-"}}, stack)
+	bar.AddSeries(l.T("Limit"), []opts.BarData{{Value: "-"}, {Value: lim.CreditLimit.Float64()},
 		{Value: lim.RecommendedLimit.Float64(), ItemStyle: &opts.ItemStyle{Color: "#9fb3d1"}}}, stack)
 	return bar
 }

@@ -116,6 +116,10 @@ func (s *Server) routes() *mux.Router {
 	read("/customers/{id}/credit-limit", s.handleCreditLimit)
 	read("/customers/{id}/dossier", s.handleDossier)
 	read("/customers/{id}/claim", s.handleClaim)
+	// The customer page's actions (customer_actions.go).
+	api("/customers/{id}/credit-limit", creditflow.RoleCollector, s.handleSetCreditLimit, http.MethodPost)
+	api("/customers/{id}/letter", creditflow.RoleViewer, s.handleCustomerLetter, http.MethodGet)
+	api("/customers/{id}/letter/send", creditflow.RoleCollector, s.handleSendCustomerLetter, http.MethodPost)
 	read("/alerts", s.handleAlerts)
 	read("/forecast", s.handleForecast)
 	read("/legal/collection-costs", s.handleCollectionCosts)
@@ -157,6 +161,7 @@ func (s *Server) routes() *mux.Router {
 	page("/risk", s.handleRiskPage)
 	page("/risk/ready", s.handleRiskReady)
 	page("/customers/{id}", s.handleCustomerPage)
+	r.HandleFunc("/customers/{id}/actions", s.requireRole(creditflow.RoleCollector, s.handleCustomerAction)).Methods(http.MethodPost)
 	page("/forecast", s.handleForecastPage)
 	page("/forecast/ready", s.handleForecastReady)
 	page("/worklist", s.handleWorklistPage)

@@ -137,24 +137,24 @@ func customerDossier(ctx context.Context, q store.Querier, customerID string, as
 		switch {
 		case r.kind == "invoice" && r.amount < 0:
 			e.Kind, e.rank = CreditNote, 1
-			e.Text = l.Tf("Credit note %s of %s %s was issued.", r.id, r.currency, l.Plain(-r.amount))
+			e.Text = l.Tf("Credit note %s of %s was issued.", r.id, l.Money(r.currency, -r.amount))
 		case r.kind == "invoice":
 			invoiceAmount[r.id] = r.amount
 			e.Kind, e.rank = InvoiceIssued, 0
-			e.Text = l.Tf("Invoice %s of %s %s was issued, due on %s.", r.id, r.currency, l.Plain(r.amount), l.Date(r.due))
+			e.Text = l.Tf("Invoice %s of %s was issued, due on %s.", r.id, l.Money(r.currency, r.amount), l.Date(r.due))
 			if !r.due.IsZero() && !r.due.After(asOf.Time) {
 				due := amt
 				d.Entries = append(d.Entries, Entry{Date: r.due, Kind: InvoiceDue, rank: 1, seq: int64(i), Amount: &due,
-					InvoiceIDs: r.invoiceIDs, Text: l.Tf("Invoice %s of %s %s fell due.", r.id, r.currency, l.Plain(r.amount))})
+					InvoiceIDs: r.invoiceIDs, Text: l.Tf("Invoice %s of %s fell due.", r.id, l.Money(r.currency, r.amount))})
 			}
 		case r.amount < 0:
 			payments = append(payments, r)
 			e.Kind, e.rank = Reversal, 3
-			e.Text = l.Tf("Payment %s was reversed: %s taken back%s.", r.id, l.Plain(-r.amount), onInvoices(l, r.invoiceIDs))
+			e.Text = l.Tf("Payment %s was reversed: %s taken back%s.", r.id, l.Amount(-r.amount), onInvoices(l, r.invoiceIDs))
 		default:
 			payments = append(payments, r)
 			e.Kind, e.rank = PaymentEntry, 2
-			e.Text = l.Tf("Payment %s of %s was received%s.", r.id, l.Plain(r.amount), onInvoices(l, r.invoiceIDs))
+			e.Text = l.Tf("Payment %s of %s was received%s.", r.id, l.Amount(r.amount), onInvoices(l, r.invoiceIDs))
 		}
 		d.Entries = append(d.Entries, e)
 	}

@@ -99,7 +99,7 @@ func TestDossierOrder(t *testing.T) {
 			t.Errorf("entry %d (%s): action id %v", i, e.Kind, e.ActionID)
 		}
 	}
-	if got := d.Entries[4].Text; got != "Payment P2 was reversed: 1000.00 taken back on invoice I1." {
+	if got := d.Entries[4].Text; got != "Payment P2 was reversed: 1,000.00 taken back on invoice I1." {
 		t.Errorf("reversal text %q", got)
 	}
 	// An earlier as-of date cuts the timeline.

@@ -149,7 +149,7 @@ func (s *Server) routes() *mux.Router {
 	page := func(path string, h func(http.ResponseWriter, *http.Request, *session)) {
 		r.HandleFunc(path, s.requirePage(h)).Methods(http.MethodGet)
 	}
-	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", http.FileServer(http.FS(static.FS))))
+	r.PathPrefix("/static/").Handler(http.StripPrefix("/static/", noListing(http.FileServer(http.FS(static.FS)))))
 	r.HandleFunc("/login", s.handleLoginPage).Methods(http.MethodGet)
 	r.HandleFunc("/login", s.handleLogin).Methods(http.MethodPost)
 	r.HandleFunc("/logout", s.handleLogout).Methods(http.MethodPost)
@@ -205,9 +205,49 @@ func (s *Server) limitBody(next http.HandlerFunc) http.HandlerFunc {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
-	s.router.ServeHTTP(rec, r)
+	s.serve(rec, r)
 	s.log.Info("request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.Int("status", rec.status), slog.Duration("took", time.Since(start)))
+}
+
+// maxFormBytes caps the body of every request but the upload of ledger
+// files (Config.MaxUploadBytes): forms and JSON are small, and a cap keeps
+// anyone from filling memory or disk with a body nobody asked for.
+const maxFormBytes = 1 << 20
+
+// serve answers r with the headers every answer carries, after refusing a
+// body over its route's cap.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	if !strings.HasPrefix(r.URL.Path, "/static/") {
+		// Pages and answers are about one ledger on one day and may hold
+		// personal data: no cache keeps them.
+		h.Set("Cache-Control", "no-store")
+	}
+	if r.URL.Path != "/api/ingest" {
+		if r.ContentLength > maxFormBytes {
+			writeJSON(w, http.StatusRequestEntityTooLarge, errorBody{Error: fmt.Sprintf("request body too large: more than %d bytes", maxFormBytes)})
+			return
+		}
+		if r.Body != nil {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+		}
+	}
+	s.router.ServeHTTP(w, r)
+}
+
+// noListing answers a directory of the static files with 404 instead of a
+// list of its files.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 type statusRecorder struct {

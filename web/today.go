@@ -230,8 +230,8 @@ func (d *todayData) fill(p *todayPage) error {
 	for _, pr := range d.Promises.Broken {
 		p.Broken = append(p.Broken, newPromiseRow(l, cur, pr, link))
 	}
-	p.DueNote = promisesCount(l, len(d.Promises.Due)) + ", " + money(d.Promises.DueTotal)
-	p.BrokenNote = promisesCount(l, len(d.Promises.Broken)) + ", " + l.Tf("%s unpaid", money(d.Promises.BrokenTotal))
+	p.DueNote = l.Plural(len(d.Promises.Due), "1 promise", "%s promises") + ", " + money(d.Promises.DueTotal)
+	p.BrokenNote = l.Plural(len(d.Promises.Broken), "1 promise", "%s promises") + ", " + l.Tf("%s unpaid", money(d.Promises.BrokenTotal))
 
 	// Behaviour changes.
 	p.FirstVisit, p.Past = d.first, !d.today
@@ -249,7 +249,7 @@ func (d *todayData) fill(p *todayPage) error {
 			Exposure: money(a.Exposure)})
 	}
 	if !d.Pending {
-		p.AlertsNote = customersCount(l, len(d.Alerts.Alerts)) + ", " + l.Tf("%s outstanding", money(d.Alerts.Exposure))
+		p.AlertsNote = l.Plural(len(d.Alerts.Alerts), "1 customer", "%s customers") + ", " + l.Tf("%s outstanding", money(d.Alerts.Exposure))
 	}
 
 	// The bank.
@@ -266,10 +266,10 @@ func (d *todayData) fill(p *todayPage) error {
 		}
 		p.Booked = append(p.Booked, row)
 	}
-	p.BookedNote = creditsCount(l, b.Automatic+b.ByHand) + ", " + money(b.BookedTotal) + " · " +
+	p.BookedNote = l.Plural(b.Automatic+b.ByHand, "1 credit", "%s credits") + ", " + money(b.BookedTotal) + " · " +
 		l.Tf("%s automatically (%s), %s by hand (%s)", l.Count(b.Automatic), money(b.AutomaticPaid), l.Count(b.ByHand), money(b.ByHandPaid))
 	if b.Unmatched > 0 {
-		p.Waiting = creditsCount(l, b.Unmatched) + ", " + money(b.Waiting) + " · " + l.Tf("the oldest booked on %s", l.LongDate(b.OldestWaiting))
+		p.Waiting = l.Plural(b.Unmatched, "1 credit", "%s credits") + ", " + money(b.Waiting) + " · " + l.Tf("the oldest booked on %s", l.LongDate(b.OldestWaiting))
 	}
 	var other []string
 	if b.Returns > 0 {
@@ -296,7 +296,7 @@ func (d *todayData) fill(p *todayPage) error {
 			Overdue: money(lt.AmountOverdue), Owner: ownerName(l, lt.Owner)})
 	}
 	if !d.Pending {
-		p.LettersNote = lettersCount(l, len(d.Letters.Letters)) + ", " + l.Tf("%s overdue", money(d.Letters.Overdue)) + " · " +
+		p.LettersNote = l.Plural(len(d.Letters.Letters), "1 letter", "%s letters") + ", " + l.Tf("%s overdue", money(d.Letters.Overdue)) + " · " +
 			l.Tf("%s by post, %s by e-mail", l.Count(d.Letters.ByPost), l.Count(d.Letters.ByEmail))
 	}
 	if d.Letters.Failed > 0 {
@@ -347,9 +347,9 @@ func newPromiseRow(l present.Lang, cur string, pr creditflow.DuePromise, link fu
 	}
 	row.Short = l.Money(cur, max(short, 0))
 	if pr.HasAmount {
-		row.Covers = invoicesCount(l, pr.Invoices)
+		row.Covers = l.Plural(pr.Invoices, "%s invoice", "%s invoices")
 	} else {
-		row.Covers = l.Tf("no amount named: %s open", invoicesCount(l, pr.Invoices))
+		row.Covers = l.Tf("no amount named: %s open", l.Plural(pr.Invoices, "%s invoice", "%s invoices"))
 	}
 	return row
 }
@@ -402,34 +402,4 @@ func stepWords(l present.Lang, step string) string {
 		return l.T("thank-you e-mail")
 	}
 	return strings.ReplaceAll(step, "_", " ")
-}
-
-// The counts of the page, with their plurals.
-
-func promisesCount(l present.Lang, n int) string {
-	if n == 1 {
-		return l.T("1 promise")
-	}
-	return l.Tf("%s promises", l.Count(n))
-}
-
-func customersCount(l present.Lang, n int) string {
-	if n == 1 {
-		return l.T("1 customer")
-	}
-	return l.Tf("%s customers", l.Count(n))
-}
-
-func creditsCount(l present.Lang, n int) string {
-	if n == 1 {
-		return l.T("1 credit")
-	}
-	return l.Tf("%s credits", l.Count(n))
-}
-
-func lettersCount(l present.Lang, n int) string {
-	if n == 1 {
-		return l.T("1 letter")
-	}
-	return l.Tf("%s letters", l.Count(n))
 }

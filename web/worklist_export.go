@@ -81,7 +81,7 @@ func newWorklistExport(l present.Lang, w *app.Worklist, sel worklistSelection) w
 		})
 	}
 	e.rows = append(e.rows, []exportCell{
-		textOf(""), textOf(""), textOf(l.Tf("Total of %s", tasksCount(l, len(sel.Tasks)))), textOf(""), textOf(""), textOf(""),
+		textOf(""), textOf(""), textOf(l.Tf("Total of %s", l.Plural(len(sel.Tasks), "%s task", "%s tasks"))), textOf(""), textOf(""), textOf(""),
 		textOf(""), textOf(""), textOf(""), countOf(sel.Invoices), moneyOf(sel.Overdue), moneyOf(sel.Interest), moneyOf(sel.Costs),
 		textOf(""), textOf(""),
 	})

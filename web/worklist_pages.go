@@ -12,7 +12,6 @@ import (
 	"github.com/creditflow/creditflow"
 	"github.com/creditflow/creditflow/app"
 	"github.com/creditflow/creditflow/dunning"
-	"github.com/creditflow/creditflow/present"
 	"github.com/creditflow/creditflow/present/view"
 )
 
@@ -204,7 +203,7 @@ func (d worklistData) fill(p *worklistPage, f worklistFilter, page, per int) {
 	case n == 0:
 		p.Shown = l.Tf("No tasks of %s", l.Count(d.Total))
 	case pages == 1 && !p.Filtered:
-		p.Shown = tasksCount(l, n)
+		p.Shown = l.Plural(n, "%s task", "%s tasks")
 	default:
 		p.Shown = l.Tf("Tasks %s–%s of %s", l.Count(from+1), l.Count(to), l.Count(n))
 		if p.Filtered {
@@ -212,7 +211,7 @@ func (d worklistData) fill(p *worklistPage, f worklistFilter, page, per int) {
 		}
 	}
 	p.Totals = l.Tf("%s with %s: %s overdue, %s statutory interest, %s collection costs",
-		tasksCount(l, n), invoicesCount(l, sel.Invoices), l.Money(cur, sel.Overdue), l.Money(cur, sel.Interest), l.Money(cur, sel.Costs))
+		l.Plural(n, "%s task", "%s tasks"), l.Plural(sel.Invoices, "%s invoice", "%s invoices"), l.Money(cur, sel.Overdue), l.Money(cur, sel.Interest), l.Money(cur, sel.Costs))
 	sk := d.Skipped
 	p.Skipped = l.Tf("Without a task: %s promised to pay, %s disputed, %s keeping a payment arrangement, %s not to be chased, %s below the minimum, %s not yet due, %s at the end of the ladder.",
 		l.Count(sk.Promised), l.Count(sk.Disputed), l.Count(sk.Arrangement), l.Count(sk.DoNotChase), l.Count(sk.BelowMinimum), l.Count(sk.NotYetDue), l.Count(sk.LadderDone))
@@ -321,23 +320,6 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
-}
-
-// tasksCount is "1 task", "12 tasks"; in Dutch "1 taak", "12 taken".
-func tasksCount(l present.Lang, n int) string {
-	if n == 1 {
-		return l.Tf("%s task", l.Count(n))
-	}
-	return l.Tf("%s tasks", l.Count(n))
-}
-
-// invoicesCount is "1 invoice", "12 invoices"; in Dutch "1 factuur",
-// "12 facturen".
-func invoicesCount(l present.Lang, n int) string {
-	if n == 1 {
-		return l.Tf("%s invoice", l.Count(n))
-	}
-	return l.Tf("%s invoices", l.Count(n))
 }
 
 // stepTerms are the Dutch terms users know the steps of the default policy

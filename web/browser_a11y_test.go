@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -93,9 +95,13 @@ func TestBrowserEveryPageAccessible(t *testing.T) {
 					t.Fatalf("%s: the page did not finish: %v", path, err)
 				}
 				check(p.name)
-				if view.lang == "nl" {
-					saveScreenshot(t, ctx, fmt.Sprintf("../docs/screens/%s-%d.png", p.name, view.width))
+				// The README shows the Dutch pages; the English ones are left in
+				// the temporary directory to look at.
+				shot := fmt.Sprintf("../docs/screens/%s-%d.png", p.name, view.width)
+				if view.lang != "nl" {
+					shot = filepath.Join(os.TempDir(), "creditflow-screenshots", fmt.Sprintf("en-%s-%d.png", p.name, view.width))
 				}
+				saveScreenshot(t, ctx, shot)
 			}
 			for _, p := range probs.Take() {
 				// The page that is not found answers 404 on purpose.
